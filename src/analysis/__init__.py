@@ -1,0 +1,1 @@
+"""Figures from Chinese S&T bureau work reports."""

@@ -1,0 +1,207 @@
+"""Clean a report's text: drop web and print chrome, mend damage, keep an audit trail.
+
+Every content edit is a :class:`Repair` whose offset points into the final
+cleaned text, so a user can check each one. The rules live in
+``data/repairs.csv`` (OCR and entity damage) and ``data/chrome.csv`` (web and
+print chrome), each with the reason it exists. White-space normalisation is not
+recorded: it changes no character a reader would care about.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+from .config import PACKAGE_DATA
+from .models import CleanDocument, RawDocument, Repair
+
+FULLWIDTH_NUMERIC = str.maketrans("０１２３４５６７８９％", "0123456789%")
+SENTENCE_END = "。；;！？!?：:）)」”\"】"
+LONG_LINE = 120  # chrome lines are short; a long line is content even if it names 来源
+
+
+@dataclass(frozen=True)
+class Rule:
+    rule: str
+    pattern: re.Pattern[str]
+    replacement: str
+
+
+@cache
+def load_repair_rules() -> tuple[Rule, ...]:
+    with open(PACKAGE_DATA / "repairs.csv", encoding="utf-8") as f:
+        return tuple(Rule(r["rule"], re.compile(r["pattern"], re.M), r["replacement"])
+                     for r in csv.DictReader(f) if r["status"] == "reviewed")
+
+
+@cache
+def load_chrome_rules() -> tuple[list[re.Pattern[str]], re.Pattern[str]]:
+    line_rules, span_rules = [], []
+    with open(PACKAGE_DATA / "chrome.csv", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            (line_rules if r["kind"] == "line" else span_rules).append(r["pattern"])
+    return [re.compile(p) for p in line_rules], re.compile("|".join(span_rules))
+
+
+class _Editor:
+    """Applies edits pass by pass while keeping every recorded offset valid."""
+
+    def __init__(self, doc_id: str, text: str):
+        self.doc_id = doc_id
+        self.text = text
+        self.repairs: list[Repair] = []
+
+    def apply(self, rule: str, edits: list[tuple[int, int, str]], record: bool = True) -> None:
+        """Replace text[start:end] by new for each (start, end, new); edits sorted, disjoint."""
+        if not edits:
+            return
+        parts: list[str] = []
+        pos = 0
+        starts: list[int] = []  # input offsets of edits, for shifting older repairs
+        deltas: list[int] = []
+        shift = 0
+        new_repairs = []
+        for start, end, new in edits:
+            parts.append(self.text[pos:start])
+            out_offset = start + shift
+            if record:
+                new_repairs.append(Repair(self.doc_id, out_offset, self.text[start:end], new, rule))
+            parts.append(new)
+            shift += len(new) - (end - start)
+            starts.append(start)
+            deltas.append(shift)
+            pos = end
+        parts.append(self.text[pos:])
+        for r in self.repairs:  # older repairs move with the text before them
+            i = bisect.bisect_right(starts, r.offset) - 1
+            if i >= 0:
+                r.offset += deltas[i]
+        self.text = "".join(parts)
+        self.repairs.extend(new_repairs)
+
+    def sub(self, rule: str, pattern: re.Pattern[str], replacement: str | Callable[[re.Match], str],
+            record: bool = True) -> None:
+        edits = []
+        for m in pattern.finditer(self.text):
+            fix = next((g for g in ("fix", "fix2") if g in pattern.groupindex and m.group(g)), None)
+            start, end = (m.start(fix), m.end(fix)) if fix else (m.start(), m.end())
+            new = replacement(m) if callable(replacement) else replacement
+            if self.text[start:end] != new:
+                edits.append((start, end, new))
+        self.apply(rule, edits, record)
+
+
+def _normalise_whitespace(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    text = re.sub(r"[ \t\u3000\xa0\u2002\u2003\u200b]+", " ", text)
+    text = re.sub(r" *\n *", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _chrome_line_edits(text: str) -> list[tuple[int, int, str]]:
+    line_rules, _ = load_chrome_rules()
+    edits = []
+    for m in re.finditer(r"[^\n]*\n?", text):
+        line = m.group(0).rstrip("\n")
+        if line and len(line) <= LONG_LINE and any(p.search(line) for p in line_rules):
+            edits.append((m.start(), m.end(), ""))
+        elif line and any(p.search(line) for p in line_rules[1:]) and "小编" in line:
+            edits.append((m.start(), m.end(), ""))
+    return edits
+
+
+def _page_marker_edits(text: str) -> list[tuple[int, int, str]]:
+    """Page markers and the running header glued before them, which split words."""
+    _, span = load_chrome_rules()
+    edits = []
+    for m in span.finditer(text):
+        start = m.start()
+        for size in range(40, 7, -1):  # a running header repeats text found elsewhere
+            s = start - size
+            if s >= 0 and text.count(text[s:start]) >= 2 and "\n" not in text[s:start]:
+                start = s
+                break
+        end = m.end()
+        if end < len(text) and text[end] == " ":
+            end += 1
+        if start > 0 and text[start - 1] == " ":
+            start -= 1
+        edits.append((start, end, ""))
+    merged: list[tuple[int, int, str]] = []
+    for e in edits:
+        if merged and e[0] < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e[1]), "")
+        else:
+            merged.append(e)
+    return merged
+
+
+def _pagination_edits(text: str) -> list[tuple[int, int, str]]:
+    """Page numbers that a print-out left at line starts, cutting a sentence in two.
+
+    Two shapes: a line holding only a number, and ``\\n12、`` where the numbers run
+    in sequence and the line before ends mid-sentence. Numbered list items are kept:
+    they follow a finished sentence.
+    """
+    edits = []
+    for m in re.finditer(r"\n(\d{1,3})\n", text):
+        before = text[m.start() - 1] if m.start() else "。"
+        edits.append((m.start(), m.end(), "" if before not in SENTENCE_END else "\n"))
+    hits = list(re.finditer(r"(?:^|\s|\n)(\d{1,3})、(?=\S)", text))
+    numbers = [int(h.group(1)) for h in hits]
+    run = {i for i in range(len(hits)) if (i > 0 and numbers[i] == numbers[i - 1] + 1)
+           or (i + 1 < len(hits) and numbers[i + 1] == numbers[i] + 1)}
+    gaps = [hits[i + 1].start() - hits[i].start() for i in range(len(hits) - 1)
+            if i in run and i + 1 in run]
+    if len(gaps) >= 3:
+        median = sorted(gaps)[len(gaps) // 2]
+        regular = sum(abs(g - median) <= 0.2 * median for g in gaps) >= 0.8 * len(gaps)
+        cut = sum(_mid_sentence(text, hits[i].start()) for i in run)
+        if regular and median > 60 and cut * 2 >= len(run):  # page-sized pieces cutting sentences
+            for i, h in enumerate(hits):
+                if i in run:
+                    edits.append((h.start(), h.end(), ""))
+    edits.sort()
+    out: list[tuple[int, int, str]] = []
+    for e in edits:
+        if not out or e[0] >= out[-1][1]:
+            out.append(e)
+    return out
+
+
+def _mid_sentence(text: str, pos: int) -> bool:
+    prev = text[:pos].rstrip()
+    return bool(prev) and prev[-1] not in SENTENCE_END
+
+
+def _fullwidth_edits(text: str) -> list[tuple[int, int, str]]:
+    edits = []
+    for m in re.finditer(r"[０-９％][０-９％．，.,0-9]*", text):
+        new = m.group(0).translate(FULLWIDTH_NUMERIC).replace("．", ".")
+        new = re.sub(r"(?<=\d)，(?=\d{3}(?!\d))", ",", new)
+        edits.append((m.start(), m.end(), new))
+    return edits
+
+
+def clean_text(doc_id: str, text: str) -> CleanDocument:
+    """Return the cleaned text and the repairs made to it."""
+    ed = _Editor(doc_id, _normalise_whitespace(text))
+    ed.apply("web_chrome", _chrome_line_edits(ed.text))
+    ed.apply("page_marker", _page_marker_edits(ed.text))
+    ed.apply("pagination_number", _pagination_edits(ed.text))
+    ed.apply("fullwidth_digits", _fullwidth_edits(ed.text))
+    for rule in load_repair_rules():
+        ed.sub(rule.rule, rule.pattern, rule.replacement)
+    stripped = ed.text.strip()
+    lead = len(ed.text) - len(ed.text.lstrip())
+    for r in ed.repairs:
+        r.offset = max(0, r.offset - lead)
+    return CleanDocument(doc_id=doc_id, text=stripped, repairs=ed.repairs)
+
+
+def clean_document(raw: RawDocument) -> CleanDocument:
+    return clean_text(raw.doc_id, raw.text)

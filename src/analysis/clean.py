@@ -20,7 +20,7 @@ from .config import PACKAGE_DATA
 from .models import CleanDocument, RawDocument, Repair
 
 FULLWIDTH_NUMERIC = str.maketrans("０１２３４５６７８９％", "0123456789%")
-SENTENCE_END = "。；;！？!?：:）)」”\"】"
+SENTENCE_END = '。；;！？!?：:）)」”"】'
 LONG_LINE = 120  # chrome lines are short; a long line is content even if it names 来源
 
 
@@ -34,8 +34,11 @@ class Rule:
 @cache
 def load_repair_rules() -> tuple[Rule, ...]:
     with open(PACKAGE_DATA / "repairs.csv", encoding="utf-8") as f:
-        return tuple(Rule(r["rule"], re.compile(r["pattern"], re.M), r["replacement"])
-                     for r in csv.DictReader(f) if r["status"] == "reviewed")
+        return tuple(
+            Rule(r["rule"], re.compile(r["pattern"], re.M), r["replacement"])
+            for r in csv.DictReader(f)
+            if r["status"] == "reviewed"
+        )
 
 
 @cache
@@ -83,8 +86,13 @@ class _Editor:
         self.text = "".join(parts)
         self.repairs.extend(new_repairs)
 
-    def sub(self, rule: str, pattern: re.Pattern[str], replacement: str | Callable[[re.Match], str],
-            record: bool = True) -> None:
+    def sub(
+        self,
+        rule: str,
+        pattern: re.Pattern[str],
+        replacement: str | Callable[[re.Match], str],
+        record: bool = True,
+    ) -> None:
         edits = []
         for m in pattern.finditer(self.text):
             fix = next((g for g in ("fix", "fix2") if g in pattern.groupindex and m.group(g)), None)
@@ -153,10 +161,17 @@ def _pagination_edits(text: str) -> list[tuple[int, int, str]]:
         edits.append((m.start(), m.end(), "" if before not in SENTENCE_END else "\n"))
     hits = list(re.finditer(r"(?:^|\s|\n)(\d{1,3})、(?=\S)", text))
     numbers = [int(h.group(1)) for h in hits]
-    run = {i for i in range(len(hits)) if (i > 0 and numbers[i] == numbers[i - 1] + 1)
-           or (i + 1 < len(hits) and numbers[i + 1] == numbers[i] + 1)}
-    gaps = [hits[i + 1].start() - hits[i].start() for i in range(len(hits) - 1)
-            if i in run and i + 1 in run]
+    run = {
+        i
+        for i in range(len(hits))
+        if (i > 0 and numbers[i] == numbers[i - 1] + 1)
+        or (i + 1 < len(hits) and numbers[i + 1] == numbers[i] + 1)
+    }
+    gaps = [
+        hits[i + 1].start() - hits[i].start()
+        for i in range(len(hits) - 1)
+        if i in run and i + 1 in run
+    ]
     if len(gaps) >= 3:
         median = sorted(gaps)[len(gaps) // 2]
         regular = sum(abs(g - median) <= 0.2 * median for g in gaps) >= 0.8 * len(gaps)

@@ -73,3 +73,5 @@ class Figure:
     char_end: int
     raw: str = ""  # the number+unit as written, e.g. "14.21亿元"
     region: str = ""
+    value_high: float | None = None  # upper end of a range (1-2家), in the canonical unit
+    note: str = ""  # why a figure has no metric_id (sub-unit, subset, growth rate only)

@@ -15,8 +15,20 @@ from functools import cache
 
 from .config import PACKAGE_DATA
 
-CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
-             "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
 MULTIPLIERS = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3}
@@ -35,14 +47,17 @@ class Unit:
 def load_units() -> dict[str, Unit]:
     """Units table from the package data, keyed by the unit as written."""
     with open(PACKAGE_DATA / "units.csv", encoding="utf-8") as f:
-        return {r["unit"]: Unit(r["unit"], r["canonical"], float(r["factor"]), r["dimension"])
-                for r in csv.DictReader(f)}
+        return {
+            r["unit"]: Unit(r["unit"], r["canonical"], float(r["factor"]), r["dimension"])
+            for r in csv.DictReader(f)
+        }
 
 
 def parse_chinese_numeral(text: str) -> int | None:
     """一千二百 → 1200, 两 → 2, 十五 → 15, 三万五千 → 35000; None if not a numeral."""
-    if not text or any(c not in CN_DIGITS and c not in CN_SMALL_UNITS and c not in CN_BIG_UNITS
-                       for c in text):
+    if not text or any(
+        c not in CN_DIGITS and c not in CN_SMALL_UNITS and c not in CN_BIG_UNITS for c in text
+    ):
         return None
     total = 0  # completed 亿/万 sections
     section = 0  # current section below 万
@@ -154,7 +169,13 @@ def quantity_from_match(m: re.Match[str]) -> Quantity | None:
     value = _num_value(num)
     if value is None:
         return None
-    unit = load_units()[_unit_key(m.group("unit"))]
+    unit_written = _unit_key(m.group("unit"))
+    chinese = not num[0].isdigit()
+    if chinese and unit_written in {"期", "位"} and not m.group("num_hi"):
+        return None  # 二期工程, 五位一体: a phase or a slogan, not a count
+    if unit_written == "所" and not chinese and value >= 100:
+        return None  # 中船重工710所: an institute's number, not a count of institutes
+    unit = load_units()[unit_written]
     mult = MULTIPLIERS.get(m.group("mult") or "", 1.0)
     factor = mult * unit.factor
     hi = m.group("num_hi")

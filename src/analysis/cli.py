@@ -1,0 +1,102 @@
+"""Command line: ``analysis extract | excel | report``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from . import config
+
+
+def _add_engine_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--jobs", type=int, default=None,
+                   help="worker processes (default: every core of this machine)")
+    p.add_argument("--engine", choices=["process", "dask"], default="process",
+                   help="process pool on this machine, or a dask.distributed cluster")
+    p.add_argument("--scheduler", default=None,
+                   help="dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="analysis", description=__doc__)
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    ex = sub.add_parser("extract", help="reports in RAW_DIR → tables in --out")
+    ex.add_argument("raw_dir", nargs="?", type=Path, default=config.RAW_DIR)
+    ex.add_argument("--out", type=Path, default=config.PROCESSED_DIR)
+    ex.add_argument("--strict", action="store_true",
+                    help="exit non-zero when any file was skipped or failed")
+    ex.add_argument("--no-cache", action="store_true", help="re-extract every file")
+    _add_engine_args(ex)
+
+    xl = sub.add_parser("excel", help="the Excel appendix from the tables")
+    xl.add_argument("--processed", type=Path, default=config.PROCESSED_DIR)
+    xl.add_argument("--out", type=Path, default=config.APPENDIX_PATH)
+
+    rp = sub.add_parser("report", help="tables if stale, every notebook, HTML, Excel appendix")
+    rp.add_argument("--raw", type=Path, default=config.RAW_DIR)
+    rp.add_argument("--processed", type=Path, default=config.PROCESSED_DIR)
+    rp.add_argument("--reports", type=Path, default=config.REPORTS_DIR)
+    rp.add_argument("--refresh", action="store_true", help="re-extract even if the tables are fresh")
+    _add_engine_args(rp)
+    return ap
+
+
+def _extract(a: argparse.Namespace) -> int:
+    from .pipeline import extract_corpus, format_summary
+
+    try:
+        tables = extract_corpus(a.raw_dir, a.out, jobs=a.jobs, engine=a.engine,
+                                scheduler=a.scheduler, progress=not a.no_progress,
+                                use_cache=not a.no_cache)
+    except FileNotFoundError as e:
+        print(f"analysis extract: {e}", file=sys.stderr)
+        return 2
+    summary = tables.summary
+    print(format_summary(summary))
+    bad = tables.run_log[tables.run_log["status"].isin(["failed", "skipped"])]
+    for row in bad.itertuples():
+        print(f"  {row.status}: {row.source_file}: {row.reason}", file=sys.stderr)
+    for problem in summary["manifest_problems"]:
+        print(f"  manifest: {problem}", file=sys.stderr)
+    print(f"tables written to {a.out}")
+    if summary["documents"] == 0:
+        print("analysis extract: no usable report was found", file=sys.stderr)
+        return 1
+    if a.strict and len(bad):
+        return 1
+    return 0
+
+
+def _excel(a: argparse.Namespace) -> int:
+    from .excel import write_appendix
+
+    try:
+        path = write_appendix(a.processed, a.out)
+    except FileNotFoundError as e:
+        print(f"analysis excel: {e}", file=sys.stderr)
+        return 2
+    print(f"appendix written to {path}")
+    return 0
+
+
+def _report(a: argparse.Namespace) -> int:
+    from .batch import run_report
+
+    result = run_report(a.raw, a.processed, a.reports, jobs=a.jobs, engine=a.engine,
+                        scheduler=a.scheduler, progress=not a.no_progress, refresh=a.refresh)
+    print(result.summary() if hasattr(result, "summary") else result)
+    return 0 if getattr(result, "ok", True) else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    a = _parser().parse_args(argv)
+    return {"extract": _extract, "excel": _excel, "report": _report}[a.command](a)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,649 @@
+"""Find every figure a cleaned report states and say what it measures.
+
+The text is read sentence by sentence. Every number + unit is a quantity; a
+percentage right after a growth verb (增长, 下降 …) is a year-on-year change and
+is attached to the figure it qualifies; every other quantity is a figure. A
+figure's indicator phrase is the text between it and the previous quantity or
+clause mark; a phrase too bare to name an indicator (``授权988件``, ``总数达1347家``,
+``占GDP比重2.84%``) borrows the head of the figure before it, and ``A、B分别达到x、y``
+pairs items with values. Section headings and cue words decide year, period and
+kind (actual / estimate / target). All cue words are data (``data/cues.csv``).
+
+Matching runs on a simplified-character shadow of the text with the same length,
+so a report in traditional characters maps the same way and offsets stay valid.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from . import taxonomy
+from .config import PACKAGE_DATA
+from .models import DocMeta, Figure
+from .numbers import Quantity, find_quantities
+
+CLAUSE_MARKS = "，,；;：:"
+GROUP_MARKS = "；;"
+JOINERS = "、和及与,，"
+SENTENCE_RE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+FYP_YEARS = {"一": 2006, "二": 2011, "三": 2016, "四": 2021, "五": 2026}  # 十X五 → first year
+CN_MONTH = {
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "十一": 11,
+    "十二": 12,
+}
+
+
+@cache
+def cues() -> dict[str, re.Pattern[str]]:
+    with open(PACKAGE_DATA / "cues.csv", encoding="utf-8") as f:
+        return {r["cue"]: re.compile(r["pattern"]) for r in csv.DictReader(f)}
+
+
+@cache
+def _t2s_table() -> dict[int, str]:
+    """Traditional → simplified, one character for one, from OpenCC's dictionary."""
+    import opencc
+
+    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    table: dict[int, str] = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) == 2 and len(parts[0]) == 1:
+                simp = parts[1].split(" ")[0]
+                if len(simp) == 1 and simp != parts[0]:
+                    table[ord(parts[0])] = simp
+    return table
+
+
+def simplified_shadow(text: str) -> str:
+    """The text in simplified characters, character for character (same length)."""
+    return text.translate(_t2s_table())
+
+
+# ---------------------------------------------------------------- sections
+
+
+@dataclass
+class Section:
+    start: int
+    end: int
+    kind: str  # summary | plan
+    year: int | None
+    period: str
+    span: tuple[int, int] | None = None
+
+
+PLAN_HEADING = re.compile(
+    r"(?:^|(?<=[\n。；;\s]))[一二三四五六七八九十]{1,2}[、.．]\s*"
+    r"(?P<when>(?:20\d\d|\*|[xX]{2}|20[xX]{2}|明|下一?)年度?|下半年|下一步|下步|今后[^，。]{0,4})?"
+    r"[^。\n，,]{0,8}?(?:工作)?(?:思路|计划|打算|安排|要点|重点工作|工作重点|主要任务|目标任务)"
+)
+PLAN_SENTENCE = re.compile(
+    r"(?:^|(?<=[\n。]))\s*(?P<when>下半年|下一步|明年|下步|今后一个时期|(?P<y>20\d\d)年)"
+    r"[，,]?[^。]{0,30}?(?:将|要|重点|着力|计划|思路|目标|主要)"
+)
+SUMMARY_HEADING = re.compile(
+    r"(?:^|(?<=[\n。；;\s]))[一二三四五六七八九十]{1,2}[、.．]\s*[^。\n，,]{0,14}?"
+    r"(?:工作总结|工作情况|工作成效|成效|进展|回顾|完成情况)"
+)
+SPAN_HEADING = re.compile(
+    r"(?:^|(?<=[\n。；;\s]))[一二三四五六七八九十]{1,2}[、.．]\s*[^。\n，,]{0,10}?"
+    r"[“\"]?十(?P<n>[一二三四五])五[”\"]?[^。\n，,]{0,6}?(?:期间|时期|以来|回顾|成就)"
+)
+TOP_HEADING = re.compile(r"(?:^|(?<=[\n。；;\s]))[一二三四五六七八九十]{1,2}[、.．]")
+
+
+def _fyp_span(n: str) -> tuple[int, int]:
+    first = FYP_YEARS[n]
+    return first, first + 4
+
+
+def find_sections(text: str, meta: DocMeta) -> list[Section]:
+    """Split the text into summary and plan parts, with their year and period."""
+    year = meta.report_year
+    period = meta.period or "FY"
+    if meta.doc_type == "plan":
+        return [Section(0, len(text), "plan", year, "FY")]
+    next_year = None if year is None else (year if period != "FY" else year + 1)
+    marks: list[tuple[int, str, int | None]] = []
+    for m in PLAN_HEADING.finditer(text):
+        marks.append((m.start(), "plan", _plan_year(m.group("when"), year, next_year)))
+    for m in PLAN_SENTENCE.finditer(text):
+        y = m.group("y")
+        if y and (year is None or int(y) <= year):
+            continue  # "2015年,…" in a 2015 summary is the summary year
+        marks.append((m.start(), "plan", _plan_year(m.group("when"), year, next_year)))
+    for m in SUMMARY_HEADING.finditer(text):
+        marks.append((m.start(), "summary", year))
+    marks.sort()
+    sections: list[Section] = []
+    cur = Section(0, len(text), "summary", year, period)
+    for pos, kind, y in marks:
+        if kind == cur.kind:
+            continue
+        if kind == "summary" and cur.kind == "plan" and not PLAN_HEADING.match(text, pos):
+            # a plan section ends only at a summary heading of the same rank
+            pass
+        cur.end = pos
+        sections.append(cur)
+        cur = Section(pos, len(text), kind, y, period if kind == "summary" else "FY")
+    sections.append(cur)
+    out = [s for s in sections if s.end > s.start]
+    _mark_spans(text, out)
+    return out
+
+
+def _plan_year(when: str | None, year: int | None, next_year: int | None) -> int | None:
+    if when:
+        m = re.match(r"20\d\d", when)
+        if m:
+            return int(m.group(0))
+        if when.startswith("下半年"):
+            return year
+    return next_year
+
+
+def _mark_spans(text: str, sections: list[Section]) -> None:
+    """Five-Year-Plan review headings make their part of the text a span."""
+    for m in SPAN_HEADING.finditer(text):
+        nxt = TOP_HEADING.search(text, m.end())
+        end = nxt.start() if nxt else len(text)
+        span = _fyp_span(m.group("n"))
+        for i, s in enumerate(list(sections)):
+            if s.start <= m.start() < s.end:
+                tail = Section(m.start(), min(end, s.end), s.kind, span[1], "FY", span)
+                rest = Section(tail.end, s.end, s.kind, s.year, s.period, s.span)
+                s.end = m.start()
+                sections[i + 1 : i + 1] = [x for x in (tail, rest) if x.end > x.start]
+                break
+    sections[:] = [s for s in sections if s.end > s.start]
+
+
+def _section_at(sections: list[Section], pos: int) -> Section:
+    for s in sections:
+        if s.start <= pos < s.end:
+            return s
+    return sections[-1]
+
+
+# ---------------------------------------------------------------- figures
+
+
+@dataclass
+class _Item:
+    q: Quantity
+    own: str  # the text between the previous quantity (or clause mark) and this one
+    clause_start: int
+    group_start: int
+    growth: bool = False
+    phrase: str = ""  # completed indicator phrase (simplified)
+    indicator: taxonomy.Indicator | None = None
+    yoy: float | None = None
+    notes: list[str] = field(default_factory=list)
+    qualifier: str = ""
+    unit: str = ""
+    in_span: bool = False  # inside a Five-Year-Plan review, where 累计 means "over the span"
+
+
+def _last_mark(text: str, lo: int, hi: int, marks: str) -> int:
+    best = lo
+    for ch in marks:
+        i = text.rfind(ch, lo, hi)
+        if i >= 0 and i + 1 > best:
+            best = i + 1
+    return best
+
+
+def _strip_joiners(s: str) -> str:
+    return s.strip(JOINERS + " ")
+
+
+def _is_bare(own: str) -> bool:
+    """True when a phrase names no indicator by itself (授权, 总数达, 占GDP比重)."""
+    core = cues()["strip"].sub("", _strip_joiners(own))
+    return (
+        not core
+        or bool(cues()["measure"].fullmatch(core))
+        or core.startswith("占")
+        or bool(cues()["goal_ref"].search(core))
+    )
+
+
+def _head(phrase: str) -> str:
+    """The noun part of a phrase, to prefix a bare phrase after it."""
+    head = cues()["strip"].sub("", phrase)
+    head = cues()["lead_verb"].sub("", head)
+    head = cues()["stage"].sub("", head)
+    m = cues()["measure"].search(head)
+    while m and m.start() > 0:
+        head = head[: m.start()]
+        m = cues()["measure"].search(head)
+    return head
+
+
+def _lead_verb(phrase: str) -> str:
+    m = cues()["lead_verb"].match(cues()["strip"].sub("", phrase))
+    return m.group(0) if m else ""
+
+
+def _split_items(text: str) -> list[str]:
+    return [p for p in re.split(r"[、和及与]", text) if p.strip()]
+
+
+def _match(item: _Item, phrase: str, right: str) -> None:
+    unit = item.unit
+    probe = phrase.replace("累计", "") if item.in_span else phrase
+    ind = taxonomy.match_indicator(probe, unit)
+    if ind is None:
+        for cand in taxonomy.load_taxonomy():
+            if cand.right_context and unit in cand.accepts_units:
+                full = phrase + "|" + right
+                if cand.require.search(full) and not (cand.exclude and cand.exclude.search(full)):
+                    ind = cand
+                    break
+    item.indicator = ind
+    item.phrase = phrase
+    if ind is not None and unit != ind.unit and "/" not in unit:
+        item.unit = ind.unit  # 10个项目获国家科技奖 counts 项
+
+
+def _per_capita(phrase: str, unit: str) -> str:
+    if unit in {"件", "人", "家", "项", "个"} and re.search(r"万(?:人|人口|名)", phrase):
+        return f"{unit}/万人"
+    return unit
+
+
+def extract_figures(doc_id: str, text: str, meta: DocMeta) -> list[Figure]:
+    """Every figure stated in a cleaned text, with indicator, year, period and kind."""
+    shadow = simplified_shadow(text)
+    sections = find_sections(shadow, meta)
+    figures: list[Figure] = []
+    for m in SENTENCE_RE.finditer(shadow):
+        figures.extend(_sentence_figures(doc_id, text, shadow, m.start(), m.end(), sections, meta))
+    return _dedupe(figures)
+
+
+def _sentence_figures(
+    doc_id: str, text: str, shadow: str, s: int, e: int, sections: list[Section], meta: DocMeta
+) -> list[Figure]:
+    sent = shadow[s:e]
+    qs = [q for q in find_quantities(sent)]
+    if not qs:
+        return []
+    c = cues()
+    items: list[_Item] = []
+    prev_end = 0
+    for q in qs:
+        clause_start = _last_mark(sent, 0, q.start, CLAUSE_MARKS)
+        group_start = _last_mark(sent, 0, q.start, GROUP_MARKS)
+        own = sent[max(clause_start, prev_end) : q.start]
+        if " " in own.rstrip():  # a heading run into the body: "(二)…发展 全市新增…"
+            own = own.rstrip().rsplit(" ", 1)[-1] + own[len(own.rstrip()) :]
+        sec = _section_at(sections, s + q.start)
+        item = _Item(
+            q=q,
+            own=own,
+            clause_start=clause_start,
+            group_start=group_start,
+            unit=q.unit,
+            qualifier=q.qualifier,
+            in_span=sec.span is not None or bool(c["span"].search(sent[: q.start])),
+        )
+        prev = items[-1] if items else None
+        if q.unit == "%":
+            if c["growth"].search(own.rstrip()) or (
+                prev is not None
+                and prev.growth
+                and _strip_joiners(own) == ""
+                and prev.clause_start == clause_start
+            ):
+                item.growth = True
+        items.append(item)
+        prev_end = q.end
+
+    _complete_phrases(items, sent)
+    _attach_growth(items, sent)
+
+    out = []
+    for it in items:
+        if it.growth and it.yoy is None and "attached" in it.notes:
+            continue
+        out.append(_to_figure(doc_id, text, s, e, sent, it, items, sections, meta))
+    return out
+
+
+def _complete_phrases(items: list[_Item], sent: str) -> None:
+    c = cues()
+    i = 0
+    while i < len(items):
+        it = items[i]
+        if it.growth:
+            i += 1
+            continue
+        right = sent[it.q.end : _next_mark(sent, it.q.end)]
+        own = _strip_joiners(it.own)
+        if "分别" in own:
+            # A、B分别达到x、y: collect the values that share this 分别
+            group = [it]
+            j = i + 1
+            while (
+                j < len(items)
+                and not items[j].growth
+                and _strip_joiners(items[j].own) == ""
+                and items[j].clause_start == it.clause_start
+            ):
+                group.append(items[j])
+                j += 1
+            before, _, verb = own.partition("分别")
+            names = _split_items(before)
+            if len(names) < len(group):
+                # 累计分别达到x、y: the names are the figures before this clause
+                prior = [p for p in items[:i] if not p.growth and p.phrase][-len(group) :]
+                if len(prior) == len(group):
+                    names = [_head(p.phrase) + before for p in prior]
+            if len(names) == len(group):
+                first_head = _head(names[0])
+                for g, name in zip(group, names, strict=True):
+                    phrase = name + verb
+                    if _is_bare(name):
+                        phrase = first_head + name + verb
+                    g.unit = _per_capita(phrase, g.q.unit)
+                    _match(g, phrase, right)
+                    if re.search(r"突破|超过|超", verb):
+                        g.qualifier = ">"
+                i = j
+                continue
+        phrase = own
+        if _right_is_noun(right):
+            # 新增29家市级孵化器: the number comes before the noun it counts
+            phrase = _lead_verb(own) + right
+        elif _is_bare(own):
+            phrase = _complete(own, it, items[:i], sent) or own
+        elif not _lead_verb(own):
+            base = next((p for p in reversed(items[:i]) if not p.growth and p.phrase), None)
+            if base is not None and base.group_start == it.group_start:
+                lead = _lead_verb(base.phrase)
+                if lead and not c["subset"].search(it.own):
+                    phrase = lead + own
+        it.unit = _per_capita(phrase, it.q.unit)
+        _match(it, phrase, right)
+        i += 1
+
+
+def _right_is_noun(right: str) -> bool:
+    return bool(re.match(r"[\u4e00-\u9fff]{2}", right)) and not re.match(
+        r"的|以上|左右|上下|多|余|以内|之间|次|人次", right
+    )
+
+
+def _complete(own: str, it: _Item, before: list[_Item], sent: str) -> str | None:
+    """Give a bare phrase the indicator it refers to: the figure or clause before it."""
+    c = cues()
+    same_group = [p for p in before if not p.growth and p.group_start == it.group_start]
+    bases = [p.phrase for p in reversed(same_group) if p.indicator]
+    bases += [p.phrase for p in reversed(same_group) if p.phrase and not p.indicator][:1]
+    prev_clause_start = _last_mark(sent, it.group_start, max(it.clause_start - 1, 0), CLAUSE_MARKS)
+    if it.clause_start > it.group_start:
+        bases.append(sent[prev_clause_start : it.clause_start - 1])
+    core = c["strip"].sub("", _strip_joiners(own))
+    candidates = []
+    for base in bases:
+        cleaned = c["strip"].sub("", base)
+        if not core or core.startswith("占"):
+            candidates.append(cleaned + own)
+        candidates += [_head(base) + own, _cut_head(base) + own]
+    unit = it.unit or it.q.unit
+    for cand in candidates:
+        if taxonomy.match_indicator(cand, _per_capita(cand, unit)):
+            return cand
+    return candidates[0] if candidates else None
+
+
+def _cut_head(phrase: str) -> str:
+    """The subject at a clause's start: the words before its first measure or verb."""
+    head = cues()["strip"].sub("", phrase)
+    head = cues()["lead_verb"].sub("", head)
+    m = re.search(
+        r"申报|申请|授权|数量|总数|总量|达到|实现|再创|首次|突破|产值|增加值|成交|交易|登记|拥有|认定|面积",
+        head,
+    )
+    return head[: m.start()] if m and m.start() > 0 else head
+
+
+def _next_mark(sent: str, pos: int) -> int:
+    idx = [sent.find(ch, pos) for ch in CLAUSE_MARKS + "。"]
+    idx = [i for i in idx if i >= 0]
+    return min(idx) if idx else len(sent)
+
+
+def _attach_growth(items: list[_Item], sent: str) -> None:
+    c = cues()
+    i = 0
+    while i < len(items):
+        it = items[i]
+        if not it.growth:
+            i += 1
+            continue
+        group = [it]
+        j = i + 1
+        while j < len(items) and items[j].growth and _strip_joiners(items[j].own) == "":
+            group.append(items[j])
+            j += 1
+        own = it.own.rstrip()
+        sign = -1.0 if c["negative"].search(own[-6:]) else 1.0
+        average = bool(c["average"].search(own))
+        m = c["growth"].search(own)
+        subject = own[: m.start()] if m else own
+        subject = re.sub(r"同比|比上年|较上年|分别|均|同期|比[^，。；,;]{0,12}", "", subject)
+        subject = _strip_joiners(subject)
+        candidates = [
+            p
+            for p in items[:i]
+            if not p.growth
+            and p.yoy is None
+            and p.group_start == it.group_start
+            and p.unit not in {"%", "百分点"}
+        ]
+        targets: list[_Item] = []
+        if not average:
+            if not subject:
+                if len(candidates) >= len(group):
+                    targets = candidates[-len(group) :]
+            else:
+                key = re.sub(r"[量数额]$", "", subject)
+                hit = [p for p in candidates if key and key in p.phrase]
+                if hit and len(group) == 1:
+                    targets = hit[-1:]
+        for g, t in zip(group, targets, strict=False):
+            t.yoy = sign * g.q.value
+            g.notes.append("attached")
+        for g in group:
+            if "attached" not in g.notes:
+                g.notes.append("average annual growth rate" if average else "growth rate only")
+                g.phrase = _strip_joiners(own)
+        i = j
+
+
+_PERIOD_CUES = re.compile(
+    r"(?P<h1>上半年)|(?P<q3>前三季度)|(?P<q1>一季度|第一季度)"
+    r"|(?:^|[^\d])(?:1|一)\s*[-—–~至到]\s*(?P<m>\d{1,2}|十[一二]?|[二三四五六七八九])月"
+    r"|截至(?P<c>\d{1,2}|十[一二]?|[一二三四五六七八九])月(?:底|末)"
+    r"|(?:^|(?<=[，,；;：:\s]))(?:预计)?(?P<fy>全年|年底|年末)|(?P<fy2>截至年底|截至年末)"
+)
+_YEAR_CUE = re.compile(r"(?:^|(?<=[，,；;：:\s]))(?P<y>20\d\d)年度?(?!\d)")
+
+
+def _month_period(n: int) -> str:
+    return {3: "Q1", 6: "H1", 9: "Q1-Q3", 12: "FY"}.get(n, f"M1-M{n}")
+
+
+def _parse_month(tok: str) -> int:
+    return int(tok) if tok.isdigit() else CN_MONTH.get(tok, 0)
+
+
+def _sentence_period(sent: str, upto: int, default: str) -> str:
+    period = default
+    for m in _PERIOD_CUES.finditer(sent, 0, upto):
+        if m.group("h1"):
+            period = "H1"
+        elif m.group("q3"):
+            period = "Q1-Q3"
+        elif m.group("q1"):
+            period = "Q1"
+        elif m.group("m") or m.group("c"):
+            n = _parse_month(m.group("m") or m.group("c"))
+            if 1 <= n <= 12:
+                period = _month_period(n)
+        elif m.group("fy") or m.group("fy2"):
+            period = "FY"
+    return period
+
+
+def _sentence_year(sent: str, upto: int) -> int | None:
+    """A clause-initial 20XX年 dates what follows it, up to the end of its clause group."""
+    year = None
+    for m in _YEAR_CUE.finditer(sent, _last_mark(sent, 0, upto, GROUP_MARKS), upto):
+        before = sent[max(0, m.start() - 2) : m.start()]
+        if re.search(r"[较比自从至]", before):
+            continue
+        year = int(m.group("y"))
+    return year
+
+
+def _estimate_scope(sent: str, pos: int) -> bool:
+    """预计 at a sentence's start covers the sentence; elsewhere its clause group."""
+    c = cues()
+    for m in c["estimate"].finditer(sent, 0, pos):
+        lead = sent[: m.start()].strip(" ，,")
+        if not lead or re.fullmatch(r"20\d\d年度?|同时|此外|另外", lead):
+            return True
+        if _last_mark(sent, 0, pos, GROUP_MARKS) <= m.start():
+            return True
+    return False
+
+
+def _subunit(sent: str, it: _Item) -> bool:
+    c = cues()
+    if c["subunit_after"].search(sent[it.q.end : it.q.end + 8]):
+        return True
+    lead = sent.lstrip()
+    if c["subunit_start"].search(lead) or c["subunit_any"].match(lead):
+        return True
+    clause = sent[it.clause_start : it.q.start].lstrip()
+    return bool(c["subunit_start"].search(clause) or c["subunit_any"].search(clause))
+
+
+def _to_figure(
+    doc_id: str,
+    text: str,
+    s: int,
+    e: int,
+    sent: str,
+    it: _Item,
+    items: list[_Item],
+    sections: list[Section],
+    meta: DocMeta,
+) -> Figure:
+    c = cues()
+    q = it.q
+    section = _section_at(sections, s + q.start)
+    ind = it.indicator if not it.growth else None
+    notes = [n for n in it.notes if n != "attached"]
+    year, period = section.year, section.period
+    span = section.span
+    pre = sent[: q.start]
+    span_m = next(reversed(list(c["span"].finditer(pre))), None)  # the last span cue before
+    if span_m is not None:
+        span = _fyp_span(span_m.group(1))
+        year = span[1]
+    explicit = _sentence_year(sent, q.start)
+    if explicit is not None:
+        year = explicit
+    if span is not None:
+        is_stock = ind.stock if ind else False
+        period = "FY" if is_stock else f"{span[0]}-{span[1]}"
+        year = span[1]
+    else:
+        period = _sentence_period(sent, q.start, period)
+    kind = "actual"
+    if section.kind == "plan":
+        kind = "target"
+    elif _estimate_scope(sent, q.start) or c["estimate"].search(it.own):
+        kind = "estimate"
+    elif c["goal_ref"].search(it.own) and not it.growth:
+        kind = "target"
+    qualifier = it.qualifier
+    tail = _strip_joiners(it.own)[-4:]
+    after = sent[q.end : q.end + 3]
+    if qualifier == "range":
+        pass
+    elif re.search(r"(?:超过|超出|超|突破|逾|多于|高于)$", tail) or re.match(r"以上|多", after):
+        qualifier = ">"
+    elif re.search(r"(?:将近|接近|大约|近|约)$", tail) or re.match(r"左右|上下", after):
+        qualifier = "~"
+    metric_id = ind.metric_id if ind else ""
+    if ind and _subunit(sent, it):
+        notes.append("figure for a part of the region")
+        metric_id = ""
+    if ind and c["subset"].search(it.own):
+        parent = next(
+            (p for p in reversed(items[: items.index(it)]) if not p.growth and p.indicator), None
+        )
+        if parent and parent.indicator and parent.indicator.metric_id == ind.metric_id:
+            notes.append("part of the figure before it (其中)")
+            metric_id = ""
+    phrase = it.phrase or _strip_joiners(it.own)
+    return Figure(
+        doc_id=doc_id,
+        metric_id=metric_id,
+        metric_name=taxonomy.get_indicator(metric_id).name_zh if metric_id else "",
+        indicator=taxonomy.indicator_phrase(phrase),
+        value=q.value,
+        unit=it.unit or q.unit,
+        yoy_pct=it.yoy,
+        qualifier=qualifier,
+        year=year,
+        period=period or "FY",
+        kind=kind,
+        sentence=text[s:e].strip(),
+        char_start=s + q.start,
+        char_end=s + q.end,
+        raw=text[s + q.start : s + q.end],
+        region=meta.region,
+        value_high=q.value_high,
+        note="; ".join(notes),
+    )
+
+
+def _dedupe(figures: list[Figure]) -> list[Figure]:
+    """A figure stated twice is one row (the first, with a yoy if any statement has one)."""
+    seen: dict[tuple, Figure] = {}
+    out = []
+    for f in figures:
+        if not f.metric_id:
+            out.append(f)
+            continue
+        key = (f.metric_id, f.unit, f.value, f.year, f.period, f.kind)
+        if key in seen:
+            first = seen[key]
+            if first.yoy_pct is None and f.yoy_pct is not None:
+                first.yoy_pct = f.yoy_pct
+            continue
+        seen[key] = f
+        out.append(f)
+    return out

@@ -1,0 +1,170 @@
+"""China's administrative divisions (``data/gazetteer.csv``) and place mentions in text.
+
+The gazetteer is built by ``scripts/build_gazetteer.py`` from the ``cpca`` adcode table
+(see ``data/README.md``). Each row is one province, prefecture or county-level unit with
+its full official name, a short name (鹿城区 → 鹿城), the level, the prefecture it belongs
+to (``parent_city``) and the province, so that a mention of a county can vote for its city.
+
+Matching is leftmost-longest over a dict of surface forms, scanned by length buckets:
+fast enough for whole reports (one dict probe per position and length) and
+deterministic. Short names listed in ``data/gazetteer_stopwords.txt`` (common words
+such as 资源, 和平, 城区) are not matched on their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from analysis.config import PACKAGE_DATA
+
+GAZETTEER_PATH = PACKAGE_DATA / "gazetteer.csv"
+STOPWORDS_PATH = PACKAGE_DATA / "gazetteer_stopwords.txt"
+
+LEVEL_RANK = {"province": 3, "prefecture": 2, "county_city": 1, "district": 1, "county": 1}
+COLUMNS = ["adcode", "name", "short_name", "level", "parent_city", "province", "aliases"]
+
+
+@dataclass(frozen=True)
+class PlaceHit:
+    """All mentions of one gazetteer unit through one surface form."""
+
+    surface: str  # the string as it appears in the text (胶州, 胶州市)
+    name: str  # full official name
+    adcode: str
+    level: str  # province | prefecture | county_city | district | county
+    parent_city: str
+    province: str
+    spans: tuple[tuple[int, int], ...]  # (start, end) of each mention
+    is_full: bool  # surface is the full official name (or an alias), not a short name
+    n_candidates: int = 1  # units sharing this surface at its best level (split the vote)
+
+    @property
+    def count(self) -> int:
+        return len(self.spans)
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer() -> pd.DataFrame:
+    """The gazetteer as a DataFrame of strings (adcodes keep their leading digits)."""
+    df = pd.read_csv(GAZETTEER_PATH, dtype=str, keep_default_na=False, encoding="utf-8")
+    return df[COLUMNS]
+
+
+@lru_cache(maxsize=1)
+def load_stopwords() -> tuple[frozenset[str], frozenset[str]]:
+    """(surfaces never matched alone, breaker words) from ``gazetteer_stopwords.txt``.
+
+    Stop surfaces are common words that happen to be place names (资源, 城区); breaker
+    words are two-character words (创新, 通过) that, when they straddle the edge of a
+    short-name match, show the match is an accident of adjacent words.
+    """
+    lines = [s.strip() for s in STOPWORDS_PATH.read_text(encoding="utf-8").splitlines()]
+    lines = [s for s in lines if s and not s.startswith("#")]
+    stop = frozenset(s for s in lines if not s.startswith("~"))
+    breakers = frozenset(s[1:] for s in lines if s.startswith("~"))
+    return stop, breakers
+
+
+def _surfaces(row: dict[str, str]) -> Iterable[tuple[str, bool]]:
+    yield row["name"], True
+    for alias in filter(None, row["aliases"].split("|")):
+        yield alias, True
+    if row["short_name"] != row["name"]:
+        yield row["short_name"], False
+
+
+@lru_cache(maxsize=1)
+def _index() -> tuple[dict[str, tuple[tuple[dict[str, str], bool], ...]], tuple[int, ...]]:
+    """surface → candidate rows at the highest level sharing it; lengths, longest first.
+
+    When one string names units of different levels (吉林 the province and 吉林市; 朝阳市
+    and 朝阳县 both shorten to 朝阳), the higher level wins: a bare name in a report
+    means the bigger, better-known place far more often.
+    """
+    stop, _ = load_stopwords()
+    table: dict[str, list[tuple[dict[str, str], bool]]] = {}
+    for row in load_gazetteer().to_dict("records"):
+        for surface, is_full in _surfaces(row):
+            if len(surface) >= 2 and surface not in stop:
+                table.setdefault(surface, []).append((row, is_full))
+    index: dict[str, tuple[tuple[dict[str, str], bool], ...]] = {}
+    for surface, cands in table.items():
+        full = [c for c in cands if c[1]] or cands  # a full name beats someone's short name
+        top = max(LEVEL_RANK[r["level"]] for r, _ in full)
+        index[surface] = tuple(c for c in full if LEVEL_RANK[c[0]["level"]] == top)
+    lengths = tuple(sorted({len(s) for s in index}, reverse=True))
+    return index, lengths
+
+
+def _straddled(text: str, start: int, end: int, breakers: frozenset[str]) -> bool:
+    """True when a breaker word covers the first or last character of text[start:end]."""
+    return text[max(start - 1, 0) : start + 1] in breakers or text[end - 1 : end + 1] in breakers
+
+
+def scan(text: str) -> list[tuple[int, int, str]]:
+    """Leftmost-longest, non-overlapping (start, end, surface) matches of place names.
+
+    A match made only of short names is dropped when a breaker word straddles it
+    (创新平台 is not 新平); the scan then moves on by one character.
+    """
+    index, lengths = _index()
+    _, breakers = load_stopwords()
+    out: list[tuple[int, int, str]] = []
+    i, n = 0, len(text)
+    while i < n:
+        step = 1
+        for length in lengths:
+            surface = text[i : i + length]
+            if i + length <= n and surface in index:
+                short_only = not any(full for _, full in index[surface])
+                if not (short_only and _straddled(text, i, i + length, breakers)):
+                    out.append((i, i + length, surface))
+                    step = length
+                break
+        i += step
+    return out
+
+
+def find_places(text: str) -> list[PlaceHit]:
+    """Every gazetteer unit mentioned in ``text``, by full, short or old name, with counts.
+
+    Ordered by first mention. An ambiguous surface (朝阳 → several units) yields one hit
+    per candidate with ``n_candidates`` set, so callers can split its weight.
+    """
+    index, _ = _index()
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for start, end, surface in scan(text):
+        spans.setdefault(surface, []).append((start, end))
+    hits: list[PlaceHit] = []
+    for surface, where in spans.items():
+        cands = index[surface]
+        for row, is_full in cands:
+            hits.append(
+                PlaceHit(
+                    surface=surface,
+                    name=row["name"],
+                    adcode=row["adcode"],
+                    level=row["level"],
+                    parent_city=row["parent_city"],
+                    province=row["province"],
+                    spans=tuple(where),
+                    is_full=is_full,
+                    n_candidates=len(cands),
+                )
+            )
+    hits.sort(key=lambda h: (h.spans[0][0], h.adcode))
+    return hits
+
+
+def lookup(name: str) -> list[dict[str, str]]:
+    """Gazetteer rows whose full name, short name or alias is exactly ``name``."""
+    if not name:
+        return []
+    df = load_gazetteer()
+    alias_hit = df["aliases"].str.split("|").apply(lambda xs: name in xs)
+    mask = (df["name"] == name) | (df["short_name"] == name) | alias_hit
+    return df[mask].to_dict("records")

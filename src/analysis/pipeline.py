@@ -1,0 +1,288 @@
+"""The whole extraction, as load / process / save.
+
+load:    discover the files under the raw folder, give them ids, read the manifest;
+process: per file (in a process pool or on dask), read → clean → metadata →
+         extract, or say in plain words why the file could not be used;
+save:    stream validated tables to temporary files, then move them all into place.
+
+Every input file ends up in ``run_log.csv`` with a status (ok, duplicate,
+skipped, failed) and a reason. One bad file never stops the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+
+from . import config, safeio, schema
+from .cache import ExtractCache
+from .clean import clean_document
+from .engine import iter_ordered
+from .extract import extract_figures
+from .ingest import IngestError, discover, file_sha256, load_manifest, make_doc_ids, read_document
+from .metadata import infer_metadata
+from .models import DocMeta, Figure, Repair
+from .tables import Tables, TableSink, document_row, figures_frame, read_table, repairs_frame
+
+log = logging.getLogger(__name__)
+
+META_FIELDS = ("title", "region", "admin_level", "parent_city", "province", "report_year",
+               "period", "doc_type", "region_masked")
+CHUNK_DOCS = 200  # documents per written chunk: bounds memory on large corpora
+
+
+@dataclass
+class Task:
+    path: str
+    raw_dir: str
+    doc_id: str
+    overrides: dict = field(default_factory=dict)
+    cache_dir: str | None = None
+
+
+@dataclass
+class DocResult:
+    source_file: str
+    doc_id: str
+    status: str  # ok | duplicate | skipped | failed
+    reason: str = ""
+    fmt: str = ""
+    encoding: str | None = None
+    sha256: str = ""
+    text_sha256: str = ""
+    meta: DocMeta | None = None
+    figures: list[Figure] = field(default_factory=list)
+    repairs: list[Repair] = field(default_factory=list)
+    text: str = ""
+    cached: bool = False
+
+
+def apply_overrides(meta: DocMeta, overrides: dict) -> DocMeta:
+    """Manifest values win over inferred ones; a new region brings its level and parents."""
+    changes = {k: v for k, v in overrides.items() if k in META_FIELDS and v not in (None, "")}
+    if not changes:
+        return meta
+    if "region" in changes and not {"admin_level", "parent_city", "province"} & changes.keys():
+        from .gazetteer import lookup
+
+        hits = lookup(str(changes["region"]))
+        if len(hits) == 1:
+            h = hits[0]
+            changes.setdefault("admin_level", h.get("level", ""))
+            changes.setdefault("parent_city", h.get("parent_city", ""))
+            changes.setdefault("province", h.get("province", ""))
+    if "report_year" in changes:
+        changes["report_year"] = int(changes["report_year"])
+    if "region_masked" in changes:
+        changes["region_masked"] = int(changes["region_masked"])
+    return replace(meta, **changes)
+
+
+def _cache_key(sha256: str, overrides: dict) -> str:
+    if not overrides:
+        return sha256
+    extra = json.dumps(overrides, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256((sha256 + extra).encode()).hexdigest()
+
+
+def process_document(doc_id: str, text: str, overrides: dict | None = None,
+                     source_file: str = "") -> DocResult:
+    """Clean, describe and extract one text already read into memory."""
+    from .models import RawDocument
+
+    raw = RawDocument(doc_id, source_file, "txt", text, "")
+    return _process_raw(raw, overrides or {})
+
+
+def _process_raw(raw, overrides: dict) -> DocResult:
+    clean = clean_document(raw)
+    meta = apply_overrides(infer_metadata(raw.doc_id, raw.text), overrides)
+    figures = extract_figures(raw.doc_id, clean.text, meta)
+    status, reason = "ok", ""
+    if not clean.text.strip():
+        status, reason = "failed", "no text left after removing web page chrome"
+    elif not figures:
+        reason = "read; no figures found"
+    return DocResult(
+        source_file=raw.source_file, doc_id=raw.doc_id, status=status, reason=reason,
+        fmt=raw.fmt, encoding=raw.encoding, sha256=raw.sha256,
+        text_sha256=hashlib.sha256(clean.text.encode("utf-8")).hexdigest(),
+        meta=meta, figures=figures, repairs=clean.repairs, text=clean.text,
+    )
+
+
+def process_file(task: Task) -> DocResult:
+    """Read one file and extract its figures; never raises for a bad file."""
+    path, raw_dir = Path(task.path), Path(task.raw_dir)
+    source = path.relative_to(raw_dir).as_posix() if path.is_relative_to(raw_dir) else path.name
+    cache = ExtractCache(task.cache_dir) if task.cache_dir else None
+    sha = ""
+    try:
+        sha = file_sha256(path)
+        key = _cache_key(sha, task.overrides)
+        if cache is not None:
+            hit = cache.get(key)
+            if isinstance(hit, DocResult):
+                return replace(hit, source_file=source, doc_id=task.doc_id, cached=True)
+        raw = read_document(path, raw_dir, task.doc_id)
+        result = _process_raw(raw, task.overrides)
+        if cache is not None and result.status == "ok":
+            cache.put(key, result)
+        return result
+    except IngestError as e:
+        return DocResult(source, task.doc_id, e.status, e.reason, sha256=sha,
+                         fmt=path.suffix.lower().lstrip("."))
+    except MemoryError:
+        return DocResult(source, task.doc_id, "failed", "not enough memory to read this file",
+                         sha256=sha)
+    except Exception as e:  # noqa: BLE001 - one bad file must not stop the run
+        log.exception("unexpected error on %s", source)
+        return DocResult(source, task.doc_id, "failed",
+                         f"internal error while processing ({type(e).__name__}: {e}); "
+                         "please report it with this file", sha256=sha)
+
+
+class _Writer:
+    """Streams documents to staged tables and texts; moves everything at the end."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = out_dir
+        out_dir.mkdir(parents=True, exist_ok=True)
+        safeio.remove_stale_temps(out_dir)  # left by a killed run; restores a swapped-out text/
+        self.text_dir = safeio._temp_sibling(out_dir / config.TEXT_DIR_NAME)
+        self.text_dir.mkdir()
+        self.sinks = {t: TableSink(t, out_dir) for t in ("documents", "metrics", "repairs")}
+        self.pending: list[DocResult] = []
+
+    def add(self, r: DocResult) -> None:
+        (self.text_dir / f"{r.doc_id}.txt").write_text(r.text, encoding="utf-8")
+        self.pending.append(r)
+        if len(self.pending) >= CHUNK_DOCS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        docs = [document_row(r.meta, r.source_file, r.sha256, len(r.text), r.figures)
+                for r in self.pending if r.meta]
+        self.sinks["documents"].add(pd.DataFrame(docs))
+        self.sinks["metrics"].add(figures_frame([f for r in self.pending for f in r.figures]))
+        self.sinks["repairs"].add(repairs_frame([x for r in self.pending for x in r.repairs]))
+        self.pending = []
+
+    def commit(self, run_log: pd.DataFrame) -> None:
+        self.flush()
+        log_sink = TableSink("run_log", self.out_dir)
+        self.sinks["run_log"] = log_sink
+        log_sink.add(run_log)
+        moves = []
+        for sink in self.sinks.values():
+            moves += sink.close()
+        for tmp, dest in moves:
+            os.replace(tmp, dest)
+        final = self.out_dir / config.TEXT_DIR_NAME
+        old = safeio._temp_sibling(final, kind="old")
+        if final.exists():
+            os.replace(final, old)
+        os.replace(self.text_dir, final)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def abort(self) -> None:
+        for sink in self.sinks.values():
+            sink.abort()
+        shutil.rmtree(self.text_dir, ignore_errors=True)
+
+
+def _log_row(r: DocResult) -> dict:
+    return {"source_file": r.source_file, "doc_id": r.doc_id, "status": r.status,
+            "reason": r.reason or ("read" if r.status == "ok" else ""), "fmt": r.fmt,
+            "encoding": r.encoding, "n_chars": len(r.text) if r.status == "ok" else None,
+            "n_figures": len(r.figures) if r.status == "ok" else None,
+            "cached": int(r.cached)}
+
+
+def extract_corpus(raw_dir: Path | str | None = None, out_dir: Path | str | None = None, *,
+                   jobs: int | None = None, engine: str = "process", scheduler: str | None = None,
+                   progress: bool = True, use_cache: bool = True) -> Tables:
+    """Extract every report under ``raw_dir`` into tables in ``out_dir`` (and return them).
+
+    ``out_dir=None`` writes to ``data/processed``. The run log lists every file.
+    """
+    raw = Path(raw_dir or config.RAW_DIR).resolve()
+    out = Path(out_dir or config.PROCESSED_DIR).resolve()
+    if not raw.is_dir():
+        raise FileNotFoundError(f"raw folder {raw} does not exist")
+    files = discover(raw)
+    ids = make_doc_ids(files, raw)
+    manifest = load_manifest(raw, files)
+    cache_dir = str(out / ".cache") if use_cache else None
+    tasks = [Task(str(p), str(raw), ids[p],
+                  dict(manifest.overrides.get(p.relative_to(raw).as_posix(), {})), cache_dir)
+             for p in files]
+    writer = _Writer(out)
+    log_rows: list[dict] = []
+    seen_bytes: dict[str, str] = {}
+    seen_text: dict[str, str] = {}
+    try:
+        for r in iter_ordered(process_file, tasks, jobs=jobs, engine=engine,
+                              scheduler=scheduler, desc="extract", progress=progress):
+            if r.status == "ok":
+                first = seen_bytes.get(r.sha256) or seen_text.get(r.text_sha256)
+                if first:
+                    r = replace(r, status="duplicate", reason=f"same content as {first}; kept that one")
+                else:
+                    seen_bytes[r.sha256] = r.source_file
+                    seen_text[r.text_sha256] = r.source_file
+                    writer.add(r)
+            log_rows.append(_log_row(r))
+        if (raw / "manifest.csv").exists():
+            log_rows.append({"source_file": "manifest.csv", "doc_id": None, "status": "ok",
+                             "reason": "manifest applied" + (
+                                 "; problems: " + " | ".join(manifest.problems)
+                                 if manifest.problems else ""),
+                             "fmt": "csv", "encoding": None, "n_chars": None,
+                             "n_figures": None, "cached": 0})
+        run_log = pd.DataFrame(log_rows, columns=schema.columns("run_log"))
+        writer.commit(run_log)
+    except BaseException:
+        writer.abort()
+        raise
+    tables = Tables(documents=read_table(out, "documents"), metrics=read_table(out, "metrics"),
+                    repairs=read_table(out, "repairs"), run_log=read_table(out, "run_log"))
+    tables.summary = summarize(tables, manifest.problems)
+    return tables
+
+
+def summarize(tables: Tables, manifest_problems: list[str] | None = None) -> dict:
+    status = tables.run_log["status"].value_counts().to_dict()
+    m = tables.metrics
+    n = len(m)
+    mapped = int(m["metric_id"].notna().sum()) if n else 0
+    return {
+        "files": len(tables.run_log),
+        "documents": int(len(tables.documents)),
+        "status": {k: int(v) for k, v in status.items()},
+        "figures": n,
+        "mapped": mapped,
+        "share_mapped": round(mapped / n, 4) if n else 0.0,
+        "manifest_problems": list(manifest_problems or []),
+    }
+
+
+def format_summary(summary: dict) -> str:
+    s = summary["status"]
+    parts = [f"{summary['documents']} documents read from {summary['files']} files"]
+    for key in ("duplicate", "skipped", "failed"):
+        if s.get(key):
+            parts.append(f"{s[key]} {key}")
+    line = ", ".join(parts)
+    line += (f"; {summary['figures']} figures found, {summary['mapped']} "
+             f"({summary['share_mapped']:.0%}) mapped to indicators")
+    return line

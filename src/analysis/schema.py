@@ -1,0 +1,96 @@
+"""Column definitions as data (``data/fields.csv``), turned into pandera schemas.
+
+One table of fields drives validation before anything is written, the Chinese
+column labels of the Excel appendix, and the column order of every output, so
+the three never disagree.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+
+import pandas as pd
+import pandera.pandas as pa
+
+from .config import PACKAGE_DATA
+
+TABLES = ("documents", "metrics", "repairs", "run_log")
+
+
+@dataclass(frozen=True)
+class Field:
+    table: str
+    name: str
+    dtype: str  # str | float | Int64
+    nullable: bool
+    unit: str
+    label_zh: str
+    description: str
+    enum: tuple[str, ...]
+
+
+@cache
+def load_fields() -> tuple[Field, ...]:
+    with open(PACKAGE_DATA / "fields.csv", encoding="utf-8") as f:
+        return tuple(Field(r["table"], r["name"], r["dtype"], r["nullable"] == "1", r["unit"],
+                           r["label_zh"], r["description"],
+                           tuple(r["enum"].split("|")) if r["enum"] else ())
+                     for r in csv.DictReader(f))
+
+
+def fields(table: str) -> list[Field]:
+    if table not in TABLES:
+        raise KeyError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}")
+    return [f for f in load_fields() if f.table == table]
+
+
+def columns(table: str) -> list[str]:
+    return [f.name for f in fields(table)]
+
+
+def labels_zh(table: str | None = None) -> dict[str, str]:
+    """Column name → Chinese label (with unit), for headers people read."""
+    out = {}
+    for f in load_fields():
+        if table is None or f.table == table:
+            out.setdefault(f.name, f.label_zh)
+    return out
+
+
+_PANDERA_TYPES = {"str": pd.StringDtype(), "float": float, "Int64": pd.Int64Dtype()}
+
+
+@cache
+def schema_for(table: str) -> pa.DataFrameSchema:
+    cols = {}
+    for f in fields(table):
+        checks = []
+        if f.enum:
+            allowed = [e for e in f.enum if e]
+            checks.append(pa.Check.isin(allowed))
+        cols[f.name] = pa.Column(_PANDERA_TYPES[f.dtype], checks=checks,
+                                 nullable=f.nullable or "" in f.enum, coerce=True)
+    return pa.DataFrameSchema(cols, strict=True, ordered=True, name=table)
+
+
+def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Columns in declared order with declared types; empty strings in enums become NA."""
+    out = pd.DataFrame({c: df[c] if c in df.columns else pd.NA for c in columns(table)},
+                       index=df.index)
+    for f in fields(table):
+        if f.dtype == "str":
+            out[f.name] = out[f.name].astype(pd.StringDtype())
+            if f.enum or f.nullable:
+                out[f.name] = out[f.name].mask(out[f.name] == "", pd.NA)
+        elif f.dtype == "Int64":
+            out[f.name] = pd.to_numeric(out[f.name], errors="coerce").astype("Int64")
+        else:
+            out[f.name] = pd.to_numeric(out[f.name], errors="coerce").astype(float)
+    return out
+
+
+def validate(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Conform then validate; a bad table fails loudly, naming the column and values."""
+    return schema_for(table).validate(conform(table, df), lazy=True)

@@ -1,0 +1,132 @@
+"""Per-document results → validated tables, written in chunks and moved into place at once.
+
+Each table goes to a CSV (UTF-8 with BOM, so Excel shows the Chinese) and a
+Parquet file. Rows are validated against ``data/fields.csv`` before they are
+written; everything is written to temporary files beside the destination and
+renamed only when the whole run succeeded, so an interrupted run leaves the
+previous outputs as they were.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import safeio, schema
+from .models import DocMeta, Figure, Repair
+
+FLOAT_FORMAT = "%.12g"  # 1421000000 not 1.421e9 or 1421000000.0
+_ARROW = {"str": pa.string(), "float": pa.float64(), "Int64": pa.int64()}
+
+
+@dataclass
+class Tables:
+    """The four tables of a run, as DataFrames."""
+
+    documents: pd.DataFrame
+    metrics: pd.DataFrame
+    repairs: pd.DataFrame
+    run_log: pd.DataFrame
+    summary: dict = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return getattr(self, name)
+
+
+def figures_frame(figures: list[Figure]) -> pd.DataFrame:
+    rows = [asdict(f) for f in figures]
+    return schema.conform("metrics", pd.DataFrame(rows, columns=schema.columns("metrics")))
+
+
+def repairs_frame(repairs: list[Repair]) -> pd.DataFrame:
+    rows = [asdict(r) for r in repairs]
+    return schema.conform("repairs", pd.DataFrame(rows, columns=schema.columns("repairs")))
+
+
+def document_row(meta: DocMeta, source_file: str, sha256: str, n_chars: int,
+                 figures: list[Figure]) -> dict:
+    n = len(figures)
+    mapped = sum(1 for f in figures if f.metric_id)
+    row = asdict(meta)
+    row.update(source_file=source_file, sha256=sha256, n_chars=n_chars, n_figures=n,
+               share_mapped=round(mapped / n, 4) if n else None)
+    return row
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    return pa.schema([(f.name, _ARROW[f.dtype]) for f in schema.fields(table)])
+
+
+class TableSink:
+    """Streams one table to temporary CSV + Parquet files; ``commit`` returns the renames."""
+
+    def __init__(self, table: str, out_dir: Path):
+        self.table = table
+        self.csv_path = out_dir / f"{table}.csv"
+        self.parquet_path = out_dir / f"{table}.parquet"
+        self.csv_tmp = safeio._temp_sibling(self.csv_path)
+        self.parquet_tmp = safeio._temp_sibling(self.parquet_path)
+        self.n_rows = 0
+        self._csv = open(self.csv_tmp, "w", encoding="utf-8-sig", newline="")
+        self._pq = pq.ParquetWriter(self.parquet_tmp, arrow_schema(table))
+        self._header = True
+
+    def add(self, df: pd.DataFrame) -> None:
+        df = schema.validate(self.table, df).reset_index(drop=True)
+        safeio.escape_frame(df).to_csv(self._csv, index=False, header=self._header,
+                                       lineterminator="\n", float_format=FLOAT_FORMAT)
+        self._header = False
+        self._pq.write_table(pa.Table.from_pandas(df, schema=arrow_schema(self.table),
+                                                  preserve_index=False))
+        self.n_rows += len(df)
+
+    def close(self) -> list[tuple[Path, Path]]:
+        if self._header:  # no rows: still write the header
+            self.add(schema.conform(self.table, pd.DataFrame(columns=schema.columns(self.table))))
+        self._csv.close()
+        self._pq.close()
+        return [(self.csv_tmp, self.csv_path), (self.parquet_tmp, self.parquet_path)]
+
+    def abort(self) -> None:
+        for handle in (self._csv, self._pq):
+            try:
+                handle.close()
+            except Exception:  # noqa: BLE001 - cleaning up after a failure already raised
+                pass
+        for p in (self.csv_tmp, self.parquet_tmp):
+            p.unlink(missing_ok=True)
+
+
+def read_table(out_dir: Path | str, table: str) -> pd.DataFrame:
+    """Read a written table back with its declared types (Parquet if present, else CSV)."""
+    out_dir = Path(out_dir)
+    pq_path = out_dir / f"{table}.parquet"
+    if pq_path.exists():
+        df = pd.read_parquet(pq_path)
+    else:
+        df = pd.read_csv(out_dir / f"{table}.csv", encoding="utf-8-sig", dtype=str,
+                         keep_default_na=False)
+    return schema.conform(table, df)
+
+
+def write_tables(tables: Tables, out_dir: Path | str) -> None:
+    """Write complete in-memory tables (used by tests and small jobs)."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sinks = [TableSink(t, out_dir) for t in schema.TABLES]
+    try:
+        moves = []
+        for sink in sinks:
+            sink.add(tables[sink.table])
+            moves += sink.close()
+    except BaseException:
+        for sink in sinks:
+            sink.abort()
+        raise
+    for tmp, dest in moves:
+        os.replace(tmp, dest)

@@ -1,0 +1,224 @@
+"""Gazetteer: the shipped table, lookups, and place mentions in text."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis.gazetteer import find_places, load_gazetteer, load_stopwords, lookup, scan
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _build_module():
+    spec = importlib.util.spec_from_file_location(
+        "build_gazetteer", ROOT / "scripts" / "build_gazetteer.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def one(name: str) -> dict[str, str]:
+    rows = lookup(name)
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+# ---------------------------------------------------------------- the table itself
+
+
+def test_table_shape_and_keys():
+    g = load_gazetteer()
+    assert list(g.columns) == [
+        "adcode",
+        "name",
+        "short_name",
+        "level",
+        "parent_city",
+        "province",
+        "aliases",
+    ]
+    assert len(g) == 3219
+    assert g["adcode"].is_unique
+    assert g["adcode"].str.fullmatch(r"\d{12}").all()
+    assert set(g["level"]) == {"province", "prefecture", "county_city", "district", "county"}
+
+
+def test_every_parent_city_and_province_is_in_the_table():
+    g = load_gazetteer()
+    below = g[g["level"] != "province"]
+    cities = set(g.loc[g["level"] == "prefecture", "name"]) | set(
+        below.loc[below["parent_city"] == below["name"], "name"]
+    )
+    assert set(below["parent_city"]) <= cities
+    provinces = set(g.loc[g["level"] == "province", "name"]) | {
+        "北京市",
+        "天津市",
+        "上海市",
+        "重庆市",
+    }
+    assert set(below["province"]) <= provinces
+
+
+def test_no_placeholder_rows():
+    names = set(load_gazetteer()["name"])
+    assert not names & {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+
+
+@pytest.mark.parametrize(
+    ("name", "level", "parent", "province"),
+    [
+        ("胶州市", "county_city", "青岛市", "山东省"),
+        ("市南区", "district", "青岛市", "山东省"),
+        ("大连市", "prefecture", "大连市", "辽宁省"),
+        ("海淀区", "district", "北京市", "北京市"),
+        ("北京市", "prefecture", "北京市", "北京市"),
+        ("忠县", "county", "重庆市", "重庆市"),
+        ("仙桃市", "county_city", "仙桃市", "湖北省"),
+        ("神农架林区", "county", "神农架林区", "湖北省"),
+        ("鹿城区", "district", "温州市", "浙江省"),
+        ("山东省", "province", "", "山东省"),
+    ],
+)
+def test_hierarchy(name, level, parent, province):
+    row = one(name)
+    assert (row["level"], row["parent_city"], row["province"]) == (level, parent, province)
+
+
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [
+        ("鹿城区", "鹿城"),
+        ("市南区", "市南"),
+        ("胶州市", "胶州"),
+        ("和县", "和县"),
+        ("浦东新区", "浦东"),
+        ("本溪满族自治县", "本溪"),
+        ("黔东南苗族侗族自治州", "黔东南"),
+        ("广西壮族自治区", "广西"),
+        ("香港特别行政区", "香港"),
+        ("锡林郭勒盟", "锡林郭勒"),
+        ("阿克苏地区", "阿克苏"),
+    ],
+)
+def test_short_names(name, short):
+    assert one(name)["short_name"] == short
+
+
+def test_lookup_by_short_name_and_alias():
+    assert [r["name"] for r in lookup("胶州")] == ["胶州市"]
+    assert one("即墨区")["name"] == "即墨市"  # renamed in 2017, after the 2016 source
+    assert {r["parent_city"] for r in lookup("市中区")} == {"济南市", "枣庄市", "内江市", "乐山市"}
+    assert lookup("不存在的地方") == []
+    assert lookup("") == []
+
+
+# ------------------------------------------------------------------ build script
+
+
+def test_build_rows_handles_municipalities_and_direct_units():
+    build = _build_module()
+    source = [
+        {"adcode": "110000000000", "name": "北京市"},
+        {"adcode": "110100000000", "name": "市辖区"},
+        {"adcode": "110108000000", "name": "海淀区"},
+        {"adcode": "420000000000", "name": "湖北省"},
+        {"adcode": "429000000000", "name": "省直辖县级行政区划"},
+        {"adcode": "429004000000", "name": "仙桃市"},
+        {"adcode": "370000000000", "name": "山东省"},
+        {"adcode": "370200000000", "name": "青岛市"},
+        {"adcode": "370281000000", "name": "胶州市"},
+    ]
+    rows = build.build_rows(source, {"370281000000": ["胶州老名"]})
+    got = {
+        r["name"]: (r["short_name"], r["level"], r["parent_city"], r["province"], r["aliases"])
+        for r in rows
+    }
+    assert got == {
+        "北京市": ("北京", "prefecture", "北京市", "北京市", ""),
+        "海淀区": ("海淀", "district", "北京市", "北京市", ""),
+        "湖北省": ("湖北", "province", "", "湖北省", ""),
+        "仙桃市": ("仙桃", "county_city", "仙桃市", "湖北省", ""),
+        "山东省": ("山东", "province", "", "山东省", ""),
+        "青岛市": ("青岛", "prefecture", "青岛市", "山东省", ""),
+        "胶州市": ("胶州", "county_city", "青岛市", "山东省", "胶州老名"),
+    }
+
+
+def test_shipped_table_matches_a_rebuild(tmp_path):
+    source = Path("/tmp/dl/cpca/cpca/resources/adcodes.csv")
+    if not source.is_file():
+        pytest.skip("cpca source not unpacked on this machine")
+    out = tmp_path / "gazetteer.csv"
+    _build_module().main([str(source), "--out", str(out)])
+    shipped = ROOT / "src" / "analysis" / "data" / "gazetteer.csv"
+    assert out.read_text(encoding="utf-8") == shipped.read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------- find_places
+
+
+def test_find_places_in_a_report_opening():
+    text = "胶州市科技和工业信息化局文件。努力将我市打造成为具有青岛乃至全国影响力的区域特色产业创新中心，胶州市"
+    hits = {(h.surface, h.name): h for h in find_places(text)}
+    assert set(hits) == {("胶州市", "胶州市"), ("青岛", "青岛市")}
+    assert hits[("胶州市", "胶州市")].count == 2
+    assert hits[("胶州市", "胶州市")].is_full
+    assert not hits[("青岛", "青岛市")].is_full
+    assert hits[("青岛", "青岛市")].spans == ((text.index("青岛"), text.index("青岛") + 2),)
+
+
+def test_municipal_district_names_its_municipality():
+    hits = find_places("北京市海淀区")
+    assert [(h.name, h.level, h.parent_city) for h in hits] == [
+        ("北京市", "prefecture", "北京市"),
+        ("海淀区", "district", "北京市"),
+    ]
+
+
+def test_longest_name_wins():
+    assert [h.name for h in find_places("市南区科技局")] == ["市南区"]
+    assert [h.surface for h in find_places("大连市科学技术局")] == ["大连市"]
+
+
+def test_common_words_are_not_places():
+    # real wording from the sample reports
+    assert find_places("加快科技创新平台建设") == []
+    assert find_places("规模以上高新技术产品增加值") == []
+    assert find_places("中心城市南部") == []
+    assert find_places("推进科技惠民") == []
+
+
+def test_ambiguous_name_splits_its_vote():
+    hits = find_places("市中区")
+    assert len(hits) == 4
+    assert {h.n_candidates for h in hits} == {4}
+
+
+def test_higher_level_wins_a_shared_short_name():
+    # 朝阳 shortens 朝阳市 (prefecture) and 朝阳县/朝阳区: the bare name means the city
+    assert [(h.name, h.level) for h in find_places("朝阳")] == [("朝阳市", "prefecture")]
+
+
+def test_every_full_name_is_found_on_its_own():
+    stop, _ = load_stopwords()
+    for row in load_gazetteer().to_dict("records"):
+        if row["name"] in stop:
+            continue
+        names = {h.name for h in find_places(f"，{row['name']}，")}
+        assert row["name"] in names, row
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="青岛市南区胶州大连北京海淀创新平台以上高新技术，。的县", max_size=60))
+def test_scan_spans_are_ordered_disjoint_slices(text):
+    last_end = 0
+    for start, end, surface in scan(text):
+        assert text[start:end] == surface
+        assert start >= last_end
+        last_end = end

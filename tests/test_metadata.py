@@ -1,0 +1,342 @@
+"""Document metadata: the gold documents field by field, then one rule at a time."""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis.metadata import (
+    extract_title,
+    infer_metadata,
+    infer_period,
+    is_chrome,
+    split_chrome,
+    to_simplified,
+)
+from analysis.models import DocMeta
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "data" / "raw"
+GOLD_FILES = [
+    ROOT / "tests" / "fixtures" / "gold" / "documents.csv",
+    ROOT / "tests" / "fixtures" / "gold_extra" / "documents.csv",
+]
+FIELDS = [
+    "region",
+    "admin_level",
+    "parent_city",
+    "province",
+    "report_year",
+    "period",
+    "doc_type",
+    "region_masked",
+]
+
+
+def _gold_rows() -> list[dict[str, str]]:
+    rows = []
+    for path in GOLD_FILES:
+        with path.open(encoding="utf-8-sig") as fh:
+            rows.extend(csv.DictReader(fh))
+    return rows
+
+
+GOLD = _gold_rows()
+
+
+@cache
+def meta_of(doc_id: str) -> DocMeta:
+    text = (RAW / f"{doc_id}.txt").read_text(encoding="utf-8")
+    return infer_metadata(doc_id, text)
+
+
+def test_gold_has_17_documents():
+    assert len(GOLD) == 17
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "field", "expected"),
+    [(r["doc_id"], f, r[f]) for r in GOLD for f in FIELDS],
+    ids=lambda v: str(v),
+)
+def test_gold_field(doc_id, field, expected):
+    got = getattr(meta_of(doc_id), field)
+    assert ("" if got is None else str(got)) == expected
+
+
+@pytest.mark.parametrize("doc_id", [r["doc_id"] for r in GOLD])
+def test_gold_confidences_are_in_range(doc_id):
+    meta = meta_of(doc_id)
+    assert 0.0 < meta.region_confidence <= 1.0
+    assert 0.0 < meta.year_confidence <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "title"),
+    [
+        ("000_e62b7b1a346a2fde", "青岛市科技局2013年上半年工作总结"),
+        ("001_6f9d41c6c87e66bb", "2017年科技工作要点"),
+        ("002_b16fed0983384786", "区科技局2023年H作总结2024年H作思路"),
+        ("003_91d5ca6791cbf353", "市科学技术局上半年工作总结与下年工作思路"),
+        ("004_89fc9e69ec4ccf46", "2015年大连市科学技术知识产权工作总结"),
+        ("x02_ningbo_2014", "宁波市科技局2014年工作总结"),
+        ("x12_wenzhou_2019", "温州市科学技术局2019年工作总结和2020年工作思路"),
+        ("x04_ningbo_2016", ""),  # the page opens with the body: no title
+        ("x08_qingdao_2012", ""),
+    ],
+)
+def test_gold_titles(doc_id, title):
+    assert meta_of(doc_id).title == title
+
+
+def test_masked_and_named_confidence_order():
+    # a report that names itself in its title is surer than a masked one
+    assert (
+        meta_of("x12_wenzhou_2019").region_confidence
+        > meta_of("003_91d5ca6791cbf353").region_confidence
+    )
+
+
+# ----------------------------------------------------------------------- chrome
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "青岛政务网 发布日期 : 2013-07-24",
+        "时间:2023-05-17 20:45:02 工作总结 浏览次数:",
+        "工作计划 首页 > 信息公开 > 规划计划 > 工作计划",
+        "区委务虚会发言材料.docx",
+        "2017-07-24",
+        "  • 来源:办公室来源:宁波市科学技术局",
+        "2015年大连市科学技术(知识产权)工作总结2015年,大连市科技创新工作紧紧围绕市委、市政府的战略部署,"
+        "下面是小编为大家整理的【科技总结】2015年大连市科学技术知识产权工作总结,供大家参考。",
+    ],
+)
+def test_chrome_lines(line):
+    assert is_chrome(line)
+
+
+def test_body_line_quoting_a_source_is_not_chrome():
+    line = (
+        "(来源:大众日报 )本报讯 记者从青岛市科技局获悉,2012年,青岛市发明专利申请12092件,授权1510件,"
+        "分别同比增长127%和34%,增幅分别居全国副省级城市第一和第二位;争取国家和省科技经费超15亿元。"
+    )
+    assert not is_chrome(line)
+
+
+def test_title_skips_chrome_and_tags():
+    text = "当前位置:\n【科技总结】宁波市科技局2014年工作总结\n  • 阅读:\n一、主要工作进展和成效"
+    body, chrome = split_chrome(text)
+    assert chrome == ["当前位置:", "• 阅读:"]
+    assert extract_title(body) == "宁波市科技局2014年工作总结"
+
+
+def test_no_title_when_the_page_opens_with_a_heading():
+    assert extract_title(["一、2021年工作成效", "2021年全市科技系统深入落实"]) == ""
+
+
+# ----------------------------------------------------------------------- region
+
+
+def test_masked_region_from_county_names():
+    text = (
+        "*市科学技术局2012年工作总结\n"
+        "一、*年工作回顾\n"
+        "*年，我市推进国家高XX县区建设。支持乐清电器、瑞安汽摩配、永嘉泵阀、鹿城鞋服、平阳机械制造、"
+        "苍南包装印刷等传统优势产业建设企业研究院。泰顺地震台主体工程封顶。"
+    )
+    meta = infer_metadata("m", text)
+    assert (meta.region, meta.admin_level, meta.parent_city, meta.province) == (
+        "温州市",
+        "prefecture",
+        "温州市",
+        "浙江省",
+    )
+    assert meta.region_masked == 1
+    assert 0.0 < meta.region_confidence <= 0.7
+
+
+def test_county_city_when_the_bureau_names_it():
+    text = "2017年科技工作要点\n胶州市科技和工业信息化局文件\n2017年，全市科技工作紧紧围绕青岛市的部署，打造青岛乃至全国的创新中心。"
+    meta = infer_metadata("j", text)
+    assert (meta.region, meta.admin_level, meta.parent_city) == ("胶州市", "county_city", "青岛市")
+
+
+def test_district_when_a_district_bureau_speaks_and_names_it():
+    text = (
+        "区科技局2023年工作总结\n今年以来，全区科技工作深入实施创新驱动发展战略。"
+        "出台市南区重点实验室管理办法，13家单位获得青岛市科技奖励，全区技术合同成交额超68亿元。"
+    )
+    meta = infer_metadata("d", text)
+    assert (meta.region, meta.admin_level, meta.parent_city) == ("市南区", "district", "青岛市")
+
+
+def test_prefecture_when_counties_are_only_mentioned():
+    text = "青岛市科技局2013年上半年工作总结\n黄岛经济技术开发区获批成为全国可持续发展实验区，崂山区被评为国家知识产权示范园区。"
+    meta = infer_metadata("p", text)
+    assert (meta.region, meta.admin_level) == ("青岛市", "prefecture")
+
+
+def test_weak_evidence_leaves_region_empty():
+    meta = infer_metadata("w", "2016年，市科技局圆满完成年度业务目标，科技创新供给能力进一步增强。")
+    assert (meta.region, meta.admin_level, meta.province, meta.region_confidence) == (
+        "",
+        "",
+        "",
+        0.0,
+    )
+    tie = infer_metadata("t", "与杭州、宁波等先进地区相比还有差距。")
+    assert tie.region == ""
+
+
+def test_traditional_text_is_converted_before_matching():
+    meta = infer_metadata(
+        "x", "青島市科學技術局2017年工作總結\n2017年,青島全社會研發經費投入286.4億元。"
+    )
+    assert (meta.region, meta.report_year, meta.doc_type) == ("青岛市", 2017, "summary")
+    assert meta.title == "青岛市科学技术局2017年工作总结"
+
+
+def test_simplified_text_is_left_alone():
+    # t2s would turn 乾 into 干: only traditional texts are converted
+    assert to_simplified("吉林省乾安县科技局工作总结") == "吉林省乾安县科技局工作总结"
+
+
+# ------------------------------------------------------------------------- year
+
+
+@pytest.mark.parametrize(
+    ("sentence", "year"),
+    [
+        ("一年来，我市科技工作实现“十三五”开门红，发布《宁波市“十三五”科技创新规划》。", 2016),
+        ("一年来，宁波市科技工作较好地完成了“十二五”各项任务。", 2015),
+        ("科技创新工作成效明显，宁波实现了“十四五”良好开局。", 2021),
+        ("今年是“十二五”规划的收官之年，大连市科技工作取得新成效。", 2015),
+    ],
+)
+def test_five_year_plan_cue(sentence, year):
+    meta = infer_metadata("f", sentence)
+    assert meta.report_year == year
+    assert meta.year_confidence == 0.75
+
+
+def test_plan_year_of_a_masked_summary_is_the_year_before():
+    text = (
+        "市科学技术局年度工作总结与下年工作思路\n一、*年工作总结\n*年，我市科技工作取得较好成效。\n"
+        "二、*年工作思路 *年是实施创新驱动发展战略的关键一年。2013年，全社会研究与开发经费投入占生产总值比重争取达到1.30%。"
+    )
+    meta = infer_metadata("y", text)
+    assert (meta.report_year, meta.doc_type, meta.period) == (2012, "summary+plan", "FY")
+    assert meta.year_confidence == 0.6
+
+
+def test_plan_document_covers_its_planned_year():
+    meta = infer_metadata(
+        "k", "2017年科技工作要点\n2017年，全市科技工作的总体思路是：推动由研发管理向创新服务转型。"
+    )
+    assert (meta.report_year, meta.doc_type, meta.period) == (2017, "plan", "FY")
+
+
+def test_summary_plus_plan_title_gives_the_summarised_year():
+    meta = infer_metadata(
+        "s",
+        "温州市科学技术局2019年工作总结和2020年工作思路\n2019年，温州市科技创新工作以自创区为主战场。",
+    )
+    assert (meta.report_year, meta.doc_type) == (2019, "summary+plan")
+
+
+def test_heading_and_opening_years():
+    assert (
+        infer_metadata(
+            "h", "一、2021年工作成效\n全市科技系统深入落实争先进位工作要求。"
+        ).report_year
+        == 2021
+    )
+    assert (
+        infer_metadata(
+            "o", "2016年，市科技局紧紧围绕创新之城建设，圆满完成年度业务目标。"
+        ).report_year
+        == 2016
+    )
+
+
+def test_summary_is_never_later_than_its_page_date():
+    # the most cited year (2019, a plan target) is after the page date, so it is dropped
+    text = "发布日期:2018-03-06\n全市力争到2019年高企达到1000家，2019年实现翻番，比2016年增长20%，2017年成效明显。"
+    meta = infer_metadata("c", text)
+    assert meta.report_year == 2017
+
+
+def test_no_year_evidence_leaves_year_empty():
+    meta = infer_metadata("n", "今年以来，全市科技工作认真贯彻落实创新驱动发展战略。")
+    assert (meta.report_year, meta.year_confidence) == (None, 0.0)
+
+
+# ------------------------------------------------------------- period and type
+
+
+@pytest.mark.parametrize(
+    ("title", "period"),
+    [
+        ("青岛市科技局2013年上半年工作总结", "H1"),
+        ("市科技局2017年1-5月工作进展", "M1-M5"),
+        ("市科技局2017年前三季度工作总结", "Q1-Q3"),
+        ("市科技局2017年1-12月工作总结", "FY"),
+        ("市科学技术局上半年工作总结与下年工作思路", "FY"),
+        ("宁波市科技局2014年工作总结", "FY"),
+        ("", "FY"),
+    ],
+)
+def test_period_from_title(title, period):
+    assert infer_period(title) == period
+
+
+def test_first_half_summary_with_second_half_plan():
+    text = (
+        "青岛市科技局2013年上半年工作总结\n上半年，全市争取国家、省科技经费9亿元。\n"
+        "下半年，我局将根据年初确定的目标要求，继续做好海洋科技工作。"
+    )
+    meta = infer_metadata("h1", text)
+    assert (meta.report_year, meta.period, meta.doc_type) == (2013, "H1", "summary+plan")
+
+
+@pytest.mark.parametrize(
+    ("text", "doc_type"),
+    [
+        ("宁波市科技局2014年工作总结\n一、主要工作进展和成效", "summary"),
+        ("2017年科技工作要点\n一、突出三大重点", "plan"),
+        (
+            "区科技局2023年工作总结\n一、2023年工作情况\n二、2024年工作计划\n2024年是攻坚之年。",
+            "summary+plan",
+        ),
+        ("一年来，我市科技工作取得新进展。形成了具有青岛特色的“1+10”科技工作思路。", "summary"),
+    ],
+)
+def test_doc_type(text, doc_type):
+    assert infer_metadata("t", text).doc_type == doc_type
+
+
+# -------------------------------------------------------------------- properties
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.text(
+        alphabet="青岛市南区胶州温州*XX县科技局2013年上半年工作总结要点，。\n十三五开门红下半年我局将继续",
+        max_size=200,
+    )
+)
+def test_infer_metadata_is_total_and_pure(text):
+    first = infer_metadata("p", text)
+    assert infer_metadata("p", text) == first
+    assert 0.0 <= first.region_confidence <= 1.0
+    assert 0.0 <= first.year_confidence <= 1.0
+    assert first.report_year is None or 2000 <= first.report_year <= 2099
+    assert first.doc_type in {"summary", "plan", "summary+plan"}
+    assert first.region_masked in {0, 1}

@@ -1,0 +1,168 @@
+"""Extraction on real sentences from the reports: indicator, value, unit, yoy, kind, period."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis.extract import extract_figures, simplified_shadow
+from analysis.models import DocMeta
+
+SUMMARY_2013_H1 = DocMeta("d", region="青岛市", report_year=2013, period="H1", doc_type="summary+plan")
+SUMMARY_FY = DocMeta("d", region="某市", report_year=2015, period="FY", doc_type="summary")
+PLAN_2017 = DocMeta("d", region="胶州市", report_year=2017, period="FY", doc_type="plan")
+
+
+def mapped(text, meta=SUMMARY_FY):
+    return {(f.metric_id, f.value): f for f in extract_figures("d", text, meta) if f.metric_id}
+
+
+def test_enumeration_with_distributed_growth():
+    figs = mapped("上半年,发明专利申请6275件、授权988件,同比分别增长139%、37%,增幅均居国内同类城市首位。",
+                  SUMMARY_2013_H1)
+    apps = figs[("invention_patent_applications", 6275)]
+    grants = figs[("invention_patent_grants", 988)]
+    assert (apps.yoy_pct, grants.yoy_pct) == (139, 37)
+    assert (apps.unit, apps.period, apps.year, apps.kind) == ("件", "H1", 2013, "actual")
+
+
+def test_money_is_normalised_to_yuan_and_traceable():
+    text = "技术市场交易活跃,技术合同成交额14.21亿元。"
+    f = mapped(text)[("tech_contract_turnover", 1_421_000_000)]
+    assert f.unit == "元"
+    assert text[f.char_start:f.char_end] == "14.21亿元" == f.raw
+    assert f.sentence == text
+
+
+def test_items_before_fenbie_pair_with_values():
+    figs = mapped("全市专利申请量、授权量分别达到16173件、9882件,分别增长24.5%和11.7%。")
+    assert figs[("patent_applications", 16173)].yoy_pct == 24.5
+    assert figs[("patent_grants", 9882)].yoy_pct == 11.7
+
+
+def test_breakthrough_qualifier_applies_to_the_group():
+    figs = mapped("全市专利申请和专利授权分别突破5.8万件和4.6万件。")
+    assert figs[("patent_applications", 58000)].qualifier == ">"
+    assert figs[("patent_grants", 46000)].qualifier == ">"
+
+
+def test_bare_phrase_borrows_the_indicator_before_it():
+    figs = mapped("全市新增高新技术企业82家,累计认定480家,列全省第三位。")
+    assert ("high_tech_enterprises_new", 82) in figs
+    assert ("high_tech_enterprises_total", 480) in figs
+
+
+def test_share_of_gdp_borrows_its_subject():
+    figs = mapped("预计全社会研发投入可达185亿元,占GDP比例达2.35%。")
+    assert figs[("rd_expenditure", 18_500_000_000)].kind == "estimate"
+    assert figs[("rd_intensity", 2.35)].unit == "%"
+
+
+def test_lost_percent_repaired_growth_attaches():
+    figs = mapped("全区技术合同成交额超68亿元,增长25%(二)做大做强企业主体")
+    f = figs[("tech_contract_turnover", 6_800_000_000)]
+    assert (f.qualifier, f.yoy_pct) == (">", 25)
+
+
+def test_plan_section_gives_targets_for_the_next_year():
+    meta = DocMeta("d", report_year=2012, period="FY", doc_type="summary+plan")
+    text = ("一、2012年工作总结 全年专利申请24183件,同比增长60%。"
+            "二、2013年工作思路 2013年,全社会研究与开发经费投入占生产总值比重争取达到1.30%,"
+            "新增高新技术企业30家。")
+    figs = mapped(text, meta)
+    assert figs[("patent_applications", 24183)].kind == "actual"
+    assert figs[("patent_applications", 24183)].yoy_pct == 60
+    target = figs[("rd_intensity", 1.3)]
+    assert (target.kind, target.year) == ("target", 2013)
+    assert figs[("high_tech_enterprises_new", 30)].kind == "target"
+
+
+def test_second_half_plan_in_an_h1_report():
+    text = ("上半年,技术合同成交额14.21亿元。下半年,我局将着力做好五方面工作:"
+            "确保年技术合同交易登记额达到32亿元,同比增长30%。")
+    figs = mapped(text, SUMMARY_2013_H1)
+    assert figs[("tech_contract_turnover", 1_421_000_000)].period == "H1"
+    t = figs[("tech_contract_turnover", 3_200_000_000)]
+    assert (t.kind, t.period, t.year, t.yoy_pct) == ("target", "FY", 2013, 30)
+
+
+def test_plan_document_every_figure_is_a_target():
+    figs = mapped("(责任科室:知识产权管理科)技术合同交易额达到10亿元,科技成果转化100项以上,"
+                  "有效发明专利达到800件。", PLAN_2017)
+    assert figs[("tech_contract_turnover", 1e9)].kind == "target"
+    assert figs[("valid_invention_patents", 800)].kind == "target"
+
+
+def test_per_town_targets_are_not_the_regions():
+    figs = extract_figures("d", "各镇办保持高新技术企业培育库内企业数量20家以上,新认定高企数量5家以上。"
+                           "各镇、街道技术合同交易额达到8000万元以上。", PLAN_2017)
+    assert all(not f.metric_id for f in figs)
+    assert any("part of the region" in f.note for f in figs)
+
+
+def test_five_year_span_flows_and_stocks():
+    text = ("二、十二五期间工作回顾 “十二五”期间,全市累计申请专利76541件,其中发明专利申请43144件;"
+            "全市有效发明专利拥有量8153件。累计认定高新技术企业430家。")
+    figs = mapped(text, SUMMARY_FY)
+    assert figs[("patent_applications", 76541)].period == "2011-2015"
+    assert figs[("invention_patent_applications", 43144)].period == "2011-2015"
+    assert figs[("valid_invention_patents", 8153)].period == "FY"
+    assert figs[("high_tech_enterprises_new", 430)].period == "2011-2015"
+
+
+def test_period_cues_inside_a_sentence():
+    meta = DocMeta("d", report_year=2016, period="FY", doc_type="summary")
+    figs = mapped("截至9月底,全市发明专利申请18829件、授权5465件,授权量同比增长57.3%。"
+                  "1-10月,技术合同交易额63.9亿元,年底将首次突破100亿元。", meta)
+    assert figs[("invention_patent_applications", 18829)].period == "Q1-Q3"
+    grants = figs[("invention_patent_grants", 5465)]
+    assert (grants.period, grants.yoy_pct) == ("Q1-Q3", 57.3)
+    assert figs[("invention_patent_applications", 18829)].yoy_pct is None
+    assert figs[("tech_contract_turnover", 6.39e9)].period == "M1-M10"
+    forecast = figs[("tech_contract_turnover", 1e10)]
+    assert (forecast.kind, forecast.period, forecast.qualifier) == ("estimate", "FY", ">")
+
+
+def test_traditional_characters_map_the_same():
+    meta = DocMeta("d", report_year=2017, period="FY", doc_type="summary")
+    figs = mapped("2017年,青島全社會研發經費(R&D)投入286.4億元,占GDP比重2.86%。全市科技型中小微企業總數突破1萬家。",
+                  meta)
+    assert ("rd_expenditure", 28_640_000_000) in figs
+    assert ("rd_intensity", 2.86) in figs
+    assert figs[("tech_smes", 10_000)].qualifier == ">"
+
+
+def test_shadow_keeps_length():
+    s = "青島全社會研發經費"
+    assert len(simplified_shadow(s)) == len(s)
+    assert simplified_shadow(s) == "青岛全社会研发经费"
+
+
+def test_growth_only_statement_is_kept_without_indicator():
+    figs = extract_figures("d", "科技经费投入增长5.8%,企业技术开发费支出增长7.7%。", SUMMARY_FY)
+    assert [f.value for f in figs] == [5.8, 7.7]
+    assert all(f.metric_id == "" and f.note == "growth rate only" for f in figs)
+
+
+def test_number_before_its_noun():
+    figs = mapped("大连化物所等10个项目获得2015年度国家科学技术奖励。")
+    assert figs[("national_sci_tech_awards", 10)].unit == "项"
+    assert mapped("完成29家市级孵化器认定工作。") == {}
+
+
+def test_masked_figures_are_not_invented():
+    assert extract_figures("d", "上半年新增6笔,贷款*5万元,拨付资金20xx万元。", SUMMARY_FY)[0].value == 6
+    assert len(extract_figures("d", "上半年新增6笔,贷款*5万元,拨付资金20xx万元。", SUMMARY_FY)) == 1
+
+
+def test_unmapped_figures_are_kept_with_their_phrase():
+    figs = extract_figures("d", "开展政策宣讲、银企对接等专项活动150场。", SUMMARY_FY)
+    assert [(f.metric_id, f.value, f.unit) for f in figs] == [("", 150, "场")]
+    assert "专项活动" in figs[0].indicator
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="发明专利申请授权技术合同成交额高新技术企业新增累计达到占GDP比重同比增长分别"
+                        "0123456789.%万亿元件家项、，,。;；*", max_size=120))
+def test_never_raises_and_offsets_are_inside(text):
+    for f in extract_figures("d", text, SUMMARY_FY):
+        assert 0 <= f.char_start < f.char_end <= len(text)
+        assert f.kind in {"actual", "estimate", "target"}

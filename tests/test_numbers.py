@@ -1,0 +1,153 @@
+"""Number and unit parsing: exact values from real report wording, and round trips."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from analysis.numbers import (
+    find_quantities,
+    parse_chinese_numeral,
+    parse_number,
+    parse_quantity,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "qualifier"),
+    [
+        ("14.21亿元", 1_421_000_000, "元", ""),  # 技术合同成交额14.21亿元 (青岛 2013 H1)
+        ("4000余万元", 40_000_000, "元", ">"),  # 获国家科技经费支持4000余万元 (宁波 2008)
+        ("3.37万项", 33_700, "项", ""),  # 技术合同登记3.37万项 (大连 2015)
+        ("82万平米", 820_000, "平方米", ""),  # 投入使用82万平米
+        ("26万平方米", 260_000, "平方米", ""),
+        ("1,234.5万元", 12_345_000, "元", ""),
+        ("１２３４件", 1234, "件", ""),  # full-width digits
+        ("５．８万件", 58_000, "件", ""),
+        ("一千二百家", 1200, "家", ""),
+        ("两家", 2, "家", ""),
+        ("十余个", 10, "个", ">"),
+        ("2213台(套)", 2213, "台(套)", ""),
+        ("2213台（套）", 2213, "台(套)", ""),
+        ("139%", 139, "%", ""),
+        ("1.8个百分点", 1.8, "百分点", ""),
+        ("12.75万人次", 127_500, "人次", ""),
+        ("70亩", 70, "亩", ""),
+        ("30万美元", 300_000, "美元", ""),
+    ],
+)
+def test_parse_quantity(text, value, unit, qualifier):
+    q = parse_quantity(text)
+    assert q is not None
+    assert q.value == pytest.approx(value, rel=1e-12)
+    assert q.unit == unit
+    assert q.qualifier == qualifier
+
+
+def test_range_keeps_both_ends():
+    q = parse_quantity("1-2家")
+    assert (q.value, q.value_high, q.qualifier) == (1, 2, "range")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["贷款*5万元", "拨付市财政科技资金20xx万元", "居各市第10位", "增长*%", "面积*万平方米",
+     "中船重工710所", "二期工程", "五位一体"],
+)
+def test_masked_ranks_and_names_give_no_figure(text):
+    assert find_quantities(text) == []
+
+
+def test_offsets_point_at_the_figure():
+    text = "发明专利申请6275件、授权988件,同比分别增长139%、37%"
+    raws = [text[q.start:q.end] for q in find_quantities(text)]
+    assert raws == ["6275件", "988件", "139%", "37%"]
+
+
+@pytest.mark.parametrize(("text", "value"), [("一千二百", 1200), ("十五", 15), ("一百零五", 105),
+                                             ("三万五千", 35000), ("十二亿三千万", 1_230_000_000),
+                                             ("两", 2), ("十", 10)])
+def test_chinese_numerals(text, value):
+    assert parse_chinese_numeral(text) == value
+
+
+def test_parse_number_bare():
+    assert parse_number("3.37万") == 33700
+    assert parse_number("十余") == 10
+    assert parse_number("abc") is None
+
+
+# ---------------------------------------------------------------- property tests
+
+DIGITS = "零一二三四五六七八九"
+
+
+def to_chinese(n: int) -> str:
+    """Write 0 <= n < 10^12 in Chinese numerals (一千二百三十四万五千零六)."""
+    if n == 0:
+        return "零"
+
+    def below_10k(x: int) -> str:
+        out, zero = "", False
+        for unit_value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+            d = x // unit_value % 10
+            if d:
+                if zero:
+                    out += "零"
+                out += DIGITS[d] + unit
+                zero = False
+            elif out:
+                zero = True
+        return out
+
+    parts = []
+    for big_value, big in ((10**8, "亿"), (10**4, "万"), (1, "")):
+        chunk = n // big_value % 10_000
+        if chunk:
+            text = below_10k(chunk)
+            if parts and chunk < 1000:
+                text = "零" + text
+            parts.append(text + big)
+        elif parts and n % big_value:
+            pass
+    return "".join(parts)
+
+
+@given(st.integers(min_value=1, max_value=10**12 - 1))
+def test_chinese_numeral_round_trip(n):
+    assert parse_chinese_numeral(to_chinese(n)) == n
+
+
+UNITS = {"元": ("元", 1), "万元": ("元", 1e4), "亿元": ("元", 1e8), "件": ("件", 1),
+         "家": ("家", 1), "项": ("项", 1), "平方米": ("平方米", 1), "万平米": ("平方米", 1e4),
+         "人次": ("人次", 1), "个": ("个", 1)}
+
+
+@given(
+    whole=st.integers(min_value=1, max_value=99_999_999),
+    cents=st.integers(min_value=0, max_value=99),
+    unit=st.sampled_from(sorted(UNITS)),
+    commas=st.booleans(),
+)
+def test_arabic_with_multiplier_round_trip(whole, cents, unit, commas):
+    written = f"{whole:,}" if commas else str(whole)
+    if cents:
+        written += f".{cents:02d}"
+    q = parse_quantity(written + unit)
+    canonical, factor = UNITS[unit]
+    assert q is not None and q.unit == canonical
+    assert q.value == pytest.approx((whole + cents / 100) * factor, rel=1e-9)
+
+
+@given(n=st.integers(min_value=1, max_value=9999), mult=st.sampled_from(["", "万", "亿"]),
+       unit=st.sampled_from(["家", "件", "项", "元"]))
+def test_chinese_with_multiplier_round_trip(n, mult, unit):
+    q = parse_quantity(to_chinese(n) + mult + unit)
+    factor = {"": 1, "万": 1e4, "亿": 1e8}[mult]
+    assert q is not None
+    assert q.value == pytest.approx(n * factor)
+
+
+@given(st.text(alphabet="0123456789.,万亿元件家%一二三十百千余多约近超*x第、，。 ", max_size=60))
+def test_find_quantities_never_raises_and_offsets_are_inside(text):
+    for q in find_quantities(text):
+        assert 0 <= q.start < q.end <= len(text)

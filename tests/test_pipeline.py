@@ -1,0 +1,113 @@
+"""End to end: the CLI on the sample corpus, scored against the project's copy of the gold."""
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.pipeline import extract_corpus, format_summary
+from analysis.tables import read_table
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw"
+FIXTURES = ROOT / "tests" / "fixtures"
+SEEDS = sorted(p.name for p in RAW.glob("0*.txt"))
+EXTRA = sorted(p.name for p in RAW.glob("x*.txt"))
+
+
+def analysis_cmd() -> list[str]:
+    exe = Path(sys.executable).with_name("analysis")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "analysis.cli"]
+
+
+def score(pred: Path, gold: Path) -> dict[str, float]:
+    out = subprocess.run([sys.executable, str(FIXTURES / "score.py"), "--pred", str(pred),
+                          "--gold", str(gold)], capture_output=True, text=True, check=True).stdout
+    line = out.strip().splitlines()[-1]
+    values = dict(re.findall(r"(\w+)=([\d.]+)", line))
+    meta = re.search(r"document metadata: (\d+)/(\d+)", out)
+    return {"F1": float(values["F1"]), "meta_ok": int(meta.group(1)), "meta_n": int(meta.group(2))}
+
+
+@pytest.fixture(scope="module")
+def seed_run(tmp_path_factory):
+    raw = tmp_path_factory.mktemp("raw")
+    for name in SEEDS:
+        shutil.copy(RAW / name, raw / name)
+    out = tmp_path_factory.mktemp("out")
+    proc = subprocess.run([*analysis_cmd(), "extract", str(raw), "--out", str(out), "--jobs", "1",
+                           "--no-progress"], capture_output=True, text=True)
+    return proc, out
+
+
+def test_cli_extract_scores_on_the_seed_gold(seed_run):
+    proc, out = seed_run
+    assert proc.returncode == 0, proc.stderr
+    assert "5 documents read from 5 files" in proc.stdout
+    s = score(out, FIXTURES / "gold")
+    assert s["F1"] >= 0.95
+    assert s["meta_ok"] >= 34 and s["meta_n"] == 35
+
+
+def test_extra_corpus_scores(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in EXTRA:
+        shutil.copy(RAW / name, raw / name)
+    extract_corpus(raw, tmp_path / "out", jobs=1, progress=False)
+    s = score(tmp_path / "out", FIXTURES / "gold_extra")
+    assert s["F1"] >= 0.95
+    assert s["meta_ok"] >= s["meta_n"] - 2
+
+
+def test_outputs_are_complete_and_excel_friendly(seed_run):
+    _, out = seed_run
+    for table in ("documents", "metrics", "repairs", "run_log"):
+        assert (out / f"{table}.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # BOM for Excel
+        assert (out / f"{table}.parquet").exists()
+    assert sorted(p.name for p in (out / "text").iterdir()) == SEEDS
+    assert not [p for p in out.iterdir() if p.name.startswith(".") and p.name != ".cache"]
+
+
+def test_every_figure_traces_to_its_sentence_and_offsets(seed_run):
+    _, out = seed_run
+    metrics = read_table(out, "metrics")
+    for row in metrics.itertuples():
+        text = (out / "text" / f"{row.doc_id}.txt").read_text(encoding="utf-8")
+        assert text[row.char_start:row.char_end] == row.raw
+        assert row.raw in row.sentence
+
+
+def test_known_figures_from_real_sentences(seed_run):
+    _, out = seed_run
+    m = read_table(out, "metrics")
+    row = m[(m.doc_id == "000_e62b7b1a346a2fde") & (m.metric_id == "invention_patent_grants")].iloc[0]
+    assert (row.value, row.unit, row.yoy_pct, row.period, row.kind) == (988, "件", 37, "H1", "actual")
+    row = m[(m.doc_id == "004_89fc9e69ec4ccf46") & (m.metric_id == "tech_contracts")].iloc[0]
+    assert (row.value, row.period, row.year) == (33700, "2011-2015", 2015)
+
+
+def test_csv_and_parquet_agree(seed_run):
+    _, out = seed_run
+    a = pd.read_parquet(out / "metrics.parquet")
+    b = pd.read_csv(out / "metrics.csv", encoding="utf-8-sig")
+    assert len(a) == len(b)
+    assert (a["value"].to_numpy() == b["value"].to_numpy()).all()
+
+
+def test_run_log_names_every_input(seed_run):
+    _, out = seed_run
+    log = read_table(out, "run_log")
+    assert sorted(log.source_file) == SEEDS
+    assert set(log.status) == {"ok"}
+
+
+def test_summary_line():
+    summary = {"files": 3, "documents": 2, "status": {"ok": 2, "failed": 1}, "figures": 10,
+               "mapped": 4, "share_mapped": 0.4, "manifest_problems": []}
+    assert format_summary(summary) == ("2 documents read from 3 files, 1 failed; 10 figures found, "
+                                       "4 (40%) mapped to indicators")

@@ -100,6 +100,16 @@ def _index() -> tuple[dict[str, tuple[tuple[dict[str, str], bool], ...]], tuple[
     return index, lengths
 
 
+@lru_cache(maxsize=1)
+def _prefixes() -> dict[str, tuple[int, ...]]:
+    """First two characters → lengths of the names that start with them, longest first."""
+    index, _ = _index()
+    out: dict[str, set[int]] = {}
+    for surface in index:
+        out.setdefault(surface[:2], set()).add(len(surface))
+    return {k: tuple(sorted(v, reverse=True)) for k, v in out.items()}
+
+
 def _straddled(text: str, start: int, end: int, breakers: frozenset[str]) -> bool:
     """True when a breaker word covers the first or last character of text[start:end]."""
     return text[max(start - 1, 0) : start + 1] in breakers or text[end - 1 : end + 1] in breakers
@@ -111,13 +121,14 @@ def scan(text: str) -> list[tuple[int, int, str]]:
     A match made only of short names is dropped when a breaker word straddles it
     (创新平台 is not 新平); the scan then moves on by one character.
     """
-    index, lengths = _index()
+    index, _ = _index()
+    prefixes = _prefixes()
     _, breakers = load_stopwords()
     out: list[tuple[int, int, str]] = []
     i, n = 0, len(text)
     while i < n:
         step = 1
-        for length in lengths:
+        for length in prefixes.get(text[i : i + 2], ()):
             surface = text[i : i + length]
             if i + length <= n and surface in index:
                 short_only = not any(full for _, full in index[surface])

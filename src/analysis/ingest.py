@@ -370,6 +370,14 @@ def _finish_text(text: str, label: str) -> str:
     return text
 
 
+def _clearly_utf8(sample: bytes, complete: bool) -> bool:
+    """Strict UTF-8 with plenty of CJK: GBK bytes almost never decode to that."""
+    text = _decode_sample(sample, "utf-8", complete)
+    if text is None:
+        return False
+    return len(CJK_RE.findall(text[:20_000])) >= 32 and textlike_share(text[:20_000]) >= 0.95
+
+
 def decode_text_file(path: Path) -> tuple[str, str]:
     """(text, encoding) of a plain-text file, detected rather than assumed, decoded in chunks."""
     label = path.suffix.lower() or "text"
@@ -386,6 +394,11 @@ def decode_text_file(path: Path) -> tuple[str, str]:
             text = _decode_stream(path, enc, skip, errors="replace")
         return _finish_text(text, label), enc
     complete = len(sample) < SAMPLE
+    if _clearly_utf8(sample, complete):  # the common case; skips charset detection
+        try:
+            return _finish_text(_decode_stream(path, "utf-8", 0), label), "utf-8"
+        except UnicodeDecodeError:
+            pass
     text, enc = _choose_and_decode(
         sample, complete, lambda e, errors: _decode_stream(path, e, 0, errors), label
     )

@@ -114,13 +114,16 @@ def to_simplified(text: str) -> str:
 
     Converting simplified text is not a no-op (乾安县 → 干安县), so measure first.
     """
-    converted = _t2s().convert(text)
-    if len(converted) != len(text):
-        return converted
-    changed = sum(a != b for a, b in zip(text, converted, strict=True))
-    han = sum("\u4e00" <= ch <= "\u9fff" for ch in text) or 1
-    traditional = changed >= TRADITIONAL_MIN and changed / han >= TRADITIONAL_RATIO
-    return converted if traditional else text
+    from .extract import simplified_shadow  # character table: fast, same length
+
+    shadow = simplified_shadow(text)
+    changed = sum(a != b for a, b in zip(text, shadow, strict=True))
+    if changed < TRADITIONAL_MIN:
+        return text
+    han = len(re.findall("[\u4e00-\u9fff]", text)) or 1
+    if changed / han < TRADITIONAL_RATIO:
+        return text
+    return _t2s().convert(text)
 
 
 def is_chrome(line: str) -> bool:

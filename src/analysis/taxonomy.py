@@ -15,7 +15,7 @@ import csv
 import hashlib
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from .config import PACKAGE_DATA
 
@@ -108,26 +108,40 @@ def _tokenizer():
 
 LEADING_NOISE = re.compile(
     r"^(?:[，,、；;：:\s]|其中|全市|全区|全县|我市|我区|全年|上半年|预计|一是|二是|三是|四是|五是|"
-    r"\(?[一二三四五六七八九十]+\)|[①②③④⑤⑥⑦⑧⑨⑩]|\d+[、.．])+"
-)
+    r"\(?[一二三四五六七八九十]+\)|[①②③④⑤⑥⑦⑧⑨⑩]|\d+[、.．])+")
 
 
+@cache
+def _known_terms() -> re.Pattern[str]:
+    """Every indicator wording, longest first, as one pattern."""
+    terms = {w for ind in load_taxonomy() for w in (ind.name_zh, *ind.wordings) if len(w) >= 2}
+    return re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)))
+
+
+@lru_cache(maxsize=100_000)
 def indicator_phrase(phrase: str) -> str:
     """A readable indicator phrase: the words from the first indicator term on.
 
-    jieba (with the indicator wordings as its dictionary) splits the phrase;
-    leading words that are not part of any known wording are dropped, unless
-    that would leave nothing.
+    A known wording found in the phrase marks where the indicator starts; when none
+    is found, jieba (with the indicator wordings as its dictionary) splits the phrase
+    and leading words that are not part of any wording are dropped. Cached: reports
+    repeat their phrases, and jieba is the slowest step of extraction.
     """
     phrase = LEADING_NOISE.sub("", phrase.strip())
     if len(phrase) <= 6:
         return phrase
+    m = _known_terms().search(phrase)
+    if m:
+        return phrase[m.start():]
     words = list(_tokenizer().cut(phrase))
-    known = {w for ind in load_taxonomy() for w in (ind.name_zh, *ind.wordings)}
     for i, w in enumerate(words):
-        if w in known or any(w and w in k for k in known if len(w) >= 2):
+        if len(w) >= 2 and not LEADING_NOISE.fullmatch(w) and w not in _NOISE_WORDS:
             return "".join(words[i:])
     return phrase
+
+
+_NOISE_WORDS = frozenset("完成 实现 开展 组织 推进 加快 积极 共 累计 新增 全面 进一步 已 通过 "
+                         "今年 去年 目前 其中 同时 此外 另外 我们 我局".split())
 
 
 def taxonomy_fingerprint() -> str:

@@ -1,0 +1,709 @@
+"""Comparisons on the metric table: year over year, across cities, targets vs actuals.
+
+Why: the tables hold every stated figure; readers want the same indicator side by
+side. These pure functions only compare like with like (same unit, same period type,
+same kind of figure) and say where a figure came from, so a half-year number is never
+silently set against a full-year one and a district never ranked among whole cities.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import config
+
+TABLES = ("documents", "metrics", "repairs", "run_log")
+REQUIRED_TABLES = ("documents", "metrics")
+DOC_INFO_COLS = (
+    "admin_level",
+    "parent_city",
+    "province",
+    "report_year",
+    "doc_type",
+    "region_masked",
+)
+KINDS = ("actual", "estimate", "target")
+KIND_PREFERENCE = {"actual": 0, "estimate": 1, "target": 2}
+ADMIN_ORDER = ("prefecture", "county_city", "district", "county")
+FLAG_TOLERANCE_PP = 2.0  # stated vs computed growth may differ by rounding, not more
+SPAN_RE = re.compile(r"^(\d{4})-(\d{4})$")
+# What the CSV writer (safeio) prefixes with an apostrophe to defuse formulas.
+_ESCAPED_RE = re.compile(r"^'(?=[=+\-@\t\r])")
+
+_STR_COLS = {"doc_id", "period", "region", "metric_id", "kind", "unit", "qualifier"}
+_FLOAT_COLS = {"value", "yoy_pct", "region_confidence", "year_confidence"}
+_INT_COLS = {"year", "report_year", "region_masked", "char_start", "char_end", "n_chars"}
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _read_table(processed: Path, name: str) -> pd.DataFrame | None:
+    parquet = processed / f"{name}.parquet"
+    csv = processed / f"{name}.csv"
+    if parquet.exists():
+        return pd.read_parquet(parquet)
+    if csv.exists():
+        df = pd.read_csv(
+            csv,
+            encoding="utf-8-sig",
+            dtype={c: "string" for c in _STR_COLS},
+            keep_default_na=False,
+            na_values=[""],
+        )
+        return _unescape(df)
+    return None
+
+
+def _unescape(df: pd.DataFrame) -> pd.DataFrame:
+    """Undo the CSV writer's formula escaping so values read back as written."""
+    for col in df.columns:
+        if pd.api.types.is_string_dtype(df[col].dtype):
+            df[col] = df[col].str.replace(_ESCAPED_RE, "", regex=True)
+    return df
+
+
+def _coerce(df: pd.DataFrame) -> pd.DataFrame:
+    """Give every known column the dtype the analysis expects, whatever the source format."""
+    df = df.copy()
+    for col in df.columns:
+        if col in _STR_COLS:
+            df[col] = df[col].astype("string").fillna("").astype(str)
+        elif col in _FLOAT_COLS:
+            df[col] = pd.to_numeric(df[col].astype(object), errors="coerce").astype(float)
+        elif col in _INT_COLS:
+            df[col] = pd.to_numeric(df[col].astype(object), errors="coerce").round().astype("Int64")
+    return df
+
+
+def load_tables(processed_dir: Path | str | None = None) -> dict[str, pd.DataFrame]:
+    """Read the extracted tables (Parquet if present, else CSV) with consistent dtypes."""
+    processed = Path(processed_dir) if processed_dir is not None else config.PROCESSED_DIR
+    if not processed.is_dir():
+        raise FileNotFoundError(f"no processed tables in {processed}: run `analysis extract` first")
+    tables: dict[str, pd.DataFrame] = {}
+    for name in TABLES:
+        df = _read_table(processed, name)
+        if df is None:
+            if name in REQUIRED_TABLES:
+                raise FileNotFoundError(
+                    f"{name}.parquet / {name}.csv missing in {processed}: "
+                    "run `analysis extract` first"
+                )
+            continue
+        tables[name] = _coerce(df)
+    return tables
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def with_doc_info(metrics: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """Metrics joined with document facts; a figure with no region takes its document's."""
+    metrics = _coerce(metrics)
+    documents = _coerce(documents)
+    cols = ["doc_id", *[c for c in DOC_INFO_COLS if c in documents.columns]]
+    info = documents[cols].drop_duplicates("doc_id")
+    if "region" in documents.columns:
+        info = info.assign(_doc_region=documents.drop_duplicates("doc_id")["region"].to_numpy())
+    drop = [c for c in DOC_INFO_COLS if c in metrics.columns]
+    out = metrics.drop(columns=drop).merge(info, on="doc_id", how="left")
+    if "_doc_region" in out.columns:
+        region = out["region"] if "region" in out.columns else pd.Series("", index=out.index)
+        region = region.fillna("").astype(str)
+        out["region"] = region.where(region != "", out["_doc_region"].fillna("").astype(str))
+        out = out.drop(columns="_doc_region")
+    for col in DOC_INFO_COLS:
+        if col not in out.columns:
+            out[col] = pd.NA
+    for col in ("admin_level", "parent_city", "province", "doc_type"):
+        out[col] = out[col].astype("string").fillna("").astype(str)
+    return out
+
+
+def period_type(period: str) -> str:
+    """Comparable class of a period: FY, H1, M1-M5 … as is; any N-year span as 'span:N'."""
+    match = SPAN_RE.match(period or "")
+    if match:
+        return f"span:{int(match[2]) - int(match[1]) + 1}"
+    return period
+
+
+def period_step(period: str) -> int:
+    """Years between two consecutive periods of this type (5 for a five-year span)."""
+    match = SPAN_RE.match(period or "")
+    return int(match[2]) - int(match[1]) + 1 if match else 1
+
+
+def _as_list(value: object) -> list | None:
+    if value is None:
+        return None
+    if isinstance(value, str | int | np.integer):
+        return [value]
+    return list(value)  # type: ignore[arg-type]
+
+
+def _kinds(kind: str | Iterable[str] | None) -> list[str]:
+    kinds = _as_list(kind) or ["actual", "estimate"]
+    bad = [k for k in kinds if k not in KINDS]
+    if bad:
+        raise ValueError(
+            f"unknown kind: {', '.join(map(str, bad))}. Valid kinds: {', '.join(KINDS)}"
+        )
+    return [str(k) for k in kinds]
+
+
+def _check(name: str, given: list, valid: list) -> None:
+    bad = [g for g in given if g not in valid]
+    if bad:
+        shown = ", ".join(map(str, valid)) or "(none in the corpus)"
+        raise ValueError(f"unknown {name}: {', '.join(map(str, bad))}. Valid {name}s: {shown}")
+
+
+def _resolve_regions(regions: object, valid: list[str]) -> list[str] | None:
+    """Exact names, or a unique prefix ('宁波' → '宁波市'); else ValueError listing valid ones."""
+    given = _as_list(regions)
+    if given is None:
+        return None
+    resolved = []
+    for name in map(str, given):
+        if name in valid:
+            resolved.append(name)
+            continue
+        hits = [v for v in valid if v.startswith(name)] if name else []
+        resolved.append(hits[0] if len(hits) == 1 else name)
+    _check("region", resolved, valid)
+    return resolved
+
+
+def _years(years: object) -> list[int] | None:
+    given = _as_list(years)
+    if given is None:
+        return None
+    try:
+        return [int(y) for y in given]
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"years must be integers, got {given!r}") from exc
+
+
+def valid_values(metrics: pd.DataFrame, documents: pd.DataFrame) -> dict[str, list]:
+    """Values a caller may ask for: what actually occurs in the corpus, sorted."""
+    df = with_doc_info(metrics, documents)
+
+    def uniq(col: str) -> list:
+        if col not in df.columns:
+            return []
+        return sorted(v for v in df[col].dropna().unique().tolist() if v != "")
+
+    present_levels = set(uniq("admin_level"))
+    levels = [lvl for lvl in ADMIN_ORDER if lvl in present_levels]
+    levels += [lvl for lvl in sorted(present_levels) if lvl not in levels]
+    present_kinds = set(uniq("kind"))
+    return {
+        "regions": uniq("region"),
+        "metric_ids": uniq("metric_id"),
+        "years": [int(y) for y in uniq("year")],
+        "periods": uniq("period"),
+        "admin_levels": levels,
+        "kinds": [k for k in KINDS if k in present_kinds],
+    }
+
+
+def _pick_one(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """One row per key: actual before estimate before target, later report, earlier in text.
+
+    Adds ``n_sources`` (how many rows stated it) and ``other_values`` (differing restatements).
+    """
+    if df.empty:
+        return df.assign(n_sources=pd.Series(dtype="Int64"), other_values="")
+    start = df["char_start"] if "char_start" in df.columns else pd.Series(0, index=df.index)
+    ranked = df.assign(
+        _kind_rank=df["kind"].map(KIND_PREFERENCE).fillna(9),
+        _report=pd.to_numeric(df["report_year"], errors="coerce").fillna(-1),
+        _start=pd.to_numeric(start, errors="coerce").fillna(0),
+    ).sort_values(
+        [*keys, "_kind_rank", "_report", "doc_id", "_start"],
+        ascending=[*([True] * len(keys)), True, False, True, True],
+        kind="mergesort",
+    )
+    grouped = ranked.groupby(keys, sort=False, dropna=False)
+    first = grouped.head(1).copy()
+    sizes = grouped["value"].transform("size")
+    first["n_sources"] = sizes.loc[first.index].astype("Int64")
+    first["other_values"] = ""
+    multi = ranked[sizes > 1]
+    if not multi.empty:  # only restated figures need the slow per-group summary
+
+        def others(group: pd.DataFrame) -> str:
+            chosen = group["value"].iloc[0]
+            rest = group.iloc[1:]
+            rest = rest[~np.isclose(rest["value"], chosen, rtol=1e-9, equal_nan=True)]
+            return "; ".join(
+                f"{v:g} ({k}, {d})"
+                for v, k, d in zip(rest["value"], rest["kind"], rest["doc_id"], strict=True)
+            )
+
+        other = multi.groupby(keys, sort=False)[["value", "kind", "doc_id"]].apply(others)
+        lookup = dict(zip(other.index.to_flat_index(), other.to_numpy(), strict=True))
+        index = first.set_index(keys).index.to_flat_index()
+        first["other_values"] = [lookup.get(k, "") for k in index]
+    return first.drop(columns=["_kind_rank", "_report", "_start"])
+
+
+# --------------------------------------------------------------------------- year over year
+
+YOY_COLUMNS = [
+    "region", "metric_id", "metric_name", "unit", "period_type", "period", "year", "kind",
+    "qualifier", "value", "yoy_pct", "prev_year", "prev_value", "change_abs", "change_pct",
+    "implied_prev_value", "implied", "flag", "doc_id", "n_sources", "other_values",
+]  # fmt: skip
+
+
+def yoy(
+    metrics: pd.DataFrame,
+    documents: pd.DataFrame,
+    regions: str | Iterable[str] | None = None,
+    metric_ids: str | Iterable[str] | None = None,
+    years: int | Iterable[int] | None = None,
+    kind: str | Iterable[str] | None = "actual",
+) -> pd.DataFrame:
+    """Each region's series per indicator and period type, with changes and implied priors.
+
+    Rows are compared only within the same region, metric_id, unit and period type.
+    ``change_*`` come from two consecutive reported values; ``implied_prev_value`` from a
+    stated rate. A year known only through a later year's stated rate appears as a row
+    with ``implied=True``. ``kind=None`` takes actuals and estimates (actual preferred).
+    """
+    kinds = _kinds(kind)
+    if "target" in kinds and len(kinds) > 1:
+        raise ValueError(
+            "targets are not compared with reported figures; ask for kind='target' alone"
+        )
+    valid = valid_values(metrics, documents)
+    region_list = _resolve_regions(regions, valid["regions"])
+    metric_list = _as_list(metric_ids)
+    if metric_list is not None:
+        _check("metric_id", metric_list, valid["metric_ids"])
+    year_list = _years(years)
+
+    df = with_doc_info(metrics, documents)
+    df = df[
+        df["kind"].isin(kinds) & (df["metric_id"] != "") & df["year"].notna() & df["value"].notna()
+    ]
+    if region_list is not None:
+        df = df[df["region"].isin(region_list)]
+    if metric_list is not None:
+        df = df[df["metric_id"].isin(metric_list)]
+    df = df.assign(period_type=df["period"].map(period_type))
+    keys = ["region", "metric_id", "unit", "period_type", "year"]
+    picked = _pick_one(df, keys)
+    if picked.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in YOY_COLUMNS})
+
+    out = _add_changes(picked)
+    out = pd.concat([out, _implied_rows(out)], ignore_index=True)
+    out["implied"] = out["implied"].fillna(False).astype(bool)
+    if year_list is not None:
+        out = out[out["year"].isin(year_list)]
+    out = out.sort_values(["region", "metric_id", "unit", "period_type", "year"], kind="mergesort")
+    return out[YOY_COLUMNS].reset_index(drop=True)
+
+
+def _add_changes(picked: pd.DataFrame) -> pd.DataFrame:
+    series = ["region", "metric_id", "unit", "period_type"]
+    out = picked.copy()
+    out["year"] = out["year"].astype("Int64")
+    step = out["period"].map(period_step).astype("Int64")
+    out["prev_year"] = (out["year"] - step).astype("Int64")
+    prev = out[[*series, "year", "value", "kind", "qualifier"]].rename(
+        columns={
+            "year": "prev_year",
+            "value": "prev_value",
+            "kind": "_prev_kind",
+            "qualifier": "_prev_qualifier",
+        }
+    )
+    out = out.merge(prev, on=[*series, "prev_year"], how="left")
+    out["prev_year"] = out["prev_year"].where(out["prev_value"].notna(), pd.NA).astype("Int64")
+    out["change_abs"] = out["value"] - out["prev_value"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = out["change_abs"] / out["prev_value"].abs() * 100
+    out["change_pct"] = pct.where(out["prev_value"].notna() & (out["prev_value"] != 0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        implied = out["value"] / (1 + out["yoy_pct"] / 100)
+    out["implied_prev_value"] = implied.where(out["yoy_pct"].notna() & (out["yoy_pct"] != -100))
+    gap = (out["change_pct"] - out["yoy_pct"]).abs()
+    bad = gap > FLAG_TOLERANCE_PP
+    out["flag"] = ""
+    out.loc[bad, "flag"] = [
+        f"stated {y:+g}% but reported values give {c:+.1f}%" + _caveat(pk, pq, q)
+        for y, c, pk, pq, q in zip(
+            out.loc[bad, "yoy_pct"],
+            out.loc[bad, "change_pct"],
+            out.loc[bad, "_prev_kind"],
+            out.loc[bad, "_prev_qualifier"],
+            out.loc[bad, "qualifier"],
+            strict=True,
+        )
+    ]
+    out["implied"] = False
+    return out.drop(columns=["_prev_kind", "_prev_qualifier"])
+
+
+def _caveat(prev_kind: str, prev_qualifier: str, qualifier: str) -> str:
+    """Why a mismatch may be harmless: an estimate or a bound on either side."""
+    reasons = []
+    if prev_kind == "estimate":
+        reasons.append("previous figure is an estimate")
+    if prev_qualifier in (">", "<", "~"):
+        reasons.append("previous figure is a bound or approximate")
+    if qualifier in (">", "<", "~"):
+        reasons.append("this figure is a bound or approximate")
+    return f" ({'; '.join(reasons)})" if reasons else ""
+
+
+def _implied_rows(out: pd.DataFrame) -> pd.DataFrame:
+    """Rows for prior years known only through a stated growth rate."""
+    src = out[out["implied_prev_value"].notna() & out["prev_value"].isna()]
+    if src.empty:
+        return src.iloc[0:0]
+    series = ["region", "metric_id", "unit", "period_type"]
+    step = src["period"].map(period_step).astype("Int64")
+    rows = src[[*series, "metric_name", "kind", "doc_id"]].copy()
+    rows["year"] = (src["year"] - step).astype("Int64")
+    rows["period"] = [_shift_period(p, int(s)) for p, s in zip(src["period"], step, strict=True)]
+    rows["value"] = src["implied_prev_value"]
+    rows["qualifier"] = ""
+    rows["implied"] = True
+    rows["n_sources"] = pd.array([1] * len(rows), dtype="Int64")
+    rows["flag"] = ""
+    rows["other_values"] = [
+        f"implied by {v:g} in {y} and stated {r:+g}%"
+        for v, y, r in zip(src["value"], src["year"], src["yoy_pct"], strict=True)
+    ]
+    existing = set(map(tuple, out[[*series, "year"]].astype(str).to_numpy()))
+    keep = [tuple(map(str, k)) not in existing for k in rows[[*series, "year"]].to_numpy()]
+    return rows[keep]
+
+
+def _shift_period(period: str, step: int) -> str:
+    match = SPAN_RE.match(period)
+    if not match:
+        return period
+    return f"{int(match[1]) - step}-{int(match[2]) - step}"
+
+
+def yoy_pairs(
+    metrics: pd.DataFrame,
+    documents: pd.DataFrame,
+    min_years: int = 2,
+    kind: str | Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Region × indicator × period type series with at least ``min_years`` reported years."""
+    kinds = _kinds(kind)
+    df = with_doc_info(metrics, documents)
+    df = df[df["kind"].isin(kinds) & (df["metric_id"] != "") & df["year"].notna()]
+    df = df.assign(period_type=df["period"].map(period_type))
+    keys = ["region", "metric_id", "unit", "period_type"]
+    cols = [*keys, "n_years", "years", "consecutive_pairs", "kinds"]
+    if df.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+
+    def summarise(g: pd.DataFrame) -> pd.Series:
+        yrs = sorted({int(y) for y in g["year"]})
+        step = period_step(str(g["period"].iloc[0]))
+        pairs = sum(1 for y in yrs if y - step in yrs)
+        return pd.Series(
+            {
+                "n_years": len(yrs),
+                "years": ", ".join(map(str, yrs)),
+                "consecutive_pairs": pairs,
+                "kinds": ", ".join(k for k in KINDS if k in set(g["kind"])),
+            }
+        )
+
+    out = df.groupby(keys, sort=True)[["year", "period", "kind"]].apply(summarise).reset_index()
+    out = out[out["n_years"] >= min_years]
+    return out[cols].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- display scaling
+
+
+@lru_cache(maxsize=1)
+def _display_rules() -> pd.DataFrame:
+    path = config.PACKAGE_DATA / "display_units.csv"
+    rules = pd.read_csv(path, encoding="utf-8-sig", dtype={"unit": str, "display_unit": str})
+    return rules.sort_values(["unit", "min_magnitude"], ascending=[True, False])
+
+
+def scale_for_display(values: pd.Series, unit: str) -> tuple[pd.Series, str]:
+    """Values in one readable unit (元 → 亿元/万元 …) chosen from the group's median size.
+
+    One unit for the whole series keeps a column comparable; rules in data/display_units.csv.
+    """
+    numeric = pd.to_numeric(values, errors="coerce").astype(float)
+    magnitude = numeric.abs().median()
+    if pd.notna(magnitude):
+        for rule in _display_rules()[lambda r: r["unit"] == unit].itertuples():
+            if magnitude >= rule.min_magnitude:
+                return numeric / float(rule.factor), str(rule.display_unit)
+    return numeric, unit
+
+
+# --------------------------------------------------------------------------- across cities
+
+CROSS_COLUMNS = [
+    "region", "admin_level", "metric_id", "metric_name", "unit", "value", "display_value",
+    "display_unit", "rank", "rank_of", "rank_scope", "kind", "year", "period", "qualifier",
+    "doc_id", "note",
+]  # fmt: skip
+
+
+def _note(kind: str, period: str, qualifier: str) -> str:
+    parts = []
+    if period != "FY":
+        parts.append(f"{period} figure, not comparable with full-year")
+    if kind == "estimate":
+        parts.append("estimate")
+    elif kind == "target":
+        parts.append("target")
+    if qualifier == ">":
+        parts.append("lower bound (more than)")
+    elif qualifier == "<":
+        parts.append("upper bound (less than)")
+    elif qualifier == "~":
+        parts.append("approximate")
+    return "; ".join(parts)
+
+
+def cross_city(
+    metrics: pd.DataFrame,
+    documents: pd.DataFrame,
+    year: int,
+    period: str | None = "FY",
+    metric_ids: str | Iterable[str] | None = None,
+    regions: str | Iterable[str] | None = None,
+    admin_levels: str | Iterable[str] | None = None,
+    kind: str | list[str] | None = "actual",
+) -> pd.DataFrame:
+    """One indicator across regions for a year and period, ranked within the same admin level.
+
+    Long form, one row per region × indicator; ``period=None`` keeps every period of the
+    year, ranked only against the same period. Unknown names raise ValueError with the
+    valid choices.
+    """
+    kinds = _kinds(kind)
+    valid = valid_values(metrics, documents)
+    region_list = _resolve_regions(regions, valid["regions"])
+    metric_list = _as_list(metric_ids)
+    if metric_list is not None:
+        _check("metric_id", metric_list, valid["metric_ids"])
+    level_list = _as_list(admin_levels)
+    if level_list is not None:
+        _check("admin_level", level_list, valid["admin_levels"])
+    year = _years(year)[0]  # type: ignore[index]
+
+    df = with_doc_info(metrics, documents)
+    df = df[df["kind"].isin(kinds) & (df["metric_id"] != "") & df["value"].notna()]
+    years_with_data = sorted({int(y) for y in df["year"].dropna()})
+    _check("year", [year], years_with_data)
+    df = df[df["year"] == year]
+    if period is not None:
+        periods = sorted(set(df["period"]))
+        _check("period", [str(period)], periods)
+        df = df[df["period"] == str(period)]
+    if region_list is not None:
+        df = df[df["region"].isin(region_list)]
+    if metric_list is not None:
+        df = df[df["metric_id"].isin(metric_list)]
+    if level_list is not None:
+        df = df[df["admin_level"].isin(level_list)]
+    return _ranked(df)
+
+
+def cross_city_all(
+    metrics: pd.DataFrame,
+    documents: pd.DataFrame,
+    kind: str | list[str] | None = None,
+) -> pd.DataFrame:
+    """:func:`cross_city` for every year and period at once (one display unit per indicator
+    across all years); for the appendix and the overview."""
+    kinds = _kinds(kind)
+    df = with_doc_info(metrics, documents)
+    df = df[df["kind"].isin(kinds) & (df["metric_id"] != "") & df["value"].notna()]
+    return _ranked(df[df["year"].notna()])
+
+
+def _ranked(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per region × indicator × year × period, scaled for display and ranked
+    only against the same indicator, admin level, year and period."""
+    if df.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in CROSS_COLUMNS})
+    picked = _pick_one(df, ["region", "metric_id", "unit", "year", "period"])
+    picked["admin_level"] = picked["admin_level"].replace("", "unknown")
+    parts = []
+    for (_, unit), group in picked.groupby(["metric_id", "unit"], sort=True):
+        scaled, display_unit = scale_for_display(group["value"], str(unit))
+        parts.append(group.assign(display_value=scaled.to_numpy(), display_unit=display_unit))
+    out = pd.concat(parts)
+    scope = ["metric_id", "unit", "admin_level", "year", "period"]
+    out["rank"] = out.groupby(scope)["value"].rank(ascending=False, method="min").astype("Int64")
+    out["rank_of"] = out.groupby(scope)["value"].transform("size").astype("Int64")
+    out["rank_scope"] = [
+        lvl if p == "FY" else f"{lvl}, {p}"
+        for lvl, p in zip(out["admin_level"], out["period"], strict=True)
+    ]
+    out["note"] = [
+        _note(k, p, q) for k, p, q in zip(out["kind"], out["period"], out["qualifier"], strict=True)
+    ]
+    level_rank = {lvl: i for i, lvl in enumerate(ADMIN_ORDER)}
+    out = out.assign(_lvl=out["admin_level"].map(level_rank).fillna(len(ADMIN_ORDER)))
+    out = out.sort_values(
+        ["year", "period", "metric_id", "unit", "_lvl", "rank", "region"], kind="mergesort"
+    )
+    return out[CROSS_COLUMNS].reset_index(drop=True)
+
+
+def metric_label(name: str, metric_id: str, display_unit: str) -> str:
+    """'发明专利授权量 (件)': the row label of a pivot."""
+    return f"{name or metric_id} ({display_unit})" if display_unit else (name or metric_id)
+
+
+def cross_city_pivot(long_df: pd.DataFrame) -> pd.DataFrame:
+    """Indicator × region table of display values; columns are (admin_level, region)."""
+    if long_df.empty:
+        cols = pd.MultiIndex.from_tuples([], names=["admin_level", "region"])
+        return pd.DataFrame(index=pd.Index([], name="metric"), columns=cols)
+    df = long_df.assign(
+        metric=[
+            metric_label(n, m, u)
+            for n, m, u in zip(
+                long_df["metric_name"], long_df["metric_id"], long_df["display_unit"], strict=True
+            )
+        ]
+    )
+    if "period" in df.columns and df["period"].nunique() > 1:
+        df["metric"] = df["metric"] + " [" + df["period"] + "]"
+    table = df.pivot_table(
+        index="metric", columns=["admin_level", "region"], values="display_value", aggfunc="first"
+    )
+    level_rank = {lvl: i for i, lvl in enumerate(ADMIN_ORDER)}
+    ordered = sorted(
+        table.columns, key=lambda c: (level_rank.get(c[0], len(ADMIN_ORDER)), c[0], c[1])
+    )
+    order = df.drop_duplicates("metric")["metric"].tolist()
+    return table.reindex(
+        index=order, columns=pd.MultiIndex.from_tuples(ordered, names=["admin_level", "region"])
+    )
+
+
+def comparable_metrics(
+    metrics: pd.DataFrame,
+    documents: pd.DataFrame,
+    min_regions: int = 2,
+    kind: str | Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Indicator × year × period groups stated by at least ``min_regions`` regions."""
+    kinds = _kinds(kind)
+    df = with_doc_info(metrics, documents)
+    df = df[df["kind"].isin(kinds) & (df["metric_id"] != "") & df["year"].notna()]
+    cols = ["metric_id", "unit", "year", "period", "n_regions", "regions", "admin_levels", "kinds"]
+    if df.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    grouped = df.groupby(["metric_id", "unit", "year", "period"], sort=True)
+    out = grouped.agg(
+        n_regions=("region", "nunique"),
+        regions=("region", lambda s: "、".join(sorted(set(s)))),
+        admin_levels=("admin_level", lambda s: ", ".join(sorted(set(s)))),
+        kinds=("kind", lambda s: ", ".join(k for k in KINDS if k in set(s))),
+    ).reset_index()
+    out = out[out["n_regions"] >= min_regions]
+    return out[cols].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- targets
+
+TARGET_COLUMNS = [
+    "region", "metric_id", "metric_name", "unit", "year", "period", "target_value",
+    "target_qualifier", "target_doc", "actual_value", "actual_kind", "actual_qualifier",
+    "actual_doc", "attainment_pct", "met", "note",
+]  # fmt: skip
+
+
+def targets_vs_actuals(metrics: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """Each stated target beside the actual (else estimate) figure for the same region,
+    indicator, unit, year and period, with attainment = actual / target × 100."""
+    df = with_doc_info(metrics, documents)
+    df = df[(df["metric_id"] != "") & df["year"].notna() & df["value"].notna()]
+    keys = ["region", "metric_id", "unit", "year", "period"]
+    targets = df[df["kind"] == "target"].drop_duplicates([*keys, "value", "doc_id"])
+    if targets.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in TARGET_COLUMNS})
+    reported = _pick_one(df[df["kind"].isin(["actual", "estimate"])], keys)
+    actual = reported[[*keys, "value", "kind", "qualifier", "doc_id"]].rename(
+        columns={
+            "value": "actual_value",
+            "kind": "actual_kind",
+            "qualifier": "actual_qualifier",
+            "doc_id": "actual_doc",
+        }
+    )
+    out = targets.rename(
+        columns={"value": "target_value", "qualifier": "target_qualifier", "doc_id": "target_doc"}
+    ).merge(actual, on=keys, how="left")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["attainment_pct"] = (out["actual_value"] / out["target_value"] * 100).where(
+            out["target_value"] != 0
+        )
+    met = pd.array([pd.NA] * len(out), dtype="boolean")
+    has = out["actual_value"].notna().to_numpy()
+    met[has] = (out["actual_value"] >= out["target_value"]).to_numpy()[has]
+    out["met"] = met
+    partial = _partial_actuals(df, keys)
+    out["note"] = [
+        _target_note(row, partial)
+        for row in out[[*keys, "actual_value", "actual_kind", "actual_qualifier"]].itertuples(
+            index=False
+        )
+    ]
+    for col in ("actual_kind", "actual_qualifier", "actual_doc"):
+        out[col] = out[col].astype("string").fillna("").astype(str)
+    out = out.sort_values(["region", "year", "metric_id", "target_doc"], kind="mergesort")
+    return out[TARGET_COLUMNS].reset_index(drop=True)
+
+
+def _partial_actuals(df: pd.DataFrame, keys: list[str]) -> dict[tuple, str]:
+    """Other-period reported figures for the same region/indicator/year, to mention in notes."""
+    rep = df[df["kind"].isin(["actual", "estimate"])]
+    found: dict[tuple, list[str]] = {}
+    for row in rep.itertuples(index=False):
+        key = (row.region, row.metric_id, row.unit, int(row.year))
+        found.setdefault(key, []).append(f"{row.period}: {_fmt_number(row.value)} {row.unit}")
+    return {k: ", ".join(sorted(set(v))) for k, v in found.items()}
+
+
+def _fmt_number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.6g}"
+
+
+def _target_note(row: tuple, partial: dict[tuple, str]) -> str:
+    region, metric_id, unit, year, period, actual, actual_kind, actual_q = row
+    if pd.isna(actual):
+        note = "no actual figure in the corpus"
+        other = partial.get((region, metric_id, unit, int(year)))
+        return f"{note}; other periods: {other}" if other else note
+    parts = []
+    if actual_kind == "estimate":
+        parts.append("actual is an estimate")
+    if actual_q == ">":
+        parts.append("actual is a lower bound")
+    elif actual_q == "~":
+        parts.append("actual is approximate")
+    return "; ".join(parts)

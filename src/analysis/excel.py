@@ -1,0 +1,436 @@
+"""The Excel appendix: every table a colleague needs, readable without Python.
+
+Why openpyxl's write-only mode: it streams rows to disk, so 100,000 figures write in
+seconds with flat memory. Report text is untrusted, so every string is written as a
+string cell, never as a formula, whatever it starts with. The file appears atomically
+(written beside the target, then renamed), so a stopped run never leaves half a workbook.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from . import compare, config
+from .safeio import atomic_path
+
+MAX_SHEET_ROWS = 1_048_576  # Excel's limit, header rows included
+MAX_CELL_CHARS = 32_767
+MAX_COL_WIDTH = 60
+WIDTH_SAMPLE_ROWS = 2_000  # widths come from the first rows; enough to size a column
+RISKY_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+PCT_FORMAT = "0.00"
+INT_FORMAT = "#,##0"
+DEC_FORMAT = "#,##0.00"
+RATIO_UNITS = frozenset({"%", "百分点"})  # plus any unit with '/' (件/万人)
+VALUE_COLUMNS = frozenset(
+    {
+        "value",
+        "value_high",
+        "prev_value",
+        "change_abs",
+        "implied_prev_value",
+        "target_value",
+        "actual_value",
+    }
+)
+
+SHEETS = ("说明", "指标", "同比", "城市对比", "城市对比明细", "目标完成", "文档", "来源")
+SOURCE_COLUMNS = [
+    "doc_id", "region", "year", "period", "kind", "metric_id", "metric_name", "value", "unit",
+    "qualifier", "raw", "sentence",
+]  # fmt: skip
+DOC_LIST_COLUMNS = ["doc_id", "region", "report_year", "period", "doc_type", "title", "source_file"]
+
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_HEADER_BORDER = Border(bottom=Side(style="thin", color="8EA9DB"))
+_HEADER_ALIGN = Alignment(horizontal="center", vertical="center")
+_TITLE_FONT = Font(bold=True, size=13)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+NOTES_WIDTH = 80
+
+
+# --------------------------------------------------------------------------- labels & text
+
+
+@lru_cache(maxsize=1)
+def labels() -> dict[str, str]:
+    """Column name → Chinese header: ours (data/appendix_labels.csv), overridden by the
+    project's field definitions (data/fields.csv) where those name the column."""
+    mapping: dict[str, str] = {}
+    for path in (config.PACKAGE_DATA / "appendix_labels.csv", config.PACKAGE_DATA / "fields.csv"):
+        if not path.is_file():
+            continue
+        table = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        if {"name", "label_zh"} <= set(table.columns):
+            for name, label in zip(table["name"], table["label_zh"], strict=True):
+                if name and label:
+                    mapping[name] = label
+    return mapping
+
+
+def header_label(name: str) -> str:
+    """Chinese header for a column; percent columns always say (%) since values are plain numbers."""
+    label = labels().get(name, name)
+    if name.endswith("_pct") and "%" not in label:
+        label += "(%)"
+    return label
+
+
+@lru_cache(maxsize=1)
+def _notes() -> pd.DataFrame:
+    path = config.PACKAGE_DATA / "appendix_notes.csv"
+    return pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+
+
+def display_width(text: str) -> int:
+    """Columns a string takes on screen: East-Asian wide and full-width characters count 2."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def clean_text(value: str) -> str:
+    """A string Excel accepts: no control characters, at most 32,767 characters."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL_CHARS]
+
+
+# --------------------------------------------------------------------------- cells
+
+
+class _Sheet:
+    """A write-only sheet with helpers that keep every string a string."""
+
+    def __init__(self, wb: Workbook, title: str):
+        self.ws = wb.create_sheet(title)
+        self.title = title
+
+    def cell(
+        self,
+        value: object,
+        number_format: str | None = None,
+        font: Font | None = None,
+        align: Alignment | None = None,
+    ):
+        """A value openpyxl can append: plain when unstyled, else a styled WriteOnlyCell."""
+        if value is None:
+            return None
+        styled = font is not None or align is not None
+        if isinstance(value, str):
+            value = clean_text(value)
+            if not value:
+                return None
+            risky = value.startswith(RISKY_PREFIXES) or value in ERROR_CODES
+            if not risky and not styled:
+                return value
+            cell = WriteOnlyCell(self.ws, value=value)
+            cell.data_type = "s"  # openpyxl would make '=…' a formula and '#N/A' an error
+        else:
+            if number_format is None and not styled:
+                return value
+            cell = WriteOnlyCell(self.ws, value=value)
+        if number_format:
+            cell.number_format = number_format
+        if font is not None:
+            cell.font = font
+        if align is not None:
+            cell.alignment = align
+        return cell
+
+    def header_row(self, names: Iterable[str]) -> list:
+        cells = []
+        for name in names:
+            cell = WriteOnlyCell(self.ws, value=clean_text(name) if name else None)
+            cell.data_type = "s" if name else cell.data_type
+            cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+            cell.border, cell.alignment = _HEADER_BORDER, _HEADER_ALIGN
+            cells.append(cell)
+        return cells
+
+    def widths(self, widths: list[int]) -> None:
+        for i, width in enumerate(widths, start=1):
+            self.ws.column_dimensions[get_column_letter(i)].width = min(width + 2, MAX_COL_WIDTH)
+
+
+# --------------------------------------------------------------------------- columns → values
+
+
+def _py(values: pd.Series) -> list:
+    """Python scalars with None for any missing value (openpyxl knows no pd.NA / NaN)."""
+    out = []
+    for v in values.astype(object).tolist():
+        if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+            out.append(None)
+        elif hasattr(v, "item"):  # numpy scalar
+            out.append(v.item())
+        else:
+            out.append(v)
+    return out
+
+
+@dataclass
+class _Column:
+    """One column ready to stream: values, per-row number formats, rows needing string cells."""
+
+    values: list
+    formats: list[str | None] | None = None
+    risky: frozenset[int] = frozenset()
+
+
+def _is_ratio_unit(unit: object) -> bool:
+    return isinstance(unit, str) and (unit in RATIO_UNITS or "/" in unit)
+
+
+def _number_formats(values: pd.Series, ratio: pd.Series | None) -> list[str | None]:
+    """#,##0 for whole numbers (counts, 元), #,##0.00 otherwise, 0.00 for ratio units."""
+    numeric = pd.to_numeric(values, errors="coerce").astype(float)
+    whole = (numeric % 1 == 0).to_numpy()
+    fmt = np.where(whole, INT_FORMAT, DEC_FORMAT).astype(object)
+    if ratio is not None:
+        fmt[ratio.to_numpy(dtype=bool)] = PCT_FORMAT
+    fmt[numeric.isna().to_numpy()] = None
+    return fmt.tolist()
+
+
+def _prepare(df: pd.DataFrame) -> list[_Column]:
+    ratio = df["unit"].map(_is_ratio_unit) if "unit" in df.columns else None
+    columns = []
+    for name in map(str, df.columns):
+        series = df[name]
+        if pd.api.types.is_bool_dtype(series.dtype):
+            columns.append(_Column(_py(series)))
+        elif pd.api.types.is_numeric_dtype(series.dtype):
+            if name.endswith("_pct"):
+                fmts = [PCT_FORMAT if pd.notna(v) else None for v in series]
+            elif name in VALUE_COLUMNS:
+                fmts = _number_formats(series, ratio)
+            elif series.dtype.kind == "f":
+                fmts = _number_formats(series, None)
+            else:
+                fmts = None
+            columns.append(_Column(_py(series), fmts))
+        else:
+            text = series.astype("string").str.replace(ILLEGAL_CHARACTERS_RE, "", regex=True)
+            text = text.str.slice(0, MAX_CELL_CHARS).replace("", pd.NA)
+            flags = (text.str.startswith(RISKY_PREFIXES) | text.isin(ERROR_CODES)).fillna(False)
+            risky = frozenset(np.flatnonzero(flags.to_numpy(dtype=bool)).tolist())
+            columns.append(_Column(_py(text), None, risky))
+    return columns
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def _widths(headers: list[list[str]], columns: list[list]) -> list[int]:
+    """Width per column from the headers and the first rows, wide characters counting 2."""
+    widths = []
+    for i, col in enumerate(columns):
+        head = max((display_width(h[i]) for h in headers if h[i]), default=0)
+        body = max((display_width(_shown(v)) for v in col[:WIDTH_SAMPLE_ROWS]), default=0)
+        widths.append(max(head, body, 4))
+    return widths
+
+
+def _chunks(n_rows: int, header_rows: int) -> list[tuple[int, int]]:
+    size = MAX_SHEET_ROWS - header_rows
+    return [(start, min(start + size, n_rows)) for start in range(0, max(n_rows, 1), size)]
+
+
+def _sheet_names(base: str, n_parts: int) -> list[str]:
+    return [base if i == 0 else f"{base}({i + 1})" for i in range(n_parts)]
+
+
+def write_table(
+    wb: Workbook,
+    title: str,
+    df: pd.DataFrame,
+    headers: list[list[str]] | None = None,
+    freeze_cols: int = 0,
+) -> list[str]:
+    """Write ``df`` as one or more sheets (split at Excel's row limit); return the sheet names.
+
+    ``headers`` are the header rows (default: one row of Chinese labels). The last header
+    row carries the autofilter; header rows and ``freeze_cols`` columns stay frozen.
+    """
+    headers = headers or [[header_label(str(c)) for c in df.columns]]
+    columns = _prepare(df)
+    widths = _widths(headers, [c.values for c in columns])
+    special = [(j, c) for j, c in enumerate(columns) if c.formats is not None or c.risky]
+    n_rows, n_cols = len(df), len(df.columns)
+    chunks = _chunks(n_rows, len(headers))
+    names = _sheet_names(title, len(chunks))
+    for name, (start, stop) in zip(names, chunks, strict=True):
+        sheet = _Sheet(wb, name)
+        sheet.widths(widths)
+        sheet.ws.freeze_panes = f"{get_column_letter(freeze_cols + 1)}{len(headers) + 1}"
+        if n_cols:
+            last = len(headers) + (stop - start)
+            sheet.ws.auto_filter.ref = f"A{len(headers)}:{get_column_letter(n_cols)}{last}"
+        for row in headers:
+            sheet.ws.append(sheet.header_row(row))
+        for i in range(start, stop):
+            row = [c.values[i] for c in columns]
+            for j, col in special:  # only cells that need a style or a forced string type
+                if row[j] is None:
+                    continue
+                if col.formats is not None:
+                    if col.formats[i]:
+                        row[j] = sheet.cell(row[j], col.formats[i])
+                elif i in col.risky:
+                    row[j] = sheet.cell(row[j])
+            sheet.ws.append(row)
+    return names
+
+
+# --------------------------------------------------------------------------- sheets
+
+
+def _labelled(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    return df[[c for c in columns if c in df.columns]]
+
+
+def city_pivot_table(metrics: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """Long cross-city table for every year × period in the corpus (actuals, else estimates)."""
+    return compare.cross_city_all(metrics, documents, kind=["actual", "estimate"])
+
+
+def _pivot_sheet(long_df: pd.DataFrame) -> tuple[pd.DataFrame, list[list[str]]]:
+    """Year × period × indicator rows, (admin level, region) columns, two header rows."""
+    if long_df.empty:
+        df = pd.DataFrame(columns=["year", "period", "metric"])
+        return df, [[header_label(c) for c in df.columns]]
+    blocks = []
+    for (year, period), group in long_df.groupby(["year", "period"], sort=True):
+        pivot = compare.cross_city_pivot(group)
+        pivot.index = pd.MultiIndex.from_tuples(
+            [(int(year), period, m) for m in pivot.index], names=["year", "period", "metric"]
+        )
+        blocks.append(pivot)
+    table = pd.concat(blocks)
+    rank = {lvl: i for i, lvl in enumerate(compare.ADMIN_ORDER)}
+    cols = sorted(table.columns, key=lambda c: (rank.get(c[0], len(rank)), c[0], c[1]))
+    flat = table[cols].astype(float)
+    flat.columns = [f"{lvl}|{region}" for lvl, region in cols]
+    flat = flat.reset_index()
+    top = ["", "", "", *[labels().get(lvl, lvl) for lvl, _ in cols]]
+    second = [header_label(c) for c in ("year", "period", "metric")] + [r for _, r in cols]
+    return flat, [top, second]
+
+
+def _package_version() -> str:
+    for dist in ("kejiju-analysis", "analysis"):
+        try:
+            return metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            continue
+    return "unknown"
+
+
+def _notes_rows(
+    generated: str,
+    processed: Path,
+    names: dict[str, list[str]],
+    n_rows: dict[str, int],
+    n_docs: int,
+) -> list[list[str]]:
+    """Rows of the 说明 sheet: what each sheet holds, units, comparability, provenance."""
+    notes = _notes()
+
+    def section(name: str) -> list[tuple[str, str]]:
+        part = notes[notes["section"] == name]
+        return list(zip(part["key"], part["text"], strict=True))
+
+    described = dict(section("sheet"))
+    rows = [
+        ["科技局工作报告指标附录", ""],
+        ["生成时间", generated],
+        ["软件版本", _package_version()],
+        ["数据目录", str(processed)],
+        ["", ""],
+        ["工作表", ""],
+    ]
+    for base in SHEETS:
+        parts = names.get(base, [base])
+        text = described.get(base, "")
+        if base in n_rows:
+            text += f"（{n_rows[base]:,} 行）"
+        if len(parts) > 1:
+            text += f" 超过 Excel 行数上限，分为 {len(parts)} 个工作表：{'、'.join(parts)}。"
+        rows.append([base, text])
+    for key, title in (("unit", "单位"), ("note", "可比性与代码")):
+        rows += [["", ""], [title, ""], *[[k, t] for k, t in section(key)]]
+    rows += [["", ""], [f"来源文档（{n_docs} 份）", ""]]
+    return rows
+
+
+def _write_notes(wb: Workbook, rows: list[list[str]], documents: pd.DataFrame) -> None:
+    sheet = _Sheet(wb, "说明")
+    docs = _labelled(documents, DOC_LIST_COLUMNS)
+    doc_columns = [_py(docs[c]) for c in docs.columns]
+    widths = _widths([[header_label(str(c)) for c in docs.columns]], doc_columns)
+    first = max([display_width(r[0]) for r in rows] + widths[:1])
+    sheet.widths([first, NOTES_WIDTH, *widths[2:]])
+    for i, (key, text) in enumerate(rows):
+        font = _TITLE_FONT if i == 0 else (_HEADER_FONT if key and not text else None)
+        sheet.ws.append([sheet.cell(key, font=font), sheet.cell(text, align=_WRAP)])
+    sheet.ws.append(sheet.header_row([header_label(str(c)) for c in docs.columns]))
+    for i in range(len(docs)):
+        sheet.ws.append([sheet.cell(col[i]) for col in doc_columns])
+
+
+def write_appendix(
+    processed_dir: Path | str | None = None, out_path: Path | str | None = None
+) -> Path:
+    """Write the Excel appendix from the processed tables; return its path."""
+    processed = Path(processed_dir) if processed_dir is not None else config.PROCESSED_DIR
+    out = Path(out_path) if out_path is not None else config.APPENDIX_PATH
+    tables = compare.load_tables(processed)
+    metrics, documents = tables["metrics"], tables["documents"]
+
+    long_city = city_pivot_table(metrics, documents)
+    pivot, pivot_headers = _pivot_sheet(long_city)
+    frames: dict[str, tuple[pd.DataFrame, list[list[str]] | None, int]] = {
+        "指标": (metrics, None, 0),
+        "同比": (compare.yoy(metrics, documents, kind=None), None, 0),
+        "城市对比": (pivot, pivot_headers, 3),
+        "城市对比明细": (long_city, None, 0),
+        "目标完成": (compare.targets_vs_actuals(metrics, documents), None, 0),
+        "文档": (documents, None, 0),
+        "来源": (_labelled(compare.with_doc_info(metrics, documents), SOURCE_COLUMNS), None, 0),
+    }
+    names = {
+        base: _sheet_names(base, len(_chunks(len(df), len(headers or [[]]))))
+        for base, (df, headers, _) in frames.items()
+    }
+    generated = datetime.now().astimezone().isoformat(timespec="seconds")
+    rows = _notes_rows(
+        generated, processed, names, {k: len(v[0]) for k, v in frames.items()}, len(documents)
+    )
+
+    wb = Workbook(write_only=True)
+    _write_notes(wb, rows, documents)
+    for base, (df, headers, freeze_cols) in frames.items():
+        write_table(wb, base, df, headers=headers, freeze_cols=freeze_cols)
+    with atomic_path(out) as tmp:
+        wb.save(tmp)
+    return out

@@ -111,3 +111,33 @@ def test_summary_line():
                "mapped": 4, "share_mapped": 0.4, "manifest_problems": []}
     assert format_summary(summary) == ("2 documents read from 3 files, 1 failed; 10 figures found, "
                                        "4 (40%) mapped to indicators")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine,jobs", [("process", 2), ("dask", 2)])
+def test_parallel_engines_give_identical_tables(tmp_path, engine, jobs):
+    if engine == "dask":
+        pytest.importorskip("dask.distributed")
+    one = extract_corpus(RAW, tmp_path / "one", jobs=1, progress=False, use_cache=False)
+    many = extract_corpus(RAW, tmp_path / "many", jobs=jobs, engine=engine, progress=False,
+                          use_cache=False)
+    for table in ("documents", "metrics", "repairs"):
+        assert (tmp_path / "one" / f"{table}.csv").read_bytes() == \
+            (tmp_path / "many" / f"{table}.csv").read_bytes(), table
+    pd.testing.assert_frame_equal(one.metrics, many.metrics)
+
+
+def test_second_run_uses_the_cache_and_gives_identical_tables(tmp_path):
+    extract_corpus(RAW, tmp_path, jobs=1, progress=False)
+    first = (tmp_path / "metrics.csv").read_bytes()
+    again = extract_corpus(RAW, tmp_path, jobs=1, progress=False)
+    assert (tmp_path / "metrics.csv").read_bytes() == first
+    assert again.run_log["cached"].sum() == len(again.run_log)
+
+
+def test_partitioned_dataset_holds_every_figure(seed_run):
+    import pyarrow.dataset as ds
+
+    _, out = seed_run
+    data = ds.dataset(out / "metrics_by_year", format="parquet", partitioning="hive")
+    assert data.count_rows() == len(read_table(out, "metrics"))

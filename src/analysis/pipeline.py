@@ -29,7 +29,15 @@ from .extract import extract_figures
 from .ingest import IngestError, discover, file_sha256, load_manifest, make_doc_ids, read_document
 from .metadata import infer_metadata
 from .models import DocMeta, Figure, Repair
-from .tables import Tables, TableSink, document_row, figures_frame, read_table, repairs_frame
+from .tables import (
+    Tables,
+    TableSink,
+    commit_moves,
+    document_row,
+    figures_frame,
+    read_table,
+    repairs_frame,
+)
 
 log = logging.getLogger(__name__)
 
@@ -158,7 +166,9 @@ class _Writer:
         safeio.remove_stale_temps(out_dir)  # left by a killed run; restores a swapped-out text/
         self.text_dir = safeio._temp_sibling(out_dir / config.TEXT_DIR_NAME)
         self.text_dir.mkdir()
-        self.sinks = {t: TableSink(t, out_dir) for t in ("documents", "metrics", "repairs")}
+        self.sinks = {"documents": TableSink("documents", out_dir),
+                      "metrics": TableSink("metrics", out_dir, partition_col="year"),
+                      "repairs": TableSink("repairs", out_dir)}
         self.pending: list[DocResult] = []
 
     def add(self, r: DocResult) -> None:
@@ -185,8 +195,7 @@ class _Writer:
         moves = []
         for sink in self.sinks.values():
             moves += sink.close()
-        for tmp, dest in moves:
-            os.replace(tmp, dest)
+        commit_moves(moves)
         final = self.out_dir / config.TEXT_DIR_NAME
         old = safeio._temp_sibling(final, kind="old")
         if final.exists():

@@ -9,7 +9,6 @@ previous outputs as they were.
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import pyarrow.parquet as pq
 from . import safeio, schema
 from .models import DocMeta, Figure, Repair
 
+DATASET_ROWS = 200_000  # rows buffered before a partitioned-dataset flush
 FLOAT_FORMAT = "%.12g"  # 1421000000 not 1.421e9 or 1421000000.0
 _ARROW = {"str": pa.string(), "float": pa.float64(), "Int64": pa.int64()}
 
@@ -65,8 +65,14 @@ def arrow_schema(table: str) -> pa.Schema:
 class TableSink:
     """Streams one table to temporary CSV + Parquet files; ``commit`` returns the renames."""
 
-    def __init__(self, table: str, out_dir: Path):
+    def __init__(self, table: str, out_dir: Path, partition_col: str | None = None):
         self.table = table
+        self.partition_col = partition_col
+        self.dataset_path = out_dir / f"{table}_by_{partition_col}" if partition_col else None
+        self.dataset_tmp = safeio._temp_sibling(self.dataset_path) if self.dataset_path else None
+        self._parts = 0
+        self._buffer: list[pa.Table] = []
+        self._buffered = 0
         self.csv_path = out_dir / f"{table}.csv"
         self.parquet_path = out_dir / f"{table}.parquet"
         self.csv_tmp = safeio._temp_sibling(self.csv_path)
@@ -81,16 +87,38 @@ class TableSink:
         safeio.escape_frame(df).to_csv(self._csv, index=False, header=self._header,
                                        lineterminator="\n", float_format=FLOAT_FORMAT)
         self._header = False
-        self._pq.write_table(pa.Table.from_pandas(df, schema=arrow_schema(self.table),
-                                                  preserve_index=False))
+        arrow = pa.Table.from_pandas(df, schema=arrow_schema(self.table), preserve_index=False)
+        self._pq.write_table(arrow)
         self.n_rows += len(df)
+        if self.partition_col:
+            self._buffer.append(arrow)
+            self._buffered += len(df)
+            if self._buffered >= DATASET_ROWS:
+                self._flush_dataset()
+
+    def _flush_dataset(self) -> None:
+        """Append buffered rows to the partitioned dataset (one file per partition and flush)."""
+        if not self._buffer:
+            return
+        table = pa.concat_tables(self._buffer)
+        self._buffer, self._buffered = [], 0
+        pq.write_to_dataset(table, self.dataset_tmp, partition_cols=[self.partition_col],
+                            basename_template=f"part-{self._parts:05d}-{{i}}.parquet",
+                            existing_data_behavior="overwrite_or_ignore")
+        self._parts += 1
 
     def close(self) -> list[tuple[Path, Path]]:
         if self._header:  # no rows: still write the header
             self.add(schema.conform(self.table, pd.DataFrame(columns=schema.columns(self.table))))
         self._csv.close()
         self._pq.close()
-        return [(self.csv_tmp, self.csv_path), (self.parquet_tmp, self.parquet_path)]
+        moves = [(self.csv_tmp, self.csv_path), (self.parquet_tmp, self.parquet_path)]
+        if self.partition_col:
+            self._flush_dataset()
+            self.dataset_tmp.mkdir(exist_ok=True)
+            pq.write_metadata(arrow_schema(self.table), self.dataset_tmp / "_common_metadata")
+            moves.append((self.dataset_tmp, self.dataset_path))
+        return moves
 
     def abort(self) -> None:
         for handle in (self._csv, self._pq):
@@ -98,8 +126,9 @@ class TableSink:
                 handle.close()
             except Exception:  # noqa: BLE001 - cleaning up after a failure already raised
                 pass
-        for p in (self.csv_tmp, self.parquet_tmp):
-            p.unlink(missing_ok=True)
+        for p in (self.csv_tmp, self.parquet_tmp, self.dataset_tmp):
+            if p is not None:
+                safeio._remove(p)
 
 
 def read_table(out_dir: Path | str, table: str) -> pd.DataFrame:
@@ -128,5 +157,10 @@ def write_tables(tables: Tables, out_dir: Path | str) -> None:
         for sink in sinks:
             sink.abort()
         raise
+    commit_moves(moves)
+
+
+def commit_moves(moves: list[tuple[Path, Path]]) -> None:
+    """Move finished temporaries into place (files atomically, folders by swap)."""
     for tmp, dest in moves:
-        os.replace(tmp, dest)
+        safeio._swap_into_place(tmp, dest)

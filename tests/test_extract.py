@@ -166,3 +166,53 @@ def test_never_raises_and_offsets_are_inside(text):
     for f in extract_figures("d", text, SUMMARY_FY):
         assert 0 <= f.char_start < f.char_end <= len(text)
         assert f.kind in {"actual", "estimate", "target"}
+
+
+# ---------------------------------------------------------------- wordings seen in other reports
+
+
+def test_rd_wordings_lower_case_and_brackets():
+    figs = mapped("全县规模以上工业企业r&d经费支出11.55亿元,同比增长8.3%;全社会研究与实验发展(R&D)经费支出9.5亿元,"
+                  "全社会R&D占比达到3.2%。")
+    assert figs[("rd_expenditure", 1_155_000_000)].yoy_pct == 8.3
+    assert ("rd_expenditure", 950_000_000) in figs
+    assert ("rd_intensity", 3.2) in figs
+    assert mapped("有研发活动企业占比60.5%。") == {}
+
+
+def test_share_whose_subject_is_clauses_back():
+    figs = mapped("全区高新技术产业增加值完成xx亿元,增速26.6%,占规上工业增加值比重66.2%。")
+    assert ("high_tech_value_added_share", 66.2) in figs
+
+
+def test_list_continuation_keeps_subject_and_target_cue():
+    figs = mapped("今年要努力实现以下目标:新增高新技术企业50家,努力实现新增100家。")
+    assert figs[("high_tech_enterprises_new", 50)].kind == "target"
+    assert figs[("high_tech_enterprises_new", 100)].kind == "target"
+
+
+def test_pinyin_ruby_and_dangling_decimal_are_cleaned_before_extraction():
+    from analysis.clean import clean_text
+
+    text = clean_text("d", "新增高新技術(shù)企業(yè)80家。高新技术产值1.5亿元,高新技术增加值0.8亿元,"
+                           "分别比去年同期增长21.%和26%。").text
+    figs = mapped(text)
+    assert ("high_tech_enterprises_new", 80) in figs
+    assert figs[("high_tech_output", 150_000_000)].yoy_pct == 21
+    assert figs[("high_tech_value_added", 80_000_000)].yoy_pct == 26
+
+
+def test_qizhong_sentence_inherits_the_period_before():
+    meta = DocMeta("d", report_year=2017, period="FY", doc_type="summary")
+    figs = mapped("今年1-8月,全市专利申请量3.5万件。其中,发明专利申请量和授权量分别为12012件和2947件。"
+                  "截至2017年8月,国内有效发明专利量为13822件。", meta)
+    assert figs[("invention_patent_applications", 12012)].period == "M1-M8"
+    assert figs[("invention_patent_grants", 2947)].period == "M1-M8"
+    assert figs[("valid_invention_patents", 13822)].period == "M1-M8"
+
+
+def test_funding_two_clauses_after_its_noun_and_cultivation_pools():
+    meta = DocMeta("d", report_year=2008, period="FY", doc_type="plan")
+    figs = mapped("大力争取上级科技部门资金支持,确保超过6000万元。", meta)
+    assert figs[("sci_tech_funding_secured", 60_000_000)].qualifier == ">"
+    assert mapped("对今年重点新培育的12家高新技术企业加强指导。") == {}

@@ -273,13 +273,20 @@ def extract_figures(doc_id: str, text: str, meta: DocMeta) -> list[Figure]:
     shadow = simplified_shadow(text)
     sections = find_sections(shadow, meta)
     figures: list[Figure] = []
+    carry: tuple[str | None, int | None] = (None, None)
     for m in SENTENCE_RE.finditer(shadow):
-        figures.extend(_sentence_figures(doc_id, text, shadow, m.start(), m.end(), sections, meta))
+        sent = m.group(0)
+        inherited = carry if sent.lstrip().startswith("其中") else (None, None)
+        figures.extend(_sentence_figures(doc_id, text, shadow, m.start(), m.end(), sections, meta,
+                                         inherited))
+        own_cues = (_sentence_period(sent, len(sent), None)[0], _sentence_year(sent, len(sent)))
+        carry = (own_cues[0] or inherited[0], own_cues[1] or inherited[1])
     return _dedupe(figures)
 
 
 def _sentence_figures(
-    doc_id: str, text: str, shadow: str, s: int, e: int, sections: list[Section], meta: DocMeta
+    doc_id: str, text: str, shadow: str, s: int, e: int, sections: list[Section], meta: DocMeta,
+    inherited: tuple[str | None, int | None] = (None, None),
 ) -> list[Figure]:
     sent = shadow[s:e]
     qs = [q for q in find_quantities(sent)]
@@ -323,7 +330,7 @@ def _sentence_figures(
     for it in items:
         if it.growth and it.yoy is None and "attached" in it.notes:
             continue
-        out.append(_to_figure(doc_id, text, s, e, sent, it, items, sections, meta))
+        out.append(_to_figure(doc_id, text, s, e, sent, it, items, sections, meta, inherited))
     return out
 
 
@@ -371,7 +378,7 @@ def _complete_phrases(items: list[_Item], sent: str) -> None:
         phrase = own
         if _right_is_noun(right):
             # 新增29家市级孵化器: the number comes before the noun it counts
-            phrase = _lead_verb(own) + right
+            phrase = (own + right) if own.rstrip().endswith("的") else _lead_verb(own) + right
         elif _is_bare(own):
             phrase = _complete(own, it, items[:i], sent) or own
         elif not _lead_verb(own):
@@ -397,9 +404,13 @@ def _complete(own: str, it: _Item, before: list[_Item], sent: str) -> str | None
     same_group = [p for p in before if not p.growth and p.group_start == it.group_start]
     bases = [p.phrase for p in reversed(same_group) if p.indicator]
     bases += [p.phrase for p in reversed(same_group) if p.phrase and not p.indicator][:1]
-    prev_clause_start = _last_mark(sent, it.group_start, max(it.clause_start - 1, 0), CLAUSE_MARKS)
-    if it.clause_start > it.group_start:
-        bases.append(sent[prev_clause_start : it.clause_start - 1])
+    end = it.clause_start - 1
+    for _ in range(4):  # the clauses before, nearest first
+        if end <= it.group_start:
+            break
+        start = _last_mark(sent, it.group_start, end, CLAUSE_MARKS)
+        bases.append(sent[start:end])
+        end = start - 1
     core = c["strip"].sub("", _strip_joiners(own))
     candidates = []
     for base in bases:
@@ -407,11 +418,20 @@ def _complete(own: str, it: _Item, before: list[_Item], sent: str) -> str | None
         if not core or core.startswith("占"):
             candidates.append(cleaned + own)
         candidates += [_head(base) + own, _cut_head(base) + own]
+        if core.startswith("占"):
+            candidates.append(_subject(base) + own)
     unit = it.unit or it.q.unit
     for cand in candidates:
         if taxonomy.match_indicator(cand, _per_capita(cand, unit)):
             return cand
     return candidates[0] if candidates else None
+
+
+def _subject(phrase: str) -> str:
+    """A clause's subject with its measure noun: the words before its first verb."""
+    head = cues()["strip"].sub("", phrase)
+    m = re.search(r"完成|实现|达到|达|为|突破|超过|共|增长|同比|比|增速", head)
+    return head[: m.start()] if m and m.start() > 0 else head
 
 
 def _cut_head(phrase: str) -> str:
@@ -482,10 +502,10 @@ def _attach_growth(items: list[_Item], sent: str) -> None:
 _PERIOD_CUES = re.compile(
     r"(?P<h1>上半年)|(?P<q3>前三季度)|(?P<q1>一季度|第一季度)"
     r"|(?:^|[^\d])(?:1|一)\s*[-—–~至到]\s*(?P<m>\d{1,2}|十[一二]?|[二三四五六七八九])月"
-    r"|截至(?P<c>\d{1,2}|十[一二]?|[一二三四五六七八九])月(?:底|末)"
+    r"|截[至止](?:(?P<cy>20\d\d)年)?(?P<c>\d{1,2}|十[一二]?|[一二三四五六七八九])月(?:底|末|份)?"
     r"|(?:^|(?<=[，,；;：:\s]))(?:预计)?(?P<fy>全年|年底|年末)|(?P<fy2>截至年底|截至年末)"
 )
-_YEAR_CUE = re.compile(r"(?:^|(?<=[，,；;：:\s]))(?P<y>20\d\d)年度?(?!\d)")
+_YEAR_CUE = re.compile(r"(?:^|(?<=[，,；;：:\s])|(?<=[我全][市区县省]))(?P<y>20\d\d)年度?(?!\d)")
 
 
 def _month_period(n: int) -> str:
@@ -496,9 +516,12 @@ def _parse_month(tok: str) -> int:
     return int(tok) if tok.isdigit() else CN_MONTH.get(tok, 0)
 
 
-def _sentence_period(sent: str, upto: int, default: str) -> str:
-    period = default
+def _sentence_period(sent: str, upto: int, default: str | None) -> tuple[str | None, int | None]:
+    """The period the last cue before ``upto`` sets, and a year a 截至YYYY年N月 cue names."""
+    period, year = default, None
     for m in _PERIOD_CUES.finditer(sent, 0, upto):
+        if m.group("cy"):
+            year = int(m.group("cy"))
         if m.group("h1"):
             period = "H1"
         elif m.group("q3"):
@@ -511,7 +534,7 @@ def _sentence_period(sent: str, upto: int, default: str) -> str:
                 period = _month_period(n)
         elif m.group("fy") or m.group("fy2"):
             period = "FY"
-    return period
+    return period, year
 
 
 def _sentence_year(sent: str, upto: int) -> int | None:
@@ -558,13 +581,15 @@ def _to_figure(
     items: list[_Item],
     sections: list[Section],
     meta: DocMeta,
+    inherited: tuple[str | None, int | None] = (None, None),
 ) -> Figure:
     c = cues()
     q = it.q
     section = _section_at(sections, s + q.start)
     ind = it.indicator if not it.growth else None
     notes = [n for n in it.notes if n != "attached"]
-    year, period = section.year, section.period
+    year = inherited[1] or section.year  # a 其中 sentence continues the one before it
+    period = inherited[0] or section.period
     span = section.span
     pre = sent[: q.start]
     span_m = next(reversed(list(c["span"].finditer(pre))), None)  # the last span cue before
@@ -579,13 +604,16 @@ def _to_figure(
         period = "FY" if is_stock else f"{span[0]}-{span[1]}"
         year = span[1]
     else:
-        period = _sentence_period(sent, q.start, period)
+        period, cue_year = _sentence_period(sent, q.start, period)
+        if cue_year is not None and explicit is None:
+            year = cue_year
     kind = "actual"
     if section.kind == "plan":
         kind = "target"
     elif _estimate_scope(sent, q.start) or c["estimate"].search(it.own):
         kind = "estimate"
-    elif c["goal_ref"].search(it.own) and not it.growth:
+    elif not it.growth and (c["goal_ref"].search(it.own)
+                            or c["target"].search(sent, it.group_start, q.start)):
         kind = "target"
     qualifier = it.qualifier
     tail = _strip_joiners(it.own)[-4:]

@@ -378,6 +378,13 @@ def _clearly_utf8(sample: bytes, complete: bool) -> bool:
     return len(CJK_RE.findall(text[:20_000])) >= 32 and textlike_share(text[:20_000]) >= 0.95
 
 
+def _mostly_utf8(sample: bytes) -> bool:
+    """UTF-8 but for a handful of broken bytes: CJK-rich with under 0.1% replacements."""
+    text = sample.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    return 0 < bad <= max(2, len(text) // 1000) and len(CJK_RE.findall(text[:20_000])) >= 32
+
+
 def decode_text_file(path: Path) -> tuple[str, str]:
     """(text, encoding) of a plain-text file, detected rather than assumed, decoded in chunks."""
     label = path.suffix.lower() or "text"
@@ -399,6 +406,9 @@ def decode_text_file(path: Path) -> tuple[str, str]:
             return _finish_text(_decode_stream(path, "utf-8", 0), label), "utf-8"
         except UnicodeDecodeError:
             pass
+    if _mostly_utf8(sample):  # a few damaged bytes must not turn a UTF-8 report into mojibake
+        text = _finish_text(_decode_stream(path, "utf-8", 0, errors="replace"), label)
+        return text, f"utf-8 ({text.count(chr(0xFFFD))} undecodable bytes replaced)"
     text, enc = _choose_and_decode(
         sample, complete, lambda e, errors: _decode_stream(path, e, 0, errors), label
     )

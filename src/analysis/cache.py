@@ -1,0 +1,187 @@
+"""Per-file extraction cache, so a re-run only re-extracts the reports that changed.
+
+Why: users re-run the batch every time a few reports arrive. An entry is keyed by
+the file's sha256 *and* a fingerprint of everything that shapes the result — the
+package version, every data file (taxonomy, units, repairs, gazetteer …) and the
+source of the pipeline modules — so editing the taxonomy or the code invalidates
+old entries instead of silently serving stale figures. The cache is an
+optimisation only: a corrupt or unreadable entry is a miss, and a failed write
+is logged, never fatal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import logging
+import os
+import pickle
+import re
+import shutil
+import sys
+from pathlib import Path
+
+from analysis import safeio
+from analysis.config import PACKAGE_DIR
+
+log = logging.getLogger(__name__)
+
+DIST_NAME = "kejiju-analysis"
+CACHE_DIR_NAME = ".cache"
+# Modules whose code decides what a document yields; models too, since entries are
+# pickles of its dataclasses.
+PIPELINE_MODULES = (
+    "clean",
+    "extract",
+    "metadata",
+    "numbers",
+    "taxonomy",
+    "ingest",
+    "gazetteer",
+    "models",
+)
+_SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+_FINGERPRINT_LEN = 16  # hex chars of the fingerprint used as a folder name
+
+
+def package_version() -> str:
+    """Installed distribution version, else ``analysis.__version__``, else ``"0"``."""
+    try:
+        return importlib.metadata.version(DIST_NAME)
+    except importlib.metadata.PackageNotFoundError:
+        import analysis
+
+        return str(getattr(analysis, "__version__", "0"))
+
+
+def _hash_file(digest: hashlib._Hash, path: Path) -> None:
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+
+
+def _data_files(data_dir: Path) -> list[Path]:
+    if not data_dir.is_dir():
+        return []
+    return sorted(
+        p
+        for p in data_dir.rglob("*")
+        if p.is_file()
+        and "__pycache__" not in p.parts
+        and not any(part.startswith(".") for part in p.relative_to(data_dir).parts)
+    )
+
+
+def code_fingerprint(package_dir: Path = PACKAGE_DIR) -> str:
+    """Hex sha256 of package version, Python version, data files and pipeline sources.
+
+    Any change to these gives a new fingerprint and so a fresh cache.
+    """
+    digest = hashlib.sha256()
+    digest.update(f"version={package_version()}\n".encode())
+    digest.update(f"python={sys.version_info[0]}.{sys.version_info[1]}\n".encode())
+    data_dir = package_dir / "data"
+    for path in _data_files(data_dir):
+        digest.update(f"data:{path.relative_to(data_dir).as_posix()}\n".encode())
+        _hash_file(digest, path)
+    for name in PIPELINE_MODULES:
+        source = package_dir / f"{name}.py"
+        digest.update(f"module:{name}\n".encode())
+        if source.is_file():
+            _hash_file(digest, source)
+        else:
+            digest.update(b"<missing>")
+    return digest.hexdigest()
+
+
+def default_cache_dir(out_dir: str | os.PathLike[str]) -> Path:
+    """Where the pipeline keeps the cache for outputs in ``out_dir``."""
+    return Path(out_dir) / CACHE_DIR_NAME
+
+
+class ExtractCache:
+    """Pickled per-document results under ``cache_dir/<fingerprint>/<sha256>.pkl``.
+
+    ``hits`` and ``misses`` count lookups, so a run can report how much it reused.
+    Safe with several worker processes: writes are atomic, the last one wins.
+    Entries are pickles: only point it at a folder you own.
+    """
+
+    def __init__(self, cache_dir: str | os.PathLike[str], fingerprint: str | None = None) -> None:
+        self.cache_dir = Path(cache_dir)
+        self.fingerprint = fingerprint or code_fingerprint()
+        self.hits = 0
+        self.misses = 0
+
+    @classmethod
+    def for_out_dir(cls, out_dir: str | os.PathLike[str]) -> ExtractCache:
+        return cls(default_cache_dir(out_dir))
+
+    @property
+    def entry_dir(self) -> Path:
+        return self.cache_dir / self.fingerprint[:_FINGERPRINT_LEN]
+
+    def path_for(self, sha256: str) -> Path:
+        """Entry file for a file hash; rejects anything but 64 lowercase hex chars."""
+        if not isinstance(sha256, str) or not _SHA256_RE.match(sha256):
+            raise ValueError(f"not a sha256 hex digest: {sha256!r}")
+        return self.entry_dir / f"{sha256}.pkl"
+
+    def get(self, sha256: str) -> object | None:
+        """The stored result for this file hash and code, or None (corrupt entries deleted)."""
+        path = self.path_for(sha256)
+        try:
+            with open(path, "rb") as fh:
+                stored = pickle.load(fh)
+        except FileNotFoundError:
+            self.misses += 1
+            return None
+        except Exception as exc:  # truncated, garbage, class renamed …: all just a miss
+            log.warning("dropping unreadable cache entry %s: %s", path.name, exc)
+            self._discard(path)
+            self.misses += 1
+            return None
+        if not (
+            isinstance(stored, tuple)
+            and len(stored) == 3
+            and stored[0] == sha256
+            and stored[1] == self.fingerprint
+        ):
+            log.warning("dropping mismatched cache entry %s", path.name)
+            self._discard(path)
+            self.misses += 1
+            return None
+        self.hits += 1
+        return stored[2]
+
+    def put(self, sha256: str, obj: object) -> bool:
+        """Store ``obj`` atomically; returns False (and logs) if it couldn't be written."""
+        path = self.path_for(sha256)
+        try:
+            payload = pickle.dumps(
+                (sha256, self.fingerprint, obj), protocol=pickle.HIGHEST_PROTOCOL
+            )
+            with safeio.atomic_path(path) as tmp:
+                tmp.write_bytes(payload)
+        except (OSError, pickle.PicklingError, TypeError, AttributeError) as exc:
+            log.warning("could not cache %s: %s", sha256[:12], exc)
+            return False
+        return True
+
+    def prune(self) -> int:
+        """Delete entries made by other code versions; returns how many folders went."""
+        if not self.cache_dir.is_dir():
+            return 0
+        removed = 0
+        for child in self.cache_dir.iterdir():
+            if child.is_dir() and child.name != self.entry_dir.name:
+                shutil.rmtree(child, ignore_errors=True)
+                removed += 1
+        return removed
+
+    @staticmethod
+    def _discard(path: Path) -> None:
+        try:
+            path.unlink()
+        except OSError:
+            pass

@@ -1,0 +1,328 @@
+"""Atomic, deterministic writes and escaping of report text for CSV, Excel and HTML.
+
+Why: users re-run the batch and sometimes stop it halfway; the tables they hand
+out must be either the previous complete set or the new one, never a half-written
+file. Every writer here writes to a hidden temporary sibling (same directory, so
+the final ``os.replace`` is atomic on one filesystem), fsyncs it, then moves it
+into place. Report text is untrusted: a cell starting with ``=`` would run as a
+formula in Excel, so string cells are escaped before they reach a CSV or sheet.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import secrets
+import shutil
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+import pandas as pd
+
+# OWASP "CSV Injection": cells starting with these are formulas in spreadsheet apps.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+# Hidden temp names: ".<name>.<8 hex>.tmp<suffix>" (suffix kept so writers that pick
+# a format by extension, e.g. pandas.ExcelWriter, still work) and ".<name>.<8 hex>.old"
+# for a directory being swapped out.
+_TEMP_RE = re.compile(r"^\.(?P<name>.+)\.[0-9a-f]{8}\.(?:tmp(?:\.[^.]*)?|old)$")
+
+Writer = Callable[[Path], None]
+COMMON_METADATA = "_common_metadata"
+
+
+def _temp_sibling(path: Path, kind: str = "tmp") -> Path:
+    token = secrets.token_hex(4)
+    suffix = path.suffix if kind == "tmp" else ""
+    return path.with_name(f".{path.name}.{token}.{kind}{suffix}")
+
+
+def temp_sibling(path: str | os.PathLike[str]) -> Path:
+    """A fresh hidden temp name beside ``path`` (for writers that stream to a file
+    and move it in later with :func:`replace_all`)."""
+    return _temp_sibling(Path(path))
+
+
+def is_temp_name(name: str) -> bool:
+    """True for names this module uses for temporaries, so callers can skip them."""
+    return _TEMP_RE.match(name) is not None
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb") as fh:
+        os.fsync(fh.fileno())
+
+
+def _fsync_tree(path: Path) -> None:
+    if path.is_dir():
+        for child in sorted(path.rglob("*")):
+            if child.is_file():
+                _fsync_file(child)
+    else:
+        _fsync_file(path)
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Persist a rename (POSIX); silently skipped where directories can't be opened."""
+    with suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with suppress(FileNotFoundError):
+            path.unlink()
+
+
+def _swap_into_place(tmp: Path, dest: Path) -> None:
+    """Move a finished temp file or directory to ``dest``.
+
+    A file is replaced in one atomic rename. A directory can't be, so the old one
+    is renamed away first, then the new one in, then the old one deleted: readers
+    see the old complete dataset, briefly nothing, or the new complete one.
+    """
+    if not tmp.exists():
+        raise FileNotFoundError(f"writer did not create {tmp.name} for {dest}")
+    if tmp.is_dir():
+        old = None
+        if dest.exists():
+            old = _temp_sibling(dest, "old")
+            os.replace(dest, old)
+        os.replace(tmp, dest)
+        if old is not None:
+            _remove(old)
+    else:
+        if dest.is_dir():
+            raise IsADirectoryError(f"cannot replace directory {dest} with a file")
+        os.replace(tmp, dest)
+    _fsync_dir(dest.parent)
+
+
+@contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temp path beside ``path``; on success move it into place, else delete it.
+
+    The caller writes a file (or a directory) at the yielded path. Cleanup runs on
+    any exception including KeyboardInterrupt, so a stopped run leaves ``path`` as it was.
+    """
+    dest = Path(path)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _temp_sibling(dest)
+    try:
+        yield tmp
+        _fsync_tree(tmp)
+        _swap_into_place(tmp, dest)
+    except BaseException:
+        _remove(tmp)
+        raise
+
+
+def escape_formula(value: object) -> object:
+    """Prefix ``'`` to a string that a spreadsheet would read as a formula; others unchanged.
+
+    Only ``str`` values are touched: a numeric -5.0 stays a number.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _needs_escape(series: pd.Series) -> bool:
+    values = series.dropna()
+    return bool(values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_PREFIXES)).any())
+
+
+def escape_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Copy of ``df`` with every string cell passed through :func:`escape_formula`.
+
+    Numeric, boolean and datetime columns are left as they are; for Excel writers too.
+    """
+    out = df
+    for col in df.columns:
+        series = df[col]
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            series = series.astype(object)
+        elif not (pd.api.types.is_string_dtype(series.dtype) or series.dtype == object):
+            continue
+        if not _needs_escape(series):
+            continue
+        if out is df:
+            out = df.copy()
+        out[col] = series.map(escape_formula, na_action="ignore")
+    return out
+
+
+def _to_csv(df: pd.DataFrame, path: Path) -> None:
+    escape_frame(df).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+
+
+def _to_parquet(df: pd.DataFrame, path: Path) -> None:
+    df.to_parquet(path, engine="pyarrow", index=False)
+
+
+def _to_parquet_dataset(df: pd.DataFrame, directory: Path, partition_cols: list[str]) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    # A fixed basename (default is a random uuid) keeps re-runs byte-identical.
+    pq.write_to_dataset(
+        table,
+        directory,
+        partition_cols=partition_cols,
+        basename_template="part-{i}.parquet",
+        existing_data_behavior="overwrite_or_ignore",
+    )
+    # The full schema (partition columns included) lets read_parquet_dataset restore
+    # dtypes; plain pandas.read_parquet can't unify a null ("__HIVE_DEFAULT_PARTITION__")
+    # partition with the others.
+    pq.write_metadata(table.schema, directory / COMMON_METADATA)
+
+
+def csv_writer(df: pd.DataFrame) -> Writer:
+    """A writer for :func:`write_many`: ``df`` as escaped UTF-8-with-BOM CSV."""
+    return lambda path: _to_csv(df, path)
+
+
+def parquet_writer(df: pd.DataFrame) -> Writer:
+    """A writer for :func:`write_many`: ``df`` as one Parquet file."""
+    return lambda path: _to_parquet(df, path)
+
+
+def parquet_dataset_writer(df: pd.DataFrame, partition_cols: list[str] | None = None) -> Writer:
+    """A writer for :func:`write_many`: ``df`` as a hive-partitioned Parquet directory."""
+    cols = list(partition_cols) if partition_cols is not None else ["year"]
+    return lambda path: _to_parquet_dataset(df, path, cols)
+
+
+def text_writer(text: str) -> Writer:
+    """A writer for :func:`write_many`: ``text`` as UTF-8, newlines kept as given."""
+    return lambda path: path.write_bytes(text.encode("utf-8"))
+
+
+def write_csv(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
+    """Write ``df`` atomically as CSV: UTF-8 with BOM (Excel opens it right), ``\\n``, no index,
+    formula-like strings escaped."""
+    with atomic_path(path) as tmp:
+        _to_csv(df, tmp)
+
+
+def write_parquet(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
+    """Write ``df`` atomically as a Parquet file (pyarrow, no index)."""
+    with atomic_path(path) as tmp:
+        _to_parquet(df, tmp)
+
+
+def write_parquet_dataset(
+    df: pd.DataFrame, directory: str | os.PathLike[str], partition_cols: list[str] | None = None
+) -> None:
+    """Write a partitioned Parquet dataset to a temp directory, then swap it in whole."""
+    with atomic_path(directory) as tmp:
+        parquet_dataset_writer(df, partition_cols)(tmp)
+
+
+def read_parquet_dataset(directory: str | os.PathLike[str]) -> pd.DataFrame:
+    """Read a dataset written by :func:`write_parquet_dataset`, with its original dtypes.
+
+    Rows come back grouped by partition (in directory order), not in the written order.
+    """
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+    import pyarrow.parquet as pq
+
+    root = Path(directory)
+    schema = pq.read_schema(root / COMMON_METADATA)
+    keys = sorted({p.name.split("=", 1)[0] for p in root.rglob("*=*") if p.is_dir()})
+    fields = [schema.field(k) for k in schema.names if k in keys]
+    dataset = ds.dataset(
+        root,
+        schema=schema,
+        format="parquet",
+        partitioning=ds.partitioning(pa.schema(fields), flavor="hive"),
+        ignore_prefixes=["_", "."],
+    )
+    return dataset.to_table().to_pandas()
+
+
+def write_text(text: str, path: str | os.PathLike[str]) -> None:
+    """Write ``text`` atomically as UTF-8."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(text.encode("utf-8"))
+
+
+def write_many(mapping: Mapping[Path, Writer]) -> None:
+    """Write every output to a temp first, then move them all into place together.
+
+    If any writer fails (or the run is interrupted while writing), no destination is
+    touched. The final renames are quick but not one transaction: a SIGKILL between
+    two of them can still leave a mix, which the next run overwrites.
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for dest, writer in mapping.items():
+            dest = Path(dest)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            tmp = _temp_sibling(dest)
+            staged.append((tmp, dest))
+            writer(tmp)
+            _fsync_tree(tmp)
+        for tmp, dest in staged:
+            _swap_into_place(tmp, dest)
+    except BaseException:
+        for tmp, _ in staged:
+            _remove(tmp)
+        raise
+
+
+def replace_all(staged: list[tuple[Path, Path]]) -> None:
+    """fsync each finished temp, then move each onto its destination, in order.
+
+    For callers that streamed outputs to :func:`temp_sibling` paths themselves; on
+    failure the temps not yet moved are deleted.
+    """
+    try:
+        for tmp, _ in staged:
+            _fsync_tree(Path(tmp))
+        for tmp, dest in staged:
+            _swap_into_place(Path(tmp), Path(dest))
+    except BaseException:
+        for tmp, _ in staged:
+            _remove(Path(tmp))
+        raise
+
+
+def remove_stale_temps(directory: str | os.PathLike[str]) -> list[Path]:
+    """Delete temporaries a killed run left in ``directory`` (not recursive); return them.
+
+    A swapped-out ``.old`` directory whose destination is missing (killed between the
+    two renames) is moved back instead, so the previous dataset is restored.
+    Don't call it while another run writes to the same directory.
+    """
+    root = Path(directory)
+    if not root.is_dir():
+        return []
+    removed: list[Path] = []
+    for entry in sorted(root.iterdir()):
+        match = _TEMP_RE.match(entry.name)
+        if match is None:
+            continue
+        dest = root / match["name"]
+        if entry.name.endswith(".old") and not dest.exists():
+            os.replace(entry, dest)
+            continue
+        _remove(entry)
+        removed.append(entry)
+    return removed
+
+
+def escape_html(text: str) -> str:
+    """Escape report text for HTML (``&<>"'``), so it shows as text and never as markup."""
+    return html.escape(text, quote=True)

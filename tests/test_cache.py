@@ -1,0 +1,177 @@
+"""ExtractCache: hits, misses, corrupt entries, invalidation by data and code changes."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analysis import cache as cache_mod
+from analysis.cache import ExtractCache, code_fingerprint, default_cache_dir
+from analysis.models import Figure
+
+SHA = hashlib.sha256(b"report").hexdigest()
+
+
+def _figure() -> Figure:
+    return Figure(
+        doc_id="x01_ningbo_2008",
+        metric_id="",
+        metric_name="",
+        indicator="专利申请量",
+        value=1234.0,
+        unit="件",
+        yoy_pct=-5.0,
+        qualifier="",
+        year=2008,
+        period="FY",
+        kind="actual",
+        sentence="全年专利申请量1234件",
+        char_start=7,
+        char_end=12,
+        raw="1234件",
+    )
+
+
+def _fake_package(tmp_path: Path) -> Path:
+    pkg = tmp_path / "pkg"
+    (pkg / "data").mkdir(parents=True)
+    (pkg / "data" / "indicators.csv").write_text("metric_id,name\nrd,研发\n", encoding="utf-8")
+    (pkg / "data" / "units.csv").write_text("unit\n元\n", encoding="utf-8")
+    (pkg / "clean.py").write_text("X = 1\n", encoding="utf-8")
+    (pkg / "extract.py").write_text("Y = 1\n", encoding="utf-8")
+    return pkg
+
+
+def test_put_then_get_round_trips_and_counts(tmp_path: Path) -> None:
+    cache = ExtractCache(tmp_path / ".cache", fingerprint="f" * 64)
+    assert cache.get(SHA) is None
+    value = {"doc": "x01", "figures": [_figure()]}
+    assert cache.put(SHA, value) is True
+    assert cache.get(SHA) == value
+    assert (cache.hits, cache.misses) == (1, 1)
+    assert cache.path_for(SHA) == tmp_path / ".cache" / ("f" * 16) / f"{SHA}.pkl"
+    assert sorted(p.name for p in cache.path_for(SHA).parent.iterdir()) == [f"{SHA}.pkl"]
+
+
+def test_a_new_fingerprint_misses_and_prune_drops_old_entries(tmp_path: Path) -> None:
+    old = ExtractCache(tmp_path, fingerprint="a" * 64)
+    old.put(SHA, 1)
+    new = ExtractCache(tmp_path, fingerprint="b" * 64)
+    assert new.get(SHA) is None
+    new.put(SHA, 2)
+    assert new.prune() == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b" * 16]
+    assert new.get(SHA) == 2
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"not a pickle",
+        b"\x80\x05\x95",
+        b"\x80\x04K\x01.",
+    ],  # empty, junk, truncated, wrong shape
+)
+def test_corrupt_entry_is_a_miss_and_is_deleted(tmp_path: Path, content: bytes) -> None:
+    cache = ExtractCache(tmp_path, fingerprint="c" * 64)
+    path = cache.path_for(SHA)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(content)
+    assert cache.get(SHA) is None
+    assert not path.exists()
+    assert cache.misses == 1
+
+
+def test_entry_copied_under_another_hash_is_rejected(tmp_path: Path) -> None:
+    cache = ExtractCache(tmp_path, fingerprint="c" * 64)
+    cache.put(SHA, "for report")
+    other = hashlib.sha256(b"other").hexdigest()
+    shutil.copy(cache.path_for(SHA), cache.path_for(other))
+    assert cache.get(other) is None
+    assert cache.get(SHA) == "for report"
+
+
+@pytest.mark.parametrize("bad", ["../../etc/passwd", "ABC", SHA.upper(), SHA + "0", ""])
+def test_key_must_be_a_sha256_hex_digest(tmp_path: Path, bad: str) -> None:
+    cache = ExtractCache(tmp_path, fingerprint="c" * 64)
+    with pytest.raises(ValueError):
+        cache.get(bad)
+    with pytest.raises(ValueError):
+        cache.put(bad, 1)
+
+
+def test_unpicklable_value_is_not_cached_and_does_not_raise(tmp_path: Path) -> None:
+    cache = ExtractCache(tmp_path, fingerprint="c" * 64)
+    assert cache.put(SHA, lambda: 1) is False
+    assert cache.get(SHA) is None
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []  # no temp left behind
+
+
+def test_unwritable_cache_dir_does_not_raise(tmp_path: Path) -> None:
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the folder should be")
+    cache = ExtractCache(blocker, fingerprint="c" * 64)
+    assert cache.put(SHA, 1) is False
+    assert cache.get(SHA) is None
+
+
+def test_fingerprint_changes_with_data_code_and_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pkg = _fake_package(tmp_path)
+    base = code_fingerprint(pkg)
+    assert code_fingerprint(pkg) == base
+    assert len(base) == 64
+
+    (pkg / "data" / "indicators.csv").write_text("metric_id,name\nrd,研发经费\n", encoding="utf-8")
+    after_taxonomy = code_fingerprint(pkg)
+    assert after_taxonomy != base
+
+    (pkg / "data" / "gazetteer.csv").write_text(
+        "region\n宁波市\n", encoding="utf-8"
+    )  # new data file
+    after_new_file = code_fingerprint(pkg)
+    assert after_new_file != after_taxonomy
+
+    (pkg / "extract.py").write_text("Y = 2\n", encoding="utf-8")
+    after_code = code_fingerprint(pkg)
+    assert after_code != after_new_file
+
+    (pkg / "numbers.py").write_text("", encoding="utf-8")  # a module appearing counts too
+    after_module = code_fingerprint(pkg)
+    assert after_module != after_code
+
+    monkeypatch.setattr(cache_mod, "package_version", lambda: "9.9.9")
+    assert code_fingerprint(pkg) != after_module
+
+
+def test_fingerprint_ignores_unrelated_files(tmp_path: Path) -> None:
+    pkg = _fake_package(tmp_path)
+    base = code_fingerprint(pkg)
+    (pkg / "plots.py").write_text("Z = 1\n", encoding="utf-8")  # not a pipeline module
+    (pkg / "data" / "__pycache__").mkdir()
+    (pkg / "data" / "__pycache__" / "x.pyc").write_bytes(b"\0")
+    (pkg / "data" / ".DS_Store").write_bytes(b"\0")
+    assert code_fingerprint(pkg) == base
+
+
+def test_taxonomy_edit_invalidates_cached_results(tmp_path: Path) -> None:
+    pkg = _fake_package(tmp_path)
+    cache_dir = tmp_path / "out" / ".cache"
+    ExtractCache(cache_dir, fingerprint=code_fingerprint(pkg)).put(SHA, [_figure()])
+    assert ExtractCache(cache_dir, fingerprint=code_fingerprint(pkg)).get(SHA) == [_figure()]
+    (pkg / "data" / "indicators.csv").write_text("changed\n", encoding="utf-8")
+    assert ExtractCache(cache_dir, fingerprint=code_fingerprint(pkg)).get(SHA) is None
+
+
+def test_defaults(tmp_path: Path) -> None:
+    assert default_cache_dir(tmp_path) == tmp_path / ".cache"
+    cache = ExtractCache.for_out_dir(tmp_path)
+    assert cache.cache_dir == tmp_path / ".cache"
+    assert cache.fingerprint == code_fingerprint()
+    assert cache_mod.package_version() == importlib.metadata.version("kejiju-analysis")

@@ -273,14 +273,18 @@ def extract_figures(doc_id: str, text: str, meta: DocMeta) -> list[Figure]:
     shadow = simplified_shadow(text)
     sections = find_sections(shadow, meta)
     figures: list[Figure] = []
-    carry: tuple[str | None, int | None] = (None, None)
+    inherited: tuple[str | None, int | None] = (None, None)
+    prev = ""
     for m in SENTENCE_RE.finditer(shadow):
         sent = m.group(0)
-        inherited = carry if sent.lstrip().startswith("其中") else (None, None)
+        if sent.lstrip().startswith("其中"):  # continues the sentence before: same period, year
+            inherited = (_sentence_period(prev, len(prev), None)[0] or inherited[0],
+                         _sentence_year(prev, len(prev)) or inherited[1])
+        else:
+            inherited = (None, None)
         figures.extend(_sentence_figures(doc_id, text, shadow, m.start(), m.end(), sections, meta,
                                          inherited))
-        own_cues = (_sentence_period(sent, len(sent), None)[0], _sentence_year(sent, len(sent)))
-        carry = (own_cues[0] or inherited[0], own_cues[1] or inherited[1])
+        prev = sent
     return _dedupe(figures)
 
 
@@ -505,6 +509,7 @@ _PERIOD_CUES = re.compile(
     r"|截[至止](?:(?P<cy>20\d\d)年)?(?P<c>\d{1,2}|十[一二]?|[一二三四五六七八九])月(?:底|末|份)?"
     r"|(?:^|(?<=[，,；;：:\s]))(?:预计)?(?P<fy>全年|年底|年末)|(?P<fy2>截至年底|截至年末)"
 )
+_PERIOD_HINT = re.compile(r"半年|季度|月|全年|年底|年末")
 _YEAR_CUE = re.compile(r"(?:^|(?<=[，,；;：:\s])|(?<=[我全][市区县省]))(?P<y>20\d\d)年度?(?!\d)")
 
 
@@ -519,6 +524,8 @@ def _parse_month(tok: str) -> int:
 def _sentence_period(sent: str, upto: int, default: str | None) -> tuple[str | None, int | None]:
     """The period the last cue before ``upto`` sets, and a year a 截至YYYY年N月 cue names."""
     period, year = default, None
+    if not _PERIOD_HINT.search(sent, 0, upto):  # most sentences have no period cue at all
+        return period, year
     for m in _PERIOD_CUES.finditer(sent, 0, upto):
         if m.group("cy"):
             year = int(m.group("cy"))

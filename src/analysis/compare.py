@@ -399,6 +399,13 @@ def _shift_period(period: str, step: int) -> str:
     return f"{int(match[1]) - step}-{int(match[2]) - step}"
 
 
+def _dated_figures(metrics: pd.DataFrame, documents: pd.DataFrame,
+                   kind: str | Iterable[str] | None) -> pd.DataFrame:
+    """Mapped figures of the wanted kinds that have a year, with their documents' facts."""
+    df = with_doc_info(metrics, documents)
+    return df[df["kind"].isin(_kinds(kind)) & (df["metric_id"] != "") & df["year"].notna()]
+
+
 def yoy_pairs(
     metrics: pd.DataFrame,
     documents: pd.DataFrame,
@@ -406,9 +413,7 @@ def yoy_pairs(
     kind: str | Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Region × indicator × period type series with at least ``min_years`` reported years."""
-    kinds = _kinds(kind)
-    df = with_doc_info(metrics, documents)
-    df = df[df["kind"].isin(kinds) & (df["metric_id"] != "") & df["year"].notna()]
+    df = _dated_figures(metrics, documents, kind)
     df = df.assign(period_type=df["period"].map(period_type))
     keys = ["region", "metric_id", "unit", "period_type"]
     cols = [*keys, "n_years", "years", "consecutive_pairs", "kinds"]
@@ -611,9 +616,7 @@ def comparable_metrics(
     kind: str | Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Indicator × year × period groups stated by at least ``min_regions`` regions."""
-    kinds = _kinds(kind)
-    df = with_doc_info(metrics, documents)
-    df = df[df["kind"].isin(kinds) & (df["metric_id"] != "") & df["year"].notna()]
+    df = _dated_figures(metrics, documents, kind)
     cols = ["metric_id", "unit", "year", "period", "n_regions", "regions", "admin_levels", "kinds"]
     if df.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})

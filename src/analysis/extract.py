@@ -24,27 +24,13 @@ from pathlib import Path
 from . import taxonomy
 from .config import PACKAGE_DATA
 from .models import DocMeta, Figure
-from .numbers import Quantity, find_quantities
+from .numbers import Quantity, find_quantities, parse_chinese_numeral
 
 CLAUSE_MARKS = "，,；;：:"
 GROUP_MARKS = "；;"
 JOINERS = "、和及与,，"
 SENTENCE_RE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 FYP_YEARS = {"一": 2006, "二": 2011, "三": 2016, "四": 2021, "五": 2026}  # 十X五 → first year
-CN_MONTH = {
-    "一": 1,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-    "十一": 11,
-    "十二": 12,
-}
 
 
 @cache
@@ -518,7 +504,7 @@ def _month_period(n: int) -> str:
 
 
 def _parse_month(tok: str) -> int:
-    return int(tok) if tok.isdigit() else CN_MONTH.get(tok, 0)
+    return int(tok) if tok.isdigit() else (parse_chinese_numeral(tok) or 0)
 
 
 def _sentence_period(sent: str, upto: int, default: str | None) -> tuple[str | None, int | None]:

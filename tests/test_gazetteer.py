@@ -192,6 +192,7 @@ def test_common_words_are_not_places():
     assert find_places("规模以上高新技术产品增加值") == []
     assert find_places("中心城市南部") == []
     assert find_places("推进科技惠民") == []
+    assert find_places("布局一批重大新型研发机构") == []  # 重大|新型 is not 大新县
 
 
 def test_ambiguous_name_splits_its_vote():

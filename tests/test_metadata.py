@@ -11,11 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.metadata import (
+    _dateline_year,
     extract_title,
     infer_metadata,
     infer_period,
     is_chrome,
     split_chrome,
+    strip_ruby,
     to_simplified,
 )
 from analysis.models import DocMeta
@@ -340,3 +342,173 @@ def test_infer_metadata_is_total_and_pure(text):
     assert first.report_year is None or 2000 <= first.report_year <= 2099
     assert first.doc_type in {"summary", "plan", "summary+plan"}
     assert first.region_masked in {0, 1}
+
+
+# ------------------------------------------------- rules for unseen report styles
+# Short texts written for these tests; each exercises one rule.
+
+
+def test_pinyin_ruby_is_removed():
+    assert strip_ruby("全市新增高新技術(shù)企業(yè)40家") == "全市新增高新技術企業40家"
+    assert strip_ruby("产值(2023年)增长") == "产值(2023年)增长"
+
+
+@pytest.mark.parametrize(
+    ("date", "doc_type", "period", "year"),
+    [
+        ((2021, 3), "summary", "FY", 2020),  # an annual summary is out by April
+        ((2021, 8), "summary", "FY", None),  # too late to tell (a repost)
+        ((2021, 7), "summary", "H1", 2021),  # a 上半年 summary in Jun-Sep
+        ((2021, 12), "summary", "H1", None),
+        ((2021, 6), "summary", "M1-M5", 2021),
+        ((2021, 12), "plan", "FY", 2022),  # a plan issued in December
+        ((2021, 2), "plan", "FY", 2021),
+        ((2021, 9), "plan", "FY", None),
+        (None, "summary", "FY", None),
+    ],
+)
+def test_dateline_calendar(date, doc_type, period, year):
+    assert _dateline_year(date, doc_type, period) == year
+
+
+def test_dateline_dates_a_report_that_names_no_year():
+    text = (
+        "上半年某市科技工作综述\n2020-07-28\n上半年，全市新增省级研发平台5家，完成全年任务的六成。"
+    )
+    meta = infer_metadata("d", text)
+    assert (meta.report_year, meta.period, meta.year_confidence) == (2020, "H1", 0.35)
+
+
+def test_explicit_year_beats_the_dateline():
+    text = "发布日期:2019-03-02\n2017年，全市发明专利授权量稳步提高，同比增长9%。"
+    assert infer_metadata("e", text).report_year == 2017
+
+
+def test_partner_city_does_not_outvote_a_county_voice():
+    text = (
+        "县科技局年度工作总结\n"
+        "一年来，我县主动接轨上海，与上海多所高校签订合作协议，组织企业赴上海参加对接活动，"
+        "与上海技术交易所共建服务站。桐乡经济开发区新增研发中心3家，全县专利授权量稳步增长。"
+    )
+    meta = infer_metadata("p", text)
+    assert (meta.region, meta.admin_level, meta.parent_city, meta.province) == (
+        "桐乡市",
+        "county_city",
+        "嘉兴市",
+        "浙江省",
+    )
+
+
+def test_bare_city_name_counts_as_evidence():
+    meta = infer_metadata(
+        "b", "日前，市科技局召开专题会议，为襄阳加快建设区域科技创新中心汇聚力量。"
+    )
+    assert (meta.region, meta.admin_level, meta.province) == ("襄阳市", "prefecture", "湖北省")
+
+
+def test_peers_in_a_list_and_partners_are_weak():
+    meta = infer_metadata("w", "我市与无锡、常州等兄弟城市开展交流，与苏州合作共建研究院。")
+    assert meta.region == ""
+
+
+def test_voice_gives_the_level_of_a_hidden_place():
+    county = infer_metadata(
+        "c",
+        "科技局半年工作总结\n上半年，全县科技工作围绕整合*科技资源，发展*茶叶产业，我县新增示范村5个。",
+    )
+    assert (county.region, county.admin_level, county.region_masked) == ("", "county", 1)
+    assert county.period == "H1"
+    district = infer_metadata(
+        "d",
+        "区科技局工作总结\n今年以来，我区借助*高新园区，形成*品牌的创新格局，全区新增企业5家。",
+    )
+    assert (district.region, district.admin_level, district.region_masked) == ("", "district", 1)
+    city = infer_metadata("m", "今年以来，我市科技工作稳步推进，全市新增高企20家。")
+    assert city.admin_level == ""  # 全市: a prefecture or a county-level city
+
+
+def test_hidden_district_keeps_its_city():
+    text = (
+        "*区科技局今年上半年工作小结\n今年上半年，*区科技局聚焦企业培育，*区2家企业入选"
+        "绍兴市创新团队名单，全区新增孵化器1家。"
+    )
+    meta = infer_metadata("h", text)
+    assert (meta.region, meta.admin_level, meta.parent_city, meta.province) == (
+        "",
+        "district",
+        "绍兴市",
+        "浙江省",
+    )
+    assert (meta.region_masked, meta.period) == (1, "H1")
+
+
+def test_spaced_x_mask():
+    meta = infer_metadata(
+        "x", "X X 区科技局工作总结\n全区科技工作稳步推进，X X 区新增企业研发中心3家。"
+    )
+    assert (meta.admin_level, meta.region_masked) == ("district", 1)
+
+
+@pytest.mark.parametrize(
+    ("title", "period"),
+    [
+        ("科技局半年工作总结", "H1"),
+        ("县科技局半年度工作总结", "H1"),
+        ("市科技局1-8月工作总结", "M1-M8"),
+        ("市科技局前三季度工作情况", "Q1-Q3"),
+        ("2019年工作总结及下半年工作安排", "FY"),
+    ],
+)
+def test_more_part_year_titles(title, period):
+    assert infer_period(title) == period
+
+
+def test_news_item_period_from_lede_and_headline():
+    lede = (
+        "今年1-4月 某市技术交易额增长两成\n6月下旬，区科技局召开半年度工作推进会，回顾上半年进展。"
+    )
+    assert infer_metadata("n", lede).period == "H1"
+    headline = "上半年全市高新技术产业增加值增长12%\n全市高新技术产业增加值同比增长12%。"
+    assert infer_metadata("h", headline).period == "H1"
+    # deep in an annual summary, a mid-year meeting is only an event of the year
+    annual = "一年来，全市科技工作成效明显，同比增长8%。" * 20 + "7月召开全市半年度科技工作会议。"
+    assert infer_metadata("a", annual).period == "FY"
+
+
+def test_news_item_deploying_this_years_work_is_a_plan():
+    plan = (
+        "昨日，全市科技工作会议召开，会上部署了今年全区科技工作。\n"
+        "今年全区科技工作要完成三项任务：一是技术合同成交额突破50亿元；二是新增省级平台10家。"
+    )
+    assert infer_metadata("p", plan).doc_type == "plan"
+    with_results = plan + "去年全市高新技术产业增加值同比增长15%。"
+    assert infer_metadata("r", with_results).doc_type == "summary"
+
+
+def test_second_half_turn_makes_summary_plus_plan():
+    text = (
+        "区科技局召开半年度工作推进会。\n上半年，全市研发投入同比增长12%。"
+        "下半年工作将重点抓好成果转化。"
+    )
+    assert infer_metadata("s", text).doc_type == "summary+plan"
+
+
+def test_title_quoted_by_a_cover_letter():
+    lines = [
+        "各县（市）区科技局、局属各单位：",
+        "现将《某市2018年科技工作总结及2019年工作思路》印发给你们，请认真学习。",
+        "某市科学技术局",
+    ]
+    assert extract_title(lines) == "某市2018年科技工作总结及2019年工作思路"
+    assert extract_title(["附件:2018年工作总结及2019年工作思路", "2018年，全市"]) == (
+        "2018年工作总结及2019年工作思路"
+    )
+    shared = "《科技局半年工作总结_2.docx》由会员分享，可在线阅读，更多相关文档请搜索。"
+    assert extract_title([shared]) == "科技局半年工作总结"
+
+
+def test_weakest_year_sources():
+    baseline = infer_metadata("b", "全区高新技术产业增加值占比达到40%，较2018年提高5个百分点。")
+    assert (baseline.report_year, baseline.year_confidence) == (2019, 0.3)
+    congress = infer_metadata("c", "上半年，我局认真贯彻党的十八大精神，全县科技工作开局良好。")
+    assert (congress.report_year, congress.year_confidence) == (2013, 0.25)

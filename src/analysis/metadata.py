@@ -6,15 +6,25 @@ only weighs the evidence they produce:
 
 * **region** — gazetteer hits (``gazetteer.find_places``) vote for their prefecture: the
   title counts most, then a place written right before a bureau name (胶州市科技和工业
-  信息化局), then plain mentions in the body. A county-level unit is chosen only when the
-  title or the bureau name names it, or when the text speaks as a district/county (全区,
-  区科技局) and names one of that city's districts/counties. Masked texts (``*市``,
-  ``XX县区``) keep the prefecture the body points to and set ``region_masked``.
+  信息化局), a news headline, then plain mentions in the body; one bare short name
+  (为常德全面落实) is enough when nothing competes. Mentions naming an institution (宁波大学),
+  a partner (与上海合作, 赴深圳) or a peer in a list (杭州、宁波等) count less, and a unit of
+  the level the text speaks as (a 县 in a text saying 我县) counts more. A county-level unit
+  is chosen only when the title or the bureau name names it, or when the text speaks as a
+  district/county (全区, 区科技局) and names one of that city's districts/counties. A text
+  that speaks as a district/county but hides (``*区``, ``XX县``) or never gives its name
+  keeps the level, and the city the places point to, with an empty region.
 * **year** — the strongest of: the title (the year before 总结, else before 要点/计划), a
   section heading (一、2021年工作成效), an opening ``2016年，``, a Five-Year-Plan stage
   (实现“十三五”开门红 → 2016), the year of the plan section (minus one for a summary),
-  the most cited year. Never later than the page date of a summary.
-* **period** and **doc_type** — from the title, then from section headings.
+  the most cited year; then, weakest, the page date read against the genre's publishing
+  calendar (an annual summary by April of the next year, a 上半年 summary in Jun-Sep, a
+  plan from December), the year after the latest year compared with (对比2014年), the year
+  after a Party congress whose spirit the text studies. Never later than the page date
+  of a summary.
+* **period** and **doc_type** — from the title, then from section headings; a news item
+  without a title reads its headline and body (半年度科技工作会议 → H1; 部署今年科技工作
+  with no results stated → plan).
 
 When the evidence is too weak the field stays empty and its confidence 0.
 """
@@ -39,17 +49,21 @@ CUES_PATH = PACKAGE_DATA / "metadata_cues.csv"
 # Weights of place evidence (per mention) and confidences of year sources: judgement
 # calls, kept together so they can be tuned in one place.
 TITLE_WEIGHT = 6.0
+HEADLINE_WEIGHT = 3.0  # a news item's first line: names the place, less formally
 ORGAN_WEIGHT = 4.0
 ORGAN_CAP = 3  # organ mentions counted per place
 SHORT_FACTOR = 0.8  # 青岛 counts a little less than 青岛市
 PEER_BONUS = 1.0
 PROVINCE_BONUS = 0.3
-MIN_REGION_SCORE = 1.0
+VOICE_BONUS = 1.0  # a unit of the level the text speaks as (我县 → a 县 named in it)
+MIN_REGION_SCORE = SHORT_FACTOR  # one bare mention of a city's short name (为常德…) suffices
 MASK_MIN = 2
 TRADITIONAL_RATIO = 0.1  # share of Han characters t2s changes in a traditional text
 TRADITIONAL_MIN = 2
 TITLE_LINES = 4
 TITLE_MAX = 60
+HEADLINE_MAX = 40
+LEDE_CHARS = 300  # a news item says what the meeting did in its first sentences
 
 YEAR_CONF = {
     "title": 0.95,
@@ -58,7 +72,16 @@ YEAR_CONF = {
     "fyp": 0.75,
     "plan_section": 0.6,
     "most_cited": 0.4,
+    "dateline": 0.35,
+    "baseline": 0.3,
+    "congress": 0.25,
 }
+# How long after a part-year period ends its report is published (上半年 → Jun-Sep);
+# an annual summary appears by April, a plan from December to June.
+PART_YEAR_LAG = 3
+SUMMARY_LAST_MONTH = 4
+PLAN_FIRST_MONTH, PLAN_LAST_MONTH = 12, 6
+PERIOD_END = {"H1": 6, "Q1": 3, "Q1-Q3": 9}
 AGREE_BONUS = 0.03
 
 YEAR_RE = re.compile(r"(?<![\d\-—–~至到])(20\d\d)\s*年(?!\s*[-—–~至到]\s*20\d\d)")
@@ -117,13 +140,20 @@ def to_simplified(text: str) -> str:
     from .extract import simplified_shadow  # character table: fast, same length
 
     shadow = simplified_shadow(text)
-    changed = sum(a != b for a, b in zip(text, shadow, strict=True))
+    changed = sum(map(str.__ne__, text, shadow))  # same length: see simplified_shadow
     if changed < TRADITIONAL_MIN:
         return text
     han = len(re.findall("[\u4e00-\u9fff]", text)) or 1
     if changed / han < TRADITIONAL_RATIO:
         return text
     return _t2s().convert(text)
+
+
+def strip_ruby(text: str) -> str:
+    """Remove pinyin ruby a web page left inside words (技术(shù)企业(yè) → 技术企业)."""
+    for cue in load_cues().get("ruby", ()):
+        text = cue.regex.sub("", text)
+    return text
 
 
 def is_chrome(line: str) -> bool:
@@ -145,15 +175,16 @@ def split_chrome(text: str) -> tuple[list[str], list[str]]:
     return body, chrome
 
 
-def page_year(chrome: Iterable[str]) -> int | None:
-    """Latest year of a full date in the chrome (the page's publication date)."""
-    years = [
-        int(m.group("year"))
+def page_date(chrome: Iterable[str]) -> tuple[int, int] | None:
+    """(year, month) of the latest full date in the chrome (the page's publication date)."""
+    dates = [
+        (int(m.group("year")), int(m.group("month")))
         for line in chrome
         for cue in load_cues().get("pubdate", ())
         for m in cue.regex.finditer(line)
     ]
-    return max(years) if years else None
+    dates = [d for d in dates if 1 <= d[1] <= 12]
+    return max(dates) if dates else None
 
 
 # ---------------------------------------------------------------------------- title
@@ -186,20 +217,38 @@ def _title_in(line: str) -> str:
         if len(gap) <= 15 and not re.search(r"\s", gap):
             cut = end
     title = run_text[:cut].strip()
+    if "《" in title:
+        return ""  # a sentence quoting the title (现将《…》印发): see ``title_quoted``
     if len(title) < 4 or not (re.search(r"工作|20\d\d|年", title) or title == line.strip()):
         return ""
     return title
 
 
 def extract_title(body_lines: list[str]) -> str:
-    """First line(s) naming the report, without chrome, tags or page numbers."""
+    """First line(s) naming the report, without chrome, tags or page numbers; else a
+    report title a cover letter quotes in its first lines (现将《…工作总结》印发)."""
+    top: list[str] = []
     for line in body_lines[:TITLE_LINES]:
         if ENUM_RE.match(line):
             break
+        top.append(line)
         title = _title_in(_strip_prefixes(line))
         if title:
             return title
+    for line in top:
+        if (hit := _first("title_quoted", line)) is not None:
+            return hit[0].group("title").strip()
     return ""
+
+
+def extract_headline(body_lines: list[str]) -> str:
+    """A news item's headline: a short first line that is not a sentence or a heading."""
+    if not body_lines:
+        return ""
+    line = body_lines[0]
+    if len(line) > HEADLINE_MAX or ENUM_RE.match(line) or line[-1] in SENTENCE_PUNCT:
+        return ""
+    return line
 
 
 # ------------------------------------------------------------------ type and period
@@ -213,13 +262,20 @@ def infer_doc_type(title: str, body: str) -> str:
         return "summary+plan"
     if plan:
         return "plan"
+    if not summary and _first("plan_news", body[:LEDE_CHARS]) and not _first("result", body):
+        return "plan"  # a news item deploying this year's work, with no results yet
     if _first("plan_section", body):
         return "summary+plan"
     return "summary"
 
 
-def infer_period(title: str) -> str:
-    """FY unless the title scopes the report to part of the year (上半年, 1-5月)."""
+def infer_period(title: str, body: str = "", headline: str = "") -> str:
+    """FY unless the title scopes the report to part of the year (上半年, 1-5月); without
+    a title, a news item about the mid-year meeting, then its headline, decide."""
+    if not title.strip():
+        if (body_hit := _first("period_body", body[:LEDE_CHARS])) is not None:
+            return body_hit[1].value
+        title = headline
     hit = _first("period", title)
     if hit is None:
         return "FY"
@@ -251,13 +307,22 @@ def _organ_mentions(text: str, hit: PlaceHit) -> int:
     return sum(1 for _, end in hit.spans if any(o.match(text, end) for o in organs))
 
 
-def _weak_factor(text: str, hit: PlaceHit) -> float:
-    """Average weight of the mentions; those naming an institution (宁波大学) count less."""
-    cues = load_cues().get("weak_after", ())
-    weights = [
-        min([float(c.value) for c in cues if c.regex.match(text, end)] or [1.0])
-        for _, end in hit.spans
+def _mention_weight(text: str, start: int, end: int) -> float:
+    """Weight of one mention: naming an institution (宁波大学), listed among peers
+    (杭州、宁波等) or named as a partner (与上海合作, 赴深圳) makes it weaker evidence."""
+    cues = load_cues()
+    after = [float(c.value) for c in cues.get("weak_after", ()) if c.regex.match(text, end)]
+    before = [
+        float(c.value)
+        for c in cues.get("partner_before", ())
+        if c.regex.search(text, max(start - 4, 0), start)
     ]
+    return min([1.0, *after, *before])
+
+
+def _weak_factor(text: str, hit: PlaceHit) -> float:
+    """Average weight of the mentions of ``hit`` (see ``_mention_weight``)."""
+    weights = [_mention_weight(text, start, end) for start, end in hit.spans]
     return sum(weights) / len(weights)
 
 
@@ -280,6 +345,20 @@ def _city_codes() -> dict[str, str]:
     }
 
 
+@lru_cache(maxsize=1)
+def _members() -> dict[str, tuple[str, ...]]:
+    """Parent city name → adcodes of its county-level units."""
+    out: dict[str, list[str]] = {}
+    codes = _city_codes()
+    for code, row in _units().items():
+        if codes.get(row["parent_city"]) != code:
+            out.setdefault(row["parent_city"], []).append(code)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+VOICE_LEVELS = {"district": {"district"}, "county": {"county", "county_city"}}
+
+
 def _level_of_voice(body: str) -> str:
     """district | county | city: whether the text speaks as 全区, 全县 or 全市."""
     counts = {v: _count("level_word", body, v) for v in ("district", "county", "city")}
@@ -295,48 +374,78 @@ class _Evidence:
     provinces: Counter[str]  # province name → mentions
 
 
-def _collect(title: str, body: str) -> _Evidence:
-    """Weigh every place hit; a hit shared by n units gives each 1/n of its vote."""
+def _collect(title: str, body: str, voice: str = "", headline: str = "") -> _Evidence:
+    """Weigh every place hit; a hit shared by n units gives each 1/n of its vote.
+
+    A unit of the level the text speaks as (a 县 in a text saying 我县) earns a bonus:
+    a county report names its own county, while the big cities it mentions are partners.
+    """
     ev = _Evidence(Counter(), Counter(), Counter(), Counter())
+    fitting = VOICE_LEVELS.get(voice, set())
     for hit in find_places(body):
         if hit.level == "province":
             ev.provinces[hit.name] += hit.count / hit.n_candidates
             continue
         weight = (1.0 if hit.is_full else SHORT_FACTOR) * _weak_factor(body, hit)
         organ = min(_organ_mentions(body, hit), ORGAN_CAP) * ORGAN_WEIGHT
+        bonus = VOICE_BONUS if hit.level in fitting else 0.0
         ev.named[hit.adcode] += organ
         ev.mentions[hit.adcode] += hit.count
-        ev.votes[hit.parent_city] += (hit.count * weight + organ) / hit.n_candidates
-    for hit in find_places(title):
-        if hit.level != "province":
-            ev.named[hit.adcode] += TITLE_WEIGHT
-            ev.votes[hit.parent_city] += TITLE_WEIGHT / hit.n_candidates
+        ev.votes[hit.parent_city] += (hit.count * weight + organ + bonus) / hit.n_candidates
+    for text, weight in ((title, TITLE_WEIGHT), (headline, HEADLINE_WEIGHT)):
+        for hit in find_places(text) if text else ():
+            if hit.level != "province":
+                ev.named[hit.adcode] += weight
+                ev.votes[hit.parent_city] += weight / hit.n_candidates
     return ev
 
 
-def infer_region(title: str, body: str) -> RegionGuess:
-    """The reporting region from weighted gazetteer evidence (see module docstring)."""
+def infer_region(title: str, body: str, headline: str = "") -> RegionGuess:
+    """The reporting region from weighted gazetteer evidence (see module docstring).
+
+    When the text speaks as a district or county (全县, 区科技局) but its own name is
+    hidden or absent, the level (and the city, if the places point to one) is still
+    given, with an empty region.
+    """
     masked = int(_count("mask", body) >= MASK_MIN)
-    ev = _collect(title, body)
-    if not ev.votes:
-        return RegionGuess(masked=masked)
-    _adjust_votes(ev.votes, ev.provinces, body)
-    ranked = ev.votes.most_common()
-    best, best_score = ranked[0]
-    second = ranked[1][1] if len(ranked) > 1 else 0.0
-    if best_score < MIN_REGION_SCORE or best_score <= second or best not in _city_codes():
-        return RegionGuess(masked=masked)
-    city_code = _city_codes()[best]
-    code = city_code if masked else _county_unit(city_code, ev, body)
+    voice = _level_of_voice(body)
+    ev = _collect(title, body, voice, headline)
+    city = _best_city(ev, body)
+    if city is None:
+        return RegionGuess(admin_level=_voice_level(voice), masked=masked)
+    city_code = _city_codes()[city]
+    code = _county_unit(city_code, ev, voice)
     row = _units()[code]
+    level, region = row["level"], row["name"]
+    if code == city_code and voice in VOICE_LEVELS and masked:
+        level, region = voice, ""  # a hidden district/county of this city
     return RegionGuess(
-        region=row["name"],
-        admin_level=row["level"],
+        region=region,
+        admin_level=level,
         parent_city=row["parent_city"],
         province=row["province"],
         masked=masked,
-        confidence=_region_confidence(best_score, sum(ev.votes.values()), ev.named, masked),
+        confidence=_region_confidence(ev.votes[city], sum(ev.votes.values()), ev.named, masked),
     )
+
+
+def _voice_level(voice: str) -> str:
+    """The admin level a voice alone proves: 全区 → district, 全县 → county; 全市 is
+    either a prefecture or a county-level city, so it proves nothing."""
+    return voice if voice in VOICE_LEVELS else ""
+
+
+def _best_city(ev: _Evidence, body: str) -> str | None:
+    """The parent city with the clearly highest score, or None."""
+    if not ev.votes:
+        return None
+    _adjust_votes(ev.votes, ev.provinces, body)
+    ranked = ev.votes.most_common(2)
+    best, best_score = ranked[0]
+    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    if best_score < MIN_REGION_SCORE - 1e-9 or best_score <= second or best not in _city_codes():
+        return None
+    return best
 
 
 def _adjust_votes(votes: Counter[str], provinces: Counter[str], body: str) -> None:
@@ -361,17 +470,15 @@ def _adjust_votes(votes: Counter[str], provinces: Counter[str], body: str) -> No
         votes[city] += PROVINCE_BONUS * min(provinces.get(province_of(city), 0), 3)
 
 
-def _county_unit(city_code: str, ev: _Evidence, body: str) -> str:
+def _county_unit(city_code: str, ev: _Evidence, voice: str) -> str:
     """A county-level unit of the city when the title/organ names it or the voice fits."""
     units = _units()
-    city = units[city_code]["name"]
-    members = [c for c, r in units.items() if r["parent_city"] == city and c != city_code]
+    members = _members().get(units[city_code]["name"], ())
     by_named = sorted((ev.named[c], ev.mentions[c], c) for c in members if ev.named[c] > 0)
     if by_named and by_named[-1][0] >= ev.named[city_code]:
         return by_named[-1][2]
-    voice = _level_of_voice(body)
-    if voice in ("district", "county") and ev.named[city_code] == 0:
-        levels = {"district"} if voice == "district" else {"county", "county_city"}
+    if voice in VOICE_LEVELS and ev.named[city_code] == 0:
+        levels = VOICE_LEVELS[voice]
         fits = sorted((ev.mentions[c], c) for c in members if units[c]["level"] in levels)
         if fits and fits[-1][0] > 0:
             return fits[-1][1]
@@ -477,9 +584,46 @@ def _allowed(source: str, year: int, floor: int | None, cap: int | None) -> bool
     return not (weak and floor is not None and year < floor)
 
 
-def infer_year(title: str, body: str, doc_type: str, chrome: list[str]) -> tuple[int | None, float]:
+def _period_end(period: str) -> int:
+    """Last month a period covers (H1 → 6, M1-M5 → 5, FY → 12)."""
+    if period in PERIOD_END:
+        return PERIOD_END[period]
+    m = re.fullmatch(r"M1-M(\d{1,2})", period)
+    return int(m.group(1)) if m else 12
+
+
+def _dateline_year(date: tuple[int, int] | None, doc_type: str, period: str) -> int | None:
+    """The year a report published on ``date`` most likely covers: an annual summary
+    appears by April of the next year, a part-year summary within a few months of the
+    period's end, a plan from December (next year) to June (same year)."""
+    if date is None:
+        return None
+    year, month = date
+    if doc_type == "plan":
+        if month >= PLAN_FIRST_MONTH:
+            return year + 1
+        return year if month <= PLAN_LAST_MONTH else None
+    end = _period_end(period)
+    if end < 12:
+        return year if end <= month <= end + PART_YEAR_LAG else None
+    return year - 1 if month <= SUMMARY_LAST_MONTH else None
+
+
+def _weak_years(body: str, floor: int | None) -> list[tuple[str, int]]:
+    """Last-resort evidence: the year after the latest year compared with (对比2014年),
+    the year after a Party congress whose spirit the text studies (贯彻十七大精神)."""
+    cands = [("baseline", floor)] if floor is not None else []
+    if (m := _first("congress", body)) is not None:
+        cands.append(("congress", int(m[1].value)))
+    return cands
+
+
+def infer_year(
+    title: str, body: str, doc_type: str, chrome: list[str], period: str = "FY"
+) -> tuple[int | None, float]:
     """The year the report covers, with a confidence (see module docstring)."""
-    floor, cap = _bounds(body, doc_type, page_year(chrome))
+    date = page_date(chrome)
+    floor, cap = _bounds(body, doc_type, date[0] if date else None)
     cands: list[tuple[str, int]] = []
     if (year := _title_year(title, doc_type)) is not None:
         cands.append(("title", year))
@@ -496,6 +640,9 @@ def infer_year(title: str, body: str, doc_type: str, chrome: list[str]) -> tuple
     cited = _most_cited_year(body, lambda y: _allowed("most_cited", y, floor, cap))
     if cited is not None:
         cands.append(("most_cited", cited))
+    if (dated := _dateline_year(date, doc_type, period)) is not None:
+        cands.append(("dateline", dated))
+    cands.extend(_weak_years(body, floor))
     cands = [(s, y) for s, y in cands if _allowed(s, y, floor, cap)]
     if not cands:
         return None, 0.0
@@ -510,13 +657,15 @@ def infer_year(title: str, body: str, doc_type: str, chrome: list[str]) -> tuple
 
 def infer_metadata(doc_id: str, text: str, title: str = "") -> DocMeta:
     """Document-level facts of one report (pure: same text, same answer)."""
-    simple = to_simplified(text)
+    simple = strip_ruby(to_simplified(text))
     body_lines, chrome = split_chrome(simple)
     found_title = to_simplified(title).strip() if title.strip() else extract_title(body_lines)
+    headline = "" if found_title else extract_headline(body_lines)
     body = "\n".join(body_lines)
     doc_type = infer_doc_type(found_title, body)
-    region = infer_region(found_title, body)
-    year, year_conf = infer_year(found_title, body, doc_type, chrome)
+    period = infer_period(found_title, body, headline)
+    region = infer_region(found_title, body, headline)
+    year, year_conf = infer_year(found_title, body, doc_type, chrome, period)
     return DocMeta(
         doc_id=doc_id,
         title=found_title,
@@ -525,7 +674,7 @@ def infer_metadata(doc_id: str, text: str, title: str = "") -> DocMeta:
         parent_city=region.parent_city,
         province=region.province,
         report_year=year,
-        period=infer_period(found_title),
+        period=period,
         doc_type=doc_type,
         region_masked=region.masked,
         region_confidence=region.confidence,

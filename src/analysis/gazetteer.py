@@ -13,6 +13,7 @@ such as 资源, 和平, 城区) are not matched on their own.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -115,6 +116,15 @@ def _straddled(text: str, start: int, end: int, breakers: frozenset[str]) -> boo
     return text[max(start - 1, 0) : start + 1] in breakers or text[end - 1 : end + 1] in breakers
 
 
+@lru_cache(maxsize=1)
+def _candidate_starts() -> re.Pattern[str]:
+    """Positions whose two characters could open a place name (a coarse, fast filter)."""
+    prefixes = _prefixes()
+    first = "".join(sorted({p[0] for p in prefixes}))
+    second = "".join(sorted({p[1] for p in prefixes}))
+    return re.compile(f"(?=[{re.escape(first)}][{re.escape(second)}])")
+
+
 def scan(text: str) -> list[tuple[int, int, str]]:
     """Leftmost-longest, non-overlapping (start, end, surface) matches of place names.
 
@@ -125,18 +135,20 @@ def scan(text: str) -> list[tuple[int, int, str]]:
     prefixes = _prefixes()
     _, breakers = load_stopwords()
     out: list[tuple[int, int, str]] = []
-    i, n = 0, len(text)
-    while i < n:
-        step = 1
-        for length in prefixes.get(text[i : i + 2], ()):
-            surface = text[i : i + length]
-            if i + length <= n and surface in index:
+    n = len(text)
+    i = 0  # the next position a match may start at (matches do not overlap)
+    for m in _candidate_starts().finditer(text):  # C-speed skip to plausible starts
+        pos = m.start()
+        if pos < i:
+            continue
+        for length in prefixes.get(text[pos : pos + 2], ()):
+            surface = text[pos : pos + length]
+            if pos + length <= n and surface in index:
                 short_only = not any(full for _, full in index[surface])
-                if not (short_only and _straddled(text, i, i + length, breakers)):
-                    out.append((i, i + length, surface))
-                    step = length
+                if not (short_only and _straddled(text, pos, pos + length, breakers)):
+                    out.append((pos, pos + length, surface))
+                    i = pos + length
                 break
-        i += step
     return out
 
 

@@ -13,7 +13,6 @@ import csv
 import hashlib
 import io
 import re
-import unicodedata
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -240,39 +239,30 @@ def _looks_utf16(sample: bytes) -> str | None:
     return None
 
 
-def _is_textlike(ch: str) -> bool:
-    o = ord(ch)
-    return (
-        0x20 <= o < 0x7F
-        or ch in "\n\r\t"
-        or 0x3400 <= o <= 0x9FFF  # CJK ideographs
-        or 0x3000 <= o <= 0x303F  # CJK punctuation
-        or 0xFF01 <= o <= 0xFF5E  # full-width forms
-        or 0x2010 <= o <= 0x2027  # dashes, quotes, ellipsis
-        or o in (0xB7, 0xD7, 0xA0, 0x25CB, 0x3007)
-    )
+_TEXTLIKE_RE = re.compile(
+    "[\x20-\x7e\n\r\t\u3400-\u9fff\u3000-\u303f\uff01-\uff5e\u2010-\u2027"
+    "\u00b7\u00d7\u00a0\u25cb\u3007]+"
+)
 
 
 def textlike_share(text: str) -> float:
     """Share of CJK, Chinese punctuation and printable ASCII: high for a right guess of encoding."""
     if not text:
         return 0.0
-    return sum(_is_textlike(ch) for ch in text) / len(text)
+    return 1 - len(_TEXTLIKE_RE.sub("", text)) / len(text)
+
+
+# Characters that are never text: C0/C1 controls (bar tab and newlines), surrogates,
+# private use, the replacement character. Unassigned code points are left to the decoder.
+_JUNK_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufffd]")
 
 
 def _junk_share(text: str, limit: int = 200_000) -> float:
-    """Share of control, unassigned, private-use and replacement chars in the text's head."""
+    """Share of control, private-use, surrogate and replacement chars in the text's head."""
     text = text[:limit]
     if not text:
         return 0.0
-    bad = 0
-    for ch in text:
-        if ch in "\n\r\t\f":
-            continue
-        cat = unicodedata.category(ch)
-        if ch == "\ufffd" or cat in ("Cc", "Co", "Cn", "Cs"):
-            bad += 1
-    return bad / len(text)
+    return len(_JUNK_RE.findall(text)) / len(text)
 
 
 def _cut_at_newline(sample: bytes) -> bytes:

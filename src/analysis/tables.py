@@ -39,12 +39,12 @@ class Tables:
 
 
 def figures_frame(figures: list[Figure]) -> pd.DataFrame:
-    rows = [asdict(f) for f in figures]
+    rows = [vars(f) for f in figures]  # flat records: vars() is a shallow, fast asdict()
     return schema.conform("metrics", pd.DataFrame(rows, columns=schema.columns("metrics")))
 
 
 def repairs_frame(repairs: list[Repair]) -> pd.DataFrame:
-    rows = [asdict(r) for r in repairs]
+    rows = [vars(r) for r in repairs]
     return schema.conform("repairs", pd.DataFrame(rows, columns=schema.columns("repairs")))
 
 

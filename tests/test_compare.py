@@ -138,7 +138,7 @@ def test_yoy_flags_stated_rate_that_disagrees(metrics, documents):
     )
     row = out[(out["year"] == 2017) & ~out["implied"]].iloc[0]
     assert row["kind"] == "estimate"
-    assert row["flag"] == "stated +10.4% but reported values give +15.9%"
+    assert row["flag"] == "报告所述增速+10.4%，两期数值计算为+15.9%"
 
 
 def test_yoy_flag_says_when_previous_is_a_bound(metrics, documents):
@@ -148,8 +148,8 @@ def test_yoy_flag_says_when_previous_is_a_bound(metrics, documents):
     out = compare.yoy(make_metrics(rows), documents, metric_ids="tech_contract_turnover", kind=None)
     row = out[out["year"] == 2017].iloc[0]
     assert row["flag"] == (
-        "stated +21.65% but reported values give +26.7% "
-        "(previous figure is an estimate; previous figure is a bound or approximate)"
+        "报告所述增速+21.65%，两期数值计算为+26.7%"
+        "（上期为预计数；上期为约数或界限值）"
     )
 
 
@@ -236,13 +236,13 @@ def test_cross_city_ranks_within_admin_level(metrics, documents):
         ["市南区", 1, 1, "district", 68.0, "亿元"],
     ]
     notes = dict(zip(out["region"], out["note"], strict=True))
-    assert notes == {"青岛市": "", "宁波市": "estimate", "市南区": "lower bound (more than)"}
+    assert notes == {"青岛市": "", "宁波市": "预计数", "市南区": "下限（超过）"}
 
 
 def test_cross_city_h1_note(metrics, documents):
     out = compare.cross_city(metrics, documents, 2013, period="H1")
     assert set(out["region"]) == {"青岛市"}
-    assert (out["note"] == "H1 figure, not comparable with full-year").all()
+    assert (out["note"] == "H1数据，不宜与全年数据直接比较").all()
     assert (out["rank_scope"] == "prefecture, H1").all()
 
 
@@ -305,9 +305,9 @@ def test_targets_vs_actuals(metrics, documents):
     assert bool(wz["met"]) is True
     rd = out.loc[("温州市", "rd_intensity")]
     assert pd.isna(rd["actual_value"]) and pd.isna(rd["met"])
-    assert rd["note"] == "no actual figure in the corpus"
+    assert rd["note"] == "语料中没有对应的实际数"
     qd = out.loc[("青岛市", "tech_contract_turnover")]
-    assert qd["note"] == "no actual figure in the corpus; other periods: H1: 1,421,000,000 元"
+    assert qd["note"] == "语料中没有对应的实际数；其他期间：H1: 1,421,000,000 元"
 
 
 def test_targets_attainment_below_target(documents):
@@ -334,7 +334,7 @@ def test_targets_fall_back_to_estimate(documents):
     ]  # fmt: skip
     row = compare.targets_vs_actuals(make_metrics(rows), documents).iloc[0]
     assert row["attainment_pct"] == 120.0
-    assert row["note"] == "actual is an estimate; actual is a lower bound"
+    assert row["note"] == "实际数为预计数；实际数为下限"
 
 
 # --------------------------------------------------------------------------- display, overview

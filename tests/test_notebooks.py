@@ -97,7 +97,7 @@ def test_overview_counts_and_targets(executed):
     root, _, runs = executed
     text = _outputs(runs[("overview", "overview")].output)
     assert "5 份报告，15 个数字，其中 14 个对应到指标（93%）" in text
-    assert "no actual figure in the corpus" in text  # 胶州市's targets have no outcome yet
+    assert "语料中没有对应的实际数" in text  # 胶州市's targets have no outcome yet
     assert (root / "reports" / "figures" / "overview__targets.png").is_file()
 
 

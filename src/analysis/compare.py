@@ -342,7 +342,7 @@ def _add_changes(picked: pd.DataFrame) -> pd.DataFrame:
     bad = gap > FLAG_TOLERANCE_PP
     out["flag"] = ""
     out.loc[bad, "flag"] = [
-        f"stated {y:+g}% but reported values give {c:+.1f}%" + _caveat(pk, pq, q)
+        f"报告所述增速{y:+g}%，两期数值计算为{c:+.1f}%" + _caveat(pk, pq, q)
         for y, c, pk, pq, q in zip(
             out.loc[bad, "yoy_pct"],
             out.loc[bad, "change_pct"],
@@ -360,12 +360,12 @@ def _caveat(prev_kind: str, prev_qualifier: str, qualifier: str) -> str:
     """Why a mismatch may be harmless: an estimate or a bound on either side."""
     reasons = []
     if prev_kind == "estimate":
-        reasons.append("previous figure is an estimate")
+        reasons.append("上期为预计数")
     if prev_qualifier in (">", "<", "~"):
-        reasons.append("previous figure is a bound or approximate")
+        reasons.append("上期为约数或界限值")
     if qualifier in (">", "<", "~"):
-        reasons.append("this figure is a bound or approximate")
-    return f" ({'; '.join(reasons)})" if reasons else ""
+        reasons.append("本期为约数或界限值")
+    return f"（{'；'.join(reasons)}）" if reasons else ""
 
 
 def _implied_rows(out: pd.DataFrame) -> pd.DataFrame:
@@ -384,7 +384,7 @@ def _implied_rows(out: pd.DataFrame) -> pd.DataFrame:
     rows["n_sources"] = pd.array([1] * len(rows), dtype="Int64")
     rows["flag"] = ""
     rows["other_values"] = [
-        f"implied by {v:g} in {y} and stated {r:+g}%"
+        f"由{y}年数值{v:g}及所述增速{r:+g}%推算"
         for v, y, r in zip(src["value"], src["year"], src["yoy_pct"], strict=True)
     ]
     existing = set(map(tuple, out[[*series, "year"]].astype(str).to_numpy()))
@@ -474,18 +474,18 @@ CROSS_COLUMNS = [
 def _note(kind: str, period: str, qualifier: str) -> str:
     parts = []
     if period != "FY":
-        parts.append(f"{period} figure, not comparable with full-year")
+        parts.append(f"{period}数据，不宜与全年数据直接比较")
     if kind == "estimate":
-        parts.append("estimate")
+        parts.append("预计数")
     elif kind == "target":
-        parts.append("target")
+        parts.append("目标值")
     if qualifier == ">":
-        parts.append("lower bound (more than)")
+        parts.append("下限（超过）")
     elif qualifier == "<":
-        parts.append("upper bound (less than)")
+        parts.append("上限（不足）")
     elif qualifier == "~":
-        parts.append("approximate")
-    return "; ".join(parts)
+        parts.append("约数")
+    return "；".join(parts)
 
 
 def cross_city(
@@ -699,14 +699,14 @@ def _fmt_number(value: float) -> str:
 def _target_note(row: tuple, partial: dict[tuple, str]) -> str:
     region, metric_id, unit, year, period, actual, actual_kind, actual_q = row
     if pd.isna(actual):
-        note = "no actual figure in the corpus"
+        note = "语料中没有对应的实际数"
         other = partial.get((region, metric_id, unit, int(year)))
-        return f"{note}; other periods: {other}" if other else note
+        return f"{note}；其他期间：{other}" if other else note
     parts = []
     if actual_kind == "estimate":
-        parts.append("actual is an estimate")
+        parts.append("实际数为预计数")
     if actual_q == ">":
-        parts.append("actual is a lower bound")
+        parts.append("实际数为下限")
     elif actual_q == "~":
-        parts.append("actual is approximate")
-    return "; ".join(parts)
+        parts.append("实际数为约数")
+    return "；".join(parts)

@@ -216,3 +216,44 @@ def test_funding_two_clauses_after_its_noun_and_cultivation_pools():
     figs = mapped("大力争取上级科技部门资金支持,确保超过6000万元。", meta)
     assert figs[("sci_tech_funding_secured", 60_000_000)].qualifier == ">"
     assert mapped("对今年重点新培育的12家高新技术企业加强指导。") == {}
+
+
+def test_space_before_unit_and_yi_without_yuan():
+    figs = mapped("全市科技型中小企业达 6588 家。规模以上高新技术产业产值27.6亿,同比增长12%。")
+    assert ("tech_smes", 6588) in figs
+    assert figs[("high_tech_output", 2_760_000_000)].yoy_pct == 12
+
+
+def test_total_after_new_in_the_same_sentence():
+    figs = mapped("全年共认定35家高新技术企业,全县高新技术企业总数达到81家。")
+    assert ("high_tech_enterprises_total", 81) in figs
+
+
+def test_growth_against_a_named_year_and_in_multiples():
+    figs = mapped("技术合同成交额5.2亿元,较2021年同比增长108%;发明专利授权量320件,增长了2.8倍。")
+    assert figs[("tech_contract_turnover", 520_000_000)].yoy_pct == 108
+    assert figs[("invention_patent_grants", 320)].yoy_pct == 280
+
+
+def test_estimate_ends_where_a_clause_opens_with_its_own_year():
+    meta = DocMeta("d", report_year=2018, period="FY", doc_type="summary")
+    figs = mapped("预计全年新增高新技术企业6家,2017年我县新增高新技术企业3家。", meta)
+    assert figs[("high_tech_enterprises_new", 6)].kind == "estimate"
+    later = figs[("high_tech_enterprises_new", 3)]
+    assert (later.kind, later.year) == ("actual", 2017)
+
+
+def test_target_year_inside_a_plan_sentence():
+    meta = DocMeta("d", report_year=2021, period="FY", doc_type="plan")
+    figs = mapped("力争2025年认定高新技术企业25家以上。", meta)
+    assert figs[("high_tech_enterprises_new", 25)].year == 2025
+
+
+def test_hard_wrapped_lines_are_joined():
+    from analysis.clean import clean_text
+
+    body = "全县科技工作稳步推进成效明显各项指标均有提升其中全县高新技术企业总数达到八十一家较上年增加十家"
+    lines = [body[i:i + 24] for i in range(0, len(body), 24)] * 4
+    doc = clean_text("d", "\n".join(lines))
+    assert "高新技术企业总数达到八十一家" in doc.text
+    assert {r.rule for r in doc.repairs} == {"hard_wrap"}

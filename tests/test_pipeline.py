@@ -141,3 +141,21 @@ def test_partitioned_dataset_holds_every_figure(seed_run):
     _, out = seed_run
     data = ds.dataset(out / "metrics_by_year", format="parquet", partitioning="hive")
     assert data.count_rows() == len(read_table(out, "metrics"))
+
+
+@pytest.mark.slow
+def test_a_50_mb_report_is_processed(tmp_path):
+    """A 50 MB text goes through read → clean → metadata → extract without failing."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    page = (RAW / "004_89fc9e69ec4ccf46.txt").read_text(encoding="utf-8")
+    copies = 50_000_000 // len(page.encode("utf-8")) + 1
+    with open(raw / "huge.txt", "w", encoding="utf-8") as f:
+        for _ in range(copies):
+            f.write(page)
+            f.write("\n")
+    assert (raw / "huge.txt").stat().st_size >= 50_000_000
+    tables = extract_corpus(raw, tmp_path / "out", jobs=1, progress=False, use_cache=False)
+    assert list(tables.run_log["status"]) == ["ok"]
+    m = tables.metrics
+    assert m[m.metric_id == "tech_contracts"]["value"].tolist() == [33700]  # one row, deduplicated

@@ -21,6 +21,7 @@ from .models import CleanDocument, RawDocument, Repair
 
 FULLWIDTH_NUMERIC = str.maketrans("０１２３４５６７８９％", "0123456789%")
 SENTENCE_END = '。；;！？!?：:）)」”"】'
+HEADER_WINDOW = 20_000
 LONG_LINE = 120  # chrome lines are short; a long line is content even if it names 来源
 
 
@@ -130,7 +131,8 @@ def _page_marker_edits(text: str) -> list[tuple[int, int, str]]:
         start = m.start()
         for size in range(40, 7, -1):  # a running header repeats text found elsewhere
             s = start - size
-            if s >= 0 and text.count(text[s:start]) >= 2 and "\n" not in text[s:start]:
+            cand = text[s:start]
+            if s >= 0 and "\n" not in cand and _seen_before(text, cand, s):
                 start = s
                 break
         end = m.end()
@@ -146,6 +148,16 @@ def _page_marker_edits(text: str) -> list[tuple[int, int, str]]:
         else:
             merged.append(e)
     return merged
+
+
+def _seen_before(text: str, cand: str, pos: int) -> bool:
+    """Whether ``cand`` also stands at the top of the text or on the page before ``pos``.
+
+    Bounded windows keep this linear on very long texts (a running header repeats
+    on every page, so the previous 20,000 characters are enough).
+    """
+    return text.find(cand, 0, min(pos, HEADER_WINDOW // 4)) >= 0 or \
+        text.find(cand, max(0, pos - HEADER_WINDOW), pos) >= 0
 
 
 def _pagination_edits(text: str) -> list[tuple[int, int, str]]:
@@ -193,6 +205,30 @@ def _mid_sentence(text: str, pos: int) -> bool:
     return bool(prev) and prev[-1] not in SENTENCE_END
 
 
+def _hard_wrap_edits(text: str) -> list[tuple[int, int, str]]:
+    """Line breaks a PDF or print layout put inside sentences (every full line the same width).
+
+    Only when most long lines share one width; a break after such a line that does
+    not end a sentence is joined, so an indicator is not cut off from its number.
+    """
+    lines = text.split("\n")
+    widths = [len(x) for x in lines if len(x) >= 20]
+    if len(widths) < 8:
+        return []
+    width = max(set(widths), key=widths.count)
+    full = [w for w in widths if width - 2 <= w <= width + 2]
+    if len(full) < 0.4 * len(widths) or width < 20:
+        return []
+    edits, pos = [], 0
+    for line, nxt in zip(lines, lines[1:], strict=False):
+        pos += len(line)
+        if (width - 2 <= len(line) <= width + 2 and line[-1] not in SENTENCE_END
+                and nxt and not nxt[0].isspace() and not re.match(r"[一二三四五六七八九十]+、|\(", nxt)):
+            edits.append((pos, pos + 1, ""))
+        pos += 1
+    return edits
+
+
 def _fullwidth_edits(text: str) -> list[tuple[int, int, str]]:
     edits = []
     for m in re.finditer(r"[０-９％][０-９％．，.,0-9]*", text):
@@ -208,6 +244,7 @@ def clean_text(doc_id: str, text: str) -> CleanDocument:
     ed.apply("web_chrome", _chrome_line_edits(ed.text))
     ed.apply("page_marker", _page_marker_edits(ed.text))
     ed.apply("pagination_number", _pagination_edits(ed.text))
+    ed.apply("hard_wrap", _hard_wrap_edits(ed.text))
     ed.apply("fullwidth_digits", _fullwidth_edits(ed.text))
     for rule in load_repair_rules():
         ed.sub(rule.rule, rule.pattern, rule.replacement)

@@ -302,7 +302,7 @@ def _sentence_figures(
             in_span=sec.span is not None or bool(c["span"].search(sent[: q.start])),
         )
         prev = items[-1] if items else None
-        if q.unit == "%":
+        if q.unit in ("%", "倍"):
             if c["growth"].search(own.rstrip()) or (
                 prev is not None
                 and prev.growth
@@ -371,7 +371,7 @@ def _complete_phrases(items: list[_Item], sent: str) -> None:
             phrase = (own + right) if own.rstrip().endswith("的") else _lead_verb(own) + right
         elif _is_bare(own):
             phrase = _complete(own, it, items[:i], sent) or own
-        elif not _lead_verb(own):
+        elif not _lead_verb(own) and not _STOCK_WORDS.search(own):
             base = next((p for p in reversed(items[:i]) if not p.growth and p.phrase), None)
             if base is not None and base.group_start == it.group_start:
                 lead = _lead_verb(base.phrase)
@@ -379,7 +379,17 @@ def _complete_phrases(items: list[_Item], sent: str) -> None:
                     phrase = lead + own
         it.unit = _per_capita(phrase, it.q.unit)
         _match(it, phrase, right)
+        if it.indicator is None and _MEASURE_NOUN.search(own) and not _right_is_noun(right):
+            # 投入强度为0.44%: a measure whose subject sits in an earlier clause
+            completed = _complete(own, it, items[:i], sent)
+            if completed and taxonomy.match_indicator(completed, _per_capita(completed, it.q.unit)):
+                it.unit = _per_capita(completed, it.q.unit)
+                _match(it, completed, right)
         i += 1
+
+
+_STOCK_WORDS = re.compile(r"总数|总量|累计|达到|拥有|共有|共计")
+_MEASURE_NOUN = re.compile(r"强度|比重|占比|比例|总额|总量|总数|数量|产值|增加值|成交额|交易额")
 
 
 def _right_is_noun(right: str) -> bool:
@@ -459,7 +469,7 @@ def _attach_growth(items: list[_Item], sent: str) -> None:
         average = bool(c["average"].search(own))
         m = c["growth"].search(own)
         subject = own[: m.start()] if m else own
-        subject = re.sub(r"同比|比上年|较上年|分别|均|同期|比[^，。；,;]{0,12}", "", subject)
+        subject = re.sub(r"同比|比上年|较上年|分别|均|同期|[比较][^，。；,;]{0,12}", "", subject)
         subject = _strip_joiners(subject)
         candidates = [
             p
@@ -480,7 +490,7 @@ def _attach_growth(items: list[_Item], sent: str) -> None:
                 if hit and len(group) == 1:
                     targets = hit[-1:]
         for g, t in zip(group, targets, strict=False):
-            t.yoy = sign * g.q.value
+            t.yoy = sign * g.q.value * (100 if g.q.unit == "倍" else 1)  # 增长2.8倍 = +280%
             g.notes.append("attached")
         for g in group:
             if "attached" not in g.notes:
@@ -496,11 +506,12 @@ _PERIOD_CUES = re.compile(
     r"|(?:^|(?<=[，,；;：:\s]))(?:预计)?(?P<fy>全年|年底|年末)|(?P<fy2>截至年底|截至年末)"
 )
 _PERIOD_HINT = re.compile(r"半年|季度|月|全年|年底|年末")
-_YEAR_CUE = re.compile(r"(?:^|(?<=[，,；;：:\s])|(?<=[我全][市区县省]))(?P<y>20\d\d)年度?(?!\d)")
+_YEAR_CUE = re.compile(r"(?:^|(?<=[，,；;：:\s])|(?<=[我全][市区县省])|(?<=力争|确保|争取|预计)|(?<=到))"
+                       r"(?P<y>20\d\d)年度?(?!\d)")
 
 
 def _month_period(n: int) -> str:
-    return {3: "Q1", 6: "H1", 9: "Q1-Q3", 12: "FY"}.get(n, f"M1-M{n}")
+    return {6: "H1", 9: "Q1-Q3", 12: "FY"}.get(n, f"M1-M{n}")
 
 
 def _parse_month(tok: str) -> int:
@@ -520,7 +531,7 @@ def _sentence_period(sent: str, upto: int, default: str | None) -> tuple[str | N
         elif m.group("q3"):
             period = "Q1-Q3"
         elif m.group("q1"):
-            period = "Q1"
+            period = "M1-M3"
         elif m.group("m") or m.group("c"):
             n = _parse_month(m.group("m") or m.group("c"))
             if 1 <= n <= 12:
@@ -547,7 +558,8 @@ def _estimate_scope(sent: str, pos: int) -> bool:
     for m in c["estimate"].finditer(sent, 0, pos):
         lead = sent[: m.start()].strip(" ，,")
         if not lead or re.fullmatch(r"20\d\d年度?|同时|此外|另外", lead):
-            return True
+            # …until a clause opens with a year of its own (预计全年…,2017年我县新增…)
+            return not any(y.start() > m.end() for y in _YEAR_CUE.finditer(sent, 0, pos))
         if _last_mark(sent, 0, pos, GROUP_MARKS) <= m.start():
             return True
     return False

@@ -132,13 +132,13 @@ def quantity_regex() -> re.Pattern[str]:
     """
     num = rf"(?:{_AR}|{_CN})"
     pattern = (
-        rf"(?<![\d.*＊×xX○第A-Za-z])"
+        rf"(?<![\d.*＊×xX○第A-Za-z])(?<!第\s)"
         rf"(?P<num>{num})"
         rf"(?:\s*[-—–~～至到]\s*(?P<num_hi>{num}))?"
         rf"(?P<approx1>[余多])?"
         rf"(?P<mult>万亿|亿|万|千)?"
         rf"(?P<approx2>[余多])?"
-        rf"(?P<unit>{_unit_alternation()})"
+        rf"(?:[ \u00a0]?(?P<unit>{_unit_alternation()})|(?<=亿)(?![\d.]))"
     )
     return re.compile(pattern)
 
@@ -169,7 +169,7 @@ def quantity_from_match(m: re.Match[str]) -> Quantity | None:
     value = _num_value(num)
     if value is None:
         return None
-    unit_written = _unit_key(m.group("unit"))
+    unit_written = _unit_key(m.group("unit") or "元")  # 产值27.6亿: 亿 alone is money
     chinese = not num[0].isdigit()
     if chinese and unit_written in {"期", "位"} and not m.group("num_hi"):
         return None  # 二期工程, 五位一体: a phase or a slogan, not a count

@@ -249,7 +249,7 @@ def _match(item: _Item, phrase: str, right: str) -> None:
 
 
 def _per_capita(phrase: str, unit: str) -> str:
-    if unit in {"件", "人", "家", "项", "个"} and re.search(r"万(?:人|人口|名)", phrase):
+    if unit in {"件", "人", "家", "项", "个"} and _PER_10K.search(phrase):
         return f"{unit}/万人"
     return unit
 
@@ -388,14 +388,20 @@ def _complete_phrases(items: list[_Item], sent: str) -> None:
         i += 1
 
 
+_PER_10K = re.compile(r"万(?:人|人口|名)")
+_TWO_HAN = re.compile(r"[\u4e00-\u9fff]{2}")
+_NOT_A_NOUN = re.compile(r"的|以上|左右|上下|多|余|以内|之间|次|人次")
+_MORE_BEFORE = re.compile(r"(?:超过|超出|超|突破|逾|多于|高于)$")
+_MORE_AFTER = re.compile(r"以上|多")
+_ABOUT_BEFORE = re.compile(r"(?:将近|接近|大约|近|约)$")
+_ABOUT_AFTER = re.compile(r"左右|上下")
+_BASE_YEAR = re.compile(r"[较比自从至]")  # 较2014年: a comparison base, not the figure's year
 _STOCK_WORDS = re.compile(r"总数|总量|累计|达到|拥有|共有|共计")
 _MEASURE_NOUN = re.compile(r"强度|比重|占比|比例|总额|总量|总数|数量|产值|增加值|成交额|交易额")
 
 
 def _right_is_noun(right: str) -> bool:
-    return bool(re.match(r"[\u4e00-\u9fff]{2}", right)) and not re.match(
-        r"的|以上|左右|上下|多|余|以内|之间|次|人次", right
-    )
+    return bool(_TWO_HAN.match(right)) and not _NOT_A_NOUN.match(right)
 
 
 def _complete(own: str, it: _Item, before: list[_Item], sent: str) -> str | None:
@@ -546,7 +552,7 @@ def _sentence_year(sent: str, upto: int) -> int | None:
     year = None
     for m in _YEAR_CUE.finditer(sent, _last_mark(sent, 0, upto, GROUP_MARKS), upto):
         before = sent[max(0, m.start() - 2) : m.start()]
-        if re.search(r"[较比自从至]", before):
+        if _BASE_YEAR.search(before):
             continue
         year = int(m.group("y"))
     return year
@@ -625,9 +631,9 @@ def _to_figure(
     after = sent[q.end : q.end + 3]
     if qualifier == "range":
         pass
-    elif re.search(r"(?:超过|超出|超|突破|逾|多于|高于)$", tail) or re.match(r"以上|多", after):
+    elif _MORE_BEFORE.search(tail) or _MORE_AFTER.match(after):
         qualifier = ">"
-    elif re.search(r"(?:将近|接近|大约|近|约)$", tail) or re.match(r"左右|上下", after):
+    elif _ABOUT_BEFORE.search(tail) or _ABOUT_AFTER.match(after):
         qualifier = "~"
     metric_id = ind.metric_id if ind else ""
     if ind and _subunit(sent, it):

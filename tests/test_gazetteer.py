@@ -223,3 +223,31 @@ def test_scan_spans_are_ordered_disjoint_slices(text):
         assert text[start:end] == surface
         assert start >= last_end
         last_end = end
+
+
+def test_place_inside_a_slogan_is_not_a_place():
+    text = "全县深入实施“工业强县、科技兴县”战略，振兴县域经济。"
+    assert find_places(text) == []
+    assert [h.name for h in find_places("兴县科技局召开全县科技工作会议")] == ["兴县"]
+
+
+def test_plain_word_pingyuan_is_not_pingyuan_county():
+    assert find_places("华北平原地区的农业科技示范区") == []
+    assert [h.name for h in find_places("平原县科技局")] == ["平原县"]
+
+
+def test_autonomous_prefecture_short_form():
+    hits = find_places("黔东南州科技局召开一季度工作会议")
+    assert [(h.name, h.level, h.is_full) for h in hits] == [
+        ("黔东南苗族侗族自治州", "prefecture", True)
+    ]
+    assert [r["name"] for r in lookup("湘西州")] == ["湘西土家族苗族自治州"]
+
+
+def test_every_autonomous_prefecture_has_its_short_form():
+    df = load_gazetteer()
+    prefectures = df[df["name"].str.endswith("自治州")]
+    assert len(prefectures) == 30
+    for row in prefectures.itertuples():
+        hits = find_places(f"{row.short_name}州科技局")
+        assert [h.name for h in hits] == [row.name]

@@ -512,3 +512,143 @@ def test_weakest_year_sources():
     assert (baseline.report_year, baseline.year_confidence) == (2019, 0.3)
     congress = infer_metadata("c", "上半年，我局认真贯彻党的十八大精神，全县科技工作开局良好。")
     assert (congress.report_year, congress.year_confidence) == (2013, 0.25)
+
+
+# ---------------------------------------------------------------- second held-out round
+
+
+def test_slogan_county_does_not_claim_the_region():
+    text = (
+        "县科技局：上半年工作成效显著\n"
+        "今年上半年，县科技局全面实施“工业强县、科技兴县”战略，"
+        "全县新认定高新技术企业5家，遂宁市光电研究院落户园区。"
+    )
+    meta = infer_metadata("s", text)
+    assert (meta.region, meta.admin_level, meta.parent_city, meta.province) == (
+        "",
+        "county",
+        "遂宁市",
+        "四川省",
+    )
+
+
+def test_company_city_gives_only_the_parent_of_a_county_text():
+    text = (
+        "2018年我局推荐企业申报高新技术企业，衡阳恒达保温材料有限责任公司通过审核，"
+        "我县新增高企3家。\n2018年1-9月全县高新技术产业产值27亿元。"
+    )
+    meta = infer_metadata("c", text)
+    assert (meta.region, meta.admin_level, meta.parent_city, meta.province) == (
+        "",
+        "county",
+        "衡阳市",
+        "湖南省",
+    )
+    assert meta.period == "Q1-Q3"
+
+
+def test_functional_zone_with_its_own_bureau():
+    text = (
+        "记者从平原示范区获悉，平原示范区科技和工业信息化局被河南省科学技术厅授予先进集体。"
+        "2022年，全区新认定高新技术企业18家。"
+    )
+    meta = infer_metadata("z", text)
+    assert (meta.region, meta.admin_level, meta.parent_city, meta.province) == (
+        "平原示范区",
+        "district",
+        "",
+        "河南省",
+    )
+
+
+def test_autonomous_prefecture_short_form_and_first_quarter():
+    text = (
+        "今年以来，黔东南州科技系统深入实施创新驱动发展战略，科技创新工作取得积极成效。"
+        "一季度，组织科技人员下乡服务，全州技术合同成交额500万元。"
+    )
+    meta = infer_metadata("q", text)
+    assert (meta.region, meta.admin_level, meta.period) == (
+        "黔东南苗族侗族自治州",
+        "prefecture",
+        "M1-M3",
+    )
+
+
+def test_opening_period_cues():
+    opening = "区科技局：工作扎实推进\n今年1-10月，全区技术合同成交额增长20%。"
+    assert infer_period("", opening.split("\n", 1)[1], "区科技局：工作扎实推进") == "M1-M10"
+    assert infer_period("", "前三季度，全市专利授权增长。") == "Q1-Q3"
+    assert infer_period("", "2018年1-6月，全县高新技术产业产值46亿元。") == "H1"
+    # a bare month span inside an annual opening, and next year's quarter, do not scope
+    annual = "2016年，市科技局圆满完成年度目标。研发投入263亿元。1-10月，技术合同交易额63亿元。"
+    assert infer_period("", annual) == "FY"
+    assert infer_period("", "全年工作顺利。四季度指标需明年一季度统计。") == "FY"
+    # a title that calls itself annual keeps FY
+    assert infer_period("2018年度科技工作总结", "今年1-9月，全县研发投入1亿元。") == "FY"
+
+
+def test_headline_and_title_period_words():
+    assert infer_period("", "", "苏州前九月发明专利授权增七成") == "Q1-Q3"
+    assert infer_period("某县2018年一季度科技工作总结") == "M1-M3"
+
+
+def test_next_step_with_targets_is_summary_plus_plan_of_the_year_before():
+    text = (
+        "今年以来，全市新认定高新技术企业35家，全年登记技术合同94个。\n"
+        "下一步，全市将加大高新技术企业培育力度，力争2025年认定高新技术企业25家以上。"
+    )
+    meta = infer_metadata("n", text)
+    assert (meta.doc_type, meta.report_year) == ("summary+plan", 2024)
+
+
+def test_target_year_is_not_the_most_cited_year():
+    text = "全市新认定高新技术企业35家。力争2025年研发投入达到2亿元，到2025年建成平台10个。"
+    assert infer_metadata("t", text).report_year is None
+
+
+def test_task_table_is_a_plan():
+    header = "类别 | 序号 | 项目名称 | 工作标准 | 完成期限 |\n"
+    rows = "重点类 | 1 | 创新工程 | 研发经费占比达2.8% | 12月底 |\n"
+    assert infer_metadata("p", header + rows).doc_type == "plan"
+    done = "序号 | 项目名称 | 工作标准 | 完成情况 |\n1 | 创新工程 | 占比2.8% | 已完成 |\n"
+    assert infer_metadata("d", done).doc_type == "summary"
+
+
+def test_five_year_plan_notice_is_a_plan_dated_by_its_first_year():
+    text = (
+        "某市人民政府办公室关于印发某市科学技术发展“十三五”规划的通知\n"
+        "各镇政府、区政府各部门：现印发给你们，请认真组织实施。\n"
+        "“十二五”期间，全社会研发投入占比从2010年的1.38%提高到2015年的2.5%。"
+    )
+    meta = infer_metadata("f", text)
+    assert (meta.doc_type, meta.report_year) == ("plan", 2016)
+
+
+def test_year_statement_beats_plan_stage_and_dateline():
+    text = (
+        "发布时间:2015-01-26 01:31:07\n"
+        "2014年是全面完成“十二五”各项目标任务的关键之年。全区新增高新技术企业20家。"
+    )
+    meta = infer_metadata("y", text)
+    # 完成“十二五”…目标任务 alone says 2015; the statement (0.8) wins, and the dateline
+    # (an annual summary in January) and the one cited year agree with it: +0.03 each
+    assert (meta.report_year, meta.year_confidence) == (2014, 0.86)
+
+
+def test_news_about_this_year_takes_its_dateline_year():
+    text = (
+        "苏州前九月发明专利授权增七成\n发布时间:2019-08-31 11:48:15\n今年，我市工业经济平稳增长。"
+    )
+    meta = infer_metadata("d", text)
+    assert (meta.report_year, meta.year_confidence, meta.period) == (2019, 0.27, "Q1-Q3")
+    # a comparison year outweighs a repost's 今年 and its late dateline
+    repost = (
+        "时间:2021-08-31\n全区高新技术产业占比提高，对比2014年所占比重提高5个百分点，今年将继续。"
+    )
+    assert infer_metadata("r", repost).report_year == 2015
+
+
+def test_partner_city_is_not_the_parent_of_a_county_text():
+    text = "今年，我县组织企业赴深圳考察，全县新增高新技术企业3家，县科技局获表彰。"
+    meta = infer_metadata("p", text)
+    assert (meta.region, meta.admin_level, meta.parent_city) == ("", "county", "")

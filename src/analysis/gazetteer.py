@@ -8,7 +8,10 @@ to (``parent_city``) and the province, so that a mention of a county can vote fo
 Matching is leftmost-longest over a dict of surface forms, scanned by length buckets:
 fast enough for whole reports (one dict probe per position and length) and
 deterministic. Short names listed in ``data/gazetteer_stopwords.txt`` (common words
-such as 资源, 和平, 城区) are not matched on their own.
+such as 资源, 和平, 城区) are not matched on their own, and a match inside a slogan
+listed in ``data/gazetteer_slogans.txt`` (科技兴县, 工业强市) is dropped, so the county
+兴县 is not read in 科技兴县. An autonomous prefecture is also found by its
+everyday short form (黔东南州 for 黔东南苗族侗族自治州).
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from analysis.config import PACKAGE_DATA
 
 GAZETTEER_PATH = PACKAGE_DATA / "gazetteer.csv"
 STOPWORDS_PATH = PACKAGE_DATA / "gazetteer_stopwords.txt"
+SLOGANS_PATH = PACKAGE_DATA / "gazetteer_slogans.txt"
+AUTONOMOUS_PREFECTURE = "自治州"
 
 LEVEL_RANK = {"province": 3, "prefecture": 2, "county_city": 1, "district": 1, "county": 1}
 COLUMNS = ["adcode", "name", "short_name", "level", "parent_city", "province", "aliases"]
@@ -70,10 +75,37 @@ def load_stopwords() -> tuple[frozenset[str], frozenset[str]]:
     return stop, breakers
 
 
+@lru_cache(maxsize=1)
+def load_slogans() -> re.Pattern[str] | None:
+    """One pattern matching any slogan of ``gazetteer_slogans.txt`` (None if the list is
+    empty): words such as 科技兴县 that contain a place name by accident."""
+    lines = [s.strip() for s in SLOGANS_PATH.read_text(encoding="utf-8").splitlines()]
+    patterns = [s for s in lines if s and not s.startswith("#")]
+    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+
+
+SLOGAN_REACH = 12  # characters either side of a match searched for a slogan covering it
+
+
+def in_slogan(text: str, start: int, end: int) -> bool:
+    """True when a slogan (科技兴县) covers part of text[start:end].
+
+    Only a small window around each place match is searched: far cheaper than
+    scanning the whole text for every slogan.
+    """
+    slogans = load_slogans()
+    if slogans is None:
+        return False
+    lo, hi = max(start - SLOGAN_REACH, 0), end + SLOGAN_REACH
+    return any(m.start() < end and m.end() > start for m in slogans.finditer(text, lo, hi))
+
+
 def _surfaces(row: dict[str, str]) -> Iterable[tuple[str, bool]]:
     yield row["name"], True
     for alias in filter(None, row["aliases"].split("|")):
         yield alias, True
+    if row["name"].endswith(AUTONOMOUS_PREFECTURE) and row["short_name"] != row["name"]:
+        yield row["short_name"] + "州", True  # 黔东南州: how such prefectures call themselves
     if row["short_name"] != row["name"]:
         yield row["short_name"], False
 
@@ -129,7 +161,8 @@ def scan(text: str) -> list[tuple[int, int, str]]:
     """Leftmost-longest, non-overlapping (start, end, surface) matches of place names.
 
     A match made only of short names is dropped when a breaker word straddles it
-    (创新平台 is not 新平); the scan then moves on by one character.
+    (创新平台 is not 新平); the scan then moves on by one character. So is a match
+    inside a slogan (科技兴县 is not 兴县).
     """
     index, _ = _index()
     prefixes = _prefixes()
@@ -145,7 +178,8 @@ def scan(text: str) -> list[tuple[int, int, str]]:
             surface = text[pos : pos + length]
             if pos + length <= n and surface in index:
                 short_only = not any(full for _, full in index[surface])
-                if not (short_only and _straddled(text, pos, pos + length, breakers)):
+                accidental = short_only and _straddled(text, pos, pos + length, breakers)
+                if not accidental and not in_slogan(text, pos, pos + length):
                     out.append((pos, pos + length, surface))
                     i = pos + length
                 break
@@ -184,10 +218,13 @@ def find_places(text: str) -> list[PlaceHit]:
 
 
 def lookup(name: str) -> list[dict[str, str]]:
-    """Gazetteer rows whose full name, short name or alias is exactly ``name``."""
+    """Gazetteer rows whose full name, short name or alias (黔东南州) is exactly ``name``."""
     if not name:
         return []
     df = load_gazetteer()
     alias_hit = df["aliases"].str.split("|").apply(lambda xs: name in xs)
-    mask = (df["name"] == name) | (df["short_name"] == name) | alias_hit
+    prefecture_short = df["name"].str.endswith(AUTONOMOUS_PREFECTURE) & (
+        df["short_name"] + "州" == name
+    )
+    mask = (df["name"] == name) | (df["short_name"] == name) | alias_hit | prefecture_short
     return df[mask].to_dict("records")

@@ -13,18 +13,24 @@ only weighs the evidence they produce:
   is chosen only when the title or the bureau name names it, or when the text speaks as a
   district/county (全区, 区科技局) and names one of that city's districts/counties. A text
   that speaks as a district/county but hides (``*区``, ``XX县``) or never gives its name
-  keeps the level, and the city the places point to, with an empty region.
+  keeps the level, and the city the places point to, with an empty region; so does one
+  whose city is only named in passing (a company's registered city counts little). A
+  functional zone with its own bureau (平原示范区科技和工业信息化局) is the region when no
+  gazetteer unit claims the text.
 * **year** — the strongest of: the title (the year before 总结, else before 要点/计划), a
   section heading (一、2021年工作成效), an opening ``2016年，``, a Five-Year-Plan stage
   (实现“十三五”开门红 → 2016), the year of the plan section (minus one for a summary),
   the most cited year; then, weakest, the page date read against the genre's publishing
   calendar (an annual summary by April of the next year, a 上半年 summary in Jun-Sep, a
-  plan from December), the year after the latest year compared with (对比2014年), the year
-  after a Party congress whose spirit the text studies. Never later than the page date
-  of a summary.
+  plan from December), the year after the latest year compared with (对比2014年), the
+  dateline year of a news text about 今年, the year after a Party congress whose spirit the
+  text studies. A statement (2014年是…之年) beats a plan stage; target years (力争2025年)
+  are not counted as cited. Never later than the page date of a summary.
 * **period** and **doc_type** — from the title, then from section headings; a news item
   without a title reads its headline and body (半年度科技工作会议 → H1; 部署今年科技工作
-  with no results stated → plan).
+  with no results stated → plan); without a period in the title, an opening reporting
+  今年1-9月 / 前三季度 / 一季度 scopes the text. A task table (序号 | 工作标准 | 完成期限)
+  or a Five-Year Plan notice is a plan; 下一步…力争 adds a plan part.
 
 When the evidence is too weak the field stays empty and its confidence 0.
 """
@@ -57,6 +63,9 @@ PEER_BONUS = 1.0
 PROVINCE_BONUS = 0.3
 VOICE_BONUS = 1.0  # a unit of the level the text speaks as (我县 → a 县 named in it)
 MIN_REGION_SCORE = SHORT_FACTOR  # one bare mention of a city's short name (为常德…) suffices
+# A county-voiced text takes an uncontested city as its parent on one company mention
+# (0.8 × 0.4), but not on one partner or peer mention (at most 1.0 × 0.3).
+VOICE_MIN_SCORE = 0.32
 MASK_MIN = 2
 TRADITIONAL_RATIO = 0.1  # share of Han characters t2s changes in a traditional text
 TRADITIONAL_MIN = 2
@@ -69,11 +78,13 @@ YEAR_CONF = {
     "title": 0.95,
     "heading": 0.9,
     "opening": 0.85,
+    "statement": 0.8,
     "fyp": 0.75,
     "plan_section": 0.6,
     "most_cited": 0.4,
     "dateline": 0.35,
     "baseline": 0.3,
+    "current": 0.27,
     "congress": 0.25,
 }
 # How long after a part-year period ends its report is published (上半年 → Jun-Sep);
@@ -254,38 +265,53 @@ def extract_headline(body_lines: list[str]) -> str:
 # ------------------------------------------------------------------ type and period
 
 
-def infer_doc_type(title: str, body: str) -> str:
-    """summary | plan | summary+plan from title words, then plan-section headings."""
+def infer_doc_type(title: str, body: str, headline: str = "") -> str:
+    """summary | plan | summary+plan from title words, then plan-section headings.
+
+    A title or headline naming a Five-Year Plan (…“十三五”规划的通知) and a task table
+    (序号 | 工作标准 | 完成期限, no column for results) also make a plan.
+    """
     summary = _first("doc_summary", title) is not None
     plan = _first("doc_plan", title) is not None
     if summary and plan:
         return "summary+plan"
-    if plan:
+    if plan or _first("fyp_plan", title or headline):
         return "plan"
     if not summary and _first("plan_news", body[:LEDE_CHARS]) and not _first("result", body):
         return "plan"  # a news item deploying this year's work, with no results yet
+    if not summary and _first("plan_table", body):
+        return "plan"
     if _first("plan_section", body):
         return "summary+plan"
     return "summary"
 
 
-def infer_period(title: str, body: str = "", headline: str = "") -> str:
-    """FY unless the title scopes the report to part of the year (上半年, 1-5月); without
-    a title, a news item about the mid-year meeting, then its headline, decide."""
-    if not title.strip():
-        if (body_hit := _first("period_body", body[:LEDE_CHARS])) is not None:
-            return body_hit[1].value
-        title = headline
-    hit = _first("period", title)
-    if hit is None:
-        return "FY"
-    match, cue = hit
-    if cue.value == "H1" and _first("period_annual", title):
-        return "FY"  # 上半年工作总结与下年工作思路: a reposted annual report
+def _period_value(match: re.Match[str], cue: Cue) -> str:
     if "{month}" in cue.value:
         month = int(match.group("month"))
         return "FY" if month == 12 else cue.value.format(month=month)
     return cue.value
+
+
+def infer_period(title: str, body: str = "", headline: str = "") -> str:
+    """FY unless the title scopes the report to part of the year (上半年, 1-5月); without
+    a title, a news item about the mid-year meeting, then its headline, decide. When
+    neither names a period, an opening that reports 1-9月 / 一季度 scopes the text
+    (a title that calls itself annual, 年度工作总结, keeps FY)."""
+    if not title.strip():
+        if (body_hit := _first("period_body", body[:LEDE_CHARS])) is not None:
+            return body_hit[1].value
+    scope = title if title.strip() else headline
+    hit = _first("period", scope)
+    if hit is None:
+        if _first("period_annual", scope) or re.search(r"年度|全年", title):
+            return "FY"
+        lede = _first("period_lede", _after_title(body, title)[:LEDE_CHARS])
+        return _period_value(*lede) if lede else "FY"
+    match, cue = hit
+    if cue.value == "H1" and _first("period_annual", scope):
+        return "FY"  # 上半年工作总结与下年工作思路: a reposted annual report
+    return _period_value(match, cue)
 
 
 # --------------------------------------------------------------------------- region
@@ -410,15 +436,17 @@ def infer_region(title: str, body: str, headline: str = "") -> RegionGuess:
     masked = int(_count("mask", body) >= MASK_MIN)
     voice = _level_of_voice(body)
     ev = _collect(title, body, voice, headline)
-    city = _best_city(ev, body)
+    city = _best_city(ev, body, VOICE_MIN_SCORE if voice in VOICE_LEVELS else MIN_REGION_SCORE)
     if city is None:
-        return RegionGuess(admin_level=_voice_level(voice), masked=masked)
+        return _zone_guess(ev, body, masked) or RegionGuess(
+            admin_level=_voice_level(voice), masked=masked
+        )
     city_code = _city_codes()[city]
     code = _county_unit(city_code, ev, voice)
     row = _units()[code]
     level, region = row["level"], row["name"]
-    if code == city_code and voice in VOICE_LEVELS and masked:
-        level, region = voice, ""  # a hidden district/county of this city
+    if code == city_code and voice in VOICE_LEVELS and (masked or ev.named[city_code] == 0):
+        level, region = voice, ""  # a hidden or unnamed district/county of this city
     return RegionGuess(
         region=region,
         admin_level=level,
@@ -429,21 +457,41 @@ def infer_region(title: str, body: str, headline: str = "") -> RegionGuess:
     )
 
 
+def _zone_guess(ev: _Evidence, body: str, masked: int) -> RegionGuess | None:
+    """A functional zone with its own bureau (平原示范区科技和工业信息化局) when no
+    gazetteer unit claims the text: the zone, at district level, in the province the text
+    names most."""
+    zones = Counter(
+        m.group("zone") for c in load_cues().get("zone", ()) for m in c.regex.finditer(body)
+    )
+    if not zones:
+        return None
+    zone = zones.most_common(1)[0][0]
+    province = ev.provinces.most_common(1)[0][0] if ev.provinces else ""
+    return RegionGuess(
+        region=zone, admin_level="district", province=province, masked=masked, confidence=0.3
+    )
+
+
 def _voice_level(voice: str) -> str:
     """The admin level a voice alone proves: 全区 → district, 全县 → county; 全市 is
     either a prefecture or a county-level city, so it proves nothing."""
     return voice if voice in VOICE_LEVELS else ""
 
 
-def _best_city(ev: _Evidence, body: str) -> str | None:
-    """The parent city with the clearly highest score, or None."""
+def _best_city(ev: _Evidence, body: str, min_score: float = MIN_REGION_SCORE) -> str | None:
+    """The parent city with the clearly highest score (at least ``min_score``), or None.
+
+    A text speaking as a county (我县) accepts weaker evidence, such as a company's
+    registered city: it only makes the city the parent, never the region.
+    """
     if not ev.votes:
         return None
     _adjust_votes(ev.votes, ev.provinces, body)
     ranked = ev.votes.most_common(2)
     best, best_score = ranked[0]
     second = ranked[1][1] if len(ranked) > 1 else 0.0
-    if best_score < MIN_REGION_SCORE - 1e-9 or best_score <= second or best not in _city_codes():
+    if best_score < min_score - 1e-9 or best_score <= second or best not in _city_codes():
         return None
     return best
 
@@ -515,7 +563,11 @@ def _title_years(title: str) -> tuple[int | None, int | None]:
 
 
 def _title_year(title: str, doc_type: str) -> int | None:
-    """A plan covers the year it plans; a summary (or summary+plan) the year it sums up."""
+    """A plan covers the year it plans; a summary (or summary+plan) the year it sums up.
+    A Five-Year Plan (“十三五”规划) is dated by its first year."""
+    if doc_type == "plan" and (m := _first("fyp_plan", title)) is not None:
+        fyp = {c.regex.pattern: int(c.value) for c in load_cues().get("fyp", ())}
+        return fyp[m[0].group("fyp")]
     summary_year, plan_year = _title_years(title)
     if doc_type == "plan":
         return plan_year or summary_year
@@ -557,8 +609,14 @@ def _after_title(body: str, title: str) -> str:
 
 
 def _most_cited_year(body: str, ok: Callable[[int], bool]) -> int | None:
-    """The year cited most often among those ``ok`` allows (ties → the later year)."""
-    counts = Counter(y for y in map(int, YEAR_RE.findall(body)) if ok(y))
+    """The year cited most often among those ``ok`` allows (ties → the later year);
+    target years (力争2025年) do not count."""
+    targets = {
+        m.start("year") for c in load_cues().get("target_year", ()) for m in c.regex.finditer(body)
+    }
+    counts = Counter(
+        y for m in YEAR_RE.finditer(body) if m.start(1) not in targets and ok(y := int(m.group(1)))
+    )
     if not counts:
         return None
     return max(counts, key=lambda y: (counts[y], y))
@@ -619,18 +677,25 @@ def _weak_years(body: str, floor: int | None) -> list[tuple[str, int]]:
 
 
 def infer_year(
-    title: str, body: str, doc_type: str, chrome: list[str], period: str = "FY"
+    title: str,
+    body: str,
+    doc_type: str,
+    chrome: list[str],
+    period: str = "FY",
+    headline: str = "",
 ) -> tuple[int | None, float]:
     """The year the report covers, with a confidence (see module docstring)."""
     date = page_date(chrome)
     floor, cap = _bounds(body, doc_type, date[0] if date else None)
     cands: list[tuple[str, int]] = []
-    if (year := _title_year(title, doc_type)) is not None:
+    if (year := _title_year(title or headline, doc_type)) is not None:
         cands.append(("title", year))
     if (m := _first("year_heading", body)) is not None:
         cands.append(("heading", int(m[0].group("year"))))
     if (m := _first("year_opening", _after_title(body, title))) is not None:
         cands.append(("opening", int(m[0].group("year"))))
+    if (m := _first("year_statement", body)) is not None:
+        cands.append(("statement", int(m[0].group("year"))))
     if (fyp := _fyp_year(body)) is not None:
         cands.append(("fyp", fyp))
     plan_section_year, _ = _plan_section_year(body)
@@ -642,6 +707,8 @@ def infer_year(
         cands.append(("most_cited", cited))
     if (dated := _dateline_year(date, doc_type, period)) is not None:
         cands.append(("dateline", dated))
+    elif date is not None and _first("current_year", body) is not None:
+        cands.append(("current", date[0]))  # a news text about 今年, off the genre calendar
     cands.extend(_weak_years(body, floor))
     cands = [(s, y) for s, y in cands if _allowed(s, y, floor, cap)]
     if not cands:
@@ -662,10 +729,10 @@ def infer_metadata(doc_id: str, text: str, title: str = "") -> DocMeta:
     found_title = to_simplified(title).strip() if title.strip() else extract_title(body_lines)
     headline = "" if found_title else extract_headline(body_lines)
     body = "\n".join(body_lines)
-    doc_type = infer_doc_type(found_title, body)
+    doc_type = infer_doc_type(found_title, body, headline)
     period = infer_period(found_title, body, headline)
     region = infer_region(found_title, body, headline)
-    year, year_conf = infer_year(found_title, body, doc_type, chrome, period)
+    year, year_conf = infer_year(found_title, body, doc_type, chrome, period, headline)
     return DocMeta(
         doc_id=doc_id,
         title=found_title,

@@ -257,3 +257,27 @@ def test_hard_wrapped_lines_are_joined():
     doc = clean_text("d", "\n".join(lines))
     assert "高新技术企业总数达到八十一家" in doc.text
     assert {r.rule for r in doc.repairs} == {"hard_wrap"}
+
+
+def test_names_listed_before_one_verb_pair_with_values():
+    figs = mapped("高新技术企业、科技型中小企业达 6588 家 、 6403 家,分别增长 26.3%、44.4%。")
+    assert figs[("high_tech_enterprises_total", 6588)].yoy_pct == 26.3
+    assert figs[("tech_smes", 6403)].yoy_pct == 44.4
+
+
+def test_estimate_mid_sentence_stops_at_a_new_subject():
+    figs = mapped("目前高新技术企业达到39家,预计年底可达到54家,科技型中小企业达到76家。")
+    assert figs[("high_tech_enterprises_total", 54)].kind == "estimate"
+    assert figs[("tech_smes", 76)].kind == "actual"
+
+
+def test_growth_since_the_last_plan_is_not_year_on_year():
+    figs = mapped("2019年全市R&D经费452.5亿元,比“十二五”末增长75.6%。")
+    assert figs[("rd_expenditure", 45_250_000_000)].yoy_pct is None
+
+
+def test_from_year_to_year_pairs_take_their_own_years():
+    meta = DocMeta("d", report_year=2016, period="FY", doc_type="summary")
+    figs = mapped("R&D经费占GDP比重已从2010年底的1.38%提高到2015年的2.5%以上。", meta)
+    assert figs[("rd_intensity", 1.38)].year == 2010
+    assert figs[("rd_intensity", 2.5)].year == 2015

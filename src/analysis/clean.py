@@ -215,14 +215,14 @@ def _hard_wrap_edits(text: str) -> list[tuple[int, int, str]]:
     widths = [len(x) for x in lines if len(x) >= 20]
     if len(widths) < 8:
         return []
-    width = max(set(widths), key=widths.count)
-    full = [w for w in widths if width - 2 <= w <= width + 2]
-    if len(full) < 0.4 * len(widths) or width < 20:
+    width = max(set(widths), key=lambda w: sum(abs(x - w) <= 3 for x in widths))
+    full = [w for w in widths if abs(w - width) <= 3]
+    if len(full) < 0.35 * len(widths) or width < 20:
         return []
     edits, pos = [], 0
     for line, nxt in zip(lines, lines[1:], strict=False):
         pos += len(line)
-        if (width - 2 <= len(line) <= width + 2 and line[-1] not in SENTENCE_END
+        if (abs(len(line) - width) <= 3 and line[-1] not in SENTENCE_END
                 and nxt and not nxt[0].isspace() and not re.match(r"[一二三四五六七八九十]+、|\(", nxt)):
             edits.append((pos, pos + 1, ""))
         pos += 1

@@ -184,6 +184,7 @@ class _Item:
     qualifier: str = ""
     unit: str = ""
     in_span: bool = False  # inside a Five-Year-Plan review, where 累计 means "over the span"
+    borrowed: bool = False  # the phrase was completed from the figure or clause before it
 
 
 def _last_mark(text: str, lo: int, hi: int, marks: str) -> int:
@@ -206,6 +207,7 @@ def _is_bare(own: str) -> bool:
         not core
         or bool(cues()["measure"].fullmatch(core))
         or core.startswith("占")
+        or bool(_CHANGE_TO.match(core))
         or bool(cues()["goal_ref"].search(core))
     )
 
@@ -334,43 +336,33 @@ def _complete_phrases(items: list[_Item], sent: str) -> None:
             continue
         right = sent[it.q.end : _next_mark(sent, it.q.end)]
         own = _strip_joiners(it.own)
-        if "分别" in own:
-            # A、B分别达到x、y: collect the values that share this 分别
-            group = [it]
-            j = i + 1
-            while (
-                j < len(items)
-                and not items[j].growth
-                and _strip_joiners(items[j].own) == ""
-                and items[j].clause_start == it.clause_start
-            ):
-                group.append(items[j])
-                j += 1
-            before, _, verb = own.partition("分别")
-            names = _split_items(before)
-            if len(names) < len(group):
-                # 累计分别达到x、y: the names are the figures before this clause
-                prior = [p for p in items[:i] if not p.growth and p.phrase][-len(group) :]
-                if len(prior) == len(group):
-                    names = [_head(p.phrase) + before for p in prior]
-            if len(names) == len(group):
-                first_head = _head(names[0])
-                for g, name in zip(group, names, strict=True):
-                    phrase = name + verb
-                    if _is_bare(name):
-                        phrase = first_head + name + verb
-                    g.unit = _per_capita(phrase, g.q.unit)
-                    _match(g, phrase, right)
-                    if re.search(r"突破|超过|超", verb):
-                        g.qualifier = ">"
-                i = j
-                continue
+        group = [it]
+        j = i + 1
+        while (j < len(items) and not items[j].growth and _strip_joiners(items[j].own) == ""
+               and items[j].clause_start == it.clause_start):
+            group.append(items[j])  # x、y after one phrase: values that share it
+            j += 1
+        pairing = _pair_names(own, group, items[:i])
+        if pairing is not None:
+            names, verb = pairing
+            first_head = _head(names[0])
+            for g, name in zip(group, names, strict=True):
+                phrase = name + verb
+                if _is_bare(name):
+                    phrase = first_head + name + verb
+                g.unit = _per_capita(phrase, g.q.unit)
+                _match(g, phrase, right)
+                if _MORE_VERB.search(verb):
+                    g.qualifier = ">"
+            i = j
+            continue
         phrase = own
-        if _right_is_noun(right):
+        if it.q.dimension == "count" and _right_is_noun(right):
             # 新增29家市级孵化器: the number comes before the noun it counts
             phrase = (own + right) if own.rstrip().endswith("的") else _lead_verb(own) + right
         elif _is_bare(own):
             phrase = _complete(own, it, items[:i], sent) or own
+            it.borrowed = phrase != own
         elif not _lead_verb(own) and not _STOCK_WORDS.search(own):
             base = next((p for p in reversed(items[:i]) if not p.growth and p.phrase), None)
             if base is not None and base.group_start == it.group_start:
@@ -395,7 +387,7 @@ _MORE_BEFORE = re.compile(r"(?:超过|超出|超|突破|逾|多于|高于)$")
 _MORE_AFTER = re.compile(r"以上|多")
 _ABOUT_BEFORE = re.compile(r"(?:将近|接近|大约|近|约)$")
 _ABOUT_AFTER = re.compile(r"左右|上下")
-_BASE_YEAR = re.compile(r"[较比自从至]")  # 较2014年: a comparison base, not the figure's year
+_BASE_YEAR = re.compile(r"[较比自至]")  # 较2014年: a comparison base, not the figure's year
 _STOCK_WORDS = re.compile(r"总数|总量|累计|达到|拥有|共有|共计")
 _MEASURE_NOUN = re.compile(r"强度|比重|占比|比例|总额|总量|总数|数量|产值|增加值|成交额|交易额")
 
@@ -421,7 +413,7 @@ def _complete(own: str, it: _Item, before: list[_Item], sent: str) -> str | None
     candidates = []
     for base in bases:
         cleaned = c["strip"].sub("", base)
-        if not core or core.startswith("占"):
+        if not core or core.startswith("占") or _CHANGE_TO.match(core):
             candidates.append(cleaned + own)
         candidates += [_head(base) + own, _cut_head(base) + own]
         if core.startswith("占"):
@@ -451,6 +443,34 @@ def _cut_head(phrase: str) -> str:
     return head[: m.start()] if m and m.start() > 0 else head
 
 
+_SINCE_SPAN_END = re.compile(r"[比较][“\"]?十[一二三四五]五[”\"]?(?:末|期末)")  # not a yoy change
+_CHANGE_TO = re.compile(r"(?:提高|提升|增加|增长|上升|下降|降低|减少)(?:到|至)")  # 从A提高到B
+_MORE_VERB = re.compile(r"突破|超过|超")
+_SHARED_VERB = re.compile(r"(?:分别)?(?:达到|达|为|突破|超过|实现|完成|共计|共)\s*$")
+
+
+def _pair_names(own: str, group: list[_Item], before: list[_Item]) -> tuple[list[str], str] | None:
+    """Names for values x、y that follow one phrase: ``A、B分别达到x、y`` or ``A、B达x、y``.
+
+    Returns the names (one per value) and the verb they share, or None when the
+    phrase does not list as many names as there are values.
+    """
+    if "分别" in own:
+        names_text, _, verb = own.partition("分别")
+    elif len(group) >= 2:
+        m = _SHARED_VERB.search(own)
+        names_text, verb = (own[: m.start()], m.group(0)) if m else (own, "")
+    else:
+        return None
+    names = _split_items(names_text)
+    if len(names) < len(group) and "分别" in own:
+        # 累计分别达到x、y: the names are the figures before this clause
+        prior = [p for p in before if not p.growth and p.phrase][-len(group):]
+        if len(prior) == len(group):
+            names = [_head(p.phrase) + names_text for p in prior]
+    return (names, verb) if len(names) == len(group) else None
+
+
 def _next_mark(sent: str, pos: int) -> int:
     idx = [sent.find(ch, pos) for ch in CLAUSE_MARKS + "。"]
     idx = [i for i in idx if i >= 0]
@@ -472,7 +492,8 @@ def _attach_growth(items: list[_Item], sent: str) -> None:
             j += 1
         own = it.own.rstrip()
         sign = -1.0 if c["negative"].search(own[-6:]) else 1.0
-        average = bool(c["average"].search(own))
+        since_span = bool(_SINCE_SPAN_END.search(own))
+        average = bool(c["average"].search(own)) or since_span
         m = c["growth"].search(own)
         subject = own[: m.start()] if m else own
         subject = re.sub(r"同比|比上年|较上年|分别|均|同期|[比较][^，。；,;]{0,12}", "", subject)
@@ -500,7 +521,9 @@ def _attach_growth(items: list[_Item], sent: str) -> None:
             g.notes.append("attached")
         for g in group:
             if "attached" not in g.notes:
-                g.notes.append("average annual growth rate" if average else "growth rate only")
+                g.notes.append("growth since the end of the last Five-Year Plan" if since_span
+                               else "average annual growth rate" if average
+                               else "growth rate only")
                 g.phrase = _strip_joiners(own)
         i = j
 
@@ -512,7 +535,7 @@ _PERIOD_CUES = re.compile(
     r"|(?:^|(?<=[，,；;：:\s]))(?:预计)?(?P<fy>全年|年底|年末)|(?P<fy2>截至年底|截至年末)"
 )
 _PERIOD_HINT = re.compile(r"半年|季度|月|全年|年底|年末")
-_YEAR_CUE = re.compile(r"(?:^|(?<=[，,；;：:\s])|(?<=[我全][市区县省])|(?<=力争|确保|争取|预计)|(?<=到))"
+_YEAR_CUE = re.compile(r"(?:^|(?<=[，,；;：:\s])|(?<=[我全][市区县省])|(?<=力争|确保|争取|预计)|(?<=[到从]))"
                        r"(?P<y>20\d\d)年度?(?!\d)")
 
 
@@ -558,15 +581,19 @@ def _sentence_year(sent: str, upto: int) -> int | None:
     return year
 
 
-def _estimate_scope(sent: str, pos: int) -> bool:
-    """预计 at a sentence's start covers the sentence; elsewhere its clause group."""
+def _estimate_scope(sent: str, it: _Item) -> bool:
+    """预计 at a sentence's start covers the sentence; elsewhere its own clause and the
+    clauses that continue its subject (预计研发投入185亿元,占GDP比例2.35%)."""
     c = cues()
+    pos = it.q.start
     for m in c["estimate"].finditer(sent, 0, pos):
         lead = sent[: m.start()].strip(" ，,")
         if not lead or re.fullmatch(r"20\d\d年度?|同时|此外|另外", lead):
             # …until a clause opens with a year of its own (预计全年…,2017年我县新增…)
             return not any(y.start() > m.end() for y in _YEAR_CUE.finditer(sent, 0, pos))
-        if _last_mark(sent, 0, pos, GROUP_MARKS) <= m.start():
+        if m.start() >= it.clause_start:
+            return True
+        if it.borrowed and it.group_start <= m.start():
             return True
     return False
 
@@ -621,7 +648,7 @@ def _to_figure(
     kind = "actual"
     if section.kind == "plan":
         kind = "target"
-    elif _estimate_scope(sent, q.start) or c["estimate"].search(it.own):
+    elif _estimate_scope(sent, it) or c["estimate"].search(it.own):
         kind = "estimate"
     elif not it.growth and (c["goal_ref"].search(it.own)
                             or c["target"].search(sent, it.group_start, q.start)):

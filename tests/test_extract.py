@@ -281,3 +281,8 @@ def test_from_year_to_year_pairs_take_their_own_years():
     figs = mapped("R&D经费占GDP比重已从2010年底的1.38%提高到2015年的2.5%以上。", meta)
     assert figs[("rd_intensity", 1.38)].year == 2010
     assert figs[("rd_intensity", 2.5)].year == 2015
+
+
+def test_a_threshold_passed_is_not_the_figure():
+    figs = extract_figures("d", "高新技术产业增加值占GDP比重首次突破11%达到11.72%。", SUMMARY_FY)
+    assert [(f.metric_id, f.value) for f in figs] == [("", 11), ("high_tech_value_added_share", 11.72)]

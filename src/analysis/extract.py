@@ -317,6 +317,12 @@ def _sentence_figures(
 
     _complete_phrases(items, sent)
     _attach_growth(items, sent)
+    for a, b in zip(items, items[1:], strict=False):
+        # 首次突破11%达到11.72%: the first value is a threshold the second one passed
+        if (a.indicator and b.clause_start == a.clause_start and _MORE_VERB.search(a.own[-3:])
+                and _THEN_REACH.fullmatch(b.own.strip())):
+            a.indicator = None
+            a.notes.append("threshold passed, not the figure itself")
 
     out = []
     for it in items:
@@ -445,6 +451,7 @@ def _cut_head(phrase: str) -> str:
 
 _SINCE_SPAN_END = re.compile(r"[比较][“\"]?十[一二三四五]五[”\"]?(?:末|期末)")  # not a yoy change
 _CHANGE_TO = re.compile(r"(?:提高|提升|增加|增长|上升|下降|降低|减少)(?:到|至)")  # 从A提高到B
+_THEN_REACH = re.compile(r"达到|达|为|至")
 _MORE_VERB = re.compile(r"突破|超过|超")
 _SHARED_VERB = re.compile(r"(?:分别)?(?:达到|达|为|突破|超过|实现|完成|共计|共)\s*$")
 

@@ -429,7 +429,7 @@ def stage_notebooks(raw: Path, processed: Path, jobs: int, engine: str, limit: i
         reports = Path(tempfile.mkdtemp(prefix="kejiju-bench-reports-"))
         start = time.perf_counter()
         try:
-            if all(hasattr(batch, n) for n in ("plan_runs", "run_notebooks", "compare")):
+            if all(hasattr(batch, n) for n in ("plan_runs", "run_notebooks")):
                 how, n = (
                     "run_notebooks",
                     len(_run_planned(batch, processed, reports, n_jobs, engine, limit)),
@@ -454,14 +454,16 @@ def stage_notebooks(raw: Path, processed: Path, jobs: int, engine: str, limit: i
 def _run_planned(
     batch: Any, processed: Path, reports: Path, jobs: int, engine: str, limit: int
 ) -> list:
-    tables = batch.compare.load_tables(processed)
+    from analysis import compare
+
+    tables = compare.load_tables(processed)
     metrics, documents = tables["metrics"], tables["documents"]
     folders = {
         "processed_dir": str(processed.resolve()),
         "figures_dir": str((reports / "figures").resolve()),
     }
     plan = [(nb, {**folders, **p}) for nb, p in batch.plan_runs(metrics, documents)][:limit]
-    valid = batch.compare.valid_values(metrics, documents)
+    valid = compare.valid_values(metrics, documents)
     runs = batch.run_notebooks(plan, reports, valid, jobs=jobs, engine=engine, progress=False)
     failed = [r for r in runs if not getattr(r, "ok", True)]
     if failed:

@@ -24,6 +24,8 @@
 # `analysis report`.
 
 # %%
+from html import escape  # region names come from the reports: never render them as markup
+
 import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
@@ -56,7 +58,8 @@ chosen = run.params["region"] or (candidates[0] if candidates else "")
 wanted = run.params["indicators"] or params.series_metrics(metrics, documents, chosen)
 display(
     Markdown(
-        f"**地区：{chosen or '（无）'}**；指标：{', '.join(wanted) or '（该地区没有两年以上的指标）'}"
+        f"**地区：{escape(chosen) or '（无）'}**；"
+        f"指标：{escape(', '.join(wanted)) or '（该地区没有两年以上的指标）'}"
     )
 )
 
@@ -75,7 +78,7 @@ table = compare.yoy(
     kind=None,
 )
 if table.empty:
-    display(Markdown(f"{chosen or '语料'} 没有可比较的实际或预计数值（只有目标值，或没有指标）。"))
+    display(Markdown(f"{escape(chosen) or '语料'} 没有可比较的实际或预计数值（只有目标值，或没有指标）。"))
 display(plots.yoy_table(table))
 
 # %% [markdown]

@@ -170,9 +170,13 @@ class _Writer:
                       "metrics": TableSink("metrics", out_dir, partition_col="year"),
                       "repairs": TableSink("repairs", out_dir)}
         self.pending: list[DocResult] = []
+        self.n_docs = self.n_figures = self.n_mapped = 0
 
     def add(self, r: DocResult) -> None:
         (self.text_dir / f"{r.doc_id}.txt").write_text(r.text, encoding="utf-8")
+        self.n_docs += 1
+        self.n_figures += len(r.figures)
+        self.n_mapped += sum(1 for f in r.figures if f.metric_id)
         self.pending.append(r)
         if len(self.pending) >= CHUNK_DOCS:
             self.flush()
@@ -263,20 +267,19 @@ def extract_corpus(raw_dir: Path | str | None = None, out_dir: Path | str | None
     except BaseException:
         writer.abort()
         raise
-    tables = Tables(documents=read_table(out, "documents"), metrics=read_table(out, "metrics"),
-                    repairs=read_table(out, "repairs"), run_log=read_table(out, "run_log"))
-    tables.summary = summarize(tables, manifest.problems)
+    tables = Tables(out, run_log=read_table(out, "run_log"))
+    tables.summary = summarize(tables.run_log, writer.n_docs, writer.n_figures, writer.n_mapped,
+                               manifest.problems)
     return tables
 
 
-def summarize(tables: Tables, manifest_problems: list[str] | None = None) -> dict:
-    status = tables.run_log["status"].value_counts().to_dict()
-    m = tables.metrics
-    n = len(m)
-    mapped = int(m["metric_id"].notna().sum()) if n else 0
+def summarize(run_log: pd.DataFrame, n_docs: int, n: int, mapped: int,
+              manifest_problems: list[str] | None = None) -> dict:
+    """Counts for the closing line of a run (kept while streaming, not re-read)."""
+    status = run_log["status"].value_counts().to_dict()
     return {
-        "files": len(tables.run_log),
-        "documents": int(len(tables.documents)),
+        "files": len(run_log),
+        "documents": n_docs,
         "status": {k: int(v) for k, v in status.items()},
         "figures": n,
         "mapped": mapped,

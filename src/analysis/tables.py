@@ -9,7 +9,7 @@ previous outputs as they were.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
@@ -24,18 +24,31 @@ FLOAT_FORMAT = "%.12g"  # 1421000000 not 1.421e9 or 1421000000.0
 _ARROW = {"str": pa.string(), "float": pa.float64(), "Int64": pa.int64()}
 
 
-@dataclass
 class Tables:
-    """The four tables of a run, as DataFrames."""
+    """The four tables of a run. Written tables are read on first access, so a run over
+    a large corpus does not hold them all in memory just to report its summary."""
 
-    documents: pd.DataFrame
-    metrics: pd.DataFrame
-    repairs: pd.DataFrame
-    run_log: pd.DataFrame
-    summary: dict = field(default_factory=dict)
+    NAMES = ("documents", "metrics", "repairs", "run_log")
+
+    def __init__(self, out_dir: Path | str | None = None, summary: dict | None = None,
+                 **frames: pd.DataFrame):
+        self.out_dir = Path(out_dir) if out_dir is not None else None
+        self.summary = summary or {}
+        self._frames: dict[str, pd.DataFrame] = dict(frames)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
-        return getattr(self, name)
+        if name not in self.NAMES:
+            raise KeyError(f"unknown table {name!r}; expected one of {', '.join(self.NAMES)}")
+        if name not in self._frames:
+            if self.out_dir is None:
+                raise KeyError(f"table {name!r} was not given and there is no folder to read")
+            self._frames[name] = read_table(self.out_dir, name)
+        return self._frames[name]
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        if name in Tables.NAMES:
+            return self[name]
+        raise AttributeError(name)
 
 
 def figures_frame(figures: list[Figure]) -> pd.DataFrame:

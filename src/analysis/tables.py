@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 from . import safeio, schema
 from .models import DocMeta, Figure, Repair
 
-DATASET_ROWS = 200_000  # rows buffered before a partitioned-dataset flush
+DATASET_ROWS = 50_000  # rows buffered before a partitioned-dataset flush (bounds memory)
 FLOAT_FORMAT = "%.12g"  # 1421000000 not 1.421e9 or 1421000000.0
 _ARROW = {"str": pa.string(), "float": pa.float64(), "Int64": pa.int64()}
 

@@ -118,7 +118,7 @@ def _known_terms() -> re.Pattern[str]:
     return re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)))
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=20_000)
 def indicator_phrase(phrase: str) -> str:
     """A readable indicator phrase: the words from the first indicator term on.
 

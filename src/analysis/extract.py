@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from . import taxonomy
@@ -605,12 +605,19 @@ def _estimate_scope(sent: str, it: _Item) -> bool:
     return False
 
 
+@lru_cache(maxsize=512)
+def _lead_is_subunit(sent: str) -> bool:
+    """The sentence opens with a part of the region (各镇…, 自创区…): cached per sentence."""
+    c = cues()
+    lead = sent.lstrip()
+    return bool(c["subunit_start"].search(lead) or c["subunit_any"].match(lead))
+
+
 def _subunit(sent: str, it: _Item) -> bool:
     c = cues()
     if c["subunit_after"].search(sent[it.q.end : it.q.end + 8]):
         return True
-    lead = sent.lstrip()
-    if c["subunit_start"].search(lead) or c["subunit_any"].match(lead):
+    if _lead_is_subunit(sent):
         return True
     clause = sent[it.clause_start : it.q.start].lstrip()
     return bool(c["subunit_start"].search(clause) or c["subunit_any"].search(clause))

@@ -286,3 +286,21 @@ def test_from_year_to_year_pairs_take_their_own_years():
 def test_a_threshold_passed_is_not_the_figure():
     figs = extract_figures("d", "高新技术产业增加值占GDP比重首次突破11%达到11.72%。", SUMMARY_FY)
     assert [(f.metric_id, f.value) for f in figs] == [("", 11), ("high_tech_value_added_share", 11.72)]
+
+
+def test_from_to_counts_and_changes():
+    figs = mapped("全市高新技术企业由49家增长到127家;每万人发明专利拥有量提高7件。")
+    assert ("high_tech_enterprises_total", 49) in figs
+    assert ("high_tech_enterprises_total", 127) in figs
+    assert not any(k[0] == "invention_patents_per_10k" for k in figs)
+
+
+def test_comparators_batches_and_households():
+    figs = mapped("我市认定的高新技术企业共有49家,占全省61家的80.3%。")
+    assert ("high_tech_enterprises_total", 49) in figs
+    assert not any(v == 61 for _, v in figs)
+    figs = mapped("根据公布的第六批入库名单,我市新增科技型中小企业51家。")
+    assert figs == {}
+    figs = mapped("全市2363户企业通过科技型中小企业评价。")
+    assert figs[("tech_smes", 2363)].unit == "家"
+    assert mapped("通过评价的科技型中小企业总计达2363户。")[("tech_smes", 2363)].unit == "家"

@@ -317,6 +317,10 @@ def _sentence_figures(
 
     _complete_phrases(items, sent)
     _attach_growth(items, sent)
+    for it in items:
+        if it.indicator and it.q.unit != "%" and _CHANGE_BY.search(it.own):
+            it.indicator = None  # 拥有量提高7件: a change, not the level
+            it.notes.append("a change, not a level")
     for a, b in zip(items, items[1:], strict=False):
         # 首次突破11%达到11.72%: the first value is a threshold the second one passed
         if (a.indicator and b.clause_start == a.clause_start and _MORE_VERB.search(a.own[-3:])
@@ -377,7 +381,8 @@ def _complete_phrases(items: list[_Item], sent: str) -> None:
                     phrase = lead + own
         it.unit = _per_capita(phrase, it.q.unit)
         _match(it, phrase, right)
-        if it.indicator is None and _MEASURE_NOUN.search(own) and not _right_is_noun(right):
+        if (it.indicator is None and _MEASURE_NOUN.search(own) and not _right_is_noun(right)
+                and len(_MEASURE_NOUN.sub("", cues()["strip"].sub("", own))) <= 3):
             # 投入强度为0.44%: a measure whose subject sits in an earlier clause
             completed = _complete(own, it, items[:i], sent)
             if completed and taxonomy.match_indicator(completed, _per_capita(completed, it.q.unit)):
@@ -388,12 +393,12 @@ def _complete_phrases(items: list[_Item], sent: str) -> None:
 
 _PER_10K = re.compile(r"万(?:人|人口|名)")
 _TWO_HAN = re.compile(r"[\u4e00-\u9fff]{2}")
-_NOT_A_NOUN = re.compile(r"的|以上|左右|上下|多|余|以内|之间|次|人次")
+_NOT_A_NOUN = re.compile(r"的|以上|左右|上下|多|余|以内|之间|次|人次|增长|增加|提高|提升|上升|下降|减少|降低|到|至|达")
 _MORE_BEFORE = re.compile(r"(?:超过|超出|超|突破|逾|多于|高于)$")
 _MORE_AFTER = re.compile(r"以上|多")
 _ABOUT_BEFORE = re.compile(r"(?:将近|接近|大约|近|约)$")
 _ABOUT_AFTER = re.compile(r"左右|上下")
-_BASE_YEAR = re.compile(r"[较比自至]")  # 较2014年: a comparison base, not the figure's year
+_BASE_YEAR = re.compile(r"[较比自]")  # 较2014年: a comparison base, not the figure's year
 _STOCK_WORDS = re.compile(r"总数|总量|累计|达到|拥有|共有|共计")
 _MEASURE_NOUN = re.compile(r"强度|比重|占比|比例|总额|总量|总数|数量|产值|增加值|成交额|交易额")
 
@@ -451,6 +456,10 @@ def _cut_head(phrase: str) -> str:
 
 _SINCE_SPAN_END = re.compile(r"[比较][“\"]?十[一二三四五]五[”\"]?(?:末|期末)")  # not a yoy change
 _CHANGE_TO = re.compile(r"(?:提高|提升|增加|增长|上升|下降|降低|减少)(?:到|至)")  # 从A提高到B
+_COMPARATOR = re.compile(r"(?:占|比)?全(?:省|国)(?:的|共|共有)?$")  # 占全省61家的80%
+_BATCH = re.compile(r"第[一二三四五六七八九十\d]+批")
+_BATCHED = {"high_tech_enterprises_new", "high_tech_enterprises_total", "tech_smes"}
+_CHANGE_BY = re.compile(r"(?:提高|增加|增长|提升|减少|下降|降低)了?$")
 _THEN_REACH = re.compile(r"达到|达|为|至")
 _MORE_VERB = re.compile(r"突破|超过|超")
 _SHARED_VERB = re.compile(r"(?:分别)?(?:达到|达|为|突破|超过|实现|完成|共计|共)\s*$")
@@ -542,7 +551,7 @@ _PERIOD_CUES = re.compile(
     r"|(?:^|(?<=[，,；;：:\s]))(?:预计)?(?P<fy>全年|年底|年末)|(?P<fy2>截至年底|截至年末)"
 )
 _PERIOD_HINT = re.compile(r"半年|季度|月|全年|年底|年末")
-_YEAR_CUE = re.compile(r"(?:^|(?<=[，,；;：:\s])|(?<=[我全][市区县省])|(?<=力争|确保|争取|预计)|(?<=[到从]))"
+_YEAR_CUE = re.compile(r"(?:^|(?<=[，,；;：:\s])|(?<=[我全][市区县省])|(?<=力争|确保|争取|预计)|(?<=[到从由至]))"
                        r"(?P<y>20\d\d)年度?(?!\d)")
 
 
@@ -680,7 +689,14 @@ def _to_figure(
     if ind and _subunit(sent, it):
         notes.append("figure for a part of the region")
         metric_id = ""
-    if ind and c["subset"].search(it.own):
+    if ind and _COMPARATOR.search(it.own.rstrip()):
+        notes.append("a comparator: the province's or country's figure")
+        metric_id = ""
+    prev_clause = _last_mark(sent, it.group_start, max(it.clause_start - 1, 0), CLAUSE_MARKS)
+    if ind and ind.metric_id in _BATCHED and _BATCH.search(sent, prev_clause, q.start):
+        notes.append("one batch of designations, not the year's count")
+        metric_id = ""
+    if ind and (c["subset"].search(it.own) or c["subset"].search(it.phrase)):
         parent = next(
             (p for p in reversed(items[: items.index(it)]) if not p.growth and p.indicator), None
         )

@@ -586,14 +586,23 @@ def _sentence_period(sent: str, upto: int, default: str | None) -> tuple[str | N
     return period, year
 
 
+@lru_cache(maxsize=512)
+def _year_cues(sent: str) -> tuple[tuple[int, int, int], ...]:
+    """(start, end, year) of every year cue in a sentence that dates what follows it."""
+    out = []
+    for m in _YEAR_CUE.finditer(sent):
+        if not _BASE_YEAR.search(sent, max(0, m.start() - 2), m.start()):
+            out.append((m.start(), m.end(), int(m.group("y"))))
+    return tuple(out)
+
+
 def _sentence_year(sent: str, upto: int) -> int | None:
     """A clause-initial 20XX年 dates what follows it, up to the end of its clause group."""
+    lo = _last_mark(sent, 0, upto, GROUP_MARKS)
     year = None
-    for m in _YEAR_CUE.finditer(sent, _last_mark(sent, 0, upto, GROUP_MARKS), upto):
-        before = sent[max(0, m.start() - 2) : m.start()]
-        if _BASE_YEAR.search(before):
-            continue
-        year = int(m.group("y"))
+    for start, end, y in _year_cues(sent):
+        if start >= lo and end <= upto:
+            year = y
     return year
 
 
@@ -606,7 +615,7 @@ def _estimate_scope(sent: str, it: _Item) -> bool:
         lead = sent[: m.start()].strip(" ，,")
         if not lead or re.fullmatch(r"20\d\d年度?|同时|此外|另外", lead):
             # …until a clause opens with a year of its own (预计全年…,2017年我县新增…)
-            return not any(y.start() > m.end() for y in _YEAR_CUE.finditer(sent, 0, pos))
+            return not any(m.end() < start and end <= pos for start, end, _ in _year_cues(sent))
         if m.start() >= it.clause_start:
             return True
         if it.borrowed and it.group_start <= m.start():

@@ -304,3 +304,10 @@ def test_comparators_batches_and_households():
     figs = mapped("全市2363户企业通过科技型中小企业评价。")
     assert figs[("tech_smes", 2363)].unit == "家"
     assert mapped("通过评价的科技型中小企业总计达2363户。")[("tech_smes", 2363)].unit == "家"
+
+
+def test_since_a_year_is_a_span_up_to_the_report_year():
+    meta = DocMeta("d", report_year=2023, period="FY", doc_type="summary")
+    figs = mapped("2021年以来,全市新增高新技术企业294家。", meta)
+    f = figs[("high_tech_enterprises_new", 294)]
+    assert (f.period, f.year) == ("2021-2023", 2023)

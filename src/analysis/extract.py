@@ -456,6 +456,7 @@ def _cut_head(phrase: str) -> str:
 
 _SINCE_SPAN_END = re.compile(r"[比较][“\"]?十[一二三四五]五[”\"]?(?:末|期末)")  # not a yoy change
 _CHANGE_TO = re.compile(r"(?:提高|提升|增加|增长|上升|下降|降低|减少)(?:到|至)")  # 从A提高到B
+_SINCE_YEAR = re.compile(r"(?:自|从)?(20\d\d)年(?:度)?以来")
 _COMPARATOR = re.compile(r"(?:占|比)?全(?:省|国)(?:的|共|共有)?$")  # 占全省61家的80%
 _BATCH = re.compile(r"第[一二三四五六七八九十\d]+批")
 _BATCHED = {"high_tech_enterprises_new", "high_tech_enterprises_total", "tech_smes"}
@@ -666,7 +667,11 @@ def _to_figure(
     if span_m is not None:
         span = _fyp_span(span_m.group(1))
         year = span[1]
-    explicit = _sentence_year(sent, q.start)
+    since = next(reversed(list(_SINCE_YEAR.finditer(pre))), None)
+    if since is not None and span_m is None and section.year and int(since.group(1)) < section.year:
+        span = (int(since.group(1)), section.year)  # 2021年以来新增294家: a sum up to now
+        year = section.year
+    explicit = None if since is not None else _sentence_year(sent, q.start)
     if explicit is not None:
         year = explicit
     if span is not None:

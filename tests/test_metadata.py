@@ -652,3 +652,62 @@ def test_partner_city_is_not_the_parent_of_a_county_text():
     text = "今年，我县组织企业赴深圳考察，全县新增高新技术企业3家，县科技局获表彰。"
     meta = infer_metadata("p", text)
     assert (meta.region, meta.admin_level, meta.parent_city) == ("", "county", "")
+
+
+def test_five_year_plan_title_line_makes_a_plan():
+    text = "某市“十四五”科技创新规划\n“十四五”时期，是全市科技创新的关键时期。全市研发投入强度提高到2.1%。"
+    meta = infer_metadata("p5", text)
+    assert (meta.title, meta.doc_type, meta.report_year) == (
+        "某市“十四五”科技创新规划",
+        "plan",
+        2021,
+    )
+
+
+def test_cover_letter_issuing_a_five_year_plan_names_it():
+    text = (
+        "府办〔2011〕20号\n各区人民政府：\n经市政府同意，现将《某市“十二五”科技发展规划》印发给你们。\n"
+        "“十一五”期间，全市高新技术企业达到49家。"
+    )
+    meta = infer_metadata("p6", text)
+    assert (meta.title, meta.doc_type, meta.report_year) == (
+        "某市“十二五”科技发展规划",
+        "plan",
+        2011,
+    )
+
+
+def test_sentence_quoting_an_action_plan_is_not_a_title():
+    text = (
+        "按照全省科技型企业三年行动计划联席会议办公室《督查方案》的要求，12月1日，市科技局召开"
+        "汇报会。全市新增高新技术企业20家，同比增长8.1%。"
+    )
+    meta = infer_metadata("n1", text)
+    assert (meta.title, meta.doc_type) == ("", "summary")
+
+
+def test_news_item_dated_late_in_the_year_takes_its_dateline_year():
+    text = (
+        "市科技局：推动创新链嫁接产业链\n发表时间:2020-12-01   来源:某市日报\n"
+        "过去五年，全市高新技术企业由49家增长到127家。"
+    )
+    assert is_chrome("发表时间:2020-12-01   来源:某市日报")
+    meta = infer_metadata("n2", text)
+    assert (meta.report_year, meta.year_confidence) == (2020, 0.27)
+
+
+def test_headline_about_last_year_is_read_against_the_dateline():
+    text = (
+        "全市去年科技指标全部超额完成\n2021年04月06日07:56\n"
+        "记者从召开的2021年科技工作会议上获悉，去年全市新认定高新技术企业39家。"
+        "会议强调，2021年是“十四五”规划开局之年。"
+    )
+    assert is_chrome("2021年04月06日07:56")
+    meta = infer_metadata("n3", text)
+    assert meta.report_year == 2020
+
+
+def test_lagged_rd_figure_year_does_not_date_the_report():
+    text = "今年，全县围绕特色产业推进科技创新。2023年度，94家规上企业研发投入达到3亿元。"
+    meta = infer_metadata("n4", text)
+    assert (meta.report_year, meta.year_confidence) == (2024, 0.3)

@@ -25,7 +25,9 @@ only weighs the evidence they produce:
   plan from December), the year after the latest year compared with (对比2014年), the
   dateline year of a news text about 今年, the year after a Party congress whose spirit the
   text studies. A statement (2014年是…之年) beats a plan stage; target years (力争2025年)
-  are not counted as cited. Never later than the page date of a summary.
+  and lagged R&D figure years (2023年度…研发投入, also a floor) are not counted as cited.
+  A news item dated after April reports its dateline year; one whose headline or opening
+  reports 去年 the year before. Never later than the page date of a summary.
 * **period** and **doc_type** — from the title, then from section headings; a news item
   without a title reads its headline and body (半年度科技工作会议 → H1; 部署今年科技工作
   with no results stated → plan); without a period in the title, an opening reporting
@@ -77,6 +79,7 @@ LEDE_CHARS = 300  # a news item says what the meeting did in its first sentences
 YEAR_CONF = {
     "title": 0.95,
     "heading": 0.9,
+    "last_year": 0.9,
     "opening": 0.85,
     "statement": 0.8,
     "fyp": 0.75,
@@ -228,7 +231,7 @@ def _title_in(line: str) -> str:
         if len(gap) <= 15 and not re.search(r"\s", gap):
             cut = end
     title = run_text[:cut].strip()
-    if "《" in title:
+    if "《" in title or _first("title_not", title):
         return ""  # a sentence quoting the title (现将《…》印发): see ``title_quoted``
     if len(title) < 4 or not (re.search(r"工作|20\d\d|年", title) or title == line.strip()):
         return ""
@@ -612,7 +615,10 @@ def _most_cited_year(body: str, ok: Callable[[int], bool]) -> int | None:
     """The year cited most often among those ``ok`` allows (ties → the later year);
     target years (力争2025年) do not count."""
     targets = {
-        m.start("year") for c in load_cues().get("target_year", ()) for m in c.regex.finditer(body)
+        m.start("year")
+        for kind in ("target_year", "lagged_year")
+        for c in load_cues().get(kind, ())
+        for m in c.regex.finditer(body)
     }
     counts = Counter(
         y for m in YEAR_RE.finditer(body) if m.start(1) not in targets and ok(y := int(m.group(1)))
@@ -627,7 +633,8 @@ def _bounds(body: str, doc_type: str, published: int | None) -> tuple[int | None
     weaker sources must be later; nothing may be after the page date (a plan, one year)."""
     baselines = [
         int(m.group("year"))
-        for c in load_cues().get("year_baseline", ())
+        for kind in ("year_baseline", "lagged_year")
+        for c in load_cues().get(kind, ())
         for m in c.regex.finditer(body)
     ]
     floor = max(baselines) + 1 if baselines else None
@@ -665,6 +672,13 @@ def _dateline_year(date: tuple[int, int] | None, doc_type: str, period: str) -> 
     if end < 12:
         return year if end <= month <= end + PART_YEAR_LAG else None
     return year - 1 if month <= SUMMARY_LAST_MONTH else None
+
+
+def _last_year_news(title: str, headline: str, body: str) -> bool:
+    """True when the title/headline or the opening sentence reports 去年's results
+    (齐齐哈尔市去年科技战线…超额完成): the text is about the year before its dateline."""
+    opening = (_after_title(body, title) if title else body)[:LEDE_CHARS].split("。")[0]
+    return _first("last_year", f"{title or headline}\n{opening}") is not None
 
 
 def _weak_years(body: str, floor: int | None) -> list[tuple[str, int]]:
@@ -707,8 +721,15 @@ def infer_year(
         cands.append(("most_cited", cited))
     if (dated := _dateline_year(date, doc_type, period)) is not None:
         cands.append(("dateline", dated))
-    elif date is not None and _first("current_year", body) is not None:
-        cands.append(("current", date[0]))  # a news text about 今年, off the genre calendar
+    elif date is not None and (
+        _first("current_year", body) is not None
+        or (headline and not title and date[1] > SUMMARY_LAST_MONTH)
+    ):
+        # a news text about 今年, or a news item dated after the annual summaries' season:
+        # it reports the current year, off the genre calendar
+        cands.append(("current", date[0]))
+    if date is not None and _last_year_news(title, headline, body):
+        cands.append(("last_year", date[0] - 1))
     cands.extend(_weak_years(body, floor))
     cands = [(s, y) for s, y in cands if _allowed(s, y, floor, cap)]
     if not cands:

@@ -183,8 +183,14 @@ def yoy_chart(yoy_df: pd.DataFrame, metric_id: str) -> Figure:
                 edgecolors=line.get_color(),
                 zorder=3,
             )
+        estimated = part[part["kind"] == "estimate"] if "kind" in part.columns else part.iloc[0:0]
+        if not estimated.empty:  # 预计 figures: a triangle, so they are never read as actuals
+            ax.scatter(estimated["year"].astype(int), estimated["_y"], s=70, marker="^",
+                       color=line.get_color(), zorder=4)
     if df["_implied"].any():
         ax.scatter([], [], facecolors="white", edgecolors="0.3", label="由增速推算的上年值")
+    if "kind" in df.columns and (df["kind"] == "estimate").any():
+        ax.scatter([], [], marker="^", color="0.3", label="预计数")
     ax.set_xlabel("年份")
     ax.set_ylabel(f"{name}（{shown}）" if shown else name)
     ax.xaxis.get_major_locator().set_params(integer=True)

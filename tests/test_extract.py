@@ -311,3 +311,18 @@ def test_since_a_year_is_a_span_up_to_the_report_year():
     figs = mapped("2021年以来,全市新增高新技术企业294家。", meta)
     f = figs[("high_tech_enterprises_new", 294)]
     assert (f.period, f.year) == ("2021-2023", 2023)
+
+
+def test_goal_nouns_are_not_goals_and_goals_are_full_year():
+    figs = mapped("高新技术企业是衡量创新水平的重要指标,全市高新技术企业总量达2362家,提前一年实现倍增目标。")
+    assert figs[("high_tech_enterprises_total", 2362)].kind == "actual"
+    h1 = DocMeta("d", report_year=2025, period="M1-M5", doc_type="summary")
+    target = mapped("目前排摸拟申报高企200家,力争今年高新技术企业突破460家。", h1)
+    assert (target[("high_tech_enterprises_total", 460)].kind,
+            target[("high_tech_enterprises_total", 460)].period) == ("target", "FY")
+
+
+def test_batch_cue_belongs_to_its_own_figure_and_applications_are_not_recognitions():
+    figs = mapped("已通过评审262家(第一批94家、第二批168家),目前全市高企达到750家。")
+    assert ("high_tech_enterprises_total", 750) in figs
+    assert mapped("全年共组织申报高新技术企业420家。") == {}

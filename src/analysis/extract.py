@@ -459,7 +459,7 @@ _CHANGE_TO = re.compile(r"(?:提高|提升|增加|增长|上升|下降|降低|�
 _SINCE_YEAR = re.compile(r"(?:自|从)?(20\d\d)年(?:度)?以来")
 _COMPARATOR = re.compile(r"(?:占|比)?全(?:省|国)(?:的|共|共有)?$")  # 占全省61家的80%
 _BATCH = re.compile(r"第[一二三四五六七八九十\d]+批")
-_BATCHED = {"high_tech_enterprises_new", "high_tech_enterprises_total", "tech_smes"}
+_BATCHED = {"high_tech_enterprises_new", "tech_smes"}
 _CHANGE_BY = re.compile(r"(?:提高|增加|增长|提升|减少|下降|降低)了?$")
 _THEN_REACH = re.compile(r"达到|达|为|至")
 _MORE_VERB = re.compile(r"突破|超过|超")
@@ -688,8 +688,10 @@ def _to_figure(
     elif _estimate_scope(sent, it) or c["estimate"].search(it.own):
         kind = "estimate"
     elif not it.growth and (c["goal_ref"].search(it.own)
-                            or c["target"].search(sent, it.group_start, q.start)):
+                            or c["target_verb"].search(sent, it.group_start, q.start)):
         kind = "target"
+    if kind == "target" and span is None and _sentence_period(sent, q.start, None)[0] is None:
+        period = "FY"  # a goal is for the whole year, even in a half-year report
     qualifier = it.qualifier
     tail = _strip_joiners(it.own)[-4:]
     after = sent[q.end : q.end + 3]
@@ -707,7 +709,10 @@ def _to_figure(
         notes.append("a comparator: the province's or country's figure")
         metric_id = ""
     prev_clause = _last_mark(sent, it.group_start, max(it.clause_start - 1, 0), CLAUSE_MARKS)
-    if ind and ind.metric_id in _BATCHED and _BATCH.search(sent, prev_clause, q.start):
+    idx = items.index(it)
+    since_prev = items[idx - 1].q.end if idx else 0  # a batch cue belongs to the next figure only
+    if (ind and ind.metric_id in _BATCHED
+            and _BATCH.search(sent, max(prev_clause, since_prev), q.start)):
         notes.append("one batch of designations, not the year's count")
         metric_id = ""
     if ind and (c["subset"].search(it.own) or c["subset"].search(it.phrase)):

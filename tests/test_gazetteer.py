@@ -251,3 +251,9 @@ def test_every_autonomous_prefecture_has_its_short_form():
     for row in prefectures.itertuples():
         hits = find_places(f"{row.short_name}州科技局")
         assert [h.name for h in hits] == [row.name]
+
+
+def test_lake_names_before_bay_or_laboratory_are_not_the_county():
+    names = {h.name for h in find_places("建设太湖湾科创带，太湖实验室揭牌启用，洪湖流域治理。")}
+    assert names == set()
+    assert [h.name for h in find_places("太湖县科技局召开会议")] == ["太湖县"]

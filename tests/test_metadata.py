@@ -711,3 +711,46 @@ def test_lagged_rd_figure_year_does_not_date_the_report():
     text = "今年，全县围绕特色产业推进科技创新。2023年度，94家规上企业研发投入达到3亿元。"
     meta = infer_metadata("n4", text)
     assert (meta.report_year, meta.year_confidence) == (2024, 0.3)
+
+
+def test_city_named_only_in_rankings_yields_to_its_county_level_city():
+    text = (
+        "义乌科技工作成效显著。去年，义乌制定出台多项政策。"
+        "高新技术产业增加值占比71.1%，位居金华第二；研发费用总量列金华第一。"
+        "义乌企业创新活跃。"
+    )
+    meta = infer_metadata("d", text)
+    assert (meta.region, meta.admin_level, meta.parent_city) == ("义乌市", "county_city", "金华市")
+
+
+def test_masked_bureau_is_masked_even_when_its_city_ranks_it():
+    text = (
+        "市科技局2023年度工作总结\n今年来，XX市科技局深入推进创新，科技人才实现绍兴、XX两个"
+        "零的突破。全市研发费用占营业收入比重4.57%（居绍兴第2），新增高新技术企业120家，"
+        "为绍兴第一。赛思倍斯（绍兴）智能科技有限公司与清华大学合作发射卫星。"
+    )
+    meta = infer_metadata("d", text)
+    assert (meta.region_masked, meta.region, meta.admin_level, meta.parent_city) == (
+        1,
+        "",
+        "county_city",
+        "绍兴市",
+    )
+
+
+def test_districts_a_result_beats_are_peers_not_the_region():
+    text = (
+        "科技局2025年工作落实情况(1-3月)\n认真分析我区情况。完成率99%，排名全市第5"
+        "（完成率超过越城、滨海）。推进与浙江绍兴研究院的协作。区委审议通过方案。"
+    )
+    meta = infer_metadata("d", text)
+    assert (meta.region, meta.admin_level, meta.parent_city) == ("", "district", "绍兴市")
+
+
+def test_labelled_date_in_a_body_line_dates_an_undated_summary():
+    text = (
+        "发布机构 江阴市科学技术局 生成日期 2020-03-05\n"
+        "全市全年共申报高新技术企业279家，全市技术合同成交额达到36亿元。"
+    )
+    meta = infer_metadata("d", text)
+    assert (meta.region, meta.report_year) == ("江阴市", 2019)

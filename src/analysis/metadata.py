@@ -8,7 +8,9 @@ only weighs the evidence they produce:
   title counts most, then a place written right before a bureau name (胶州市科技和工业
   信息化局), a news headline, then plain mentions in the body; one bare short name
   (为常德全面落实) is enough when nothing competes. Mentions naming an institution (宁波大学),
-  a partner (与上海合作, 赴深圳) or a peer in a list (杭州、宁波等) count less, and a unit of
+  a partner (与上海合作, 赴深圳), a peer in a list (杭州、宁波等) or a comparison (超过越城) count less,
+  and a city a figure is ranked within (位居金华第二) is the parent of an unnamed or
+  most-named county-level unit; and a unit of
   the level the text speaks as (a 县 in a text saying 我县) counts more. A county-level unit
   is chosen only when the title or the bureau name names it, or when the text speaks as a
   district/county (全区, 区科技局) and names one of that city's districts/counties. A text
@@ -336,10 +338,35 @@ def _organ_mentions(text: str, hit: PlaceHit) -> int:
     return sum(1 for _, end in hit.spans if any(o.match(text, end) for o in organs))
 
 
+@lru_cache(maxsize=4)
+def _frame_spans(text: str) -> tuple[tuple[int, int, float, bool], ...]:
+    """(start, end, weight, is_rank) of the places a figure is ranked within (位居金华第二)
+    or compared with (超过越城、滨海): such mentions name the parent or a peer."""
+    return tuple(
+        (m.start("place"), m.end("place"), float(c.value), kind == "rank_frame")
+        for kind in ("rank_frame", "comparator")
+        for c in load_cues().get(kind, ())
+        for m in c.regex.finditer(text)
+    )
+
+
+def _framed(text: str, start: int, end: int) -> tuple[float, bool] | None:
+    """(weight, is_rank) when the mention text[start:end] sits in a rank or comparison
+    frame, else None."""
+    for lo, hi, weight, is_rank in _frame_spans(text):
+        if lo <= start and end <= hi:
+            return weight, is_rank
+    return None
+
+
 def _mention_weight(text: str, start: int, end: int) -> float:
     """Weight of one mention: naming an institution (宁波大学), listed among peers
-    (杭州、宁波等) or named as a partner (与上海合作, 赴深圳) makes it weaker evidence."""
+    (杭州、宁波等), named as a partner (与上海合作, 赴深圳) or as the frame of a ranking
+    (位居金华第二, 超过越城) makes it weaker evidence."""
     cues = load_cues()
+    framed = _framed(text, start, end)
+    if framed is not None:
+        return framed[0]
     after = [float(c.value) for c in cues.get("weak_after", ()) if c.regex.match(text, end)]
     before = [
         float(c.value)
@@ -386,6 +413,9 @@ def _members() -> dict[str, tuple[str, ...]]:
 
 
 VOICE_LEVELS = {"district": {"district"}, "county": {"county", "county_city"}}
+# Level of an unnamed unit that ranks itself within its city (居绍兴第2): 全市 there is a
+# county-level city.
+RANKED_LEVEL = {"district": "district", "county": "county", "city": "county_city"}
 
 
 def _level_of_voice(body: str) -> str:
@@ -401,6 +431,7 @@ class _Evidence:
     named: Counter[str]  # adcode → title/organ score
     mentions: Counter[str]  # adcode → body mentions
     provinces: Counter[str]  # province name → mentions
+    ranked: Counter[str]  # adcode → mentions as the frame of a ranking (居绍兴第2)
 
 
 def _collect(title: str, body: str, voice: str = "", headline: str = "") -> _Evidence:
@@ -409,7 +440,7 @@ def _collect(title: str, body: str, voice: str = "", headline: str = "") -> _Evi
     A unit of the level the text speaks as (a 县 in a text saying 我县) earns a bonus:
     a county report names its own county, while the big cities it mentions are partners.
     """
-    ev = _Evidence(Counter(), Counter(), Counter(), Counter())
+    ev = _Evidence(Counter(), Counter(), Counter(), Counter(), Counter())
     fitting = VOICE_LEVELS.get(voice, set())
     for hit in find_places(body):
         if hit.level == "province":
@@ -418,8 +449,10 @@ def _collect(title: str, body: str, voice: str = "", headline: str = "") -> _Evi
         weight = (1.0 if hit.is_full else SHORT_FACTOR) * _weak_factor(body, hit)
         organ = min(_organ_mentions(body, hit), ORGAN_CAP) * ORGAN_WEIGHT
         bonus = VOICE_BONUS if hit.level in fitting else 0.0
+        framed = [_framed(body, start, end) for start, end in hit.spans]
         ev.named[hit.adcode] += organ
-        ev.mentions[hit.adcode] += hit.count
+        ev.mentions[hit.adcode] += sum(f is None for f in framed)  # the region's own
+        ev.ranked[hit.adcode] += sum(f is not None and f[1] for f in framed)
         ev.votes[hit.parent_city] += (hit.count * weight + organ + bonus) / hit.n_candidates
     for text, weight in ((title, TITLE_WEIGHT), (headline, HEADLINE_WEIGHT)):
         for hit in find_places(text) if text else ():
@@ -436,7 +469,7 @@ def infer_region(title: str, body: str, headline: str = "") -> RegionGuess:
     hidden or absent, the level (and the city, if the places point to one) is still
     given, with an empty region.
     """
-    masked = int(_count("mask", body) >= MASK_MIN)
+    masked = int(_count("mask", body) >= MASK_MIN or _first("mask_organ", body) is not None)
     voice = _level_of_voice(body)
     ev = _collect(title, body, voice, headline)
     city = _best_city(ev, body, VOICE_MIN_SCORE if voice in VOICE_LEVELS else MIN_REGION_SCORE)
@@ -450,6 +483,8 @@ def infer_region(title: str, body: str, headline: str = "") -> RegionGuess:
     level, region = row["level"], row["name"]
     if code == city_code and voice in VOICE_LEVELS and (masked or ev.named[city_code] == 0):
         level, region = voice, ""  # a hidden or unnamed district/county of this city
+    elif code == city_code and _ranked_within(ev, city_code):
+        level, region = RANKED_LEVEL.get(voice, ""), ""  # a unit below the city, unnamed
     return RegionGuess(
         region=region,
         admin_level=level,
@@ -521,13 +556,24 @@ def _adjust_votes(votes: Counter[str], provinces: Counter[str], body: str) -> No
         votes[city] += PROVINCE_BONUS * min(provinces.get(province_of(city), 0), 3)
 
 
+def _ranked_within(ev: _Evidence, city_code: str) -> bool:
+    """True when the text ranks its figures within the city (居绍兴第2) and no title or
+    bureau names the city: the text speaks for a unit below it."""
+    return ev.ranked[city_code] > 0 and ev.named[city_code] == 0
+
+
 def _county_unit(city_code: str, ev: _Evidence, voice: str) -> str:
-    """A county-level unit of the city when the title/organ names it or the voice fits."""
+    """A county-level unit of the city when the title/organ names it, the voice fits, or
+    the text ranks itself within the city (位居金华第二) and names one of its units most."""
     units = _units()
     members = _members().get(units[city_code]["name"], ())
     by_named = sorted((ev.named[c], ev.mentions[c], c) for c in members if ev.named[c] > 0)
     if by_named and by_named[-1][0] >= ev.named[city_code]:
         return by_named[-1][2]
+    if _ranked_within(ev, city_code):
+        own = sorted((ev.mentions[c], c) for c in members if ev.mentions[c] > 0)
+        if own and (len(own) == 1 or own[-1][0] > own[-2][0]):
+            return own[-1][1]
     if voice in VOICE_LEVELS and ev.named[city_code] == 0:
         levels = VOICE_LEVELS[voice]
         fits = sorted((ev.mentions[c], c) for c in members if units[c]["level"] in levels)
@@ -747,13 +793,14 @@ def infer_metadata(doc_id: str, text: str, title: str = "") -> DocMeta:
     """Document-level facts of one report (pure: same text, same answer)."""
     simple = strip_ruby(to_simplified(text))
     body_lines, chrome = split_chrome(simple)
+    dated = [line for line in body_lines[:TITLE_LINES] if _first("pubdate_label", line)]
     found_title = to_simplified(title).strip() if title.strip() else extract_title(body_lines)
     headline = "" if found_title else extract_headline(body_lines)
     body = "\n".join(body_lines)
     doc_type = infer_doc_type(found_title, body, headline)
     period = infer_period(found_title, body, headline)
     region = infer_region(found_title, body, headline)
-    year, year_conf = infer_year(found_title, body, doc_type, chrome, period, headline)
+    year, year_conf = infer_year(found_title, body, doc_type, chrome + dated, period, headline)
     return DocMeta(
         doc_id=doc_id,
         title=found_title,

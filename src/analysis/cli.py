@@ -95,7 +95,11 @@ def _report(a: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     a = _parser().parse_args(argv)
-    return {"extract": _extract, "excel": _excel, "report": _report}[a.command](a)
+    try:
+        return {"extract": _extract, "excel": _excel, "report": _report}[a.command](a)
+    except BrokenPipeError:  # output piped into `head`: the work is done, stop quietly
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -24,7 +25,13 @@ from pathlib import Path
 from . import taxonomy
 from .config import PACKAGE_DATA
 from .models import DocMeta, Figure
-from .numbers import Quantity, find_quantities, parse_chinese_numeral
+from .numbers import (
+    Quantity,
+    find_quantities,
+    parse_chinese_numeral,
+    quantity_from_match,
+    quantity_regex,
+)
 
 CLAUSE_MARKS = "，,；;：:"
 GROUP_MARKS = "；;"
@@ -170,7 +177,7 @@ def _section_at(sections: list[Section], pos: int) -> Section:
 # ---------------------------------------------------------------- figures
 
 
-@dataclass
+@dataclass(eq=False, slots=True)  # eq=False: items are found by identity, not by value
 class _Item:
     q: Quantity
     own: str  # the text between the previous quantity (or clause mark) and this one
@@ -185,6 +192,8 @@ class _Item:
     unit: str = ""
     in_span: bool = False  # inside a Five-Year-Plan review, where 累计 means "over the span"
     borrowed: bool = False  # the phrase was completed from the figure or clause before it
+    section: Section | None = None
+    idx: int = 0  # position in the sentence's items
 
 
 def _last_mark(text: str, lo: int, hi: int, marks: str) -> int:
@@ -194,6 +203,58 @@ def _last_mark(text: str, lo: int, hi: int, marks: str) -> int:
         if i >= 0 and i + 1 > best:
             best = i + 1
     return best
+
+
+_CLAUSE_RE = re.compile(f"[{CLAUSE_MARKS}]")
+_GROUP_RE = re.compile(f"[{GROUP_MARKS}]")
+_STOP_RE = re.compile(f"[{CLAUSE_MARKS}。]")
+
+
+class _Sent:
+    """One sentence with the positions of its marks and cues, found once for all its figures.
+
+    Why: a sentence holds several figures and each asks where its clause starts, which
+    cues come before it and so on; scanning once per sentence and bisecting per figure
+    keeps extraction close to the speed the text can be read.
+    """
+
+    __slots__ = ("text", "start", "end", "clause", "group", "stops", "spans", "since",
+                 "period_hint", "estimate", "target_verb")
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        c = cues()
+        self.text = text
+        self.start = start
+        self.end = end
+        self.clause = [m.start() for m in _CLAUSE_RE.finditer(text)]
+        self.group = [m.start() for m in _GROUP_RE.finditer(text)] if self.clause else []
+        self.stops = [m.start() for m in _STOP_RE.finditer(text)]
+        self.spans = list(c["span"].finditer(text)) if "五" in text else []
+        self.since = list(_SINCE_YEAR.finditer(text)) if "以来" in text else []
+        self.period_hint = _PERIOD_HINT.search(text) is not None
+        self.estimate = c["estimate"].search(text) is not None
+        self.target_verb = c["target_verb"].search(text) is not None
+
+    def mark_before(self, marks: list[int], lo: int, hi: int) -> int:
+        """Like :func:`_last_mark`: one past the last mark in [lo, hi), else lo."""
+        k = bisect_left(marks, hi) - 1
+        if k >= 0 and marks[k] >= lo:
+            return marks[k] + 1
+        return lo
+
+    def next_stop(self, pos: int) -> int:
+        """The first clause mark or 。 at or after ``pos`` (the sentence's end if none)."""
+        k = bisect_left(self.stops, pos)
+        return self.stops[k] if k < len(self.stops) else len(self.text)
+
+    def last_before(self, matches: list[re.Match[str]], pos: int) -> re.Match[str] | None:
+        """The last of ``matches`` that ends at or before ``pos``."""
+        found = None
+        for m in matches:
+            if m.end() > pos:
+                break
+            found = m
+        return found
 
 
 def _strip_joiners(s: str) -> str:
@@ -263,33 +324,50 @@ def extract_figures(doc_id: str, text: str, meta: DocMeta) -> list[Figure]:
     figures: list[Figure] = []
     inherited: tuple[str | None, int | None] = (None, None)
     prev = ""
+    # One pass of the quantity pattern over the whole text; sentences without a
+    # quantity (most of them) then cost nothing more.
+    matches = list(quantity_regex().finditer(shadow))
+    k = 0
+    n = len(matches)
     for m in SENTENCE_RE.finditer(shadow):
+        s, e = m.span()
         sent = m.group(0)
         if sent.lstrip().startswith("其中"):  # continues the sentence before: same period, year
             inherited = (_sentence_period(prev, len(prev), None)[0] or inherited[0],
                          _sentence_year(prev, len(prev)) or inherited[1])
         else:
             inherited = (None, None)
-        figures.extend(_sentence_figures(doc_id, text, shadow, m.start(), m.end(), sections, meta,
-                                         inherited))
         prev = sent
+        while k < n and matches[k].end() <= s:
+            k += 1
+        if k == n or matches[k].start() >= e:
+            continue
+        j = k
+        while j < n and matches[j].end() <= e:
+            j += 1
+        if matches[k].start() < s or (j < n and matches[j].start() < e):
+            qs = find_quantities(sent)  # a match runs across the sentence's edge: read it alone
+        else:
+            qs = [q for x in matches[k:j] if (q := quantity_from_match(x, s)) is not None]
+        if qs:
+            figures.extend(_sentence_figures(doc_id, text, _Sent(sent, s, e), qs, sections, meta,
+                                             inherited))
     return _dedupe(figures)
 
 
 def _sentence_figures(
-    doc_id: str, text: str, shadow: str, s: int, e: int, sections: list[Section], meta: DocMeta,
-    inherited: tuple[str | None, int | None] = (None, None),
+    doc_id: str, text: str, st: _Sent, qs: list[Quantity], sections: list[Section],
+    meta: DocMeta, inherited: tuple[str | None, int | None] = (None, None),
 ) -> list[Figure]:
-    sent = shadow[s:e]
-    qs = [q for q in find_quantities(sent)]
-    if not qs:
-        return []
+    sent = st.text
+    s = st.start
     c = cues()
     items: list[_Item] = []
     prev_end = 0
+    prev: _Item | None = None
     for q in qs:
-        clause_start = _last_mark(sent, 0, q.start, CLAUSE_MARKS)
-        group_start = _last_mark(sent, 0, q.start, GROUP_MARKS)
+        clause_start = st.mark_before(st.clause, 0, q.start)
+        group_start = st.mark_before(st.group, 0, q.start)
         own = sent[max(clause_start, prev_end) : q.start]
         if " " in own.rstrip():  # a heading run into the body: "(二)…发展 全市新增…"
             own = own.rstrip().rsplit(" ", 1)[-1] + own[len(own.rstrip()) :]
@@ -301,9 +379,10 @@ def _sentence_figures(
             group_start=group_start,
             unit=q.unit,
             qualifier=q.qualifier,
-            in_span=sec.span is not None or bool(c["span"].search(sent[: q.start])),
+            in_span=sec.span is not None or st.last_before(st.spans, q.start) is not None,
+            section=sec,
+            idx=len(items),
         )
-        prev = items[-1] if items else None
         if q.unit in ("%", "倍"):
             if c["growth"].search(own.rstrip()) or (
                 prev is not None
@@ -313,9 +392,10 @@ def _sentence_figures(
             ):
                 item.growth = True
         items.append(item)
+        prev = item
         prev_end = q.end
 
-    _complete_phrases(items, sent)
+    _complete_phrases(items, st)
     _attach_growth(items, sent)
     for it in items:
         if it.indicator and it.q.unit != "%" and _CHANGE_BY.search(it.own):
@@ -328,23 +408,25 @@ def _sentence_figures(
             a.indicator = None
             a.notes.append("threshold passed, not the figure itself")
 
+    sentence = text[s : st.end].strip()
     out = []
     for it in items:
         if it.growth and it.yoy is None and "attached" in it.notes:
             continue
-        out.append(_to_figure(doc_id, text, s, e, sent, it, items, sections, meta, inherited))
+        out.append(_to_figure(doc_id, text, st, sentence, it, items, meta, inherited))
     return out
 
 
-def _complete_phrases(items: list[_Item], sent: str) -> None:
+def _complete_phrases(items: list[_Item], st: _Sent) -> None:
     c = cues()
+    sent = st.text
     i = 0
     while i < len(items):
         it = items[i]
         if it.growth:
             i += 1
             continue
-        right = sent[it.q.end : _next_mark(sent, it.q.end)]
+        right = sent[it.q.end : st.next_stop(it.q.end)]
         own = _strip_joiners(it.own)
         group = [it]
         j = i + 1
@@ -371,7 +453,7 @@ def _complete_phrases(items: list[_Item], sent: str) -> None:
             # 新增29家市级孵化器: the number comes before the noun it counts
             phrase = (own + right) if own.rstrip().endswith("的") else _lead_verb(own) + right
         elif _is_bare(own):
-            phrase = _complete(own, it, items[:i], sent) or own
+            phrase = _complete(own, it, items[:i], st) or own
             it.borrowed = phrase != own
         elif not _lead_verb(own) and not _STOCK_WORDS.search(own):
             base = next((p for p in reversed(items[:i]) if not p.growth and p.phrase), None)
@@ -384,7 +466,7 @@ def _complete_phrases(items: list[_Item], sent: str) -> None:
         if (it.indicator is None and _MEASURE_NOUN.search(own) and not _right_is_noun(right)
                 and len(_MEASURE_NOUN.sub("", cues()["strip"].sub("", own))) <= 3):
             # 投入强度为0.44%: a measure whose subject sits in an earlier clause
-            completed = _complete(own, it, items[:i], sent)
+            completed = _complete(own, it, items[:i], st)
             if completed and taxonomy.match_indicator(completed, _per_capita(completed, it.q.unit)):
                 it.unit = _per_capita(completed, it.q.unit)
                 _match(it, completed, right)
@@ -407,9 +489,10 @@ def _right_is_noun(right: str) -> bool:
     return bool(_TWO_HAN.match(right)) and not _NOT_A_NOUN.match(right)
 
 
-def _complete(own: str, it: _Item, before: list[_Item], sent: str) -> str | None:
+def _complete(own: str, it: _Item, before: list[_Item], st: _Sent) -> str | None:
     """Give a bare phrase the indicator it refers to: the figure or clause before it."""
     c = cues()
+    sent = st.text
     same_group = [p for p in before if not p.growth and p.group_start == it.group_start]
     bases = [p.phrase for p in reversed(same_group) if p.indicator]
     bases += [p.phrase for p in reversed(same_group) if p.phrase and not p.indicator][:1]
@@ -417,7 +500,7 @@ def _complete(own: str, it: _Item, before: list[_Item], sent: str) -> str | None
     for _ in range(4):  # the clauses before, nearest first
         if end <= it.group_start:
             break
-        start = _last_mark(sent, it.group_start, end, CLAUSE_MARKS)
+        start = st.mark_before(st.clause, it.group_start, end)
         bases.append(sent[start:end])
         end = start - 1
     core = c["strip"].sub("", _strip_joiners(own))
@@ -486,12 +569,6 @@ def _pair_names(own: str, group: list[_Item], before: list[_Item]) -> tuple[list
         if len(prior) == len(group):
             names = [_head(p.phrase) + names_text for p in prior]
     return (names, verb) if len(names) == len(group) else None
-
-
-def _next_mark(sent: str, pos: int) -> int:
-    idx = [sent.find(ch, pos) for ch in CLAUSE_MARKS + "。"]
-    idx = [i for i in idx if i >= 0]
-    return min(idx) if idx else len(sent)
 
 
 def _attach_growth(items: list[_Item], sent: str) -> None:
@@ -597,9 +674,13 @@ def _year_cues(sent: str) -> tuple[tuple[int, int, int], ...]:
     return tuple(out)
 
 
-def _sentence_year(sent: str, upto: int) -> int | None:
-    """A clause-initial 20XX年 dates what follows it, up to the end of its clause group."""
-    lo = _last_mark(sent, 0, upto, GROUP_MARKS)
+def _sentence_year(sent: str, upto: int, lo: int | None = None) -> int | None:
+    """A clause-initial 20XX年 dates what follows it, up to the end of its clause group.
+
+    ``lo`` is where that group starts, when the caller knows it already.
+    """
+    if lo is None:
+        lo = _last_mark(sent, 0, upto, GROUP_MARKS)
     year = None
     for start, end, y in _year_cues(sent):
         if start >= lo and end <= upto:
@@ -645,52 +726,53 @@ def _subunit(sent: str, it: _Item) -> bool:
 def _to_figure(
     doc_id: str,
     text: str,
-    s: int,
-    e: int,
-    sent: str,
+    st: _Sent,
+    sentence: str,
     it: _Item,
     items: list[_Item],
-    sections: list[Section],
     meta: DocMeta,
     inherited: tuple[str | None, int | None] = (None, None),
 ) -> Figure:
     c = cues()
     q = it.q
-    section = _section_at(sections, s + q.start)
+    sent = st.text
+    s = st.start
+    section = it.section
     ind = it.indicator if not it.growth else None
     notes = [n for n in it.notes if n != "attached"]
     year = inherited[1] or section.year  # a 其中 sentence continues the one before it
     period = inherited[0] or section.period
     span = section.span
-    pre = sent[: q.start]
-    span_m = next(reversed(list(c["span"].finditer(pre))), None)  # the last span cue before
+    span_m = st.last_before(st.spans, q.start)  # the last span cue before
     if span_m is not None:
         span = _fyp_span(span_m.group(1))
         year = span[1]
-    since = next(reversed(list(_SINCE_YEAR.finditer(pre))), None)
+    since = st.last_before(st.since, q.start)
     if since is not None and span_m is None and section.year and int(since.group(1)) < section.year:
         span = (int(since.group(1)), section.year)  # 2021年以来新增294家: a sum up to now
         year = section.year
-    explicit = None if since is not None else _sentence_year(sent, q.start)
+    explicit = None if since is not None else _sentence_year(sent, q.start, it.group_start)
     if explicit is not None:
         year = explicit
     if span is not None:
         is_stock = ind.stock if ind else False
         period = "FY" if is_stock else f"{span[0]}-{span[1]}"
         year = span[1]
-    else:
+    elif st.period_hint:
         period, cue_year = _sentence_period(sent, q.start, period)
         if cue_year is not None and explicit is None:
             year = cue_year
     kind = "actual"
     if section.kind == "plan":
         kind = "target"
-    elif _estimate_scope(sent, it) or c["estimate"].search(it.own):
+    elif st.estimate and (_estimate_scope(sent, it) or c["estimate"].search(it.own)):
         kind = "estimate"
     elif not it.growth and (c["goal_ref"].search(it.own)
-                            or c["target_verb"].search(sent, it.group_start, q.start)):
+                            or (st.target_verb
+                                and c["target_verb"].search(sent, it.group_start, q.start))):
         kind = "target"
-    if kind == "target" and span is None and _sentence_period(sent, q.start, None)[0] is None:
+    if (kind == "target" and span is None
+            and (not st.period_hint or _sentence_period(sent, q.start, None)[0] is None)):
         period = "FY"  # a goal is for the whole year, even in a half-year report
     qualifier = it.qualifier
     tail = _strip_joiners(it.own)[-4:]
@@ -702,26 +784,26 @@ def _to_figure(
     elif _ABOUT_BEFORE.search(tail) or _ABOUT_AFTER.match(after):
         qualifier = "~"
     metric_id = ind.metric_id if ind else ""
-    if ind and _subunit(sent, it):
-        notes.append("figure for a part of the region")
-        metric_id = ""
-    if ind and _COMPARATOR.search(it.own.rstrip()):
-        notes.append("a comparator: the province's or country's figure")
-        metric_id = ""
-    prev_clause = _last_mark(sent, it.group_start, max(it.clause_start - 1, 0), CLAUSE_MARKS)
-    idx = items.index(it)
-    since_prev = items[idx - 1].q.end if idx else 0  # a batch cue belongs to the next figure only
-    if (ind and ind.metric_id in _BATCHED
-            and _BATCH.search(sent, max(prev_clause, since_prev), q.start)):
-        notes.append("one batch of designations, not the year's count")
-        metric_id = ""
-    if ind and (c["subset"].search(it.own) or c["subset"].search(it.phrase)):
-        parent = next(
-            (p for p in reversed(items[: items.index(it)]) if not p.growth and p.indicator), None
-        )
-        if parent and parent.indicator and parent.indicator.metric_id == ind.metric_id:
-            notes.append("part of the figure before it (其中)")
+    if ind:
+        if _subunit(sent, it):
+            notes.append("figure for a part of the region")
             metric_id = ""
+        if _COMPARATOR.search(it.own.rstrip()):
+            notes.append("a comparator: the province's or country's figure")
+            metric_id = ""
+        if ind.metric_id in _BATCHED:
+            prev_clause = st.mark_before(st.clause, it.group_start, max(it.clause_start - 1, 0))
+            since_prev = items[it.idx - 1].q.end if it.idx else 0  # a batch cue: next figure only
+            if _BATCH.search(sent, max(prev_clause, since_prev), q.start):
+                notes.append("one batch of designations, not the year's count")
+                metric_id = ""
+        if c["subset"].search(it.own) or c["subset"].search(it.phrase):
+            parent = next(
+                (p for p in reversed(items[: it.idx]) if not p.growth and p.indicator), None
+            )
+            if parent and parent.indicator and parent.indicator.metric_id == ind.metric_id:
+                notes.append("part of the figure before it (其中)")
+                metric_id = ""
     phrase = it.phrase or _strip_joiners(it.own)
     return Figure(
         doc_id=doc_id,
@@ -735,7 +817,7 @@ def _to_figure(
         year=year,
         period=period or "FY",
         kind=kind,
-        sentence=text[s:e].strip(),
+        sentence=sentence,
         char_start=s + q.start,
         char_end=s + q.end,
         raw=text[s + q.start : s + q.end],

@@ -12,6 +12,7 @@ import csv
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from .config import PACKAGE_DATA
 
@@ -143,11 +144,12 @@ def quantity_regex() -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-@dataclass(frozen=True)
-class Quantity:
+class Quantity(NamedTuple):
+    """One number + unit found in a text: a tuple, because a report yields thousands."""
+
     value: float  # in the canonical unit
     unit: str  # canonical unit
-    qualifier: str  # ">" when 余/多 follows the number, else ""
+    qualifier: str  # ">" when 余/多 follows the number, "range" for 1-2家, else ""
     raw: str
     start: int
     end: int
@@ -156,45 +158,56 @@ class Quantity:
 
 
 def _num_value(text: str) -> float | None:
-    value = _digits_value(text)
-    if value is not None:
-        return value
+    if text[0].isdigit():  # the pattern's Arabic branch: digits, optional ,000 groups and .d
+        try:
+            return float(text.replace(",", "")) if "," in text else float(text)
+        except ValueError:
+            return None
     cn = parse_chinese_numeral(text)
     return None if cn is None else float(cn)
 
 
-def quantity_from_match(m: re.Match[str]) -> Quantity | None:
-    """Turn a :func:`quantity_regex` match into a canonical Quantity (None if unusable)."""
-    num = m.group("num")
+_GROUPS = ("num", "num_hi", "approx1", "mult", "approx2", "unit")
+
+
+def quantity_from_match(m: re.Match[str], offset: int = 0) -> Quantity | None:
+    """Turn a :func:`quantity_regex` match into a canonical Quantity (None if unusable).
+
+    ``offset`` is subtracted from the match's positions, so a match found in a whole
+    text can give positions relative to one of its sentences.
+    """
+    num, hi, approx1, mult_w, approx2, unit_w = m.group(*_GROUPS)
     value = _num_value(num)
     if value is None:
         return None
-    unit_written = _unit_key(m.group("unit") or "元")  # 产值27.6亿: 亿 alone is money
+    unit_written = _unit_key(unit_w) if unit_w else "元"  # 产值27.6亿: 亿 alone is money
     chinese = not num[0].isdigit()
-    if chinese and unit_written in {"期", "位"} and not m.group("num_hi"):
+    if chinese and unit_written in {"期", "位"} and not hi:
         return None  # 二期工程, 五位一体: a phase or a slogan, not a count
     if unit_written == "所" and not chinese and value >= 100:
         return None  # 中船重工710所: an institute's number, not a count of institutes
     unit = load_units()[unit_written]
-    mult = MULTIPLIERS.get(m.group("mult") or "", 1.0)
-    factor = mult * unit.factor
-    hi = m.group("num_hi")
+    factor = MULTIPLIERS.get(mult_w, 1.0) * unit.factor if mult_w else unit.factor
     hi_value = _num_value(hi) if hi else None
-    qualifier = ">" if (m.group("approx1") or m.group("approx2")) else ""
+    qualifier = "range" if hi else (">" if (approx1 or approx2) else "")
+    if factor != 1.0 or chinese or len(num) > 12:  # else float() is already exact
+        value = _round(value * factor)
+    start = m.start()
+    end = m.end()
     return Quantity(
-        value=_round(value * factor),
-        unit=unit.canonical,
-        qualifier=qualifier if hi is None else "range",
-        raw=m.group(0),
-        start=m.start(),
-        end=m.end(),
-        value_high=None if hi_value is None else _round(hi_value * factor),
-        dimension=unit.dimension,
+        value,
+        unit.canonical,
+        qualifier,
+        m.string[start:end],
+        start - offset,
+        end - offset,
+        None if hi_value is None else _round(hi_value * factor),
+        unit.dimension,
     )
 
 
 def _unit_key(written: str) -> str:
-    return written.replace("（", "(").replace("）", ")")
+    return written.replace("（", "(").replace("）", ")") if "）" in written or "（" in written else written
 
 
 def _round(x: float) -> float:

@@ -219,7 +219,7 @@ class _Sent:
     """
 
     __slots__ = ("text", "start", "end", "clause", "group", "stops", "spans", "since",
-                 "period_hint", "estimate", "target_verb")
+                 "period_hint", "estimate", "target_verb", "years")
 
     def __init__(self, text: str, start: int, end: int) -> None:
         c = cues()
@@ -234,6 +234,7 @@ class _Sent:
         self.period_hint = _PERIOD_HINT.search(text) is not None
         self.estimate = c["estimate"].search(text) is not None
         self.target_verb = c["target_verb"].search(text) is not None
+        self.years = _year_cues(text) if "年" in text else ()
 
     def mark_before(self, marks: list[int], lo: int, hi: int) -> int:
         """Like :func:`_last_mark`: one past the last mark in [lo, hi), else lo."""
@@ -246,6 +247,14 @@ class _Sent:
         """The first clause mark or 。 at or after ``pos`` (the sentence's end if none)."""
         k = bisect_left(self.stops, pos)
         return self.stops[k] if k < len(self.stops) else len(self.text)
+
+    def year_before(self, upto: int, lo: int) -> int | None:
+        """:func:`_sentence_year` for a figure at ``upto`` whose clause group starts at ``lo``."""
+        year = None
+        for start, end, y in self.years:
+            if start >= lo and end <= upto:
+                year = y
+        return year
 
     def last_before(self, matches: list[re.Match[str]], pos: int) -> re.Match[str] | None:
         """The last of ``matches`` that ends at or before ``pos``."""
@@ -261,6 +270,7 @@ def _strip_joiners(s: str) -> str:
     return s.strip(JOINERS + " ")
 
 
+@lru_cache(maxsize=20_000)
 def _is_bare(own: str) -> bool:
     """True when a phrase names no indicator by itself (授权, 总数达, 占GDP比重)."""
     core = cues()["strip"].sub("", _strip_joiners(own))
@@ -674,13 +684,9 @@ def _year_cues(sent: str) -> tuple[tuple[int, int, int], ...]:
     return tuple(out)
 
 
-def _sentence_year(sent: str, upto: int, lo: int | None = None) -> int | None:
-    """A clause-initial 20XX年 dates what follows it, up to the end of its clause group.
-
-    ``lo`` is where that group starts, when the caller knows it already.
-    """
-    if lo is None:
-        lo = _last_mark(sent, 0, upto, GROUP_MARKS)
+def _sentence_year(sent: str, upto: int) -> int | None:
+    """A clause-initial 20XX年 dates what follows it, up to the end of its clause group."""
+    lo = _last_mark(sent, 0, upto, GROUP_MARKS)
     year = None
     for start, end, y in _year_cues(sent):
         if start >= lo and end <= upto:
@@ -751,7 +757,7 @@ def _to_figure(
     if since is not None and span_m is None and section.year and int(since.group(1)) < section.year:
         span = (int(since.group(1)), section.year)  # 2021年以来新增294家: a sum up to now
         year = section.year
-    explicit = None if since is not None else _sentence_year(sent, q.start, it.group_start)
+    explicit = None if since is not None else st.year_before(q.start, it.group_start)
     if explicit is not None:
         year = explicit
     if span is not None:

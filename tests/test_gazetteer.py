@@ -257,3 +257,26 @@ def test_lake_names_before_bay_or_laboratory_are_not_the_county():
     names = {h.name for h in find_places("建设太湖湾科创带，太湖实验室揭牌启用，洪湖流域治理。")}
     assert names == set()
     assert [h.name for h in find_places("太湖县科技局召开会议")] == ["太湖县"]
+
+
+# ---------------------------------------------------------------- the vectorised scan
+
+# Place names, their short forms, slogans and breaker words, glued by filler text:
+# long enough that scan() takes its vectorised path.
+_PIECES = ["青岛市", "胶州", "市南区", "温州", "鹿城区", "科技兴县", "创新平台", "大连市",
+           "宁波", "吉林", "朝阳", "全市", "新增", "。", "，", "\n", "高新技术企业", "x"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=120, max_size=400))
+def test_vectorised_scan_finds_what_the_pattern_scan_finds(pieces):
+    import analysis.gazetteer as gz
+
+    text = "".join(pieces)
+    assert len(text) >= gz.VECTOR_MIN
+    fast = scan(text)
+    old, gz.VECTOR_MIN = gz.VECTOR_MIN, 10**9  # force the per-position pattern path
+    try:
+        assert scan(text) == fast
+    finally:
+        gz.VECTOR_MIN = old

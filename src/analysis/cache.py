@@ -161,8 +161,16 @@ class ExtractCache:
             payload = pickle.dumps(
                 (sha256, self.fingerprint, obj), protocol=pickle.HIGHEST_PROTOCOL
             )
-            with safeio.atomic_path(path) as tmp:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # Atomic (write beside, then rename) but not fsynced: an entry lost in a power
+            # cut is only a miss, and an fsync per report would dominate a large run.
+            tmp = safeio.temp_sibling(path)
+            try:
                 tmp.write_bytes(payload)
+                os.replace(tmp, path)
+            except BaseException:
+                safeio._remove(tmp)
+                raise
         except (OSError, pickle.PicklingError, TypeError, AttributeError) as exc:
             log.warning("could not cache %s: %s", sha256[:12], exc)
             return False

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from . import taxonomy
 from .config import PACKAGE_DATA
 from .models import DocMeta, Figure
@@ -63,9 +65,36 @@ def _t2s_table() -> dict[int, str]:
     return table
 
 
+@cache
+def _t2s_lut() -> np.ndarray:
+    """The same table as an array indexed by code point: one vectorised look-up per text."""
+    table = _t2s_table()
+    lut = np.arange(max(table) + 1, dtype=np.uint32)
+    for k, v in table.items():
+        lut[k] = ord(v)
+    return lut
+
+
+def shadow_codes(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """(code points of ``text``, code points of its simplified shadow).
+
+    Why arrays: ``str.translate`` with a 4,000-entry table runs a Python-level dict
+    look-up per character; indexing an array does the whole text at C speed.
+    """
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    lut = _t2s_lut()
+    inside = codes < len(lut)
+    shadow = lut[np.where(inside, codes, 0)]
+    shadow = np.where(inside, shadow, codes)
+    return codes, shadow
+
+
 def simplified_shadow(text: str) -> str:
     """The text in simplified characters, character for character (same length)."""
-    return text.translate(_t2s_table())
+    codes, shadow = shadow_codes(text)
+    if np.array_equal(codes, shadow):
+        return text
+    return shadow.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
 
 
 # ---------------------------------------------------------------- sections

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from analysis.config import PACKAGE_DATA
@@ -157,6 +158,42 @@ def _candidate_starts() -> re.Pattern[str]:
     return re.compile(f"(?=[{re.escape(first)}][{re.escape(second)}])")
 
 
+@lru_cache(maxsize=1)
+def _bigram_keys() -> np.ndarray:
+    """Sorted keys (first char << 21 | second char) of the names' first two characters."""
+    return np.array(sorted((ord(p[0]) << 21) | ord(p[1]) for p in _prefixes()), dtype=np.int64)
+
+
+@lru_cache(maxsize=1)
+def _first_chars() -> np.ndarray:
+    """Code point → whether some place name starts with it (the last entry stays False)."""
+    firsts = [ord(p[0]) for p in _prefixes()]
+    table = np.zeros(max(firsts) + 2, dtype=bool)
+    table[firsts] = True
+    return table
+
+
+VECTOR_MIN = 256  # shorter texts (titles, lines) use the pattern below: no array set-up
+
+
+def _starts(text: str) -> list[int]:
+    """Positions where the two characters open some place name, in order.
+
+    Why: checking every character pair of a report in one vectorised look-up leaves a
+    few dozen positions for the Python loop instead of hundreds.
+    """
+    if len(text) < VECTOR_MIN:
+        return [m.start() for m in _candidate_starts().finditer(text)]
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    first = _first_chars()
+    pos = np.flatnonzero(first[np.minimum(codes[:-1], len(first) - 1)])  # a name's 1st char
+    pairs = (codes[pos].astype(np.int64) << 21) | codes[pos + 1]
+    keys = _bigram_keys()
+    at = np.searchsorted(keys, pairs)
+    at[at == len(keys)] = 0
+    return pos[keys[at] == pairs].tolist()
+
+
 def scan(text: str) -> list[tuple[int, int, str]]:
     """Leftmost-longest, non-overlapping (start, end, surface) matches of place names.
 
@@ -170,8 +207,7 @@ def scan(text: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     n = len(text)
     i = 0  # the next position a match may start at (matches do not overlap)
-    for m in _candidate_starts().finditer(text):  # C-speed skip to plausible starts
-        pos = m.start()
+    for pos in _starts(text):
         if pos < i:
             continue
         for length in prefixes.get(text[pos : pos + 2], ()):

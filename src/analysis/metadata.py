@@ -47,12 +47,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 from opencc import OpenCC
 
 from analysis.config import PACKAGE_DATA
 from analysis.gazetteer import PlaceHit, find_places, load_gazetteer
 from analysis.models import DocMeta
+from analysis.patterns import prechecked
 
 CUES_PATH = PACKAGE_DATA / "metadata_cues.csv"
 
@@ -125,7 +127,7 @@ def load_cues() -> dict[str, tuple[Cue, ...]]:
     out: dict[str, list[Cue]] = {}
     for r in df.itertuples():
         pattern = r.pattern.replace("{fyp}", fyp_alt)
-        out.setdefault(r.cue, []).append(Cue(re.compile(pattern, re.M), r.value))
+        out.setdefault(r.cue, []).append(Cue(prechecked(re.compile(pattern, re.M)), r.value))
     return {k: tuple(v) for k, v in out.items()}
 
 
@@ -153,13 +155,13 @@ def to_simplified(text: str) -> str:
 
     Converting simplified text is not a no-op (乾安县 → 干安县), so measure first.
     """
-    from .extract import simplified_shadow  # character table: fast, same length
+    from .extract import shadow_codes  # character table: fast, same length
 
-    shadow = simplified_shadow(text)
-    changed = sum(map(str.__ne__, text, shadow))  # same length: see simplified_shadow
+    codes, shadow = shadow_codes(text)
+    changed = int(np.count_nonzero(codes != shadow))
     if changed < TRADITIONAL_MIN:
         return text
-    han = len(re.findall("[\u4e00-\u9fff]", text)) or 1
+    han = int(np.count_nonzero((codes >= 0x4E00) & (codes <= 0x9FFF))) or 1
     if changed / han < TRADITIONAL_RATIO:
         return text
     return _t2s().convert(text)

@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import config, safeio, schema
-from .cache import ExtractCache
+from .cache import ExtractCache, code_fingerprint
 from .clean import clean_document
 from .engine import iter_ordered
 from .extract import extract_figures
@@ -53,6 +53,7 @@ class Task:
     doc_id: str
     overrides: dict = field(default_factory=dict)
     cache_dir: str | None = None
+    fingerprint: str | None = None  # of the code and data, computed once per run
 
 
 @dataclass
@@ -130,7 +131,7 @@ def process_file(task: Task) -> DocResult:
     """Read one file and extract its figures; never raises for a bad file."""
     path, raw_dir = Path(task.path), Path(task.raw_dir)
     source = path.relative_to(raw_dir).as_posix() if path.is_relative_to(raw_dir) else path.name
-    cache = ExtractCache(task.cache_dir) if task.cache_dir else None
+    cache = ExtractCache(task.cache_dir, task.fingerprint) if task.cache_dir else None
     sha = ""
     try:
         sha = file_sha256(path)
@@ -236,8 +237,10 @@ def extract_corpus(raw_dir: Path | str | None = None, out_dir: Path | str | None
     ids = make_doc_ids(files, raw)
     manifest = load_manifest(raw, files)
     cache_dir = str(out / ".cache") if use_cache else None
+    fingerprint = code_fingerprint() if use_cache else None
     tasks = [Task(str(p), str(raw), ids[p],
-                  dict(manifest.overrides.get(p.relative_to(raw).as_posix(), {})), cache_dir)
+                  dict(manifest.overrides.get(p.relative_to(raw).as_posix(), {})), cache_dir,
+                  fingerprint)
              for p in files]
     writer = _Writer(out)
     log_rows: list[dict] = []

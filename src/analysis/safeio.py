@@ -137,6 +137,10 @@ def escape_formula(value: object) -> object:
 
 def _needs_escape(series: pd.Series) -> bool:
     values = series.dropna()
+    if values.empty:
+        return False
+    if values.dtype != object:  # a string dtype: one vectorised test for the whole column
+        return bool(values.str.startswith(FORMULA_PREFIXES).fillna(False).any())
     return bool(values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_PREFIXES)).any())
 
 

@@ -10,6 +10,7 @@ previous outputs as they were.
 from __future__ import annotations
 
 from dataclasses import asdict
+from operator import attrgetter
 from pathlib import Path
 
 import pandas as pd
@@ -51,14 +52,23 @@ class Tables:
         raise AttributeError(name)
 
 
+def _records_frame(table: str, records: list) -> pd.DataFrame:
+    """Dataclass records → the table's columns, built column-wise (no dict per row)."""
+    cols = schema.columns(table)
+    if records:
+        values = zip(*map(attrgetter(*cols), records), strict=True)
+        data = dict(zip(cols, map(list, values), strict=True))
+    else:
+        data = {c: [] for c in cols}
+    return schema.conform(table, pd.DataFrame(data, columns=cols))
+
+
 def figures_frame(figures: list[Figure]) -> pd.DataFrame:
-    rows = [vars(f) for f in figures]  # flat records: vars() is a shallow, fast asdict()
-    return schema.conform("metrics", pd.DataFrame(rows, columns=schema.columns("metrics")))
+    return _records_frame("metrics", figures)
 
 
 def repairs_frame(repairs: list[Repair]) -> pd.DataFrame:
-    rows = [vars(r) for r in repairs]
-    return schema.conform("repairs", pd.DataFrame(rows, columns=schema.columns("repairs")))
+    return _records_frame("repairs", repairs)
 
 
 def document_row(meta: DocMeta, source_file: str, sha256: str, n_chars: int,

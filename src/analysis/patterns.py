@@ -1,0 +1,152 @@
+"""Cheap pre-checks for the cue patterns that are searched over whole reports.
+
+Why: Python's ``re`` skips quickly to a possible match only when a pattern starts
+with a literal or a character class. Many cue patterns start with a look-behind,
+a repeat or an alternation of classes, so ``re`` tries them at every position of a
+15,000-character report. Most of them can only start at a few characters (``*``,
+``某``, ``去``), and most reports contain none of those: one scan for that small
+character set answers "no match" at C speed. The pre-check is derived from the
+pattern itself (so the data files stay plain regular expressions) and is used only
+as a filter, so results are exactly those of the pattern.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+try:  # the parser behind ``re``; private, so any surprise just means "no pre-check"
+    from re import _constants as _c
+    from re import _parser as _p
+except ImportError:  # pragma: no cover - other Pythons
+    _c = _p = None
+
+MAX_CHARS = 64  # a larger first-character set filters too little to be worth a scan
+
+
+class _Unknown(Exception):
+    """The pattern can start in a way this analysis does not follow."""
+
+
+def _class_chars(items) -> set[str]:
+    chars: set[str] = set()
+    for op, av in items:
+        if op is _c.LITERAL:
+            chars.add(chr(av))
+        elif op is _c.RANGE and av[1] - av[0] < MAX_CHARS:
+            chars.update(chr(x) for x in range(av[0], av[1] + 1))
+        else:  # NEGATE, CATEGORY (\s, \d), big ranges
+            raise _Unknown
+    return chars
+
+
+def _first(seq) -> tuple[set[str], bool]:
+    """(characters a match of ``seq`` can start with, whether ``seq`` can match empty)."""
+    chars: set[str] = set()
+    for op, av in seq:
+        if op is _c.LITERAL:
+            return chars | {chr(av)}, False
+        if op is _c.IN:
+            return chars | _class_chars(av), False
+        if op is _c.SUBPATTERN:
+            sub, empty = _first(av[3])
+        elif op is _c.BRANCH:
+            sub, empty = set(), False
+            for alt in av[1]:
+                s, e = _first(alt)
+                sub |= s
+                empty = empty or e
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+            sub, empty = _first(av[2])
+            empty = empty or av[0] == 0
+        elif op in (_c.ASSERT, _c.ASSERT_NOT, _c.AT):
+            continue  # zero-width: the first character comes from what follows
+        else:  # ANY, NOT_LITERAL, CATEGORY, GROUPREF …
+            raise _Unknown
+        chars |= sub
+        if not empty:
+            return chars, False
+    return chars, True
+
+
+@lru_cache(maxsize=1024)
+def first_chars(pattern: str, flags: int = 0) -> frozenset[str] | None:
+    """The characters any match of ``pattern`` must start with, or None if unknown.
+
+    None also when the pattern can match the empty string, ignores case, or may start
+    with too many different characters to make a useful filter.
+    """
+    if _p is None or flags & re.IGNORECASE:
+        return None
+    try:
+        chars, empty = _first(_p.parse(pattern, flags))
+    except (_Unknown, re.error, AttributeError, TypeError):
+        return None
+    if empty or not chars or len(chars) > MAX_CHARS:
+        return None
+    return frozenset(chars)
+
+
+def precheck(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """A pattern for the characters a match of ``pattern`` must start with (see above)."""
+    chars = first_chars(pattern.pattern, pattern.flags & ~re.UNICODE)
+    if chars is None:
+        return None
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
+
+
+SHORT_TEXT = 256  # below this a second scan costs more than it saves
+
+
+class Prechecked:
+    """A compiled pattern that first checks a long text for the characters a match must
+    start with (see :func:`precheck`); same methods and results as the pattern."""
+
+    __slots__ = ("regex", "pre", "pattern", "flags", "groupindex", "groups")
+
+    def __init__(self, regex: re.Pattern[str]) -> None:
+        self.regex = regex
+        self.pre = precheck(regex)
+        self.pattern = regex.pattern
+        self.flags = regex.flags
+        self.groupindex = regex.groupindex
+        self.groups = regex.groups
+
+    def _absent(self, string: str, pos: int, endpos: int) -> bool:
+        return (self.pre is not None and len(string) > SHORT_TEXT
+                and self.pre.search(string, pos, endpos) is None)
+
+    def search(self, string: str, pos: int = 0, endpos: int = 2**62) -> re.Match[str] | None:
+        if self._absent(string, pos, endpos):
+            return None
+        return self.regex.search(string, pos, endpos)
+
+    def finditer(self, string: str, pos: int = 0, endpos: int = 2**62):
+        if self._absent(string, pos, endpos):
+            return iter(())
+        return self.regex.finditer(string, pos, endpos)
+
+    def findall(self, string: str, pos: int = 0, endpos: int = 2**62) -> list:
+        if self._absent(string, pos, endpos):
+            return []
+        return self.regex.findall(string, pos, endpos)
+
+    def sub(self, repl, string: str, count: int = 0) -> str:
+        if self._absent(string, 0, len(string)):
+            return string
+        return self.regex.sub(repl, string, count)
+
+    def match(self, string: str, pos: int = 0, endpos: int = 2**62) -> re.Match[str] | None:
+        return self.regex.match(string, pos, endpos)
+
+    def fullmatch(self, string: str, pos: int = 0, endpos: int = 2**62) -> re.Match[str] | None:
+        return self.regex.fullmatch(string, pos, endpos)
+
+    def __repr__(self) -> str:
+        return f"Prechecked({self.regex!r})"
+
+
+def prechecked(regex: re.Pattern[str]) -> re.Pattern[str]:
+    """``regex`` wrapped with its pre-check, or ``regex`` itself when it has none."""
+    wrapped = Prechecked(regex)
+    return wrapped if wrapped.pre is not None else regex  # type: ignore[return-value]

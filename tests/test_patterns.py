@@ -1,0 +1,43 @@
+"""Pre-checks for cue patterns: the first characters a match can start with."""
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis import patterns
+from analysis.metadata import load_cues
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("去年", "去"),
+        (r"(?<![比较同与对])去年(?!以来)", "去"),  # look-arounds consume nothing
+        (r"[*＊×]+\s*(?:市|县)|(?:[Xx]{2}|某)(?:市|县)", "*Xx×某＊"),
+        (r"(?:较|比)?\s*(20\d\d)年", None),  # may start with \s: unknown
+        (r"^\s*\d{4}", None),
+        (r"a?", None),  # can match empty
+        (r"(?:全|我)?(?:新增|认定)", "全我新认"),  # an optional head adds to what follows
+    ],
+)
+def test_first_chars(pattern, expected):
+    chars = patterns.first_chars(pattern)
+    assert (None if chars is None else "".join(sorted(chars))) == (
+        None if expected is None else "".join(sorted(expected))
+    )
+
+
+_ALPHABET = "*＊×Xx某市县区去年比较2015年今年全我新增十三五学习贯彻大精神，。\n a"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=_ALPHABET, min_size=0, max_size=600))
+def test_prechecked_cues_give_exactly_the_pattern_results(text):
+    for cues in load_cues().values():
+        for cue in cues:
+            raw = re.compile(cue.regex.pattern, cue.regex.flags)
+            assert cue.regex.findall(text) == raw.findall(text)
+            got, want = cue.regex.search(text), raw.search(text)
+            assert (got and got.span()) == (want and want.span())

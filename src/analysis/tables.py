@@ -9,6 +9,8 @@ previous outputs as they were.
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import asdict
 from operator import attrgetter
 from pathlib import Path
@@ -67,14 +69,60 @@ def figures_frame(figures: list[Figure]) -> pd.DataFrame:
     return _records_frame("metrics", figures)
 
 
+def record_columns(table: str, records: list) -> dict[str, list]:
+    """Dataclass records → {column: values}: the compact form that crosses processes
+    (no object per row to pickle) and that :func:`columns_frame` turns into a table."""
+    cols = schema.columns(table)
+    if not records:
+        return {c: [] for c in cols}
+    values = zip(*map(attrgetter(*cols), records), strict=True)
+    return dict(zip(cols, map(list, values), strict=True))
+
+
+def columns_frame(table: str, parts: list[dict[str, list]]) -> pd.DataFrame:
+    """One conformed frame from several :func:`record_columns` results, in order."""
+    cols = schema.columns(table)
+    data: dict[str, list] = {c: [] for c in cols}
+    for part in parts:
+        for c in cols:
+            data[c].extend(part[c])
+    return schema.conform(table, pd.DataFrame(data, columns=cols))
+
+
+def _csv_cell(kind: str):
+    """Formatter of one cell as the CSV file writes it (see :data:`FLOAT_FORMAT`)."""
+    if kind == "float":
+        return lambda v: "" if v is None or v != v else FLOAT_FORMAT % v
+    if kind == "Int64":
+        return lambda v: "" if v is None else str(int(v))
+    return lambda v: "" if v is None else safeio.escape_formula(v)
+
+
+def csv_text(table: str, records: list) -> str:
+    """Records as CSV lines (no header), exactly as :class:`TableSink` writes a frame of
+    them: formula-escaped strings, ``%.12g`` floats, empty cells for missing values.
+
+    Why: rendering each document's rows where it was extracted (a worker) spares the
+    process that writes the tables most of its work on a large corpus.
+    """
+    if not records:
+        return ""
+    fmts = [_csv_cell(f.dtype) for f in schema.fields(table)]
+    getter = attrgetter(*schema.columns(table))
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerows([[fmt(v) for fmt, v in zip(fmts, getter(r), strict=True)] for r in records])
+    return buf.getvalue()
+
+
 def repairs_frame(repairs: list[Repair]) -> pd.DataFrame:
     return _records_frame("repairs", repairs)
 
 
 def document_row(meta: DocMeta, source_file: str, sha256: str, n_chars: int,
-                 figures: list[Figure]) -> dict:
-    n = len(figures)
-    mapped = sum(1 for f in figures if f.metric_id)
+                 n: int, mapped: int) -> dict:
+    """One row of the documents table: the metadata plus how many figures (and how many
+    mapped to an indicator) the document gave."""
     row = asdict(meta)
     row.update(source_file=source_file, sha256=sha256, n_chars=n_chars, n_figures=n,
                share_mapped=round(mapped / n, 4) if n else None)
@@ -105,10 +153,17 @@ class TableSink:
         self._pq = pq.ParquetWriter(self.parquet_tmp, arrow_schema(table))
         self._header = True
 
-    def add(self, df: pd.DataFrame) -> None:
+    def add(self, df: pd.DataFrame, csv_rows: str | None = None) -> None:
+        """Validate ``df`` and append it; ``csv_rows`` is its CSV body when the caller
+        rendered it already (:func:`csv_text` of the same records)."""
         df = schema.validate(self.table, df).reset_index(drop=True)
-        safeio.escape_frame(df).to_csv(self._csv, index=False, header=self._header,
-                                       lineterminator="\n", float_format=FLOAT_FORMAT)
+        if csv_rows is None:
+            safeio.escape_frame(df).to_csv(self._csv, index=False, header=self._header,
+                                           lineterminator="\n", float_format=FLOAT_FORMAT)
+        else:
+            if self._header:
+                self._csv.write(",".join(df.columns) + "\n")
+            self._csv.write(csv_rows)
         self._header = False
         arrow = pa.Table.from_pandas(df, schema=arrow_schema(self.table), preserve_index=False)
         self._pq.write_table(arrow)

@@ -110,8 +110,12 @@ class Section:
     span: tuple[int, int] | None = None
 
 
+# A heading number (一、 十二、) at the text's start or after a line break, 。 ； or space.
+# Written to start with the numeral (the look-behind after it) so that ``re`` can skip
+# straight to numerals instead of trying every position.
+HEADING_NO = r"[一二三四五六七八九十](?<![^\n。；;\s][一二三四五六七八九十])[一二三四五六七八九十]?[、.．]"
 PLAN_HEADING = re.compile(
-    r"(?:^|(?<=[\n。；;\s]))[一二三四五六七八九十]{1,2}[、.．]\s*"
+    HEADING_NO + r"\s*"
     r"(?P<when>(?:20\d\d|\*|[xX]{2}|20[xX]{2}|明|下一?)年度?|下半年|下一步|下步|今后[^，。]{0,4})?"
     r"[^。\n，,]{0,8}?(?:工作)?(?:思路|计划|打算|安排|要点|重点工作|工作重点|主要任务|目标任务)"
 )
@@ -120,14 +124,14 @@ PLAN_SENTENCE = re.compile(
     r"[，,]?[^。]{0,30}?(?:将|要|重点|着力|计划|思路|目标|主要)"
 )
 SUMMARY_HEADING = re.compile(
-    r"(?:^|(?<=[\n。；;\s]))[一二三四五六七八九十]{1,2}[、.．]\s*[^。\n，,]{0,14}?"
+    HEADING_NO + r"\s*[^。\n，,]{0,14}?"
     r"(?:工作总结|工作情况|工作成效|成效|进展|回顾|完成情况)"
 )
 SPAN_HEADING = re.compile(
-    r"(?:^|(?<=[\n。；;\s]))[一二三四五六七八九十]{1,2}[、.．]\s*[^。\n，,]{0,10}?"
+    HEADING_NO + r"\s*[^。\n，,]{0,10}?"
     r"[“\"]?十(?P<n>[一二三四五])五[”\"]?[^。\n，,]{0,6}?(?:期间|时期|以来|回顾|成就)"
 )
-TOP_HEADING = re.compile(r"(?:^|(?<=[\n。；;\s]))[一二三四五六七八九十]{1,2}[、.．]")
+TOP_HEADING = re.compile(HEADING_NO)
 
 
 def _fyp_span(n: str) -> tuple[int, int]:
@@ -338,12 +342,11 @@ def _match(item: _Item, phrase: str, right: str) -> None:
     probe = phrase.replace("累计", "") if item.in_span else phrase
     ind = taxonomy.match_indicator(probe, unit)
     if ind is None:
-        for cand in taxonomy.load_taxonomy():
-            if cand.right_context and unit in cand.accepts_units:
-                full = phrase + "|" + right
-                if cand.require.search(full) and not (cand.exclude and cand.exclude.search(full)):
-                    ind = cand
-                    break
+        for cand in taxonomy.right_context_indicators(unit):
+            full = phrase + "|" + right
+            if cand.require.search(full) and not (cand.exclude and cand.exclude.search(full)):
+                ind = cand
+                break
     item.indicator = ind
     item.phrase = phrase
     if ind is not None and unit != ind.unit and "/" not in unit:
@@ -840,25 +843,27 @@ def _to_figure(
                 notes.append("part of the figure before it (其中)")
                 metric_id = ""
     phrase = it.phrase or _strip_joiners(it.own)
-    return Figure(
-        doc_id=doc_id,
-        metric_id=metric_id,
-        metric_name=taxonomy.get_indicator(metric_id).name_zh if metric_id else "",
-        indicator=taxonomy.indicator_phrase(phrase),
-        value=q.value,
-        unit=it.unit or q.unit,
-        yoy_pct=it.yoy,
-        qualifier=qualifier,
-        year=year,
-        period=period or "FY",
-        kind=kind,
-        sentence=sentence,
-        char_start=s + q.start,
-        char_end=s + q.end,
-        raw=text[s + q.start : s + q.end],
-        region=meta.region,
-        value_high=q.value_high,
-        note="; ".join(notes),
+    start = s + q.start
+    end = s + q.end
+    return Figure(  # positional, in Figure's field order: one figure per number in a corpus
+        doc_id,
+        metric_id,
+        taxonomy.get_indicator(metric_id).name_zh if metric_id else "",
+        taxonomy.indicator_phrase(phrase),
+        q.value,
+        it.unit or q.unit,
+        it.yoy,
+        qualifier,
+        year,
+        period or "FY",
+        kind,
+        sentence,
+        start,
+        end,
+        text[start:end],
+        meta.region,
+        q.value_high,
+        "; ".join(notes),
     )
 
 

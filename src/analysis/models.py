@@ -53,7 +53,7 @@ class DocMeta:
     year_confidence: float = 0.0
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a large corpus holds millions of these
 class Figure:
     """One stated quantity; a row of metrics.csv."""
 

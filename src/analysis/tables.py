@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import asdict
 from operator import attrgetter
 from pathlib import Path
@@ -98,20 +99,43 @@ def _csv_cell(kind: str):
     return lambda v: "" if v is None else safeio.escape_formula(v)
 
 
+# A cell that may start with a formula character: at a line start or after a comma,
+# maybe inside quotes. It can also hit a comma inside a quoted cell; that only costs
+# the exact, per-cell rendering below.
+_MAYBE_FORMULA = re.compile("(?:^|,)\"?[" + re.escape("".join(safeio.FORMULA_PREFIXES)) + "]",
+                            re.M)
+
+
 def csv_text(table: str, records: list) -> str:
     """Records as CSV lines (no header), exactly as :class:`TableSink` writes a frame of
     them: formula-escaped strings, ``%.12g`` floats, empty cells for missing values.
 
     Why: rendering each document's rows where it was extracted (a worker) spares the
-    process that writes the tables most of its work on a large corpus.
+    process that writes the tables most of its work on a large corpus. The csv module
+    writes None as an empty cell and ints as digits; only floats are formatted here,
+    and strings are escaped only when some cell might need it.
     """
     if not records:
         return ""
-    fmts = [_csv_cell(f.dtype) for f in schema.fields(table)]
-    getter = attrgetter(*schema.columns(table))
+    flds = schema.fields(table)
+    getter = attrgetter(*(f.name for f in flds))
+    floats = [i for i, f in enumerate(flds) if f.dtype == "float"]
+    rows = []
+    for r in records:
+        row = list(getter(r))
+        for i in floats:
+            v = row[i]
+            row[i] = "" if v is None or v != v else FLOAT_FORMAT % v
+        rows.append(row)
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerows([[fmt(v) for fmt, v in zip(fmts, getter(r), strict=True)] for r in records])
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    text = buf.getvalue()
+    if not _MAYBE_FORMULA.search(text):
+        return text
+    fmts = [_csv_cell(f.dtype) for f in flds]
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(
+        [[fmt(v) for fmt, v in zip(fmts, getter(r), strict=True)] for r in records])
     return buf.getvalue()
 
 

@@ -89,6 +89,12 @@ def _by_unit() -> dict[str, tuple[Indicator, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+@cache
+def right_context_indicators(unit: str) -> tuple[Indicator, ...]:
+    """Indicators named by the words after the figure (right_context=1) that take ``unit``."""
+    return tuple(i for i in load_taxonomy() if i.right_context and unit in i.accepts_units)
+
+
 @lru_cache(maxsize=50_000)
 def match_indicator(phrase: str, unit: str) -> Indicator | None:
     """The first indicator whose pattern names this phrase and which takes this unit.

@@ -1,0 +1,59 @@
+"""Tables: records rendered to CSV where they are made must equal the frame's CSV."""
+
+import io
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis import safeio, schema, tables
+from analysis.models import Figure, Repair
+
+_TEXT = st.text(alphabet="=+-@\t\r\n,\"' 高新技术企业家亿元%1.", max_size=12)
+_FLOAT = st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=False, width=64),
+                   st.sampled_from([1421000000.0, 84980000000.0, 2.84, -5.0, 0.1 + 0.2]))
+
+
+@st.composite
+def figures(draw):
+    return Figure(
+        doc_id=draw(st.sampled_from(["d1", "-d2", "=d3"])),
+        metric_id=draw(st.sampled_from(["", "rd_expenditure"])),
+        metric_name=draw(_TEXT), indicator=draw(_TEXT),
+        value=draw(st.floats(allow_nan=False, allow_infinity=False, width=64)),
+        unit=draw(st.sampled_from(["元", "%", "件/万人"])), yoy_pct=draw(_FLOAT),
+        qualifier=draw(st.sampled_from(["", ">", "~", "range"])),
+        year=draw(st.one_of(st.none(), st.integers(1990, 2030))),
+        period=draw(st.sampled_from(["FY", "H1", "M1-M5", "2016-2020"])),
+        kind=draw(st.sampled_from(["actual", "estimate", "target"])),
+        sentence=draw(_TEXT), char_start=draw(st.integers(0, 10**6)),
+        char_end=draw(st.integers(0, 10**6)), raw=draw(_TEXT), region=draw(_TEXT),
+        value_high=draw(_FLOAT), note=draw(_TEXT),
+    )
+
+
+def _frame_csv(table, frame):
+    buf = io.StringIO()
+    safeio.escape_frame(schema.validate(table, frame).reset_index(drop=True)).to_csv(
+        buf, index=False, header=False, lineterminator="\n", float_format=tables.FLOAT_FORMAT)
+    return buf.getvalue()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(figures(), max_size=8))
+def test_csv_text_of_figures_equals_the_csv_of_their_frame(records):
+    expected = _frame_csv("metrics", tables.figures_frame(records)) if records else ""
+    assert tables.csv_text("metrics", records) == expected
+
+
+def test_csv_text_escapes_formulas_and_formats_floats():
+    rec = Figure("d1", "", "", "=SUM(A1)", 84980000000.0, "元", None, "", 2015, "FY",
+                 "actual", "-5家,见下", 0, 3, "+1", "", None, "")
+    line = tables.csv_text("metrics", [rec])
+    assert "'=SUM(A1)" in line and "84980000000" in line and "'-5家,见下" in line
+    assert line == _frame_csv("metrics", tables.figures_frame([rec]))
+
+
+def test_columns_frame_stacks_record_columns_in_order():
+    reps = [Repair("d1", 3, "H作", "工作", "ocr_h_gong"), Repair("d2", 9, "机", "%", "ocr")]
+    parts = [tables.record_columns("repairs", reps[:1]), tables.record_columns("repairs", reps[1:])]
+    assert tables.columns_frame("repairs", parts).equals(tables.repairs_frame(reps))

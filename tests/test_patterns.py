@@ -41,3 +41,27 @@ def test_prechecked_cues_give_exactly_the_pattern_results(text):
             assert cue.regex.findall(text) == raw.findall(text)
             got, want = cue.regex.search(text), raw.search(text)
             assert (got and got.span()) == (want and want.span())
+
+
+_CLEAN_ALPHABET = "H作工(shù)技术.%%增长25机R&Dramp;d年月2019，。\n 高企·|"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=_CLEAN_ALPHABET, min_size=200, max_size=900))
+def test_prechecked_repair_rules_edit_exactly_like_the_pattern(text):
+    from analysis.clean import load_chrome_rules, load_repair_rules
+
+    _, span = load_chrome_rules()
+    for pattern in [r.pattern for r in load_repair_rules()] + [span]:
+        raw = re.compile(pattern.pattern, pattern.flags)
+        assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in raw.finditer(text)]
+        assert pattern.sub("<>", text) == raw.sub("<>", text)
+        assert pattern.sub("", text, count=1) == raw.sub("", text, count=1)
+
+
+def test_many_candidates_hand_over_to_re():
+    raw = re.compile(r"(?<=[\u4e00-\u9fff])\.(?=%)")
+    pattern = patterns.prechecked(raw)
+    text = "增长." * (patterns.MAX_PROBES * 3) + "增长.%" + "x" * 300
+    assert [m.start() for m in pattern.finditer(text)] == [text.index(".%")]
+    assert pattern.findall(text) == raw.findall(text) == ["."]

@@ -18,6 +18,7 @@ from functools import cache
 
 from .config import PACKAGE_DATA
 from .models import CleanDocument, RawDocument, Repair
+from .patterns import prechecked
 
 FULLWIDTH_NUMERIC = str.maketrans("０１２３４５６７８９％", "0123456789%")
 SENTENCE_END = '。；;！？!?：:）)」”"】'
@@ -36,7 +37,7 @@ class Rule:
 def load_repair_rules() -> tuple[Rule, ...]:
     with open(PACKAGE_DATA / "repairs.csv", encoding="utf-8") as f:
         return tuple(
-            Rule(r["rule"], re.compile(r["pattern"], re.M), r["replacement"])
+            Rule(r["rule"], prechecked(re.compile(r["pattern"], re.M)), r["replacement"])
             for r in csv.DictReader(f)
             if r["status"] == "reviewed"
         )
@@ -48,7 +49,7 @@ def load_chrome_rules() -> tuple[list[re.Pattern[str]], re.Pattern[str]]:
     with open(PACKAGE_DATA / "chrome.csv", encoding="utf-8") as f:
         for r in csv.DictReader(f):
             (line_rules if r["kind"] == "line" else span_rules).append(r["pattern"])
-    return [re.compile(p) for p in line_rules], re.compile("|".join(span_rules))
+    return [re.compile(p) for p in line_rules], prechecked(re.compile("|".join(span_rules)))
 
 
 class _Editor:

@@ -96,11 +96,20 @@ def precheck(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
 
 
 SHORT_TEXT = 256  # below this a second scan costs more than it saves
+MAX_PROBES = 48  # candidate positions tried one by one before handing over to ``re``
 
 
 class Prechecked:
-    """A compiled pattern that first checks a long text for the characters a match must
-    start with (see :func:`precheck`); same methods and results as the pattern."""
+    """A compiled pattern that looks for its matches only where one can start.
+
+    The pre-check (see :func:`precheck`) finds the positions holding a character a
+    match must start with; the pattern is then tried at those positions alone. This
+    gives exactly the matches of ``re``'s own scan (matches start only at such
+    positions, and each try is the attempt ``re`` would make there), without the
+    position-by-position crawl ``re`` falls back to for such patterns. When the
+    characters turn out to be common, the rest of the text goes to ``re`` itself.
+    Same methods and results as the pattern.
+    """
 
     __slots__ = ("regex", "pre", "pattern", "flags", "groupindex", "groups")
 
@@ -112,29 +121,52 @@ class Prechecked:
         self.groupindex = regex.groupindex
         self.groups = regex.groups
 
-    def _absent(self, string: str, pos: int, endpos: int) -> bool:
-        return (self.pre is not None and len(string) > SHORT_TEXT
-                and self.pre.search(string, pos, endpos) is None)
+    def _matches(self, string: str, pos: int = 0, endpos: int = 2**62):
+        if self.pre is None or len(string) <= SHORT_TEXT:
+            yield from self.regex.finditer(string, pos, endpos)
+            return
+        last = pos  # matches do not overlap: the next one starts at or after this
+        probes = 0
+        for cand in self.pre.finditer(string, pos, endpos):
+            p = cand.start()
+            if p < last:
+                continue
+            probes += 1
+            if probes > MAX_PROBES:  # a common character: let re scan the rest
+                yield from self.regex.finditer(string, p, endpos)
+                return
+            m = self.regex.match(string, p, endpos)
+            if m is not None:
+                yield m
+                last = m.end()
 
     def search(self, string: str, pos: int = 0, endpos: int = 2**62) -> re.Match[str] | None:
-        if self._absent(string, pos, endpos):
-            return None
-        return self.regex.search(string, pos, endpos)
+        return next(self._matches(string, pos, endpos), None)
 
     def finditer(self, string: str, pos: int = 0, endpos: int = 2**62):
-        if self._absent(string, pos, endpos):
-            return iter(())
-        return self.regex.finditer(string, pos, endpos)
+        return self._matches(string, pos, endpos)
 
     def findall(self, string: str, pos: int = 0, endpos: int = 2**62) -> list:
-        if self._absent(string, pos, endpos):
-            return []
-        return self.regex.findall(string, pos, endpos)
+        ms = self._matches(string, pos, endpos)
+        if self.groups == 0:
+            return [m.group() for m in ms]
+        if self.groups == 1:
+            return [m.group(1) or "" for m in ms]
+        return [m.groups("") for m in ms]
 
     def sub(self, repl, string: str, count: int = 0) -> str:
-        if self._absent(string, 0, len(string)):
+        parts = []
+        last = 0
+        for n, m in enumerate(self._matches(string), start=1):
+            parts.append(string[last : m.start()])
+            parts.append(repl(m) if callable(repl) else m.expand(repl))
+            last = m.end()
+            if count and n >= count:
+                break
+        if not parts:
             return string
-        return self.regex.sub(repl, string, count)
+        parts.append(string[last:])
+        return "".join(parts)
 
     def match(self, string: str, pos: int = 0, endpos: int = 2**62) -> re.Match[str] | None:
         return self.regex.match(string, pos, endpos)

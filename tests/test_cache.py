@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -53,8 +54,8 @@ def test_put_then_get_round_trips_and_counts(tmp_path: Path) -> None:
     assert cache.put(SHA, value) is True
     assert cache.get(SHA) == value
     assert (cache.hits, cache.misses) == (1, 1)
-    assert cache.path_for(SHA) == tmp_path / ".cache" / ("f" * 16) / f"{SHA}.pkl"
-    assert sorted(p.name for p in cache.path_for(SHA).parent.iterdir()) == [f"{SHA}.pkl"]
+    assert cache.db_path == tmp_path / ".cache" / ("f" * 16) / "entries.sqlite"
+    assert cache.db_path.is_file()
 
 
 def test_a_new_fingerprint_misses_and_prune_drops_old_entries(tmp_path: Path) -> None:
@@ -68,6 +69,20 @@ def test_a_new_fingerprint_misses_and_prune_drops_old_entries(tmp_path: Path) ->
     assert new.get(SHA) == 2
 
 
+def _raw_put(cache: ExtractCache, key: str, value: bytes) -> None:
+    db = sqlite3.connect(cache.db_path)
+    with db:
+        db.execute("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", (key, value))
+    db.close()
+
+
+def _keys(cache: ExtractCache) -> list[str]:
+    db = sqlite3.connect(cache.db_path)
+    keys = [k for (k,) in db.execute("SELECT key FROM entries ORDER BY key")]
+    db.close()
+    return keys
+
+
 @pytest.mark.parametrize(
     "content",
     [
@@ -79,11 +94,10 @@ def test_a_new_fingerprint_misses_and_prune_drops_old_entries(tmp_path: Path) ->
 )
 def test_corrupt_entry_is_a_miss_and_is_deleted(tmp_path: Path, content: bytes) -> None:
     cache = ExtractCache(tmp_path, fingerprint="c" * 64)
-    path = cache.path_for(SHA)
-    path.parent.mkdir(parents=True)
-    path.write_bytes(content)
+    cache.put(SHA, "good")
+    _raw_put(cache, SHA, content)
     assert cache.get(SHA) is None
-    assert not path.exists()
+    assert _keys(cache) == []
     assert cache.misses == 1
 
 
@@ -91,9 +105,30 @@ def test_entry_copied_under_another_hash_is_rejected(tmp_path: Path) -> None:
     cache = ExtractCache(tmp_path, fingerprint="c" * 64)
     cache.put(SHA, "for report")
     other = hashlib.sha256(b"other").hexdigest()
-    shutil.copy(cache.path_for(SHA), cache.path_for(other))
+    db = sqlite3.connect(cache.db_path)
+    (blob,) = db.execute("SELECT value FROM entries WHERE key = ?", (SHA,)).fetchone()
+    db.close()
+    _raw_put(cache, other, blob)
     assert cache.get(other) is None
     assert cache.get(SHA) == "for report"
+
+
+def test_a_damaged_database_is_replaced(tmp_path: Path) -> None:
+    cache = ExtractCache(tmp_path, fingerprint="d" * 64)
+    cache.db_path.parent.mkdir(parents=True)
+    cache.db_path.write_bytes(b"this is not a database" * 100)
+    assert cache.get(SHA) is None  # a miss, not an error
+    assert cache.put(SHA, 1) is True
+    assert cache.get(SHA) == 1
+
+
+def test_a_deleted_cache_folder_is_noticed_within_one_process(tmp_path: Path) -> None:
+    cache = ExtractCache(tmp_path / ".cache", fingerprint="e" * 64)
+    cache.put(SHA, 1)
+    shutil.rmtree(tmp_path / ".cache")
+    fresh = ExtractCache(tmp_path / ".cache", fingerprint="e" * 64)
+    assert fresh.get(SHA) is None
+    assert fresh.put(SHA, 2) is True and fresh.get(SHA) == 2
 
 
 @pytest.mark.parametrize("bad", ["../../etc/passwd", "ABC", SHA.upper(), SHA + "0", ""])
@@ -109,7 +144,6 @@ def test_unpicklable_value_is_not_cached_and_does_not_raise(tmp_path: Path) -> N
     cache = ExtractCache(tmp_path, fingerprint="c" * 64)
     assert cache.put(SHA, lambda: 1) is False
     assert cache.get(SHA) is None
-    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []  # no temp left behind
 
 
 def test_unwritable_cache_dir_does_not_raise(tmp_path: Path) -> None:

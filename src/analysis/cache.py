@@ -18,10 +18,10 @@ import os
 import pickle
 import re
 import shutil
+import sqlite3
 import sys
 from pathlib import Path
 
-from analysis import safeio
 from analysis.config import PACKAGE_DIR
 
 log = logging.getLogger(__name__)
@@ -94,18 +94,66 @@ def code_fingerprint(package_dir: Path = PACKAGE_DIR) -> str:
     return digest.hexdigest()
 
 
+_CONNECTIONS: dict[tuple[int, Path], tuple[sqlite3.Connection, int]] = {}
+
+
+def _connection(path: Path, create: bool) -> sqlite3.Connection | None:
+    """This process's connection to the database at ``path`` (None if absent and not
+    ``create``). One per process (a forked worker must not reuse its parent's), and
+    a new one when the file was deleted or replaced since."""
+    key = (os.getpid(), path)
+    try:
+        inode = os.stat(path).st_ino
+    except OSError:
+        inode = None
+    cached = _CONNECTIONS.pop(key, None)
+    if cached is not None:
+        if cached[1] == inode:
+            _CONNECTIONS[key] = cached
+            return cached[0]
+        cached[0].close()
+    if inode is None:
+        if not create:
+            return None
+        path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, timeout=60, isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=OFF")
+        db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB)")
+    except sqlite3.DatabaseError:
+        db.close()
+        if not create:
+            raise
+        log.warning("cache database %s is damaged: starting a new one", path)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return _connection(path, create)
+    _CONNECTIONS[key] = (db, os.stat(path).st_ino)
+    return db
+
+
 def default_cache_dir(out_dir: str | os.PathLike[str]) -> Path:
     """Where the pipeline keeps the cache for outputs in ``out_dir``."""
     return Path(out_dir) / CACHE_DIR_NAME
 
 
 class ExtractCache:
-    """Pickled per-document results under ``cache_dir/<fingerprint>/<sha256>.pkl``.
+    """Pickled per-document results, one SQLite file per code version:
+    ``cache_dir/<fingerprint>/entries.sqlite``, a row per file hash.
+
+    Why one database and not a file per report: creating a file costs the file system
+    far more than a row costs SQLite, and a national corpus has 100,000 reports. SQLite
+    keeps every write atomic (a killed run leaves whole rows or none) and lets several
+    worker processes write at once (WAL journal, waits for the lock). Rows are not
+    synced to disk one by one: one lost in a power cut is only a miss.
 
     ``hits`` and ``misses`` count lookups, so a run can report how much it reused.
-    Safe with several worker processes: writes are atomic, the last one wins.
-    Entries are pickles: only point it at a folder you own.
+    Entries are pickles: only point it at a folder you own. SQLite needs working file
+    locks: on a cluster whose shared folder lacks them, run with ``--no-cache``.
     """
+
+    DB_NAME = "entries.sqlite"
 
     def __init__(self, cache_dir: str | os.PathLike[str], fingerprint: str | None = None) -> None:
         self.cache_dir = Path(cache_dir)
@@ -121,24 +169,36 @@ class ExtractCache:
     def entry_dir(self) -> Path:
         return self.cache_dir / self.fingerprint[:_FINGERPRINT_LEN]
 
-    def path_for(self, sha256: str) -> Path:
-        """Entry file for a file hash; rejects anything but 64 lowercase hex chars."""
+    @property
+    def db_path(self) -> Path:
+        return self.entry_dir / self.DB_NAME
+
+    @staticmethod
+    def _check_key(sha256: str) -> None:
         if not isinstance(sha256, str) or not _SHA256_RE.match(sha256):
             raise ValueError(f"not a sha256 hex digest: {sha256!r}")
-        return self.entry_dir / f"{sha256}.pkl"
+
+    def _db(self, create: bool) -> sqlite3.Connection | None:
+        return _connection(self.db_path, create)
 
     def get(self, sha256: str) -> object | None:
         """The stored result for this file hash and code, or None (corrupt entries deleted)."""
-        path = self.path_for(sha256)
+        self._check_key(sha256)
         try:
-            with open(path, "rb") as fh:
-                stored = pickle.load(fh)
-        except FileNotFoundError:
+            db = self._db(create=False)
+            row = None if db is None else db.execute(
+                "SELECT value FROM entries WHERE key = ?", (sha256,)).fetchone()
+        except sqlite3.Error as exc:
+            log.warning("cache unreadable (%s): treated as empty", exc)
+            row = None
+        if row is None:
             self.misses += 1
             return None
+        try:
+            stored = pickle.loads(row[0])
         except Exception as exc:  # truncated, garbage, class renamed …: all just a miss
-            log.warning("dropping unreadable cache entry %s: %s", path.name, exc)
-            self._discard(path)
+            log.warning("dropping unreadable cache entry %s: %s", sha256[:12], exc)
+            self._discard(sha256)
             self.misses += 1
             return None
         if not (
@@ -147,34 +207,38 @@ class ExtractCache:
             and stored[0] == sha256
             and stored[1] == self.fingerprint
         ):
-            log.warning("dropping mismatched cache entry %s", path.name)
-            self._discard(path)
+            log.warning("dropping mismatched cache entry %s", sha256[:12])
+            self._discard(sha256)
             self.misses += 1
             return None
         self.hits += 1
         return stored[2]
 
     def put(self, sha256: str, obj: object) -> bool:
-        """Store ``obj`` atomically; returns False (and logs) if it couldn't be written."""
-        path = self.path_for(sha256)
+        """Store ``obj``; returns False (and logs) if it couldn't be written."""
+        self._check_key(sha256)
         try:
             payload = pickle.dumps(
                 (sha256, self.fingerprint, obj), protocol=pickle.HIGHEST_PROTOCOL
             )
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # Atomic (write beside, then rename) but not fsynced: an entry lost in a power
-            # cut is only a miss, and an fsync per report would dominate a large run.
-            tmp = safeio.temp_sibling(path)
-            try:
-                tmp.write_bytes(payload)
-                os.replace(tmp, path)
-            except BaseException:
-                safeio._remove(tmp)
-                raise
-        except (OSError, pickle.PicklingError, TypeError, AttributeError) as exc:
+            db = self._db(create=True)
+            with db:
+                db.execute("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)",
+                           (sha256, payload))
+        except (OSError, sqlite3.Error, pickle.PicklingError, TypeError,
+                AttributeError) as exc:
             log.warning("could not cache %s: %s", sha256[:12], exc)
             return False
         return True
+
+    def _discard(self, sha256: str) -> None:
+        try:
+            db = self._db(create=False)
+            if db is not None:
+                with db:
+                    db.execute("DELETE FROM entries WHERE key = ?", (sha256,))
+        except sqlite3.Error:
+            pass
 
     def prune(self) -> int:
         """Delete entries made by other code versions; returns how many folders went."""
@@ -187,9 +251,3 @@ class ExtractCache:
                 removed += 1
         return removed
 
-    @staticmethod
-    def _discard(path: Path) -> None:
-        try:
-            path.unlink()
-        except OSError:
-            pass

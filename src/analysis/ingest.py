@@ -16,6 +16,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from charset_normalizer import from_bytes
@@ -360,12 +361,16 @@ def _finish_text(text: str, label: str) -> str:
     return text
 
 
-def _clearly_utf8(sample: bytes, complete: bool) -> bool:
-    """Strict UTF-8 with plenty of CJK: GBK bytes almost never decode to that."""
+def _clearly_utf8(sample: bytes, complete: bool) -> str | None:
+    """The sample decoded, if it is strict UTF-8 with plenty of CJK (GBK bytes almost never
+    decode to that); else None."""
     text = _decode_sample(sample, "utf-8", complete)
     if text is None:
-        return False
-    return len(CJK_RE.findall(text[:20_000])) >= 32 and textlike_share(text[:20_000]) >= 0.95
+        return None
+    head = text[:20_000]
+    if next(islice(CJK_RE.finditer(head), 31, None), None) is None:  # fewer than 32 CJK
+        return None
+    return text if textlike_share(head) >= 0.95 else None
 
 
 def _mostly_utf8(sample: bytes) -> bool:
@@ -375,11 +380,18 @@ def _mostly_utf8(sample: bytes) -> bool:
     return 0 < bad <= max(2, len(text) // 1000) and len(CJK_RE.findall(text[:20_000])) >= 32
 
 
-def decode_text_file(path: Path) -> tuple[str, str]:
-    """(text, encoding) of a plain-text file, detected rather than assumed, decoded in chunks."""
+def decode_text_file(path: Path, data: bytes | None = None) -> tuple[str, str]:
+    """(text, encoding) of a plain-text file, detected rather than assumed, decoded in chunks.
+
+    ``data``, when given, is the whole file already read: a file that fits in the
+    sample is then decoded without opening it again.
+    """
     label = path.suffix.lower() or "text"
-    with open(path, "rb") as fh:
-        sample = fh.read(SAMPLE)
+    if data is not None and len(data) < SAMPLE:
+        sample = data
+    else:
+        with open(path, "rb") as fh:
+            sample = fh.read(SAMPLE)
     if not sample.strip():
         raise IngestError("failed", "empty file")
     bom = _bom_encoding(sample)
@@ -391,7 +403,11 @@ def decode_text_file(path: Path) -> tuple[str, str]:
             text = _decode_stream(path, enc, skip, errors="replace")
         return _finish_text(text, label), enc
     complete = len(sample) < SAMPLE
-    if _clearly_utf8(sample, complete):  # the common case; skips charset detection
+    decoded = _clearly_utf8(sample, complete)
+    if decoded is not None:  # the common case; skips charset detection
+        if complete:  # the sample is the whole file: it is decoded already
+            text = decoded.replace("\r\n", "\n").replace("\r", "\n")
+            return _finish_text(text, label), "utf-8"
         try:
             return _finish_text(_decode_stream(path, "utf-8", 0), label), "utf-8"
         except UnicodeDecodeError:
@@ -666,9 +682,14 @@ def read_pdf(path: Path, head: bytes) -> str:
 
 
 def read_document(
-    path: Path, raw_dir: Path, doc_id: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
+    path: Path, raw_dir: Path, doc_id: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
+    data: bytes | None = None,
 ) -> RawDocument:
-    """Read one input file to text, or raise IngestError saying why not."""
+    """Read one input file to text, or raise IngestError saying why not.
+
+    ``data`` is the file's bytes when the caller has read them already (a small file
+    is read once, for its hash and its text).
+    """
     path, raw_dir = Path(path), Path(raw_dir)
     suffix = path.suffix.lower()
     known = TEXT_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES | PDF_SUFFIXES
@@ -683,12 +704,15 @@ def read_document(
         raise IngestError(
             "failed", f"file is {_human_size(size)}, above the {_human_size(max_bytes)} size limit"
         )
-    with open(path, "rb") as fh:
-        head = fh.read(1024)
+    if data is not None:
+        head = data[:1024]
+    else:
+        with open(path, "rb") as fh:
+            head = fh.read(1024)
     encoding = None
     if suffix in TEXT_SUFFIXES:
         fmt = "txt"
-        text, encoding = decode_text_file(path)
+        text, encoding = decode_text_file(path, data)
     elif suffix in HTML_SUFFIXES:
         fmt = "html"
         text, encoding = read_html(path)
@@ -703,7 +727,7 @@ def read_document(
         source_file=_relpath(path, raw_dir),
         fmt=fmt,
         text=text,
-        sha256=file_sha256(path),
+        sha256=hashlib.sha256(data).hexdigest() if data is not None else file_sha256(path),
         encoding=encoding,
     )
 

@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 META_FIELDS = ("title", "region", "admin_level", "parent_city", "province", "report_year",
                "period", "doc_type", "region_masked")
 CHUNK_DOCS = 200  # documents per written chunk: bounds memory on large corpora
+READ_ONCE_BYTES = 4 * 1024 * 1024  # files up to this size are read into memory once
 
 
 @dataclass
@@ -163,13 +164,16 @@ def process_file(task: Task) -> DocResult:
     cache = ExtractCache(task.cache_dir, task.fingerprint) if task.cache_dir else None
     sha = ""
     try:
-        sha = file_sha256(path)
+        size = path.stat().st_size
+        # A report-sized file is read once, for its hash and its text; a big one streams.
+        data = path.read_bytes() if 0 < size <= READ_ONCE_BYTES else None
+        sha = hashlib.sha256(data).hexdigest() if data is not None else file_sha256(path)
         key = _cache_key(sha, task.overrides)
         if cache is not None:
             hit = cache.get(key)
             if isinstance(hit, DocResult):
                 return replace(hit, source_file=source, doc_id=task.doc_id, cached=True)
-        raw = read_document(path, raw_dir, task.doc_id)
+        raw = read_document(path, raw_dir, task.doc_id, data=data)
         result = _process_raw(raw, task.overrides)
         if cache is not None and result.status == "ok":
             cache.put(key, result)

@@ -56,6 +56,7 @@ class Task:
     overrides: dict = field(default_factory=dict)
     cache_dir: str | None = None
     fingerprint: str | None = None  # of the code and data, computed once per run
+    text_dir: str | None = None  # where the worker writes the cleaned text (the run's staging)
 
 
 @dataclass
@@ -75,6 +76,7 @@ class DocResult:
     cached: bool = False
     n_figures: int = 0  # kept when the figures travel as columns (see ``for_tables``)
     n_mapped: int = 0
+    n_chars: int = 0  # kept when the text itself stays behind (written by the worker)
     columns: dict[str, dict[str, list]] | None = None  # table → column → values
     csv_rows: dict[str, str] | None = None  # table → CSV lines of those rows
 
@@ -89,7 +91,7 @@ def for_tables(r: DocResult) -> DocResult:
     if r.status != "ok" or r.columns is not None:
         return r
     return replace(
-        r, figures=[], repairs=[],
+        r, figures=[], repairs=[], n_chars=len(r.text),
         n_figures=len(r.figures), n_mapped=sum(1 for f in r.figures if f.metric_id),
         columns={"metrics": record_columns("metrics", r.figures),
                  "repairs": record_columns("repairs", r.repairs)},
@@ -153,8 +155,17 @@ def _process_raw(raw, overrides: dict) -> DocResult:
 
 
 def process_file_for_tables(task: Task) -> DocResult:
-    """:func:`process_file`, then :func:`for_tables` (the unit of work of a run)."""
-    return for_tables(process_file(task))
+    """:func:`process_file`, then :func:`for_tables` (the unit of work of a run).
+
+    With ``task.text_dir`` the worker also writes the cleaned text there and sends no
+    text back: file creation is slow on some file systems, and done by the workers it
+    runs in parallel instead of in the one process that writes the tables.
+    """
+    r = for_tables(process_file(task))
+    if r.status == "ok" and task.text_dir:
+        (Path(task.text_dir) / f"{r.doc_id}.txt").write_text(r.text, encoding="utf-8")
+        r = replace(r, text="")
+    return r
 
 
 def process_file(task: Task) -> DocResult:
@@ -208,7 +219,8 @@ class _Writer:
 
     def add(self, r: DocResult) -> None:
         r = for_tables(r)
-        (self.text_dir / f"{r.doc_id}.txt").write_text(r.text, encoding="utf-8")
+        if r.text:  # else a worker wrote it already
+            (self.text_dir / f"{r.doc_id}.txt").write_text(r.text, encoding="utf-8")
         self.n_docs += 1
         self.n_figures += r.n_figures
         self.n_mapped += r.n_mapped
@@ -219,7 +231,7 @@ class _Writer:
     def flush(self) -> None:
         if not self.pending:
             return
-        docs = [document_row(r.meta, r.source_file, r.sha256, len(r.text), r.n_figures,
+        docs = [document_row(r.meta, r.source_file, r.sha256, r.n_chars, r.n_figures,
                              r.n_mapped) for r in self.pending if r.meta]
         self.sinks["documents"].add(pd.DataFrame(docs))
         for table in ("metrics", "repairs"):
@@ -252,7 +264,7 @@ class _Writer:
 def _log_row(r: DocResult) -> dict:
     return {"source_file": r.source_file, "doc_id": r.doc_id, "status": r.status,
             "reason": r.reason or ("read" if r.status == "ok" else ""), "fmt": r.fmt,
-            "encoding": r.encoding, "n_chars": len(r.text) if r.status == "ok" else None,
+            "encoding": r.encoding, "n_chars": r.n_chars if r.status == "ok" else None,
             "n_figures": r.n_figures if r.status == "ok" else None,
             "cached": int(r.cached)}
 
@@ -273,21 +285,23 @@ def extract_corpus(raw_dir: Path | str | None = None, out_dir: Path | str | None
     manifest = load_manifest(raw, files)
     cache_dir = str(out / ".cache") if use_cache else None
     fingerprint = code_fingerprint() if use_cache else None
+    writer = _Writer(out)
     tasks = [Task(str(p), str(raw), ids[p],
                   dict(manifest.overrides.get(p.relative_to(raw).as_posix(), {})), cache_dir,
-                  fingerprint)
+                  fingerprint, str(writer.text_dir))
              for p in files]
-    writer = _Writer(out)
     log_rows: list[dict] = []
     seen_bytes: dict[str, str] = {}
     seen_text: dict[str, str] = {}
+    results = iter_ordered(process_file_for_tables, tasks, jobs=jobs, engine=engine,
+                           scheduler=scheduler, desc="extract", progress=progress)
     try:
-        for r in iter_ordered(process_file_for_tables, tasks, jobs=jobs, engine=engine,
-                              scheduler=scheduler, desc="extract", progress=progress):
+        for r in results:
             if r.status == "ok":
                 first = seen_bytes.get(r.sha256) or seen_text.get(r.text_sha256)
                 if first:
                     r = replace(r, status="duplicate", reason=f"same content as {first}; kept that one")
+                    (writer.text_dir / f"{r.doc_id}.txt").unlink(missing_ok=True)
                 else:
                     seen_bytes[r.sha256] = r.source_file
                     seen_text[r.text_sha256] = r.source_file
@@ -303,6 +317,7 @@ def extract_corpus(raw_dir: Path | str | None = None, out_dir: Path | str | None
         run_log = pd.DataFrame(log_rows, columns=schema.columns("run_log"))
         writer.commit(run_log)
     except BaseException:
+        results.close()  # stop the workers first: they write into the staging folder
         writer.abort()
         raise
     tables = Tables(out, run_log=read_table(out, "run_log"))

@@ -38,7 +38,11 @@ PIPELINE_MODULES = (
     "taxonomy",
     "ingest",
     "gazetteer",
+    "patterns",
     "models",
+    "pipeline",  # entries hold rows as the writer takes them, rendered by these two
+    "tables",
+    "safeio",
 )
 _SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 _FINGERPRINT_LEN = 16  # hex chars of the fingerprint used as a folder name

@@ -121,10 +121,10 @@ def apply_overrides(meta: DocMeta, overrides: dict) -> DocMeta:
     return replace(meta, **changes)
 
 
-def _cache_key(sha256: str, overrides: dict) -> str:
-    if not overrides:
-        return sha256
-    extra = json.dumps(overrides, sort_keys=True, ensure_ascii=False, default=str)
+def _cache_key(sha256: str, overrides: dict, doc_id: str = "") -> str:
+    """The file's hash, made specific to its doc_id and manifest values: both are written
+    into the cached rows, so a renamed file or an edited manifest is extracted again."""
+    extra = json.dumps([doc_id, overrides], sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256((sha256 + extra).encode()).hexdigest()
 
 
@@ -154,22 +154,15 @@ def _process_raw(raw, overrides: dict) -> DocResult:
     )
 
 
-def process_file_for_tables(task: Task) -> DocResult:
-    """:func:`process_file`, then :func:`for_tables` (the unit of work of a run).
-
-    With ``task.text_dir`` the worker also writes the cleaned text there and sends no
-    text back: file creation is slow on some file systems, and done by the workers it
-    runs in parallel instead of in the one process that writes the tables.
-    """
-    r = for_tables(process_file(task))
-    if r.status == "ok" and task.text_dir:
-        (Path(task.text_dir) / f"{r.doc_id}.txt").write_text(r.text, encoding="utf-8")
-        r = replace(r, text="")
-    return r
-
-
 def process_file(task: Task) -> DocResult:
-    """Read one file and extract its figures; never raises for a bad file."""
+    """Read one file and extract its figures, in the form the table writer takes
+    (:func:`for_tables`); never raises for a bad file.
+
+    Results are cached by file hash, doc_id and manifest values. With ``task.text_dir``
+    the worker also writes the cleaned text there and sends no text back: file creation
+    is slow on some file systems, and done by the workers it runs in parallel instead
+    of in the one process that writes the tables.
+    """
     path, raw_dir = Path(task.path), Path(task.raw_dir)
     source = path.relative_to(raw_dir).as_posix() if path.is_relative_to(raw_dir) else path.name
     cache = ExtractCache(task.cache_dir, task.fingerprint) if task.cache_dir else None
@@ -179,15 +172,19 @@ def process_file(task: Task) -> DocResult:
         # A report-sized file is read once, for its hash and its text; a big one streams.
         data = path.read_bytes() if 0 < size <= READ_ONCE_BYTES else None
         sha = hashlib.sha256(data).hexdigest() if data is not None else file_sha256(path)
-        key = _cache_key(sha, task.overrides)
-        if cache is not None:
-            hit = cache.get(key)
-            if isinstance(hit, DocResult):
-                return replace(hit, source_file=source, doc_id=task.doc_id, cached=True)
-        raw = read_document(path, raw_dir, task.doc_id, data=data)
-        result = _process_raw(raw, task.overrides)
-        if cache is not None and result.status == "ok":
-            cache.put(key, result)
+        key = _cache_key(sha, task.overrides, task.doc_id)
+        hit = cache.get(key) if cache is not None else None
+        if isinstance(hit, DocResult):
+            result = replace(hit, source_file=source, cached=True)
+        else:
+            raw = read_document(path, raw_dir, task.doc_id, data=data)
+            result = for_tables(_process_raw(raw, task.overrides))
+            if cache is not None and result.status == "ok":
+                cache.put(key, result)
+        if result.status == "ok" and task.text_dir:
+            (Path(task.text_dir) / f"{result.doc_id}.txt").write_text(result.text,
+                                                                       encoding="utf-8")
+            result = replace(result, text="")
         return result
     except IngestError as e:
         return DocResult(source, task.doc_id, e.status, e.reason, sha256=sha,
@@ -293,7 +290,7 @@ def extract_corpus(raw_dir: Path | str | None = None, out_dir: Path | str | None
     log_rows: list[dict] = []
     seen_bytes: dict[str, str] = {}
     seen_text: dict[str, str] = {}
-    results = iter_ordered(process_file_for_tables, tasks, jobs=jobs, engine=engine,
+    results = iter_ordered(process_file, tasks, jobs=jobs, engine=engine,
                            scheduler=scheduler, desc="extract", progress=progress)
     try:
         for r in results:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from . import config, safeio, schema
 from .cache import ExtractCache, code_fingerprint
@@ -45,6 +46,7 @@ log = logging.getLogger(__name__)
 META_FIELDS = ("title", "region", "admin_level", "parent_city", "province", "report_year",
                "period", "doc_type", "region_masked")
 CHUNK_DOCS = 200  # documents per written chunk: bounds memory on large corpora
+LOG_CHUNK_ROWS = 5000  # run-log rows per written chunk
 READ_ONCE_BYTES = 4 * 1024 * 1024  # files up to this size are read into memory once
 
 
@@ -203,6 +205,9 @@ class _Writer:
     """Streams documents to staged tables and texts; moves everything at the end."""
 
     def __init__(self, out_dir: Path):
+        # Arrow's default allocator keeps freed memory for reuse: over a long run that is
+        # a hundred MB or more this process never gives back. The system one returns it.
+        pa.set_memory_pool(pa.system_memory_pool())
         self.out_dir = out_dir
         out_dir.mkdir(parents=True, exist_ok=True)
         safeio.remove_stale_temps(out_dir)  # left by a killed run; restores a swapped-out text/
@@ -210,9 +215,23 @@ class _Writer:
         self.text_dir.mkdir()
         self.sinks = {"documents": TableSink("documents", out_dir),
                       "metrics": TableSink("metrics", out_dir, partition_col="year"),
-                      "repairs": TableSink("repairs", out_dir)}
+                      "repairs": TableSink("repairs", out_dir),
+                      "run_log": TableSink("run_log", out_dir)}
         self.pending: list[DocResult] = []
+        self.log_rows: list[dict] = []
         self.n_docs = self.n_figures = self.n_mapped = 0
+
+    def log(self, row: dict) -> None:
+        """One run-log row; written in chunks, so a huge corpus's log is not all in memory."""
+        self.log_rows.append(row)
+        if len(self.log_rows) >= LOG_CHUNK_ROWS:
+            self._flush_log()
+
+    def _flush_log(self) -> None:
+        if self.log_rows:
+            self.sinks["run_log"].add(
+                pd.DataFrame(self.log_rows, columns=schema.columns("run_log")))
+            self.log_rows = []
 
     def add(self, r: DocResult) -> None:
         r = for_tables(r)
@@ -236,11 +255,9 @@ class _Writer:
                                   "".join(r.csv_rows[table] for r in self.pending))
         self.pending = []
 
-    def commit(self, run_log: pd.DataFrame) -> None:
+    def commit(self) -> None:
         self.flush()
-        log_sink = TableSink("run_log", self.out_dir)
-        self.sinks["run_log"] = log_sink
-        log_sink.add(run_log)
+        self._flush_log()
         moves = []
         for sink in self.sinks.values():
             moves += sink.close()
@@ -283,14 +300,13 @@ def extract_corpus(raw_dir: Path | str | None = None, out_dir: Path | str | None
     cache_dir = str(out / ".cache") if use_cache else None
     fingerprint = code_fingerprint() if use_cache else None
     writer = _Writer(out)
-    tasks = [Task(str(p), str(raw), ids[p],
+    tasks = (Task(str(p), str(raw), ids[p],  # made as the workers ask: a big corpus has many
                   dict(manifest.overrides.get(p.relative_to(raw).as_posix(), {})), cache_dir,
                   fingerprint, str(writer.text_dir))
-             for p in files]
-    log_rows: list[dict] = []
+             for p in files)
     seen_bytes: dict[str, str] = {}
     seen_text: dict[str, str] = {}
-    results = iter_ordered(process_file, tasks, jobs=jobs, engine=engine,
+    results = iter_ordered(process_file, tasks, jobs=jobs, engine=engine, total=len(files),
                            scheduler=scheduler, desc="extract", progress=progress)
     try:
         for r in results:
@@ -303,16 +319,15 @@ def extract_corpus(raw_dir: Path | str | None = None, out_dir: Path | str | None
                     seen_bytes[r.sha256] = r.source_file
                     seen_text[r.text_sha256] = r.source_file
                     writer.add(r)
-            log_rows.append(_log_row(r))
+            writer.log(_log_row(r))
         if (raw / "manifest.csv").exists():
-            log_rows.append({"source_file": "manifest.csv", "doc_id": None, "status": "ok",
-                             "reason": "manifest applied" + (
-                                 "; problems: " + " | ".join(manifest.problems)
-                                 if manifest.problems else ""),
-                             "fmt": "csv", "encoding": None, "n_chars": None,
-                             "n_figures": None, "cached": 0})
-        run_log = pd.DataFrame(log_rows, columns=schema.columns("run_log"))
-        writer.commit(run_log)
+            writer.log({"source_file": "manifest.csv", "doc_id": None, "status": "ok",
+                        "reason": "manifest applied" + (
+                            "; problems: " + " | ".join(manifest.problems)
+                            if manifest.problems else ""),
+                        "fmt": "csv", "encoding": None, "n_chars": None,
+                        "n_figures": None, "cached": 0})
+        writer.commit()
     except BaseException:
         results.close()  # stop the workers first: they write into the staging folder
         writer.abort()

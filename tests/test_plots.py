@@ -117,6 +117,25 @@ def test_targets_chart_bars_are_attainment_percent():
     assert "完成率（%，实际值 ÷ 目标值）" in _texts(fig)
 
 
+def test_a_national_corpus_chart_shows_both_ends_and_says_how_many():
+    n = 3 * plots.MAX_BARS
+    tva = pd.DataFrame(
+        {
+            "region": [f"地区{i}" for i in range(n)],
+            "metric_name": ["技术合同成交额"] * n,
+            "year": [2017] * n,
+            "attainment_pct": [float(i) for i in range(n)],
+        }
+    )
+    fig = plots.targets_chart(tva)
+    widths = sorted(p.get_width() for p in fig.axes[0].patches)
+    assert len(widths) == plots.MAX_BARS
+    assert widths[0] == 0.0 and widths[-1] == float(n - 1)  # the lowest and the highest
+    assert fig.get_size_inches()[1] < 0.5 * plots.MAX_BARS + 3
+    assert any(f"共 {n} 个目标" in t for t in _texts(fig))
+    plt.close(fig)
+
+
 def test_empty_targets_chart_says_so():
     fig = plots.targets_chart(pd.DataFrame(columns=["region", "attainment_pct"]))
     assert "语料中没有可配对的目标与实际值" in _texts(fig)

@@ -122,7 +122,24 @@ def source_line(df: pd.DataFrame) -> str:
     return text if len(text) <= SOURCE_MAX_CHARS else text[: SOURCE_MAX_CHARS - 1] + "…"
 
 
-def _finish(fig: Figure, df: pd.DataFrame, title: str) -> Figure:
+MAX_BARS = 40  # bars per chart: a national corpus has hundreds of regions and targets
+
+
+def _cap_bars(df: pd.DataFrame, what: str) -> tuple[pd.DataFrame, str]:
+    """At most :data:`MAX_BARS` rows of a chart sorted by its value: the highest and the
+    lowest half each, with a note saying so (the full list is in the tables and the
+    appendix). Why: one bar per row of a national corpus makes a figure hundreds of
+    metres tall that no one can read and that exhausts memory when drawn."""
+    if len(df) <= MAX_BARS:
+        return df, ""
+    half = MAX_BARS // 2
+    shown = pd.concat([df.head(half), df.tail(half)])
+    return shown, f"共 {len(df)} 个{what}，图中只显示两端各 {half} 个；完整列表见表格与附录"
+
+
+def _finish(fig: Figure, df: pd.DataFrame, title: str, note: str = "") -> Figure:
+    if note:
+        title = f"{title}\n{note}"
     fig.suptitle(title)
     fig.text(0.01, 0.005, source_line(df), fontsize=7, color="0.35", ha="left", va="bottom")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
@@ -211,6 +228,7 @@ def cross_city_chart(long_df: pd.DataFrame, metric_id: str) -> Figure:
     df = df.sort_values("display_value", ascending=False).assign(
         级别=lambda d: d["admin_level"].map(lambda v: ADMIN_LEVEL_LABELS.get(v, v or "未知"))
     )
+    df, cap_note = _cap_bars(df, "地区")
     units = _unique(df["display_unit"])
     fig, ax = plt.subplots(figsize=(8, 0.5 * len(df) + 2))
     sns.barplot(data=df, y="region", x="display_value", hue="级别", dodge=False, ax=ax, orient="h")
@@ -220,7 +238,7 @@ def cross_city_chart(long_df: pd.DataFrame, metric_id: str) -> Figure:
         notes = [f"{r}：{n}" for r, n in zip(df["region"], df["note"], strict=True) if n]
         if notes:
             ax.set_title("；".join(notes), fontsize=8, color="0.35")
-    return _finish(fig, df, title)
+    return _finish(fig, df, title, cap_note)
 
 
 def targets_chart(tva_df: pd.DataFrame) -> Figure:
@@ -238,13 +256,14 @@ def targets_chart(tva_df: pd.DataFrame) -> Figure:
         + " "
         + df["year"].astype(str)
     ).sort_values("attainment_pct")
+    df, cap_note = _cap_bars(df, "目标")
     fig, ax = plt.subplots(figsize=(8, 0.5 * len(df) + 2))
     colors = ["tab:green" if v >= 100 else "tab:orange" for v in df["attainment_pct"]]
     ax.barh(df["label"], df["attainment_pct"], color=colors)
     ax.axvline(100, color="0.3", linestyle="--", linewidth=1)
     ax.set_xlabel("完成率（%，实际值 ÷ 目标值）")
     ax.set_ylabel("地区 指标 年份")
-    return _finish(fig, df, title)
+    return _finish(fig, df, title, cap_note)
 
 
 def themes_chart(top_df: pd.DataFrame, doc_id: str) -> Figure:

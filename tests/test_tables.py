@@ -31,6 +31,10 @@ def figures(draw):
     )
 
 
+def _frame(table, records):
+    return tables.columns_frame(table, [tables.record_columns(table, records)])
+
+
 def _frame_csv(table, frame):
     buf = io.StringIO()
     safeio.escape_frame(schema.validate(table, frame).reset_index(drop=True)).to_csv(
@@ -41,7 +45,7 @@ def _frame_csv(table, frame):
 @settings(max_examples=200, deadline=None)
 @given(st.lists(figures(), max_size=8))
 def test_csv_text_of_figures_equals_the_csv_of_their_frame(records):
-    expected = _frame_csv("metrics", tables.figures_frame(records)) if records else ""
+    expected = _frame_csv("metrics", _frame("metrics", records)) if records else ""
     assert tables.csv_text("metrics", records) == expected
 
 
@@ -50,10 +54,10 @@ def test_csv_text_escapes_formulas_and_formats_floats():
                  "actual", "-5家,见下", 0, 3, "+1", "", None, "")
     line = tables.csv_text("metrics", [rec])
     assert "'=SUM(A1)" in line and "84980000000" in line and "'-5家,见下" in line
-    assert line == _frame_csv("metrics", tables.figures_frame([rec]))
+    assert line == _frame_csv("metrics", _frame("metrics", [rec]))
 
 
 def test_columns_frame_stacks_record_columns_in_order():
     reps = [Repair("d1", 3, "H作", "工作", "ocr_h_gong"), Repair("d2", 9, "机", "%", "ocr")]
     parts = [tables.record_columns("repairs", reps[:1]), tables.record_columns("repairs", reps[1:])]
-    assert tables.columns_frame("repairs", parts).equals(tables.repairs_frame(reps))
+    assert tables.columns_frame("repairs", parts).equals(_frame("repairs", reps))

@@ -94,7 +94,7 @@ def simplified_shadow(text: str) -> str:
     codes, shadow = shadow_codes(text)
     if np.array_equal(codes, shadow):
         return text
-    return shadow.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+    return shadow.tobytes().decode("utf-32-le", "surrogatepass")
 
 
 # ---------------------------------------------------------------- sections
@@ -283,11 +283,7 @@ class _Sent:
 
     def year_before(self, upto: int, lo: int) -> int | None:
         """:func:`_sentence_year` for a figure at ``upto`` whose clause group starts at ``lo``."""
-        year = None
-        for start, end, y in self.years:
-            if start >= lo and end <= upto:
-                year = y
-        return year
+        return _last_year_cue(self.years, lo, upto)
 
     def last_before(self, matches: list[re.Match[str]], pos: int) -> re.Match[str] | None:
         """The last of ``matches`` that ends at or before ``pos``."""
@@ -718,9 +714,13 @@ def _year_cues(sent: str) -> tuple[tuple[int, int, int], ...]:
 
 def _sentence_year(sent: str, upto: int) -> int | None:
     """A clause-initial 20XX年 dates what follows it, up to the end of its clause group."""
-    lo = _last_mark(sent, 0, upto, GROUP_MARKS)
+    return _last_year_cue(_year_cues(sent), _last_mark(sent, 0, upto, GROUP_MARKS), upto)
+
+
+def _last_year_cue(year_cues: tuple[tuple[int, int, int], ...], lo: int, upto: int) -> int | None:
+    """The year of the last cue lying within [lo, upto]."""
     year = None
-    for start, end, y in _year_cues(sent):
+    for start, end, y in year_cues:
         if start >= lo and end <= upto:
             year = y
     return year

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import safeio, schema
-from .models import DocMeta, Figure, Repair
+from .models import DocMeta
 
 DATASET_ROWS = 50_000  # rows buffered before a partitioned-dataset flush (bounds memory)
 FLOAT_FORMAT = "%.12g"  # 1421000000 not 1.421e9 or 1421000000.0
@@ -53,21 +53,6 @@ class Tables:
         if name in Tables.NAMES:
             return self[name]
         raise AttributeError(name)
-
-
-def _records_frame(table: str, records: list) -> pd.DataFrame:
-    """Dataclass records → the table's columns, built column-wise (no dict per row)."""
-    cols = schema.columns(table)
-    if records:
-        values = zip(*map(attrgetter(*cols), records), strict=True)
-        data = dict(zip(cols, map(list, values), strict=True))
-    else:
-        data = {c: [] for c in cols}
-    return schema.conform(table, pd.DataFrame(data, columns=cols))
-
-
-def figures_frame(figures: list[Figure]) -> pd.DataFrame:
-    return _records_frame("metrics", figures)
 
 
 def record_columns(table: str, records: list) -> dict[str, list]:
@@ -137,10 +122,6 @@ def csv_text(table: str, records: list) -> str:
     csv.writer(buf, lineterminator="\n").writerows(
         [[fmt(v) for fmt, v in zip(fmts, getter(r), strict=True)] for r in records])
     return buf.getvalue()
-
-
-def repairs_frame(repairs: list[Repair]) -> pd.DataFrame:
-    return _records_frame("repairs", repairs)
 
 
 def document_row(meta: DocMeta, source_file: str, sha256: str, n_chars: int,

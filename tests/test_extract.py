@@ -1,8 +1,11 @@
 """Extraction on real sentences from the reports: indicator, value, unit, yoy, kind, period."""
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analysis import extract
 from analysis.extract import extract_figures, simplified_shadow
 from analysis.models import DocMeta
 
@@ -326,3 +329,16 @@ def test_batch_cue_belongs_to_its_own_figure_and_applications_are_not_recognitio
     figs = mapped("已通过评审262家(第一批94家、第二批168家),目前全市高企达到750家。")
     assert ("high_tech_enterprises_total", 750) in figs
     assert mapped("全年共组织申报高新技术企业420家。") == {}
+
+
+_PLAN_ALPHABET = "下半年一步明今后个时期2019年，,。\n 将要重点目标工作我市"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_PLAN_ALPHABET, max_size=120))
+def test_plan_sentences_are_found_where_the_plain_pattern_finds_them(text):
+    """The mark-first pattern (fast to scan) finds the same sentences as the plain one."""
+    plain = re.compile(r"(?:^|(?<=[\n。]))" + extract._PLAN_SENTENCE_BODY)
+    got = [(m.start("at"), m.end(), m.group("when")) for m in extract._plan_sentences(text)]
+    want = [(m.start(), m.end(), m.group("when")) for m in plain.finditer(text)]
+    assert got == want

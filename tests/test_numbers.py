@@ -1,7 +1,9 @@
 """Number and unit parsing: exact values from real report wording, and round trips."""
 
+import re
+
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.numbers import (
@@ -9,6 +11,8 @@ from analysis.numbers import (
     parse_chinese_numeral,
     parse_number,
     parse_quantity,
+    quantity_pattern_reference,
+    quantity_regex,
 )
 
 
@@ -151,3 +155,24 @@ def test_chinese_with_multiplier_round_trip(n, mult, unit):
 def test_find_quantities_never_raises_and_offsets_are_inside(text):
     for q in find_quantities(text):
         assert 0 <= q.start < q.end <= len(text)
+
+
+_QUANTITY_ALPHABET = "0123456789０５.,，万亿千元件家项%倍一二两十百零余多*＊x第 \n、。年-至~亿元台(套)）"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_QUANTITY_ALPHABET, max_size=80))
+def test_quantity_regex_finds_what_the_reference_pattern_finds(text):
+    """The skip-ahead form of the pattern is the same language as the readable one."""
+    reference = re.compile(quantity_pattern_reference())
+    got = [(m.span(), m.groupdict()) for m in quantity_regex().finditer(text)]
+    want = [(m.span(), m.groupdict()) for m in reference.finditer(text)]
+    assert got == want
+
+
+def test_quantity_regex_lets_re_skip_to_numbers():
+    """Why the pattern is written number-first: ``re`` then jumps to digits and numerals."""
+    from analysis.patterns import re_skips_ahead
+
+    assert re_skips_ahead(quantity_regex().pattern)
+    assert not re_skips_ahead(quantity_pattern_reference())

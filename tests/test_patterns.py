@@ -65,3 +65,27 @@ def test_many_candidates_hand_over_to_re():
     text = "增长." * (patterns.MAX_PROBES * 3) + "增长.%" + "x" * 300
     assert [m.start() for m in pattern.finditer(text)] == [text.index(".%")]
     assert pattern.findall(text) == raw.findall(text) == ["."]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "skips"),
+    [
+        ("去年", True),  # a literal prefix
+        ("全市|我市|市委", True),  # an alternation of literals
+        (r"(?:学习|贯彻)[^。]{0,8}十七大", True),
+        (r"[*＊×]\s*市", True),  # a character class
+        (r"[*＊×]+\s*市", False),  # a repeated class: re does not look inside the repeat
+        (r"(?<![比较])去年", False),  # a look-behind first: re tries every position
+        (r"^【[^】]{0,16}】", False),
+        (r"a?", False),
+    ],
+)
+def test_re_skips_ahead(pattern, skips):
+    assert patterns.re_skips_ahead(pattern) is skips
+
+
+def test_prechecked_leaves_patterns_re_already_skips_through():
+    """A pre-check would only add a second scan to a pattern ``re`` itself skips through."""
+    plain = re.compile("全市|我市")
+    assert patterns.prechecked(plain) is plain
+    assert isinstance(patterns.prechecked(re.compile(r"(?<![比较])去年")), patterns.Prechecked)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -119,10 +120,15 @@ PLAN_HEADING = re.compile(
     r"(?P<when>(?:20\d\d|\*|[xX]{2}|20[xX]{2}|明|下一?)年度?|下半年|下一步|下步|今后[^，。]{0,4})?"
     r"[^。\n，,]{0,8}?(?:工作)?(?:思路|计划|打算|安排|要点|重点工作|工作重点|主要任务|目标任务)"
 )
-PLAN_SENTENCE = re.compile(
-    r"(?:^|(?<=[\n。]))\s*(?P<when>下半年|下一步|明年|下步|今后一个时期|(?P<y>20\d\d)年)"
+# A sentence that opens with 下一步 / 明年 / 20XX年 and soon says 将, 要, 目标 … At the
+# text's start or after a line break or 。; written to open with that mark (kept out of
+# the position by the empty group ``at``) so that ``re`` jumps from mark to mark.
+_PLAN_SENTENCE_BODY = (
+    r"\s*(?P<when>下半年|下一步|明年|下步|今后一个时期|(?P<y>20\d\d)年)"
     r"[，,]?[^。]{0,30}?(?:将|要|重点|着力|计划|思路|目标|主要)"
 )
+PLAN_SENTENCE = re.compile(r"[\n。](?P<at>)" + _PLAN_SENTENCE_BODY)
+PLAN_SENTENCE_FIRST = re.compile(r"(?P<at>)" + _PLAN_SENTENCE_BODY)  # at the text's start
 SUMMARY_HEADING = re.compile(
     HEADING_NO + r"\s*[^。\n，,]{0,14}?"
     r"(?:工作总结|工作情况|工作成效|成效|进展|回顾|完成情况)"
@@ -149,11 +155,11 @@ def find_sections(text: str, meta: DocMeta) -> list[Section]:
     marks: list[tuple[int, str, int | None]] = []
     for m in PLAN_HEADING.finditer(text):
         marks.append((m.start(), "plan", _plan_year(m.group("when"), year, next_year)))
-    for m in PLAN_SENTENCE.finditer(text):
+    for m in _plan_sentences(text):
         y = m.group("y")
         if y and (year is None or int(y) <= year):
             continue  # "2015年,…" in a 2015 summary is the summary year
-        marks.append((m.start(), "plan", _plan_year(m.group("when"), year, next_year)))
+        marks.append((m.start("at"), "plan", _plan_year(m.group("when"), year, next_year)))
     for m in SUMMARY_HEADING.finditer(text):
         marks.append((m.start(), "summary", year))
     marks.sort()
@@ -172,6 +178,17 @@ def find_sections(text: str, meta: DocMeta) -> list[Section]:
     out = [s for s in sections if s.end > s.start]
     _mark_spans(text, out)
     return out
+
+
+def _plan_sentences(text: str) -> Iterator[re.Match[str]]:
+    """Matches of the plan-sentence pattern, in order; each one's sentence starts at
+    ``m.start("at")``."""
+    pos = 0
+    first = PLAN_SENTENCE_FIRST.match(text)
+    if first is not None:
+        yield first
+        pos = first.end()
+    yield from PLAN_SENTENCE.finditer(text, pos)
 
 
 def _plan_year(when: str | None, year: int | None, next_year: int | None) -> int | None:

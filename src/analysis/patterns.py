@@ -16,10 +16,11 @@ import re
 from functools import lru_cache
 
 try:  # the parser behind ``re``; private, so any surprise just means "no pre-check"
+    from re import _compiler as _k
     from re import _constants as _c
     from re import _parser as _p
 except ImportError:  # pragma: no cover - other Pythons
-    _c = _p = None
+    _c = _k = _p = None
 
 MAX_CHARS = 64  # a larger first-character set filters too little to be worth a scan
 
@@ -85,6 +86,26 @@ def first_chars(pattern: str, flags: int = 0) -> frozenset[str] | None:
     if empty or not chars or len(chars) > MAX_CHARS:
         return None
     return frozenset(chars)
+
+
+@lru_cache(maxsize=1024)
+def re_skips_ahead(pattern: str, flags: int = 0) -> bool:
+    """True when ``re`` itself jumps to where a match can start: the pattern opens with a
+    literal, a character class or an alternation of literals (``全市|我市|…``).
+
+    Such patterns gain nothing from a pre-check: ``re`` scans for their first
+    character in C, while a pre-check adds a second scan and a Python loop.
+    """
+    if _k is None:
+        return False
+    try:
+        parsed = _p.parse(pattern, flags)
+        if parsed.getwidth()[0] == 0:
+            return False  # re writes no skip table for a pattern that can match empty
+        prefix, _, _ = _k._get_literal_prefix(parsed, flags)
+        return bool(prefix) or bool(_k._get_charset_prefix(parsed, flags))
+    except Exception:  # a private API that changed: assume no skip
+        return False
 
 
 def precheck(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
@@ -179,6 +200,9 @@ class Prechecked:
 
 
 def prechecked(regex: re.Pattern[str]) -> re.Pattern[str]:
-    """``regex`` wrapped with its pre-check, or ``regex`` itself when it has none."""
+    """``regex`` wrapped with its pre-check, or ``regex`` itself when it has none or when
+    ``re`` already skips ahead on its own (see :func:`re_skips_ahead`)."""
+    if re_skips_ahead(regex.pattern, regex.flags & ~re.UNICODE):
+        return regex
     wrapped = Prechecked(regex)
     return wrapped if wrapped.pre is not None else regex  # type: ignore[return-value]

@@ -342,3 +342,14 @@ def test_plan_sentences_are_found_where_the_plain_pattern_finds_them(text):
     got = [(m.start("at"), m.end(), m.group("when")) for m in extract._plan_sentences(text)]
     want = [(m.start(), m.end(), m.group("when")) for m in plain.finditer(text)]
     assert got == want
+
+
+_YEAR_ALPHABET = "20219年度，, 我市全区力争确保到从比较预计x1\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_YEAR_ALPHABET, max_size=60))
+def test_year_cues_are_found_where_the_plain_pattern_finds_them(text):
+    plain = re.compile(extract._YEAR_CUE_BEFORE + r"(?P<y>20\d\d)年度?(?!\d)")
+    got = [(m.span(), m.group("y")) for m in extract._YEAR_CUE.finditer(text)]
+    assert got == [(m.span(), m.group("y")) for m in plain.finditer(text)]

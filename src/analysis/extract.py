@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -276,9 +277,14 @@ class _Sent:
         self.text = text
         self.start = start
         self.end = end
-        self.clause = [m.start() for m in _CLAUSE_RE.finditer(text)]
-        self.group = [m.start() for m in _GROUP_RE.finditer(text)] if self.clause else []
-        self.stops = [m.start() for m in _STOP_RE.finditer(text)]
+        self.clause = clause = [m.start() for m in _CLAUSE_RE.finditer(text)]
+        self.group = [p for p in clause if text[p] in GROUP_MARKS]
+        if "。" not in text:
+            self.stops = clause
+        elif text.find("。") == len(text) - 1:  # a sentence's own full stop, at its end
+            self.stops = [*clause, len(text) - 1]
+        else:
+            self.stops = [m.start() for m in _STOP_RE.finditer(text)]
         self.spans = list(c["span"].finditer(text)) if "五" in text else []
         self.since = list(_SINCE_YEAR.finditer(text)) if "以来" in text else []
         self.period_hint = _PERIOD_HINT.search(text) is not None
@@ -316,7 +322,12 @@ def _strip_joiners(s: str) -> str:
     return s.strip(JOINERS + " ")
 
 
-@lru_cache(maxsize=20_000)
+# Phrase helpers below are pure functions of short strings that recur across reports
+# (发明专利申请, 技术合同成交额): cached, each costs a dictionary look-up after the first.
+PHRASE_CACHE = 20_000
+
+
+@lru_cache(maxsize=PHRASE_CACHE)
 def _is_bare(own: str) -> bool:
     """True when a phrase names no indicator by itself (授权, 总数达, 占GDP比重)."""
     core = cues()["strip"].sub("", _strip_joiners(own))
@@ -329,6 +340,7 @@ def _is_bare(own: str) -> bool:
     )
 
 
+@lru_cache(maxsize=PHRASE_CACHE)
 def _head(phrase: str) -> str:
     """The noun part of a phrase, to prefix a bare phrase after it."""
     head = cues()["strip"].sub("", phrase)
@@ -341,6 +353,7 @@ def _head(phrase: str) -> str:
     return head
 
 
+@lru_cache(maxsize=PHRASE_CACHE)
 def _lead_verb(phrase: str) -> str:
     m = cues()["lead_verb"].match(cues()["strip"].sub("", phrase))
     return m.group(0) if m else ""
@@ -416,7 +429,6 @@ def _sentence_figures(
 ) -> list[Figure]:
     sent = st.text
     s = st.start
-    c = cues()
     items: list[_Item] = []
     prev_end = 0
     prev: _Item | None = None
@@ -439,7 +451,7 @@ def _sentence_figures(
             idx=len(items),
         )
         if q.unit in ("%", "倍"):
-            if c["growth"].search(own.rstrip()) or (
+            if _own_cues(own).growth or (
                 prev is not None
                 and prev.growth
                 and _strip_joiners(own) == ""
@@ -453,7 +465,7 @@ def _sentence_figures(
     _complete_phrases(items, st)
     _attach_growth(items, sent)
     for it in items:
-        if it.indicator and it.q.unit != "%" and _CHANGE_BY.search(it.own):
+        if it.indicator and it.q.unit != "%" and _own_cues(it.own).change_by:
             it.indicator = None  # 拥有量提高7件: a change, not the level
             it.notes.append("a change, not a level")
     for a, b in zip(items, items[1:], strict=False):
@@ -559,21 +571,28 @@ def _complete(own: str, it: _Item, before: list[_Item], st: _Sent) -> str | None
         bases.append(sent[start:end])
         end = start - 1
     core = c["strip"].sub("", _strip_joiners(own))
-    candidates = []
-    for base in bases:
-        cleaned = c["strip"].sub("", base)
-        if not core or core.startswith("占") or _CHANGE_TO.match(core):
-            candidates.append(cleaned + own)
-        candidates += [_head(base) + own, _cut_head(base) + own]
-        if core.startswith("占"):
-            candidates.append(_subject(base) + own)
+    whole = not core or core.startswith("占") or _CHANGE_TO.match(core) is not None
+    share = core.startswith("占")
+
+    def candidates() -> Iterator[str]:  # lazily, nearest base first: most stop at the first
+        for base in bases:
+            if whole:
+                yield c["strip"].sub("", base) + own
+            yield _head(base) + own
+            yield _cut_head(base) + own
+            if share:
+                yield _subject(base) + own
+
     unit = it.unit or it.q.unit
-    for cand in candidates:
+    first = None
+    for cand in candidates():
         if taxonomy.match_indicator(cand, _per_capita(cand, unit)):
             return cand
-    return candidates[0] if candidates else None
+        first = cand if first is None else first
+    return first
 
 
+@lru_cache(maxsize=PHRASE_CACHE)
 def _subject(phrase: str) -> str:
     """A clause's subject with its measure noun: the words before its first verb."""
     head = cues()["strip"].sub("", phrase)
@@ -581,6 +600,7 @@ def _subject(phrase: str) -> str:
     return head[: m.start()] if m and m.start() > 0 else head
 
 
+@lru_cache(maxsize=PHRASE_CACHE)
 def _cut_head(phrase: str) -> str:
     """The subject at a clause's start: the words before its first measure or verb."""
     head = cues()["strip"].sub("", phrase)
@@ -590,6 +610,43 @@ def _cut_head(phrase: str) -> str:
         head,
     )
     return head[: m.start()] if m and m.start() > 0 else head
+
+
+class _OwnCues(NamedTuple):
+    """What a figure's own phrase (the text since the previous figure) says, once per phrase."""
+
+    growth: bool  # a growth verb: a % after it is a change (增长12%)
+    change_by: bool  # 提高7件: a change, not a level
+    estimate: bool  # 预计
+    goal_ref: bool  # 目标, 任务数: a target
+    more_before: bool  # 超过, 突破 right before the number
+    about_before: bool  # 约, 近 right before the number
+    comparator: bool  # 占全省…: the province's or country's figure
+    subset: bool  # 其中
+
+
+@lru_cache(maxsize=PHRASE_CACHE)
+def _own_cues(own: str) -> _OwnCues:
+    c = cues()
+    tail = _strip_joiners(own)[-4:]
+    return _OwnCues(
+        growth=c["growth"].search(own.rstrip()) is not None,
+        change_by=_CHANGE_BY.search(own) is not None,
+        estimate=c["estimate"].search(own) is not None,
+        goal_ref=c["goal_ref"].search(own) is not None,
+        more_before=_MORE_BEFORE.search(tail) is not None,
+        about_before=_ABOUT_BEFORE.search(tail) is not None,
+        comparator=_COMPARATOR.search(own.rstrip()) is not None,
+        subset=c["subset"].search(own) is not None,
+    )
+
+
+@lru_cache(maxsize=PHRASE_CACHE)
+def _after_qualifier(after: str) -> str:
+    """">" or "~" when the characters after a number say so (12家以上, 50人左右)."""
+    if _MORE_AFTER.match(after):
+        return ">"
+    return "~" if _ABOUT_AFTER.match(after) else ""
 
 
 _SINCE_SPAN_END = re.compile(r"[比较][“\"]?十[一二三四五]五[”\"]?(?:末|期末)")  # not a yoy change
@@ -684,8 +741,14 @@ _PERIOD_CUES = re.compile(
     r"|(?:^|(?<=[，,；;：:\s]))(?:预计)?(?P<fy>全年|年底|年末)|(?P<fy2>截至年底|截至年末)"
 )
 _PERIOD_HINT = re.compile(r"半年|季度|月|全年|年底|年末")
-_YEAR_CUE = re.compile(r"(?:^|(?<=[，,；;：:\s])|(?<=[我全][市区县省])|(?<=力争|确保|争取|预计)|(?<=[到从由至]))"
-                       r"(?P<y>20\d\d)年度?(?!\d)")
+# A year that dates what follows it: at a clause's start, after 我市/全区, 力争, 到 … The
+# plain form puts these look-behinds first; written year-first (each look-behind then
+# spans the four digits too) ``re`` jumps to each "20" instead of trying every position.
+_YEAR_CUE_BEFORE = r"(?:^|(?<=[，,；;：:\s])|(?<=[我全][市区县省])|(?<=力争|确保|争取|预计)|(?<=[到从由至]))"
+_YEAR_CUE = re.compile(
+    r"(?P<y>20\d\d)(?:(?<=^....)|(?<=[，,；;：:\s]....)|(?<=[我全][市区县省]....)"
+    r"|(?<=(?:力争|确保|争取|预计)....)|(?<=[到从由至]....))年度?(?!\d)"
+)
 
 
 def _month_period(n: int) -> str:
@@ -817,12 +880,13 @@ def _to_figure(
         period, cue_year = _sentence_period(sent, q.start, period)
         if cue_year is not None and explicit is None:
             year = cue_year
+    own = _own_cues(it.own)
     kind = "actual"
     if section.kind == "plan":
         kind = "target"
-    elif st.estimate and (_estimate_scope(sent, it) or c["estimate"].search(it.own)):
+    elif st.estimate and (_estimate_scope(sent, it) or own.estimate):
         kind = "estimate"
-    elif not it.growth and (c["goal_ref"].search(it.own)
+    elif not it.growth and (own.goal_ref
                             or (st.target_verb
                                 and c["target_verb"].search(sent, it.group_start, q.start))):
         kind = "target"
@@ -830,20 +894,18 @@ def _to_figure(
             and (not st.period_hint or _sentence_period(sent, q.start, None)[0] is None)):
         period = "FY"  # a goal is for the whole year, even in a half-year report
     qualifier = it.qualifier
-    tail = _strip_joiners(it.own)[-4:]
-    after = sent[q.end : q.end + 3]
-    if qualifier == "range":
-        pass
-    elif _MORE_BEFORE.search(tail) or _MORE_AFTER.match(after):
-        qualifier = ">"
-    elif _ABOUT_BEFORE.search(tail) or _ABOUT_AFTER.match(after):
-        qualifier = "~"
+    if qualifier != "range":
+        after = _after_qualifier(sent[q.end : q.end + 3])
+        if own.more_before or after == ">":
+            qualifier = ">"
+        elif own.about_before or after == "~":
+            qualifier = "~"
     metric_id = ind.metric_id if ind else ""
     if ind:
         if _subunit(sent, it):
             notes.append("figure for a part of the region")
             metric_id = ""
-        if _COMPARATOR.search(it.own.rstrip()):
+        if own.comparator:
             notes.append("a comparator: the province's or country's figure")
             metric_id = ""
         if ind.metric_id in _BATCHED:
@@ -852,7 +914,7 @@ def _to_figure(
             if _BATCH.search(sent, max(prev_clause, since_prev), q.start):
                 notes.append("one batch of designations, not the year's count")
                 metric_id = ""
-        if c["subset"].search(it.own) or c["subset"].search(it.phrase):
+        if own.subset or c["subset"].search(it.phrase):
             parent = next(
                 (p for p in reversed(items[: it.idx]) if not p.growth and p.indicator), None
             )

@@ -876,8 +876,10 @@ def _to_figure(
         is_stock = ind.stock if ind else False
         period = "FY" if is_stock else f"{span[0]}-{span[1]}"
         year = span[1]
-    elif st.period_hint:
-        period, cue_year = _sentence_period(sent, q.start, period)
+    cue_period = None  # the period a cue before the figure sets, read once per figure
+    if span is None and st.period_hint:
+        cue_period, cue_year = _sentence_period(sent, q.start, None)
+        period = cue_period or period
         if cue_year is not None and explicit is None:
             year = cue_year
     own = _own_cues(it.own)
@@ -890,8 +892,7 @@ def _to_figure(
                             or (st.target_verb
                                 and c["target_verb"].search(sent, it.group_start, q.start))):
         kind = "target"
-    if (kind == "target" and span is None
-            and (not st.period_hint or _sentence_period(sent, q.start, None)[0] is None)):
+    if kind == "target" and span is None and cue_period is None:
         period = "FY"  # a goal is for the whole year, even in a half-year report
     qualifier = it.qualifier
     if qualifier != "range":

@@ -198,14 +198,27 @@ def quantity_from_match(m: re.Match[str], offset: int = 0) -> Quantity | None:
     """Turn a :func:`quantity_regex` match into a canonical Quantity (None if unusable).
 
     ``offset`` is subtracted from the match's positions, so a match found in a whole
-    text can give positions relative to one of its sentences.
+    text can give positions relative to one of its sentences. Called once per number
+    in a corpus, so it avoids helper calls on the common path.
     """
     num, hi, approx1, mult_w, approx2, unit_w = m.group(*_GROUPS)
-    value = _num_value(num)
-    if value is None:
-        return None
-    unit_written = _unit_key(unit_w) if unit_w else "元"  # 产值27.6亿: 亿 alone is money
     chinese = not num[0].isdigit()
+    if chinese:
+        cn = parse_chinese_numeral(num)
+        if cn is None:
+            return None
+        value = float(cn)
+    else:  # the pattern's Arabic branch: digits, optional ,000 groups and .d
+        try:
+            value = float(num.replace(",", "")) if "," in num else float(num)
+        except ValueError:
+            return None
+    if unit_w is None:
+        unit_written = "元"  # 产值27.6亿: 亿 alone is money
+    elif "（" in unit_w or "）" in unit_w:
+        unit_written = _unit_key(unit_w)
+    else:
+        unit_written = unit_w
     if chinese and unit_written in {"期", "位"} and not hi:
         return None  # 二期工程, 五位一体: a phase or a slogan, not a count
     if unit_written == "所" and not chinese and value >= 100:
@@ -216,8 +229,7 @@ def quantity_from_match(m: re.Match[str], offset: int = 0) -> Quantity | None:
     qualifier = "range" if hi else (">" if (approx1 or approx2) else "")
     if factor != 1.0 or chinese or len(num) > 12:  # else float() is already exact
         value = _round(value * factor)
-    start = m.start()
-    end = m.end()
+    start, end = m.span()
     return Quantity(
         value,
         unit.canonical,

@@ -353,3 +353,36 @@ def test_year_cues_are_found_where_the_plain_pattern_finds_them(text):
     plain = re.compile(extract._YEAR_CUE_BEFORE + r"(?P<y>20\d\d)年度?(?!\d)")
     got = [(m.span(), m.group("y")) for m in extract._YEAR_CUE.finditer(text)]
     assert got == [(m.span(), m.group("y")) for m in plain.finditer(text)]
+
+
+def _period_by_truncated_scan(sent, upto):
+    """The period cue reading as first written: a scan of the text before the figure."""
+    period = year = None
+    for m in extract._PERIOD_CUES.finditer(sent, 0, upto):
+        year = int(m.group("cy")) if m.group("cy") else year
+        if m.group("h1"):
+            period = "H1"
+        elif m.group("q3"):
+            period = "Q1-Q3"
+        elif m.group("q1"):
+            period = "M1-M3"
+        elif m.group("m") or m.group("c"):
+            n = extract._parse_month(m.group("m") or m.group("c"))
+            period = extract._month_period(n) if 1 <= n <= 12 else period
+        elif m.group("fy") or m.group("fy2"):
+            period = "FY"
+    return period, year
+
+
+_PERIOD_ALPHABET = "上半年前三季度第一1-6至9月截止2021十二底末份全预计，, 增长家亿元项"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_PERIOD_ALPHABET, max_size=60))
+def test_period_cues_read_once_per_sentence_match_a_scan_up_to_each_figure(text):
+    from analysis.numbers import find_quantities
+
+    for q in find_quantities(text):
+        assert extract._sentence_period(text, q.start, None) == _period_by_truncated_scan(
+            text, q.start
+        )

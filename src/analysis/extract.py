@@ -764,9 +764,28 @@ def _sentence_period(sent: str, upto: int, default: str | None) -> tuple[str | N
     period, year = default, None
     if not _PERIOD_HINT.search(sent, 0, upto):  # most sentences have no period cue at all
         return period, year
-    for m in _PERIOD_CUES.finditer(sent, 0, upto):
-        if m.group("cy"):
-            year = int(m.group("cy"))
+    for end, cue_period, cue_year in _period_cues(sent):
+        if end > upto:
+            break
+        if cue_year is not None:
+            year = cue_year
+        if cue_period is not None:
+            period = cue_period
+    return period, year
+
+
+@lru_cache(maxsize=512)
+def _period_cues(sent: str) -> tuple[tuple[int, str | None, int | None], ...]:
+    """(end, period, year) of every period cue in a sentence, in order.
+
+    Scanned once per sentence, not once per figure in it: the cues before a figure are
+    those ending before it, since no cue contains a figure (a cue's numbers are months
+    and years, never followed by a unit).
+    """
+    out = []
+    for m in _PERIOD_CUES.finditer(sent):
+        year = int(m.group("cy")) if m.group("cy") else None
+        period = None
         if m.group("h1"):
             period = "H1"
         elif m.group("q3"):
@@ -779,7 +798,8 @@ def _sentence_period(sent: str, upto: int, default: str | None) -> tuple[str | N
                 period = _month_period(n)
         elif m.group("fy") or m.group("fy2"):
             period = "FY"
-    return period, year
+        out.append((m.end(), period, year))
+    return tuple(out)
 
 
 @lru_cache(maxsize=512)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from analysis.pipeline import extract_corpus, format_summary
@@ -58,7 +59,9 @@ def test_extra_corpus_scores(tmp_path):
     raw.mkdir()
     for name in EXTRA:
         shutil.copy(RAW / name, raw / name)
+    threads = (pa.cpu_count(), pa.io_thread_count())
     extract_corpus(raw, tmp_path / "out", jobs=1, progress=False)
+    assert (pa.cpu_count(), pa.io_thread_count()) == threads  # the writer gave them back
     s = score(tmp_path / "out", FIXTURES / "gold_extra")
     assert s["F1"] >= 0.95
     assert s["meta_ok"] >= s["meta_n"] - 2

@@ -2,6 +2,9 @@
 
 import io
 
+import pandas as pd
+import pandera.errors
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -61,3 +64,33 @@ def test_columns_frame_stacks_record_columns_in_order():
     reps = [Repair("d1", 3, "H作", "工作", "ocr_h_gong"), Repair("d2", 9, "机", "%", "ocr")]
     parts = [tables.record_columns("repairs", reps[:1]), tables.record_columns("repairs", reps[1:])]
     assert tables.columns_frame("repairs", parts).equals(_frame("repairs", reps))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(figures(), max_size=8), st.integers(0, 3))
+def test_columns_table_equals_the_conformed_frame_of_the_same_columns(records, split):
+    """The Arrow path the writer takes gives the table the DataFrame path gave."""
+    parts = [tables.record_columns("metrics", records[:split]),
+             tables.record_columns("metrics", records[split:])]
+    data = {c: [v for p in parts for v in p[c]] for c in schema.columns("metrics")}
+    expected = tables.frame_table("metrics", pd.DataFrame(data, columns=schema.columns("metrics")))
+    assert tables.columns_table("metrics", parts).equals(expected)
+
+
+def test_values_arrow_will_not_take_are_coerced_as_conform_does():
+    parts = [{"doc_id": ["d1"], "offset": ["12"], "before": ["H作"], "after": ["工作"],
+              "rule": ["ocr"]}]  # an offset written as text
+    table = tables.columns_table("repairs", parts)
+    assert table.column("offset").to_pylist() == [12]
+
+
+def test_a_row_breaking_the_schema_fails_and_nothing_is_moved_into_place(tmp_path):
+    rec = Figure("d1", "", "", "研发投入", 1.0, "元", None, "", 2015, "FY", "guess",
+                 "研发投入1元。", 0, 3, "1元", "", None, "")
+    sink = tables.TableSink("metrics", tmp_path, partition_col="year")
+    sink.add(tables.columns_table("metrics", [tables.record_columns("metrics", [rec])]),
+             tables.csv_text("metrics", [rec]))
+    with pytest.raises(pandera.errors.SchemaErrors, match="kind"):
+        sink.close()
+    sink.abort()
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

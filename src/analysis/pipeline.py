@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from . import config, safeio, schema
+from . import config, safeio
 from .cache import ExtractCache, code_fingerprint
 from .clean import clean_document
 from .engine import iter_ordered
@@ -33,12 +33,13 @@ from .models import DocMeta, Figure, Repair
 from .tables import (
     Tables,
     TableSink,
-    columns_frame,
+    columns_table,
     commit_moves,
     csv_text,
     document_row,
     read_table,
     record_columns,
+    rows_table,
 )
 
 log = logging.getLogger(__name__)
@@ -208,6 +209,11 @@ class _Writer:
         # Arrow's default allocator keeps freed memory for reuse: over a long run that is
         # a hundred MB or more this process never gives back. The system one returns it.
         pa.set_memory_pool(pa.system_memory_pool())
+        # The workers keep every core busy: Arrow's own threads in this process only add
+        # contention (a third of its CPU time went to them). Restored when the run ends.
+        self._arrow_threads = (pa.cpu_count(), pa.io_thread_count())
+        pa.set_cpu_count(1)
+        pa.set_io_thread_count(1)
         self.out_dir = out_dir
         out_dir.mkdir(parents=True, exist_ok=True)
         safeio.remove_stale_temps(out_dir)  # left by a killed run; restores a swapped-out text/
@@ -229,8 +235,7 @@ class _Writer:
 
     def _flush_log(self) -> None:
         if self.log_rows:
-            self.sinks["run_log"].add(
-                pd.DataFrame(self.log_rows, columns=schema.columns("run_log")))
+            self.sinks["run_log"].add(rows_table("run_log", self.log_rows))
             self.log_rows = []
 
     def add(self, r: DocResult) -> None:
@@ -249,9 +254,9 @@ class _Writer:
             return
         docs = [document_row(r.meta, r.source_file, r.sha256, r.n_chars, r.n_figures,
                              r.n_mapped) for r in self.pending if r.meta]
-        self.sinks["documents"].add(pd.DataFrame(docs))
+        self.sinks["documents"].add(rows_table("documents", docs))
         for table in ("metrics", "repairs"):
-            self.sinks[table].add(columns_frame(table, [r.columns[table] for r in self.pending]),
+            self.sinks[table].add(columns_table(table, [r.columns[table] for r in self.pending]),
                                   "".join(r.csv_rows[table] for r in self.pending))
         self.pending = []
 
@@ -268,11 +273,17 @@ class _Writer:
             os.replace(final, old)
         os.replace(self.text_dir, final)
         shutil.rmtree(old, ignore_errors=True)
+        self._restore_threads()
+
+    def _restore_threads(self) -> None:
+        pa.set_cpu_count(self._arrow_threads[0])
+        pa.set_io_thread_count(self._arrow_threads[1])
 
     def abort(self) -> None:
         for sink in self.sinks.values():
             sink.abort()
         shutil.rmtree(self.text_dir, ignore_errors=True)
+        self._restore_threads()
 
 
 def _log_row(r: DocResult) -> dict:

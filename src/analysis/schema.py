@@ -93,4 +93,9 @@ def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
 
 def validate(table: str, df: pd.DataFrame) -> pd.DataFrame:
     """Conform then validate; a bad table fails loudly, naming the column and values."""
-    return schema_for(table).validate(conform(table, df), lazy=True)
+    return check(table, conform(table, df))
+
+
+def check(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Validate a frame already conformed (see :func:`conform`); raises naming the column."""
+    return schema_for(table).validate(df, lazy=True)

@@ -1,10 +1,11 @@
 """Per-document results → validated tables, written in chunks and moved into place at once.
 
 Each table goes to a CSV (UTF-8 with BOM, so Excel shows the Chinese) and a
-Parquet file. Rows are validated against ``data/fields.csv`` before they are
-written; everything is written to temporary files beside the destination and
-renamed only when the whole run succeeded, so an interrupted run leaves the
-previous outputs as they were.
+Parquet file. Everything is written to temporary files beside the destination
+and renamed only when the whole run succeeded, so an interrupted run leaves the
+previous outputs as they were. Rows are validated against ``data/fields.csv`` in
+batches while they stream to those temporaries; a failing batch stops the run
+before anything is moved into place.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ def test_first_chars(pattern, expected):
     )
 
 
-_ALPHABET = "*＊×Xx某市县区去年比较2015年今年全我新增十三五学习贯彻大精神，。\n a"
+_ALPHABET = "*＊×Xx某市县区去年比较2015年今年全我新增十三五七八学习贯彻大精神下半一步规划工作，。\n a"
 
 
 @settings(max_examples=150, deadline=None)
@@ -89,3 +89,25 @@ def test_prechecked_leaves_patterns_re_already_skips_through():
     plain = re.compile("全市|我市")
     assert patterns.prechecked(plain) is plain
     assert isinstance(patterns.prechecked(re.compile(r"(?<![比较])去年")), patterns.Prechecked)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "needle"),
+    [
+        (r"(?:学习|贯彻|落实)[^。；;\n]{0,8}十七大(?:会议)?精神", "十七大"),
+        (r"(?P<year>20\d\d)\s*年度", "20"),  # inside a group, still in every match
+        (r"(?:明年|下一年)\s*(?:将|要)", None),  # an alternation promises no one literal
+        (r"(?:科技)?工作要点", "工作要点"),  # an optional head does not count
+        (r"x(?:ab)+y", "ab"),
+    ],
+)
+def test_required_literal(pattern, needle):
+    assert patterns.required_literal(pattern) == needle
+
+
+def test_a_text_without_the_required_literal_is_not_scanned():
+    pattern = patterns.prechecked(re.compile(r"(?:学习|贯彻)[^。]{0,8}十七大精神"))
+    assert isinstance(pattern, patterns.Prechecked) and pattern.needle == "十七大精神"
+    assert pattern.search("学习贯彻党的十八大精神") is None
+    assert pattern.search("认真学习十七大精神").group() == "学习十七大精神"
+    assert pattern.search("认真学习十七大精神", 0, 6) is None  # endpos cuts the literal

@@ -88,6 +88,45 @@ def first_chars(pattern: str, flags: int = 0) -> frozenset[str] | None:
     return frozenset(chars)
 
 
+def _literal_runs(seq) -> list[str]:
+    """Runs of literal characters that every match of ``seq`` contains."""
+    runs: list[str] = []
+    cur: list[str] = []
+    for op, av in seq:
+        if op is _c.LITERAL:
+            cur.append(chr(av))
+            continue
+        if cur:
+            runs.append("".join(cur))
+            cur = []
+        if op is _c.SUBPATTERN:  # a group's content is part of every match
+            runs += _literal_runs(av[3])
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT) and av[0] >= 1:
+            runs += _literal_runs(av[2])
+        # alternations, classes, anchors and look-arounds promise no literal
+    if cur:
+        runs.append("".join(cur))
+    return runs
+
+
+@lru_cache(maxsize=1024)
+def required_literal(pattern: str, flags: int = 0) -> str | None:
+    """The longest run of two or more characters every match of ``pattern`` contains
+    (``十七大`` in ``(?:学习|贯彻)[^。]{0,8}十七大(?:会议)?精神``), or None.
+
+    Why: ``in`` finds a literal at memory speed, so a text without it is answered "no
+    match" before ``re`` runs; most cue words (十七大精神, 有限责任公司) are in few reports.
+    """
+    if _p is None or flags & re.IGNORECASE:
+        return None
+    try:
+        runs = _literal_runs(_p.parse(pattern, flags))
+    except (re.error, AttributeError, TypeError):
+        return None
+    best = max(runs, key=len, default="")
+    return best if len(best) >= 2 else None
+
+
 @lru_cache(maxsize=1024)
 def re_skips_ahead(pattern: str, flags: int = 0) -> bool:
     """True when ``re`` itself jumps to where a match can start: the pattern opens with a
@@ -132,17 +171,21 @@ class Prechecked:
     Same methods and results as the pattern.
     """
 
-    __slots__ = ("regex", "pre", "pattern", "flags", "groupindex", "groups")
+    __slots__ = ("regex", "pre", "needle", "pattern", "flags", "groupindex", "groups")
 
     def __init__(self, regex: re.Pattern[str]) -> None:
         self.regex = regex
-        self.pre = precheck(regex)
+        flags = regex.flags & ~re.UNICODE
+        self.pre = None if re_skips_ahead(regex.pattern, flags) else precheck(regex)
+        self.needle = required_literal(regex.pattern, flags)
         self.pattern = regex.pattern
         self.flags = regex.flags
         self.groupindex = regex.groupindex
         self.groups = regex.groups
 
     def _matches(self, string: str, pos: int = 0, endpos: int = 2**62):
+        if self.needle is not None and string.find(self.needle, pos, endpos) < 0:
+            return  # a literal every match holds is not there: no match
         if self.pre is None or len(string) <= SHORT_TEXT:
             yield from self.regex.finditer(string, pos, endpos)
             return
@@ -200,9 +243,10 @@ class Prechecked:
 
 
 def prechecked(regex: re.Pattern[str]) -> re.Pattern[str]:
-    """``regex`` wrapped with its pre-check, or ``regex`` itself when it has none or when
-    ``re`` already skips ahead on its own (see :func:`re_skips_ahead`)."""
-    if re_skips_ahead(regex.pattern, regex.flags & ~re.UNICODE):
-        return regex
+    """``regex`` wrapped with its pre-checks (the characters a match starts with, unless
+    ``re`` already skips ahead on its own; a literal every match holds), or ``regex``
+    itself when it has neither."""
     wrapped = Prechecked(regex)
-    return wrapped if wrapped.pre is not None else regex  # type: ignore[return-value]
+    if wrapped.pre is None and wrapped.needle is None:
+        return regex
+    return wrapped  # type: ignore[return-value]

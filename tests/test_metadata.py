@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from functools import cache
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analysis import metadata
 from analysis.metadata import (
     _dateline_year,
     extract_title,
@@ -745,3 +747,22 @@ def test_labelled_date_in_a_body_line_dates_an_undated_summary():
     )
     meta = infer_metadata("d", text)
     assert (meta.region, meta.report_year) == ("江阴市", 2019)
+
+
+_HEADING_ALPHABET = "一二、.2019年度工作总结思路要点明下半科技\n 。；：x"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_HEADING_ALPHABET, max_size=40))
+def test_heading_cues_split_in_two_rows_find_what_the_one_pattern_found(text):
+    """plan_section and year_heading open with "text start or a mark"; written as two rows
+    (\\A…, [mark]…) so that re can jump from mark to mark, they find the same first match."""
+    cues = metadata.load_cues()
+    for kind, lead in (("plan_section", r"[\s。；;：:]"), ("year_heading", r"[\s。；;]")):
+        split = [c for c in cues[kind] if c.regex.pattern.startswith((r"\A", lead))]
+        body = split[0].regex.pattern[2:]
+        one = re.compile(r"(?:^|" + lead + ")" + body, re.M)
+        found = [m for c in split if (m := c.regex.search(text))]
+        first = min(found, key=lambda m: m.start()) if found else None
+        want = one.search(text)
+        assert (first and (first.start(), first.group())) == (want and (want.start(), want.group()))

@@ -131,8 +131,10 @@ def load_cues() -> dict[str, tuple[Cue, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+@lru_cache(maxsize=64)
 def _first(kind: str, text: str) -> tuple[re.Match[str], Cue] | None:
-    """Earliest match of any cue of ``kind`` in ``text``."""
+    """Earliest match of any cue of ``kind`` in ``text`` (cached: the document type and
+    the year both ask where the plan part starts)."""
     found = [(m, c) for c in load_cues().get(kind, ()) if (m := c.regex.search(text))]
     return min(found, key=lambda mc: mc[0].start()) if found else None
 

@@ -766,3 +766,11 @@ def test_heading_cues_split_in_two_rows_find_what_the_one_pattern_found(text):
         first = min(found, key=lambda m: m.start()) if found else None
         want = one.search(text)
         assert (first and (first.start(), first.group())) == (want and (want.start(), want.group()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="2019年-至到~ 0，1", max_size=30))
+def test_year_pattern_finds_what_its_plain_form_finds(text):
+    plain = re.compile(r"(?<![\d\-—–~至到])(20\d\d)\s*年(?!\s*[-—–~至到]\s*20\d\d)")
+    got = [(m.span(), m.group(1)) for m in metadata.YEAR_RE.finditer(text)]
+    assert got == [(m.span(), m.group(1)) for m in plain.finditer(text)]

@@ -102,7 +102,9 @@ PLAN_FIRST_MONTH, PLAN_LAST_MONTH = 12, 6
 PERIOD_END = {"H1": 6, "Q1": 3, "Q1-Q3": 9}
 AGREE_BONUS = 0.03
 
-YEAR_RE = re.compile(r"(?<![\d\-—–~至到])(20\d\d)\s*年(?!\s*[-—–~至到]\s*20\d\d)")
+# 20XX年, not inside a number or a range (2016-2020年). The look-behind sits after the
+# leading 2 (same matches) so that re can jump from one 2 to the next.
+YEAR_RE = re.compile(r"(2(?<![\d\-—–~至到]2)0\d\d)\s*年(?!\s*[-—–~至到]\s*20\d\d)")
 ENUM_RE = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[(（][一二三四五六七八九十\d]+[)）])"
 )
@@ -363,13 +365,13 @@ def _framed(text: str, start: int, end: int) -> tuple[float, bool] | None:
     return None
 
 
-def _mention_weight(text: str, start: int, end: int) -> float:
+def _mention_weight(text: str, start: int, end: int,
+                    framed: tuple[float, bool] | None) -> float:
     """Weight of one mention: naming an institution (宁波大学), listed among peers
     (杭州、宁波等), named as a partner (与上海合作, 赴深圳) or as the frame of a ranking
     (位居金华第二, 超过越城) makes it weaker evidence."""
     cues = load_cues()
-    framed = _framed(text, start, end)
-    if framed is not None:
+    if framed is not None:  # ``framed`` is :func:`_framed` of the mention
         return framed[0]
     after = [float(c.value) for c in cues.get("weak_after", ()) if c.regex.match(text, end)]
     before = [
@@ -380,9 +382,11 @@ def _mention_weight(text: str, start: int, end: int) -> float:
     return min([1.0, *after, *before])
 
 
-def _weak_factor(text: str, hit: PlaceHit) -> float:
-    """Average weight of the mentions of ``hit`` (see ``_mention_weight``)."""
-    weights = [_mention_weight(text, start, end) for start, end in hit.spans]
+def _weak_factor(text: str, hit: PlaceHit, framed: list[tuple[float, bool] | None]) -> float:
+    """Average weight of the mentions of ``hit`` (see ``_mention_weight``); ``framed`` is
+    :func:`_framed` of each mention."""
+    weights = [_mention_weight(text, start, end, f)
+               for (start, end), f in zip(hit.spans, framed, strict=True)]
     return sum(weights) / len(weights)
 
 
@@ -450,10 +454,10 @@ def _collect(title: str, body: str, voice: str = "", headline: str = "") -> _Evi
         if hit.level == "province":
             ev.provinces[hit.name] += hit.count / hit.n_candidates
             continue
-        weight = (1.0 if hit.is_full else SHORT_FACTOR) * _weak_factor(body, hit)
+        framed = [_framed(body, start, end) for start, end in hit.spans]
+        weight = (1.0 if hit.is_full else SHORT_FACTOR) * _weak_factor(body, hit, framed)
         organ = min(_organ_mentions(body, hit), ORGAN_CAP) * ORGAN_WEIGHT
         bonus = VOICE_BONUS if hit.level in fitting else 0.0
-        framed = [_framed(body, start, end) for start, end in hit.spans]
         ev.named[hit.adcode] += organ
         ev.mentions[hit.adcode] += sum(f is None for f in framed)  # the region's own
         ev.ranked[hit.adcode] += sum(f is not None and f[1] for f in framed)

@@ -386,3 +386,8 @@ def test_period_cues_read_once_per_sentence_match_a_scan_up_to_each_figure(text)
         assert extract._sentence_period(text, q.start, None) == _period_by_truncated_scan(
             text, q.start
         )
+
+
+def test_shadow_keeps_characters_beyond_the_table():
+    text = "青島\U0002f800研發"  # a CJK compatibility ideograph past the table's end
+    assert simplified_shadow(text) == "青岛\U0002f800研发"

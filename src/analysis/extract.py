@@ -85,6 +85,8 @@ def shadow_codes(text: str) -> tuple[np.ndarray, np.ndarray]:
     """
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     lut = _t2s_lut()
+    if not codes.size or codes.max() < len(lut):  # nearly always: one gather does it
+        return codes, lut[codes]
     inside = codes < len(lut)
     shadow = lut[np.where(inside, codes, 0)]
     shadow = np.where(inside, shadow, codes)

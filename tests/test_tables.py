@@ -1,6 +1,7 @@
 """Tables: records rendered to CSV where they are made must equal the frame's CSV."""
 
 import io
+import re
 
 import pandas as pd
 import pandera.errors
@@ -94,3 +95,10 @@ def test_a_row_breaking_the_schema_fails_and_nothing_is_moved_into_place(tmp_pat
         sink.close()
     sink.abort()
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='=+-@\t\r\n,"a高', max_size=30))
+def test_formula_check_finds_what_its_plain_form_finds(text):
+    plain = re.compile('(?:^|,)"?[' + re.escape("".join(safeio.FORMULA_PREFIXES)) + "]", re.M)
+    assert bool(tables._MAYBE_FORMULA.search(text)) == bool(plain.search(text))

@@ -128,8 +128,10 @@ def _csv_cell(kind: str):
 # A cell that may start with a formula character: at a line start or after a comma,
 # maybe inside quotes. It can also hit a comma inside a quoted cell; that only costs
 # the exact, per-cell rendering below.
-_MAYBE_FORMULA = re.compile("(?:^|,)\"?[" + re.escape("".join(safeio.FORMULA_PREFIXES)) + "]",
-                            re.M)
+# Written character first (what precedes it checked after it) so that re jumps from one
+# formula character to the next instead of trying every position of the rows.
+_FORMULA_CLASS = "[" + re.escape("".join(safeio.FORMULA_PREFIXES)) + "]"
+_MAYBE_FORMULA = re.compile(_FORMULA_CLASS + r'(?:(?<=^.)|(?<=,.)|(?<=^".)|(?<=,".))', re.M)
 
 
 def csv_text(table: str, records: list) -> str:

@@ -76,12 +76,17 @@ def test_many_candidates_hand_over_to_re():
         (r"[*＊×]\s*市", True),  # a character class
         (r"[*＊×]+\s*市", False),  # a repeated class: re does not look inside the repeat
         (r"(?<![比较])去年", False),  # a look-behind first: re tries every position
-        (r"^【[^】]{0,16}】", False),
+        (r"^【[^】]{0,16}】", True),  # ^ without re.M is the text's start
         (r"a?", False),
+        (r"\A(?:一、)?20\d\d年", True),  # anchored at the start: re makes one try
     ],
 )
 def test_re_skips_ahead(pattern, skips):
     assert patterns.re_skips_ahead(pattern) is skips
+
+
+def test_a_line_start_is_not_a_text_start():
+    assert patterns.re_skips_ahead(r"^【[^】]{0,16}】", re.MULTILINE) is False
 
 
 def test_prechecked_leaves_patterns_re_already_skips_through():

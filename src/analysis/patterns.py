@@ -130,7 +130,8 @@ def required_literal(pattern: str, flags: int = 0) -> str | None:
 @lru_cache(maxsize=1024)
 def re_skips_ahead(pattern: str, flags: int = 0) -> bool:
     """True when ``re`` itself jumps to where a match can start: the pattern opens with a
-    literal, a character class or an alternation of literals (``全市|我市|…``).
+    literal, a character class or an alternation of literals (``全市|我市|…``), or it is
+    anchored at the text's start (``\\A``), where ``re`` makes one try.
 
     Such patterns gain nothing from a pre-check: ``re`` scans for their first
     character in C, while a pre-check adds a second scan and a Python loop.
@@ -139,6 +140,11 @@ def re_skips_ahead(pattern: str, flags: int = 0) -> bool:
         return False
     try:
         parsed = _p.parse(pattern, flags)
+        if parsed.data and parsed.data[0][0] is _c.AT and (
+            parsed.data[0][1] is _c.AT_BEGINNING_STRING
+            or (parsed.data[0][1] is _c.AT_BEGINNING and not flags & re.MULTILINE)
+        ):
+            return True  # \A…: re tries the text's start only
         if parsed.getwidth()[0] == 0:
             return False  # re writes no skip table for a pattern that can match empty
         prefix, _, _ = _k._get_literal_prefix(parsed, flags)

@@ -1,10 +1,12 @@
 """Cleaning: chrome removed, damage mended, every repair auditable at its offset."""
 
+import re
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analysis import clean
 from analysis.clean import clean_text
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
@@ -73,3 +75,20 @@ def test_fullwidth_digits_normalised():
 @given(st.text(max_size=300))
 def test_never_raises_and_offsets_hold(text):
     _check_offsets(clean_text("d", text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="12、 \n\t。a", max_size=30))
+def test_numbered_lines_are_found_where_the_plain_pattern_finds_them(text):
+    plain = re.compile(r"(?:^|\s|\n)(\d{1,3})、(?=\S)")
+    got = [(m.span(), m.group(1)) for m in clean._numbered_lines(text)]
+    assert got == [(m.span(), m.group(1)) for m in plain.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \n\r\t\u3000a高", max_size=30))
+def test_whitespace_is_normalised_as_by_the_plain_patterns(text):
+    t = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    t = re.sub(r"[ \t\u3000\xa0\u2002\u2003\u200b]+", " ", t)
+    t = re.sub(r" *\n *", "\n", t)
+    assert clean._normalise_whitespace(text) == re.sub(r"\n{3,}", "\n\n", t).strip()

@@ -105,10 +105,15 @@ class _Editor:
         self.apply(rule, edits, record)
 
 
+_SPACES_NEWLINE = re.compile(r" +\n")
+_NEWLINE_SPACES = re.compile(r"\n +")
+
+
 def _normalise_whitespace(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
     text = re.sub(r"[ \t\u3000\xa0\u2002\u2003\u200b]+", " ", text)
-    text = re.sub(r" *\n *", "\n", text)
+    # spaces next to a line break go (" *\n *" tried every position; these jump to spaces)
+    text = _SPACES_NEWLINE.sub("\n", _NEWLINE_SPACES.sub("\n", text))
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
@@ -161,6 +166,18 @@ def _seen_before(text: str, cand: str, pos: int) -> bool:
         text.find(cand, max(0, pos - HEADER_WINDOW), pos) >= 0
 
 
+_NUMBERED_FIRST = re.compile(r"(\d{1,3})、(?=\S)")  # at the text's start
+_NUMBERED = re.compile(r"\s(\d{1,3})、(?=\S)")  # after a space or line break
+
+
+def _numbered_lines(text: str) -> list[re.Match[str]]:
+    r"""Matches of ``(?:^|\s)(\d{1,3})、(?=\S)``, written as two patterns so that ``re``
+    jumps to spaces instead of trying every position."""
+    first = _NUMBERED_FIRST.match(text)
+    return [first, *_NUMBERED.finditer(text, first.end())] if first else list(
+        _NUMBERED.finditer(text))
+
+
 def _pagination_edits(text: str) -> list[tuple[int, int, str]]:
     """Page numbers that a print-out left at line starts, cutting a sentence in two.
 
@@ -172,7 +189,7 @@ def _pagination_edits(text: str) -> list[tuple[int, int, str]]:
     for m in re.finditer(r"\n(\d{1,3})\n", text):
         before = text[m.start() - 1] if m.start() else "。"
         edits.append((m.start(), m.end(), "" if before not in SENTENCE_END else "\n"))
-    hits = list(re.finditer(r"(?:^|\s|\n)(\d{1,3})、(?=\S)", text))
+    hits = _numbered_lines(text)
     numbers = [int(h.group(1)) for h in hits]
     run = {
         i

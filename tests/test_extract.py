@@ -391,3 +391,18 @@ def test_period_cues_read_once_per_sentence_match_a_scan_up_to_each_figure(text)
 def test_shadow_keeps_characters_beyond_the_table():
     text = "青島\U0002f800研發"  # a CJK compatibility ideograph past the table's end
     assert simplified_shadow(text) == "青岛\U0002f800研发"
+
+
+def test_a_range_broken_by_a_line_break_is_read_line_by_line():
+    """A match running across a sentence's edge sends both sentences to be read alone."""
+    meta = DocMeta("d", region="青岛市", report_year=2015, period="FY", doc_type="summary")
+    found = extract_figures("d", "全年新增高新技术企业1\n-2家。其中，新认定12家。", meta)
+    assert [(f.raw, f.value, f.unit) for f in found] == [("2家", 2.0, "家"), ("12家", 12.0, "家")]
+
+
+def test_a_qizhong_sentence_after_a_line_break_and_space_is_read():
+    meta = DocMeta("d", region="青岛市", report_year=2015, period="FY", doc_type="summary")
+    text = "技术合同成交额14.21亿元。\n 其中技术开发合同5亿元。"
+    found = extract_figures("d", text, meta)
+    assert [(f.value, f.year, f.sentence) for f in found] == [
+        (1421000000.0, 2015, "技术合同成交额14.21亿元。"), (500000000.0, 2015, "其中技术开发合同5亿元。")]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import csv
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -393,29 +393,32 @@ def extract_figures(doc_id: str, text: str, meta: DocMeta) -> list[Figure]:
     sections = find_sections(shadow, meta)
     figures: list[Figure] = []
     inherited: tuple[str | None, int | None] = (None, None)
-    prev = ""
+    prev: re.Match[str] | None = None
     # One pass of the quantity pattern over the whole text; sentences without a
-    # quantity (most of them) then cost nothing more.
+    # quantity (most of them) then cost a bisection.
     matches = list(quantity_regex().finditer(shadow))
+    starts = [x.start() for x in matches]
+    ends = [x.end() for x in matches]  # increasing: matches do not overlap
     k = 0
     n = len(matches)
     for m in SENTENCE_RE.finditer(shadow):
         s, e = m.span()
-        sent = m.group(0)
-        if sent.lstrip().startswith("其中"):  # continues the sentence before: same period, year
-            inherited = (_sentence_period(prev, len(prev), None)[0] or inherited[0],
-                         _sentence_year(prev, len(prev)) or inherited[1])
+        lead = shadow[s]
+        if (lead == "其" and shadow.startswith("其中", s)) or (
+            lead.isspace() and m.group(0).lstrip().startswith("其中")
+        ):  # continues the sentence before: same period, year
+            before = prev.group(0) if prev is not None else ""
+            inherited = (_sentence_period(before, len(before), None)[0] or inherited[0],
+                         _sentence_year(before, len(before)) or inherited[1])
         else:
             inherited = (None, None)
-        prev = sent
-        while k < n and matches[k].end() <= s:
-            k += 1
-        if k == n or matches[k].start() >= e:
+        prev = m
+        k = bisect_right(ends, s, k)  # the first match ending inside or after this sentence
+        if k == n or starts[k] >= e:
             continue
-        j = k
-        while j < n and matches[j].end() <= e:
-            j += 1
-        if matches[k].start() < s or (j < n and matches[j].start() < e):
+        j = bisect_right(ends, e, k)  # the first match ending after it
+        sent = m.group(0)
+        if starts[k] < s or (j < n and starts[j] < e):
             qs = find_quantities(sent)  # a match runs across the sentence's edge: read it alone
         else:
             qs = [q for x in matches[k:j] if (q := quantity_from_match(x, s)) is not None]

@@ -370,8 +370,8 @@ def _match(item: _Item, phrase: str, right: str) -> None:
     probe = phrase.replace("累计", "") if item.in_span else phrase
     ind = taxonomy.match_indicator(probe, unit)
     if ind is None:
+        full = phrase + "|" + right
         for cand in taxonomy.right_context_indicators(unit):
-            full = phrase + "|" + right
             if cand.require.search(full) and not (cand.exclude and cand.exclude.search(full)):
                 ind = cand
                 break
@@ -506,7 +506,8 @@ def _complete_phrases(items: list[_Item], st: _Sent) -> None:
                and items[j].clause_start == it.clause_start):
             group.append(items[j])  # x、y after one phrase: values that share it
             j += 1
-        pairing = _pair_names(own, group, items[:i])
+        # only a list of values or 分别 can pair names with values (most figures: neither)
+        pairing = _pair_names(own, group, items[:i]) if len(group) >= 2 or "分别" in own else None
         if pairing is not None:
             names, verb = pairing
             first_head = _head(names[0])

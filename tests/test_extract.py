@@ -359,18 +359,9 @@ def _period_by_truncated_scan(sent, upto):
     """The period cue reading as first written: a scan of the text before the figure."""
     period = year = None
     for m in extract._PERIOD_CUES.finditer(sent, 0, upto):
-        year = int(m.group("cy")) if m.group("cy") else year
-        if m.group("h1"):
-            period = "H1"
-        elif m.group("q3"):
-            period = "Q1-Q3"
-        elif m.group("q1"):
-            period = "M1-M3"
-        elif m.group("m") or m.group("c"):
-            n = extract._parse_month(m.group("m") or m.group("c"))
-            period = extract._month_period(n) if 1 <= n <= 12 else period
-        elif m.group("fy") or m.group("fy2"):
-            period = "FY"
+        cue_period, cue_year = extract._period_cue_reading(m)
+        period = cue_period or period
+        year = cue_year if cue_year is not None else year
     return period, year
 
 

@@ -259,7 +259,6 @@ def _last_mark(text: str, lo: int, hi: int, marks: str) -> int:
 
 
 _CLAUSE_RE = re.compile(f"[{CLAUSE_MARKS}]")
-_GROUP_RE = re.compile(f"[{GROUP_MARKS}]")
 _STOP_RE = re.compile(f"[{CLAUSE_MARKS}。]")
 
 
@@ -788,24 +787,24 @@ def _period_cues(sent: str) -> tuple[tuple[int, str | None, int | None], ...]:
     those ending before it, since no cue contains a figure (a cue's numbers are months
     and years, never followed by a unit).
     """
-    out = []
-    for m in _PERIOD_CUES.finditer(sent):
-        year = int(m.group("cy")) if m.group("cy") else None
-        period = None
-        if m.group("h1"):
-            period = "H1"
-        elif m.group("q3"):
-            period = "Q1-Q3"
-        elif m.group("q1"):
-            period = "M1-M3"
-        elif m.group("m") or m.group("c"):
-            n = _parse_month(m.group("m") or m.group("c"))
-            if 1 <= n <= 12:
-                period = _month_period(n)
-        elif m.group("fy") or m.group("fy2"):
-            period = "FY"
-        out.append((m.end(), period, year))
-    return tuple(out)
+    return tuple((m.end(), *_period_cue_reading(m)) for m in _PERIOD_CUES.finditer(sent))
+
+
+def _period_cue_reading(m: re.Match[str]) -> tuple[str | None, int | None]:
+    """(period, year) one period cue sets; None where it sets none (a month out of range)."""
+    year = int(m.group("cy")) if m.group("cy") else None
+    if m.group("h1"):
+        return "H1", year
+    if m.group("q3"):
+        return "Q1-Q3", year
+    if m.group("q1"):
+        return "M1-M3", year
+    if m.group("m") or m.group("c"):
+        n = _parse_month(m.group("m") or m.group("c"))
+        return (_month_period(n) if 1 <= n <= 12 else None), year
+    if m.group("fy") or m.group("fy2"):
+        return "FY", year
+    return None, year
 
 
 @lru_cache(maxsize=512)

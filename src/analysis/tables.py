@@ -25,10 +25,10 @@ import pyarrow.parquet as pq
 from . import safeio, schema
 from .models import DocMeta
 
-DATASET_ROWS = 50_000  # rows buffered before a partitioned-dataset flush (bounds memory)
-# Rows are validated in batches of this size (pandera costs ~15 ms a call whatever the
-# size, so per 200-document chunk it was most of the writing process's time).
-VALIDATE_ROWS = DATASET_ROWS
+# Rows are validated, then appended to the partitioned dataset, in batches of this size:
+# it bounds memory, and pandera costs ~15 ms a call whatever the size (per 200-document
+# chunk that was most of the writing process's time).
+BATCH_ROWS = 50_000
 FLOAT_FORMAT = "%.12g"  # 1421000000 not 1.421e9 or 1421000000.0
 _ARROW = {"str": pa.string(), "float": pa.float64(), "Int64": pa.int64()}
 _PANDAS = {pa.string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype()}  # Arrow → declared
@@ -63,7 +63,7 @@ class Tables:
 
 def record_columns(table: str, records: list) -> dict[str, list]:
     """Dataclass records → {column: values}: the compact form that crosses processes
-    (no object per row to pickle) and that :func:`columns_frame` turns into a table."""
+    (no object per row to pickle) and that :func:`columns_table` turns into a table."""
     cols = schema.columns(table)
     if not records:
         return {c: [] for c in cols}
@@ -190,8 +190,6 @@ class TableSink:
         self.dataset_path = out_dir / f"{table}_by_{partition_col}" if partition_col else None
         self.dataset_tmp = safeio._temp_sibling(self.dataset_path) if self.dataset_path else None
         self._parts = 0
-        self._buffer: list[pa.Table] = []
-        self._buffered = 0
         self.csv_path = out_dir / f"{table}.csv"
         self.parquet_path = out_dir / f"{table}.parquet"
         self.csv_tmp = safeio._temp_sibling(self.csv_path)
@@ -209,7 +207,7 @@ class TableSink:
         already (:func:`csv_text` of the same records).
 
         The rows go to the temporary files at once and are validated in batches of
-        :data:`VALIDATE_ROWS`; a batch that fails raises before :meth:`close`, so the
+        :data:`BATCH_ROWS`; a batch that fails raises before :meth:`close`, so the
         caller aborts and nothing unvalidated is ever moved into place.
         """
         arrow = frame_table(self.table, rows) if isinstance(rows, pd.DataFrame) else rows
@@ -226,29 +224,20 @@ class TableSink:
         self.n_rows += arrow.num_rows
         self._unchecked.append(arrow)
         self._unchecked_rows += arrow.num_rows
-        if self._unchecked_rows >= VALIDATE_ROWS:
+        if self._unchecked_rows >= BATCH_ROWS:
             self._check()
 
     def _check(self) -> None:
-        """Validate the rows added since the last check; a valid batch joins the dataset."""
+        """Validate the rows added since the last check; a valid batch joins the dataset
+        (one file per partition and batch)."""
         if not self._unchecked:
             return
         batch = pa.concat_tables(self._unchecked)
         self._unchecked, self._unchecked_rows = [], 0
         schema.check(self.table, table_frame(batch))
-        if self.partition_col:
-            self._buffer.append(batch)
-            self._buffered += batch.num_rows
-            if self._buffered >= DATASET_ROWS:
-                self._flush_dataset()
-
-    def _flush_dataset(self) -> None:
-        """Append buffered rows to the partitioned dataset (one file per partition and flush)."""
-        if not self._buffer:
+        if not self.partition_col:
             return
-        table = pa.concat_tables(self._buffer)
-        self._buffer, self._buffered = [], 0
-        pq.write_to_dataset(table, self.dataset_tmp, partition_cols=[self.partition_col],
+        pq.write_to_dataset(batch, self.dataset_tmp, partition_cols=[self.partition_col],
                             basename_template=f"part-{self._parts:05d}-{{i}}.parquet",
                             existing_data_behavior="overwrite_or_ignore")
         self._parts += 1
@@ -261,7 +250,6 @@ class TableSink:
         self._pq.close()
         moves = [(self.csv_tmp, self.csv_path), (self.parquet_tmp, self.parquet_path)]
         if self.partition_col:
-            self._flush_dataset()
             self.dataset_tmp.mkdir(exist_ok=True)
             pq.write_metadata(arrow_schema(self.table), self.dataset_tmp / "_common_metadata")
             moves.append((self.dataset_tmp, self.dataset_path))

@@ -17,11 +17,9 @@ from analysis.metadata import (
     extract_title,
     infer_metadata,
     infer_period,
-    is_chrome,
-    split_chrome,
-    strip_ruby,
-    to_simplified,
 )
+from analysis.text.document import is_chrome, split_chrome, strip_ruby
+from analysis.text.script import to_simplified
 from analysis.models import DocMeta
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,7 +83,7 @@ def test_gold_confidences_are_in_range(doc_id):
     [
         ("000_e62b7b1a346a2fde", "青岛市科技局2013年上半年工作总结"),
         ("001_6f9d41c6c87e66bb", "2017年科技工作要点"),
-        ("002_b16fed0983384786", "区科技局2023年H作总结2024年H作思路"),
+        ("002_b16fed0983384786", "区科技局2023年工作总结2024年工作思路"),  # read after OCR repair
         ("003_91d5ca6791cbf353", "市科学技术局上半年工作总结与下年工作思路"),
         ("004_89fc9e69ec4ccf46", "2015年大连市科学技术知识产权工作总结"),
         ("x02_ningbo_2014", "宁波市科技局2014年工作总结"),

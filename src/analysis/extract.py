@@ -15,19 +15,14 @@ so a report in traditional characters maps the same way and offsets stay valid.
 
 from __future__ import annotations
 
-import csv
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import NamedTuple
 
-import numpy as np
-
 from . import taxonomy
-from .config import PACKAGE_DATA
 from .models import DocMeta, Figure
 from .numbers import (
     Quantity,
@@ -36,69 +31,19 @@ from .numbers import (
     quantity_from_match,
     quantity_regex,
 )
+from .text.document import Document, prepare_text
+from .text.lexicon import expand, fyp_first_years, load_patterns, period_of_months
+from .text.script import simplified_shadow  # noqa: F401  (re-exported for callers)
 
 CLAUSE_MARKS = "，,；;：:"
 GROUP_MARKS = "；;"
 JOINERS = "、和及与,，"
-SENTENCE_RE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
-FYP_YEARS = {"一": 2006, "二": 2011, "三": 2016, "四": 2021, "五": 2026}  # 十X五 → first year
 
 
 @cache
 def cues() -> dict[str, re.Pattern[str]]:
-    with open(PACKAGE_DATA / "cues.csv", encoding="utf-8") as f:
-        return {r["cue"]: re.compile(r["pattern"]) for r in csv.DictReader(f)}
-
-
-@cache
-def _t2s_table() -> dict[int, str]:
-    """Traditional → simplified, one character for one, from OpenCC's dictionary."""
-    import opencc
-
-    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
-    table: dict[int, str] = {}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) == 2 and len(parts[0]) == 1:
-                simp = parts[1].split(" ")[0]
-                if len(simp) == 1 and simp != parts[0]:
-                    table[ord(parts[0])] = simp
-    return table
-
-
-@cache
-def _t2s_lut() -> np.ndarray:
-    """The same table as an array indexed by code point: one vectorised look-up per text."""
-    table = _t2s_table()
-    lut = np.arange(max(table) + 1, dtype=np.uint32)
-    for k, v in table.items():
-        lut[k] = ord(v)
-    return lut
-
-
-def shadow_codes(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """(code points of ``text``, code points of its simplified shadow).
-
-    Why arrays: ``str.translate`` with a 4,000-entry table runs a Python-level dict
-    look-up per character; indexing an array does the whole text at C speed.
-    """
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    lut = _t2s_lut()
-    if not codes.size or codes.max() < len(lut):  # nearly always: one gather does it
-        return codes, lut[codes]
-    inside = codes < len(lut)
-    shadow = lut[np.where(inside, codes, 0)]
-    shadow = np.where(inside, shadow, codes)
-    return codes, shadow
-
-
-def simplified_shadow(text: str) -> str:
-    """The text in simplified characters, character for character (same length)."""
-    codes, shadow = shadow_codes(text)
-    if np.array_equal(codes, shadow):
-        return text
-    return shadow.tobytes().decode("utf-32-le", "surrogatepass")
+    """Named cue patterns of ``data/cues.csv`` (checked, lexicon placeholders expanded)."""
+    return load_patterns("cues.csv")
 
 
 # ---------------------------------------------------------------- sections
@@ -121,7 +66,7 @@ HEADING_NO = r"[一二三四五六七八九十](?<![^\n。；;\s][一二三四�
 PLAN_HEADING = re.compile(
     HEADING_NO + r"\s*"
     r"(?P<when>(?:20\d\d|\*|[xX]{2}|20[xX]{2}|明|下一?)年度?|下半年|下一步|下步|今后[^，。]{0,4})?"
-    r"[^。\n，,]{0,8}?(?:工作)?(?:思路|计划|打算|安排|要点|重点工作|工作重点|主要任务|目标任务)"
+    + expand(r"[^。\n，,]{0,8}?(?:工作)?{heading.plan}")
 )
 # A sentence that opens with 下一步 / 明年 / 20XX年 and soon says 将, 要, 目标 … At the
 # text's start or after a line break or 。; written to open with that mark (kept out of
@@ -132,10 +77,7 @@ _PLAN_SENTENCE_BODY = (
 )
 PLAN_SENTENCE = re.compile(r"[\n。](?P<at>)" + _PLAN_SENTENCE_BODY)
 PLAN_SENTENCE_FIRST = re.compile(r"(?P<at>)" + _PLAN_SENTENCE_BODY)  # at the text's start
-SUMMARY_HEADING = re.compile(
-    HEADING_NO + r"\s*[^。\n，,]{0,14}?"
-    r"(?:工作总结|工作情况|工作成效|成效|进展|回顾|完成情况)"
-)
+SUMMARY_HEADING = re.compile(HEADING_NO + expand(r"\s*[^。\n，,]{0,14}?{heading.summary}"))
 SPAN_HEADING = re.compile(
     HEADING_NO + r"\s*[^。\n，,]{0,10}?"
     r"[“\"]?十(?P<n>[一二三四五])五[”\"]?[^。\n，,]{0,6}?(?:期间|时期|以来|回顾|成就)"
@@ -144,7 +86,8 @@ TOP_HEADING = re.compile(HEADING_NO)
 
 
 def _fyp_span(n: str) -> tuple[int, int]:
-    first = FYP_YEARS[n]
+    """十三五 (``n`` = 三) → (2016, 2020)."""
+    first = fyp_first_years()[f"十{n}五"]
     return first, first + 4
 
 
@@ -153,7 +96,7 @@ def find_sections(text: str, meta: DocMeta) -> list[Section]:
     year = meta.report_year
     period = meta.period or "FY"
     if meta.doc_type == "plan":
-        return [Section(0, len(text), "plan", year, "FY")]
+        return [Section(0, len(text), "plan", year, "FY")]  # a plan's targets are full-year
     next_year = None if year is None else (year if period != "FY" else year + 1)
     marks: list[tuple[int, str, int | None]] = []
     for m in PLAN_HEADING.finditer(text):
@@ -171,9 +114,6 @@ def find_sections(text: str, meta: DocMeta) -> list[Section]:
     for pos, kind, y in marks:
         if kind == cur.kind:
             continue
-        if kind == "summary" and cur.kind == "plan" and not PLAN_HEADING.match(text, pos):
-            # a plan section ends only at a summary heading of the same rank
-            pass
         cur.end = pos
         sections.append(cur)
         cur = Section(pos, len(text), kind, y, period if kind == "summary" else "FY")
@@ -387,12 +327,21 @@ def _per_capita(phrase: str, unit: str) -> str:
 
 
 def extract_figures(doc_id: str, text: str, meta: DocMeta) -> list[Figure]:
-    """Every figure stated in a cleaned text, with indicator, year, period and kind."""
-    shadow = simplified_shadow(text)
+    """Every figure stated in a text already cleaned (tests, one string from Python)."""
+    return find_figures(prepare_text(doc_id, text), meta)
+
+
+def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
+    """Every figure stated in a prepared report, with indicator, year, period and kind.
+
+    Reads the document's text, shadow and sentences, and the metadata's year, period
+    and type; adds one :class:`Figure` per stated quantity.
+    """
+    doc_id, text, shadow = doc.doc_id, doc.text, doc.shadow
     sections = find_sections(shadow, meta)
     figures: list[Figure] = []
     inherited: tuple[str | None, int | None] = (None, None)
-    prev: re.Match[str] | None = None
+    prev: tuple[int, int] | None = None
     # One pass of the quantity pattern over the whole text; sentences without a
     # quantity (most of them) then cost a bisection.
     matches = list(quantity_regex().finditer(shadow))
@@ -400,23 +349,22 @@ def extract_figures(doc_id: str, text: str, meta: DocMeta) -> list[Figure]:
     ends = [x.end() for x in matches]  # increasing: matches do not overlap
     k = 0
     n = len(matches)
-    for m in SENTENCE_RE.finditer(shadow):
-        s, e = m.span()
+    for s, e in doc.sentences:
         lead = shadow[s]
         if (lead == "其" and shadow.startswith("其中", s)) or (
-            lead.isspace() and m.group(0).lstrip().startswith("其中")
+            lead.isspace() and shadow[s:e].lstrip().startswith("其中")
         ):  # continues the sentence before: same period, year
-            before = prev.group(0) if prev is not None else ""
+            before = shadow[prev[0]:prev[1]] if prev is not None else ""
             inherited = (_sentence_period(before, len(before), None)[0] or inherited[0],
                          _sentence_year(before, len(before)) or inherited[1])
         else:
             inherited = (None, None)
-        prev = m
+        prev = (s, e)
         k = bisect_right(ends, s, k)  # the first match ending inside or after this sentence
         if k == n or starts[k] >= e:
             continue
         j = bisect_right(ends, e, k)  # the first match ending after it
-        sent = m.group(0)
+        sent = shadow[s:e]
         if starts[k] < s or (j < n and starts[j] < e):
             qs = find_quantities(sent)  # a match runs across the sentence's edge: read it alone
         else:
@@ -659,7 +607,6 @@ _CHANGE_TO = re.compile(r"(?:提高|提升|增加|增长|上升|下降|降低|�
 _SINCE_YEAR = re.compile(r"(?:自|从)?(20\d\d)年(?:度)?以来")
 _COMPARATOR = re.compile(r"(?:占|比)?全(?:省|国)(?:的|共|共有)?$")  # 占全省61家的80%
 _BATCH = re.compile(r"第[一二三四五六七八九十\d]+批")
-_BATCHED = {"high_tech_enterprises_new", "tech_smes"}
 _CHANGE_BY = re.compile(r"(?:提高|增加|增长|提升|减少|下降|降低)了?$")
 _THEN_REACH = re.compile(r"达到|达|为|至")
 _MORE_VERB = re.compile(r"突破|超过|超")
@@ -739,12 +686,14 @@ def _attach_growth(items: list[_Item], sent: str) -> None:
         i = j
 
 
-_PERIOD_CUES = re.compile(
-    r"(?P<h1>上半年)|(?P<q3>前三季度)|(?P<q1>一季度|第一季度)"
+# Period words of the lexicon (each group named for the period it sets, see
+# ``_period_cue_reading``), a span from January to a month, and 截至N月底.
+_PERIOD_CUES = re.compile(expand(
+    r"(?P<h1>{period.H1})|(?P<q3>{period.Q1-Q3})|(?P<q1>{period.M1-M3})"
     r"|(?:^|[^\d])(?:1|一)\s*[-—–~至到]\s*(?P<m>\d{1,2}|十[一二]?|[二三四五六七八九])月"
     r"|截[至止](?:(?P<cy>20\d\d)年)?(?P<c>\d{1,2}|十[一二]?|[一二三四五六七八九])月(?:底|末|份)?"
-    r"|(?:^|(?<=[，,；;：:\s]))(?:预计)?(?P<fy>全年|年底|年末)|(?P<fy2>截至年底|截至年末)"
-)
+    r"|(?:^|(?<=[，,；;：:\s]))(?:预计)?(?P<fy>{period.FY})|(?P<fy2>截至年底|截至年末)"
+))
 _PERIOD_HINT = re.compile(r"半年|季度|月|全年|年底|年末")
 # A year that dates what follows it: at a clause's start, after 我市/全区, 力争, 到 … The
 # plain form puts these look-behinds first; written year-first (each look-behind then
@@ -754,10 +703,6 @@ _YEAR_CUE = re.compile(
     r"(?P<y>20\d\d)(?:(?<=^....)|(?<=[，,；;：:\s]....)|(?<=[我全][市区县省]....)"
     r"|(?<=(?:力争|确保|争取|预计)....)|(?<=[到从由至]....))年度?(?!\d)"
 )
-
-
-def _month_period(n: int) -> str:
-    return {6: "H1", 9: "Q1-Q3", 12: "FY"}.get(n, f"M1-M{n}")
 
 
 def _parse_month(tok: str) -> int:
@@ -801,7 +746,7 @@ def _period_cue_reading(m: re.Match[str]) -> tuple[str | None, int | None]:
         return "M1-M3", year
     if m.group("m") or m.group("c"):
         n = _parse_month(m.group("m") or m.group("c"))
-        return (_month_period(n) if 1 <= n <= 12 else None), year
+        return (period_of_months(n) if 1 <= n <= 12 else None), year
     if m.group("fy") or m.group("fy2"):
         return "FY", year
     return None, year
@@ -934,7 +879,7 @@ def _to_figure(
         if own.comparator:
             notes.append("a comparator: the province's or country's figure")
             metric_id = ""
-        if ind.metric_id in _BATCHED:
+        if ind.batched:
             prev_clause = st.mark_before(st.clause, it.group_start, max(it.clause_start - 1, 0))
             since_prev = items[it.idx - 1].q.end if it.idx else 0  # a batch cue: next figure only
             if _BATCH.search(sent, max(prev_clause, since_prev), q.start):

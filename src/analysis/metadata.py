@@ -43,20 +43,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-import numpy as np
-import pandas as pd
-from opencc import OpenCC
-
-from analysis.config import PACKAGE_DATA
 from analysis.gazetteer import PlaceHit, find_places, load_gazetteer
 from analysis.models import DocMeta
-from analysis.patterns import prechecked
-
-CUES_PATH = PACKAGE_DATA / "metadata_cues.csv"
+from analysis.text import lexicon
+from analysis.text.document import CUE_FILE, Document, page_date, prepare
+from analysis.text.lexicon import Cue
 
 # Weights of place evidence (per mention) and confidences of year sources: judgement
 # calls, kept together so they can be tuned in one place.
@@ -73,8 +68,6 @@ MIN_REGION_SCORE = SHORT_FACTOR  # one bare mention of a city's short name (为�
 # (0.8 × 0.4), but not on one partner or peer mention (at most 1.0 × 0.3).
 VOICE_MIN_SCORE = 0.32
 MASK_MIN = 2
-TRADITIONAL_RATIO = 0.1  # share of Han characters t2s changes in a traditional text
-TRADITIONAL_MIN = 2
 TITLE_LINES = 4
 TITLE_MAX = 60
 HEADLINE_MAX = 40
@@ -99,7 +92,6 @@ YEAR_CONF = {
 PART_YEAR_LAG = 3
 SUMMARY_LAST_MONTH = 4
 PLAN_FIRST_MONTH, PLAN_LAST_MONTH = 12, 6
-PERIOD_END = {"H1": 6, "Q1": 3, "Q1-Q3": 9}
 AGREE_BONUS = 0.03
 
 # 20XX年, not inside a number or a range (2016-2020年). The look-behind sits after the
@@ -114,23 +106,9 @@ SENTENCE_PUNCT = "，,。；;！!？?：:"
 # ----------------------------------------------------------------------------- cues
 
 
-@dataclass(frozen=True)
-class Cue:
-    regex: re.Pattern[str]
-    value: str
-
-
-@lru_cache(maxsize=1)
 def load_cues() -> dict[str, tuple[Cue, ...]]:
-    """Cue kind → compiled patterns with their value, in file order."""
-    df = pd.read_csv(CUES_PATH, dtype=str, keep_default_na=False, encoding="utf-8")
-    fyp = {r.pattern: r.value for r in df.itertuples() if r.cue == "fyp"}
-    fyp_alt = "(?P<fyp>" + "|".join(map(re.escape, fyp)) + ")"
-    out: dict[str, list[Cue]] = {}
-    for r in df.itertuples():
-        pattern = r.pattern.replace("{fyp}", fyp_alt)
-        out.setdefault(r.cue, []).append(Cue(prechecked(re.compile(pattern, re.M)), r.value))
-    return {k: tuple(v) for k, v in out.items()}
+    """Cue kind → compiled patterns with their value, in file order (``metadata_cues.csv``)."""
+    return lexicon.load_cues(CUE_FILE)
 
 
 @lru_cache(maxsize=64)
@@ -144,69 +122,6 @@ def _first(kind: str, text: str) -> tuple[re.Match[str], Cue] | None:
 def _count(kind: str, text: str, value: str | None = None) -> int:
     cues = load_cues().get(kind, ())
     return sum(len(c.regex.findall(text)) for c in cues if value is None or c.value == value)
-
-
-# ------------------------------------------------------------------------ text prep
-
-
-@lru_cache(maxsize=1)
-def _t2s() -> OpenCC:
-    return OpenCC("t2s")
-
-
-def to_simplified(text: str) -> str:
-    """Convert to simplified characters only if the text is written in traditional ones.
-
-    Converting simplified text is not a no-op (乾安县 → 干安县), so measure first.
-    """
-    from .extract import shadow_codes  # character table: fast, same length
-
-    codes, shadow = shadow_codes(text)
-    changed = int(np.count_nonzero(codes != shadow))
-    if changed < TRADITIONAL_MIN:
-        return text
-    han = int(np.count_nonzero((codes >= 0x4E00) & (codes <= 0x9FFF))) or 1
-    if changed / han < TRADITIONAL_RATIO:
-        return text
-    return _t2s().convert(text)
-
-
-def strip_ruby(text: str) -> str:
-    """Remove pinyin ruby a web page left inside words (技术(shù)企业(yè) → 技术企业)."""
-    for cue in load_cues().get("ruby", ()):
-        text = cue.regex.sub("", text)
-    return text
-
-
-def is_chrome(line: str) -> bool:
-    """True for web furniture lines (发布日期, 浏览次数, 小编为大家整理, bare dates)."""
-    stripped = line.strip()
-    for cue in load_cues().get("chrome", ()):
-        max_len = int(cue.value or 0)
-        if (max_len == 0 or len(stripped) <= max_len) and cue.regex.search(stripped):
-            return True
-    return False
-
-
-def split_chrome(text: str) -> tuple[list[str], list[str]]:
-    """(body lines, chrome lines); blank lines are dropped."""
-    body, chrome = [], []
-    for line in text.splitlines():
-        if line.strip():
-            (chrome if is_chrome(line) else body).append(line.strip())
-    return body, chrome
-
-
-def page_date(chrome: Iterable[str]) -> tuple[int, int] | None:
-    """(year, month) of the latest full date in the chrome (the page's publication date)."""
-    dates = [
-        (int(m.group("year")), int(m.group("month")))
-        for line in chrome
-        for cue in load_cues().get("pubdate", ())
-        for m in cue.regex.finditer(line)
-    ]
-    dates = [d for d in dates if 1 <= d[1] <= 12]
-    return max(dates) if dates else None
 
 
 # ---------------------------------------------------------------------------- title
@@ -623,8 +538,7 @@ def _title_year(title: str, doc_type: str) -> int | None:
     """A plan covers the year it plans; a summary (or summary+plan) the year it sums up.
     A Five-Year Plan (“十三五”规划) is dated by its first year."""
     if doc_type == "plan" and (m := _first("fyp_plan", title)) is not None:
-        fyp = {c.regex.pattern: int(c.value) for c in load_cues().get("fyp", ())}
-        return fyp[m[0].group("fyp")]
+        return lexicon.fyp_first_years()[m[0].group("fyp")]
     summary_year, plan_year = _title_years(title)
     if doc_type == "plan":
         return plan_year or summary_year
@@ -634,7 +548,7 @@ def _title_year(title: str, doc_type: str) -> int | None:
 
 
 def _fyp_year(body: str) -> int | None:
-    fyp = {c.regex.pattern: int(c.value) for c in load_cues().get("fyp", ())}
+    fyp = lexicon.fyp_first_years()
     for cue in load_cues().get("fyp_stage", ()):
         m = cue.regex.search(body)
         if m:
@@ -703,14 +617,6 @@ def _allowed(source: str, year: int, floor: int | None, cap: int | None) -> bool
     return not (weak and floor is not None and year < floor)
 
 
-def _period_end(period: str) -> int:
-    """Last month a period covers (H1 → 6, M1-M5 → 5, FY → 12)."""
-    if period in PERIOD_END:
-        return PERIOD_END[period]
-    m = re.fullmatch(r"M1-M(\d{1,2})", period)
-    return int(m.group(1)) if m else 12
-
-
 def _dateline_year(date: tuple[int, int] | None, doc_type: str, period: str) -> int | None:
     """The year a report published on ``date`` most likely covers: an annual summary
     appears by April of the next year, a part-year summary within a few months of the
@@ -722,7 +628,7 @@ def _dateline_year(date: tuple[int, int] | None, doc_type: str, period: str) -> 
         if month >= PLAN_FIRST_MONTH:
             return year + 1
         return year if month <= PLAN_LAST_MONTH else None
-    end = _period_end(period)
+    end = lexicon.period_last_month(period)
     if end < 12:
         return year if end <= month <= end + PART_YEAR_LAG else None
     return year - 1 if month <= SUMMARY_LAST_MONTH else None
@@ -797,20 +703,23 @@ def infer_year(
 # ---------------------------------------------------------------------------- entry
 
 
-def infer_metadata(doc_id: str, text: str, title: str = "") -> DocMeta:
-    """Document-level facts of one report (pure: same text, same answer)."""
-    simple = strip_ruby(to_simplified(text))
-    body_lines, chrome = split_chrome(simple)
+def describe(doc: Document, title: str = "") -> DocMeta:
+    """Document-level facts of one prepared report (pure: same document, same answer).
+
+    Reads the document's body lines, chrome and page date; adds a ``DocMeta``.
+    """
+    body_lines = list(doc.lines)
     dated = [line for line in body_lines[:TITLE_LINES] if _first("pubdate_label", line)]
-    found_title = to_simplified(title).strip() if title.strip() else extract_title(body_lines)
+    found_title = title.strip() if title.strip() else extract_title(body_lines)
     headline = "" if found_title else extract_headline(body_lines)
-    body = "\n".join(body_lines)
+    body = doc.body
     doc_type = infer_doc_type(found_title, body, headline)
     period = infer_period(found_title, body, headline)
     region = infer_region(found_title, body, headline)
-    year, year_conf = infer_year(found_title, body, doc_type, chrome + dated, period, headline)
+    year, year_conf = infer_year(found_title, body, doc_type, [*doc.chrome, *dated], period,
+                                 headline)
     return DocMeta(
-        doc_id=doc_id,
+        doc_id=doc.doc_id,
         title=found_title,
         region=region.region,
         admin_level=region.admin_level,
@@ -823,3 +732,10 @@ def infer_metadata(doc_id: str, text: str, title: str = "") -> DocMeta:
         region_confidence=region.confidence,
         year_confidence=year_conf,
     )
+
+
+def infer_metadata(doc_id: str, text: str) -> DocMeta:
+    """Document-level facts of a text as read from its file: prepared, then described."""
+    from analysis.models import RawDocument
+
+    return describe(prepare(RawDocument(doc_id, "", "txt", text, "")))

@@ -24,12 +24,11 @@ import pyarrow as pa
 
 from . import config, safeio
 from .cache import ExtractCache, code_fingerprint
-from .clean import clean_document
 from .engine import iter_ordered
-from .extract import extract_figures
+from .extract import find_figures
 from .ingest import IngestError, discover, file_sha256, load_manifest, make_doc_ids, read_document
-from .metadata import infer_metadata
-from .models import DocMeta, Figure, Repair
+from .metadata import describe
+from .models import DocMeta, Figure, RawDocument, Repair
 from .tables import (
     Tables,
     TableSink,
@@ -41,6 +40,7 @@ from .tables import (
     record_columns,
     rows_table,
 )
+from .text.document import prepare
 
 log = logging.getLogger(__name__)
 
@@ -134,26 +134,24 @@ def _cache_key(sha256: str, overrides: dict, doc_id: str = "") -> str:
 def process_document(doc_id: str, text: str, overrides: dict | None = None,
                      source_file: str = "") -> DocResult:
     """Clean, describe and extract one text already read into memory."""
-    from .models import RawDocument
-
     raw = RawDocument(doc_id, source_file, "txt", text, "")
     return _process_raw(raw, overrides or {})
 
 
 def _process_raw(raw, overrides: dict) -> DocResult:
-    clean = clean_document(raw)
-    meta = apply_overrides(infer_metadata(raw.doc_id, raw.text), overrides)
-    figures = extract_figures(raw.doc_id, clean.text, meta)
+    doc = prepare(raw)
+    meta = apply_overrides(describe(doc), overrides)
+    figures = find_figures(doc, meta)
     status, reason = "ok", ""
-    if not clean.text.strip():
+    if not doc.text.strip():
         status, reason = "failed", "no text left after removing web page chrome"
     elif not figures:
         reason = "read; no figures found"
     return DocResult(
         source_file=raw.source_file, doc_id=raw.doc_id, status=status, reason=reason,
         fmt=raw.fmt, encoding=raw.encoding, sha256=raw.sha256,
-        text_sha256=hashlib.sha256(clean.text.encode("utf-8")).hexdigest(),
-        meta=meta, figures=figures, repairs=clean.repairs, text=clean.text,
+        text_sha256=hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),
+        meta=meta, figures=figures, repairs=doc.repairs, text=doc.text,
     )
 
 

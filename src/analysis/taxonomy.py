@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from .config import PACKAGE_DATA
+from .text.lexicon import expand
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class Indicator:
     stock: bool
     core: bool
     right_context: bool
+    batched: bool  # designated in batches (第三批): a batch cue marks one batch, not the count
     require: re.Pattern[str]
     exclude: re.Pattern[str] | None
     wordings: tuple[str, ...]
@@ -50,6 +52,7 @@ def load_taxonomy() -> tuple[Indicator, ...]:
                     stock=r["stock"] == "1",
                     core=r["core"] == "1",
                     right_context=r["right_context"] == "1",
+                    batched=r["batched"] == "1",
                     require=re.compile(r["require"]),
                     exclude=re.compile(r["exclude"]) if r["exclude"] else None,
                     wordings=tuple(w for w in r["wordings"].split("|") if w),
@@ -124,10 +127,10 @@ def _tokenizer():
     return tok
 
 
-LEADING_NOISE = re.compile(
-    r"^(?:[，,、；;：:\s]|其中|全市|全区|全县|我市|我区|我县|全年|上半年|预计|一是|二是|三是|四是|五是|"
+LEADING_NOISE = re.compile(expand(
+    r"^(?:[，,、；;：:\s]|其中|全市|全区|全县|我市|我区|我县|全年|{period.H1}|预计|一是|二是|三是|四是|五是|"
     r"\(?[一二三四五六七八九十]+\)|[①②③④⑤⑥⑦⑧⑨⑩]|\d+[、.．]|"
-    r"(?:19|20)\d\d年度?|\d{1,2}\s*[-—–~至到]\s*\d{1,2}月(?:份|底|末)?)+")
+    r"(?:19|20)\d\d年度?|\d{1,2}\s*[-—–~至到]\s*\d{1,2}月(?:份|底|末)?)+"))
 
 
 @cache

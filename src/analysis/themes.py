@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,6 +19,8 @@ import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from . import config
+from .text import lexicon
+from .text.script import convert_t2s
 
 POLICY_TERMS_FILE = config.PACKAGE_DATA / "policy_terms.txt"
 STOPWORDS_FILE = config.PACKAGE_DATA / "stopwords.txt"
@@ -59,7 +60,8 @@ def _indicator_wordings() -> list[str]:
 
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    return frozenset(_read_lines(STOPWORDS_FILE))
+    """The stop-word list plus the lexicon's period labels (上半年 is no theme)."""
+    return frozenset(_read_lines(STOPWORDS_FILE)) | frozenset(lexicon.labels("period").values())
 
 
 @lru_cache(maxsize=1)
@@ -92,16 +94,6 @@ def custom_terms() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _to_simplified() -> Callable[[str], str]:
-    """Traditional → simplified, so a traditional-script repost shares terms with the rest."""
-    try:
-        from opencc import OpenCC
-    except ImportError:  # optional: without it traditional texts keep their own terms
-        return lambda text: text
-    return OpenCC("t2s").convert
-
-
-@lru_cache(maxsize=1)
 def _tokenizer() -> jieba.Tokenizer:
     """A private jieba tokenizer, built once and quietly; the global one is left untouched."""
     jieba.setLogLevel(logging.WARNING)
@@ -128,7 +120,7 @@ def tokenize(text: str) -> list[str]:
     """Words of ``text`` with policy terms kept whole and stop words, numbers, symbols dropped."""
     if not text:
         return []
-    return [t.strip() for t in _tokenizer().lcut(_to_simplified()(text)) if keep_token(t)]
+    return [t.strip() for t in _tokenizer().lcut(convert_t2s(text)) if keep_token(t)]
 
 
 def top_terms(texts: dict[str, str], top_n: int = 20) -> pd.DataFrame:

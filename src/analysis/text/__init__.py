@@ -1,0 +1,6 @@
+"""The text of one report, prepared once for every step that reads it.
+
+``script`` (Chinese script helpers), ``lexicon`` (every closed vocabulary, as data) and
+``document`` (the prepared :class:`~analysis.text.document.Document`). Metadata and
+extraction both read a ``Document``; neither rebuilds any part of it.
+"""

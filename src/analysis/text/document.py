@@ -1,0 +1,124 @@
+"""One prepared document per report, built once after ingest and cleaning.
+
+Like spaCy's ``Doc``: every later step reads it and none rebuilds any part of it.
+
+* ``text`` — the cleaned text: the only coordinates any offset refers to (figures,
+  repairs, review pages);
+* ``shadow`` — the same text in simplified characters, character for character, which is
+  what every pattern is matched on (a traditional-script report maps like any other);
+* ``chrome`` and ``page_date`` — the web-page furniture lines of the text as read, taken
+  before cleaning removes them, and the publication date they carry;
+* ``lines`` — the body lines as metadata reads them: phrase-converted to simplified
+  characters (for a traditional text), pinyin ruby removed, chrome lines left out;
+* ``sentences`` — (start, end) of every sentence of the shadow;
+* ``repairs`` — every edit the cleaner made.
+
+Reads: a :class:`~analysis.models.RawDocument` (or an already cleaned text).
+Adds: everything above; metadata adds a ``DocMeta``, extraction the figures.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ..clean import clean_document
+from ..models import RawDocument, Repair
+from .lexicon import load_cues
+from .script import simplified_shadow, to_simplified
+
+CUE_FILE = "metadata_cues.csv"
+# A sentence: a run up to and including its closing mark, or up to a line break.
+SENTENCE_RE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+
+
+def strip_ruby(text: str) -> str:
+    """Remove pinyin ruby a web page left inside words (技术(shù)企业(yè) → 技术企业)."""
+    for cue in load_cues(CUE_FILE).get("ruby", ()):
+        text = cue.regex.sub("", text)
+    return text
+
+
+def is_chrome(line: str) -> bool:
+    """True for web furniture lines (发布日期, 浏览次数, 小编为大家整理, bare dates)."""
+    stripped = line.strip()
+    for cue in load_cues(CUE_FILE).get("chrome", ()):
+        max_len = int(cue.value or 0)
+        if (max_len == 0 or len(stripped) <= max_len) and cue.regex.search(stripped):
+            return True
+    return False
+
+
+def split_chrome(text: str) -> tuple[list[str], list[str]]:
+    """(body lines, chrome lines); blank lines are dropped."""
+    body, chrome = [], []
+    for line in text.splitlines():
+        if line.strip():
+            (chrome if is_chrome(line) else body).append(line.strip())
+    return body, chrome
+
+
+def page_date(chrome: Iterable[str]) -> tuple[int, int] | None:
+    """(year, month) of the latest full date in the chrome (the page's publication date)."""
+    dates = [
+        (int(m.group("year")), int(m.group("month")))
+        for line in chrome
+        for cue in load_cues(CUE_FILE).get("pubdate", ())
+        for m in cue.regex.finditer(line)
+    ]
+    dates = [d for d in dates if 1 <= d[1] <= 12]
+    return max(dates) if dates else None
+
+
+def _metadata_view(text: str) -> str:
+    return strip_ruby(to_simplified(text))
+
+
+@dataclass(frozen=True)
+class Document:
+    """A report prepared once (see the module docstring for what each field is)."""
+
+    doc_id: str
+    text: str
+    chrome: tuple[str, ...] = ()
+    repairs: list[Repair] = field(default_factory=list)
+
+    @cached_property
+    def shadow(self) -> str:
+        return simplified_shadow(self.text)
+
+    @cached_property
+    def lines(self) -> tuple[str, ...]:
+        return tuple(split_chrome(_metadata_view(self.text))[0])
+
+    @cached_property
+    def body(self) -> str:
+        """The body lines joined: what metadata's cues are searched in."""
+        return "\n".join(self.lines)
+
+    @cached_property
+    def page_date(self) -> tuple[int, int] | None:
+        return page_date(self.chrome)
+
+    @cached_property
+    def sentences(self) -> tuple[tuple[int, int], ...]:
+        return tuple(m.span() for m in SENTENCE_RE.finditer(self.shadow))
+
+
+def prepare(raw: RawDocument) -> Document:
+    """Clean a report read from its file and prepare it for metadata and extraction.
+
+    The chrome lines are read from the text as it came, since cleaning removes most of
+    them and the page date they hold dates the report.
+    """
+    clean = clean_document(raw)
+    _, chrome = split_chrome(_metadata_view(raw.text))
+    return Document(raw.doc_id, clean.text, tuple(chrome), clean.repairs)
+
+
+def prepare_text(doc_id: str, text: str) -> Document:
+    """A document from a text already cleaned (tests, the Python API on one string)."""
+    _, chrome = split_chrome(_metadata_view(text))
+    return Document(doc_id, text, tuple(chrome))

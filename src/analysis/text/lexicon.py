@@ -1,0 +1,175 @@
+"""Every vocabulary, defined once as data and checked when loaded.
+
+``data/lexicon.csv`` holds the closed vocabularies the steps share — periods (with the
+last month they cover), kinds, admin levels, doc types, section headings and the
+Five-Year Plans — each code with its Chinese label and, where the text writes it, the
+pattern that finds it. Cue files (``data/cues.csv``, ``data/metadata_cues.csv``) refer
+to these by placeholder instead of repeating the words: ``{period.H1}`` stands for the
+H1 pattern, ``{heading.plan}`` for the plan-heading words, ``{fyp}`` for a named group
+``fyp`` matching any Five-Year Plan. A bad row or an unknown placeholder fails at load
+with its file, line and reason (PUDL's checked transform parameters do the same).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from ..config import PACKAGE_DATA
+from ..patterns import prechecked
+
+LEXICON_PATH = PACKAGE_DATA / "lexicon.csv"
+VOCABULARIES = ("period", "kind", "admin_level", "doc_type", "heading", "fyp")
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)(?:\.([A-Za-z0-9+\-]+))?\}")
+
+
+class LexiconError(ValueError):
+    """A vocabulary or cue file has a bad row: the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class Term:
+    vocabulary: str
+    code: str
+    label_zh: str
+    pattern: str  # how the text writes it (a regular expression), "" when it never does
+    last_month: int | None  # periods: the month the period ends with
+    note: str
+
+
+def _fail(path: Path, line: int, reason: str) -> LexiconError:
+    return LexiconError(f"{path.name}, line {line}: {reason}")
+
+
+def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        missing = [c for c in columns if c not in (reader.fieldnames or ())]
+        if missing:
+            raise _fail(path, 1, f"missing columns {missing}")
+        return [(i, row) for i, row in enumerate(reader, start=2)]
+
+
+@cache
+def load_lexicon(path: Path = LEXICON_PATH) -> dict[str, dict[str, Term]]:
+    """vocabulary → code → term, in file order; every row checked."""
+    out: dict[str, dict[str, Term]] = {v: {} for v in VOCABULARIES}
+    for line, r in _rows(path, ("vocabulary", "code", "label_zh", "pattern", "last_month",
+                                "note")):
+        vocab, code = r["vocabulary"].strip(), r["code"].strip()
+        if vocab not in out:
+            raise _fail(path, line, f"unknown vocabulary {vocab!r} (known: {VOCABULARIES})")
+        if not code or code in out[vocab]:
+            raise _fail(path, line, f"empty or repeated code {code!r} in {vocab}")
+        if not r["label_zh"].strip():
+            raise _fail(path, line, f"{vocab} {code} has no Chinese label")
+        if r["pattern"]:
+            try:
+                re.compile(r["pattern"])
+            except re.error as e:
+                raise _fail(path, line, f"pattern does not compile: {e}") from None
+        month = r["last_month"].strip()
+        if month and not (month.isdigit() and 1 <= int(month) <= 12):
+            raise _fail(path, line, f"last_month {month!r} is not a month")
+        out[vocab][code] = Term(vocab, code, r["label_zh"].strip(), r["pattern"],
+                                int(month) if month else None, r["note"])
+    for vocab, terms in out.items():
+        if not terms:
+            raise _fail(path, 1, f"vocabulary {vocab} has no rows")
+    return out
+
+
+def codes(vocabulary: str) -> tuple[str, ...]:
+    """The codes of one vocabulary, in file order (the order tables and charts use)."""
+    return tuple(load_lexicon()[vocabulary])
+
+
+def labels(vocabulary: str) -> dict[str, str]:
+    """code → Chinese label of one vocabulary."""
+    return {c: t.label_zh for c, t in load_lexicon()[vocabulary].items()}
+
+
+def term(vocabulary: str, code: str) -> Term:
+    return load_lexicon()[vocabulary][code]
+
+
+def period_of_months(last_month: int) -> str:
+    """The period a span from January to ``last_month`` is (6 → H1, 12 → FY, 5 → M1-M5)."""
+    for code, t in load_lexicon()["period"].items():
+        if t.last_month == last_month:
+            return code
+    return f"M1-M{last_month}"
+
+
+def period_last_month(period: str) -> int:
+    """The last month a period covers (H1 → 6, M1-M5 → 5, FY or anything else → 12)."""
+    t = load_lexicon()["period"].get(period)
+    if t is not None and t.last_month:
+        return t.last_month
+    m = re.fullmatch(r"M1-M(\d{1,2})", period)
+    return int(m.group(1)) if m else 12
+
+
+def fyp_first_years() -> dict[str, int]:
+    """十三五 → 2016: the first year of each Five-Year Plan, by its written name."""
+    return {t.pattern: int(code) for code, t in load_lexicon()["fyp"].items()}
+
+
+def expand(pattern: str, where: str = "a pattern") -> str:
+    """Replace lexicon placeholders in a cue pattern; an unknown one is an error."""
+
+    def sub(m: re.Match[str]) -> str:
+        vocab, code = m.group(1), m.group(2)
+        lex = load_lexicon()
+        if vocab == "fyp" and code is None:
+            return "(?P<fyp>" + "|".join(t.pattern for t in lex["fyp"].values()) + ")"
+        if vocab not in lex or code not in lex[vocab] or not lex[vocab][code].pattern:
+            raise LexiconError(f"{where}: unknown placeholder {m.group(0)}")
+        return "(?:" + lex[vocab][code].pattern + ")"
+
+    return _PLACEHOLDER.sub(sub, pattern)
+
+
+@dataclass(frozen=True)
+class Cue:
+    regex: re.Pattern[str]
+    value: str
+
+
+@cache
+def load_cues(name: str) -> dict[str, tuple[Cue, ...]]:
+    """A cue file (``cue,pattern,value,note``) as cue kind → patterns with their value.
+
+    Patterns are compiled multi-line with their pre-check (``patterns.prechecked``);
+    each is checked here, so a bad row fails with its file and line.
+    """
+    path = PACKAGE_DATA / name
+    out: dict[str, list[Cue]] = {}
+    for line, r in _rows(path, ("cue", "pattern", "value", "note")):
+        if not r["cue"] or not r["pattern"]:
+            raise _fail(path, line, "empty cue or pattern")
+        pattern = expand(r["pattern"], f"{path.name}, line {line}")
+        try:
+            regex = re.compile(pattern, re.M)
+        except re.error as e:
+            raise _fail(path, line, f"pattern does not compile: {e}") from None
+        out.setdefault(r["cue"], []).append(Cue(prechecked(regex), r["value"]))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@cache
+def load_patterns(name: str) -> dict[str, re.Pattern[str]]:
+    """A file of named patterns (``cue,pattern,note``), one pattern per name, checked."""
+    path = PACKAGE_DATA / name
+    out: dict[str, re.Pattern[str]] = {}
+    for line, r in _rows(path, ("cue", "pattern", "note")):
+        if not r["cue"] or r["cue"] in out:
+            raise _fail(path, line, f"empty or repeated cue {r['cue']!r}")
+        try:
+            out[r["cue"]] = re.compile(expand(r["pattern"], f"{path.name}, line {line}"))
+        except re.error as e:
+            raise _fail(path, line, f"pattern does not compile: {e}") from None
+    return out

@@ -717,7 +717,10 @@ def test_manifest_doc_id_override_and_repeated_rows(tmp_path):
     )
     raw, files = make_raw(tmp_path, manifest)
     result = load_manifest(raw, files)
-    assert result.overrides == {"x.docx": {"doc_id": "青岛 2013 上半年", "title": "标题二"}}
+    assert result.overrides == {"x.docx": {"title": "标题二"}}
+    ids = {p.relative_to(raw).as_posix(): doc_id for p, doc_id in result.doc_ids.items()}
+    assert ids["x.docx"] == "青岛 2013 上半年"  # the renamed id is the one the run uses
+    assert ids["000_e62b7b1a346a2fde.txt"] == "000_e62b7b1a346a2fde"  # refused: kept
     assert result.problems == [
         "manifest.csv row 3: doc_id '青岛 2016' is already the id of sub/青岛 2016.txt; cell ignored",
         "manifest.csv row 4: x.docx already given in row 2; later values win",

@@ -162,3 +162,20 @@ def test_a_50_mb_report_is_processed(tmp_path):
     assert list(tables.run_log["status"]) == ["ok"]
     m = tables.metrics
     assert m[m.metric_id == "tech_contracts"]["value"].tolist() == [33700]  # one row, deduplicated
+
+
+def test_manifest_doc_id_rename_reaches_every_output(tmp_path):
+    """A manifest row renaming a file's doc_id: its figures, document row, cleaned text
+    and run-log row all carry the new id (the rename used to be logged, then ignored)."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(RAW / SEEDS[0], raw / "report.txt")
+    (raw / "manifest.csv").write_text("file,doc_id\nreport.txt,青岛2013上半年\n", encoding="utf-8")
+    out = tmp_path / "out"
+    extract_corpus(raw, out, jobs=1, progress=False, use_cache=False)
+    docs, metrics, log = (read_table(out, t) for t in ("documents", "metrics", "run_log"))
+    assert docs["doc_id"].tolist() == ["青岛2013上半年"]
+    assert len(metrics) > 0 and set(metrics["doc_id"]) == {"青岛2013上半年"}
+    assert (out / "text" / "青岛2013上半年.txt").is_file()
+    assert not (out / "text" / "report.txt").exists()
+    assert log.loc[log["source_file"] == "report.txt", "doc_id"].tolist() == ["青岛2013上半年"]

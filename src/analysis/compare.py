@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import config
+from . import config, schema, tables
+from .text import lexicon
 
-TABLES = ("documents", "metrics", "repairs", "run_log")
 REQUIRED_TABLES = ("documents", "metrics")
 DOC_INFO_COLS = (
     "admin_level",
@@ -28,77 +28,54 @@ DOC_INFO_COLS = (
     "doc_type",
     "region_masked",
 )
-KINDS = ("actual", "estimate", "target")
-KIND_PREFERENCE = {"actual": 0, "estimate": 1, "target": 2}
-ADMIN_ORDER = ("prefecture", "county_city", "district", "county")
+KINDS = lexicon.codes("kind")
+KIND_PREFERENCE = {kind: rank for rank, kind in enumerate(KINDS)}  # actual before estimate
+ADMIN_ORDER = lexicon.codes("admin_level")
 FLAG_TOLERANCE_PP = 2.0  # stated vs computed growth may differ by rounding, not more
 SPAN_RE = re.compile(r"^(\d{4})-(\d{4})$")
-# What the CSV writer (safeio) prefixes with an apostrophe to defuse formulas.
-_ESCAPED_RE = re.compile(r"^'(?=[=+\-@\t\r])")
-
-_STR_COLS = {"doc_id", "period", "region", "metric_id", "kind", "unit", "qualifier"}
-_FLOAT_COLS = {"value", "yoy_pct", "region_confidence", "year_confidence"}
-_INT_COLS = {"year", "report_year", "region_masked", "char_start", "char_end", "n_chars"}
 
 
 # --------------------------------------------------------------------------- loading
 
 
-def _read_table(processed: Path, name: str) -> pd.DataFrame | None:
-    parquet = processed / f"{name}.parquet"
-    csv = processed / f"{name}.csv"
-    if parquet.exists():
-        return pd.read_parquet(parquet)
-    if csv.exists():
-        df = pd.read_csv(
-            csv,
-            encoding="utf-8-sig",
-            dtype={c: "string" for c in _STR_COLS},
-            keep_default_na=False,
-            na_values=[""],
-        )
-        return _unescape(df)
-    return None
-
-
-def _unescape(df: pd.DataFrame) -> pd.DataFrame:
-    """Undo the CSV writer's formula escaping so values read back as written."""
-    for col in df.columns:
-        if pd.api.types.is_string_dtype(df[col].dtype):
-            df[col] = df[col].str.replace(_ESCAPED_RE, "", regex=True)
-    return df
-
-
-def _coerce(df: pd.DataFrame) -> pd.DataFrame:
-    """Give every known column the dtype the analysis expects, whatever the source format."""
-    df = df.copy()
-    for col in df.columns:
-        if col in _STR_COLS:
-            df[col] = df[col].astype("string").fillna("").astype(str)
-        elif col in _FLOAT_COLS:
-            df[col] = pd.to_numeric(df[col].astype(object), errors="coerce").astype(float)
-        elif col in _INT_COLS:
-            df[col] = pd.to_numeric(df[col].astype(object), errors="coerce").round().astype("Int64")
-    return df
-
-
 def load_tables(processed_dir: Path | str | None = None) -> dict[str, pd.DataFrame]:
-    """Read the extracted tables (Parquet if present, else CSV) with consistent dtypes."""
+    """Read the extracted tables through the one table reader (``tables.read_table``),
+    with the dtypes the comparisons expect (missing text as "", see :func:`_coerce`)."""
     processed = Path(processed_dir) if processed_dir is not None else config.PROCESSED_DIR
     if not processed.is_dir():
         raise FileNotFoundError(f"no processed tables in {processed}: run `analysis extract` first")
-    tables: dict[str, pd.DataFrame] = {}
-    for name in TABLES:
-        df = _read_table(processed, name)
-        if df is None:
+    out: dict[str, pd.DataFrame] = {}
+    for name in schema.TABLES:
+        if not tables.table_exists(processed, name):
             if name in REQUIRED_TABLES:
                 raise FileNotFoundError(
                     f"{name}.parquet / {name}.csv missing in {processed}: "
                     "run `analysis extract` first"
                 )
             continue
-        tables[name] = _coerce(df)
-    return tables
+        out[name] = _coerce(tables.read_table(processed, name))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _dtypes() -> dict[str, str]:
+    """Column name → declared dtype (``fields.csv``); a name has one dtype in every table."""
+    return {f.name: f.dtype for f in schema.load_fields()}
+
+
+def _coerce(df: pd.DataFrame) -> pd.DataFrame:
+    """Give every declared column its dtype for analysis: text as ``str`` with "" for
+    missing (so ``== ""`` tests work), numbers as float or nullable Int64."""
+    df = df.copy()
+    for col in df.columns:
+        dtype = _dtypes().get(col)
+        if dtype == "str":
+            df[col] = df[col].astype("string").fillna("").astype(str)
+        elif dtype == "float":
+            df[col] = pd.to_numeric(df[col].astype(object), errors="coerce").astype(float)
+        elif dtype == "Int64":
+            df[col] = pd.to_numeric(df[col].astype(object), errors="coerce").round().astype("Int64")
+    return df
 
 
 # --------------------------------------------------------------------------- helpers

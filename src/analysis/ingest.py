@@ -95,10 +95,13 @@ class IngestError(Exception):
 
 @dataclass
 class Manifest:
-    """Per-file overrides from manifest.csv, keyed by source_file, and what was wrong in it."""
+    """Per-file overrides from manifest.csv, keyed by source_file, what was wrong in it,
+    and the doc_id of every input file (the manifest may rename one): the one place ids
+    are decided."""
 
     overrides: dict[str, dict[str, object]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    doc_ids: dict[Path, str] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- discovery
@@ -785,7 +788,8 @@ def load_manifest(raw_dir: Path, files: list[Path]) -> Manifest:
     region_masked become ints once validated.
     """
     raw_dir = Path(raw_dir)
-    manifest = Manifest()
+    ids = make_doc_ids(files, raw_dir)
+    manifest = Manifest(doc_ids=dict(ids))
     path = raw_dir / MANIFEST_NAME
     if not path.is_file():
         return manifest
@@ -805,7 +809,6 @@ def load_manifest(raw_dir: Path, files: list[Path]) -> Manifest:
         manifest.problems.append("manifest.csv: needs a 'file' or 'doc_id' column; ignored")
         return manifest
     by_source = {_relpath(p, raw_dir): p for p in files}
-    ids = make_doc_ids(files, raw_dir)
     by_id = {doc_id: _relpath(p, raw_dir) for p, doc_id in ids.items()}
     id_of = {source: doc_id for doc_id, source in by_id.items()}  # updated by doc_id overrides
     first_row: dict[str, int] = {}
@@ -831,8 +834,6 @@ def load_manifest(raw_dir: Path, files: list[Path]) -> Manifest:
             problem = _rename(source, safe_id(cells["doc_id"]), id_of)
             if problem:
                 manifest.problems.append(f"{where}: {problem}; cell ignored")
-            else:
-                values["doc_id"] = id_of[source]
         for column in MANIFEST_FIELDS:
             value = cells.get(column, "")
             if not value:
@@ -843,6 +844,7 @@ def load_manifest(raw_dir: Path, files: list[Path]) -> Manifest:
             else:
                 values[column] = checked
     manifest.overrides = {k: v for k, v in manifest.overrides.items() if v}
+    manifest.doc_ids = {p: id_of[source] for source, p in by_source.items()}
     return manifest
 
 

@@ -26,7 +26,7 @@ from . import config, safeio
 from .cache import ExtractCache, code_fingerprint
 from .engine import iter_ordered
 from .extract import find_figures
-from .ingest import IngestError, discover, file_sha256, load_manifest, make_doc_ids, read_document
+from .ingest import IngestError, discover, file_sha256, load_manifest, read_document
 from .metadata import describe
 from .models import DocMeta, Figure, RawDocument, Repair
 from .tables import (
@@ -304,8 +304,8 @@ def extract_corpus(raw_dir: Path | str | None = None, out_dir: Path | str | None
     if not raw.is_dir():
         raise FileNotFoundError(f"raw folder {raw} does not exist")
     files = discover(raw)
-    ids = make_doc_ids(files, raw)
     manifest = load_manifest(raw, files)
+    ids = manifest.doc_ids  # the manifest may rename a file's doc_id
     cache_dir = str(out / ".cache") if use_cache else None
     fingerprint = code_fingerprint() if use_cache else None
     writer = _Writer(out)

@@ -38,7 +38,7 @@ class Tables:
     """The four tables of a run. Written tables are read on first access, so a run over
     a large corpus does not hold them all in memory just to report its summary."""
 
-    NAMES = ("documents", "metrics", "repairs", "run_log")
+    NAMES = schema.TABLES
 
     def __init__(self, out_dir: Path | str | None = None, summary: dict | None = None,
                  **frames: pd.DataFrame):
@@ -266,8 +266,18 @@ class TableSink:
                 safeio._remove(p)
 
 
+# What the CSV writer (safeio) prefixes with an apostrophe to defuse formulas.
+_ESCAPED_RE = re.compile(r"^'(?=[=+\-@\t\r])")
+
+
+def table_exists(out_dir: Path | str, table: str) -> bool:
+    out_dir = Path(out_dir)
+    return (out_dir / f"{table}.parquet").exists() or (out_dir / f"{table}.csv").exists()
+
+
 def read_table(out_dir: Path | str, table: str) -> pd.DataFrame:
-    """Read a written table back with its declared types (Parquet if present, else CSV)."""
+    """Read a written table back with its declared types (Parquet if present, else CSV,
+    whose formula escaping is undone so values read back as written): the one reader."""
     out_dir = Path(out_dir)
     pq_path = out_dir / f"{table}.parquet"
     if pq_path.exists():
@@ -275,24 +285,9 @@ def read_table(out_dir: Path | str, table: str) -> pd.DataFrame:
     else:
         df = pd.read_csv(out_dir / f"{table}.csv", encoding="utf-8-sig", dtype=str,
                          keep_default_na=False)
-    return schema.conform(table, df)
-
-
-def write_tables(tables: Tables, out_dir: Path | str) -> None:
-    """Write complete in-memory tables (used by tests and small jobs)."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    sinks = [TableSink(t, out_dir) for t in schema.TABLES]
-    try:
-        moves = []
-        for sink in sinks:
-            sink.add(tables[sink.table])
-            moves += sink.close()
-    except BaseException:
-        for sink in sinks:
-            sink.abort()
-        raise
-    commit_moves(moves)
+        df = df.apply(lambda col: col.str.replace(_ESCAPED_RE, "", regex=True))
+    out = schema.conform(table, df)
+    return out[[c for c in df.columns if c in out.columns]]  # a partial table stays partial
 
 
 def commit_moves(moves: list[tuple[Path, Path]]) -> None:

@@ -18,9 +18,9 @@ from analysis.metadata import (
     infer_metadata,
     infer_period,
 )
+from analysis.models import DocMeta
 from analysis.text.document import is_chrome, split_chrome, strip_ruby
 from analysis.text.script import to_simplified
-from analysis.models import DocMeta
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "data" / "raw"

@@ -5,8 +5,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import extract
-from analysis.extract import extract_figures, simplified_shadow
+from analysis.extract import extract_figures, periods, sections, simplified_shadow
 from analysis.models import DocMeta
 
 SUMMARY_2013_H1 = DocMeta("d", region="青岛市", report_year=2013, period="H1", doc_type="summary+plan")
@@ -338,8 +337,8 @@ _PLAN_ALPHABET = "下半年一步明今后个时期2019年，,。\n 将要重点
 @given(st.text(alphabet=_PLAN_ALPHABET, max_size=120))
 def test_plan_sentences_are_found_where_the_plain_pattern_finds_them(text):
     """The mark-first pattern (fast to scan) finds the same sentences as the plain one."""
-    plain = re.compile(r"(?:^|(?<=[\n。]))" + extract._PLAN_SENTENCE_BODY)
-    got = [(m.start("at"), m.end(), m.group("when")) for m in extract._plan_sentences(text)]
+    plain = re.compile(r"(?:^|(?<=[\n。]))" + sections.PLAN_SENTENCE_BODY)
+    got = [(m.start("at"), m.end(), m.group("when")) for m in sections.plan_sentences(text)]
     want = [(m.start(), m.end(), m.group("when")) for m in plain.finditer(text)]
     assert got == want
 
@@ -350,16 +349,16 @@ _YEAR_ALPHABET = "20219年度，, 我市全区力争确保到从比较预计x1\n
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=_YEAR_ALPHABET, max_size=60))
 def test_year_cues_are_found_where_the_plain_pattern_finds_them(text):
-    plain = re.compile(extract._YEAR_CUE_BEFORE + r"(?P<y>20\d\d)年度?(?!\d)")
-    got = [(m.span(), m.group("y")) for m in extract._YEAR_CUE.finditer(text)]
+    plain = re.compile(periods.YEAR_CUE_BEFORE + r"(?P<y>20\d\d)年度?(?!\d)")
+    got = [(m.span(), m.group("y")) for m in periods.YEAR_CUE.finditer(text)]
     assert got == [(m.span(), m.group("y")) for m in plain.finditer(text)]
 
 
 def _period_by_truncated_scan(sent, upto):
     """The period cue reading as first written: a scan of the text before the figure."""
     period = year = None
-    for m in extract._PERIOD_CUES.finditer(sent, 0, upto):
-        cue_period, cue_year = extract._period_cue_reading(m)
+    for m in periods.PERIOD_CUES.finditer(sent, 0, upto):
+        cue_period, cue_year = periods.period_cue_reading(m)
         period = cue_period or period
         year = cue_year if cue_year is not None else year
     return period, year
@@ -374,7 +373,7 @@ def test_period_cues_read_once_per_sentence_match_a_scan_up_to_each_figure(text)
     from analysis.numbers import find_quantities
 
     for q in find_quantities(text):
-        assert extract._sentence_period(text, q.start, None) == _period_by_truncated_scan(
+        assert periods.sentence_period(text, q.start, None) == _period_by_truncated_scan(
             text, q.start
         )
 

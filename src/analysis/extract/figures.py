@@ -1,16 +1,8 @@
-"""Find every figure a cleaned report states and say what it measures.
+"""Figures in a prepared report: each quantity with its indicator, yoy, year, period, kind.
 
-The text is read sentence by sentence. Every number + unit is a quantity; a
-percentage right after a growth verb (增长, 下降 …) is a year-on-year change and
-is attached to the figure it qualifies; every other quantity is a figure. A
-figure's indicator phrase is the text between it and the previous quantity or
-clause mark; a phrase too bare to name an indicator (``授权988件``, ``总数达1347家``,
-``占GDP比重2.84%``) borrows the head of the figure before it, and ``A、B分别达到x、y``
-pairs items with values. Section headings and cue words decide year, period and
-kind (actual / estimate / target). All cue words are data (``data/cues.csv``).
-
-Matching runs on a simplified-character shadow of the text with the same length,
-so a report in traditional characters maps the same way and offsets stay valid.
+Reads a :class:`~analysis.text.document.Document` (text, shadow, sentences) and the
+document's :class:`~analysis.models.DocMeta`; adds one :class:`~analysis.models.Figure`
+per stated quantity. Phrases are completed and growth rates attached in ``phrases``.
 """
 
 from __future__ import annotations
@@ -19,159 +11,32 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import NamedTuple
 
-from . import taxonomy
-from .models import DocMeta, Figure
-from .numbers import (
+from .. import taxonomy
+from ..models import DocMeta, Figure
+from ..numbers import (
     Quantity,
     find_quantities,
-    parse_chinese_numeral,
     quantity_from_match,
     quantity_regex,
 )
-from .text.document import Document, prepare_text
-from .text.lexicon import expand, fyp_first_years, load_patterns, period_of_months
-from .text.script import simplified_shadow  # noqa: F401  (re-exported for callers)
-
-CLAUSE_MARKS = "，,；;：:"
-GROUP_MARKS = "；;"
-JOINERS = "、和及与,，"
-
-
-@cache
-def cues() -> dict[str, re.Pattern[str]]:
-    """Named cue patterns of ``data/cues.csv`` (checked, lexicon placeholders expanded)."""
-    return load_patterns("cues.csv")
-
-
-# ---------------------------------------------------------------- sections
-
-
-@dataclass
-class Section:
-    start: int
-    end: int
-    kind: str  # summary | plan
-    year: int | None
-    period: str
-    span: tuple[int, int] | None = None
-
-
-# A heading number (一、 十二、) at the text's start or after a line break, 。 ； or space.
-# Written to start with the numeral (the look-behind after it) so that ``re`` can skip
-# straight to numerals instead of trying every position.
-HEADING_NO = r"[一二三四五六七八九十](?<![^\n。；;\s][一二三四五六七八九十])[一二三四五六七八九十]?[、.．]"
-PLAN_HEADING = re.compile(
-    HEADING_NO + r"\s*"
-    r"(?P<when>(?:20\d\d|\*|[xX]{2}|20[xX]{2}|明|下一?)年度?|下半年|下一步|下步|今后[^，。]{0,4})?"
-    + expand(r"[^。\n，,]{0,8}?(?:工作)?{heading.plan}")
+from ..text.document import Document, prepare_text
+from .cues import CLAUSE_MARKS, GROUP_MARKS, cues, strip_joiners
+from .periods import (
+    PERIOD_HINT,
+    SINCE_YEAR,
+    last_year_cue,
+    sentence_period,
+    sentence_year,
+    year_cues,
 )
-# A sentence that opens with 下一步 / 明年 / 20XX年 and soon says 将, 要, 目标 … At the
-# text's start or after a line break or 。; written to open with that mark (kept out of
-# the position by the empty group ``at``) so that ``re`` jumps from mark to mark.
-_PLAN_SENTENCE_BODY = (
-    r"\s*(?P<when>下半年|下一步|明年|下步|今后一个时期|(?P<y>20\d\d)年)"
-    r"[，,]?[^。]{0,30}?(?:将|要|重点|着力|计划|思路|目标|主要)"
-)
-PLAN_SENTENCE = re.compile(r"[\n。](?P<at>)" + _PLAN_SENTENCE_BODY)
-PLAN_SENTENCE_FIRST = re.compile(r"(?P<at>)" + _PLAN_SENTENCE_BODY)  # at the text's start
-SUMMARY_HEADING = re.compile(HEADING_NO + expand(r"\s*[^。\n，,]{0,14}?{heading.summary}"))
-SPAN_HEADING = re.compile(
-    HEADING_NO + r"\s*[^。\n，,]{0,10}?"
-    r"[“\"]?十(?P<n>[一二三四五])五[”\"]?[^。\n，,]{0,6}?(?:期间|时期|以来|回顾|成就)"
-)
-TOP_HEADING = re.compile(HEADING_NO)
-
-
-def _fyp_span(n: str) -> tuple[int, int]:
-    """十三五 (``n`` = 三) → (2016, 2020)."""
-    first = fyp_first_years()[f"十{n}五"]
-    return first, first + 4
-
-
-def find_sections(text: str, meta: DocMeta) -> list[Section]:
-    """Split the text into summary and plan parts, with their year and period."""
-    year = meta.report_year
-    period = meta.period or "FY"
-    if meta.doc_type == "plan":
-        return [Section(0, len(text), "plan", year, "FY")]  # a plan's targets are full-year
-    next_year = None if year is None else (year if period != "FY" else year + 1)
-    marks: list[tuple[int, str, int | None]] = []
-    for m in PLAN_HEADING.finditer(text):
-        marks.append((m.start(), "plan", _plan_year(m.group("when"), year, next_year)))
-    for m in _plan_sentences(text):
-        y = m.group("y")
-        if y and (year is None or int(y) <= year):
-            continue  # "2015年,…" in a 2015 summary is the summary year
-        marks.append((m.start("at"), "plan", _plan_year(m.group("when"), year, next_year)))
-    for m in SUMMARY_HEADING.finditer(text):
-        marks.append((m.start(), "summary", year))
-    marks.sort()
-    sections: list[Section] = []
-    cur = Section(0, len(text), "summary", year, period)
-    for pos, kind, y in marks:
-        if kind == cur.kind:
-            continue
-        cur.end = pos
-        sections.append(cur)
-        cur = Section(pos, len(text), kind, y, period if kind == "summary" else "FY")
-    sections.append(cur)
-    out = [s for s in sections if s.end > s.start]
-    _mark_spans(text, out)
-    return out
-
-
-def _plan_sentences(text: str) -> Iterator[re.Match[str]]:
-    """Matches of the plan-sentence pattern, in order; each one's sentence starts at
-    ``m.start("at")``."""
-    pos = 0
-    first = PLAN_SENTENCE_FIRST.match(text)
-    if first is not None:
-        yield first
-        pos = first.end()
-    yield from PLAN_SENTENCE.finditer(text, pos)
-
-
-def _plan_year(when: str | None, year: int | None, next_year: int | None) -> int | None:
-    if when:
-        m = re.match(r"20\d\d", when)
-        if m:
-            return int(m.group(0))
-        if when.startswith("下半年"):
-            return year
-    return next_year
-
-
-def _mark_spans(text: str, sections: list[Section]) -> None:
-    """Five-Year-Plan review headings make their part of the text a span."""
-    for m in SPAN_HEADING.finditer(text):
-        nxt = TOP_HEADING.search(text, m.end())
-        end = nxt.start() if nxt else len(text)
-        span = _fyp_span(m.group("n"))
-        for i, s in enumerate(list(sections)):
-            if s.start <= m.start() < s.end:
-                tail = Section(m.start(), min(end, s.end), s.kind, span[1], "FY", span)
-                rest = Section(tail.end, s.end, s.kind, s.year, s.period, s.span)
-                s.end = m.start()
-                sections[i + 1 : i + 1] = [x for x in (tail, rest) if x.end > x.start]
-                break
-    sections[:] = [s for s in sections if s.end > s.start]
-
-
-def _section_at(sections: list[Section], pos: int) -> Section:
-    for s in sections:
-        if s.start <= pos < s.end:
-            return s
-    return sections[-1]
-
-
-# ---------------------------------------------------------------- figures
+from .sections import Section, find_sections, fyp_span, section_at
 
 
 @dataclass(eq=False, slots=True)  # eq=False: items are found by identity, not by value
-class _Item:
+class Mention:
     q: Quantity
     own: str  # the text between the previous quantity (or clause mark) and this one
     clause_start: int
@@ -189,20 +54,12 @@ class _Item:
     idx: int = 0  # position in the sentence's items
 
 
-def _last_mark(text: str, lo: int, hi: int, marks: str) -> int:
-    best = lo
-    for ch in marks:
-        i = text.rfind(ch, lo, hi)
-        if i >= 0 and i + 1 > best:
-            best = i + 1
-    return best
-
 
 _CLAUSE_RE = re.compile(f"[{CLAUSE_MARKS}]")
 _STOP_RE = re.compile(f"[{CLAUSE_MARKS}。]")
 
 
-class _Sent:
+class Sentence:
     """One sentence with the positions of its marks and cues, found once for all its figures.
 
     Why: a sentence holds several figures and each asks where its clause starts, which
@@ -227,14 +84,14 @@ class _Sent:
         else:
             self.stops = [m.start() for m in _STOP_RE.finditer(text)]
         self.spans = list(c["span"].finditer(text)) if "五" in text else []
-        self.since = list(_SINCE_YEAR.finditer(text)) if "以来" in text else []
-        self.period_hint = _PERIOD_HINT.search(text) is not None
+        self.since = list(SINCE_YEAR.finditer(text)) if "以来" in text else []
+        self.period_hint = PERIOD_HINT.search(text) is not None
         self.estimate = c["estimate"].search(text) is not None
         self.target_verb = c["target_verb"].search(text) is not None
-        self.years = _year_cues(text) if "年" in text else ()
+        self.years = year_cues(text) if "年" in text else ()
 
     def mark_before(self, marks: list[int], lo: int, hi: int) -> int:
-        """Like :func:`_last_mark`: one past the last mark in [lo, hi), else lo."""
+        """Like :func:`last_mark`: one past the last mark in [lo, hi), else lo."""
         k = bisect_left(marks, hi) - 1
         if k >= 0 and marks[k] >= lo:
             return marks[k] + 1
@@ -246,8 +103,8 @@ class _Sent:
         return self.stops[k] if k < len(self.stops) else len(self.text)
 
     def year_before(self, upto: int, lo: int) -> int | None:
-        """:func:`_sentence_year` for a figure at ``upto`` whose clause group starts at ``lo``."""
-        return _last_year_cue(self.years, lo, upto)
+        """:func:`sentence_year` for a figure at ``upto`` whose clause group starts at ``lo``."""
+        return last_year_cue(self.years, lo, upto)
 
     def last_before(self, matches: list[re.Match[str]], pos: int) -> re.Match[str] | None:
         """The last of ``matches`` that ends at or before ``pos``."""
@@ -259,10 +116,6 @@ class _Sent:
         return found
 
 
-def _strip_joiners(s: str) -> str:
-    return s.strip(JOINERS + " ")
-
-
 # Phrase helpers below are pure functions of short strings that recur across reports
 # (发明专利申请, 技术合同成交额): cached, each costs a dictionary look-up after the first.
 PHRASE_CACHE = 20_000
@@ -271,7 +124,7 @@ PHRASE_CACHE = 20_000
 @lru_cache(maxsize=PHRASE_CACHE)
 def _is_bare(own: str) -> bool:
     """True when a phrase names no indicator by itself (授权, 总数达, 占GDP比重)."""
-    core = cues()["strip"].sub("", _strip_joiners(own))
+    core = cues()["strip"].sub("", strip_joiners(own))
     return (
         not core
         or bool(cues()["measure"].fullmatch(core))
@@ -304,7 +157,7 @@ def _split_items(text: str) -> list[str]:
     return [p for p in re.split(r"[、和及与]", text) if p.strip()]
 
 
-def _match(item: _Item, phrase: str, right: str) -> None:
+def _match(item: Mention, phrase: str, right: str) -> None:
     unit = item.unit
     probe = phrase.replace("累计", "") if item.in_span else phrase
     ind = taxonomy.match_indicator(probe, unit)
@@ -355,8 +208,8 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
             lead.isspace() and shadow[s:e].lstrip().startswith("其中")
         ):  # continues the sentence before: same period, year
             before = shadow[prev[0]:prev[1]] if prev is not None else ""
-            inherited = (_sentence_period(before, len(before), None)[0] or inherited[0],
-                         _sentence_year(before, len(before)) or inherited[1])
+            inherited = (sentence_period(before, len(before), None)[0] or inherited[0],
+                         sentence_year(before, len(before)) or inherited[1])
         else:
             inherited = (None, None)
         prev = (s, e)
@@ -370,28 +223,28 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
         else:
             qs = [q for x in matches[k:j] if (q := quantity_from_match(x, s)) is not None]
         if qs:
-            figures.extend(_sentence_figures(doc_id, text, _Sent(sent, s, e), qs, sections, meta,
+            figures.extend(_sentence_figures(doc_id, text, Sentence(sent, s, e), qs, sections, meta,
                                              inherited))
     return _dedupe(figures)
 
 
 def _sentence_figures(
-    doc_id: str, text: str, st: _Sent, qs: list[Quantity], sections: list[Section],
+    doc_id: str, text: str, st: Sentence, qs: list[Quantity], sections: list[Section],
     meta: DocMeta, inherited: tuple[str | None, int | None] = (None, None),
 ) -> list[Figure]:
     sent = st.text
     s = st.start
-    items: list[_Item] = []
+    items: list[Mention] = []
     prev_end = 0
-    prev: _Item | None = None
+    prev: Mention | None = None
     for q in qs:
         clause_start = st.mark_before(st.clause, 0, q.start)
         group_start = st.mark_before(st.group, 0, q.start)
         own = sent[max(clause_start, prev_end) : q.start]
         if " " in own.rstrip():  # a heading run into the body: "(二)…发展 全市新增…"
             own = own.rstrip().rsplit(" ", 1)[-1] + own[len(own.rstrip()) :]
-        sec = _section_at(sections, s + q.start)
-        item = _Item(
+        sec = section_at(sections, s + q.start)
+        item = Mention(
             q=q,
             own=own,
             clause_start=clause_start,
@@ -406,7 +259,7 @@ def _sentence_figures(
             if _own_cues(own).growth or (
                 prev is not None
                 and prev.growth
-                and _strip_joiners(own) == ""
+                and strip_joiners(own) == ""
                 and prev.clause_start == clause_start
             ):
                 item.growth = True
@@ -436,7 +289,7 @@ def _sentence_figures(
     return out
 
 
-def _complete_phrases(items: list[_Item], st: _Sent) -> None:
+def _complete_phrases(items: list[Mention], st: Sentence) -> None:
     c = cues()
     sent = st.text
     i = 0
@@ -446,10 +299,10 @@ def _complete_phrases(items: list[_Item], st: _Sent) -> None:
             i += 1
             continue
         right = sent[it.q.end : st.next_stop(it.q.end)]
-        own = _strip_joiners(it.own)
+        own = strip_joiners(it.own)
         group = [it]
         j = i + 1
-        while (j < len(items) and not items[j].growth and _strip_joiners(items[j].own) == ""
+        while (j < len(items) and not items[j].growth and strip_joiners(items[j].own) == ""
                and items[j].clause_start == it.clause_start):
             group.append(items[j])  # x、y after one phrase: values that share it
             j += 1
@@ -500,7 +353,6 @@ _MORE_BEFORE = re.compile(r"(?:超过|超出|超|突破|逾|多于|高于)$")
 _MORE_AFTER = re.compile(r"以上|多")
 _ABOUT_BEFORE = re.compile(r"(?:将近|接近|大约|近|约)$")
 _ABOUT_AFTER = re.compile(r"左右|上下")
-_BASE_YEAR = re.compile(r"[较比自]")  # 较2014年: a comparison base, not the figure's year
 _STOCK_WORDS = re.compile(r"总数|总量|累计|达到|拥有|共有|共计")
 _MEASURE_NOUN = re.compile(r"强度|比重|占比|比例|总额|总量|总数|数量|产值|增加值|成交额|交易额")
 
@@ -509,7 +361,7 @@ def _right_is_noun(right: str) -> bool:
     return bool(_TWO_HAN.match(right)) and not _NOT_A_NOUN.match(right)
 
 
-def _complete(own: str, it: _Item, before: list[_Item], st: _Sent) -> str | None:
+def _complete(own: str, it: Mention, before: list[Mention], st: Sentence) -> str | None:
     """Give a bare phrase the indicator it refers to: the figure or clause before it."""
     c = cues()
     sent = st.text
@@ -523,7 +375,7 @@ def _complete(own: str, it: _Item, before: list[_Item], st: _Sent) -> str | None
         start = st.mark_before(st.clause, it.group_start, end)
         bases.append(sent[start:end])
         end = start - 1
-    core = c["strip"].sub("", _strip_joiners(own))
+    core = c["strip"].sub("", strip_joiners(own))
     whole = not core or core.startswith("占") or _CHANGE_TO.match(core) is not None
     share = core.startswith("占")
 
@@ -581,7 +433,7 @@ class _OwnCues(NamedTuple):
 @lru_cache(maxsize=PHRASE_CACHE)
 def _own_cues(own: str) -> _OwnCues:
     c = cues()
-    tail = _strip_joiners(own)[-4:]
+    tail = strip_joiners(own)[-4:]
     return _OwnCues(
         growth=c["growth"].search(own.rstrip()) is not None,
         change_by=_CHANGE_BY.search(own) is not None,
@@ -604,7 +456,6 @@ def _after_qualifier(after: str) -> str:
 
 _SINCE_SPAN_END = re.compile(r"[比较][“\"]?十[一二三四五]五[”\"]?(?:末|期末)")  # not a yoy change
 _CHANGE_TO = re.compile(r"(?:提高|提升|增加|增长|上升|下降|降低|减少)(?:到|至)")  # 从A提高到B
-_SINCE_YEAR = re.compile(r"(?:自|从)?(20\d\d)年(?:度)?以来")
 _COMPARATOR = re.compile(r"(?:占|比)?全(?:省|国)(?:的|共|共有)?$")  # 占全省61家的80%
 _BATCH = re.compile(r"第[一二三四五六七八九十\d]+批")
 _CHANGE_BY = re.compile(r"(?:提高|增加|增长|提升|减少|下降|降低)了?$")
@@ -613,7 +464,7 @@ _MORE_VERB = re.compile(r"突破|超过|超")
 _SHARED_VERB = re.compile(r"(?:分别)?(?:达到|达|为|突破|超过|实现|完成|共计|共)\s*$")
 
 
-def _pair_names(own: str, group: list[_Item], before: list[_Item]) -> tuple[list[str], str] | None:
+def _pair_names(own: str, group: list[Mention], before: list[Mention]) -> tuple[list[str], str] | None:
     """Names for values x、y that follow one phrase: ``A、B分别达到x、y`` or ``A、B达x、y``.
 
     Returns the names (one per value) and the verb they share, or None when the
@@ -635,7 +486,7 @@ def _pair_names(own: str, group: list[_Item], before: list[_Item]) -> tuple[list
     return (names, verb) if len(names) == len(group) else None
 
 
-def _attach_growth(items: list[_Item], sent: str) -> None:
+def _attach_growth(items: list[Mention], sent: str) -> None:
     c = cues()
     i = 0
     while i < len(items):
@@ -645,7 +496,7 @@ def _attach_growth(items: list[_Item], sent: str) -> None:
             continue
         group = [it]
         j = i + 1
-        while j < len(items) and items[j].growth and _strip_joiners(items[j].own) == "":
+        while j < len(items) and items[j].growth and strip_joiners(items[j].own) == "":
             group.append(items[j])
             j += 1
         own = it.own.rstrip()
@@ -655,7 +506,7 @@ def _attach_growth(items: list[_Item], sent: str) -> None:
         m = c["growth"].search(own)
         subject = own[: m.start()] if m else own
         subject = re.sub(r"同比|比上年|较上年|分别|均|同期|[比较][^，。；,;]{0,12}", "", subject)
-        subject = _strip_joiners(subject)
+        subject = strip_joiners(subject)
         candidates = [
             p
             for p in items[:i]
@@ -664,7 +515,7 @@ def _attach_growth(items: list[_Item], sent: str) -> None:
             and p.group_start == it.group_start
             and p.unit not in {"%", "百分点"}
         ]
-        targets: list[_Item] = []
+        targets: list[Mention] = []
         if not average:
             if not subject:
                 if len(candidates) >= len(group):
@@ -682,101 +533,11 @@ def _attach_growth(items: list[_Item], sent: str) -> None:
                 g.notes.append("growth since the end of the last Five-Year Plan" if since_span
                                else "average annual growth rate" if average
                                else "growth rate only")
-                g.phrase = _strip_joiners(own)
+                g.phrase = strip_joiners(own)
         i = j
 
 
-# Period words of the lexicon (each group named for the period it sets, see
-# ``_period_cue_reading``), a span from January to a month, and 截至N月底.
-_PERIOD_CUES = re.compile(expand(
-    r"(?P<h1>{period.H1})|(?P<q3>{period.Q1-Q3})|(?P<q1>{period.M1-M3})"
-    r"|(?:^|[^\d])(?:1|一)\s*[-—–~至到]\s*(?P<m>\d{1,2}|十[一二]?|[二三四五六七八九])月"
-    r"|截[至止](?:(?P<cy>20\d\d)年)?(?P<c>\d{1,2}|十[一二]?|[一二三四五六七八九])月(?:底|末|份)?"
-    r"|(?:^|(?<=[，,；;：:\s]))(?:预计)?(?P<fy>{period.FY})|(?P<fy2>截至年底|截至年末)"
-))
-_PERIOD_HINT = re.compile(r"半年|季度|月|全年|年底|年末")
-# A year that dates what follows it: at a clause's start, after 我市/全区, 力争, 到 … The
-# plain form puts these look-behinds first; written year-first (each look-behind then
-# spans the four digits too) ``re`` jumps to each "20" instead of trying every position.
-_YEAR_CUE_BEFORE = r"(?:^|(?<=[，,；;：:\s])|(?<=[我全][市区县省])|(?<=力争|确保|争取|预计)|(?<=[到从由至]))"
-_YEAR_CUE = re.compile(
-    r"(?P<y>20\d\d)(?:(?<=^....)|(?<=[，,；;：:\s]....)|(?<=[我全][市区县省]....)"
-    r"|(?<=(?:力争|确保|争取|预计)....)|(?<=[到从由至]....))年度?(?!\d)"
-)
-
-
-def _parse_month(tok: str) -> int:
-    return int(tok) if tok.isdigit() else (parse_chinese_numeral(tok) or 0)
-
-
-def _sentence_period(sent: str, upto: int, default: str | None) -> tuple[str | None, int | None]:
-    """The period the last cue before ``upto`` sets, and a year a 截至YYYY年N月 cue names."""
-    period, year = default, None
-    if not _PERIOD_HINT.search(sent, 0, upto):  # most sentences have no period cue at all
-        return period, year
-    for end, cue_period, cue_year in _period_cues(sent):
-        if end > upto:
-            break
-        if cue_year is not None:
-            year = cue_year
-        if cue_period is not None:
-            period = cue_period
-    return period, year
-
-
-@lru_cache(maxsize=512)
-def _period_cues(sent: str) -> tuple[tuple[int, str | None, int | None], ...]:
-    """(end, period, year) of every period cue in a sentence, in order.
-
-    Scanned once per sentence, not once per figure in it: the cues before a figure are
-    those ending before it, since no cue contains a figure (a cue's numbers are months
-    and years, never followed by a unit).
-    """
-    return tuple((m.end(), *_period_cue_reading(m)) for m in _PERIOD_CUES.finditer(sent))
-
-
-def _period_cue_reading(m: re.Match[str]) -> tuple[str | None, int | None]:
-    """(period, year) one period cue sets; None where it sets none (a month out of range)."""
-    year = int(m.group("cy")) if m.group("cy") else None
-    if m.group("h1"):
-        return "H1", year
-    if m.group("q3"):
-        return "Q1-Q3", year
-    if m.group("q1"):
-        return "M1-M3", year
-    if m.group("m") or m.group("c"):
-        n = _parse_month(m.group("m") or m.group("c"))
-        return (period_of_months(n) if 1 <= n <= 12 else None), year
-    if m.group("fy") or m.group("fy2"):
-        return "FY", year
-    return None, year
-
-
-@lru_cache(maxsize=512)
-def _year_cues(sent: str) -> tuple[tuple[int, int, int], ...]:
-    """(start, end, year) of every year cue in a sentence that dates what follows it."""
-    out = []
-    for m in _YEAR_CUE.finditer(sent):
-        if not _BASE_YEAR.search(sent, max(0, m.start() - 2), m.start()):
-            out.append((m.start(), m.end(), int(m.group("y"))))
-    return tuple(out)
-
-
-def _sentence_year(sent: str, upto: int) -> int | None:
-    """A clause-initial 20XX年 dates what follows it, up to the end of its clause group."""
-    return _last_year_cue(_year_cues(sent), _last_mark(sent, 0, upto, GROUP_MARKS), upto)
-
-
-def _last_year_cue(year_cues: tuple[tuple[int, int, int], ...], lo: int, upto: int) -> int | None:
-    """The year of the last cue lying within [lo, upto]."""
-    year = None
-    for start, end, y in year_cues:
-        if start >= lo and end <= upto:
-            year = y
-    return year
-
-
-def _estimate_scope(sent: str, it: _Item) -> bool:
+def _estimate_scope(sent: str, it: Mention) -> bool:
     """预计 at a sentence's start covers the sentence; elsewhere its own clause and the
     clauses that continue its subject (预计研发投入185亿元,占GDP比例2.35%)."""
     c = cues()
@@ -785,7 +546,7 @@ def _estimate_scope(sent: str, it: _Item) -> bool:
         lead = sent[: m.start()].strip(" ，,")
         if not lead or re.fullmatch(r"20\d\d年度?|同时|此外|另外", lead):
             # …until a clause opens with a year of its own (预计全年…,2017年我县新增…)
-            return not any(m.end() < start and end <= pos for start, end, _ in _year_cues(sent))
+            return not any(m.end() < start and end <= pos for start, end, _ in year_cues(sent))
         if m.start() >= it.clause_start:
             return True
         if it.borrowed and it.group_start <= m.start():
@@ -801,7 +562,7 @@ def _lead_is_subunit(sent: str) -> bool:
     return bool(c["subunit_start"].search(lead) or c["subunit_any"].match(lead))
 
 
-def _subunit(sent: str, it: _Item) -> bool:
+def _subunit(sent: str, it: Mention) -> bool:
     c = cues()
     if c["subunit_after"].search(sent[it.q.end : it.q.end + 8]):
         return True
@@ -814,10 +575,10 @@ def _subunit(sent: str, it: _Item) -> bool:
 def _to_figure(
     doc_id: str,
     text: str,
-    st: _Sent,
+    st: Sentence,
     sentence: str,
-    it: _Item,
-    items: list[_Item],
+    it: Mention,
+    items: list[Mention],
     meta: DocMeta,
     inherited: tuple[str | None, int | None] = (None, None),
 ) -> Figure:
@@ -833,7 +594,7 @@ def _to_figure(
     span = section.span
     span_m = st.last_before(st.spans, q.start)  # the last span cue before
     if span_m is not None:
-        span = _fyp_span(span_m.group(1))
+        span = fyp_span(span_m.group(1))
         year = span[1]
     since = st.last_before(st.since, q.start)
     if since is not None and span_m is None and section.year and int(since.group(1)) < section.year:
@@ -848,7 +609,7 @@ def _to_figure(
         year = span[1]
     cue_period = None  # the period a cue before the figure sets, read once per figure
     if span is None and st.period_hint:
-        cue_period, cue_year = _sentence_period(sent, q.start, None)
+        cue_period, cue_year = sentence_period(sent, q.start, None)
         period = cue_period or period
         if cue_year is not None and explicit is None:
             year = cue_year
@@ -892,7 +653,7 @@ def _to_figure(
             if parent and parent.indicator and parent.indicator.metric_id == ind.metric_id:
                 notes.append("part of the figure before it (其中)")
                 metric_id = ""
-    phrase = it.phrase or _strip_joiners(it.own)
+    phrase = it.phrase or strip_joiners(it.own)
     start = s + q.start
     end = s + q.end
     return Figure(  # positional, in Figure's field order: one figure per number in a corpus
@@ -934,3 +695,4 @@ def _dedupe(figures: list[Figure]) -> list[Figure]:
         seen[key] = f
         out.append(f)
     return out
+

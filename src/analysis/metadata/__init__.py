@@ -1,0 +1,91 @@
+"""Document-level facts of a report: title, region, level, year, period, type, masking.
+
+Everything here is a pure function of the text. Cue words and patterns live in
+``data/metadata_cues.csv`` (one row per cue, with a note on why it works); the code
+only weighs the evidence they produce:
+
+* **region** — gazetteer hits (``gazetteer.find_places``) vote for their prefecture: the
+  title counts most, then a place written right before a bureau name (胶州市科技和工业
+  信息化局), a news headline, then plain mentions in the body; one bare short name
+  (为常德全面落实) is enough when nothing competes. Mentions naming an institution (宁波大学),
+  a partner (与上海合作, 赴深圳), a peer in a list (杭州、宁波等) or a comparison (超过越城) count less,
+  and a city a figure is ranked within (位居金华第二) is the parent of an unnamed or
+  most-named county-level unit; and a unit of
+  the level the text speaks as (a 县 in a text saying 我县) counts more. A county-level unit
+  is chosen only when the title or the bureau name names it, or when the text speaks as a
+  district/county (全区, 区科技局) and names one of that city's districts/counties. A text
+  that speaks as a district/county but hides (``*区``, ``XX县``) or never gives its name
+  keeps the level, and the city the places point to, with an empty region; so does one
+  whose city is only named in passing (a company's registered city counts little). A
+  functional zone with its own bureau (平原示范区科技和工业信息化局) is the region when no
+  gazetteer unit claims the text.
+* **year** — the strongest of: the title (the year before 总结, else before 要点/计划), a
+  section heading (一、2021年工作成效), an opening ``2016年，``, a Five-Year-Plan stage
+  (实现“十三五”开门红 → 2016), the year of the plan section (minus one for a summary),
+  the most cited year; then, weakest, the page date read against the genre's publishing
+  calendar (an annual summary by April of the next year, a 上半年 summary in Jun-Sep, a
+  plan from December), the year after the latest year compared with (对比2014年), the
+  dateline year of a news text about 今年, the year after a Party congress whose spirit the
+  text studies. A statement (2014年是…之年) beats a plan stage; target years (力争2025年)
+  and lagged R&D figure years (2023年度…研发投入, also a floor) are not counted as cited.
+  A news item dated after April reports its dateline year; one whose headline or opening
+  reports 去年 the year before. Never later than the page date of a summary.
+* **period** and **doc_type** — from the title, then from section headings; a news item
+  without a title reads its headline and body (半年度科技工作会议 → H1; 部署今年科技工作
+  with no results stated → plan); without a period in the title, an opening reporting
+  今年1-9月 / 前三季度 / 一季度 scopes the text. A task table (序号 | 工作标准 | 完成期限)
+  or a Five-Year Plan notice is a plan; 下一步…力争 adds a plan part.
+
+When the evidence is too weak the field stays empty and its confidence 0.
+"""
+
+from __future__ import annotations
+
+from ..models import DocMeta, RawDocument
+from ..text.document import Document, prepare
+from .cues import TITLE_LINES, YEAR_RE, first_cue, load_cues
+from .kind import infer_doc_type, infer_period
+from .region import RegionGuess, infer_region
+from .title import extract_headline, extract_title
+from .year import _dateline_year, infer_year
+
+__all__ = ["YEAR_RE", "RegionGuess", "_dateline_year", "describe", "extract_headline",
+           "extract_title", "infer_doc_type", "infer_metadata", "infer_period",
+           "infer_region", "infer_year", "load_cues"]
+
+
+def describe(doc: Document, title: str = "") -> DocMeta:
+    """Document-level facts of one prepared report (pure: same document, same answer).
+
+    Reads the document's body lines, chrome and page date; adds a ``DocMeta``.
+    """
+    body_lines = list(doc.lines)
+    dated = [line for line in body_lines[:TITLE_LINES] if first_cue("pubdate_label", line)]
+    found_title = title.strip() if title.strip() else extract_title(body_lines)
+    headline = "" if found_title else extract_headline(body_lines)
+    body = doc.body
+    doc_type = infer_doc_type(found_title, body, headline)
+    period = infer_period(found_title, body, headline)
+    region = infer_region(found_title, body, headline)
+    year, year_conf = infer_year(found_title, body, doc_type, [*doc.chrome, *dated], period,
+                                 headline)
+    return DocMeta(
+        doc_id=doc.doc_id,
+        title=found_title,
+        region=region.region,
+        admin_level=region.admin_level,
+        parent_city=region.parent_city,
+        province=region.province,
+        report_year=year,
+        period=period,
+        doc_type=doc_type,
+        region_masked=region.masked,
+        region_confidence=region.confidence,
+        year_confidence=year_conf,
+    )
+
+
+def infer_metadata(doc_id: str, text: str) -> DocMeta:
+    """Document-level facts of a text as read from its file: prepared, then described."""
+    return describe(prepare(RawDocument(doc_id, "", "txt", text, "")))
+

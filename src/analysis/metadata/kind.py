@@ -1,0 +1,60 @@
+"""Doc type (summary / plan / summary+plan) and period (FY, H1, Q1-Q3, M1-Mn)."""
+
+from __future__ import annotations
+
+import re
+
+from ..text.lexicon import Cue
+from .cues import LEDE_CHARS, first_cue
+from .title import after_title
+
+
+def infer_doc_type(title: str, body: str, headline: str = "") -> str:
+    """summary | plan | summary+plan from title words, then plan-section headings.
+
+    A title or headline naming a Five-Year Plan (…“十三五”规划的通知) and a task table
+    (序号 | 工作标准 | 完成期限, no column for results) also make a plan.
+    """
+    summary = first_cue("doc_summary", title) is not None
+    plan = first_cue("doc_plan", title) is not None
+    if summary and plan:
+        return "summary+plan"
+    if plan or first_cue("fyp_plan", title or headline):
+        return "plan"
+    if not summary and first_cue("plan_news", body[:LEDE_CHARS]) and not first_cue("result", body):
+        return "plan"  # a news item deploying this year's work, with no results yet
+    if not summary and first_cue("plan_table", body):
+        return "plan"
+    if first_cue("plan_section", body):
+        return "summary+plan"
+    return "summary"
+
+
+def _period_value(match: re.Match[str], cue: Cue) -> str:
+    if "{month}" in cue.value:
+        month = int(match.group("month"))
+        return "FY" if month == 12 else cue.value.format(month=month)
+    return cue.value
+
+
+def infer_period(title: str, body: str = "", headline: str = "") -> str:
+    """FY unless the title scopes the report to part of the year (上半年, 1-5月); without
+    a title, a news item about the mid-year meeting, then its headline, decide. When
+    neither names a period, an opening that reports 1-9月 / 一季度 scopes the text
+    (a title that calls itself annual, 年度工作总结, keeps FY)."""
+    if not title.strip():
+        if (body_hit := first_cue("period_body", body[:LEDE_CHARS])) is not None:
+            return body_hit[1].value
+    scope = title if title.strip() else headline
+    hit = first_cue("period", scope)
+    if hit is None:
+        if first_cue("period_annual", scope) or re.search(r"年度|全年", title):
+            return "FY"
+        lede = first_cue("period_lede", after_title(body, title)[:LEDE_CHARS])
+        return _period_value(*lede) if lede else "FY"
+    match, cue = hit
+    if cue.value == "H1" and first_cue("period_annual", scope):
+        return "FY"  # 上半年工作总结与下年工作思路: a reposted annual report
+    return _period_value(match, cue)
+
+

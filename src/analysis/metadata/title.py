@@ -1,0 +1,86 @@
+"""The report's title, or a news item's headline, from its first body lines."""
+
+from __future__ import annotations
+
+import re
+
+from .cues import (
+    ENUM_RE,
+    HEADLINE_MAX,
+    SENTENCE_PUNCT,
+    TITLE_LINES,
+    TITLE_MAX,
+    first_cue,
+    load_cues,
+)
+
+
+def _strip_prefixes(line: str) -> str:
+    changed = True
+    while changed:
+        changed = False
+        for cue in load_cues().get("title_prefix", ()):
+            new = cue.regex.sub("", line, count=1).strip()
+            if new != line:
+                line, changed = new, True
+    return line
+
+
+def _title_in(line: str) -> str:
+    """The title at the start of ``line``, or "" when the line does not open with one."""
+    run = re.match(f"[^{SENTENCE_PUNCT}]{{1,{TITLE_MAX}}}", line)
+    if not run:
+        return ""
+    run_text = run.group()
+    ends = [m.end() for c in load_cues().get("title_end", ()) for m in c.regex.finditer(run_text)]
+    if not ends:
+        return ""
+    ends.sort()
+    cut = ends[0]
+    for end in ends[1:]:  # 总结 + 2024年工作思路: one title naming both parts
+        gap = run_text[cut:end]
+        if len(gap) <= 15 and not re.search(r"\s", gap):
+            cut = end
+    title = run_text[:cut].strip()
+    if "《" in title or first_cue("title_not", title):
+        return ""  # a sentence quoting the title (现将《…》印发): see ``title_quoted``
+    if len(title) < 4 or not (re.search(r"工作|20\d\d|年", title) or title == line.strip()):
+        return ""
+    return title
+
+
+def extract_title(body_lines: list[str]) -> str:
+    """First line(s) naming the report, without chrome, tags or page numbers; else a
+    report title a cover letter quotes in its first lines (现将《…工作总结》印发)."""
+    top: list[str] = []
+    for line in body_lines[:TITLE_LINES]:
+        if ENUM_RE.match(line):
+            break
+        top.append(line)
+        title = _title_in(_strip_prefixes(line))
+        if title:
+            return title
+    for line in top:
+        if (hit := first_cue("title_quoted", line)) is not None:
+            return hit[0].group("title").strip()
+    return ""
+
+
+def extract_headline(body_lines: list[str]) -> str:
+    """A news item's headline: a short first line that is not a sentence or a heading."""
+    if not body_lines:
+        return ""
+    line = body_lines[0]
+    if len(line) > HEADLINE_MAX or ENUM_RE.match(line) or line[-1] in SENTENCE_PUNCT:
+        return ""
+    return line
+
+
+
+def after_title(body: str, title: str) -> str:
+    """The body from the line after the one holding the title (the opening sentence)."""
+    lines = body.split("\n")
+    for i, line in enumerate(lines[:TITLE_LINES]):
+        if title and title in line:
+            return "\n".join([line[line.index(title) + len(title) :], *lines[i + 1 :]]).strip()
+    return body

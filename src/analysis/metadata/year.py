@@ -1,0 +1,209 @@
+"""The year a report covers, with a confidence (see the package docstring)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+from ..text import lexicon
+from ..text.document import page_date
+from .cues import LEDE_CHARS, YEAR_RE, first_cue, load_cues
+from .title import after_title
+
+# Confidences of year sources: judgement calls, kept together.
+YEAR_CONF = {
+    "title": 0.95,
+    "heading": 0.9,
+    "last_year": 0.9,
+    "opening": 0.85,
+    "statement": 0.8,
+    "fyp": 0.75,
+    "plan_section": 0.6,
+    "most_cited": 0.4,
+    "dateline": 0.35,
+    "baseline": 0.3,
+    "current": 0.27,
+    "congress": 0.25,
+}
+# How long after a part-year period ends its report is published (上半年 → Jun-Sep);
+# an annual summary appears by April, a plan from December to June.
+PART_YEAR_LAG = 3
+SUMMARY_LAST_MONTH = 4
+PLAN_FIRST_MONTH, PLAN_LAST_MONTH = 12, 6
+AGREE_BONUS = 0.03
+
+
+def _title_years(title: str) -> tuple[int | None, int | None]:
+    """(summary year, plan year) read from the title: the year before 总结 / 要点."""
+    summary_year = plan_year = None
+    for m in YEAR_RE.finditer(title):
+        rest = title[m.end() :]
+        nxt = YEAR_RE.search(rest)
+        scope = rest[: nxt.start()] if nxt else rest
+        year = int(m.group(1))
+        if first_cue("doc_summary", scope) and summary_year is None:
+            summary_year = year
+        elif first_cue("doc_plan", scope) and plan_year is None:
+            plan_year = year
+        elif summary_year is None and plan_year is None and not nxt:
+            summary_year = year  # a bare year in the title
+    return summary_year, plan_year
+
+
+def _title_year(title: str, doc_type: str) -> int | None:
+    """A plan covers the year it plans; a summary (or summary+plan) the year it sums up.
+    A Five-Year Plan (“十三五”规划) is dated by its first year."""
+    if doc_type == "plan" and (m := first_cue("fyp_plan", title)) is not None:
+        return lexicon.fyp_first_years()[m[0].group("fyp")]
+    summary_year, plan_year = _title_years(title)
+    if doc_type == "plan":
+        return plan_year or summary_year
+    if summary_year is not None:
+        return summary_year
+    return plan_year - 1 if plan_year is not None else None
+
+
+def _fyp_year(body: str) -> int | None:
+    fyp = lexicon.fyp_first_years()
+    for cue in load_cues().get("fyp_stage", ()):
+        m = cue.regex.search(body)
+        if m:
+            return fyp[m.group("fyp")] + int(cue.value)
+    return None
+
+
+def _plan_section_year(body: str) -> tuple[int | None, bool]:
+    """Year named at the start of the plan section, and whether that section is 下半年."""
+    hit = first_cue("plan_section", body)
+    if hit is None:
+        return None, False
+    match, _ = hit
+    half = "下半年" in match.group()
+    if half:
+        return None, True
+    window = body[match.start() : match.end() + 400]
+    years = YEAR_RE.findall(window)
+    return (int(years[0]), False) if years else (None, False)
+
+
+def _most_cited_year(body: str, ok: Callable[[int], bool]) -> int | None:
+    """The year cited most often among those ``ok`` allows (ties → the later year);
+    target years (力争2025年) do not count."""
+    targets = {
+        m.start("year")
+        for kind in ("target_year", "lagged_year")
+        for c in load_cues().get(kind, ())
+        for m in c.regex.finditer(body)
+    }
+    counts = Counter(
+        y for m in YEAR_RE.finditer(body) if m.start(1) not in targets and ok(y := int(m.group(1)))
+    )
+    if not counts:
+        return None
+    return max(counts, key=lambda y: (counts[y], y))
+
+
+def _bounds(body: str, doc_type: str, published: int | None) -> tuple[int | None, int | None]:
+    """(floor, cap): a year the text compares itself with (较2014年) is in the past, so
+    weaker sources must be later; nothing may be after the page date (a plan, one year)."""
+    baselines = [
+        int(m.group("year"))
+        for kind in ("year_baseline", "lagged_year")
+        for c in load_cues().get(kind, ())
+        for m in c.regex.finditer(body)
+    ]
+    floor = max(baselines) + 1 if baselines else None
+    cap = published + (1 if doc_type == "plan" else 0) if published else None
+    return floor, cap
+
+
+def _allowed(source: str, year: int, floor: int | None, cap: int | None) -> bool:
+    if cap is not None and year > cap:
+        return False
+    weak = YEAR_CONF[source] < YEAR_CONF["opening"]
+    return not (weak and floor is not None and year < floor)
+
+
+def _dateline_year(date: tuple[int, int] | None, doc_type: str, period: str) -> int | None:
+    """The year a report published on ``date`` most likely covers: an annual summary
+    appears by April of the next year, a part-year summary within a few months of the
+    period's end, a plan from December (next year) to June (same year)."""
+    if date is None:
+        return None
+    year, month = date
+    if doc_type == "plan":
+        if month >= PLAN_FIRST_MONTH:
+            return year + 1
+        return year if month <= PLAN_LAST_MONTH else None
+    end = lexicon.period_last_month(period)
+    if end < 12:
+        return year if end <= month <= end + PART_YEAR_LAG else None
+    return year - 1 if month <= SUMMARY_LAST_MONTH else None
+
+
+def _last_year_news(title: str, headline: str, body: str) -> bool:
+    """True when the title/headline or the opening sentence reports 去年's results
+    (齐齐哈尔市去年科技战线…超额完成): the text is about the year before its dateline."""
+    opening = (after_title(body, title) if title else body)[:LEDE_CHARS].split("。")[0]
+    return first_cue("last_year", f"{title or headline}\n{opening}") is not None
+
+
+def _weak_years(body: str, floor: int | None) -> list[tuple[str, int]]:
+    """Last-resort evidence: the year after the latest year compared with (对比2014年),
+    the year after a Party congress whose spirit the text studies (贯彻十七大精神)."""
+    cands = [("baseline", floor)] if floor is not None else []
+    if (m := first_cue("congress", body)) is not None:
+        cands.append(("congress", int(m[1].value)))
+    return cands
+
+
+def infer_year(
+    title: str,
+    body: str,
+    doc_type: str,
+    chrome: list[str],
+    period: str = "FY",
+    headline: str = "",
+) -> tuple[int | None, float]:
+    """The year the report covers, with a confidence (see module docstring)."""
+    date = page_date(chrome)
+    floor, cap = _bounds(body, doc_type, date[0] if date else None)
+    cands: list[tuple[str, int]] = []
+    if (year := _title_year(title or headline, doc_type)) is not None:
+        cands.append(("title", year))
+    if (m := first_cue("year_heading", body)) is not None:
+        cands.append(("heading", int(m[0].group("year"))))
+    if (m := first_cue("year_opening", after_title(body, title))) is not None:
+        cands.append(("opening", int(m[0].group("year"))))
+    if (m := first_cue("year_statement", body)) is not None:
+        cands.append(("statement", int(m[0].group("year"))))
+    if (fyp := _fyp_year(body)) is not None:
+        cands.append(("fyp", fyp))
+    plan_section_year, _ = _plan_section_year(body)
+    if plan_section_year is not None:
+        offset = 0 if doc_type == "plan" else 1
+        cands.append(("plan_section", plan_section_year - offset))
+    cited = _most_cited_year(body, lambda y: _allowed("most_cited", y, floor, cap))
+    if cited is not None:
+        cands.append(("most_cited", cited))
+    if (dated := _dateline_year(date, doc_type, period)) is not None:
+        cands.append(("dateline", dated))
+    elif date is not None and (
+        first_cue("current_year", body) is not None
+        or (headline and not title and date[1] > SUMMARY_LAST_MONTH)
+    ):
+        # a news text about 今年, or a news item dated after the annual summaries' season:
+        # it reports the current year, off the genre calendar
+        cands.append(("current", date[0]))
+    if date is not None and _last_year_news(title, headline, body):
+        cands.append(("last_year", date[0] - 1))
+    cands.extend(_weak_years(body, floor))
+    cands = [(s, y) for s, y in cands if _allowed(s, y, floor, cap)]
+    if not cands:
+        return None, 0.0
+    source, year = max(cands, key=lambda c: YEAR_CONF[c[0]])
+    agree = sum(1 for s, y in cands if y == year and s != source)
+    conf = min(0.99, YEAR_CONF[source] + AGREE_BONUS * agree)
+    return year, round(conf, 2)
+
+

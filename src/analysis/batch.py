@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import inspect
 import json
 import os
 import re
@@ -217,15 +216,8 @@ def _extract(
 ) -> None:
     from analysis.pipeline import extract_corpus
 
-    kwargs: dict[str, Any] = {
-        "out_dir": processed_dir,
-        "jobs": jobs,
-        "engine": engine,
-        "progress": progress,
-    }
-    if scheduler is not None and "scheduler" in inspect.signature(extract_corpus).parameters:
-        kwargs["scheduler"] = scheduler
-    extract_corpus(raw_dir, **kwargs)
+    extract_corpus(raw_dir, out_dir=processed_dir, jobs=jobs, engine=engine,
+                   scheduler=scheduler, progress=progress)
 
 
 # --------------------------------------------------------------------------- planning
@@ -340,11 +332,9 @@ def _map(
     scheduler: str | None,
     progress: bool,
 ) -> Iterable[NotebookRun]:
-    """Results in plan order; on the lead's engine when present, else a plain loop."""
-    try:
-        from analysis.engine import iter_ordered
-    except ImportError:
-        return map(execute_notebook, jobs_list)
+    """Results in plan order: one after another with one job, else on the engine."""
+    from analysis.engine import iter_ordered
+
     if jobs == 1:
         return map(execute_notebook, jobs_list)
     return iter_ordered(

@@ -88,7 +88,7 @@ def _report(a: argparse.Namespace) -> int:
 
     result = run_report(a.raw, a.processed, a.reports, jobs=a.jobs, engine=a.engine,
                         scheduler=a.scheduler, progress=not a.no_progress, refresh=a.refresh)
-    print(result.summary() if hasattr(result, "summary") else result)
+    print(result.summary())
     return 0 if result.n_failed == 0 else 1
 
 

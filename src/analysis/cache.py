@@ -49,13 +49,11 @@ _FINGERPRINT_LEN = 16  # hex chars of the fingerprint used as a folder name
 
 
 def package_version() -> str:
-    """Installed distribution version, else ``analysis.__version__``, else ``"0"``."""
+    """Installed distribution version, else ``"0+unknown"`` (a source tree not installed)."""
     try:
         return importlib.metadata.version(DIST_NAME)
     except importlib.metadata.PackageNotFoundError:
-        import analysis
-
-        return str(getattr(analysis, "__version__", "0"))
+        return "0+unknown"
 
 
 def _hash_file(digest: hashlib._Hash, path: Path) -> None:

@@ -18,8 +18,9 @@ from analysis.metadata import (
     infer_metadata,
     infer_period,
 )
+from analysis.clean import clean_text
 from analysis.models import DocMeta
-from analysis.text.document import is_chrome, split_chrome, strip_ruby
+from analysis.text.document import is_chrome, split_chrome
 from analysis.text.script import to_simplified
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -354,8 +355,11 @@ def test_infer_metadata_is_total_and_pure(text):
 
 
 def test_pinyin_ruby_is_removed():
-    assert strip_ruby("全市新增高新技術(shù)企業(yè)40家") == "全市新增高新技術企業40家"
-    assert strip_ruby("产值(2023年)增长") == "产值(2023年)增长"
+    """Cleaning removes the ruby, so metadata reads the words whole (one rule, repairs.csv)."""
+    assert clean_text("r", "全市新增高新技術(shù)企業(yè)40家").text == "全市新增高新技術企業40家"
+    assert clean_text("r", "产值(2023年)增长").text == "产值(2023年)增长"
+    meta = infer_metadata("r", "高唐(gāo)縣(xiàn)科(kē)技(jì)局2011年工作總結")
+    assert meta.title == "高唐县科技局2011年工作总结"
 
 
 @pytest.mark.parametrize(

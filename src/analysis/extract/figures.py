@@ -144,7 +144,7 @@ def _head(phrase: str) -> str:
     while m and m.start() > 0:
         head = head[: m.start()]
         m = cues()["measure"].search(head)
-    return head
+    return cues()["measure_lead"].sub("", head)  # 申请专利 → 专利, so 授权 reads 专利授权
 
 
 @lru_cache(maxsize=PHRASE_CACHE)
@@ -353,7 +353,7 @@ _MORE_BEFORE = re.compile(r"(?:超过|超出|超|突破|逾|多于|高于)$")
 _MORE_AFTER = re.compile(r"以上|多")
 _ABOUT_BEFORE = re.compile(r"(?:将近|接近|大约|近|约)$")
 _ABOUT_AFTER = re.compile(r"左右|上下")
-_STOCK_WORDS = re.compile(r"总数|总量|累计|达到|拥有|共有|共计")
+_STOCK_WORDS = re.compile(r"总数|总量|累计|达到|拥有|共有|共计|有效期内")
 _MEASURE_NOUN = re.compile(r"强度|比重|占比|比例|总额|总量|总数|数量|产值|增加值|成交额|交易额")
 
 
@@ -505,7 +505,8 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
         average = bool(c["average"].search(own)) or since_span
         m = c["growth"].search(own)
         subject = own[: m.start()] if m else own
-        subject = re.sub(r"同比|比上年|较上年|分别|均|同期|[比较][^，。；,;]{0,12}", "", subject)
+        subject = re.sub(r"同比|比上年|较上年|分别|均|同期|[比较][^，。；,;]{0,12}|"
+                         r"(?:与|和|同)(?:20\d\d年|上年|去年|上一年)(?:同期)?相?", "", subject)
         subject = strip_joiners(subject)
         candidates = [
             p
@@ -623,6 +624,9 @@ def _to_figure(
                             or (st.target_verb
                                 and c["target_verb"].search(sent, it.group_start, q.start))):
         kind = "target"
+    elif (not it.growth and span is None and year is not None and section.year is not None
+          and year > section.year and _future_year(sent, it.group_start, q.start) == year):
+        kind = "target"  # 到2025年底…达到800家 in a 2023 summary: a goal, not a result
     if kind == "target" and span is None and cue_period is None:
         period = "FY"  # a goal is for the whole year, even in a half-year report
     qualifier = it.qualifier
@@ -676,6 +680,20 @@ def _to_figure(
         q.value_high,
         "; ".join(notes),
     )
+
+
+# 到2025年(底): a date ahead that the figure is to be reached by; not the end of a change
+# (增长至2023年的4.04件) nor of a from-to (由2021年…至2023年).
+_FUTURE_YEAR = re.compile(r"(?<![长高升加截止])(?:到|至)(20\d\d)年(?:底|末)?")
+
+
+def _future_year(sent: str, lo: int, hi: int) -> int | None:
+    """The year a 到YYYY年 cue in sent[lo:hi] names, unless the clause is a from-to."""
+    found = None
+    for m in _FUTURE_YEAR.finditer(sent, lo, hi):
+        if not re.search(r"[由从]", sent[lo : m.start()]):
+            found = int(m.group(1))
+    return found
 
 
 def _dedupe(figures: list[Figure]) -> list[Figure]:

@@ -18,12 +18,15 @@ SINCE_YEAR = re.compile(r"(?:自|从)?(20\d\d)年(?:度)?以来")
 BASE_YEAR = re.compile(r"[较比自]")  # 较2014年: a comparison base, not the figure's year
 
 # Period words of the lexicon (each group named for the period it sets, see
-# ``period_cue_reading``), a span from January to a month, and 截至N月底.
+# ``period_cue_reading``), a span from January to a month, 截至N月底 or a bare N月底
+# (技术合同成交额10月底达到…; 6月底前 is a deadline, not a period), and YYYY年底.
 PERIOD_CUES = re.compile(expand(
     r"(?P<h1>{period.H1})|(?P<q3>{period.Q1-Q3})|(?P<q1>{period.M1-M3})"
-    r"|(?:^|[^\d])(?:1|一)\s*[-—–~至到]\s*(?P<m>\d{1,2}|十[一二]?|[二三四五六七八九])月"
+    r"|(?:^|[^\d])(?:1|一)\s*[-—–―~至到]\s*(?P<m>\d{1,2}|十[一二]?|[二三四五六七八九])月"
     r"|截[至止](?:(?P<cy>20\d\d)年)?(?P<c>\d{1,2}|十[一二]?|[一二三四五六七八九])月(?:底|末|份)?"
+    r"|(?<![\d年至到-])(?P<e>\d{1,2}|十[一二]?)月(?:底|末)(?!前)"
     r"|(?:^|(?<=[，,；;：:\s]))(?:预计)?(?P<fy>{period.FY})|(?P<fy2>截至年底|截至年末)"
+    r"|(?P<fyy>20\d\d)年(?:底|末)(?!前)"
 ))
 PERIOD_HINT = re.compile(r"半年|季度|月|全年|年底|年末")
 # A year that dates what follows it: at a clause's start, after 我市/全区, 力争, 到 … The
@@ -68,17 +71,17 @@ def _period_cues(sent: str) -> tuple[tuple[int, str | None, int | None], ...]:
 
 def period_cue_reading(m: re.Match[str]) -> tuple[str | None, int | None]:
     """(period, year) one period cue sets; None where it sets none (a month out of range)."""
-    year = int(m.group("cy")) if m.group("cy") else None
+    year = int(m.group("cy") or m.group("fyy") or 0) or None
     if m.group("h1"):
         return "H1", year
     if m.group("q3"):
         return "Q1-Q3", year
     if m.group("q1"):
         return "M1-M3", year
-    if m.group("m") or m.group("c"):
-        n = _parse_month(m.group("m") or m.group("c"))
+    if m.group("m") or m.group("c") or m.group("e"):
+        n = _parse_month(m.group("m") or m.group("c") or m.group("e"))
         return (period_of_months(n) if 1 <= n <= 12 else None), year
-    if m.group("fy") or m.group("fy2"):
+    if m.group("fy") or m.group("fy2") or m.group("fyy"):
         return "FY", year
     return None, year
 

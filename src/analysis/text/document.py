@@ -9,7 +9,7 @@ Like spaCy's ``Doc``: every later step reads it and none rebuilds any part of it
 * ``chrome`` and ``page_date`` — the web-page furniture lines of the text as read, taken
   before cleaning removes them, and the publication date they carry;
 * ``lines`` — the body lines as metadata reads them: phrase-converted to simplified
-  characters (for a traditional text), pinyin ruby removed, chrome lines left out;
+  characters (for a traditional text), chrome lines left out;
 * ``sentences`` — (start, end) of every sentence of the shadow;
 * ``repairs`` — every edit the cleaner made.
 
@@ -32,13 +32,6 @@ from .script import simplified_shadow, to_simplified
 CUE_FILE = "metadata_cues.csv"
 # A sentence: a run up to and including its closing mark, or up to a line break.
 SENTENCE_RE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
-
-
-def strip_ruby(text: str) -> str:
-    """Remove pinyin ruby a web page left inside words (技术(shù)企业(yè) → 技术企业)."""
-    for cue in load_cues(CUE_FILE).get("ruby", ()):
-        text = cue.regex.sub("", text)
-    return text
 
 
 def is_chrome(line: str) -> bool:
@@ -73,7 +66,9 @@ def page_date(chrome: Iterable[str]) -> tuple[int, int] | None:
 
 
 def _metadata_view(text: str) -> str:
-    return strip_ruby(to_simplified(text))
+    """What metadata reads: phrases in simplified characters (pinyin ruby is already gone:
+    cleaning removes it, rule ``pinyin_ruby`` of ``data/repairs.csv``)."""
+    return to_simplified(text)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,90 @@
+"""Classes of failure seen on unseen reports, one made-up sentence each (issue 11).
+
+Every sentence here is invented; each asserts the exact figure the class must give, so a
+rule written for one report's words cannot pass them all.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.extract import extract_figures
+from analysis.models import DocMeta
+
+META = DocMeta("t", region="某市", report_year=2023, period="FY", doc_type="summary")
+
+
+def figures(text: str, meta: DocMeta = META) -> list[tuple]:
+    """(metric_id, value, unit, yoy, year, period, kind) of the mapped figures."""
+    return [(f.metric_id, f.value, f.unit, f.yoy_pct, f.year, f.period, f.kind)
+            for f in extract_figures("t", text, meta) if f.metric_id]
+
+
+def ids(text: str, meta: DocMeta = META) -> dict[float, str]:
+    return {f[1]: f[0] for f in figures(text, meta)}
+
+
+@pytest.mark.parametrize("text, value", [
+    ("争取省级以上科技计划项目120项,资金4100万元。", 41_000_000),
+    ("组织申报省科技计划项目30项,获立项12项,获经费支持2600万元。", 26_000_000),
+    ("争取各类科技项目40项,无偿经费980万元。", 9_800_000),
+    ("获得省级无偿资助资金1500万元。", 15_000_000),
+    ("落实上级科技项目资金1.8亿元。", 180_000_000),
+])
+def test_funds_won_in_their_many_wordings(text, value):
+    assert ids(text).get(value) == "sci_tech_funding_secured"
+
+
+def test_money_leveraged_or_awarded_is_not_funds_won_nor_rd():
+    got = ids("获经费支持800万元,撬动企业研发经费投入5000万元,获得奖励资金300万元。")
+    assert got.get(50_000_000) is None  # 撬动: what firms spent, not the region's R&D
+    assert got.get(3_000_000) is None  # a prize, not programme funding
+
+
+def test_patents_counted_in_xiang_are_patents():
+    assert figures("全县共申请专利132项,授权95项。") == [
+        ("patent_applications", 132, "件", None, 2023, "FY", "actual"),
+        ("patent_grants", 95, "件", None, 2023, "FY", "actual"),
+    ]
+
+
+@pytest.mark.parametrize("text, value, metric", [
+    ("有效期内高新技术企业3612家。", 3612, "high_tech_enterprises_total"),
+    ("全市新增高企40家,有效期内高新技术企业3612家。", 3612, "high_tech_enterprises_total"),
+    ("通过认定的高新技术企业达到5家。", 5, "high_tech_enterprises_total"),
+    ("全年通过认定的高新技术企业35家。", 35, "high_tech_enterprises_new"),
+    ("新增国家高新技术企业39家,同比增长38.6%,累计达到122家。", 122, "high_tech_enterprises_total"),
+    ("研发经费支出(R&D)与地区生产总值之比保持在10%左右。", 10, "rd_intensity"),
+    ("确保2024年全社会研发经费投入达到1.75%。", 1.75, "rd_intensity"),
+    ("我区认定登记技术总金额12025.77万元。", 120_257_700, "tech_contract_turnover"),
+    ("组织申报专利85件,授权专利42件。", 85, "patent_applications"),
+])
+def test_the_many_wordings_of_one_indicator(text, value, metric):
+    assert ids(text).get(value) == metric
+
+
+def test_a_bare_forecast_borrows_the_indicator_before_it_and_its_period_cue_stays_behind():
+    assert figures("全市技术合同成交额10月底达到62.3亿元,全年有望突破75亿元,比上年增长28%。") == [
+        ("tech_contract_turnover", 6.23e9, "元", None, 2023, "M1-M10", "actual"),
+        ("tech_contract_turnover", 7.5e9, "元", 28.0, 2023, "FY", "estimate"),
+    ]
+
+
+def test_period_cues_month_end_year_end_and_dash_variants():
+    got = figures("截止11月底,全区技术合同成交额达12.5亿元,预计到2021年底全区技术合同成交额达15亿元。")
+    assert [(v, y, p, k) for _, v, _, _, y, p, k in got] == [
+        (1.25e9, 2023, "M1-M11", "actual"), (1.5e9, 2021, "FY", "estimate")]
+    assert figures("1―6月份全县实现高新技术产业产值69.8亿元。")[0][5] == "H1"
+    assert figures("力争6月底前完成高企认定100家。")[0][5] == "FY"  # a deadline, not a period
+
+
+def test_a_date_ahead_makes_a_goal_but_a_from_to_does_not():
+    assert figures("到2025年底,全市高新技术企业达到800家。") == [
+        ("high_tech_enterprises_total", 800, "家", None, 2025, "FY", "target")]
+    got = figures("我市万人发明专利拥有量由2021年的2.59件增长至2023年的4.04件。")
+    assert [(v, y, k) for _, v, _, _, y, _, k in got] == [(2.59, 2021, "actual"), (4.04, 2023, "actual")]
+
+
+def test_growth_compared_with_a_named_year_attaches_to_its_figure():
+    got = figures("全市评价入库科技型中小企业1311家,共计2671家,与2022年相比增长25%。")
+    assert ("tech_smes", 2671, "家", 25.0, 2023, "FY", "actual") in got

@@ -12,13 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import metadata
+from analysis.clean import clean_text
 from analysis.metadata import (
     _dateline_year,
     extract_title,
     infer_metadata,
     infer_period,
 )
-from analysis.clean import clean_text
 from analysis.models import DocMeta
 from analysis.text.document import is_chrome, split_chrome
 from analysis.text.script import to_simplified

@@ -400,3 +400,25 @@ def test_arabic_years_keeps_length_and_every_other_character(text):
 def test_arabic_years_reads_every_year(year, zero, tail):
     written = "".join(zero if c == "0" else _LOWER[int(c)] for c in str(year))
     assert arabic_years(f"我市{written}{tail}工作") == f"我市{year}{tail}工作"
+
+
+# ---------------------------------------------------------------- plausible sizes
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [("投入200万亿元", True), ("投入" + "1" + "0" * 16 + "元", False), ("投入99999万亿元", False),
+     ("增长1200%", True), ("增长200000%", False), ("企业8000万家", True), ("企业2000万亿家", False)],
+)
+def test_values_beyond_their_units_plausible_size_are_refused(text, found):
+    assert bool(find_quantities(text)) is found
+
+
+def test_a_bad_plausible_table_names_the_file_and_line(tmp_path, monkeypatch):
+    import analysis.numbers as numbers
+
+    (tmp_path / "plausible.csv").write_text("dimension,max_abs,note\nmoney,lots,\n",
+                                            encoding="utf-8")
+    monkeypatch.setattr(numbers, "PACKAGE_DATA", tmp_path)
+    with pytest.raises(ValueError, match=r"plausible\.csv, line 2: max_abs"):
+        numbers.plausible_limits.__wrapped__()

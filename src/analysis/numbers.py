@@ -21,6 +21,7 @@ from typing import NamedTuple
 from .config import PACKAGE_DATA
 
 MULTIPLIERS = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3}
+MAX_VALUE = 1e16  # no figure in a report reaches 10^16 in its canonical unit
 
 
 @dataclass(frozen=True)
@@ -29,16 +30,43 @@ class Unit:
     canonical: str
     factor: float
     dimension: str
+    limit: float = MAX_VALUE  # a value of this size or more is a misread, refused
+
+
+@cache
+def plausible_limits() -> dict[str, float]:
+    """The largest plausible size of a value, per dimension (``data/plausible.csv``)."""
+    path = PACKAGE_DATA / "plausible.csv"
+    out: dict[str, float] = {}
+    with open(path, encoding="utf-8") as f:
+        for line, r in enumerate(csv.DictReader(f), start=2):
+            try:
+                limit = float(r["max_abs"])
+            except (TypeError, ValueError):
+                limit = float("nan")
+            if not 0 < limit <= MAX_VALUE:
+                raise ValueError(f"{path}, line {line}: max_abs must be a number in (0, 1e16], "
+                                 f"not {r.get('max_abs')!r}")
+            out[r["dimension"]] = limit
+    return out
 
 
 @cache
 def load_units() -> dict[str, Unit]:
     """Units table from the package data, keyed by the unit as written."""
-    with open(PACKAGE_DATA / "units.csv", encoding="utf-8") as f:
-        return {
-            r["unit"]: Unit(r["unit"], r["canonical"], float(r["factor"]), r["dimension"])
-            for r in csv.DictReader(f)
-        }
+    path = PACKAGE_DATA / "units.csv"
+    limits = plausible_limits()
+    with open(path, encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    missing = sorted({r["dimension"] for r in rows} - set(limits))
+    if missing:
+        raise ValueError(f"{path}: dimension(s) {', '.join(missing)} have no row in "
+                         f"{PACKAGE_DATA / 'plausible.csv'}")
+    return {
+        r["unit"]: Unit(r["unit"], r["canonical"], float(r["factor"]), r["dimension"],
+                        limits[r["dimension"]])
+        for r in rows
+    }
 
 
 FULLWIDTH = str.maketrans("０１２３４５６７８９．，％－", "0123456789.,%-")
@@ -70,7 +98,6 @@ FULLWIDTH = str.maketrans("０１２３４５６７８９．，％－", "0123456
 # - Refused (None): anything else, more than one 亿 (一亿亿), more than 16 digits
 #   before the point, 1e16 or more, exponents, doubled or misplaced separators, nan/inf.
 
-MAX_VALUE = 1e16  # no figure in a report reaches 10^16 in its canonical unit
 _MAX_INT = 10**16
 _MAX_LEN = 80  # a well-formed numeral below 10^16 is far shorter: refuse before any work
 
@@ -446,8 +473,9 @@ def quantity_from_match(m: re.Match[str], offset: int = 0) -> Quantity | None:
 
     A ``-`` right before the number is a minus sign unless it follows a digit, a
     unit or a multiplier (a dash between two figures) or opens the text: 利润-12亿元 is
-    -12亿元 and the quantity starts at the sign (see :func:`_is_sign`). Values that are not finite or not below
-    :data:`MAX_VALUE` are refused.
+    -12亿元 and the quantity starts at the sign (see :func:`_is_sign`). Values that are
+    not finite or not below their unit's plausible limit (``data/plausible.csv``) are
+    refused.
     """
     num, hi, approx1, mult_w, approx2, unit_w = m.group(*_GROUPS)
     chinese = not num[0].isdigit()
@@ -482,11 +510,12 @@ def quantity_from_match(m: re.Match[str], offset: int = 0) -> Quantity | None:
     if start > 1 and text[start - 1] in _MINUS and _is_sign(text, start - 1):
         start -= 1
         value = -value if value else 0.0
-    if not -MAX_VALUE < value < MAX_VALUE:
-        return None  # 400 digits are inf; nothing in a report reaches 10^16
+    limit = unit.limit
+    if not -limit < value < limit:
+        return None  # 400 digits are inf; 10^20 元 is a misread, not a figure
     if hi_value is not None:
         hi_value = _round(hi_value * factor)
-        if not -MAX_VALUE < hi_value < MAX_VALUE:
+        if not -limit < hi_value < limit:
             return None
     return Quantity(
         value,

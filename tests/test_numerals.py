@@ -292,11 +292,20 @@ def test_a_space_that_does_not_group_digits_refuses_them(space):
     assert find_quantities(f"2023{space}345件") == []  # four digits before: not a group
 
 
+@pytest.mark.parametrize("space", _SPACES)
+def test_parse_number_joins_digit_groups_as_find_quantities_does(space):
+    assert parse_number(f"12{space}345") == 12_345
+    assert parse_number(f"1{space}234{space}567.5万") == 12_345_675_000
+    assert parse_number(f"12{space}34") is None
+    assert parse_number(f"三{space}万") is None
+
+
 @pytest.mark.parametrize("zw", _ZERO_WIDTH)
 def test_zero_width_characters_inside_a_number_are_skipped(zw):
     text = f"新增1{zw}2,345件"
     (q,) = find_quantities(text)
     assert q.value == 12_345 and text[q.start:q.end] == f"1{zw}2,345件"
+    assert parse_number(f"1{zw}2,345") == 12_345
 
 
 @pytest.mark.parametrize(

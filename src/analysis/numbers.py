@@ -172,6 +172,8 @@ def _section(s: str, last: bool) -> int | None:
 
 def _wan_level(s: str, last: bool) -> int | None:
     """A part below 亿 (1-99999999): at most one 万."""
+    if not s:
+        return None
     if s[0] in "0123456789":
         v = _arabic_int(s)
         if v is not None:
@@ -247,10 +249,20 @@ def _integer(s: str, digitwise: bool) -> int | None:
 
 
 def _normalize(text: str) -> str | None:
-    """Half-width digits, simplified lower-case numerals; None when too long to be one."""
+    """Half-width digits, simplified lower-case numerals, digit groups joined (12 345);
+    None when too long to be a numeral or spaced in a way that is not digit grouping."""
     s = text.strip().translate(FULLWIDTH).translate(_NORMAL)
     if not s or len(s) > _MAX_LEN:
         return None
+    if not s.isalnum():  # spaces or zero-width characters inside: as find_quantities does
+        s = s.translate(_DROP_ZW)
+        if any(c in _GS for c in s):
+            m = _SPACED_GROUPS.match(s)
+            if m is None or any(c in _GS for c in s[m.end() :]):
+                return None  # 12 34, 三 万: not one number
+            s = m.group().translate(_DROP) + s[m.end() :]
+        if not s:
+            return None
     if "廿" in s or "卅" in s:
         s = s.replace("廿", "二十").replace("卅", "三十")
     return s
@@ -337,6 +349,8 @@ def parse_chinese_numeral(text: str) -> int | None:
 _ZW = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width: invisible inside a number, so joined
 _GS = " \u00a0\u2007\u2009\u202f\u3000"  # spaces that may group digits (12 345): joined
 _DROP = str.maketrans("", "", "," + _ZW + _GS)
+_DROP_ZW = str.maketrans("", "", _ZW)
+_SPACED_GROUPS = re.compile(rf"-?[0-9]{{1,3}}(?:[{_GS}][0-9]{{3}})+(?![0-9])")
 # Arabic: digits grouped by spaces (1-3 digits, then groups of 3), or digits (zero-width
 # characters inside are skipped) with optional ,000 groups; then an optional .d
 _AR_REST = (

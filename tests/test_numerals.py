@@ -87,21 +87,33 @@ def test_cn2an_errors_are_refused(text):
     assert parse_number(text) is None
 
 
-_PEER_ALPHABET = "零一二两三四五六七八九十百千万亿点负壹拾佰"
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=_PEER_ALPHABET, min_size=1, max_size=8))
-def test_never_a_different_number_than_cn2an(text):
-    """Where both read a string, they read the same number (we may refuse more)."""
-    ours = parse_number(text)
+def _cn2an(text: str, mode: str) -> float | None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            theirs = cn2an.cn2an(text, "normal")
+            return cn2an.cn2an(text, mode)
         except (ValueError, KeyError, IndexError):  # cn2an's refusals (and its KeyError bug)
-            theirs = None
+            return None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="零一二两三四五六七八九十百千万亿点负壹拾佰", min_size=1, max_size=8))
+def test_never_a_different_number_than_cn2an(text):
+    """Where both read a string, they read the same number (we may refuse more)."""
+    ours, theirs = parse_number(text), _cn2an(text, "normal")
     if ours is not None and theirs is not None:
+        assert _same(ours, theirs), (text, ours, theirs)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="零一二两三四五六七八九十百千万亿点负0123456789.-", min_size=1,
+               max_size=8))
+def test_never_a_different_number_than_cn2an_smart(text):
+    """Mixed Arabic and Chinese against cn2an's smart mode."""
+    ours, theirs = parse_number(text), _cn2an(text, "smart")
+    if ours is not None and theirs is not None:
+        if text.startswith("负") and _same(-ours, theirs):
+            return  # cn2an 0.5.24 drops 负 before Arabic digits (负52 → 52): its defect
         assert _same(ours, theirs), (text, ours, theirs)
 
 

@@ -401,6 +401,8 @@ def test_parse_number_never_raises_and_is_finite(text):
         ("十二〇二三", "十二〇二三"),
         ("二〇二三点五", "二〇二三点五"),
         ("一二三四家", "一二三四家"),
+        ("二〇二三家", "二〇二三家"),  # a unit follows: no year (and not the figure 2023家)
+        ("二〇二三万元", "二〇二三万元"),
         ("2023年", "2023年"),
     ],
 )

@@ -576,12 +576,18 @@ def parse_quantity(text: str) -> Quantity | None:
 # ---------------------------------------------------------------- years in Chinese numerals
 
 _YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
-# A year written digit by digit (二〇二三, 二零二三, 一九九八), 1900-2099, not inside a
-# longer run of numerals (一九九八七, 十二〇二三) nor followed by a decimal (二〇二三点五).
-_CN_YEAR = re.compile(
-    r"(?<![〇零一二两三四五六七八九十百千万亿\d])(?:一九|二[〇零])[〇零一二三四五六七八九]{2}"
-    r"(?![〇零一二两三四五六七八九十百千万亿点\d])"
-)
+
+
+@cache
+def _cn_year() -> re.Pattern[str]:
+    """A year written digit by digit (二〇二三, 二零二三, 一九九八), 1900-2099, not inside a
+    longer run of numerals (一九九八七, 十二〇二三), nor followed by a decimal (二〇二三点五)
+    or a unit (二〇二三家 is no year, and as 2023家 it would become a figure)."""
+    unit_starts = "".join(sorted({re.escape(name[0]) for name in load_units()}))
+    return re.compile(
+        r"(?<![〇零一二两三四五六七八九十百千万亿\d])(?:一九|二[〇零])[〇零一二三四五六七八九]{2}"
+        rf"(?![〇零一二两三四五六七八九十百千万亿点\d{unit_starts}])"
+    )
 
 
 def arabic_years(text: str) -> str:
@@ -593,4 +599,4 @@ def arabic_years(text: str) -> str:
     """
     if "一九" not in text and "二〇" not in text and "二零" not in text:
         return text  # most texts: one scan, no copy
-    return _CN_YEAR.sub(lambda m: m.group(0).translate(_YEAR_DIGITS), text)
+    return _cn_year().sub(lambda m: m.group(0).translate(_YEAR_DIGITS), text)

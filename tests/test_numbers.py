@@ -164,7 +164,10 @@ def test_find_quantities_never_raises_and_offsets_are_inside(text):
         assert 0 <= q.start < q.end <= len(text)
 
 
-_QUANTITY_ALPHABET = "0123456789０５.,，万亿千元件家项%倍一二两十百零余多*＊x第 \n、。年-至~亿元台(套)）"
+_QUANTITY_ALPHABET = (
+    "0123456789０５.,，万亿千元件家项%倍一二两十百零余多*＊x第 \n、。年-至~亿元台(套)）"
+    "点〇\u3000\u00a0\u2009\u200beE+−"  # decimals, digit-group spaces, exponents, signs
+)
 
 
 @settings(max_examples=400, deadline=None)

@@ -285,11 +285,12 @@ def test_chinese_numerals_in_sentences(text, want):
     assert _read(text) == want
 
 
-_SPACES = ["\u00a0", "\u2009", "\u202f", "\u3000", " "]
+_GROUPING = ["\u00a0", "\u2007", "\u2009", "\u202f"]  # no-break, figure, thin, narrow
+_SEPARATING = [" ", "\u3000"]  # ordinary and ideographic: they also part words and cells
 _ZERO_WIDTH = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]
 
 
-@pytest.mark.parametrize("space", _SPACES)
+@pytest.mark.parametrize("space", _GROUPING)
 def test_a_space_grouping_digits_joins_them(space):
     text = f"专利12{space}345件"
     (q,) = find_quantities(text)
@@ -298,16 +299,26 @@ def test_a_space_grouping_digits_joins_them(space):
     assert parse_quantity(f"1{space}234{space}567元").value == 1_234_567
 
 
-@pytest.mark.parametrize("space", _SPACES)
-def test_a_space_that_does_not_group_digits_refuses_them(space):
+@pytest.mark.parametrize("space", _GROUPING)
+def test_a_grouping_space_that_does_not_group_digits_refuses_them(space):
     assert find_quantities(f"专利12{space}34件") == []  # never 34
     assert find_quantities(f"2023{space}345件") == []  # four digits before: not a group
 
 
-@pytest.mark.parametrize("space", _SPACES)
-def test_parse_number_joins_digit_groups_as_find_quantities_does(space):
-    assert parse_number(f"12{space}345") == 12_345
-    assert parse_number(f"1{space}234{space}567.5万") == 12_345_675_000
+@pytest.mark.parametrize("space", _SEPARATING)
+def test_a_separating_space_in_a_digit_group_refuses_the_number(space):
+    """12 345件: one number or two (a table row)? Neither 345 nor 12345."""
+    assert find_quantities(f"专利12{space}345件") == []
+    assert find_quantities(f"分别为120{space}135{space}150家") == []
+    assert _read(f"2023{space}12家") == [(12, "家", "12家")]  # not a digit group: two numbers
+    assert _read(f"共{space}100家") == [(100, "家", "100家")]
+
+
+@pytest.mark.parametrize("space", _GROUPING + _SEPARATING)
+def test_parse_number_reads_digit_groups_as_find_quantities_does(space):
+    joined = space in _GROUPING
+    assert parse_number(f"12{space}345") == (12_345 if joined else None)
+    assert parse_number(f"1{space}234{space}567.5万") == (12_345_675_000 if joined else None)
     assert parse_number(f"12{space}34") is None
     assert parse_number(f"三{space}万") is None
 

@@ -347,7 +347,8 @@ def parse_chinese_numeral(text: str) -> int | None:
 
 
 _ZW = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width: invisible inside a number, so joined
-_GS = " \u00a0\u2007\u2009\u202f\u3000"  # spaces that may group digits (12 345): joined
+_GS = "\u00a0\u2007\u2009\u202f"  # typographic spaces that group digits (12 345): joined
+_SEP = " \u3000"  # spaces that also part words and table cells: 12 345 is ambiguous, refused
 _DROP = str.maketrans("", "", "," + _ZW + _GS)
 _DROP_ZW = str.maketrans("", "", _ZW)
 _SPACED_GROUPS = re.compile(rf"-?[0-9]{{1,3}}(?:[{_GS}][0-9]{{3}})+(?![0-9])")
@@ -365,6 +366,15 @@ _CN = rf"(?:[{_CN_FIRST}][{_CN_REST}]*(?:{_CN_POINT})?|[零〇]{_CN_POINT})"
 # An Arabic number does not start right after a digit and a separator: 12 34件 and
 # 1,,000亿元 are refused, not read as 34 and 000; nor in an exponent (1.5E+3亿元).
 _AR_NOT_AFTER = (rf"(?<!\d[{_GS}{_ZW}])", r"(?<![\d,],)", r"(?<![eE][+\-])")
+# 12 345件 with an ordinary or ideographic space: one number or two (a table row 120 135
+# 150家)? Neither 345 nor 12345: three digits after a group of one to three and that
+# space are refused.
+_AR_NOT_SEP_GROUP = "(?!(?:{})\\d{{3}}(?!\\d))".format(
+    "|".join(rf"(?<=(?<!\d)\d{{{n}}}[{_SEP}])" for n in (1, 2, 3))
+)
+_AR_NOT_SEP_GROUP_LATER = "(?!(?:{})\\d{{2}}(?!\\d))".format(  # after the first digit
+    "|".join(rf"(?<=(?<!\d)\d{{{n}}}[{_SEP}]\d)" for n in (1, 2, 3))
+)
 # A Chinese numeral does not start inside another (第二十家, 万一) or after 零点/三点.
 _CN_NOT_AFTER = (rf"(?<![{_CN_REST}])", rf"(?<![{_CN_REST}]点)")
 
@@ -393,7 +403,7 @@ def quantity_pattern_reference() -> str:
     Kept as the readable definition; :func:`quantity_regex` is the same language written
     so that ``re`` can skip ahead (the tests check that both find the same matches).
     """
-    arabic = "".join(_AR_NOT_AFTER) + _AR
+    arabic = "".join(_AR_NOT_AFTER) + _AR_NOT_SEP_GROUP + _AR
     chinese = "".join(_CN_NOT_AFTER) + _CN
     return rf"(?<!{_NOT_BEFORE})(?<!第\s)(?P<num>(?:{arabic}|{chinese}))" + _unit_tail()
 
@@ -417,7 +427,7 @@ def quantity_regex() -> re.Pattern[str]:
     A Chinese numeral starts only at the first numeral of a run, so a long run costs
     one scan, not one per character (linear, not quadratic).
     """
-    ar_not = "".join(_one_later(x) for x in _AR_NOT_AFTER)
+    ar_not = "".join(_one_later(x) for x in _AR_NOT_AFTER) + _AR_NOT_SEP_GROUP_LATER
     cn_not = "".join(_one_later(x) for x in _CN_NOT_AFTER)
     pattern = (
         rf"(?P<num>[\d{_CN_FIRST}零〇](?<!{_NOT_BEFORE}.)(?<!第\s.)"

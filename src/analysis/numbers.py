@@ -354,8 +354,9 @@ _DROP_ZW = str.maketrans("", "", _ZW)
 _SPACED_GROUPS = re.compile(rf"-?[0-9]{{1,3}}(?:[{_GS}][0-9]{{3}})+(?![0-9])")
 # Arabic: digits grouped by spaces (1-3 digits, then groups of 3), or digits (zero-width
 # characters inside are skipped) with optional ,000 groups; then an optional .d
+# (The grouped form second: tried only when the plain one found no unit, it costs little.)
 _AR_REST = (
-    rf"(?:\d{{0,2}}(?:[{_GS}]\d{{3}})+|(?:[{_ZW}]*\d)*(?:,\d{{3}})*)(?:\.\d+)?(?!\d)"
+    rf"(?:\d*(?:[{_ZW}]+\d+)*(?:,\d{{3}})*|\d{{0,2}}(?:[{_GS}]\d{{3}})+)(?:\.\d+)?(?!\d)"
 )
 _AR = r"\d" + _AR_REST
 _CN_FIRST = "一二两三四五六七八九十"
@@ -369,11 +370,12 @@ _AR_NOT_AFTER = (rf"(?<!\d[{_GS}{_ZW}])", r"(?<![\d,],)", r"(?<![eE][+\-])")
 # 12 345件 with an ordinary or ideographic space: one number or two (a table row 120 135
 # 150家)? Neither 345 nor 12345: three digits after a group of one to three and that
 # space are refused.
-_AR_NOT_SEP_GROUP = "(?!(?:{})\\d{{3}}(?!\\d))".format(
-    "|".join(rf"(?<=(?<!\d)\d{{{n}}}[{_SEP}])" for n in (1, 2, 3))
+# (Each opens with one cheap look-behind that fails for nearly every number.)
+_AR_NOT_SEP_GROUP = "(?!(?<=[{}])(?:{})\\d{{3}}(?!\\d))".format(
+    _SEP, "|".join(rf"(?<=(?<!\d)\d{{{n}}}[{_SEP}])" for n in (1, 2, 3))
 )
-_AR_NOT_SEP_GROUP_LATER = "(?!(?:{})\\d{{2}}(?!\\d))".format(  # after the first digit
-    "|".join(rf"(?<=(?<!\d)\d{{{n}}}[{_SEP}]\d)" for n in (1, 2, 3))
+_AR_NOT_SEP_GROUP_LATER = "(?!(?<=[{}]\\d)(?:{})\\d{{2}}(?!\\d))".format(  # after a digit
+    _SEP, "|".join(rf"(?<=(?<!\d)\d{{{n}}}[{_SEP}]\d)" for n in (1, 2, 3))
 )
 # A Chinese numeral does not start inside another (第二十家, 万一) or after 零点/三点.
 _CN_NOT_AFTER = (rf"(?<![{_CN_REST}])", rf"(?<![{_CN_REST}]点)")

@@ -456,3 +456,29 @@ def test_a_bad_plausible_table_names_the_file_and_line(tmp_path, monkeypatch):
     monkeypatch.setattr(numbers, "PACKAGE_DATA", tmp_path)
     with pytest.raises(ValueError, match=r"plausible\.csv, line 2: max_abs"):
         numbers.plausible_limits.__wrapped__()
+
+
+# ---------------------------------------------------------------- through extraction
+
+
+def _figures(sentence: str) -> list[tuple[str, float, str, float | None]]:
+    from analysis.extract import extract_figures
+    from analysis.models import DocMeta
+
+    meta = DocMeta("d", region="青岛市", report_year=2015, period="FY", doc_type="summary")
+    return [(f.raw, f.value, f.unit, f.yoy_pct) for f in extract_figures("d", sentence, meta)]
+
+
+def test_extraction_reads_chinese_numerals_and_decimals():
+    assert _figures("全年新认定高新技术企业一千零十家。") == [("一千零十家", 1010, "家", None)]
+    assert _figures("研发经费投入强度提高零点五个百分点。") == [("零点五个百分点", 0.5, "百分点", None)]
+
+
+def test_extraction_keeps_a_minus_sign():
+    assert _figures("实现净利润-12亿元，同比增长-5%。") == [("-12亿元", -1.2e9, "元", -5.0)]
+
+
+@pytest.mark.xfail(strict=True, reason="extract must refuse the yoy of a fall verb with a "
+                   "negative number (下降-5%), not make it +5; see the numerals branch report")
+def test_a_fall_by_a_negative_number_gives_no_yoy():
+    assert _figures("技术合同成交额10亿元，同比下降-5%。") == [("10亿元", 1e9, "元", None)]

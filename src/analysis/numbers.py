@@ -352,8 +352,8 @@ _SEP = " \u3000"  # spaces that also part words and table cells: 12 345 is ambig
 _DROP = str.maketrans("", "", "," + _ZW + _GS)
 _DROP_ZW = str.maketrans("", "", _ZW)
 _SPACED_GROUPS = re.compile(rf"-?[0-9]{{1,3}}(?:[{_GS}][0-9]{{3}})+(?![0-9])")
-# Arabic: digits grouped by spaces (1-3 digits, then groups of 3), or digits (zero-width
-# characters inside are skipped) with optional ,000 groups; then an optional .d
+# Arabic: digits (zero-width characters inside are skipped) with optional ,000 groups, or
+# digits grouped by typographic spaces (1-3 digits, then groups of 3); then an optional .d
 # (The grouped form second: tried only when the plain one found no unit, it costs little.)
 _AR_REST = (
     rf"(?:\d*(?:[{_ZW}]+\d+)*(?:,\d{{3}})*|\d{{0,2}}(?:[{_GS}]\d{{3}})+)(?:\.\d+)?(?!\d)"
@@ -364,8 +364,9 @@ _CN_REST = "零〇一二两三四五六七八九十百千万亿"
 _CN_DEC = "零〇一二三四五六七八九"
 _CN_POINT = rf"点[{_CN_DEC}]+"  # 三点五, 零点五: Chinese decimals
 _CN = rf"(?:[{_CN_FIRST}][{_CN_REST}]*(?:{_CN_POINT})?|[零〇]{_CN_POINT})"
-# An Arabic number does not start right after a digit and a separator: 12 34件 and
-# 1,,000亿元 are refused, not read as 34 and 000; nor in an exponent (1.5E+3亿元).
+# An Arabic number does not start right after a digit and a grouping space, zero-width
+# character or comma: 12 34件 (no-break space) and 1,,000亿元 are refused, not read as 34
+# and 000; nor in an exponent (1.5E+3亿元).
 _AR_NOT_AFTER = (rf"(?<!\d[{_GS}{_ZW}])", r"(?<![\d,],)", r"(?<![eE][+\-])")
 # 12 345件 with an ordinary or ideographic space: one number or two (a table row 120 135
 # 150家)? Neither 345 nor 12345: three digits after a group of one to three and that

@@ -104,20 +104,27 @@ def to_chinese(n: int) -> str:
         return out
 
     parts = []
+    skipped = False  # a whole 万 section of zeros: 一亿零一千, not 一亿一千
     for big_value, big in ((10**8, "亿"), (10**4, "万"), (1, "")):
         chunk = n // big_value % 10_000
         if chunk:
             text = below_10k(chunk)
-            if parts and chunk < 1000:
+            if parts and (chunk < 1000 or skipped):
                 text = "零" + text
             parts.append(text + big)
-        elif parts and n % big_value:
-            pass
+            skipped = False
+        elif parts:
+            skipped = True
     return "".join(parts)
 
 
 @given(st.integers(min_value=1, max_value=10**12 - 1))
 def test_chinese_numeral_round_trip(n):
+    assert parse_chinese_numeral(to_chinese(n)) == n
+
+
+@pytest.mark.parametrize("n", [100_001_000, 100_000_005, 10_001, 101_000, 1_000_010_000])
+def test_chinese_numeral_round_trip_across_a_zero_section(n):
     assert parse_chinese_numeral(to_chinese(n)) == n
 
 
@@ -157,7 +164,10 @@ def test_find_quantities_never_raises_and_offsets_are_inside(text):
         assert 0 <= q.start < q.end <= len(text)
 
 
-_QUANTITY_ALPHABET = "0123456789０５.,，万亿千元件家项%倍一二两十百零余多*＊x第 \n、。年-至~亿元台(套)）"
+_QUANTITY_ALPHABET = (
+    "0123456789０５.,，万亿千元件家项%倍一二两十百零余多*＊x第 \n、。年-至~亿元台(套)）"
+    "点〇\u3000\u00a0\u2009\u200beE+−"  # decimals, digit-group spaces, exponents, signs
+)
 
 
 @settings(max_examples=400, deadline=None)

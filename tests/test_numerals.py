@@ -478,7 +478,33 @@ def test_extraction_keeps_a_minus_sign():
     assert _figures("实现净利润-12亿元，同比增长-5%。") == [("-12亿元", -1.2e9, "元", -5.0)]
 
 
-@pytest.mark.xfail(strict=True, reason="extract must refuse the yoy of a fall verb with a "
-                   "negative number (下降-5%), not make it +5; see the numerals branch report")
 def test_a_fall_by_a_negative_number_gives_no_yoy():
-    assert _figures("技术合同成交额10亿元，同比下降-5%。") == [("10亿元", 1e9, "元", None)]
+    """下降-5%: the sign is unclear, so the figure gets no yoy and the rate says why."""
+    from analysis.extract import extract_figures
+    from analysis.models import DocMeta
+
+    meta = DocMeta("d", region="青岛市", report_year=2015, period="FY", doc_type="summary")
+    level, rate = extract_figures("d", "技术合同成交额10亿元，同比下降-5%。", meta)
+    assert (level.raw, level.value, level.yoy_pct) == ("10亿元", 1e9, None)
+    assert "sign unclear" in rate.note and rate.metric_id == ""
+
+
+def test_a_report_dated_only_in_chinese_numerals():
+    """二〇二三年工作总结 … 二〇二四年工作思路: the year, the plan part and its targets are
+    read exactly as if the years were written in Arabic digits (issue 16)."""
+    from analysis.pipeline import process_document
+
+    text = ("青岛市科技局二〇二三年工作总结和二〇二四年工作思路\n"
+            "一、二〇二三年工作成效\n"
+            "二〇二三年，全市新认定高新技术企业一千零十家，技术合同成交额达到120亿元，同比增长15%。\n"
+            "二、二〇二四年工作思路\n"
+            "二〇二四年，力争高新技术企业总数达到6000家，技术合同成交额突破150亿元。\n")
+    result = process_document("cn", text)
+    assert (result.meta.report_year, result.meta.doc_type) == (2023, "summary+plan")
+    assert [(f.metric_id, f.value, f.year, f.kind, f.yoy_pct) for f in result.figures] == [
+        ("high_tech_enterprises_new", 1010, 2023, "actual", None),
+        ("tech_contract_turnover", 1.2e10, 2023, "actual", 15.0),
+        ("high_tech_enterprises_total", 6000, 2024, "target", None),
+        ("tech_contract_turnover", 1.5e10, 2024, "target", None),
+    ]
+    assert result.text.startswith("青岛市科技局二〇二三年")  # the text itself is not changed

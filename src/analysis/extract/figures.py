@@ -18,7 +18,6 @@ from .. import taxonomy
 from ..models import DocMeta, Figure
 from ..numbers import (
     Quantity,
-    find_quantities,
     quantity_from_match,
     quantity_regex,
 )
@@ -219,7 +218,10 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
         j = bisect_right(ends, e, k)  # the first match ending after it
         sent = shadow[s:e]
         if starts[k] < s or (j < n and starts[j] < e):
-            qs = find_quantities(sent)  # a match runs across the sentence's edge: read it alone
+            # a match runs across the sentence's edge: read the sentence alone (its
+            # look-behinds still see the text before it)
+            qs = [q for x in quantity_regex().finditer(shadow, s, e)
+                  if (q := quantity_from_match(x, s)) is not None]
         else:
             qs = [q for x in matches[k:j] if (q := quantity_from_match(x, s)) is not None]
         if qs:
@@ -527,6 +529,9 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
                 if hit and len(group) == 1:
                     targets = hit[-1:]
         for g, t in zip(group, targets, strict=False):
+            if sign < 0 and g.q.value < 0:  # 下降-5%: which way it went is not clear
+                g.notes.append("sign unclear: a fall by a negative number")
+                continue
             t.yoy = sign * g.q.value * (100 if g.q.unit == "倍" else 1)  # 增长2.8倍 = +280%
             g.notes.append("attached")
         for g in group:

@@ -26,6 +26,7 @@ from functools import cached_property
 
 from ..clean import clean_document
 from ..models import RawDocument, Repair
+from ..numbers import arabic_years
 from .lexicon import load_cues
 from .script import simplified_shadow, to_simplified
 
@@ -66,9 +67,10 @@ def page_date(chrome: Iterable[str]) -> tuple[int, int] | None:
 
 
 def _metadata_view(text: str) -> str:
-    """What metadata reads: phrases in simplified characters (pinyin ruby is already gone:
-    cleaning removes it, rule ``pinyin_ruby`` of ``data/repairs.csv``)."""
-    return to_simplified(text)
+    """What metadata reads: phrases in simplified characters, years in Arabic digits
+    (pinyin ruby is already gone: cleaning removes it, rule ``pinyin_ruby`` of
+    ``data/repairs.csv``)."""
+    return arabic_years(to_simplified(text))
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,9 @@ class Document:
 
     @cached_property
     def shadow(self) -> str:
-        return simplified_shadow(self.text)
+        """Simplified characters, and years in Chinese digits as Arabic ones (二〇二三 → 2023):
+        both character for character, so every cue written for 2023年 reads 二〇二三年 too."""
+        return arabic_years(simplified_shadow(self.text))
 
     @cached_property
     def lines(self) -> tuple[str, ...]:

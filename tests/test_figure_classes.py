@@ -88,3 +88,31 @@ def test_a_date_ahead_makes_a_goal_but_a_from_to_does_not():
 def test_growth_compared_with_a_named_year_attaches_to_its_figure():
     got = figures("全市评价入库科技型中小企业1311家,共计2671家,与2022年相比增长25%。")
     assert ("tech_smes", 2671, "家", 25.0, 2023, "FY", "actual") in got
+
+
+@pytest.mark.parametrize("text, value, metric", [
+    ("申请专利1200件,其中发明专利300件。", 300, "invention_patent_applications"),
+    ("今年新增专利授权40余件,其中发明专利9件。", 9, "invention_patent_grants"),
+])
+def test_a_sub_item_inherits_its_parents_measure(text, value, metric):
+    assert ids(text).get(value) == metric
+
+
+def test_a_span_of_years_at_a_clause_start_dates_a_sum_over_it():
+    got = figures("2021年至2022年,新认定高新技术企业20家。")
+    assert got == [("high_tech_enterprises_new", 20, "家", None, 2022, "2021-2022", "actual")]
+
+
+def test_from_to_statements_give_each_value_its_own_year_and_no_yoy():
+    got = figures("高新技术产业产值从2020年的500亿元增长到800亿元。")
+    assert got == [("high_tech_output", 5e10, "元", None, 2020, "FY", "actual"),
+                   ("high_tech_output", 8e10, "元", None, 2023, "FY", "actual")]
+    got = figures("高新技术企业由“十三五”末的120家提升至200家。")
+    assert [(v, y) for _, v, _, _, y, _, _ in got] == [(120, 2020), (200, 2023)]
+    got = figures("全市高新技术产业实现产值2452亿元,是2018年1080亿元的2.27倍。")
+    assert ("high_tech_output", 1.08e11, "元", None, 2018, "FY", "actual") in got
+
+
+def test_not_the_regions_figure():
+    assert ids("规上工业企业研发投入强度达到1.5%以上。") == {}  # firms' intensity, not GDP's
+    assert ids("高新技术产业产值占全省高新技术产值的49%。") == {}  # a share of the province

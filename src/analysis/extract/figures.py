@@ -67,7 +67,7 @@ class Sentence:
     """
 
     __slots__ = ("text", "start", "end", "clause", "group", "stops", "spans", "since",
-                 "period_hint", "estimate", "target_verb", "years")
+                 "ranges", "fyp_ends", "period_hint", "estimate", "target_verb", "years")
 
     def __init__(self, text: str, start: int, end: int) -> None:
         c = cues()
@@ -84,6 +84,10 @@ class Sentence:
             self.stops = [m.start() for m in _STOP_RE.finditer(text)]
         self.spans = list(c["span"].finditer(text)) if "五" in text else []
         self.since = list(SINCE_YEAR.finditer(text)) if "以来" in text else []
+        self.ranges = [m for m in _YEAR_RANGE.finditer(text)
+                       if (m.start() == 0 or text[m.start() - 1] in _RANGE_BEFORE)
+                       and int(m.group("a")) < int(m.group("b"))] if "年" in text else []
+        self.fyp_ends = list(_FYP_END.finditer(text)) if "五" in text else []
         self.period_hint = PERIOD_HINT.search(text) is not None
         self.estimate = c["estimate"].search(text) is not None
         self.target_verb = c["target_verb"].search(text) is not None
@@ -130,6 +134,7 @@ def _is_bare(own: str) -> bool:
         or core.startswith("占")
         or bool(_CHANGE_TO.match(core))
         or bool(cues()["goal_ref"].search(core))
+        or bool(_BASE_VALUE.fullmatch(core))
     )
 
 
@@ -345,7 +350,24 @@ def _complete_phrases(items: list[Mention], st: Sentence) -> None:
             if completed and taxonomy.match_indicator(completed, _per_capita(completed, it.q.unit)):
                 it.unit = _per_capita(completed, it.q.unit)
                 _match(it, completed, right)
+        if it.indicator is None and c["subset"].match(own):
+            _inherit_measure(it, phrase, items[:i], right)
         i += 1
+
+
+def _inherit_measure(it: Mention, phrase: str, before: list[Mention], right: str) -> None:
+    """申请专利1200件，其中发明专利300件: a sub-item names its noun only and takes the
+    measure (申请, 授权 …) of the figure it is part of."""
+    parent = next((p for p in reversed(before) if not p.growth and p.indicator), None)
+    if parent is None:
+        return
+    measures = _PARENT_MEASURE.findall(parent.phrase)  # the last: 新增专利授权 → 授权
+    if not measures:
+        return
+    candidate = phrase + measures[-1]
+    if taxonomy.match_indicator(candidate, _per_capita(candidate, it.q.unit)):
+        it.unit = _per_capita(candidate, it.q.unit)
+        _match(it, candidate, right)
 
 
 _PER_10K = re.compile(r"万(?:人|人口|名)")
@@ -458,7 +480,17 @@ def _after_qualifier(after: str) -> str:
 
 _SINCE_SPAN_END = re.compile(r"[比较][“\"]?十[一二三四五]五[”\"]?(?:末|期末)")  # not a yoy change
 _CHANGE_TO = re.compile(r"(?:提高|提升|增加|增长|上升|下降|降低|减少)(?:到|至)")  # 从A提高到B
-_COMPARATOR = re.compile(r"(?:占|比)?全(?:省|国)(?:的|共|共有)?$")  # 占全省61家的80%
+# 占全省61家的80%, 占全省高新技术产值的49%: the province's or country's figure, or a
+# share of it
+_COMPARATOR = re.compile(r"(?:占|比)?全(?:省|国)(?:的|共|共有)?$|^[，,、]?(?:占|相当于)全(?:省|国)")
+# 是2007年1080亿元: the value of a base year the figure before it is compared with
+_BASE_VALUE = re.compile(r"(?:是|相当于)?(20\d\d)年(?:的)?")
+_PARENT_MEASURE = re.compile(r"申请|授权|申报|受理|登记|认定|新增")
+# 2021年至2022年, 2016-2020年: a span of years at a clause's start dates a sum over it
+_YEAR_RANGE = re.compile(r"(?P<a>20\d\d)\s*年?\s*(?:至|到|-|—|–|~)\s*(?P<b>20\d\d)\s*年(?:度)?(?:间|期间)?")
+_RANGE_BEFORE = "，,；;：:“\"(（ \n"
+# 十三五末: a stock at the end of a Five-Year Plan
+_FYP_END = re.compile(r"十([一二三四五])五[”\"]?(?:末|期末)")
 _BATCH = re.compile(r"第[一二三四五六七八九十\d]+批")
 _CHANGE_BY = re.compile(r"(?:提高|增加|增长|提升|减少|下降|降低)了?$")
 _THEN_REACH = re.compile(r"达到|达|为|至")
@@ -606,7 +638,18 @@ def _to_figure(
     if since is not None and span_m is None and section.year and int(since.group(1)) < section.year:
         span = (int(since.group(1)), section.year)  # 2021年以来新增294家: a sum up to now
         year = section.year
+    range_m = st.last_before(st.ranges, q.start)
+    if range_m is not None and range_m.start() >= it.group_start and span_m is None:
+        span = (int(range_m.group("a")), int(range_m.group("b")))  # 2021年至2022年,新认定…
     explicit = None if since is not None else st.year_before(q.start, it.group_start)
+    fyp_end = st.last_before(st.fyp_ends, q.start)
+    if fyp_end is not None and fyp_end.start() >= it.group_start and span is None:
+        explicit = fyp_span(fyp_end.group(1))[1]  # 由“十三五”末的120家: the plan's last year
+    if (base := _BASE_VALUE.fullmatch(strip_joiners(it.own))) is not None:
+        explicit = int(base.group(1))  # 是2007年1080亿元
+    if explicit is not None and _CHANGE_TO.search(it.own):
+        explicit = None  # 从2020年的500亿元增长到800亿元: the year dates the first value only
+        year = section.year
     if explicit is not None:
         year = explicit
     if span is not None:

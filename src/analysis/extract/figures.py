@@ -26,6 +26,7 @@ from .cues import CLAUSE_MARKS, GROUP_MARKS, cues, strip_joiners
 from .periods import (
     PERIOD_HINT,
     SINCE_YEAR,
+    YEAR_CUE,
     last_year_cue,
     sentence_period,
     sentence_year,
@@ -164,6 +165,8 @@ def _split_items(text: str) -> list[str]:
 def _match(item: Mention, phrase: str, right: str) -> None:
     unit = item.unit
     probe = phrase.replace("累计", "") if item.in_span else phrase
+    if _CHANGE_TO.search(probe):  # 产值从2020年的…增长到800亿元: the level it reached
+        probe = _FROM_BASE.sub("", _CHANGE_TO.sub("", probe))
     ind = taxonomy.match_indicator(probe, unit)
     if ind is None:
         full = phrase + "|" + right
@@ -482,7 +485,9 @@ _SINCE_SPAN_END = re.compile(r"[比较][“\"]?十[一二三四五]五[”\"]?(?
 _CHANGE_TO = re.compile(r"(?:提高|提升|增加|增长|上升|下降|降低|减少)(?:到|至)")  # 从A提高到B
 # 占全省61家的80%, 占全省高新技术产值的49%: the province's or country's figure, or a
 # share of it
-_COMPARATOR = re.compile(r"(?:占|比)?全(?:省|国)(?:的|共|共有)?$|^[，,、]?(?:占|相当于)全(?:省|国)")
+_COMPARATOR = re.compile(r"(?:占|比)?全(?:省|国)(?:的|共|共有)?$|(?:占|相当于)全(?:省|国)[^，。；,;]{0,14}$")
+# 从2020年的, 由“十三五”末的: the base a from-to statement starts from
+_FROM_BASE = re.compile(r"[从由](?:20\d\d年(?:底|末)?|[“\"]?十[一二三四五]五[”\"]?(?:末|期末))?的?")
 # 是2007年1080亿元: the value of a base year the figure before it is compared with
 _BASE_VALUE = re.compile(r"(?:是|相当于)?(20\d\d)年(?:的)?")
 _PARENT_MEASURE = re.compile(r"申请|授权|申报|受理|登记|认定|新增")
@@ -647,7 +652,8 @@ def _to_figure(
         explicit = fyp_span(fyp_end.group(1))[1]  # 由“十三五”末的120家: the plan's last year
     if (base := _BASE_VALUE.fullmatch(strip_joiners(it.own))) is not None:
         explicit = int(base.group(1))  # 是2007年1080亿元
-    if explicit is not None and _CHANGE_TO.search(it.own):
+    change = _CHANGE_TO.search(it.own)
+    if explicit is not None and change is not None and not YEAR_CUE.search(it.own, change.end()):
         explicit = None  # 从2020年的500亿元增长到800亿元: the year dates the first value only
         year = section.year
     if explicit is not None:

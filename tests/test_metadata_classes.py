@@ -1,0 +1,25 @@
+"""Document years and periods on unseen kinds of page (issue 11), made-up texts."""
+
+from __future__ import annotations
+
+from analysis.metadata import infer_metadata
+
+
+def test_a_disclosure_table_row_dates_the_page():
+    text = ("信息索引号 | 0140/2020-00514 | 生成日期 | 2020-03-05 | 公开日期 | 2020-03-05 |\n"
+            "发布机构 | 某市科学技术局 |\n"
+            "区域创新能力加速攀升。全市全年共申报高新技术企业279家。\n")
+    assert infer_metadata("d", text).report_year == 2019  # a summary published in March
+
+
+def test_a_news_lede_as_of_a_month_end_gives_year_and_period():
+    text = ("某网12月5日讯 截至2012年10月底,全市高新技术产值实现2266亿元,同比增长22.63%。\n"
+            "专利申请量实现10784件。\n")
+    meta = infer_metadata("n", text)
+    assert (meta.report_year, meta.period) == (2012, "M1-M10")
+
+
+def test_a_month_end_deep_in_an_annual_summary_does_not_scope_the_document():
+    text = ("某市科技局2017年工作总结\n"
+            "一、主要工作。全年我市发明专利申请量1350件,截止11月发明专利授权量231件,同比增长32%。\n")
+    assert infer_metadata("a", text).period == "FY"

@@ -23,3 +23,11 @@ def test_a_month_end_deep_in_an_annual_summary_does_not_scope_the_document():
     text = ("某市科技局2017年工作总结\n"
             "一、主要工作。全年我市发明专利申请量1350件,截止11月发明专利授权量231件,同比增长32%。\n")
     assert infer_metadata("a", text).period == "FY"
+
+
+def test_a_news_item_on_what_the_city_will_do_this_year_is_a_plan():
+    text = ("记者从某市科技局获悉,某市今年将以科技型中小企业评价为契机,加速创新链建设。"
+            "年内将新增评价入库科技型中小企业5000家,高新技术企业达到4800家。\n")
+    assert infer_metadata("p", text).doc_type == "plan"
+    with_results = text + "全年技术合同成交额同比增长20%。\n"
+    assert infer_metadata("r", with_results).doc_type != "plan"

@@ -116,3 +116,26 @@ def test_from_to_statements_give_each_value_its_own_year_and_no_yoy():
 def test_not_the_regions_figure():
     assert ids("规上工业企业研发投入强度达到1.5%以上。") == {}  # firms' intensity, not GDP's
     assert ids("高新技术产业产值占全省高新技术产值的49%。") == {}  # a share of the province
+
+
+@pytest.mark.parametrize("text", [
+    "某某特色产业基地,截止到2015年底,共有企业数178家,其中高新技术企业21家。",  # one park's firms
+    "全市有效期内高企数达到68家,占规上企业的(312家)21.8%。",  # the base of a share
+    "2015年,全市高新技术企业研发投入5.8亿元。",  # firms' R&D, not the region's
+    "高新技术企业和创新型企业数突破1000户。",  # two kinds counted together
+    "评价入库科技型中小企业1311家,完成公示1360家,共计2671家。",  # a part of the total
+])
+def test_figures_that_are_not_the_regions_indicator(text):
+    values = {21, 312, 5.8e8, 1000, 1311}
+    assert not values & set(ids(text))
+
+
+def test_a_total_after_its_parts_is_kept():
+    assert ids("评价入库科技型中小企业1311家,完成公示1360家,共计2671家。") == {2671: "tech_smes"}
+
+
+def test_a_date_before_a_measure_is_no_part_of_the_noun_borrowed():
+    assert figures("1-7月份全县共申请专利132项,授权95项。") == [
+        ("patent_applications", 132, "件", None, 2023, "M1-M7", "actual"),
+        ("patent_grants", 95, "件", None, 2023, "M1-M7", "actual"),
+    ]

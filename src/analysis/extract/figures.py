@@ -149,6 +149,7 @@ def _head(phrase: str) -> str:
     while m and m.start() > 0:
         head = head[: m.start()]
         m = cues()["measure"].search(head)
+    head = taxonomy.LEADING_NOISE.sub("", head)  # 1-7月份申请专利: the date is no noun
     return cues()["measure_lead"].sub("", head)  # 申请专利 → 专利, so 授权 reads 专利授权
 
 
@@ -283,6 +284,16 @@ def _sentence_figures(
         if it.indicator and it.q.unit != "%" and _own_cues(it.own).change_by:
             it.indicator = None  # 拥有量提高7件: a change, not the level
             it.notes.append("a change, not a level")
+    for it in items:
+        if it.indicator and _SHARE_BASE.search(it.own) and sent[it.q.end:it.q.end + 1] in ")）":
+            it.indicator = None  # 占规上企业的(312家)21.8%: the base of a share, in brackets
+            it.notes.append("the base of a share, not the figure")
+    for k, it in enumerate(items):
+        total = next((t for t in items[k + 1:] if t.indicator and t.group_start == it.group_start
+                      and _TOTAL_OF_PARTS.match(strip_joiners(t.own))), None)
+        if it.indicator and total is not None and total.indicator == it.indicator:
+            it.indicator = None  # 入库1311家,公示1360家,共计2671家: a part of the total after it
+            it.notes.append("part of the total after it (共计)")
     for a, b in zip(items, items[1:], strict=False):
         # 首次突破11%达到11.72%: the first value is a threshold the second one passed
         if (a.indicator and b.clause_start == a.clause_start and _MORE_VERB.search(a.own[-3:])
@@ -488,6 +499,8 @@ _CHANGE_TO = re.compile(r"(?:提高|提升|增加|增长|上升|下降|降低|�
 _COMPARATOR = re.compile(r"(?:占|比)?全(?:省|国)(?:的|共|共有)?$|(?:占|相当于)全(?:省|国)[^，。；,;]{0,14}$")
 # 从2020年的, 由“十三五”末的: the base a from-to statement starts from
 _FROM_BASE = re.compile(r"[从由](?:20\d\d年(?:底|末)?|[“\"]?十[一二三四五]五[”\"]?(?:末|期末))?的?")
+_SHARE_BASE = re.compile(r"占[^，。；,;]{0,12}的?[(（]$")  # 占规上企业的(312家)
+_TOTAL_OF_PARTS = re.compile(r"(?:共计|合计|总计|共)")  # 共计2671家 after its parts
 # 是2007年1080亿元: the value of a base year the figure before it is compared with
 _BASE_VALUE = re.compile(r"(?:是|相当于)?(20\d\d)年(?:的)?")
 _PARENT_MEASURE = re.compile(r"申请|授权|申报|受理|登记|认定|新增")

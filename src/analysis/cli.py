@@ -30,6 +30,9 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--strict", action="store_true",
                     help="exit non-zero when any file was skipped or failed")
     ex.add_argument("--no-cache", action="store_true", help="re-extract every file")
+    ex.add_argument("--corrections", type=Path, default=None, metavar="FILE",
+                    help="corrections ledger to apply (default: corrections.csv beside RAW_DIR, "
+                         "i.e. data/corrections.csv, when it exists)")
     _add_engine_args(ex)
 
     xl = sub.add_parser("excel", help="the Excel appendix from the tables")
@@ -46,13 +49,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _extract(a: argparse.Namespace) -> int:
+    from .corrections import LedgerError
     from .pipeline import extract_corpus, format_summary
 
     try:
         tables = extract_corpus(a.raw_dir, a.out, jobs=a.jobs, engine=a.engine,
                                 scheduler=a.scheduler, progress=not a.no_progress,
-                                use_cache=not a.no_cache)
-    except FileNotFoundError as e:
+                                use_cache=not a.no_cache, corrections=a.corrections)
+    except (FileNotFoundError, LedgerError) as e:
         print(f"analysis extract: {e}", file=sys.stderr)
         return 2
     summary = tables.summary
@@ -62,6 +66,10 @@ def _extract(a: argparse.Namespace) -> int:
         print(f"  {row.status}: {row.source_file}: {row.reason}", file=sys.stderr)
     for problem in summary["manifest_problems"]:
         print(f"  manifest: {problem}", file=sys.stderr)
+    if "corrections" in summary:
+        log = tables.corrections_log
+        for row in log[log["status"].isin(["stale", "invalid"])].itertuples():
+            print(f"  corrections line {row.line}: {row.status}: {row.why}", file=sys.stderr)
     print(f"tables written to {a.out}")
     if summary["documents"] == 0:
         print("analysis extract: no usable report was found", file=sys.stderr)

@@ -1,4 +1,4 @@
-"""Command line: ``analysis extract | excel | report``."""
+"""Command line: ``analysis extract | excel | review | report``."""
 
 from __future__ import annotations
 
@@ -38,6 +38,17 @@ def _parser() -> argparse.ArgumentParser:
     xl = sub.add_parser("excel", help="the Excel appendix from the tables")
     xl.add_argument("--processed", type=Path, default=config.PROCESSED_DIR)
     xl.add_argument("--out", type=Path, default=config.APPENDIX_PATH)
+
+    rv = sub.add_parser("review", help="review pages: every figure highlighted in its report")
+    rv.add_argument("--processed", type=Path, default=config.PROCESSED_DIR)
+    rv.add_argument("--out", type=Path, default=config.REPORTS_DIR / "review")
+    rv.add_argument("--raw", type=Path, default=config.RAW_DIR,
+                    help="raw folder: its manifest.csv takes document fixes")
+    rv.add_argument("--corrections", type=Path, default=None, metavar="FILE",
+                    help="ledger the server writes (default: corrections.csv beside --raw)")
+    rv.add_argument("--serve", action="store_true",
+                    help="serve the pages on 127.0.0.1 and write each decision to the ledger")
+    rv.add_argument("--port", type=int, default=8765, help="port for --serve (default 8765)")
 
     rp = sub.add_parser("report", help="tables if stale, every notebook, HTML, Excel appendix")
     rp.add_argument("--raw", type=Path, default=config.RAW_DIR)
@@ -91,6 +102,38 @@ def _excel(a: argparse.Namespace) -> int:
     return 0
 
 
+def _review(a: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from .review import build_review
+
+    generated = datetime.now().astimezone().isoformat(timespec="seconds")
+    try:
+        built = build_review(a.processed, a.out, generated=generated)
+    except FileNotFoundError as e:
+        print(f"analysis review: {e}; run `analysis extract` first", file=sys.stderr)
+        return 2
+    print(f"review pages for {len(built.pages)} documents written to {a.out}")
+    if not a.serve:
+        print(f"open {built.index} in a browser")
+        return 0
+    from .review.server import ReviewStore, make_server
+
+    ledger = a.corrections or a.raw.parent / "corrections.csv"
+    store = ReviewStore(a.processed, ledger, a.raw / "manifest.csv")
+    server = make_server(a.out, store, a.port)
+    port = server.server_address[1]
+    print(f"serving on http://127.0.0.1:{port}/index.html — decisions go to {ledger}, "
+          f"document fixes to {a.raw / 'manifest.csv'}; Ctrl-C stops", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
 def _report(a: argparse.Namespace) -> int:
     from .batch import run_report
 
@@ -104,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     a = _parser().parse_args(argv)
     try:
-        return {"extract": _extract, "excel": _excel, "report": _report}[a.command](a)
+        return {"extract": _extract, "excel": _excel, "review": _review,
+                "report": _report}[a.command](a)
     except BrokenPipeError:  # output piped into `head`: the work is done, stop quietly
         sys.stderr.close()
         return 0

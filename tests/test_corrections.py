@@ -222,3 +222,43 @@ def test_no_ledger_leaves_review_empty_and_tables_written(corpus: Path) -> None:
     assert "corrections" not in tables.summary
     assert len(tables.rejected) == 0 and len(tables.corrections_log) == 0
     assert (corpus / "out" / "rejected.csv").read_text(encoding="utf-8-sig").startswith("doc_id,")
+
+
+def test_appendix_has_revisions_sheet_marks_and_links(corpus: Path) -> None:
+    from openpyxl import load_workbook
+
+    from analysis import excel
+    from analysis.review import build_review
+
+    text = cleaned(corpus)
+    run(corpus, ledger_rows(text))
+    reports = corpus / "reports"
+    built = build_review(corpus / "out", reports / "review")
+    path = excel.write_appendix(corpus / "out", reports / "appendix.xlsx")
+    wb = load_workbook(path)
+    rev = list(wb["修订"].values)
+    assert rev[0][:3] == ("行号", "状态", "说明")
+    assert [r[1] for r in rev[1:]] == ["applied"] * 4 + ["invalid"] * 6
+    assert rev[3][6:8] == ("=not this region", "李")  # reason, reviewer; a string, not a formula
+    assert wb["修订"].cell(4, 7).data_type == "s"
+    src = wb["来源"]
+    head = [c.value for c in src[1]]
+    review_col, link_col = head.index("审核") + 1, head.index("审核页链接") + 1
+    by_raw = {src.cell(r, head.index("原文数字") + 1).value: r for r in range(2, src.max_row + 1)}
+    row = by_raw["988件"]
+    assert src.cell(row, review_col).value == "fixed"
+    link = src.cell(row, link_col)
+    start = text.index("988件")
+    assert link.value == f"review/doc_{DOC}.html#f-{start}-{start + 4}".replace(DOC, _q(DOC))
+    assert link.hyperlink.target == link.value
+    page = built.pages[DOC].read_text(encoding="utf-8")
+    assert f'id="f-{start}-{start + 4}"' in page  # the anchor exists in the page
+    ind = wb["指标"]
+    ihead = [c.value for c in ind[1]]
+    assert "审核" in ihead
+
+
+def _q(s: str) -> str:
+    from urllib.parse import quote
+
+    return quote(s)

@@ -163,3 +163,31 @@ def test_cli_review_writes_pages(tmp_path: Path, capsys: pytest.CaptureFixture[s
         "doc_d1.html", "doc_d2.html", "index.html"]
     assert cli.main(["review", "--processed", str(tmp_path / "nope"), "--out",
                      str(tmp_path / "rv2")]) == 2
+
+
+def test_report_index_links_the_review_pages(tmp_path: Path) -> None:
+    from analysis import batch
+
+    reports = tmp_path / "reports"
+    index, error = batch._review_pages(_processed(tmp_path), reports / "review")
+    assert error == "" and index == reports / "review" / "index.html" and index.is_file()
+    result = batch.ReportResult(extracted=False, stale_reason="", review=index)
+    text = batch.render_index(result, reports, "2026-12-01T00:00:00+00:00")
+    assert '<a href="review/index.html">review/</a>' in text
+    failed = batch.ReportResult(extracted=False, stale_reason="", review_error="<b>boom</b>")
+    assert "&lt;b&gt;boom&lt;/b&gt;" in batch.render_index(failed, reports, "now")
+
+
+def test_an_edited_ledger_makes_the_tables_stale(tmp_path: Path) -> None:
+    import os
+
+    from analysis import batch
+
+    out = _processed(tmp_path)
+    raw = tmp_path / "raw"
+    raw.mkdir(exist_ok=True)
+    ledger = tmp_path / "corrections.csv"
+    ledger.write_text("doc_id,action\n", encoding="utf-8")
+    later = (out / "metrics.csv").stat().st_mtime_ns + 10**9
+    os.utime(ledger, ns=(later, later))
+    assert "corrections ledger corrections.csv changed" in batch.stale_reason(raw, out)

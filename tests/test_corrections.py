@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis import cli, corrections
 from analysis.pipeline import extract_corpus
@@ -262,3 +264,23 @@ def _q(s: str) -> str:
     from urllib.parse import quote
 
     return quote(s)
+
+
+CELL = st.one_of(st.text(max_size=12), st.sampled_from(
+    ["confirm", "fix", "reject", "add", "0", "2", "6", "-1", "rd_intensity", "2.5%", "2.5",
+     "%", "FY", "target", "2019", "d", ">", "nan", "inf", "1e400"]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.fixed_dictionaries({c: CELL for c in corrections.LEDGER_COLUMNS}),
+                max_size=6))
+def test_any_ledger_rows_are_each_logged_once_and_never_raise(rows) -> None:
+    metrics = pd.DataFrame([{"doc_id": "d", "kind": "actual", "metric_id": "rd_intensity",
+                             "value": 2.5, "unit": "%", "sentence": "占比2.5%。",
+                             "char_start": 2, "char_end": 6, "raw": "2.5%"}])
+    ledger = corrections.read_ledger_text(ledger_text(rows))
+    kept, rejected, log = corrections.apply_corrections(metrics, ledger, {"d": "占比2.5%。"})
+    assert len(log) == len(ledger.rows)
+    assert set(log["status"]) <= {"applied", "re-anchored", "stale", "invalid"}
+    assert len(kept) + len(rejected) >= 1
+    assert kept["value"].map(lambda v: v == v and abs(v) != float("inf")).all()

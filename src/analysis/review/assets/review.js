@@ -206,7 +206,7 @@
     switch (ev.key) {
       case "j": case "n": case "ArrowDown": select(cur + 1); break;
       case "k": case "p": case "ArrowUp": select(cur - 1); break;
-      case "c": if (f) decide(f, "confirm", {metric_id: f.metric_id || ""}).then(function () { select(cur + 1); }); break;
+      case "c": if (f) { decide(f, "confirm", {metric_id: f.metric_id || ""}); select(cur + 1); } break;
       case "x": case "r": if (f) openEditor("reject", f); break;
       case "e": if (f) openEditor("fix", f); break;
       case "a": addSelection(); break;

@@ -20,9 +20,20 @@ from analysis.review import anchor_id, build_review, figure_link, page_name
 from analysis.review.pages import script_json
 from analysis.review.queue import doc_queue, figure_flags
 from analysis.review.server import ReviewStore, make_server
-from analysis.tables import Tables, write_tables
+from analysis.tables import TableSink, commit_moves
 
 TEXT = "甲市科技局。专利授权988件<b>粗</b>，同比增长900%。另有企业120家。\n"
+
+
+def write_frames(out: Path, **frames: pd.DataFrame) -> None:
+    """Tables written as a run writes them (documents and metrics are enough here)."""
+    out.mkdir(parents=True, exist_ok=True)
+    moves = []
+    for name, df in frames.items():
+        sink = TableSink(name, out)
+        sink.add(df)
+        moves += sink.close()
+    commit_moves(moves)
 
 
 def _processed(tmp_path: Path, docs: list[dict] | None = None) -> Path:
@@ -48,8 +59,7 @@ def _processed(tmp_path: Path, docs: list[dict] | None = None) -> Path:
          "n_figures": 2},
         {"doc_id": "d2", "region": None, "report_year": 2019, "source_file": "d2.txt",
          "sha256": "0", "n_chars": 1, "n_figures": 1}])
-    write_tables(Tables(documents=documents, metrics=metrics, repairs=pd.DataFrame(),
-                        run_log=pd.DataFrame()), out)
+    write_frames(out, documents=documents, metrics=metrics)
     return out
 
 

@@ -170,7 +170,7 @@ def write_ledger(rows: list[dict[str, str]], path: Path | str) -> None:
 
 
 def _int(text: str) -> int | None:
-    return int(text) if re.fullmatch(r"-?\d+", text) else None
+    return int(text) if re.fullmatch(r"-?\d{1,15}", text) else None  # fits Int64
 
 
 def _float(text: str) -> float | None:
@@ -193,7 +193,8 @@ def check_row(row: Mapping[str, str]) -> tuple[dict[str, object], str]:
         return {}, "no doc_id"
     start, end = _int(row.get("char_start", "")), _int(row.get("char_end", ""))
     if start is None or end is None:
-        return {}, "char_start and char_end must be whole numbers"
+        return {}, (f"char_start {row.get('char_start', '')!r} and char_end "
+                    f"{row.get('char_end', '')!r} must be whole numbers")
     if not 0 <= start < end:
         return {}, f"span {start}-{end} is empty or negative"
     if not row.get("raw"):
@@ -302,8 +303,7 @@ def apply_corrections(metrics: pd.DataFrame, ledger: Ledger, texts: Mapping[str,
     log: list[dict] = []
     docs = docs or {}
     for row in ledger.rows:
-        entry = {c: row.get(c, "") for c in LEDGER_COLUMNS}
-        entry["line"] = int(row["line"])
+        entry = _log_entry(row)
         typed, problem = check_row(row)
         if problem:
             log.append({**entry, "status": "invalid", "why": problem})
@@ -370,6 +370,18 @@ def apply_corrections(metrics: pd.DataFrame, ledger: Ledger, texts: Mapping[str,
     out_log = schema.conform("corrections_log", pd.DataFrame(
         sorted(log, key=lambda r: r["line"]), columns=schema.columns("corrections_log")))
     return out_metrics, out_rejected, out_log
+
+
+def _log_entry(row: Mapping[str, str]) -> dict[str, object]:
+    """The ledger row as the log keeps it: numbers where the cells hold numbers (a bad
+    cell becomes empty there; the ``why`` column quotes it)."""
+    entry: dict[str, object] = {c: row.get(c, "") for c in LEDGER_COLUMNS}
+    entry["line"] = int(row["line"])
+    for c in ("char_start", "char_end", "year"):
+        entry[c] = _int(str(entry[c]))
+    for c in ("value", "yoy_pct"):
+        entry[c] = _float(str(entry[c]))
+    return entry
 
 
 def _fix(m: pd.DataFrame, i: int, typed: Mapping[str, object]) -> None:

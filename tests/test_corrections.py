@@ -271,7 +271,8 @@ CELL = st.one_of(st.text(max_size=12), st.sampled_from(
      "%", "FY", "target", "2019", "d", ">", "nan", "inf", "1e400", ".1", "9" * 30]))
 
 
-@settings(max_examples=100, deadline=None)
+@pytest.mark.slow
+@settings(max_examples=25, deadline=None)
 @given(st.lists(st.fixed_dictionaries({c: CELL for c in corrections.LEDGER_COLUMNS}),
                 max_size=6))
 def test_any_ledger_rows_are_each_logged_once_and_never_raise(rows) -> None:

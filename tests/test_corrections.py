@@ -12,8 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import cli, corrections
-from analysis.pipeline import extract_corpus
+from analysis import cli, corrections, extract_corpus
 
 REPORT = (
     "甲市科学技术局2019年工作总结\n"

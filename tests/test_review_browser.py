@@ -14,8 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import corrections
-from analysis.pipeline import extract_corpus
+from analysis import corrections, extract_corpus
 from analysis.review import build_review, page_name
 from analysis.review.server import ReviewStore, make_server
 from analysis.tables import TableSink, commit_moves

@@ -221,10 +221,11 @@ def _extract(
     scheduler: str | None,
     progress: bool,
 ) -> None:
+    from analysis.corrections import ledger_amend
     from analysis.pipeline import extract_corpus
 
     extract_corpus(raw_dir, out_dir=processed_dir, jobs=jobs, engine=engine,
-                   scheduler=scheduler, progress=progress)
+                   scheduler=scheduler, progress=progress, amend=ledger_amend(raw_dir))
 
 
 # --------------------------------------------------------------------------- planning

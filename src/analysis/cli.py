@@ -60,8 +60,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _extract(a: argparse.Namespace) -> int:
+    from . import extract_corpus
     from .corrections import LedgerError
-    from .pipeline import extract_corpus, format_summary
+    from .pipeline import format_summary
 
     try:
         tables = extract_corpus(a.raw_dir, a.out, jobs=a.jobs, engine=a.engine,

@@ -428,3 +428,74 @@ def format_counts(counts: Mapping[str, int]) -> str:
     if counts.get("invalid"):
         text += f", {counts['invalid']} invalid"
     return text
+
+
+# --------------------------------------------------------------------------- in a run
+
+
+class LedgerAmend:
+    """The ledger as the pipeline's amend step (:class:`analysis.pipeline.Amend`): applied
+    to each document as its figures reach the writer, so corrected tables are written and
+    moved into place with the others."""
+
+    def __init__(self, ledger: Ledger):
+        self.ledger = ledger
+        self.by_doc: dict[str, list[dict[str, str]]] = {}
+        for row in ledger.rows:
+            self.by_doc.setdefault(row["doc_id"], []).append(row)
+        self.counts: dict[str, int] = {}
+
+    def wants(self, doc_id: str) -> bool:
+        return doc_id in self.by_doc
+
+    def apply(self, doc_id: str, metrics: pd.DataFrame, text: str,
+              meta: object | None) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+        docs = {doc_id: {"region": getattr(meta, "region", None),
+                         "report_year": getattr(meta, "report_year", None),
+                         "period": getattr(meta, "period", None)}}
+        kept, rejected, log = apply_corrections(
+            metrics, Ledger(self.by_doc.pop(doc_id), self.ledger.path), {doc_id: text}, docs)
+        return kept, {"rejected": rejected, "corrections_log": log}
+
+    def finish(self, given: dict[str, list[pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+        """Rows for documents the run never saw are invalid; the log in ledger order."""
+        logs = list(given.get("corrections_log", []))
+        leftover = [row for rows in self.by_doc.values() for row in rows]
+        if leftover:
+            empty = schema.conform("metrics", pd.DataFrame(columns=schema.columns("metrics")))
+            logs.append(apply_corrections(empty, Ledger(leftover), {})[2])
+        log = (pd.concat([x for x in logs if len(x)], ignore_index=True)
+               if any(len(x) for x in logs) else _empty("corrections_log"))
+        log = log.sort_values("line", kind="stable").reset_index(drop=True)
+        rejected = [x for x in given.get("rejected", []) if len(x)]
+        self.counts = ledger_summary(log)
+        return {"rejected": pd.concat(rejected, ignore_index=True) if rejected
+                else _empty("rejected"), "corrections_log": log}
+
+    def summary(self) -> dict:
+        if not self.ledger.path:
+            return {}
+        return {"corrections": dict(self.counts), "amend_text": format_counts(self.counts)}
+
+
+def _empty(table: str) -> pd.DataFrame:
+    return schema.conform(table, pd.DataFrame(columns=schema.columns(table)))
+
+
+def ledger_amend(raw_dir: Path | str | None, given: Path | str | bool | None = None
+                 ) -> LedgerAmend | None:
+    """The amend step for a run over ``raw_dir``: the ledger given, else
+    ``corrections.csv`` beside the raw folder (``data/corrections.csv``) when it exists;
+    None with ``given=False`` or no ledger. A ledger given but missing is an error, and
+    so is one that cannot be read at all (:class:`LedgerError`)."""
+    from . import config
+
+    if given is False:
+        return None
+    raw = Path(raw_dir) if raw_dir is not None else config.RAW_DIR
+    path = Path(given) if given not in (None, True) else raw.resolve().parent / "corrections.csv"
+    if not path.is_file():
+        if given not in (None, True):
+            raise FileNotFoundError(f"corrections ledger {path} does not exist")
+        return None
+    return LedgerAmend(load_ledger(path))

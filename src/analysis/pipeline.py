@@ -18,11 +18,12 @@ import os
 import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Protocol
 
 import pandas as pd
 import pyarrow as pa
 
-from . import config, corrections, safeio
+from . import config, safeio
 from .cache import ExtractCache, code_fingerprint
 from .engine import iter_ordered
 from .extract import find_figures
@@ -52,6 +53,21 @@ META_FIELDS = ("title", "region", "admin_level", "parent_city", "province", "rep
 CHUNK_DOCS = 200  # documents per written chunk: bounds memory on large corpora
 LOG_CHUNK_ROWS = 5000  # run-log rows per written chunk
 READ_ONCE_BYTES = 4 * 1024 * 1024  # files up to this size are read into memory once
+
+
+class Amend(Protocol):
+    """A step between extraction and the written tables (the corrections ledger): it
+    changes some documents' figures and fills tables of its own (``rejected``,
+    ``corrections_log``). Defined here so the pipeline needs no later module."""
+
+    def wants(self, doc_id: str) -> bool: ...
+
+    def apply(self, doc_id: str, metrics: pd.DataFrame, text: str,
+              meta: DocMeta | None) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]: ...
+
+    def finish(self, given: dict[str, list[pd.DataFrame]]) -> dict[str, pd.DataFrame]: ...
+
+    def summary(self) -> dict: ...
 
 
 @dataclass
@@ -206,7 +222,7 @@ def process_file(task: Task) -> DocResult:
 class _Writer:
     """Streams documents to staged tables and texts; moves everything at the end."""
 
-    def __init__(self, out_dir: Path, ledger: corrections.Ledger | None = None):
+    def __init__(self, out_dir: Path, amend: Amend | None = None):
         # Arrow's default allocator keeps freed memory for reuse: over a long run that is
         # a hundred MB or more this process never gives back. The system one returns it.
         pa.set_memory_pool(pa.system_memory_pool())
@@ -226,12 +242,8 @@ class _Writer:
                       "run_log": TableSink("run_log", out_dir),
                       "rejected": TableSink("rejected", out_dir),
                       "corrections_log": TableSink("corrections_log", out_dir)}
-        self.ledger = ledger or corrections.Ledger()
-        self.ledger_by_doc: dict[str, list[dict]] = {}
-        for row in self.ledger.rows:
-            self.ledger_by_doc.setdefault(row["doc_id"], []).append(row)
-        self.rejected: list[pd.DataFrame] = []
-        self.corrections_log: list[pd.DataFrame] = []
+        self.amend = amend
+        self.amended: dict[str, list[pd.DataFrame]] = {}  # table → rows the amend step gave
         self.pending: list[DocResult] = []
         self.log_rows: list[dict] = []
         self.n_docs = self.n_figures = self.n_mapped = 0
@@ -251,8 +263,8 @@ class _Writer:
         r = for_tables(r)
         if r.text:  # else a worker wrote it already
             (self.text_dir / f"{r.doc_id}.txt").write_text(r.text, encoding="utf-8")
-        if r.doc_id in self.ledger_by_doc:
-            r = self._correct(r)
+        if self.amend is not None and self.amend.wants(r.doc_id):
+            r = self._amend(r)
         self.n_docs += 1
         self.n_figures += r.n_figures
         self.n_mapped += r.n_mapped
@@ -260,37 +272,24 @@ class _Writer:
         if len(self.pending) >= CHUNK_DOCS:
             self.flush()
 
-    def _correct(self, r: DocResult) -> DocResult:
-        """The reviewers' decisions on this document applied to its figures."""
+    def _amend(self, r: DocResult) -> DocResult:
+        """The amend step (the reviewers' decisions) applied to this document's figures."""
         text = r.text or (self.text_dir / f"{r.doc_id}.txt").read_text(encoding="utf-8")
-        meta = r.meta
-        docs = {r.doc_id: {"region": meta.region, "report_year": meta.report_year,
-                           "period": meta.period}} if meta else {}
-        metrics, rejected, log_rows = corrections.apply_corrections(
-            columns_frame("metrics", [r.columns["metrics"]]),
-            corrections.Ledger(self.ledger_by_doc.pop(r.doc_id)), {r.doc_id: text}, docs)
-        self.rejected.append(rejected)
-        self.corrections_log.append(log_rows)
+        metrics, extra = self.amend.apply(r.doc_id, columns_frame("metrics", [r.columns["metrics"]]),
+                                          text, r.meta)
+        for name, rows in extra.items():
+            self.amended.setdefault(name, []).append(rows)
         return replace(r, n_figures=len(metrics), n_mapped=int(metrics["metric_id"].notna().sum()),
                        columns={**r.columns, "metrics": frame_columns("metrics", metrics)},
                        csv_rows={**r.csv_rows, "metrics": frame_csv_text("metrics", metrics)})
 
-    def _close_corrections(self) -> None:
-        """Ledger rows of documents this run never saw are invalid; write both tables."""
-        leftover = [row for rows in self.ledger_by_doc.values() for row in rows]
-        if leftover:
-            self.corrections_log.append(corrections.apply_corrections(
-                columns_frame("metrics", []), corrections.Ledger(leftover), {})[2])
-        for name, parts in (("rejected", self.rejected), ("corrections_log", self.corrections_log)):
-            frames = [p for p in parts if len(p)]
-            if frames:
-                df = pd.concat(frames, ignore_index=True)
-                if name == "corrections_log":
-                    df = df.sort_values("line", kind="stable")
-                self.sinks[name].add(df)
-        self.counts = corrections.ledger_summary(
-            pd.concat(self.corrections_log, ignore_index=True) if self.corrections_log
-            else pd.DataFrame({"status": []}))
+    def _close_amend(self) -> None:
+        """The amend step's own tables (rejected figures, its log), whole, in its order."""
+        if self.amend is None:
+            return
+        for name, rows in self.amend.finish(self.amended).items():
+            if len(rows):
+                self.sinks[name].add(rows)
 
     def flush(self) -> None:
         if not self.pending:
@@ -306,7 +305,7 @@ class _Writer:
     def commit(self) -> None:
         self.flush()
         self._flush_log()
-        self._close_corrections()
+        self._close_amend()
         moves = []
         for sink in self.sinks.values():
             moves += sink.close()
@@ -341,13 +340,12 @@ def _log_row(r: DocResult) -> dict:
 def extract_corpus(raw_dir: Path | str | None = None, out_dir: Path | str | None = None, *,
                    jobs: int | None = None, engine: str = "process", scheduler: str | None = None,
                    progress: bool = True, use_cache: bool = True,
-                   corrections: Path | str | bool | None = None) -> Tables:
+                   amend: Amend | None = None) -> Tables:
     """Extract every report under ``raw_dir`` into tables in ``out_dir`` (and return them).
 
     ``out_dir=None`` writes to ``data/processed``. The run log lists every file.
-    ``corrections``: the ledger to apply (:mod:`analysis.corrections`); by default
-    ``corrections.csv`` beside the raw folder (``data/corrections.csv``) when it exists;
-    ``False`` applies none. A ledger that cannot be read at all raises ``LedgerError``.
+    ``amend``: a step applied to each document's figures before they are written (the
+    corrections ledger, see :func:`analysis.extract_corpus`), with tables of its own.
     """
     raw = Path(raw_dir or config.RAW_DIR).resolve()
     out = Path(out_dir or config.PROCESSED_DIR).resolve()
@@ -358,7 +356,7 @@ def extract_corpus(raw_dir: Path | str | None = None, out_dir: Path | str | None
     ids = manifest.doc_ids  # the manifest may rename a file's doc_id
     cache_dir = str(out / ".cache") if use_cache else None
     fingerprint = code_fingerprint() if use_cache else None
-    writer = _Writer(out, _ledger(raw, corrections))
+    writer = _Writer(out, amend)
     tasks = (Task(str(p), str(raw), ids[p],  # made as the workers ask: a big corpus has many
                   dict(manifest.overrides.get(p.relative_to(raw).as_posix(), {})), cache_dir,
                   fingerprint, str(writer.text_dir))
@@ -394,19 +392,9 @@ def extract_corpus(raw_dir: Path | str | None = None, out_dir: Path | str | None
     tables = Tables(out, run_log=read_table(out, "run_log"))
     tables.summary = summarize(tables.run_log, writer.n_docs, writer.n_figures, writer.n_mapped,
                                manifest.problems)
-    if writer.ledger.path:
-        tables.summary["corrections"] = writer.counts
+    if amend is not None:
+        tables.summary.update(amend.summary())
     return tables
-
-
-def _ledger(raw: Path, given: Path | str | bool | None) -> corrections.Ledger:
-    """The ledger to apply: the one given, else ``corrections.csv`` beside the raw folder."""
-    if given is False:
-        return corrections.Ledger()
-    path = Path(given) if given not in (None, True) else raw.parent / "corrections.csv"
-    if given not in (None, True) and not path.is_file():
-        raise FileNotFoundError(f"corrections ledger {path} does not exist")
-    return corrections.load_ledger(path) if path.is_file() else corrections.Ledger()
 
 
 def summarize(run_log: pd.DataFrame, n_docs: int, n: int, mapped: int,
@@ -433,6 +421,6 @@ def format_summary(summary: dict) -> str:
     line = ", ".join(parts)
     line += (f"; {summary['figures']} figures found, {summary['mapped']} "
              f"({summary['share_mapped']:.0%}) mapped to indicators")
-    if "corrections" in summary:
-        line += "; " + corrections.format_counts(summary["corrections"])
+    if summary.get("amend_text"):
+        line += "; " + summary["amend_text"]
     return line

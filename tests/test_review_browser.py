@@ -226,3 +226,64 @@ def test_script_in_a_report_stays_text(browser, tmp_path: Path) -> None:
     cells = [c.text for c in browser.find_elements(By.CSS_SELECTOR, "#figures tbody td")]
     assert "<img src=x onerror='window.__pwned=3'>" in cells
     assert browser.execute_script("return window.__pwned === undefined")
+
+
+CAPTURE_DOWNLOAD = """
+const done = arguments[arguments.length - 1];
+const original = URL.createObjectURL;
+URL.createObjectURL = function (blob) {
+  URL.createObjectURL = original;
+  blob.arrayBuffer().then(b => done(Array.from(new Uint8Array(b))));
+  return original.call(URL, blob);
+};
+document.getElementById(arguments[0]).click();
+"""
+
+
+def test_offline_decisions_download_as_a_ledger_that_applies(browser, site: Path,
+                                                            tmp_path: Path) -> None:
+    """Without a server: add a missed figure from a selection, reject one, download the
+    page's corrections.csv; the file is a ledger the next run applies."""
+    from selenium.webdriver.common.by import By
+
+    browser.get((site / "review" / page_name(DOC)).as_uri())
+    browser.execute_script("localStorage.clear()")
+    browser.refresh()
+    text = (site / "out" / "text" / f"{DOC}.txt").read_text(encoding="utf-8")
+    start = text.index("GDP")
+    # select 'GDP' in the text (inside a plain run) and press a
+    browser.execute_script("""
+        const [node, at] = [...document.querySelectorAll('#text span[data-o]')]
+          .map(s => [s.firstChild, s.textContent.indexOf('GDP')]).find(([, i]) => i >= 0);
+        const range = document.createRange();
+        range.setStart(node, at); range.setEnd(node, at + 3);
+        const sel = getSelection(); sel.removeAllRanges(); sel.addRange(range);""")
+    _keys(browser, "a")
+    editor = browser.find_element(By.ID, "editor")
+    assert editor.is_displayed()
+    assert browser.find_element(By.ID, "editor-title").text.endswith("GDP")
+    browser.switch_to.active_element.send_keys("rd_intensity")
+    editor.find_element(By.NAME, "value").send_keys("2.5")
+    editor.find_element(By.NAME, "unit").send_keys("%")
+    editor.find_element(By.CSS_SELECTOR, "select[name=kind] option[value=target]").click()
+    editor.find_element(By.NAME, "reason").send_keys("漏抽\n")
+    _wait(browser, lambda d: not editor.is_displayed())
+    browser.find_elements(By.CSS_SELECTOR, "#figures tbody tr")[2].click()  # 120家
+    _keys(browser, "x")
+    browser.switch_to.active_element.send_keys("重复\n")
+    browser.set_script_timeout(10)
+    data = bytes(browser.execute_async_script(CAPTURE_DOWNLOAD, "download"))
+    assert data.startswith("\ufeffdoc_id,char_start,char_end,raw,action,".encode())  # BOM: Excel
+    csv_text = data.decode("utf-8")
+    ledger = corrections.read_ledger_text(csv_text)
+    assert [(r["action"], r["raw"], r["char_start"]) for r in ledger.rows] == [
+        ("add", "GDP", str(start)), ("reject", "120家", str(text.index("120家")))]
+    path = tmp_path / "corrections.csv"
+    path.write_text(csv_text, encoding="utf-8")
+    tables = extract_corpus(site / "raw", tmp_path / "out", jobs=1, progress=False,
+                            corrections=path)
+    assert tables.summary["corrections"]["applied"] == 2
+    added = tables.metrics[tables.metrics["review"] == "added"].iloc[0]
+    assert (added["raw"], added["metric_id"], added["value"], added["kind"]) == (
+        "GDP", "rd_intensity", 2.5, "target")
+    assert tables.rejected["reason"].tolist() == ["重复"]

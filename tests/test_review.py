@@ -201,3 +201,14 @@ def test_an_edited_ledger_makes_the_tables_stale(tmp_path: Path) -> None:
     later = (out / "metrics.csv").stat().st_mtime_ns + 10**9
     os.utime(ledger, ns=(later, later))
     assert "corrections ledger corrections.csv changed" in batch.stale_reason(raw, out)
+
+
+def test_consistency_flag_from_yoy() -> None:
+    metrics = pd.DataFrame({
+        "doc_id": ["a", "a"], "yoy_pct": [10.0, None], "value": [200.0, 3.0],
+        "unit": ["件", "家"], "metric_id": ["x", "y"], "indicator": ["", ""],
+        "year": [2019, 2019]})
+    yoy = pd.DataFrame({"doc_id": ["a"], "metric_id": ["x"], "year": [2019], "value": [200.0],
+                        "flag": ["报告所述增速+10%，两期数值计算为+100.0%"]})
+    flags = figure_flags(metrics, pd.DataFrame({"doc_id": ["a"], "report_year": [2019]}), yoy)
+    assert flags.tolist() == ["yoy-mismatch", ""]

@@ -122,7 +122,12 @@ def _review(a: argparse.Namespace) -> int:
 
     ledger = a.corrections or a.raw.parent / "corrections.csv"
     store = ReviewStore(a.processed, ledger, a.raw / "manifest.csv")
-    server = make_server(a.out, store, a.port)
+    try:
+        server = make_server(a.out, store, a.port)
+    except OSError as e:
+        print(f"analysis review: cannot listen on 127.0.0.1:{a.port} ({e.strerror}); "
+              "try another --port", file=sys.stderr)
+        return 2
     port = server.server_address[1]
     print(f"serving on http://127.0.0.1:{port}/index.html — decisions go to {ledger}, "
           f"document fixes to {a.raw / 'manifest.csv'}; Ctrl-C stops", flush=True)

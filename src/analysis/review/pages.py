@@ -302,6 +302,16 @@ def render_index(queue: pd.DataFrame, documents: pd.DataFrame, generated: str) -
 """
 
 
+def _consistency(processed: Path) -> pd.DataFrame | None:
+    """Year-over-year rows with their consistency flags; None when they cannot be made
+    (the pages are still built, without that flag)."""
+    try:
+        t = compare.load_tables(processed)
+        return compare.yoy(t["metrics"], t["documents"], kind=None)
+    except (ValueError, KeyError, FileNotFoundError):
+        return None
+
+
 def build_review(processed_dir: Path | str | None = None, out_dir: Path | str | None = None,
                  generated: str = "") -> Built:
     """Write the review pages of every document in ``processed_dir`` to ``out_dir``
@@ -313,7 +323,7 @@ def build_review(processed_dir: Path | str | None = None, out_dir: Path | str | 
     rejected = (read_table(processed, "rejected")
                 if (processed / "rejected.csv").exists() or (processed / "rejected.parquet").exists()
                 else schema.conform("rejected", pd.DataFrame(columns=schema.columns("rejected"))))
-    flags = figure_flags(metrics, documents)
+    flags = figure_flags(metrics, documents, _consistency(processed))
     queue = doc_queue(documents, metrics, flags)
     order = list(queue["doc_id"])
     pages: dict[str, Path] = {}

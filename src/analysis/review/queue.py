@@ -20,15 +20,27 @@ FLAG_LABELS = {
     "share>100": "比重超过100%",
     "year": "年度与报告年度相差一年以上",
     "unmapped-indicator": "未映射但像指标",
-    "range": "区间值",
+    "yoy-mismatch": "所述增速与两年数值不符",
 }
 
 
-def figure_flags(metrics: pd.DataFrame, documents: pd.DataFrame) -> pd.Series:
+def figure_flags(metrics: pd.DataFrame, documents: pd.DataFrame,
+                 yoy: pd.DataFrame | None = None) -> pd.Series:
     """Per figure, '|'-joined flag codes (see :data:`FLAG_LABELS`); a ``flags`` column
-    the tables already carry (consistency checks) is kept in front."""
+    the tables already carry is kept in front. ``yoy`` (``compare.yoy``) adds the
+    consistency check: a stated growth rate the two years' values contradict."""
     index = metrics.index
     parts: list[pd.Series] = []
+    if yoy is not None and len(yoy) and "flag" in yoy.columns:
+        bad = yoy[yoy["flag"].astype(str) != ""]
+        keys = set(zip(bad["doc_id"].astype(str), bad["metric_id"].astype(str),
+                       pd.to_numeric(bad["year"], errors="coerce"),
+                       pd.to_numeric(bad["value"], errors="coerce"), strict=True))
+        hit = [(d, m, y, v) in keys for d, m, y, v in zip(
+            metrics["doc_id"].astype(str), metrics["metric_id"].astype("string").fillna(""),
+            pd.to_numeric(metrics["year"], errors="coerce"),
+            pd.to_numeric(metrics["value"], errors="coerce"), strict=True)]
+        parts.append(pd.Series(["yoy-mismatch" if h else "" for h in hit], index=index))
     for col in ("flags", "flag"):
         if col in metrics.columns:
             parts.append(metrics[col].astype("string").fillna(""))

@@ -135,5 +135,7 @@ def test_run_report_on_a_copy_of_the_samples(tmp_path, monkeypatch):
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert index.count("<tr>") == result.n_notebooks + 1
     assert (reports / "appendix.xlsx").is_file() and result.appendix_error == ""
+    assert result.review_error == "" and (reports / "review" / "index.html").is_file()
+    assert '<a href="review/index.html">' in index
     assert any((reports / "figures").glob("*.svg"))
     assert batch.stale_reason(raw, processed) == ""  # the stamp says the tables are fresh now

@@ -8,11 +8,14 @@ except PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0+unknown"
 
 
-def extract_corpus(*args, **kwargs):
-    """See :func:`analysis.pipeline.extract_corpus` (imported lazily: it pulls in pandas)."""
+def extract_corpus(raw_dir=None, out_dir=None, *, corrections=None, **kwargs):
+    """:func:`analysis.pipeline.extract_corpus`, then the corrections ledger applied
+    (``corrections``: a ledger file; default ``corrections.csv`` beside the raw folder
+    when it exists; ``False``: none). Imported lazily: it pulls in pandas."""
+    from .corrections import ledger_amend
     from .pipeline import extract_corpus as run
 
-    return run(*args, **kwargs)
+    return run(raw_dir, out_dir, amend=ledger_amend(raw_dir, corrections), **kwargs)
 
 
 __all__ = ["__version__", "extract_corpus"]

@@ -67,6 +67,8 @@ class ReportResult:
     index: Path | None = None
     appendix: Path | None = None
     appendix_error: str = ""
+    review: Path | None = None  # index of the review pages
+    review_error: str = ""
 
     @property
     def n_notebooks(self) -> int:
@@ -92,6 +94,8 @@ class ReportResult:
         lines += [f"FAILED {r.label}:\n{r.error}" for r in self.failures]
         if self.appendix_error:
             lines.append(f"appendix failed: {self.appendix_error}")
+        if self.review_error:
+            lines.append(f"review pages failed: {self.review_error}")
         return "\n".join(lines)
 
 
@@ -178,6 +182,9 @@ def stale_reason(raw_dir: Path, processed_dir: Path) -> str:
     metrics = _metrics_file(processed_dir)
     if not metrics.is_file() or not (processed_dir / "documents.csv").is_file():
         return f"no tables in {processed_dir}"
+    ledger = raw_dir.parent / "corrections.csv"  # what `analysis extract` applies by default
+    if ledger.is_file() and ledger.stat().st_mtime_ns > metrics.stat().st_mtime_ns:
+        return f"the corrections ledger {ledger.name} changed since the tables were built"
     stamp = read_stamp(processed_dir)
     if stamp and stamp.get("metrics") == _stat_entry(metrics):
         if stamp.get("raw_dir") != str(raw_dir.resolve()):
@@ -214,10 +221,11 @@ def _extract(
     scheduler: str | None,
     progress: bool,
 ) -> None:
+    from analysis.corrections import ledger_amend
     from analysis.pipeline import extract_corpus
 
     extract_corpus(raw_dir, out_dir=processed_dir, jobs=jobs, engine=engine,
-                   scheduler=scheduler, progress=progress)
+                   scheduler=scheduler, progress=progress, amend=ledger_amend(raw_dir))
 
 
 # --------------------------------------------------------------------------- planning
@@ -416,6 +424,12 @@ def render_index(result: ReportResult, reports_dir: Path, generated: str) -> str
         appendix = (
             f"<p>Excel 附表生成失败 appendix failed: <pre>{esc(result.appendix_error)}</pre></p>"
         )
+    review = ""
+    if result.review is not None and result.review.exists():
+        review = (f'<p>审核页面 review pages (每个数字在原文中高亮): '
+                  f'<a href="{esc(_href(result.review, reports_dir))}">{esc(result.review.parent.name)}/</a></p>')
+    elif result.review_error:
+        review = f"<p>审核页面生成失败 review pages failed: <pre>{esc(result.review_error)}</pre></p>"
     figures = reports_dir / "figures"
     figure_link = (
         f'<p>图表 figures: <a href="{esc(_href(figures, reports_dir))}/">{esc(figures.name)}/</a></p>'
@@ -429,7 +443,7 @@ def render_index(result: ReportResult, reports_dir: Path, generated: str) -> str
         "td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top}pre{white-space:pre-wrap;margin:0}</style>"
         "</head><body>\n<h1>科技局工作报告分析 Reports</h1>\n"
         f"<p>生成时间 generated: {esc(generated)} · {result.n_ok} ok, {result.n_failed} failed</p>\n"
-        f"{appendix}{figure_link}\n"
+        f"{appendix}{review}{figure_link}\n"
         "<table><tr><th>笔记本 notebook</th><th>参数 parameters</th><th>链接 links</th><th>状态 status</th></tr>\n"
         + "\n".join(rows)
         + "\n</table>\n</body></html>\n"
@@ -437,6 +451,17 @@ def render_index(result: ReportResult, reports_dir: Path, generated: str) -> str
 
 
 # --------------------------------------------------------------------------- entry point
+
+
+def _review_pages(processed_dir: Path, out: Path) -> tuple[Path | None, str]:
+    """Write the review pages; return their index, or the error's last lines."""
+    try:
+        from analysis.review import build_review
+
+        generated = datetime.now().astimezone().isoformat(timespec="seconds")
+        return build_review(processed_dir, out, generated=generated).index, ""
+    except Exception as exc:
+        return None, error_tail(exc)
 
 
 def _appendix(processed_dir: Path, out: Path) -> str:
@@ -488,6 +513,7 @@ def run_report(
         plan, reports, valid, jobs=jobs, engine=engine, scheduler=scheduler, progress=progress
     )
 
+    result.review, result.review_error = _review_pages(processed, reports / "review")
     result.appendix = reports / config.APPENDIX_PATH.name
     result.appendix_error = _appendix(processed, result.appendix)
     result.index = reports / "index.html"

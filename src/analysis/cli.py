@@ -1,4 +1,4 @@
-"""Command line: ``analysis extract | excel | report``."""
+"""Command line: ``analysis extract | excel | review | report``."""
 
 from __future__ import annotations
 
@@ -30,11 +30,25 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--strict", action="store_true",
                     help="exit non-zero when any file was skipped or failed")
     ex.add_argument("--no-cache", action="store_true", help="re-extract every file")
+    ex.add_argument("--corrections", type=Path, default=None, metavar="FILE",
+                    help="corrections ledger to apply (default: corrections.csv beside RAW_DIR, "
+                         "i.e. data/corrections.csv, when it exists)")
     _add_engine_args(ex)
 
     xl = sub.add_parser("excel", help="the Excel appendix from the tables")
     xl.add_argument("--processed", type=Path, default=config.PROCESSED_DIR)
     xl.add_argument("--out", type=Path, default=config.APPENDIX_PATH)
+
+    rv = sub.add_parser("review", help="review pages: every figure highlighted in its report")
+    rv.add_argument("--processed", type=Path, default=config.PROCESSED_DIR)
+    rv.add_argument("--out", type=Path, default=config.REPORTS_DIR / "review")
+    rv.add_argument("--raw", type=Path, default=config.RAW_DIR,
+                    help="raw folder: its manifest.csv takes document fixes")
+    rv.add_argument("--corrections", type=Path, default=None, metavar="FILE",
+                    help="ledger the server writes (default: corrections.csv beside --raw)")
+    rv.add_argument("--serve", action="store_true",
+                    help="serve the pages on 127.0.0.1 and write each decision to the ledger")
+    rv.add_argument("--port", type=int, default=8765, help="port for --serve (default 8765)")
 
     rp = sub.add_parser("report", help="tables if stale, every notebook, HTML, Excel appendix")
     rp.add_argument("--raw", type=Path, default=config.RAW_DIR)
@@ -46,13 +60,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _extract(a: argparse.Namespace) -> int:
-    from .pipeline import extract_corpus, format_summary
+    from . import extract_corpus
+    from .corrections import LedgerError
+    from .pipeline import format_summary
 
     try:
         tables = extract_corpus(a.raw_dir, a.out, jobs=a.jobs, engine=a.engine,
                                 scheduler=a.scheduler, progress=not a.no_progress,
-                                use_cache=not a.no_cache)
-    except FileNotFoundError as e:
+                                use_cache=not a.no_cache, corrections=a.corrections)
+    except (FileNotFoundError, LedgerError) as e:
         print(f"analysis extract: {e}", file=sys.stderr)
         return 2
     summary = tables.summary
@@ -62,6 +78,10 @@ def _extract(a: argparse.Namespace) -> int:
         print(f"  {row.status}: {row.source_file}: {row.reason}", file=sys.stderr)
     for problem in summary["manifest_problems"]:
         print(f"  manifest: {problem}", file=sys.stderr)
+    if "corrections" in summary:
+        log = tables.corrections_log
+        for row in log[log["status"].isin(["stale", "invalid"])].itertuples():
+            print(f"  corrections line {row.line}: {row.status}: {row.why}", file=sys.stderr)
     print(f"tables written to {a.out}")
     if summary["documents"] == 0:
         print("analysis extract: no usable report was found", file=sys.stderr)
@@ -83,6 +103,43 @@ def _excel(a: argparse.Namespace) -> int:
     return 0
 
 
+def _review(a: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from .review import build_review
+
+    generated = datetime.now().astimezone().isoformat(timespec="seconds")
+    try:
+        built = build_review(a.processed, a.out, generated=generated)
+    except FileNotFoundError as e:
+        print(f"analysis review: {e}; run `analysis extract` first", file=sys.stderr)
+        return 2
+    print(f"review pages for {len(built.pages)} documents written to {a.out}")
+    if not a.serve:
+        print(f"open {built.index} in a browser")
+        return 0
+    from .review.server import ReviewStore, make_server
+
+    ledger = a.corrections or a.raw.parent / "corrections.csv"
+    store = ReviewStore(a.processed, ledger, a.raw / "manifest.csv")
+    try:
+        server = make_server(a.out, store, a.port)
+    except OSError as e:
+        print(f"analysis review: cannot listen on 127.0.0.1:{a.port} ({e.strerror}); "
+              "try another --port", file=sys.stderr)
+        return 2
+    port = server.server_address[1]
+    print(f"serving on http://127.0.0.1:{port}/index.html — decisions go to {ledger}, "
+          f"document fixes to {a.raw / 'manifest.csv'}; Ctrl-C stops", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
 def _report(a: argparse.Namespace) -> int:
     from .batch import run_report
 
@@ -96,7 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     a = _parser().parse_args(argv)
     try:
-        return {"extract": _extract, "excel": _excel, "report": _report}[a.command](a)
+        return {"extract": _extract, "excel": _excel, "review": _review,
+                "report": _report}[a.command](a)
     except BrokenPipeError:  # output piped into `head`: the work is done, stop quietly
         sys.stderr.close()
         return 0

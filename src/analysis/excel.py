@@ -49,7 +49,7 @@ VALUE_COLUMNS = frozenset(
     }
 )
 
-SHEETS = ("说明", "指标", "同比", "城市对比", "城市对比明细", "目标完成", "文档", "来源")
+SHEETS = ("说明", "指标", "同比", "城市对比", "城市对比明细", "目标完成", "文档", "来源", "修订")
 SOURCE_COLUMNS = [
     "doc_id", "region", "year", "period", "kind", "metric_id", "metric_name", "value", "unit",
     "qualifier", "raw", "sentence",
@@ -62,6 +62,8 @@ _HEADER_BORDER = Border(bottom=Side(style="thin", color="8EA9DB"))
 _HEADER_ALIGN = Alignment(horizontal="center", vertical="center")
 _TITLE_FONT = Font(bold=True, size=13)
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_LINK_FONT = Font(color="0563C1", underline="single")
+LINK_COLUMNS = frozenset({"review_link"})
 NOTES_WIDTH = 80
 
 
@@ -188,6 +190,7 @@ class _Column:
     values: list
     formats: list[str | None] | None = None
     risky: frozenset[int] = frozenset()
+    link: bool = False  # cells are relative links (the review page of each figure)
 
 
 def _is_ratio_unit(unit: object) -> bool:
@@ -227,7 +230,7 @@ def _prepare(df: pd.DataFrame) -> list[_Column]:
             text = text.str.slice(0, MAX_CELL_CHARS).replace("", pd.NA)
             flags = (text.str.startswith(RISKY_PREFIXES) | text.isin(ERROR_CODES)).fillna(False)
             risky = frozenset(np.flatnonzero(flags.to_numpy(dtype=bool)).tolist())
-            columns.append(_Column(_py(text), None, risky))
+            columns.append(_Column(_py(text), None, risky, link=name in LINK_COLUMNS))
     return columns
 
 
@@ -275,7 +278,7 @@ def write_table(
     headers = headers or [[header_label(str(c)) for c in df.columns]]
     columns = _prepare(df)
     widths = _widths(headers, [c.values for c in columns])
-    special = [(j, c) for j, c in enumerate(columns) if c.formats is not None or c.risky]
+    special = [(j, c) for j, c in enumerate(columns) if c.formats is not None or c.risky or c.link]
     n_rows, n_cols = len(df), len(df.columns)
     chunks = _chunks(n_rows, len(headers))
     names = _sheet_names(title, len(chunks))
@@ -293,7 +296,9 @@ def write_table(
             for j, col in special:  # only cells that need a style or a forced string type
                 if row[j] is None:
                     continue
-                if col.formats is not None:
+                if col.link:
+                    row[j] = _link_cell(sheet, row[j])
+                elif col.formats is not None:
                     if col.formats[i]:
                         row[j] = sheet.cell(row[j], col.formats[i])
                 elif i in col.risky:
@@ -303,6 +308,44 @@ def write_table(
 
 
 # --------------------------------------------------------------------------- sheets
+
+
+def _link_cell(sheet: _Sheet, target: str) -> WriteOnlyCell:
+    """A string cell that links (relative to the workbook) to a figure's highlight."""
+    cell = WriteOnlyCell(sheet.ws, value=clean_text(target))
+    cell.data_type = "s"
+    cell.hyperlink = target
+    cell.font = _LINK_FONT
+    return cell
+
+
+def source_table(metrics: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """The 来源 sheet: each figure, its sentence, its review state and the link to its
+    highlight in the review pages (``review/`` beside the workbook)."""
+    from .review import figure_link
+
+    span = ["doc_id", "char_start", "char_end"]
+    if set(span) <= set(metrics.columns) and metrics[span].notna().all().all():
+        nth = metrics.groupby(span, sort=False).cumcount()
+        metrics = metrics.assign(review_link=[
+            figure_link(d, int(s), int(e), int(n)) for d, s, e, n in zip(
+                metrics["doc_id"], metrics["char_start"], metrics["char_end"], nth, strict=True)])
+    joined = compare.with_doc_info(metrics, documents)
+    return _labelled(joined, [*SOURCE_COLUMNS, "review", "review_link"])
+
+
+def revisions_table(processed: Path) -> pd.DataFrame:
+    """The 修订 sheet: every ledger row of the last extraction, applied or not, with its
+    status, reviewer and reason (``corrections_log``)."""
+    from .tables import read_table
+
+    log = read_table(processed, "corrections_log") if any(
+        (processed / f"corrections_log.{x}").exists() for x in ("parquet", "csv")) else None
+    first = ["line", "status", "why", "doc_id", "action", "raw", "reason", "reviewer",
+             "reviewed_at"]
+    if log is None:
+        return pd.DataFrame(columns=first)
+    return log[first + [c for c in log.columns if c not in first]]
 
 
 def _labelled(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -416,7 +459,8 @@ def write_appendix(
         "城市对比明细": (long_city, None, 0),
         "目标完成": (compare.targets_vs_actuals(metrics, documents), None, 0),
         "文档": (documents, None, 0),
-        "来源": (_labelled(compare.with_doc_info(metrics, documents), SOURCE_COLUMNS), None, 0),
+        "来源": (source_table(metrics, documents), None, 0),
+        "修订": (revisions_table(processed), None, 0),
     }
     names = {
         base: _sheet_names(base, len(_chunks(len(df), len(headers or [[]]))))

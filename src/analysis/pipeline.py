@@ -18,6 +18,7 @@ import os
 import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Protocol
 
 import pandas as pd
 import pyarrow as pa
@@ -32,10 +33,13 @@ from .models import DocMeta, Figure, RawDocument, Repair
 from .tables import (
     Tables,
     TableSink,
+    columns_frame,
     columns_table,
     commit_moves,
     csv_text,
     document_row,
+    frame_columns,
+    frame_csv_text,
     read_table,
     record_columns,
     rows_table,
@@ -49,6 +53,21 @@ META_FIELDS = ("title", "region", "admin_level", "parent_city", "province", "rep
 CHUNK_DOCS = 200  # documents per written chunk: bounds memory on large corpora
 LOG_CHUNK_ROWS = 5000  # run-log rows per written chunk
 READ_ONCE_BYTES = 4 * 1024 * 1024  # files up to this size are read into memory once
+
+
+class Amend(Protocol):
+    """A step between extraction and the written tables (the corrections ledger): it
+    changes some documents' figures and fills tables of its own (``rejected``,
+    ``corrections_log``). Defined here so the pipeline needs no later module."""
+
+    def wants(self, doc_id: str) -> bool: ...
+
+    def apply(self, doc_id: str, metrics: pd.DataFrame, text: str,
+              meta: DocMeta | None) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]: ...
+
+    def finish(self, given: dict[str, list[pd.DataFrame]]) -> dict[str, pd.DataFrame]: ...
+
+    def summary(self) -> dict: ...
 
 
 @dataclass
@@ -203,7 +222,7 @@ def process_file(task: Task) -> DocResult:
 class _Writer:
     """Streams documents to staged tables and texts; moves everything at the end."""
 
-    def __init__(self, out_dir: Path):
+    def __init__(self, out_dir: Path, amend: Amend | None = None):
         # Arrow's default allocator keeps freed memory for reuse: over a long run that is
         # a hundred MB or more this process never gives back. The system one returns it.
         pa.set_memory_pool(pa.system_memory_pool())
@@ -220,7 +239,11 @@ class _Writer:
         self.sinks = {"documents": TableSink("documents", out_dir),
                       "metrics": TableSink("metrics", out_dir, partition_col="year"),
                       "repairs": TableSink("repairs", out_dir),
-                      "run_log": TableSink("run_log", out_dir)}
+                      "run_log": TableSink("run_log", out_dir),
+                      "rejected": TableSink("rejected", out_dir),
+                      "corrections_log": TableSink("corrections_log", out_dir)}
+        self.amend = amend
+        self.amended: dict[str, list[pd.DataFrame]] = {}  # table → rows the amend step gave
         self.pending: list[DocResult] = []
         self.log_rows: list[dict] = []
         self.n_docs = self.n_figures = self.n_mapped = 0
@@ -240,12 +263,33 @@ class _Writer:
         r = for_tables(r)
         if r.text:  # else a worker wrote it already
             (self.text_dir / f"{r.doc_id}.txt").write_text(r.text, encoding="utf-8")
+        if self.amend is not None and self.amend.wants(r.doc_id):
+            r = self._amend(r)
         self.n_docs += 1
         self.n_figures += r.n_figures
         self.n_mapped += r.n_mapped
         self.pending.append(r)
         if len(self.pending) >= CHUNK_DOCS:
             self.flush()
+
+    def _amend(self, r: DocResult) -> DocResult:
+        """The amend step (the reviewers' decisions) applied to this document's figures."""
+        text = r.text or (self.text_dir / f"{r.doc_id}.txt").read_text(encoding="utf-8")
+        metrics, extra = self.amend.apply(r.doc_id, columns_frame("metrics", [r.columns["metrics"]]),
+                                          text, r.meta)
+        for name, rows in extra.items():
+            self.amended.setdefault(name, []).append(rows)
+        return replace(r, n_figures=len(metrics), n_mapped=int(metrics["metric_id"].notna().sum()),
+                       columns={**r.columns, "metrics": frame_columns("metrics", metrics)},
+                       csv_rows={**r.csv_rows, "metrics": frame_csv_text("metrics", metrics)})
+
+    def _close_amend(self) -> None:
+        """The amend step's own tables (rejected figures, its log), whole, in its order."""
+        if self.amend is None:
+            return
+        for name, rows in self.amend.finish(self.amended).items():
+            if len(rows):
+                self.sinks[name].add(rows)
 
     def flush(self) -> None:
         if not self.pending:
@@ -261,6 +305,7 @@ class _Writer:
     def commit(self) -> None:
         self.flush()
         self._flush_log()
+        self._close_amend()
         moves = []
         for sink in self.sinks.values():
             moves += sink.close()
@@ -294,10 +339,13 @@ def _log_row(r: DocResult) -> dict:
 
 def extract_corpus(raw_dir: Path | str | None = None, out_dir: Path | str | None = None, *,
                    jobs: int | None = None, engine: str = "process", scheduler: str | None = None,
-                   progress: bool = True, use_cache: bool = True) -> Tables:
+                   progress: bool = True, use_cache: bool = True,
+                   amend: Amend | None = None) -> Tables:
     """Extract every report under ``raw_dir`` into tables in ``out_dir`` (and return them).
 
     ``out_dir=None`` writes to ``data/processed``. The run log lists every file.
+    ``amend``: a step applied to each document's figures before they are written (the
+    corrections ledger, see :func:`analysis.extract_corpus`), with tables of its own.
     """
     raw = Path(raw_dir or config.RAW_DIR).resolve()
     out = Path(out_dir or config.PROCESSED_DIR).resolve()
@@ -308,7 +356,7 @@ def extract_corpus(raw_dir: Path | str | None = None, out_dir: Path | str | None
     ids = manifest.doc_ids  # the manifest may rename a file's doc_id
     cache_dir = str(out / ".cache") if use_cache else None
     fingerprint = code_fingerprint() if use_cache else None
-    writer = _Writer(out)
+    writer = _Writer(out, amend)
     tasks = (Task(str(p), str(raw), ids[p],  # made as the workers ask: a big corpus has many
                   dict(manifest.overrides.get(p.relative_to(raw).as_posix(), {})), cache_dir,
                   fingerprint, str(writer.text_dir))
@@ -344,6 +392,8 @@ def extract_corpus(raw_dir: Path | str | None = None, out_dir: Path | str | None
     tables = Tables(out, run_log=read_table(out, "run_log"))
     tables.summary = summarize(tables.run_log, writer.n_docs, writer.n_figures, writer.n_mapped,
                                manifest.problems)
+    if amend is not None:
+        tables.summary.update(amend.summary())
     return tables
 
 
@@ -371,4 +421,6 @@ def format_summary(summary: dict) -> str:
     line = ", ".join(parts)
     line += (f"; {summary['figures']} figures found, {summary['mapped']} "
              f"({summary['share_mapped']:.0%}) mapped to indicators")
+    if summary.get("amend_text"):
+        line += "; " + summary["amend_text"]
     return line

@@ -16,7 +16,7 @@ import pandera.pandas as pa
 
 from .config import PACKAGE_DATA
 
-TABLES = ("documents", "metrics", "repairs", "run_log")
+TABLES = ("documents", "metrics", "repairs", "run_log", "rejected", "corrections_log")
 
 
 @dataclass(frozen=True)

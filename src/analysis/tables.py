@@ -11,8 +11,10 @@ before anything is moved into place.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
+from collections.abc import Callable
 from dataclasses import asdict
 from operator import attrgetter
 from pathlib import Path
@@ -39,6 +41,7 @@ class Tables:
     a large corpus does not hold them all in memory just to report its summary."""
 
     NAMES = schema.TABLES
+    OPTIONAL = ("rejected", "corrections_log")  # absent from older outputs: read as empty
 
     def __init__(self, out_dir: Path | str | None = None, summary: dict | None = None,
                  **frames: pd.DataFrame):
@@ -50,6 +53,9 @@ class Tables:
         if name not in self.NAMES:
             raise KeyError(f"unknown table {name!r}; expected one of {', '.join(self.NAMES)}")
         if name not in self._frames:
+            if name in self.OPTIONAL and (
+                    self.out_dir is None or not table_exists(self.out_dir, name)):
+                return schema.conform(name, pd.DataFrame(columns=schema.columns(name)))
             if self.out_dir is None:
                 raise KeyError(f"table {name!r} was not given and there is no folder to read")
             self._frames[name] = read_table(self.out_dir, name)
@@ -61,14 +67,44 @@ class Tables:
         raise AttributeError(name)
 
 
+def _row_getter(table: str, record) -> Callable[[object], tuple]:
+    """Record → its values in the table's column order; a column the record type lacks
+    (``review``, filled in after extraction by the corrections step) is None."""
+    cols = schema.columns(table)
+    have = {f.name for f in dataclasses.fields(record)}
+    present = [c for c in cols if c in have]
+    getter = attrgetter(*present)
+    if len(present) == len(cols):
+        return getter
+    if cols[:len(present)] == present:  # missing ones trail: pad
+        pad = (None,) * (len(cols) - len(present))
+        return (lambda r: (getter(r),) + pad) if len(present) == 1 else (lambda r: getter(r) + pad)
+    return lambda r: tuple(getattr(r, c, None) for c in cols)
+
+
 def record_columns(table: str, records: list) -> dict[str, list]:
     """Dataclass records → {column: values}: the compact form that crosses processes
     (no object per row to pickle) and that :func:`columns_table` turns into a table."""
     cols = schema.columns(table)
     if not records:
         return {c: [] for c in cols}
-    values = zip(*map(attrgetter(*cols), records), strict=True)
+    values = zip(*map(_row_getter(table, records[0]), records), strict=True)
     return dict(zip(cols, map(list, values), strict=True))
+
+
+def frame_columns(table: str, df: pd.DataFrame) -> dict[str, list]:
+    """A conformed frame as :func:`record_columns` gives it (missing values as None)."""
+    conformed = schema.conform(table, df)
+    return {c: [None if v is pd.NA or (isinstance(v, float) and v != v) else v
+                for v in conformed[c].astype(object).tolist()] for c in conformed.columns}
+
+
+def frame_csv_text(table: str, df: pd.DataFrame) -> str:
+    """A frame's CSV lines (no header), exactly as :class:`TableSink` writes them."""
+    buf = io.StringIO()
+    safeio.escape_frame(table_frame(frame_table(table, df))).to_csv(
+        buf, index=False, header=False, lineterminator="\n", float_format=FLOAT_FORMAT)
+    return buf.getvalue()
 
 
 def columns_table(table: str, parts: list[dict[str, list]]) -> pa.Table:
@@ -146,7 +182,7 @@ def csv_text(table: str, records: list) -> str:
     if not records:
         return ""
     flds = schema.fields(table)
-    getter = attrgetter(*(f.name for f in flds))
+    getter = _row_getter(table, records[0])
     floats = [i for i, f in enumerate(flds) if f.dtype == "float"]
     rows = []
     for r in records:

@@ -176,7 +176,7 @@ def test_yoy_restatement_keeps_actual_from_later_report(documents):
     out = compare.yoy(make_metrics(rows), documents, regions="宁波市", years=2015, kind=None)
     row = out.iloc[0]
     assert (row["value"], row["doc_id"], row["n_sources"]) == (5400, "x04_ningbo_2016", 3)
-    assert row["other_values"] == "5412 (actual, x03_ningbo_2015); 5500 (estimate, x05_ningbo_2017)"
+    assert row["other_values"] == "5,412件（实际，x03_ningbo_2015）；5,500件（预计，x05_ningbo_2017）"
 
 
 def test_yoy_years_filter_and_qualifier(metrics, documents):
@@ -345,7 +345,7 @@ def test_targets_fall_back_to_estimate(documents):
     [
         ([900000000, 1421000000], "元", [9.0, 14.21], "亿元"),
         ([40000000], "元", [4000.0], "万元"),
-        ([5000], "元", [5000.0], "元"),
+        ([5000], "元", [0.5], "万元"),  # money is never shown in bare 元
         ([820000, 8940000], "平方米", [82.0, 894.0], "万平方米"),
         ([58000, 68244, 16173], "件", [58000.0, 68244.0, 16173.0], "件"),
         ([120000], "件", [12.0], "万件"),

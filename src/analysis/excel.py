@@ -26,6 +26,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from . import compare, config
+from .labels import header as header_label
+from .labels import labels
 from .safeio import atomic_path
 
 MAX_SHEET_ROWS = 1_048_576  # Excel's limit, header rows included
@@ -66,30 +68,6 @@ NOTES_WIDTH = 80
 
 
 # --------------------------------------------------------------------------- labels & text
-
-
-@lru_cache(maxsize=1)
-def labels() -> dict[str, str]:
-    """Column name → Chinese header: ours (data/appendix_labels.csv), overridden by the
-    project's field definitions (data/fields.csv) where those name the column."""
-    mapping: dict[str, str] = {}
-    for path in (config.PACKAGE_DATA / "appendix_labels.csv", config.PACKAGE_DATA / "fields.csv"):
-        if not path.is_file():
-            continue
-        table = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
-        if {"name", "label_zh"} <= set(table.columns):
-            for name, label in zip(table["name"], table["label_zh"], strict=True):
-                if name and label:
-                    mapping[name] = label
-    return mapping
-
-
-def header_label(name: str) -> str:
-    """Chinese header for a column; percent columns always say (%) since values are plain numbers."""
-    label = labels().get(name, name)
-    if name.endswith("_pct") and "%" not in label:
-        label += "(%)"
-    return label
 
 
 @lru_cache(maxsize=1)

@@ -93,10 +93,23 @@ def label_codes(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def format_table(df: pd.DataFrame, drop: tuple[str, ...] = ()) -> pd.DataFrame:
-    """The table as a reader sees it: every cell a string, Chinese headers, blanks for missing."""
-    scaled = scale_table(df.drop(columns=[c for c in drop if c in df.columns]))
+# Columns holding several codes joined by ", " (comparable_metrics).
+LIST_CODE_COLUMNS = {"admin_levels": "admin_level", "kinds": "kind"}
+WHOLE_COLUMNS = ("year", "report_year", "prev_year", "rank", "rank_of", "n_sources", "n_regions",
+                 "n_docs", "figures", "mapped")  # fmt: skip
+THEME_STATUS = {"shared": "多地共有", "alone": "一地独有"}
+
+
+def format_table(df: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
+    """The table as a reader sees it: every cell a string, Chinese headers, blanks for missing.
+
+    ``columns`` picks and orders the columns after scaling (so ``value``/``unit`` are the
+    readable pair, also for a table that came with ``display_value``).
+    """
+    scaled = scale_table(df)
     unit = scaled["unit"].astype(str) if "unit" in scaled.columns else None
+    if columns is not None:
+        scaled = scaled[[c for c in columns if c in scaled.columns]]
     out = pd.DataFrame(index=scaled.index)
     for col in scaled.columns:
         name = str(col)
@@ -107,17 +120,64 @@ def format_table(df: pd.DataFrame, drop: tuple[str, ...] = ()) -> pd.DataFrame:
             out[col] = [format_pct(v) for v in series]
         elif name in CODE_COLUMNS or name == "rank_scope" or pd.api.types.is_bool_dtype(series):
             out[col] = label_codes(scaled[[col]])[col]
-        elif pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(
-            series.dtype
-        ):
-            whole = name in ("year", "report_year", "prev_year", "rank", "rank_of")
+        elif name in LIST_CODE_COLUMNS:
+            fld = LIST_CODE_COLUMNS[name]
             out[col] = [
-                "" if is_missing(v) else (str(int(v)) if whole else format_number(v)) for v in series
+                "、".join(code_label(fld, c.strip()) for c in str(v).split(",") if c.strip())
+                if not is_missing(v) else ""
+                for v in series
+            ]
+        elif name == "status" and set(series.dropna().astype(str)) <= set(THEME_STATUS):
+            out[col] = [THEME_STATUS.get(str(v), "") for v in series]
+        elif pd.api.types.is_numeric_dtype(series.dtype):
+            out[col] = [
+                "" if is_missing(v) else (f"{int(v)}" if name in WHOLE_COLUMNS else format_number(v))
+                for v in series
             ]
         else:
             out[col] = ["" if is_missing(v) else str(v) for v in series]
-    out.columns = [header(str(c)) if not isinstance(c, tuple) else c for c in out.columns]
+    out.columns = [header(str(c)) for c in out.columns]
     return out.reset_index(drop=True)
+
+
+YOY_VIEW = ["metric_name", "period_type", "year", "kind", "value", "unit", "qualifier", "yoy_pct",
+            "change_pct", "implied", "flag", "doc_id"]  # fmt: skip
+CROSS_VIEW = ["region", "admin_level", "metric_name", "value", "unit", "rank", "rank_of",
+              "rank_scope", "kind", "period", "qualifier", "note", "flag", "doc_id"]  # fmt: skip
+
+
+def pivot_view(long_df: pd.DataFrame) -> pd.DataFrame:
+    """Indicator × region of formatted values; an estimate reads ``231.50（预计）``, a flagged
+    value carries ※ (its words are in the long table's 核对提示); blanks where nothing."""
+    if long_df.empty:
+        return pd.DataFrame()
+    df = long_df.copy()
+    df["_metric"] = [
+        compare.metric_label(n, m, u)
+        for n, m, u in zip(df["metric_name"], df["metric_id"], df["display_unit"], strict=True)
+    ]
+    if df["period"].nunique() > 1:
+        df["_metric"] = df["_metric"] + " [" + [code_label("period", p) for p in df["period"]] + "]"
+    flags = df["flag"].fillna("").astype(str) if "flag" in df.columns else pd.Series("", df.index)
+    df["_cell"] = [
+        format_number(v, u)
+        + ("（预计）" if k == "estimate" else "（目标）" if k == "target" else "")
+        + ("※" if f else "")
+        for v, u, k, f in zip(df["display_value"], df["display_unit"], df["kind"], flags,
+                              strict=True)
+    ]  # fmt: skip
+    order = {lvl: i for i, lvl in enumerate(compare.ADMIN_ORDER)}
+    cols = sorted(
+        {(lvl, r) for lvl, r in zip(df["admin_level"], df["region"], strict=True)},
+        key=lambda c: (order.get(c[0], len(order)), c[1]),
+    )
+    table = df.pivot_table(index="_metric", columns=["admin_level", "region"], values="_cell",
+                           aggfunc="first")  # fmt: skip
+    table = table.reindex(index=df.drop_duplicates("_metric")["_metric"].tolist(),
+                          columns=pd.MultiIndex.from_tuples(cols)).fillna("")  # fmt: skip
+    table.columns = [f"{code_label('admin_level', lvl)}·{r}" for lvl, r in cols]
+    table.index.name = "指标"
+    return table.reset_index()
 
 
 # --------------------------------------------------------------------------- HTML
@@ -160,8 +220,8 @@ def table_html(shown: pd.DataFrame, caption: str = "") -> str:
 class Table:
     """What a notebook displays: HTML for the page, aligned text for a console."""
 
-    def __init__(self, df: pd.DataFrame, caption: str = "", drop: tuple[str, ...] = ()):
-        self.shown = format_table(df, drop=drop)
+    def __init__(self, shown: pd.DataFrame, caption: str = ""):
+        self.shown = shown
         self.caption = caption
 
     def _repr_html_(self) -> str:
@@ -173,6 +233,22 @@ class Table:
         return "（无数据）" if self.shown.empty else self.shown.to_string(index=False)
 
 
-def table(df: pd.DataFrame, caption: str = "", drop: tuple[str, ...] = ()) -> Table:
+def table(df: pd.DataFrame, columns: list[str] | None = None, caption: str = "") -> Table:
     """``display(display.table(df))`` in a notebook: the handout form of a table."""
-    return Table(df, caption, drop)
+    return Table(format_table(df, columns), caption)
+
+
+def yoy_table(yoy_df: pd.DataFrame) -> Table:
+    """A region's series for reading (the yoy notebook's table)."""
+    df = yoy_df.sort_values(["metric_id", "period_type", "year"], kind="mergesort")
+    return table(df, YOY_VIEW)
+
+
+def cross_table(long_df: pd.DataFrame) -> Table:
+    """The cross-city long table for reading."""
+    return table(long_df, CROSS_VIEW)
+
+
+def pivot_table(long_df: pd.DataFrame) -> Table:
+    """The indicator × region table for reading."""
+    return Table(pivot_view(long_df))

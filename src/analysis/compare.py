@@ -931,7 +931,7 @@ def plausibility_flags(
     docs = _coerce(documents)
     level_of = dict(zip(docs["doc_id"], docs.get("admin_level", pd.Series("", index=docs.index))
                         .astype("string").fillna("").astype(str), strict=True))  # fmt: skip
-    rows["admin_level"] = rows["doc_id"].map(level_of).fillna("")
+    rows["admin_level"] = [level_of.get(d, "") for d in rows["doc_id"]]
     rows["_level"] = figure_levels(rows, metrics)
     found = [
         *_own_year_flags(rows, rules["own_years"]),

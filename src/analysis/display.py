@@ -68,7 +68,8 @@ def scale_table(df: pd.DataFrame, unit_col: str = "unit") -> pd.DataFrame:
     keys = [k for k in ("metric_id", unit_col) if k in out.columns]
     units = out[unit_col].astype("string").fillna("").astype(str)
     new_unit = units.copy()
-    for key, idx in out.groupby(keys, sort=False, dropna=False).groups.items():
+    grouper = keys if len(keys) > 1 else keys[0]
+    for key, idx in out.groupby(grouper, sort=False, dropna=False).groups.items():
         unit = str(key[-1] if isinstance(key, tuple) else key)
         base = out.loc[idx, "value"] if "value" in out.columns else out.loc[idx, cols[0]]
         factor, shown = display_factor(base, unit if unit != "nan" else "")

@@ -227,6 +227,8 @@ def test_spans_get_their_own_chart():
     span = plots.yoy_chart(table, "m", "span:5")
     assert "众创空间：历年变化（5年合计）" in _texts(span)
     assert [list(map(int, ln.get_xdata())) for ln in span.axes[0].get_lines()] == [[2010, 2015]]
+    ticks = [t.get_text() for t in span.axes[0].get_xticklabels()]
+    assert ticks == ["2006—2010", "2011—2015"]
 
 
 def test_flagged_points_are_ringed_and_explained_estimates_and_targets_marked():

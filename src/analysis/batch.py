@@ -501,7 +501,7 @@ def kernel_options() -> dict[str, Any]:
     """papermill options that start the kernel on IPC sockets where the platform has them.
 
     Why: ipykernel ≥ 7 warns on every start that TCP without CurveZMQ keys is
-    unencrypted. The kernel runs on this machine (or on the dask worker that runs the
+    unencrypted (``[IPKernelApp] WARNING | Kernel is running over TCP without encryption``). The kernel runs on this machine (or on the dask worker that runs the
     notebook), so Unix-domain sockets are the right transport and the warning's cause
     goes away; Windows has no IPC transport and keeps TCP.
     """
@@ -516,9 +516,19 @@ def _ipc_kernel_manager() -> type:
     from traitlets import CaselessStrEnum
 
     class IPCKernelManager(AsyncKernelManager):  # type: ignore[misc]
-        """The default kernel manager on IPC (Unix socket) transport."""
+        """The default kernel manager on IPC (Unix socket) transport, quiet at shutdown."""
 
         transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+        async def _async_interrupt_kernel(self) -> None:
+            # jupyter_client sends SIGINT before every shutdown request, in case a cell is
+            # still running. papermill shuts down only after every cell has replied, so the
+            # signal can only land in the shutdown handler itself, where ipykernel logs
+            # "KeyboardInterrupt caught in kernel" (seen on a loaded machine). Interrupts
+            # asked for while the kernel runs (a timeout) still go through.
+            if self.shutting_down:
+                return
+            await super()._async_interrupt_kernel()
 
     return IPCKernelManager
 

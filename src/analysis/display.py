@@ -188,8 +188,10 @@ HANDOUT_CSS = """
 table.handout{border-collapse:collapse;font-size:12px;max-width:100%;margin:0.5em 0}
 table.handout th,table.handout td{border:1px solid #ccc;padding:2px 6px;vertical-align:top}
 table.handout th{background:#eef3f9;font-weight:600;white-space:nowrap}
-table.handout td.num{text-align:right;white-space:nowrap}
-table.handout td.text{max-width:28em;overflow-wrap:anywhere}
+.jp-RenderedHTMLCommon table.handout td.num,table.handout td.num{text-align:right;white-space:nowrap}
+.jp-RenderedHTMLCommon table.handout td.text,table.handout td.text{text-align:left;max-width:28em;
+overflow-wrap:break-word}
+.jp-RenderedHTMLCommon table.handout th,table.handout th{text-align:center}
 div.handout-wrap{overflow-x:auto;max-width:100%}
 """
 

@@ -306,13 +306,15 @@ def yoy_chart(
     if gaps:
         notes.insert(0, "缺少年份处不连线")
     ax.set_xticks(all_years)
+    if step > 1:  # a span is labelled by its years, 2011—2015, not by its last year
+        ax.set_xticks(all_years, [f"{y - step + 1}—{y}" for y in all_years])
     ax.set_xlim(min(all_years) - 0.5 * step, max(all_years) + 0.5 * step)
     low, high = float(df["_y"].min()), float(df["_y"].max())
     if low >= 0 and low <= ZERO_BASE_SHARE * high:
         ax.set_ylim(bottom=0)
     elif low >= 0:
         notes.insert(0, "注意：纵轴不从零开始")
-    ax.set_xlabel("年份")
+    ax.set_xlabel("年份" if step == 1 else "期间")
     ax.set_ylabel(f"{name}（{shown}）" if shown else name)
     ax.legend(title="地区", fontsize=8)
     return _finish(fig, df, title, caption=notes)

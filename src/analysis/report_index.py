@@ -13,12 +13,14 @@ from __future__ import annotations
 import html
 import os
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pandas as pd
 
+from . import config
 from .labels import code_label
 
 ADMIN_ORDER = ("prefecture", "county_city", "district", "county", "")
@@ -42,12 +44,27 @@ vertical-align:top}pre{white-space:pre-wrap;margin:0}.hidden{display:none}
 
 _JS = """
 const q=document.getElementById('q'),n=document.getElementById('shown');
-q.addEventListener('input',()=>{const t=q.value.trim().toLowerCase();let k=0;
+function filter(){const t=q.value.trim().toLowerCase();let k=0;
 document.querySelectorAll('.card').forEach(c=>{const hit=!t||c.dataset.s.includes(t);
 c.classList.toggle('hidden',!hit);if(hit)k++;});
 document.querySelectorAll('.level,.prov').forEach(g=>{g.classList.toggle('hidden',
-!g.querySelector('.card:not(.hidden)'));});n.textContent=k;});
+!g.querySelector('.card:not(.hidden)'));});n.textContent=k;}
+q.addEventListener('input',filter);
+if(location.hash.startsWith('#q=')){q.value=decodeURIComponent(location.hash.slice(3));filter();}
 """
+NOTEBOOK_TITLES = {"overview": "语料总览", "cross_city": "城市对比", "themes": "工作主题", "yoy": "历年变化"}
+
+
+@lru_cache(maxsize=1)
+def _official_order() -> dict[str, int]:
+    """Name → position in the official division-code order (北京 … 新疆; cities by code)."""
+    path = config.PACKAGE_DATA / "gazetteer.csv"
+    try:
+        table = pd.read_csv(path, encoding="utf-8-sig", dtype=str, usecols=["adcode", "name"])
+    except (OSError, ValueError):
+        return {}
+    table = table.sort_values("adcode", kind="mergesort")
+    return {name: i for i, name in enumerate(table["name"].drop_duplicates())}
 
 
 def _href(path: Path, base: Path) -> str:
@@ -201,7 +218,10 @@ def render(
     for run in result.runs:
         if run.notebook != "yoy" and run.html.exists():
             shown = {k: v for k, v in run.parameters.items() if k not in PATH_PARAMS}
-            label = run.notebook + (" " + " ".join(map(str, shown.values())) if shown else "")
+            words = [
+                code_label("period", v) if k == "period" else str(v) for k, v in shown.items()
+            ]
+            label = " ".join([NOTEBOOK_TITLES.get(run.notebook, run.notebook), *words])
             corpus_links.append(f'<a href="{esc(_href(run.html, reports_dir))}">{esc(label)}</a>')
     appendix = getattr(result, "appendix", None)
     if appendix is not None and Path(appendix).exists():
@@ -214,10 +234,14 @@ def render(
     sections = []
     level_rank = {lvl: i for i, lvl in enumerate(ADMIN_ORDER)}
     if not regions.empty:
+        order = _official_order()
+        far = len(order) + 1
         regions = regions.assign(
             _p=regions["province"].replace("", "\uffff"),
+            _po=regions["province"].map(lambda p: order.get(p, far) if p else far + 1),
+            _ro=regions["region"].map(lambda r: order.get(r, far)),
             _l=regions["admin_level"].map(lambda v: level_rank.get(v, len(ADMIN_ORDER))),
-        ).sort_values(["_p", "_l", "region"], kind="mergesort")
+        ).sort_values(["_po", "_p", "_l", "_ro", "region"], kind="mergesort")
         for province, prov in regions.groupby("_p", sort=False):
             blocks = []
             for level, group in prov.groupby("admin_level", sort=False):

@@ -94,7 +94,7 @@ def test_cross_city_chart_groups_by_admin_level_with_display_unit():
     fig = plots.cross_city_chart(long, "rd_expenditure")
     _render_without_glyph_warnings(fig)
     texts = _texts(fig)
-    assert "R&D经费支出：地区对比（2017 FY）" in texts
+    assert "R&D经费支出：地区对比（2017 全年）" in texts
     assert "R&D经费支出（亿元）" in texts
     assert "地级市" in texts  # the legend names the admin level
     widths = sorted(round(p.get_width(), 2) for p in fig.axes[0].patches if p.get_width())

@@ -154,15 +154,20 @@ def _finish(
     if note:
         title = f"{title}\n{note}"
     fig.suptitle(title)
+    import textwrap
+
     lines = _caption_lines(caption or [])
+    source = textwrap.wrap(source_line(df), CAPTION_WIDTH)[:2]  # never wider than the chart
     height = fig.get_figheight()
     line_h = 0.16 / height  # figure fraction of one 7-pt line
     bottom = 0.01
-    fig.text(0.01, bottom, source_line(df), fontsize=7, color="0.35", ha="left", va="bottom")
+    fig.text(0.01, bottom, "\n".join(source), fontsize=7, color="0.35", ha="left", va="bottom",
+             linespacing=1.3)  # fmt: skip
+    used = 1.3 * len(source)
     if lines:
-        fig.text(0.01, bottom + line_h * 1.2, "\n".join(lines), fontsize=7, color="0.15",
-                 ha="left", va="bottom", linespacing=1.3)  # fmt: skip
-    fig.tight_layout(rect=(0, bottom + line_h * (1.4 + 1.3 * len(lines)), 1, 1))
+        fig.text(0.01, bottom + line_h * (used + 0.2), "\n".join(lines), fontsize=7,
+                 color="0.15", ha="left", va="bottom", linespacing=1.3)  # fmt: skip
+    fig.tight_layout(rect=(0, bottom + line_h * (used + 0.4 + 1.3 * len(lines)), 1, 1))
     return fig
 
 
@@ -326,7 +331,11 @@ def cross_city_chart(long_df: pd.DataFrame, metric_id: str) -> Figure:
 
     df = long_df[long_df["metric_id"] == metric_id].dropna(subset=["display_value"])
     name = _metric_name(df, metric_id)
-    when = " ".join(_unique(df[c])[0] for c in ("year", "period") if c in df and _unique(df[c]))
+    when = " ".join(
+        code_label("period", _unique(df[c])[0]) if c == "period" else _unique(df[c])[0]
+        for c in ("year", "period")
+        if c in df and _unique(df[c])
+    )
     title = f"{name}：地区对比" + (f"（{when}）" if when else "")
     if df.empty:
         return _empty(title, f"没有 {metric_id} 的数据")
@@ -358,8 +367,13 @@ def cross_city_chart(long_df: pd.DataFrame, metric_id: str) -> Figure:
     caption = []
     if (kinds == "estimate").any():
         caption.append("（预计）及斜线：预计数，不是实际数")
-    if "note" in df.columns:
-        notes = [f"{r}：{n}" for r, n in zip(df["region"], df["note"], strict=True) if n]
+    if "note" in df.columns:  # what the bar labels do not already say
+        said = {"预计数", "目标值"}
+        notes = []
+        for region, note in zip(df["region"], df["note"], strict=True):
+            rest = "；".join(p for p in str(note or "").split("；") if p and p not in said)
+            if rest:
+                notes.append(f"{region}：{rest}")
         caption += notes[:3]
     caption += [f"{FLAG_MARK}{r}：{f}" for r, f in zip(df["region"], flags, strict=True) if f]
     return _finish(fig, df, title, cap_note, caption=caption)

@@ -439,6 +439,7 @@ def run_notebooks(
 # outputs in reports/.run_keys.json.
 
 RUN_KEYS_NAME = ".run_keys.json"
+APPENDIX_KEY = "appendix.xlsx"  # the appendix's key sits beside the notebooks' keys
 
 
 def _hash_files(digest: Any, paths: Iterable[Path], root: Path) -> None:
@@ -568,6 +569,21 @@ def _appendix(processed_dir: Path, out: Path) -> str:
     return ""
 
 
+def _current_appendix(processed: Path, out: Path, reports: Path) -> str:
+    """:func:`_appendix` unless the file is there and the tables and package are unchanged."""
+    keys = read_run_keys(reports)
+    key = hashlib.sha256(f"{tables_key(processed)}{package_key()}".encode()).hexdigest()
+    if out.is_file() and keys.get(APPENDIX_KEY) == key:
+        return ""
+    error = _appendix(processed, out)
+    if error:
+        keys.pop(APPENDIX_KEY, None)
+    else:
+        keys[APPENDIX_KEY] = key
+    write_run_keys(reports, keys)
+    return error
+
+
 def run_report(
     raw_dir: str | os.PathLike[str] | None = None,
     processed_dir: str | os.PathLike[str] | None = None,
@@ -607,7 +623,7 @@ def run_report(
     )
 
     result.appendix = reports / config.APPENDIX_PATH.name
-    result.appendix_error = _appendix(processed, result.appendix)
+    result.appendix_error = _current_appendix(processed, result.appendix, reports)
     result.index = reports / "index.html"
     generated = datetime.now().astimezone().isoformat(timespec="seconds")
     flags = compare.corpus_flags(metrics, documents)

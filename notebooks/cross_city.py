@@ -15,16 +15,16 @@
 # %% [markdown]
 # # 城市对比
 #
-# The same indicator across regions for one year and period. Values are shown in one
-# readable unit per indicator; the rank is only among regions of the same admin level
-# (a district is never ranked against whole cities), and the note column says when a
-# figure is an estimate, a bound, or a part-year figure.
+# 同一年份、同一期间的同一指标在各地区的数值。数值按指标换算为一个易读单位；
+# 排名只在同一行政级别内进行（区县不与地级市同列排名）；说明列注明预计数、约数或非全年数据，
+# 核对提示列说明需要核对的数字。
 
 # %%
 import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
 from analysis import compare, params, plots
+from analysis import display as show
 
 # %% tags=["parameters"]
 processed_dir = None  # type: str|None  folder with documents.csv and metrics.csv (None: data/processed)
@@ -57,11 +57,12 @@ chosen_year = run.params["year"] or (max(shared_years) if shared_years else None
 if chosen_year is None:
     raise ValueError("no year in the corpus has an indicator stated by two regions; set `year`")
 chosen_period = run.params["period"] or None
-display(Markdown(f"**年份：{chosen_year}**；期间：{chosen_period or '全部'}"))
+period_text = show.code_label("period", chosen_period) if chosen_period else "全部"
+display(Markdown(f"**年份：{chosen_year}**；期间：{period_text}"))
 
 # %% [markdown]
-# ## 对比表（长表）
-# One row per region and indicator, with the rank within its admin level.
+# ## 对比表
+# 每行一个地区、一个指标，排名在同一行政级别内。
 
 # %%
 long = compare.cross_city(
@@ -74,18 +75,19 @@ long = compare.cross_city(
     admin_levels=run.params["admin_levels"] or None,
     kind=None,
 )
-display(long.drop(columns=["value", "unit"]))
+long = compare.with_flags(long, compare.corpus_flags(metrics, documents))
+display(show.cross_table(long))
 
 # %% [markdown]
 # ## 指标 × 地区
-# Columns are grouped by admin level.
+# 列按行政级别分组；（预计）为预计数，※ 表示该数字有核对提示（见上表）。
 
 # %%
-display(compare.cross_city_pivot(long))
+display(show.pivot_table(long))
 
 # %% [markdown]
 # ## 图表
-# One chart per indicator stated by two or more regions; also saved as PNG and SVG.
+# 两个以上地区都有数字的指标各一张图；同时保存为 PNG 与 SVG。
 
 # %%
 counts = long.groupby("metric_id")["region"].nunique()
@@ -96,4 +98,4 @@ for metric_id in counts[counts >= 2].index:
     saved += plots.save_figure(fig, name, run.figures_dir)
     display(fig)
     plt.close(fig)
-print(f"saved {len(saved)} files to {run.figures_dir}")
+display(Markdown(f"共 {int((counts >= 2).sum())} 张图。"))

@@ -15,16 +15,15 @@
 # %% [markdown]
 # # 语料总览
 #
-# The whole corpus at a glance: which reports were read, how many figures each yielded
-# and how many of those map to a known indicator, which indicators at least two regions
-# state for the same year and period (the ones a cross-city comparison can use), and
-# plan targets beside the actual figures the corpus holds for them.
+# 整个语料一览：读入了哪些报告，每份报告找到多少数字、其中多少对应到已知指标；
+# 哪些指标在同一年份、同一期间有两个以上地区的数字（可跨地区比较）；规划目标与实际数对照。
 
 # %%
 import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
 from analysis import compare, params, plots
+from analysis import display as show
 
 # %% tags=["parameters"]
 processed_dir = None  # type: str|None  folder with documents.csv and metrics.csv (None: data/processed)
@@ -37,11 +36,11 @@ font = plots.set_style()
 
 # %% [markdown]
 # ## 报告
-# One row per report; figures = quantities found, mapped = those matched to an indicator.
+# 每份报告一行；数字个数为找到的数量，对应到指标为能归入已知指标的数量。
 
 # %%
 summary = plots.corpus_summary(metrics, documents)
-display(summary)
+display(show.table(summary))
 total, mapped = int(summary["figures"].sum()), int(summary["mapped"].sum())
 share = f"{mapped / total:.0%}" if total else "n/a"
 display(
@@ -50,21 +49,19 @@ display(
 
 # %% [markdown]
 # ## 可跨地区比较的指标
-# Indicator, year and period groups stated by two or more regions.
+# 同一指标、年份、期间有两个以上地区的数字。
 
 # %%
-display(compare.comparable_metrics(metrics, documents, min_regions=2))
+display(show.table(compare.comparable_metrics(metrics, documents, min_regions=2)))
 
 # %% [markdown]
 # ## 目标与实际
-# attainment_pct = actual ÷ target × 100; an empty actual means the corpus has no report
-# of that year's outcome yet.
+# 完成率 = 实际值 ÷ 目标值 × 100；实际值为空表示语料中还没有该年的实际数。
 
 # %%
 tva = compare.targets_vs_actuals(metrics, documents)
-display(tva)
+display(show.table(tva))
 fig = plots.targets_chart(tva)
 saved = plots.save_figure(fig, "overview__targets", run.figures_dir)
 display(fig)
 plt.close(fig)
-print(f"saved {len(saved)} files to {run.figures_dir}")

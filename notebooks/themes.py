@@ -15,16 +15,14 @@
 # %% [markdown]
 # # 工作主题
 #
-# For each report, the terms that set it apart from the rest of the corpus (TF-IDF over
-# jieba words, with a dictionary of policy terms kept whole and stop words removed),
-# then which of these themes several regions share and which one region stresses alone.
-# Scores are computed against the whole corpus; the regions parameter only filters what
-# is shown.
+# 每份报告区别于其他报告的特色词（jieba 分词后的 TF-IDF，政策术语整体保留，去除停用词），
+# 以及哪些主题为多地共有、哪些为一地独有。权重对整个语料计算；地区参数只筛选显示内容。
 
 # %%
 import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
+from analysis import display as show
 from analysis import params, plots, themes
 
 # %% tags=["parameters"]
@@ -56,11 +54,11 @@ display(Markdown(f"{top['doc_id'].nunique()} 份报告，每份前 {run.params['
 
 # %% [markdown]
 # ## 共同主题与独有主题
-# status says whether a term is among the top terms of several regions (shared) or of one.
+# 类别说明该词是多个地区的特色词（多地共有）还是一个地区的（一地独有）。
 
 # %%
 shared = themes.shared_terms(top, documents)
-display(shared)
+display(show.table(shared))
 
 # %% [markdown]
 # ## 每份报告的特色词
@@ -72,4 +70,4 @@ for doc_id in sorted(set(top["doc_id"])):
     saved += plots.save_figure(fig, plots.figure_name("themes", doc_id), run.figures_dir)
     display(fig)
     plt.close(fig)
-print(f"saved {len(saved)} files to {run.figures_dir}")
+display(Markdown(f"共 {len(saved) // 2} 张图。"))

@@ -15,13 +15,11 @@
 # %% [markdown]
 # # 指标历年变化（同比）
 #
-# One region's indicators across its reports: the value stated for each year, the
-# change computed from two reported years, the growth rate the report itself states,
-# and prior-year values implied by a stated rate (hollow markers). A row flagged in
-# 核对提示 means the stated rate and the two reported values disagree.
+# 一个地区各指标历年的数值：报告所述同比、由两年数值计算的变化率，以及由所述增速推算的上年值（空心点）。
+# 三角为预计数，叉号为目标值；缺少年份处不连线；五年合计等非年度数字单独成图。
+# 核对提示说明数值与所述增速不符、与本地区其他年份或同级地区相差悬殊、同比超出常见范围或两年口径不同。
 #
-# Run by hand in Jupyter (edit the parameters cell) or for every region with
-# `analysis report`.
+# 在 Jupyter 中修改参数单元格运行，或用 `analysis run yoy -p region 宁波市`。
 
 # %%
 from html import escape  # region names come from the reports: never render them as markup
@@ -30,6 +28,7 @@ import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
 from analysis import compare, params, plots
+from analysis import display as show
 
 # %% tags=["parameters"]
 processed_dir = None  # type: str|None  folder with documents.csv and metrics.csv (None: data/processed)
@@ -56,40 +55,45 @@ font = plots.set_style()
 candidates = params.series_regions(metrics, documents)
 chosen = run.params["region"] or (candidates[0] if candidates else "")
 wanted = run.params["indicators"] or params.series_metrics(metrics, documents, chosen)
+names = sorted(set(metrics.loc[metrics["metric_id"].isin(wanted), "metric_name"]))
 display(
     Markdown(
         f"**地区：{escape(chosen) or '（无）'}**；"
-        f"指标：{escape(', '.join(wanted)) or '（该地区没有两年以上的指标）'}"
+        f"指标：{escape('、'.join(names)) or '（该地区没有两年以上的指标）'}"
     )
 )
 
 # %% [markdown]
 # ## 数值表
-# Values are in one readable unit per indicator (元 shown as 亿元 or 万元). 期间 is the
-# period type: FY figures are only compared with FY figures, H1 with H1.
+# 金额以亿元或万元显示；期间类型相同的数字才互相比较（全年对全年，上半年对上半年）。
 
 # %%
-table = compare.yoy(
-    metrics,
-    documents,
+selection = dict(
     regions=[chosen] if chosen else None,
     metric_ids=wanted or None,
     years=run.params["years"] or None,
-    kind=None,
 )
+table = compare.yoy_checked(metrics, documents, kind=None, **selection)
+targets = compare.yoy(metrics, documents, kind="target", **selection)
 if table.empty:
     display(Markdown(f"{escape(chosen) or '语料'} 没有可比较的实际或预计数值（只有目标值，或没有指标）。"))
-display(plots.yoy_table(table))
+display(show.yoy_table(table))
 
 # %% [markdown]
 # ## 图表
-# One chart per indicator; each is also saved as PNG and SVG in the figures folder.
+# 每个指标、每种期间一张图（两年以上才画）；同时保存为 PNG 与 SVG。
 
 # %%
 saved = []
-for metric_id in sorted(set(table["metric_id"])):
-    fig = plots.yoy_chart(table, metric_id)
-    saved += plots.save_figure(fig, plots.figure_name("yoy", chosen, metric_id), run.figures_dir)
+series = plots.chartable_series(table)
+for metric_id, period_type in series:
+    fig = plots.yoy_chart(table, metric_id, period_type, targets=targets)
+    suffix = "" if period_type == "FY" else period_type
+    saved += plots.save_figure(
+        fig, plots.figure_name("yoy", chosen, metric_id, suffix), run.figures_dir
+    )
     display(fig)
     plt.close(fig)
-print(f"saved {len(saved)} files to {run.figures_dir}")
+if not series:
+    display(Markdown("没有两年以上的数据，不画历年变化图。"))
+display(Markdown(f"共 {len(series)} 张图。"))

@@ -16,7 +16,8 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "analysis"
 
 FOUNDATION = ("config", "models", "patterns", "safeio", "schema", "numbers", "gazetteer",
-              "taxonomy", "text.script", "text.lexicon", "engine", "cache")
+              "taxonomy", "text.script", "text.lexicon", "engine", "cache",
+              "labels")  # labels: code → Chinese label, headers, decimals (data files only)
 FLOW = (
     ("ingest",),
     ("clean",),
@@ -27,7 +28,7 @@ FLOW = (
     ("corrections",),
     ("compare", "themes"),
     ("plots", "excel", "review", "display", "flags"),
-    ("params", "batch"),
+    ("params", "batch", "report_index"),
     ("cli", ""),  # "" is the package itself: its __init__ offers the whole API
 )
 SIBLINGS = {"metadata": "extract", "extract": "metadata"}

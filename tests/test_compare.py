@@ -176,7 +176,7 @@ def test_yoy_restatement_keeps_actual_from_later_report(documents):
     out = compare.yoy(make_metrics(rows), documents, regions="宁波市", years=2015, kind=None)
     row = out.iloc[0]
     assert (row["value"], row["doc_id"], row["n_sources"]) == (5400, "x04_ningbo_2016", 3)
-    assert row["other_values"] == "5412 (actual, x03_ningbo_2015); 5500 (estimate, x05_ningbo_2017)"
+    assert row["other_values"] == "5,412件（实际，x03_ningbo_2015）；5,500件（预计，x05_ningbo_2017）"
 
 
 def test_yoy_years_filter_and_qualifier(metrics, documents):
@@ -345,7 +345,7 @@ def test_targets_fall_back_to_estimate(documents):
     [
         ([900000000, 1421000000], "元", [9.0, 14.21], "亿元"),
         ([40000000], "元", [4000.0], "万元"),
-        ([5000], "元", [5000.0], "元"),
+        ([5000], "元", [0.5], "万元"),  # money is never shown in bare 元
         ([820000, 8940000], "平方米", [82.0, 894.0], "万平方米"),
         ([58000, 68244, 16173], "件", [58000.0, 68244.0, 16173.0], "件"),
         ([120000], "件", [12.0], "万件"),
@@ -431,3 +431,85 @@ def test_empty_selection_returns_typed_empty_frame(metrics, documents):
     assert compare.targets_vs_actuals(metrics.iloc[0:0], documents).columns.tolist() == (
         compare.TARGET_COLUMNS
     )
+
+
+# --------------------------------------------------------------------------- plausibility
+
+
+def _series(rows, region="甲市", level="prefecture", metric="maker_spaces", unit="家"):
+    """A made-up yoy-shaped table: (year, value, yoy_pct, change_pct, doc_id)."""
+    return pd.DataFrame(
+        {
+            "region": region, "metric_id": metric, "unit": unit, "period_type": "FY",
+            "period": "FY", "year": [r[0] for r in rows], "value": [float(r[1]) for r in rows],
+            "yoy_pct": [r[2] for r in rows], "change_pct": [r[3] for r in rows],
+            "prev_year": [r[0] - 1 for r in rows], "implied": False, "kind": "actual",
+            "doc_id": [r[4] for r in rows], "flag": "",
+        }
+    )  # fmt: skip
+
+
+def _docs(levels):
+    return pd.DataFrame({"doc_id": list(levels), "admin_level": list(levels.values()),
+                         "region": "", "report_year": 2017})  # fmt: skip
+
+
+def test_rules_file_is_checked_and_complete():
+    rules = compare.plausibility_rules()
+    assert set(rules) == {"yoy_vs_values", "own_years", "peers", "yoy_range", "level_change"}
+    assert rules["own_years"]["high"] == 10 and rules["yoy_range"]["low"] == -60
+
+
+def test_a_hundredfold_jump_is_flagged_against_the_regions_own_years():
+    rows = [(2014, 40, None, None, "d14"), (2015, 44, None, 10, "d15"),
+            (2016, 4400, None, 9900, "d16"), (2017, 48, None, -98.9, "d17")]  # fmt: skip
+    flags = compare.plausibility_flags(_series(rows), pd.DataFrame(), _docs({}))
+    own = flags[flags["rule"] == "own_years"]
+    assert own["year"].tolist() == [2016]
+    assert own["message"].iloc[0] == "与本地区其他年份相差悬殊：高出本地区其他年份中位数（44家）100倍"
+    ranged = flags[flags["rule"] == "yoy_range"]
+    assert ranged["year"].tolist() == [2016, 2017]
+    assert "两期数值计算的变化率-98.9%，常见范围为-60%至+300%" in ranged["message"].iloc[1]
+
+
+def test_peer_rule_compares_only_the_same_admin_level():
+    parts = [_series([(2017, v, None, None, f"d{i}")], region=f"市{i}") for i, v in
+             enumerate([100, 120, 90, 110, 5000])]  # fmt: skip
+    district = _series([(2017, 5, None, None, "dd")], region="某区")
+    table = pd.concat([*parts, district], ignore_index=True)
+    docs = _docs({**{f"d{i}": "prefecture" for i in range(5)}, "dd": "district"})
+    flags = compare.plausibility_flags(table, pd.DataFrame(), docs)
+    assert flags["region"].tolist() == ["市4"]  # the district is not judged against cities
+    assert flags["message"].iloc[0] == (
+        "与同级地区相差悬殊：高出其他4个地级市的中位数（105家）48倍"
+    )
+
+
+def test_level_change_inside_one_indicator():
+    assert compare.indicator_level("备案专业化众创空间9家、新认定国家级众创空间12家", "众创空间", "12家") == "national"
+    assert compare.indicator_level("新增國家級孵化器2家,國家備案眾創空間12家", "众创空间", "12家") == "national"
+    assert compare.indicator_level("全市众创空间达到47家，居全省第一", "众创空间", "47家") == ""
+    rows = [(2015, 47, None, None, "d15"), (2016, 12, None, -74.5, "d16")]
+    metrics = pd.DataFrame({
+        "doc_id": ["d15", "d16"], "metric_id": "maker_spaces", "year": [2015, 2016],
+        "value": [47.0, 12.0], "indicator": "众创空间", "raw": ["47家", "12家"],
+        "sentence": ["全市众创空间达到47家", "新认定国家级众创空间12家"], "kind": "actual",
+    })  # fmt: skip
+    flags = compare.plausibility_flags(_series(rows), metrics, _docs({}))
+    level = flags[flags["rule"] == "level_change"]
+    assert level["message"].tolist() == [
+        "两年口径不同：本年为国家级，2015年为未注明级别，变化不可比"
+    ]
+
+
+def test_flags_reach_the_yoy_table_in_words(metrics, documents):
+    table = compare.yoy_checked(metrics, documents, kind=None)
+    assert table["flag"].map(type).eq(str).all()
+    flags = pd.DataFrame([{"region": "宁波市", "metric_id": "invention_patent_grants", "unit": "件",
+                           "period_type": "FY", "year": 2016, "rule": "own_years",
+                           "message": "与本地区其他年份相差悬殊"}])  # fmt: skip
+    out = compare.with_flags(compare.yoy(metrics, documents, kind=None), flags)
+    hit = out[(out["region"] == "宁波市") & (out["year"] == 2016)
+              & (out["metric_id"] == "invention_patent_grants")]  # fmt: skip
+    assert hit["flag"].tolist() == ["与本地区其他年份相差悬殊"]
+    assert (out["flag"] != "").sum() == (compare.yoy(metrics, documents, kind=None)["flag"] != "").sum() + 1

@@ -71,7 +71,9 @@ def test_metrics_read_back_with_pandas(appendix, metrics):
         pd.read_excel(appendix, sheet_name="指标", engine="openpyxl"), METRIC_COLUMNS
     )
     assert got.columns.tolist() == METRIC_COLUMNS
-    assert got["value"].tolist() == [2832, 5412, 2.4, 12666000000, 10000]
+    assert got["value"].tolist() == [2832, 5412, 2.4, 126.66, 10000]  # money in 亿元
+    assert got["unit"].tolist() == ["件", "件", "%", "亿元", "家"]
+    assert got["kind"].tolist() == ["实际", "实际", "预计", "实际", "实际"]
     assert got["yoy_pct"].tolist()[:2] == [26.1, 91.1]
     assert got["doc_id"].tolist() == metrics["doc_id"].tolist()
     assert got["year"].tolist() == [2014, 2015, 2015, 2017, 2017]
@@ -101,7 +103,7 @@ def test_header_style_freeze_filter_formats(appendix):
     value_col, pct_col = 9, 11
     assert ws.cell(row=2, column=value_col).number_format == "#,##0"  # 件
     assert ws.cell(row=4, column=value_col).number_format == "0.00"  # %
-    assert ws.cell(row=5, column=value_col).number_format == "#,##0"  # 元
+    assert ws.cell(row=5, column=value_col).number_format == "#,##0.00"  # 126.66 亿元
     assert ws.cell(row=2, column=pct_col).number_format == "0.00"
     assert ws.cell(row=1, column=pct_col).value.endswith("(%)")
 
@@ -134,12 +136,61 @@ def test_yoy_and_notes_sheets(appendix):
 
 def test_city_pivot_sheet_has_admin_level_row(appendix):
     ws = load_workbook(appendix)["城市对比"]
-    assert [c.value for c in ws[1]][3:] == ["地级及以上市", "地级及以上市"]
+    assert [c.value for c in ws[1]][3:] == ["地级市", "地级市"]
     labels = [excel.header_label(n) for n in ("year", "period", "metric")]
     assert [c.value for c in ws[2]] == [*labels, "宁波市", "青岛市"]
     assert ws.freeze_panes == "D3"
-    rows = {(r[0].value, r[2].value): (r[3].value, r[4].value) for r in ws.iter_rows(min_row=3)}
-    assert rows[(2017, "技术合同成交额 (亿元)")] == (None, 126.66)
+    rows = {(r[0].value, r[2].value): r for r in ws.iter_rows(min_row=3)}
+    assert [c.value for c in rows[(2017, "技术合同成交额 (亿元)")][3:]] == [None, 126.66]
+    assert [c.value for c in rows[(2015, "R&D经费占GDP比重 (%)")]][1] == "全年"
+    ningbo = rows[(2015, "R&D经费占GDP比重 (%)")][3]  # an estimate: still a number, marked
+    assert ningbo.value == 2.4 and "（预计）" in ningbo.number_format
+
+
+def _cells(appendix):
+    wb = load_workbook(appendix)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                yield ws, cell
+
+
+def test_no_unit_column_holds_bare_yuan(appendix):
+    wb = load_workbook(appendix)
+    checked = 0
+    for ws in wb.worksheets:
+        heads = {c.column: str(c.value) for c in ws[1] if c.value}
+        unit_cols = [col for col, h in heads.items() if h.endswith("单位")]
+        for col in unit_cols:
+            values = [ws.cell(row=r, column=col).value for r in range(2, ws.max_row + 1)]
+            assert "元" not in values, (ws.title, heads[col])
+            checked += len(values)
+    assert checked > 0
+
+
+def test_codes_labels_no_hash_no_scientific_notation(appendix):
+    import re
+
+    codes = {"actual", "estimate", "target", "prefecture", "county_city", "district", "FY",
+             "summary", "TRUE", "FALSE", "span:5", "summary+plan"}  # fmt: skip
+    for ws, cell in _cells(appendix):
+        assert cell.value not in codes, (ws.title, cell.coordinate, cell.value)
+        assert cell.value is not True and cell.value is not False, (ws.title, cell.coordinate)
+        assert cell.value not in ("SHA-256", "sha256"), ws.title
+        if isinstance(cell.value, str):
+            assert not re.search(r"\de[+-]\d", cell.value), (ws.title, cell.value)
+        assert "E+" not in cell.number_format.upper(), (ws.title, cell.number_format)
+
+
+def test_every_sheet_prints_landscape_one_page_wide_with_titles_and_footer(appendix):
+    wb = load_workbook(appendix)
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0), ws.title
+        assert ws.print_title_rows and ws.print_title_rows.startswith("$1:"), ws.title
+        assert "&A" in ws.oddFooter.center.text and "&P" in ws.oddFooter.center.text
+    assert load_workbook(appendix)["城市对比"].print_title_rows == "$1:$2"
 
 
 def test_split_when_rows_exceed_limit(tmp_path, metrics, monkeypatch):
@@ -151,7 +202,7 @@ def test_split_when_rows_exceed_limit(tmp_path, metrics, monkeypatch):
     parts = [
         pd.read_excel(path, sheet_name=n, engine="openpyxl") for n in ["指标", "指标(2)", "指标(3)"]
     ]
-    assert pd.concat(parts)["数值"].tolist() == [2832, 5412, 2.4, 12666000000, 10000]
+    assert pd.concat(parts)["数值"].tolist() == [2832, 5412, 2.4, 126.66, 10000]
     notes = pd.read_excel(path, sheet_name="说明", engine="openpyxl", header=None)
     assert (
         notes[1]
@@ -187,6 +238,16 @@ def test_gold_metrics_read_back(tmp_path):
     names = ["doc_id", "metric_id", "value", "unit", "year", "period", "kind"]
     got = back_to_names(pd.read_excel(path, sheet_name="指标", engine="openpyxl"), names)[names]
     got["doc_id"] = got["doc_id"].astype(str)
-    assert got.values.tolist() == gold[names].values.tolist()
+    keys = ["doc_id", "metric_id", "year"]
+    assert got[keys].values.tolist() == gold[keys].values.tolist()
+    # Amounts come back in a readable unit: times its factor they are the stored figures.
+    stored = {"亿元": ("元", 1e8), "万元": ("元", 1e4), "万平方米": ("平方米", 1e4),
+              "万件": ("件", 1e4), "万项": ("项", 1e4), "万人": ("人", 1e4), "万人次": ("人次", 1e4)}  # fmt: skip
+    base = [stored.get(u, (u, 1))[0] for u in got["unit"]]
+    factor = [stored.get(u, (u, 1))[1] for u in got["unit"]]
+    assert base == gold["unit"].tolist() and "元" not in set(got["unit"])
+    assert (got["value"] * factor).tolist() == pytest.approx(gold["value"].tolist(), rel=1e-12)
+    kinds = {"实际": "actual", "预计": "estimate", "目标": "target"}
+    assert [kinds[k] for k in got["kind"]] == gold["kind"].tolist()
     source = back_to_names(pd.read_excel(path, sheet_name="来源", engine="openpyxl"), ["sentence"])
     assert source["sentence"].tolist() == gold["evidence"].tolist()

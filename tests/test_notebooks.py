@@ -126,3 +126,33 @@ def test_unknown_region_stops_inside_the_notebook(executed, tmp_path):
     assert err.value.evalue == (
         "yoy: unknown value for parameter 'region': '北京市'. Valid regions: 宁波市, 胶州市, 青岛市"
     )
+
+
+def _tables_text(page: str) -> str:
+    import re
+
+    tables = re.findall(r"<table.*?</table>", page, flags=re.S)
+    return "\n".join(re.sub(r"<[^>]+>", " ", t) for t in tables)
+
+
+def test_handout_pages_have_no_code_and_clean_tables(executed):
+    import re
+
+    root, _, runs = executed
+    pages = sorted((root / "reports" / "html").glob("*.html"))
+    assert len(pages) == 4
+    for path in pages:
+        page = path.read_text(encoding="utf-8")
+        body = page[page.index("<body") :]
+        assert "jp-InputPrompt" not in body and "jp-CodeMirrorEditor" not in body, path.name
+        assert "params.check" not in body and "import " not in body, path.name
+        assert "processed_dir" not in body, path.name  # the injected parameters are not shown
+        tables = _tables_text(body)
+        assert tables.strip(), path.name
+        for bad in ("NaN", "<NA>", "&lt;NA&gt;", "None", "True", "False"):
+            assert bad not in tables, (path.name, bad)
+        assert not re.search(r"\de[+-]\d", tables), path.name
+        assert "table.handout" in page  # the page's table style
+    yoy = _tables_text((root / "reports" / "html" / "yoy__青岛市.html").read_text(encoding="utf-8"))
+    assert "R&amp;D经费支出" in yoy and "286.40" in yoy and "亿元" in yoy and "实际" in yoy
+    assert "rd_expenditure" not in yoy.split("文档编号")[0]  # indicator names, not codes

@@ -94,7 +94,7 @@ def test_cross_city_chart_groups_by_admin_level_with_display_unit():
     fig = plots.cross_city_chart(long, "rd_expenditure")
     _render_without_glyph_warnings(fig)
     texts = _texts(fig)
-    assert "R&D经费支出：地区对比（2017 FY）" in texts
+    assert "R&D经费支出：地区对比（2017 全年）" in texts
     assert "R&D经费支出（亿元）" in texts
     assert "地级市" in texts  # the legend names the admin level
     widths = sorted(round(p.get_width(), 2) for p in fig.axes[0].patches if p.get_width())
@@ -187,3 +187,67 @@ def test_corpus_summary_counts_figures_and_mapped_share():
     summary = plots.corpus_summary(metrics_frame(), documents_frame())
     row = summary.set_index("doc_id").loc["x11_qingdao_2017"]
     assert (row["figures"], row["mapped"], row["mapped_share"]) == (4, 3, 0.75)
+
+
+def _series_frame(years, values, kinds=None, flags=None, period="FY"):
+    n = len(years)
+    return pd.DataFrame({
+        "region": "甲市", "metric_id": "m", "metric_name": "众创空间", "unit": "家",
+        "period_type": compare.period_type(period), "period": period, "year": years,
+        "value": [float(v) for v in values], "kind": kinds or ["actual"] * n,
+        "implied": False, "flag": flags or [""] * n, "doc_id": [f"d{y}" for y in years],
+    })  # fmt: skip
+
+
+def test_yoy_chart_leaves_a_gap_for_a_missing_year_and_sets_its_axes():
+    fig = plots.yoy_chart(_series_frame([2014, 2015, 2017], [40, 44, 48]), "m")
+    ax = fig.axes[0]
+    segments = [list(map(int, line.get_xdata())) for line in ax.get_lines()]
+    assert segments == [[2014, 2015], [2017]]  # no line from 2015 to 2017
+    assert list(ax.get_xticks()) == [2014, 2015, 2017]
+    assert ax.get_xlim() == (2013.5, 2017.5)  # no 1925–2125 axis
+    assert "缺少年份处不连线" in "\n".join(_texts(fig))
+    assert "注意：纵轴不从零开始" in "\n".join(_texts(fig))  # 40..48 would be flat from 0
+
+
+def test_yoy_chart_starts_at_zero_when_the_range_is_wide_and_needs_two_years():
+    fig = plots.yoy_chart(_series_frame([2015, 2016], [47, 9]), "m")
+    assert fig.axes[0].get_ylim()[0] == 0
+    one = plots.yoy_chart(_series_frame([2016], [9]), "m")
+    assert "只有一年的数据，不画历年变化" in _texts(one)
+    assert plots.chartable_series(_series_frame([2016], [9])) == []
+
+
+def test_spans_get_their_own_chart():
+    table = pd.concat([_series_frame([2014, 2015], [40, 44]),
+                       _series_frame([2010, 2015], [100, 200], period="2011-2015")])  # fmt: skip
+    assert plots.chartable_series(table) == [("m", "FY"), ("m", "span:5")]
+    annual = plots.yoy_chart(table, "m", "FY")
+    assert sorted(y for line in annual.axes[0].get_lines() for y in line.get_ydata()) == [40, 44]
+    span = plots.yoy_chart(table, "m", "span:5")
+    assert "众创空间：历年变化（5年合计）" in _texts(span)
+    assert [list(map(int, ln.get_xdata())) for ln in span.axes[0].get_lines()] == [[2010, 2015]]
+    ticks = [t.get_text() for t in span.axes[0].get_xticklabels()]
+    assert ticks == ["2006—2010", "2011—2015"]
+
+
+def test_flagged_points_are_ringed_and_explained_estimates_and_targets_marked():
+    table = _series_frame([2015, 2016], [47, 9], kinds=["actual", "estimate"],
+                          flags=["", "同比超出常见范围：两期数值计算的变化率-80.9%"])  # fmt: skip
+    targets = _series_frame([2017], [60], kinds=["target"])
+    fig = plots.yoy_chart(table, "m", targets=targets)
+    _render_without_glyph_warnings(fig)
+    texts = "\n".join(_texts(fig))
+    assert "※甲市 2016：同比超出常见范围：两期数值计算的变化率-80.9%" in texts
+    assert "需核对（见下注）" in texts and "预计数" in texts and "目标值" in texts
+    assert list(fig.axes[0].get_xticks()) == [2015, 2016, 2017]
+
+
+def test_cross_city_chart_marks_estimates_and_starts_at_zero():
+    long = compare.cross_city(metrics_frame(), documents_frame(), 2017, kind=None)
+    fig = plots.cross_city_chart(long, "rd_expenditure")
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels == ["青岛市", "宁波市（预计）"]
+    assert fig.axes[0].get_xlim()[0] == 0
+    hatched = [p.get_hatch() for p in fig.axes[0].patches if p.get_width()]
+    assert sorted(map(str, hatched)) == ["//", "None"]

@@ -13,8 +13,8 @@ notebook is recorded with its parameters and the error's last lines; the rest st
 from __future__ import annotations
 
 import hashlib
-import html
 import json
+import logging
 import os
 import re
 import tempfile
@@ -22,6 +22,7 @@ import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -49,6 +50,7 @@ class NotebookRun:
     html: Path
     ok: bool = False
     error: str = ""  # last lines of the error, empty when ok
+    skipped: bool = False  # inputs unchanged since the last successful run: not re-executed
 
     @property
     def label(self) -> str:
@@ -69,6 +71,7 @@ class ReportResult:
     appendix_error: str = ""
     review: Path | None = None  # index of the review pages
     review_error: str = ""
+    extract_summary: str = ""
 
     @property
     def n_notebooks(self) -> int:
@@ -87,8 +90,10 @@ class ReportResult:
         return [r for r in self.runs if not r.ok]
 
     def summary(self) -> str:
+        skipped = sum(r.skipped for r in self.runs)
         lines = [
             f"notebooks: {self.n_ok} ok, {self.n_failed} failed"
+            + (f", {skipped} current (not re-run)" if skipped else "")
             + (" (tables re-extracted: " + self.stale_reason + ")" if self.extracted else "")
         ]
         lines += [f"FAILED {r.label}:\n{r.error}" for r in self.failures]
@@ -96,6 +101,12 @@ class ReportResult:
             lines.append(f"appendix failed: {self.appendix_error}")
         if self.review_error:
             lines.append(f"review pages failed: {self.review_error}")
+        if self.extract_summary:
+            lines.append(f"tables: {self.extract_summary}")
+        if self.index is not None:
+            lines.append(f"look at: {self.index} (every region, chart and warning)")
+            if self.appendix is not None and not self.appendix_error:
+                lines.append(f"         {self.appendix} (the Excel appendix)")
         return "\n".join(lines)
 
 
@@ -284,11 +295,28 @@ def error_tail(exc: BaseException, lines: int = ERROR_TAIL_LINES) -> str:
     return "\n".join(kept[-lines:])
 
 
+class _NoAltTextNotice(logging.Filter):
+    """Drop nbconvert's per-page 'Alternative text is missing' notice: matplotlib outputs
+    carry no alt text, nbconvert fills in a generic one, and each chart's title and
+    caption are in the image and the table beside it; any other message passes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Alternative text is missing")
+
+
 def _write_html(nb: Any, dest: Path) -> None:
+    """The handout page: outputs only (no code, no prompts), tables styled to fit the page."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(exclude_input=False)
+    from analysis.display import HANDOUT_CSS
+
+    exporter = HTMLExporter(
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    )
+    exporter.log.addFilter(_NoAltTextNotice())
     body, _ = exporter.from_notebook_node(nb)
+    style = f"<style>{HANDOUT_CSS}</style>"
+    body = body.replace("</head>", f"{style}\n</head>", 1)
     write_text(body, dest)
 
 
@@ -319,6 +347,7 @@ def execute_notebook(job: NotebookJob) -> NotebookRun:
                     cwd=cwd,
                     progress_bar=False,
                     log_output=False,
+                    **kernel_options(),
                 )
                 run.ok = True
             except Exception as exc:  # the partly executed notebook is still written
@@ -364,11 +393,18 @@ def run_notebooks(
     engine: str = "process",
     scheduler: str | None = None,
     progress: bool = True,
+    force: bool = False,
 ) -> list[NotebookRun]:
-    """Validate every planned run's parameters, then execute the valid ones in parallel."""
+    """Validate every planned run's parameters, then execute the valid ones in parallel.
+
+    A run whose inputs (see :func:`run_key`) are those of its last successful run, with
+    both outputs still there, is not executed again (``force`` re-runs everything).
+    """
     from tqdm.auto import tqdm
 
     nb_dir, html_dir = reports_dir / "notebooks", reports_dir / "html"
+    keys = read_run_keys(reports_dir)
+    wanted_keys: dict[int, str] = {}
     runs: list[NotebookRun | None] = []
     todo: list[tuple[int, NotebookJob]] = []
     for notebook, parameters in plan:
@@ -381,7 +417,12 @@ def run_notebooks(
                 NotebookRun(notebook, dict(parameters), out, page, ok=False, error=str(exc))
             )
             continue
+        key = run_key(notebook, checked)
+        if not force and keys.get(out.stem) == key and out.is_file() and page.is_file():
+            runs.append(NotebookRun(notebook, checked, out, page, ok=True, skipped=True))
+            continue
         todo.append((len(runs), NotebookJob(notebook, checked, out, page)))
+        wanted_keys[len(runs)] = key
         runs.append(None)
     with tqdm(total=len(todo), desc="notebooks", unit="nb", disable=not progress) as bar:
         for (slot, job), result in zip(
@@ -390,7 +431,115 @@ def run_notebooks(
             runs[slot] = result
             bar.set_postfix_str(job.output.stem, refresh=False)
             bar.update(1)
+            if result.ok:
+                keys[job.output.stem] = wanted_keys[slot]
+            else:
+                keys.pop(job.output.stem, None)
+    if todo:
+        write_run_keys(reports_dir, keys)
     return [r for r in runs if r is not None]
+
+
+# --------------------------------------------------------------------------- what is current
+# Why: re-executing every notebook when nothing changed took minutes. A run is current
+# when its notebook source, its parameters, the tables it reads and the package (code
+# and data files) are those of its last successful run; the keys live beside the
+# outputs in reports/.run_keys.json.
+
+RUN_KEYS_NAME = ".run_keys.json"
+APPENDIX_KEY = "appendix.xlsx"  # the appendix's key sits beside the notebooks' keys
+
+
+def _hash_files(digest: Any, paths: Iterable[Path], root: Path) -> None:
+    for path in sorted(paths):
+        digest.update(f"{path.relative_to(root).as_posix()}\n".encode())
+        digest.update(_sha256(path).encode())
+
+
+def tables_key(processed_dir: str | os.PathLike[str] | None) -> str:
+    """Digest of what the notebooks read from a processed folder: the tables and the texts."""
+    processed = Path(processed_dir) if processed_dir else config.PROCESSED_DIR
+    digest = hashlib.sha256()
+    files = [processed / f"{n}.{ext}" for n in ("documents", "metrics", "repairs", "run_log")
+             for ext in ("csv", "parquet")]  # fmt: skip
+    _hash_files(digest, [f for f in files if f.is_file()], processed)
+    text = processed / "text"
+    if text.is_dir():  # names and sizes: texts change only with the tables
+        for path in sorted(text.glob("*.txt")):
+            digest.update(f"{path.name}:{path.stat().st_size}\n".encode())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def package_key() -> str:
+    """Digest of the package version, every module and every data file."""
+    from analysis.cache import package_version
+
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256(f"version={package_version()}\n".encode())
+    _hash_files(digest, [*root.glob("*.py"), *(p for p in (root / "data").rglob("*") if p.is_file())],
+                root)  # fmt: skip
+    return digest.hexdigest()
+
+
+def run_key(notebook: str, parameters: dict[str, Any]) -> str:
+    """Digest of a run's inputs: notebook source, parameters, tables, package."""
+    digest = hashlib.sha256()
+    digest.update(_sha256(params.notebook_path(notebook)).encode())
+    digest.update(json.dumps(parameters, sort_keys=True, ensure_ascii=False, default=str).encode())
+    digest.update(tables_key(parameters.get("processed_dir")).encode())
+    digest.update(package_key().encode())
+    return digest.hexdigest()
+
+
+def read_run_keys(reports_dir: Path) -> dict[str, str]:
+    try:
+        data = json.loads((reports_dir / RUN_KEYS_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def write_run_keys(reports_dir: Path, keys: dict[str, str]) -> None:
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    write_text(json.dumps(keys, ensure_ascii=False, indent=1, sort_keys=True),
+               reports_dir / RUN_KEYS_NAME)  # fmt: skip
+
+
+def kernel_options() -> dict[str, Any]:
+    """papermill options that start the kernel on IPC sockets where the platform has them.
+
+    Why: ipykernel ≥ 7 warns on every start that TCP without CurveZMQ keys is
+    unencrypted (``[IPKernelApp] WARNING | Kernel is running over TCP without encryption``). The kernel runs on this machine (or on the dask worker that runs the
+    notebook), so Unix-domain sockets are the right transport and the warning's cause
+    goes away; Windows has no IPC transport and keeps TCP.
+    """
+    if os.name != "posix":
+        return {}
+    return {"kernel_manager_class": _ipc_kernel_manager()}
+
+
+@lru_cache(maxsize=1)
+def _ipc_kernel_manager() -> type:
+    from jupyter_client import AsyncKernelManager
+    from traitlets import CaselessStrEnum
+
+    class IPCKernelManager(AsyncKernelManager):  # type: ignore[misc]
+        """The default kernel manager on IPC (Unix socket) transport, quiet at shutdown."""
+
+        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+        async def _async_interrupt_kernel(self) -> None:
+            # jupyter_client sends SIGINT before every shutdown request, in case a cell is
+            # still running. papermill shuts down only after every cell has replied, so the
+            # signal can only land in the shutdown handler itself, where ipykernel logs
+            # "KeyboardInterrupt caught in kernel" (seen on a loaded machine). Interrupts
+            # asked for while the kernel runs (a timeout) still go through.
+            if self.shutting_down:
+                return
+            await super()._async_interrupt_kernel()
+
+    return IPCKernelManager
 
 
 # --------------------------------------------------------------------------- index
@@ -400,54 +549,18 @@ def _href(path: Path, base: Path) -> str:
     return quote(os.path.relpath(path, base).replace(os.sep, "/"))
 
 
-def render_index(result: ReportResult, reports_dir: Path, generated: str) -> str:
-    """reports/index.html: every notebook with its parameters, status and links; all text escaped."""
-    esc = html.escape
-    rows = []
-    for run in result.runs:
-        shown = {k: v for k, v in run.parameters.items() if k not in PATH_PARAMS}
-        params_text = ", ".join(f"{k}={v}" for k, v in shown.items()) or "—"
-        links = []
-        if run.html.exists():
-            links.append(f'<a href="{esc(_href(run.html, reports_dir))}">HTML</a>')
-        if run.output.exists():
-            links.append(f'<a href="{esc(_href(run.output, reports_dir))}">ipynb</a>')
-        status = "ok" if run.ok else f"<b>失败 failed</b><pre>{esc(run.error)}</pre>"
-        rows.append(
-            f"<tr><td>{esc(run.notebook)}</td><td>{esc(params_text)}</td>"
-            f"<td>{' · '.join(links) or '—'}</td><td>{status}</td></tr>"
-        )
-    appendix = ""
-    if result.appendix is not None and result.appendix.exists():
-        appendix = f'<p>Excel 附表 appendix: <a href="{esc(_href(result.appendix, reports_dir))}">{esc(result.appendix.name)}</a></p>'
-    elif result.appendix_error:
-        appendix = (
-            f"<p>Excel 附表生成失败 appendix failed: <pre>{esc(result.appendix_error)}</pre></p>"
-        )
-    review = ""
-    if result.review is not None and result.review.exists():
-        review = (f'<p>审核页面 review pages (每个数字在原文中高亮): '
-                  f'<a href="{esc(_href(result.review, reports_dir))}">{esc(result.review.parent.name)}/</a></p>')
-    elif result.review_error:
-        review = f"<p>审核页面生成失败 review pages failed: <pre>{esc(result.review_error)}</pre></p>"
-    figures = reports_dir / "figures"
-    figure_link = (
-        f'<p>图表 figures: <a href="{esc(_href(figures, reports_dir))}/">{esc(figures.name)}/</a></p>'
-        if figures.is_dir()
-        else ""
-    )
-    return (
-        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
-        "<title>科技局工作报告分析 Reports</title>"
-        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-        "td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top}pre{white-space:pre-wrap;margin:0}</style>"
-        "</head><body>\n<h1>科技局工作报告分析 Reports</h1>\n"
-        f"<p>生成时间 generated: {esc(generated)} · {result.n_ok} ok, {result.n_failed} failed</p>\n"
-        f"{appendix}{review}{figure_link}\n"
-        "<table><tr><th>笔记本 notebook</th><th>参数 parameters</th><th>链接 links</th><th>状态 status</th></tr>\n"
-        + "\n".join(rows)
-        + "\n</table>\n</body></html>\n"
-    )
+def render_index(
+    result: ReportResult,
+    reports_dir: Path,
+    generated: str,
+    documents: Any = None,
+    flags: Any = None,
+) -> str:
+    """reports/index.html: regions by province and level, their pages, charts and warnings,
+    then every notebook run with its parameters and status; all text escaped."""
+    from analysis import report_index
+
+    return report_index.render(result, reports_dir, generated, documents, flags)
 
 
 # --------------------------------------------------------------------------- entry point
@@ -473,6 +586,21 @@ def _appendix(processed_dir: Path, out: Path) -> str:
     except Exception as exc:
         return error_tail(exc)
     return ""
+
+
+def _current_appendix(processed: Path, out: Path, reports: Path) -> str:
+    """:func:`_appendix` unless the file is there and the tables and package are unchanged."""
+    keys = read_run_keys(reports)
+    key = hashlib.sha256(f"{tables_key(processed)}{package_key()}".encode()).hexdigest()
+    if out.is_file() and keys.get(APPENDIX_KEY) == key:
+        return ""
+    error = _appendix(processed, out)
+    if error:
+        keys.pop(APPENDIX_KEY, None)
+    else:
+        keys[APPENDIX_KEY] = key
+    write_run_keys(reports, keys)
+    return error
 
 
 def run_report(
@@ -515,8 +643,106 @@ def run_report(
 
     result.review, result.review_error = _review_pages(processed, reports / "review")
     result.appendix = reports / config.APPENDIX_PATH.name
-    result.appendix_error = _appendix(processed, result.appendix)
+    result.appendix_error = _current_appendix(processed, result.appendix, reports)
     result.index = reports / "index.html"
     generated = datetime.now().astimezone().isoformat(timespec="seconds")
-    write_text(render_index(result, reports, generated), result.index)
+    flags = compare.corpus_flags(metrics, documents)
+    write_text(render_index(result, reports, generated, documents, flags), result.index)
+    result.extract_summary = extract_summary(tables)
     return result
+
+
+def extract_summary(tables: dict[str, Any]) -> str:
+    """The extract's closing line, rebuilt from the tables (also when nothing was re-extracted)."""
+    from analysis.pipeline import format_summary, summarize
+
+    metrics, documents = tables["metrics"], tables["documents"]
+    run_log = tables.get("run_log")
+    if run_log is None:
+        import pandas as pd
+
+        run_log = pd.DataFrame({"status": ["ok"] * len(documents)})
+    mapped = int((metrics["metric_id"].astype(str) != "").sum())
+    return format_summary(summarize(run_log, len(documents), len(metrics), mapped))
+
+
+# --------------------------------------------------------------------------- one notebook by hand
+# `analysis run NOTEBOOK -p NAME VALUE … [--out DIR]`: the supported way to run one
+# notebook with other parameters. Everything is checked before a kernel starts, and the
+# results go to a folder of their own, so a custom run never overwrites the batch's files.
+
+
+class RunError(ValueError):
+    """A notebook or parameter that cannot be run; the message lists the valid choices."""
+
+
+def parameters_digest(notebook: str, parameters: dict[str, Any]) -> str:
+    """Short digest naming a run's folder (same notebook and parameters → same folder)."""
+    text = json.dumps([notebook, parameters], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:10]
+
+
+def prepare_run(
+    notebook: str,
+    pairs: list[tuple[str, str]],
+    processed_dir: str | os.PathLike[str] | None = None,
+    out_dir: str | os.PathLike[str] | None = None,
+) -> NotebookJob:
+    """The job for one notebook run, validated against its parameters cell and the corpus.
+
+    Raises RunError (unknown notebook, repeated or unknown parameter, bad value) or
+    FileNotFoundError (no tables yet), each saying what would be valid.
+    """
+    from analysis import compare
+
+    available = sorted(p.stem for p in config.NOTEBOOKS_DIR.glob("*.py"))
+    if not params.notebook_path(notebook).is_file():
+        raise RunError(f"unknown notebook {notebook!r}. Notebooks: {', '.join(available)}")
+    declared = params.declared_parameters(notebook)
+    given: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in PATH_PARAMS:
+            raise RunError(
+                f"{notebook}: {name} is set by the command (--processed, --out), not with -p"
+            )
+        if name in given:
+            raise RunError(f"{notebook}: parameter {name!r} given twice")
+        given[name] = value
+    processed = Path(processed_dir) if processed_dir else config.PROCESSED_DIR
+    processed = processed if processed.is_absolute() else Path.cwd() / processed
+    valid_names = [n for n in declared if n not in PATH_PARAMS]
+    unknown = [n for n in given if n not in declared]
+    if unknown:  # before reading any table: a typo needs no corpus to be reported
+        import difflib
+
+        hints = []
+        for name in unknown:
+            close = difflib.get_close_matches(name, valid_names, n=1)
+            hints.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        raise RunError(
+            f"{notebook}: unknown parameter {', '.join(hints)}. "
+            f"Valid parameters: {', '.join(valid_names)}"
+        )
+    if not (processed / "metrics.csv").is_file() and not (processed / "metrics.parquet").is_file():
+        raise FileNotFoundError(
+            f"no tables in {processed}: run `analysis extract` (or `make report`) first, "
+            "or give --processed"
+        )
+    tables = compare.load_tables(processed)
+    valid = compare.valid_values(tables["metrics"], tables["documents"])
+    try:
+        checked = params.validate_params(notebook, given, valid)
+    except params.ParameterError as exc:
+        raise RunError(str(exc)) from exc
+    stem = output_stem(notebook, checked)
+    out = (
+        Path(out_dir)
+        if out_dir
+        else config.REPORTS_DIR / "runs" / f"{notebook}-{parameters_digest(notebook, checked)}"
+    )
+    out = out.resolve()
+    checked = {**checked, "processed_dir": str(processed.resolve()),
+               "figures_dir": str(out / "figures")}  # fmt: skip
+    return NotebookJob(
+        notebook, checked, out / "notebooks" / f"{stem}.ipynb", out / "html" / f"{stem}.html"
+    )

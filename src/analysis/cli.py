@@ -1,4 +1,4 @@
-"""Command line: ``analysis extract | excel | review | report``."""
+"""Command line: ``analysis extract | excel | review | report | run``."""
 
 from __future__ import annotations
 
@@ -56,6 +56,15 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--reports", type=Path, default=config.REPORTS_DIR)
     rp.add_argument("--refresh", action="store_true", help="re-extract even if the tables are fresh")
     _add_engine_args(rp)
+
+    rn = sub.add_parser("run", help="one notebook with parameters, into a folder of its own")
+    rn.add_argument("notebook", help="overview, yoy, cross_city or themes")
+    rn.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
+                    metavar=("NAME", "VALUE"), help="a notebook parameter (repeatable); "
+                    "lists as a,b,c")
+    rn.add_argument("--processed", type=Path, default=config.PROCESSED_DIR)
+    rn.add_argument("--out", type=Path, default=None,
+                    help="output folder (default: reports/runs/<notebook>-<parameters digest>/)")
     return ap
 
 
@@ -149,12 +158,29 @@ def _report(a: argparse.Namespace) -> int:
     return 0 if result.n_failed == 0 else 1
 
 
+def _run(a: argparse.Namespace) -> int:
+    from .batch import RunError, execute_notebook, prepare_run
+
+    try:
+        job = prepare_run(a.notebook, [tuple(p) for p in a.parameter], a.processed, a.out)
+    except (RunError, FileNotFoundError) as e:
+        print(f"analysis run: {e}", file=sys.stderr)
+        return 2
+    result = execute_notebook(job)
+    if not result.ok:
+        print(f"analysis run: {result.label} failed:\n{result.error}", file=sys.stderr)
+        return 1
+    print(f"{result.label}: ok\n  page:     {job.html}\n  notebook: {job.output}\n"
+          f"  charts:   {job.parameters['figures_dir']}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     a = _parser().parse_args(argv)
     try:
         return {"extract": _extract, "excel": _excel, "review": _review,
-                "report": _report}[a.command](a)
+                "report": _report, "run": _run}[a.command](a)
     except BrokenPipeError:  # output piped into `head`: the work is done, stop quietly
         sys.stderr.close()
         return 0

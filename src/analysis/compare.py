@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import config, schema, tables
+from .labels import code_label, plain_number
 from .text import lexicon
 
 REQUIRED_TABLES = ("documents", "metrics")
@@ -221,12 +222,15 @@ def _pick_one(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
             chosen = group["value"].iloc[0]
             rest = group.iloc[1:]
             rest = rest[~np.isclose(rest["value"], chosen, rtol=1e-9, equal_nan=True)]
-            return "; ".join(
-                f"{v:g} ({k}, {d})"
-                for v, k, d in zip(rest["value"], rest["kind"], rest["doc_id"], strict=True)
+            units = rest["unit"] if "unit" in rest.columns else [""] * len(rest)
+            return "；".join(
+                f"{amount_text(v, u)}（{code_label('kind', k)}，{d}）"
+                for v, u, k, d in zip(rest["value"], units, rest["kind"], rest["doc_id"],
+                                      strict=True)
             )
 
-        other = multi.groupby(keys, sort=False)[["value", "kind", "doc_id"]].apply(others)
+        wanted = ["value", "kind", "doc_id", *(["unit"] if "unit" in multi.columns else [])]
+        other = multi.groupby(keys, sort=False)[wanted].apply(others)
         lookup = dict(zip(other.index.to_flat_index(), other.to_numpy(), strict=True))
         index = first.set_index(keys).index.to_flat_index()
         first["other_values"] = [lookup.get(k, "") for k in index]
@@ -316,7 +320,7 @@ def _add_changes(picked: pd.DataFrame) -> pd.DataFrame:
         implied = out["value"] / (1 + out["yoy_pct"] / 100)
     out["implied_prev_value"] = implied.where(out["yoy_pct"].notna() & (out["yoy_pct"] != -100))
     gap = (out["change_pct"] - out["yoy_pct"]).abs()
-    bad = gap > FLAG_TOLERANCE_PP
+    bad = gap > rule_threshold("yoy_vs_values", FLAG_TOLERANCE_PP)
     out["flag"] = ""
     out.loc[bad, "flag"] = [
         f"报告所述增速{y:+g}%，两期数值计算为{c:+.1f}%" + _caveat(pk, pq, q)
@@ -361,8 +365,8 @@ def _implied_rows(out: pd.DataFrame) -> pd.DataFrame:
     rows["n_sources"] = pd.array([1] * len(rows), dtype="Int64")
     rows["flag"] = ""
     rows["other_values"] = [
-        f"由{y}年数值{v:g}及所述增速{r:+g}%推算"
-        for v, y, r in zip(src["value"], src["year"], src["yoy_pct"], strict=True)
+        f"由{y}年数值{amount_text(v, u)}及所述增速{r:+g}%推算"
+        for v, u, y, r in zip(src["value"], src["unit"], src["year"], src["yoy_pct"], strict=True)
     ]
     existing = set(map(tuple, out[[*series, "year"]].astype(str).to_numpy()))
     keep = [tuple(map(str, k)) not in existing for k in rows[[*series, "year"]].to_numpy()]
@@ -687,3 +691,312 @@ def _target_note(row: tuple, partial: dict[tuple, str]) -> str:
     elif actual_q == "~":
         parts.append("实际数为约数")
     return "；".join(parts)
+
+
+# --------------------------------------------------------------------------- plausibility
+# Why: a figure misread by the extractor (or misprinted in the report) looks like any
+# other figure in a table. These checks say, in words, when a value is far from the
+# region's own other years or from its peers, when a growth rate is out of the usual
+# range, or when one indicator counts national items one year and all items the next.
+# Rules and thresholds are data (data/plausibility_rules.csv); medians keep one bad
+# value from hiding another.
+
+PLAUSIBILITY_COLUMNS = ["region", "metric_id", "unit", "period_type", "year", "rule", "message"]
+SERIES_KEYS = ["region", "metric_id", "unit", "period_type"]
+_RULE_NAMES = ("yoy_vs_values", "own_years", "peers", "yoy_range", "level_change")
+_CLAUSE_RE = re.compile(r"[，,；;。、：:（）()]")
+LEVEL_WINDOW = 8  # characters before an indicator phrase where its level word stands
+
+
+@lru_cache(maxsize=1)
+def plausibility_rules() -> dict[str, dict[str, object]]:
+    """Rule name → {low, high, min_count, text_zh} from data/plausibility_rules.csv, checked."""
+    path = config.PACKAGE_DATA / "plausibility_rules.csv"
+    table = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    out: dict[str, dict[str, object]] = {}
+    for i, row in enumerate(table.to_dict("records"), start=2):
+        name = row.get("rule", "")
+        if name not in _RULE_NAMES:
+            raise ValueError(f"{path} line {i}: unknown rule {name!r}; known: {', '.join(_RULE_NAMES)}")
+        try:
+            parsed = {
+                k: (float(row[k]) if row.get(k, "") != "" else None) for k in ("low", "high")
+            }
+            parsed["min_count"] = int(row["min_count"]) if row.get("min_count") else 1
+        except ValueError as exc:
+            raise ValueError(f"{path} line {i}: low, high and min_count must be numbers") from exc
+        parsed["text_zh"] = row.get("text_zh", "")
+        out[name] = parsed
+    missing = [r for r in _RULE_NAMES if r not in out]
+    if missing:
+        raise ValueError(f"{path}: rule(s) missing: {', '.join(missing)}")
+    return out
+
+
+def rule_threshold(name: str, default: float) -> float:
+    """The ``high`` threshold of a rule, or ``default`` when the file leaves it empty."""
+    value = plausibility_rules()[name]["high"]
+    return float(value) if isinstance(value, float) else default
+
+
+@lru_cache(maxsize=1)
+def _level_words() -> list[tuple[str, str, str]]:
+    path = config.PACKAGE_DATA / "indicator_levels.csv"
+    table = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    rows = [(w, lvl, lab) for w, lvl, lab in table[["word", "level", "label_zh"]].to_numpy()]
+    bad = [i for i, r in enumerate(rows, start=2) if not all(r)]
+    if bad:
+        raise ValueError(f"{path} line {bad[0]}: word, level and label_zh must all be given")
+    return sorted(rows, key=lambda r: -len(r[0]))  # 国家级 before 国家
+
+
+def level_label(level: str) -> str:
+    """national → 国家级; '' → 未注明级别."""
+    for _, lvl, label in _level_words():
+        if lvl == level:
+            return label
+    return "未注明级别" if not level else level
+
+
+def indicator_level(sentence: str, indicator: str = "", raw: str = "") -> str:
+    """Level code (national, provincial …) of the items a figure counts, '' when not said.
+
+    Looks in the clause holding the figure, just before its indicator phrase (新认定国家级
+    众创空间12家 → national); a pure function the extractor could call per figure.
+    """
+    if not isinstance(sentence, str) or not sentence:
+        return ""
+    clauses = [c for c in _CLAUSE_RE.split(sentence) if c]
+    pick = ""
+    for clause in clauses:
+        has_ind = bool(indicator) and indicator in clause
+        has_raw = bool(raw) and raw in clause
+        if (has_ind and (has_raw or not raw)) or (has_raw and not pick):
+            pick = clause
+            if has_ind:
+                break
+    if not pick:
+        return ""
+    if indicator and indicator in pick:
+        window = pick[: pick.index(indicator)][-LEVEL_WINDOW:]
+    elif raw and raw in pick:
+        window = pick[: pick.index(raw)][-LEVEL_WINDOW:]
+    else:
+        window = pick[:LEVEL_WINDOW]
+    found = [(window.rfind(w), lvl) for w, lvl, _ in _level_words() if w in window]
+    return max(found)[1] if found else ""
+
+
+def amount_text(value: float, unit: str) -> str:
+    """An amount for a sentence in its readable unit: 32亿元, 1,190万平方米, 12家."""
+    if pd.isna(value):
+        return ""
+    scaled, shown = scale_for_display(pd.Series([float(value)]), str(unit or ""))
+    return f"{plain_number(float(scaled.iloc[0]))}{shown}"
+
+
+def _fold(value: float, reference: float) -> float:
+    if value <= 0 or reference <= 0:
+        return float("nan")
+    return max(value / reference, reference / value)
+
+
+def _fold_text(value: float, reference: float) -> str:
+    fold = _fold(value, reference)
+    return f"{fold:,.0f}倍" if fold >= 10 else f"{fold:,.1f}倍"
+
+
+def _own_year_flags(rows: pd.DataFrame, rule: dict[str, object]) -> list[dict[str, object]]:
+    high, need = float(rule["high"] or 10), int(rule["min_count"] or 1)  # type: ignore[arg-type]
+    out = []
+    for _, group in rows.groupby(SERIES_KEYS, sort=False):
+        if len(group) < need + 1:
+            continue
+        values = group["value"].to_numpy(dtype=float)
+        for i, (year, value) in enumerate(zip(group["year"], values, strict=True)):
+            others = np.delete(values, i)
+            others = others[others > 0]
+            if len(others) < need:
+                continue
+            median = float(np.median(others))
+            if _fold(value, median) > high:
+                word = "高出" if value > median else "低于"
+                out.append({**group.iloc[i][SERIES_KEYS].to_dict(), "year": year,
+                            "rule": "own_years",
+                            "message": f"{rule['text_zh']}：{word}本地区其他年份中位数"
+                                       f"（{amount_text(median, group['unit'].iloc[i])}）"
+                                       f"{_fold_text(value, median)}"})  # fmt: skip
+    return out
+
+
+def _peer_flags(rows: pd.DataFrame, rule: dict[str, object]) -> list[dict[str, object]]:
+    high, need = float(rule["high"] or 20), int(rule["min_count"] or 3)  # type: ignore[arg-type]
+    out = []
+    keys = ["metric_id", "unit", "period_type", "year", "admin_level"]
+    for key, group in rows.groupby(keys, sort=False):
+        if group["region"].nunique() < need + 1:
+            continue
+        for i in range(len(group)):
+            row = group.iloc[i]
+            others = group.loc[group["region"] != row["region"], "value"].to_numpy(dtype=float)
+            others = others[others > 0]
+            if len(others) < need:
+                continue
+            median = float(np.median(others))
+            if _fold(float(row["value"]), median) > high:
+                word = "高出" if row["value"] > median else "低于"
+                level = code_label("admin_level", key[4]) or "同级"
+                out.append({**row[SERIES_KEYS].to_dict(), "year": row["year"], "rule": "peers",
+                            "message": f"{rule['text_zh']}：{word}其他{len(others)}个{level}的中位数"
+                                       f"（{amount_text(median, row['unit'])}）"
+                                       f"{_fold_text(float(row['value']), median)}"})  # fmt: skip
+    return out
+
+
+def _range_flags(rows: pd.DataFrame, rule: dict[str, object]) -> list[dict[str, object]]:
+    low, high = rule["low"], rule["high"]
+    low = float(low) if isinstance(low, float) else -100.0
+    high = float(high) if isinstance(high, float) else float("inf")
+    out = []
+    for col, what in (("yoy_pct", "报告所述同比"), ("change_pct", "两期数值计算的变化率")):
+        if col not in rows.columns:
+            continue
+        pct = pd.to_numeric(rows[col], errors="coerce")
+        bad = rows[(pct < low) | (pct > high)]
+        for _, row in bad.iterrows():
+            out.append({**row[SERIES_KEYS].to_dict(), "year": row["year"], "rule": "yoy_range",
+                        "message": f"{rule['text_zh']}：{what}{float(row[col]):+.1f}%，"
+                                   f"常见范围为{low:+g}%至{high:+g}%"})  # fmt: skip
+    return out
+
+
+def figure_levels(yoy_df: pd.DataFrame, metrics: pd.DataFrame) -> pd.Series:
+    """Per yoy row, the level of the items its figure counts (from the figure's sentence)."""
+    cols = ["doc_id", "metric_id", "year", "value"]
+    if not {*cols, "sentence"} <= set(metrics.columns) or yoy_df.empty:
+        return pd.Series("", index=yoy_df.index, dtype=object)
+    m = _coerce(metrics)
+    m = m[m["metric_id"] != ""]
+    text = {c: m[c].astype("string").fillna("").astype(str) if c in m else "" for c in
+            ("sentence", "indicator", "raw")}  # fmt: skip
+    levels: dict[tuple, str] = {}
+    for i, key in enumerate(zip(m["doc_id"], m["metric_id"], m["year"], m["value"], strict=True)):
+        k = (key[0], key[1], None if pd.isna(key[2]) else int(key[2]), round(float(key[3]), 6))
+        if k in levels:
+            continue
+        levels[k] = indicator_level(
+            text["sentence"].iloc[i],
+            text["indicator"].iloc[i] if isinstance(text["indicator"], pd.Series) else "",
+            text["raw"].iloc[i] if isinstance(text["raw"], pd.Series) else "",
+        )
+    out = []
+    for doc, mid, year, value in yoy_df[cols].itertuples(index=False):
+        if pd.isna(year) or pd.isna(value):
+            out.append("")
+            continue
+        out.append(levels.get((doc, mid, int(year), round(float(value), 6)), ""))
+    return pd.Series(out, index=yoy_df.index, dtype=object)
+
+
+def _level_flags(rows: pd.DataFrame, rule: dict[str, object]) -> list[dict[str, object]]:
+    out = []
+    if "_level" not in rows.columns:
+        return out
+    prev = rows[[*SERIES_KEYS, "year", "_level"]].rename(
+        columns={"year": "prev_year", "_level": "_prev_level"}
+    )
+    joined = rows.merge(prev, on=[*SERIES_KEYS, "prev_year"], how="inner")
+    for _, row in joined[joined["_level"] != joined["_prev_level"]].iterrows():
+        out.append({**row[SERIES_KEYS].to_dict(), "year": row["year"], "rule": "level_change",
+                    "message": f"{rule['text_zh']}：本年为{level_label(row['_level'])}，"
+                               f"{int(row['prev_year'])}年为{level_label(row['_prev_level'])}，"
+                               "变化不可比"})  # fmt: skip
+    return out
+
+
+def plausibility_flags(
+    yoy_df: pd.DataFrame, metrics: pd.DataFrame, documents: pd.DataFrame
+) -> pd.DataFrame:
+    """One row per (series, year, rule) that fails a plausibility rule, with its message.
+
+    ``yoy_df`` is :func:`yoy` over the whole corpus (peers need every region); the
+    stated-vs-computed check stays in :func:`yoy`'s own ``flag``. Rows implied by a rate
+    are not checked (they are not reported figures).
+    """
+    rules = plausibility_rules()
+    if yoy_df.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in PLAUSIBILITY_COLUMNS})
+    rows = yoy_df[~yoy_df["implied"].fillna(False).astype(bool)].copy()
+    rows = rows[rows["value"].notna() & rows["year"].notna()]
+    docs = _coerce(documents)
+    level_of = dict(zip(docs["doc_id"], docs.get("admin_level", pd.Series("", index=docs.index))
+                        .astype("string").fillna("").astype(str), strict=True))  # fmt: skip
+    rows["admin_level"] = [level_of.get(d, "") for d in rows["doc_id"]]
+    rows["_level"] = figure_levels(rows, metrics)
+    found = [
+        *_own_year_flags(rows, rules["own_years"]),
+        *_peer_flags(rows, rules["peers"]),
+        *_range_flags(rows, rules["yoy_range"]),
+        *_level_flags(rows, rules["level_change"]),
+    ]
+    if not found:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in PLAUSIBILITY_COLUMNS})
+    out = pd.DataFrame(found)[PLAUSIBILITY_COLUMNS]
+    out["year"] = out["year"].astype("Int64")
+    return out.sort_values([*SERIES_KEYS, "year", "rule"], kind="mergesort").reset_index(drop=True)
+
+
+def with_flags(df: pd.DataFrame, flags: pd.DataFrame, column: str = "flag") -> pd.DataFrame:
+    """``df`` with each row's plausibility messages added to ``column`` (joined by '；').
+
+    Works for yoy tables and cross-city tables alike (``period_type`` is derived from
+    ``period`` when missing), so every output says the same thing about a figure.
+    """
+    out = df.copy()
+    if column not in out.columns:
+        out[column] = ""
+    if out.empty or flags.empty:
+        return out
+    if "period_type" not in out.columns:
+        pt = out["period"].astype(str).map(period_type)
+    else:
+        pt = out["period_type"].astype(str)
+    lookup: dict[tuple, list[str]] = {}
+    for row in flags.itertuples(index=False):
+        key = (row.region, row.metric_id, row.unit, row.period_type, int(row.year))
+        lookup.setdefault(key, []).append(str(row.message))
+    implied = out["implied"].fillna(False).astype(bool) if "implied" in out else None
+    messages = []
+    for i, key in enumerate(zip(out["region"], out["metric_id"], out["unit"], pt, out["year"],
+                                strict=True)):  # fmt: skip
+        if pd.isna(key[4]) or (implied is not None and implied.iloc[i]):
+            messages.append([])
+            continue
+        messages.append(lookup.get((*map(str, key[:4]), int(key[4])), []))
+    old = out[column].astype("string").fillna("").astype(str)
+    out[column] = [
+        "；".join([o, *m]) if o else "；".join(m) for o, m in zip(old, messages, strict=True)
+    ]
+    return out
+
+
+def corpus_flags(metrics: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """:func:`plausibility_flags` over the whole corpus (actuals and estimates)."""
+    return plausibility_flags(yoy(metrics, documents, kind=None), metrics, documents)
+
+
+def yoy_checked(metrics: pd.DataFrame, documents: pd.DataFrame, **kwargs: object) -> pd.DataFrame:
+    """:func:`yoy` with every plausibility message in ``flag`` (peers judged on the corpus)."""
+    table = yoy(metrics, documents, **kwargs)  # type: ignore[arg-type]
+    return with_flags(table, corpus_flags(metrics, documents))
+
+
+def flag_summary(flags: pd.DataFrame) -> pd.DataFrame:
+    """Flags per region (for the index and the review queue): count and the messages."""
+    if flags.empty:
+        return pd.DataFrame({"region": pd.Series(dtype=str), "n_flags": pd.Series(dtype=int)})
+    return (
+        flags.groupby("region", sort=True)
+        .agg(n_flags=("rule", "size"))
+        .reset_index()
+    )

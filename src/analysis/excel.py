@@ -26,6 +26,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from . import compare, config
+from .display import label_codes, scale_table
+from .labels import code_label
+from .labels import header as header_label
 from .safeio import atomic_path
 
 MAX_SHEET_ROWS = 1_048_576  # Excel's limit, header rows included
@@ -71,30 +74,6 @@ NOTES_WIDTH = 80
 
 
 @lru_cache(maxsize=1)
-def labels() -> dict[str, str]:
-    """Column name → Chinese header: ours (data/appendix_labels.csv), overridden by the
-    project's field definitions (data/fields.csv) where those name the column."""
-    mapping: dict[str, str] = {}
-    for path in (config.PACKAGE_DATA / "appendix_labels.csv", config.PACKAGE_DATA / "fields.csv"):
-        if not path.is_file():
-            continue
-        table = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
-        if {"name", "label_zh"} <= set(table.columns):
-            for name, label in zip(table["name"], table["label_zh"], strict=True):
-                if name and label:
-                    mapping[name] = label
-    return mapping
-
-
-def header_label(name: str) -> str:
-    """Chinese header for a column; percent columns always say (%) since values are plain numbers."""
-    label = labels().get(name, name)
-    if name.endswith("_pct") and "%" not in label:
-        label += "(%)"
-    return label
-
-
-@lru_cache(maxsize=1)
 def _notes() -> pd.DataFrame:
     path = config.PACKAGE_DATA / "appendix_notes.csv"
     return pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
@@ -119,6 +98,7 @@ class _Sheet:
     def __init__(self, wb: Workbook, title: str):
         self.ws = wb.create_sheet(title)
         self.title = title
+        print_setup(self.ws)
 
     def cell(
         self,
@@ -269,6 +249,7 @@ def write_table(
     df: pd.DataFrame,
     headers: list[list[str]] | None = None,
     freeze_cols: int = 0,
+    formats: dict[str, list[str | None]] | None = None,
 ) -> list[str]:
     """Write ``df`` as one or more sheets (split at Excel's row limit); return the sheet names.
 
@@ -277,6 +258,9 @@ def write_table(
     """
     headers = headers or [[header_label(str(c)) for c in df.columns]]
     columns = _prepare(df)
+    for j, name in enumerate(map(str, df.columns)):  # per-cell formats given by the caller
+        if formats and name in formats:
+            columns[j].formats = formats[name]
     widths = _widths(headers, [c.values for c in columns])
     special = [(j, c) for j, c in enumerate(columns) if c.formats is not None or c.risky or c.link]
     n_rows, n_cols = len(df), len(df.columns)
@@ -284,6 +268,7 @@ def write_table(
     names = _sheet_names(title, len(chunks))
     for name, (start, stop) in zip(names, chunks, strict=True):
         sheet = _Sheet(wb, name)
+        sheet.ws.print_title_rows = f"1:{len(headers)}"
         sheet.widths(widths)
         sheet.ws.freeze_panes = f"{get_column_letter(freeze_cols + 1)}{len(headers) + 1}"
         if n_cols:
@@ -305,6 +290,68 @@ def write_table(
                     row[j] = sheet.cell(row[j])
             sheet.ws.append(row)
     return names
+
+
+# --------------------------------------------------------------------------- for colleagues
+# Why: the appendix goes to people who do not read code. Money is shown in 万元 or 亿元
+# (the unit column says which; never bare 元), codes as Chinese labels (预计, 地级市),
+# no hash columns, estimates and targets marked in the pivot, and every sheet prints
+# landscape, one page wide, with the header row repeated and a footer naming the sheet.
+
+HASH_COLUMNS = ("sha256",)
+FOOTER = "&A　第 &P 页，共 &N 页"
+ESTIMATE_FORMAT = '#,##0.00"（预计）"'
+TARGET_FORMAT = '#,##0.00"（目标）"'
+
+
+def print_setup(ws: object) -> None:
+    """Landscape, fit to one page wide, header row repeated, footer with sheet and page."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.page_setup.orientation = "landscape"  # type: ignore[attr-defined]
+    ws.page_setup.paperSize = 9  # type: ignore[attr-defined]  # A4
+    ws.page_setup.fitToWidth = 1  # type: ignore[attr-defined]
+    ws.page_setup.fitToHeight = 0  # type: ignore[attr-defined]  # as many pages down as needed
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)  # type: ignore[attr-defined]
+    ws.print_title_rows = "1:1"  # type: ignore[attr-defined]
+    ws.oddFooter.center.text = FOOTER  # type: ignore[attr-defined]
+    ws.evenFooter.center.text = FOOTER  # type: ignore[attr-defined]
+
+
+def for_colleagues(df: pd.DataFrame) -> pd.DataFrame:
+    """A table as the appendix shows it: amounts scaled, codes labelled, no hash columns."""
+    out = df.drop(columns=[c for c in HASH_COLUMNS if c in df.columns])
+    return label_codes(scale_table(out))
+
+
+def pivot_formats(long_df: pd.DataFrame, flat: pd.DataFrame) -> dict[str, list[str | None]]:
+    """Per pivot column, a number format marking estimates and targets (the value stays a
+    number, so sums and charts in Excel still work)."""
+    if long_df.empty or flat.empty:
+        return {}
+    kinds: dict[tuple, str] = {}
+    for row in long_df.itertuples(index=False):
+        label = compare.metric_label(row.metric_name, row.metric_id, row.display_unit)
+        kinds[(int(row.year), str(row.period), label, str(row.admin_level), str(row.region))] = str(
+            row.kind
+        )
+    out: dict[str, list[str | None]] = {}
+    keys = list(zip(flat["year"], flat["period"], flat["metric"], strict=True))
+    for col in flat.columns[3:]:
+        level, region = str(col).split("|", 1)
+        fmts: list[str | None] = []
+        for (year, period, metric), value in zip(keys, flat[col], strict=True):
+            kind = kinds.get((int(year), str(period), str(metric), level, region), "")
+            if pd.isna(value):
+                fmts.append(None)
+            elif kind == "estimate":
+                fmts.append(ESTIMATE_FORMAT)
+            elif kind == "target":
+                fmts.append(TARGET_FORMAT)
+            else:
+                fmts.append(INT_FORMAT if float(value).is_integer() else DEC_FORMAT)
+        out[str(col)] = fmts
+    return out
 
 
 # --------------------------------------------------------------------------- sheets
@@ -375,7 +422,7 @@ def _pivot_sheet(long_df: pd.DataFrame) -> tuple[pd.DataFrame, list[list[str]]]:
     flat = table[cols].astype(float)
     flat.columns = [f"{lvl}|{region}" for lvl, region in cols]
     flat = flat.reset_index()
-    top = ["", "", "", *[labels().get(lvl, lvl) for lvl, _ in cols]]
+    top = ["", "", "", *[code_label("admin_level", lvl) for lvl, _ in cols]]
     second = [header_label(c) for c in ("year", "period", "metric")] + [r for _, r in cols]
     return flat, [top, second]
 
@@ -452,11 +499,13 @@ def write_appendix(
 
     long_city = city_pivot_table(metrics, documents)
     pivot, pivot_headers = _pivot_sheet(long_city)
+    marks = {"城市对比": pivot_formats(long_city, pivot)}
+    flags = compare.corpus_flags(metrics, documents)
     frames: dict[str, tuple[pd.DataFrame, list[list[str]] | None, int]] = {
         "指标": (metrics, None, 0),
-        "同比": (compare.yoy(metrics, documents, kind=None), None, 0),
+        "同比": (compare.yoy_checked(metrics, documents, kind=None), None, 0),
         "城市对比": (pivot, pivot_headers, 3),
-        "城市对比明细": (long_city, None, 0),
+        "城市对比明细": (compare.with_flags(long_city, flags), None, 0),
         "目标完成": (compare.targets_vs_actuals(metrics, documents), None, 0),
         "文档": (documents, None, 0),
         "来源": (source_table(metrics, documents), None, 0),
@@ -472,9 +521,10 @@ def write_appendix(
     )
 
     wb = Workbook(write_only=True)
-    _write_notes(wb, rows, documents)
+    _write_notes(wb, rows, for_colleagues(documents))
     for base, (df, headers, freeze_cols) in frames.items():
-        write_table(wb, base, df, headers=headers, freeze_cols=freeze_cols)
+        write_table(wb, base, for_colleagues(df), headers=headers, freeze_cols=freeze_cols,
+                    formats=marks.get(base))
     with atomic_path(out) as tmp:
         wb.save(tmp)
     return out

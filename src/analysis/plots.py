@@ -23,6 +23,7 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 from analysis import config
+from analysis.labels import code_label
 from analysis.safeio import atomic_path
 
 BUNDLED_FONT_FILES = ("NotoSansCJKsc-Regular.otf", "SourceHanSansSC-Regular.otf")
@@ -36,12 +37,8 @@ SYSTEM_CJK_FONTS = (
     "SimHei",
     "PingFang SC",
 )
-ADMIN_LEVEL_LABELS = {
-    "prefecture": "地级市",
-    "county_city": "县级市",
-    "district": "市辖区",
-    "county": "县",
-}
+ADMIN_LEVELS = ("prefecture", "county_city", "district", "county")
+ADMIN_LEVEL_LABELS = {lvl: code_label("admin_level", lvl) for lvl in ADMIN_LEVELS}
 SAVE_FORMATS = ("png", "svg")
 SOURCE_MAX_CHARS = 160
 
@@ -137,12 +134,40 @@ def _cap_bars(df: pd.DataFrame, what: str) -> tuple[pd.DataFrame, str]:
     return shown, f"共 {len(df)} 个{what}，图中只显示两端各 {half} 个；完整列表见表格与附录"
 
 
-def _finish(fig: Figure, df: pd.DataFrame, title: str, note: str = "") -> Figure:
+CAPTION_WIDTH = 70  # characters per caption line under a chart
+CAPTION_LINES = 6
+
+
+def _caption_lines(caption: list[str]) -> list[str]:
+    import textwrap
+
+    lines = [part for text in caption for part in textwrap.wrap(text, CAPTION_WIDTH)]
+    if len(lines) > CAPTION_LINES:
+        lines = [*lines[: CAPTION_LINES - 1], f"……另有 {len(lines) - CAPTION_LINES + 1} 行，见表格核对提示"]
+    return lines
+
+
+def _finish(
+    fig: Figure, df: pd.DataFrame, title: str, note: str = "", caption: list[str] | None = None
+) -> Figure:
+    """Title (with a note line), the caption under the axes, the source line at the bottom."""
     if note:
         title = f"{title}\n{note}"
     fig.suptitle(title)
-    fig.text(0.01, 0.005, source_line(df), fontsize=7, color="0.35", ha="left", va="bottom")
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    import textwrap
+
+    lines = _caption_lines(caption or [])
+    source = textwrap.wrap(source_line(df), CAPTION_WIDTH)[:2]  # never wider than the chart
+    height = fig.get_figheight()
+    line_h = 0.16 / height  # figure fraction of one 7-pt line
+    bottom = 0.01
+    fig.text(0.01, bottom, "\n".join(source), fontsize=7, color="0.35", ha="left", va="bottom",
+             linespacing=1.3)  # fmt: skip
+    used = 1.3 * len(source)
+    if lines:
+        fig.text(0.01, bottom + line_h * (used + 0.2), "\n".join(lines), fontsize=7,
+                 color="0.15", ha="left", va="bottom", linespacing=1.3)  # fmt: skip
+    fig.tight_layout(rect=(0, bottom + line_h * (used + 0.4 + 1.3 * len(lines)), 1, 1))
     return fig
 
 
@@ -166,53 +191,138 @@ def _series_label(region: str, period_type: str) -> str:
     return region if period_type in ("", "FY") else f"{region}（{period_type}）"
 
 
-def yoy_chart(yoy_df: pd.DataFrame, metric_id: str) -> Figure:
-    """One indicator over the years, a line per region; prior years implied by a rate hollow."""
-    from analysis.compare import scale_for_display
+ZERO_BASE_SHARE = 0.5  # a line chart starts at 0 when its lowest value is below half its highest
+FLAG_MARK = "※"
+
+
+def _period_title(period_type: str) -> str:
+    from analysis.labels import code_label
+
+    return "" if period_type in ("", "FY") else f"（{code_label('period', period_type)}）"
+
+
+def _segments(years: list[int], step: int) -> list[list[int]]:
+    """Runs of consecutive years (``step`` apart): a line is drawn only inside a run."""
+    runs: list[list[int]] = []
+    for i, year in enumerate(years):
+        if runs and year - years[i - 1] == step:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
+def chartable_series(yoy_df: pd.DataFrame, min_years: int = 2) -> list[tuple[str, str]]:
+    """(metric_id, period_type) pairs with ``min_years`` or more years: the 历年变化 charts
+    worth drawing (one year makes no trend; each period type gets its own chart)."""
+    if yoy_df.empty:
+        return []
+    df = yoy_df.dropna(subset=["value", "year"])
+    pt = df["period_type"].astype(str) if "period_type" in df.columns else pd.Series("FY", df.index)
+    counts = df.assign(_pt=pt).groupby(["metric_id", "_pt"])["year"].nunique()
+    return [(str(m), str(p)) for (m, p), n in counts.items() if n >= min_years]
+
+
+def yoy_chart(
+    yoy_df: pd.DataFrame,
+    metric_id: str,
+    period_type: str | None = None,
+    targets: pd.DataFrame | None = None,
+) -> Figure:
+    """One indicator over the years, a line per region, drawn honestly.
+
+    Only one period type per chart (a five-year total never shares an axis with annual
+    values); lines join consecutive years only (a missing year leaves a gap); hollow
+    markers are implied by a stated rate, triangles are estimates, crosses targets; a
+    point with a 核对提示 is ringed in red and explained in the caption; the y axis starts
+    at zero unless the caption says otherwise. Fewer than two years: no trend chart.
+    """
+    from analysis.compare import period_step, scale_for_display
 
     df = yoy_df[yoy_df["metric_id"] == metric_id].dropna(subset=["value", "year"])
     name = _metric_name(df, metric_id)
-    title = f"{name}：历年变化"
+    if "period_type" in df.columns and len(df):
+        pts = df["period_type"].astype(str)
+        period_type = period_type or ("FY" if (pts == "FY").any() else pts.mode().iloc[0])
+        df = df[pts == period_type]
+    period_type = period_type or "FY"
+    title = f"{name}：历年变化{_period_title(period_type)}"
     if df.empty:
         return _empty(title, f"没有 {metric_id} 的数据")
+    if df["year"].nunique() < 2:
+        return _empty(title, "只有一年的数据，不画历年变化")
     if "unit" in df.columns:  # one axis, one unit: keep the unit most rows use
         df = df[df["unit"] == df["unit"].mode().iloc[0]]
     unit = str(df["unit"].iloc[0]) if "unit" in df.columns else ""
     scaled, shown = scale_for_display(df["value"], unit)
+    factor = (df["value"] / scaled).dropna()
+    factor_value = float(factor.iloc[0]) if len(factor) and (scaled != 0).any() else 1.0
     df = df.assign(
         _y=scaled.to_numpy(),
         _implied=df["implied"].fillna(False).astype(bool) if "implied" in df.columns else False,
-        _pt=df["period_type"].astype(str) if "period_type" in df.columns else "",
+        _flag=df["flag"].fillna("").astype(str) if "flag" in df.columns else "",
     )
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    for (region, pt), part in df.groupby(["region", "_pt"], sort=True):
+    step = period_step(str(df["period"].iloc[0])) if "period" in df.columns else 1
+    fig, ax = plt.subplots(figsize=(8, 4.8))
+    notes: list[str] = []
+    for region, part in df.groupby("region", sort=True):
         part = part.sort_values("year")
-        (line,) = ax.plot(
-            part["year"].astype(int), part["_y"], marker="o", label=_series_label(region, pt)
-        )
+        years = part["year"].astype(int).tolist()
+        color = None
+        for run in _segments(years, step):
+            seg = part.iloc[run]
+            (line,) = ax.plot(seg["year"].astype(int), seg["_y"], marker="o", color=color,
+                              label=region if color is None else None)  # fmt: skip
+            color = line.get_color()
         hollow = part[part["_implied"]]
         if not hollow.empty:
-            ax.scatter(
-                hollow["year"].astype(int),
-                hollow["_y"],
-                s=60,
-                facecolors="white",
-                edgecolors=line.get_color(),
-                zorder=3,
-            )
+            ax.scatter(hollow["year"].astype(int), hollow["_y"], s=60, facecolors="white",
+                       edgecolors=color, zorder=3)  # fmt: skip
         estimated = part[part["kind"] == "estimate"] if "kind" in part.columns else part.iloc[0:0]
         if not estimated.empty:  # 预计 figures: a triangle, so they are never read as actuals
             ax.scatter(estimated["year"].astype(int), estimated["_y"], s=70, marker="^",
-                       color=line.get_color(), zorder=4)
+                       color=color, zorder=4)  # fmt: skip
+        flagged = part[part["_flag"] != ""]
+        if not flagged.empty:
+            ax.scatter(flagged["year"].astype(int), flagged["_y"], s=220, facecolors="none",
+                       edgecolors="tab:red", linewidths=1.5, zorder=5)  # fmt: skip
+            notes += [f"{FLAG_MARK}{region} {int(y)}：{f}" for y, f in
+                      zip(flagged["year"], flagged["_flag"], strict=True)]  # fmt: skip
+    all_years = sorted(set(df["year"].astype(int)))
+    if targets is not None and not targets.empty:
+        tg = targets[(targets["metric_id"] == metric_id) & targets["region"].isin(df["region"])]
+        if "unit" in tg.columns:
+            tg = tg[tg["unit"] == unit]
+        if "period_type" in tg.columns:
+            tg = tg[tg["period_type"].astype(str) == period_type]
+        tg = tg.dropna(subset=["value", "year"])
+        if not tg.empty:
+            ax.scatter(tg["year"].astype(int), tg["value"] / factor_value, marker="x", s=70,
+                       color="0.2", zorder=4, label="目标值")  # fmt: skip
+            all_years = sorted(set(all_years) | set(tg["year"].astype(int)))
     if df["_implied"].any():
         ax.scatter([], [], facecolors="white", edgecolors="0.3", label="由增速推算的上年值")
     if "kind" in df.columns and (df["kind"] == "estimate").any():
         ax.scatter([], [], marker="^", color="0.3", label="预计数")
-    ax.set_xlabel("年份")
+    if (df["_flag"] != "").any():
+        ax.scatter([], [], s=120, facecolors="none", edgecolors="tab:red", label="需核对（见下注）")
+    gaps = any(len(_segments(sorted(set(p["year"].astype(int))), step)) > 1
+               for _, p in df.groupby("region"))  # fmt: skip
+    if gaps:
+        notes.insert(0, "缺少年份处不连线")
+    ax.set_xticks(all_years)
+    if step > 1:  # a span is labelled by its years, 2011—2015, not by its last year
+        ax.set_xticks(all_years, [f"{y - step + 1}—{y}" for y in all_years])
+    ax.set_xlim(min(all_years) - 0.5 * step, max(all_years) + 0.5 * step)
+    low, high = float(df["_y"].min()), float(df["_y"].max())
+    if low >= 0 and low <= ZERO_BASE_SHARE * high:
+        ax.set_ylim(bottom=0)
+    elif low >= 0:
+        notes.insert(0, "注意：纵轴不从零开始")
+    ax.set_xlabel("年份" if step == 1 else "期间")
     ax.set_ylabel(f"{name}（{shown}）" if shown else name)
-    ax.xaxis.get_major_locator().set_params(integer=True)
     ax.legend(title="地区", fontsize=8)
-    return _finish(fig, df, title)
+    return _finish(fig, df, title, caption=notes)
 
 
 def cross_city_chart(long_df: pd.DataFrame, metric_id: str) -> Figure:
@@ -221,24 +331,52 @@ def cross_city_chart(long_df: pd.DataFrame, metric_id: str) -> Figure:
 
     df = long_df[long_df["metric_id"] == metric_id].dropna(subset=["display_value"])
     name = _metric_name(df, metric_id)
-    when = " ".join(_unique(df[c])[0] for c in ("year", "period") if c in df and _unique(df[c]))
+    when = " ".join(
+        code_label("period", _unique(df[c])[0]) if c == "period" else _unique(df[c])[0]
+        for c in ("year", "period")
+        if c in df and _unique(df[c])
+    )
     title = f"{name}：地区对比" + (f"（{when}）" if when else "")
     if df.empty:
         return _empty(title, f"没有 {metric_id} 的数据")
     df = df.sort_values("display_value", ascending=False).assign(
-        级别=lambda d: d["admin_level"].map(lambda v: ADMIN_LEVEL_LABELS.get(v, v or "未知"))
+        级别=lambda d: d["admin_level"].map(lambda v: code_label("admin_level", v or "unknown"))
     )
     df, cap_note = _cap_bars(df, "地区")
+    kinds = df["kind"].astype(str) if "kind" in df.columns else pd.Series("", index=df.index)
+    flags = df["flag"].fillna("").astype(str) if "flag" in df.columns else pd.Series("", df.index)
+    df = df.assign(
+        _label=[
+            f"{r}{'（预计）' if k == 'estimate' else '（目标）' if k == 'target' else ''}"
+            f"{FLAG_MARK if f else ''}"
+            for r, k, f in zip(df["region"], kinds, flags, strict=True)
+        ]
+    )
     units = _unique(df["display_unit"])
-    fig, ax = plt.subplots(figsize=(8, 0.5 * len(df) + 2))
-    sns.barplot(data=df, y="region", x="display_value", hue="级别", dodge=False, ax=ax, orient="h")
+    fig, ax = plt.subplots(figsize=(8, 0.5 * len(df) + 2.5))
+    sns.barplot(data=df, y="_label", x="display_value", hue="级别", dodge=False, ax=ax, orient="h")
+    kind_list = kinds.tolist()
+    for patch in ax.patches:  # estimates and targets hatched, never read as actuals
+        row = round(patch.get_y() + patch.get_height() / 2)
+        if patch.get_width() and 0 <= row < len(kind_list) and kind_list[row] != "actual":
+            if kind_list[row] in ("estimate", "target"):
+                patch.set_hatch("//")
+    ax.set_xlim(left=0)
     ax.set_ylabel("地区")
     ax.set_xlabel(f"{name}（{'/'.join(units)}）" if units else name)
-    if "note" in df.columns:
-        notes = [f"{r}：{n}" for r, n in zip(df["region"], df["note"], strict=True) if n]
-        if notes:
-            ax.set_title("；".join(notes), fontsize=8, color="0.35")
-    return _finish(fig, df, title, cap_note)
+    caption = []
+    if (kinds == "estimate").any():
+        caption.append("（预计）及斜线：预计数，不是实际数")
+    if "note" in df.columns:  # what the bar labels do not already say
+        said = {"预计数", "目标值"}
+        notes = []
+        for region, note in zip(df["region"], df["note"], strict=True):
+            rest = "；".join(p for p in str(note or "").split("；") if p and p not in said)
+            if rest:
+                notes.append(f"{region}：{rest}")
+        caption += notes[:3]
+    caption += [f"{FLAG_MARK}{r}：{f}" for r, f in zip(df["region"], flags, strict=True) if f]
+    return _finish(fig, df, title, cap_note, caption=caption)
 
 
 def targets_chart(tva_df: pd.DataFrame) -> Figure:
@@ -260,6 +398,7 @@ def targets_chart(tva_df: pd.DataFrame) -> Figure:
     fig, ax = plt.subplots(figsize=(8, 0.5 * len(df) + 2))
     colors = ["tab:green" if v >= 100 else "tab:orange" for v in df["attainment_pct"]]
     ax.barh(df["label"], df["attainment_pct"], color=colors)
+    ax.set_xlim(left=0)
     ax.axvline(100, color="0.3", linestyle="--", linewidth=1)
     ax.set_xlabel("完成率（%，实际值 ÷ 目标值）")
     ax.set_ylabel("地区 指标 年份")

@@ -139,3 +139,25 @@ def test_a_date_before_a_measure_is_no_part_of_the_noun_borrowed():
         ("patent_applications", 132, "件", None, 2023, "M1-M7", "actual"),
         ("patent_grants", 95, "件", None, 2023, "M1-M7", "actual"),
     ]
+
+
+def test_counts_carry_the_level_of_what_they_count():
+    got = [(f.metric_id, f.value, f.level) for f in extract_figures(
+        "t", "新认定国家级众创空间12家,省级众创空间20家,全市众创空间达到47家。", META)]
+    assert got == [("maker_spaces_new", 12, "national"), ("maker_spaces_new", 20, "provincial"),
+                   ("maker_spaces", 47, "")]
+    (hte,) = extract_figures("t", "新增国家高新技术企业30家。", META)
+    assert hte.level == ""  # 国家高新技术企业 is every high-tech firm, not a level
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("新增众创空间12家,全市众创空间达到47家。", {12: "maker_spaces_new", 47: "maker_spaces"}),
+    ("新增市级以上孵化器3家,全市科技企业孵化器达到39家。",
+     {3: "incubators_new", 39: "incubators_total"}),
+    ("新建省级重点实验室4家,重点实验室总数达到30家。", {4: "key_labs_new", 30: "key_labs"}),
+    ("规上工业企业研发机构达到520家。", {520: "rd_institutions_industrial"}),
+    ("财政科技支出占一般公共预算支出比重达到3.5%。", {3.5: "fiscal_sci_tech_share"}),
+    ("每万名就业人员中研发人员达到85人。", {85: "rd_personnel_per_10k"}),
+])
+def test_new_and_total_kept_apart_and_more_indicators_mapped(text, expected):
+    assert ids(text) == expected

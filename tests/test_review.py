@@ -183,7 +183,7 @@ def test_report_index_links_the_review_pages(tmp_path: Path) -> None:
     assert error == "" and index == reports / "review" / "index.html" and index.is_file()
     result = batch.ReportResult(extracted=False, stale_reason="", review=index)
     text = batch.render_index(result, reports, "2026-12-01T00:00:00+00:00")
-    assert '<a href="review/index.html">review/</a>' in text
+    assert '<a href="review/index.html">审核页面（每个数字在原文中高亮）</a>' in text
     failed = batch.ReportResult(extracted=False, stale_reason="", review_error="<b>boom</b>")
     assert "&lt;b&gt;boom&lt;/b&gt;" in batch.render_index(failed, reports, "now")
 

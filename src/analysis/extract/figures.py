@@ -22,6 +22,7 @@ from ..numbers import (
     quantity_regex,
 )
 from ..text.document import Document, prepare_text
+from ..text.lexicon import level_regex
 from .cues import CLAUSE_MARKS, GROUP_MARKS, cues, strip_joiners
 from .periods import (
     PERIOD_HINT,
@@ -727,26 +728,37 @@ def _to_figure(
     phrase = it.phrase or strip_joiners(it.own)
     start = s + q.start
     end = s + q.end
-    return Figure(  # positional, in Figure's field order: one figure per number in a corpus
-        doc_id,
-        metric_id,
-        taxonomy.get_indicator(metric_id).name_zh if metric_id else "",
-        taxonomy.indicator_phrase(phrase),
-        q.value,
-        it.unit or q.unit,
-        it.yoy,
-        qualifier,
-        year,
-        period or "FY",
-        kind,
-        sentence,
-        start,
-        end,
-        text[start:end],
-        meta.region,
-        q.value_high,
-        "; ".join(notes),
+    return Figure(
+        doc_id=doc_id,
+        metric_id=metric_id,
+        metric_name=taxonomy.get_indicator(metric_id).name_zh if metric_id else "",
+        indicator=taxonomy.indicator_phrase(phrase),
+        value=q.value,
+        unit=it.unit or q.unit,
+        yoy_pct=it.yoy,
+        qualifier=qualifier,
+        year=year,
+        period=period or "FY",
+        kind=kind,
+        sentence=sentence,
+        char_start=start,
+        char_end=end,
+        raw=text[start:end],
+        region=meta.region,
+        value_high=q.value_high,
+        note="; ".join(notes),
+        level=_platform_level(it.own) if q.dimension == "count" else "",
     )
+
+
+def _platform_level(own: str) -> str:
+    """national, provincial … when the words right before a count name the level of what
+    it counts (新认定国家级众创空间12家), so that 47 maker spaces of every level are never
+    compared with 12 national ones; "" when they name none."""
+    found = ""
+    for m in level_regex().finditer(own):
+        found = m.lastgroup or ""
+    return found
 
 
 # 到2025年(底): a date ahead that the figure is to be reached by; not the end of a change

@@ -22,7 +22,7 @@ from ..config import PACKAGE_DATA
 from ..patterns import prechecked
 
 LEXICON_PATH = PACKAGE_DATA / "lexicon.csv"
-VOCABULARIES = ("period", "kind", "admin_level", "doc_type", "heading", "fyp")
+VOCABULARIES = ("period", "kind", "admin_level", "doc_type", "heading", "fyp", "level")
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)(?:\.([A-Za-z0-9+\-]+))?\}")
 
 
@@ -116,6 +116,14 @@ def period_last_month(period: str) -> int:
 def fyp_first_years() -> dict[str, int]:
     """十三五 → 2016: the first year of each Five-Year Plan, by its written name."""
     return {t.pattern: int(code) for code, t in load_lexicon()["fyp"].items()}
+
+
+@cache
+def level_regex() -> re.Pattern[str]:
+    """One pattern for the level words of platforms and firms (国家级, 省级 …), each a group
+    named by its code, so ``m.lastgroup`` says which level matched."""
+    return re.compile("|".join(f"(?P<{code}>{t.pattern})"
+                               for code, t in load_lexicon()["level"].items()))
 
 
 def expand(pattern: str, where: str = "a pattern") -> str:

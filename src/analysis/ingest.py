@@ -22,6 +22,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from charset_normalizer import from_bytes
 
 from analysis.models import RawDocument
+from analysis.text import lexicon
 
 MB = 1024 * 1024
 DEFAULT_MAX_BYTES = 200 * MB  # refuse input files above this size
@@ -71,9 +72,9 @@ MANIFEST_FIELDS = (
     "title", "region", "admin_level", "parent_city", "province",
     "report_year", "period", "doc_type", "region_masked",
 )  # fmt: skip
-ADMIN_LEVELS = {"prefecture", "county_city", "district", "county"}
-DOC_TYPES = {"summary", "plan", "summary+plan"}
-PERIODS = {"FY", "H1", "Q1-Q3"}
+ADMIN_LEVELS = set(lexicon.codes("admin_level"))
+DOC_TYPES = set(lexicon.codes("doc_type"))
+PERIODS = set(lexicon.codes("period"))
 PERIOD_RE = re.compile(r"M1-M(?:[1-9]|1[0-2])|(?:19|20)\d\d-(?:19|20)\d\d")
 YEAR_RANGE = (1949, 2100)
 

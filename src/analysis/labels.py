@@ -18,6 +18,9 @@ import numpy as np
 import pandas as pd
 
 from . import config
+from .text import lexicon
+
+LEXICON_FIELDS = ("kind", "admin_level", "doc_type", "period", "level")  # labels from lexicon.csv
 
 # Columns whose values are codes, and which vocabulary of code_labels.csv they use.
 CODE_COLUMNS = {
@@ -31,6 +34,7 @@ CODE_COLUMNS = {
     "period": "period",
     "period_type": "period",
     "status": "status",
+    "level": "level",
 }
 # Columns holding an amount in the row's unit: scaled together with ``value``.
 VALUE_COLUMNS = (
@@ -61,7 +65,11 @@ def _labels() -> tuple[dict[tuple[str, str], str], dict[str, list[tuple[re.Patte
     missing = {"field", "code", "label_zh"} - set(table.columns)
     if missing:
         raise ValueError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
-    exact: dict[tuple[str, str], str] = {}
+    # the closed vocabularies' labels are defined once, in lexicon.csv
+    exact: dict[tuple[str, str], str] = {
+        (vocab, code): label
+        for vocab in LEXICON_FIELDS for code, label in lexicon.labels(vocab).items()
+    }
     templates: dict[str, list[tuple[re.Pattern[str], str]]] = {}
     for i, (fld, code, label) in enumerate(
         zip(table["field"], table["code"], table["label_zh"], strict=True), start=2
@@ -69,7 +77,8 @@ def _labels() -> tuple[dict[tuple[str, str], str], dict[str, list[tuple[re.Patte
         if not fld or not code or not label:
             raise ValueError(f"{path} line {i}: field, code and label_zh must all be given")
         if (fld, code) in exact:
-            raise ValueError(f"{path} line {i}: {fld} {code!r} is listed twice")
+            where = "in lexicon.csv" if fld in LEXICON_FIELDS else "twice"
+            raise ValueError(f"{path} line {i}: {fld} {code!r} is listed {where}")
         if _TEMPLATE_RE.search(code):
             if set(_TEMPLATE_RE.findall(label)) - set(_TEMPLATE_RE.findall(code)):
                 raise ValueError(f"{path} line {i}: label {label!r} uses a name not in {code!r}")

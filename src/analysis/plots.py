@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 from analysis import config
 from analysis.labels import code_label
 from analysis.safeio import atomic_path
+from analysis.text import lexicon
 
 BUNDLED_FONT_FILES = ("NotoSansCJKsc-Regular.otf", "SourceHanSansSC-Regular.otf")
 SYSTEM_CJK_FONTS = (
@@ -37,7 +38,7 @@ SYSTEM_CJK_FONTS = (
     "SimHei",
     "PingFang SC",
 )
-ADMIN_LEVELS = ("prefecture", "county_city", "district", "county")
+ADMIN_LEVELS = lexicon.codes("admin_level")
 ADMIN_LEVEL_LABELS = {lvl: code_label("admin_level", lvl) for lvl in ADMIN_LEVELS}
 SAVE_FORMATS = ("png", "svg")
 SOURCE_MAX_CHARS = 160

@@ -15,6 +15,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from .config import PACKAGE_DATA
+from .text import lexicon
 
 TABLES = ("documents", "metrics", "repairs", "run_log", "rejected", "corrections_log")
 
@@ -31,12 +32,22 @@ class Field:
     enum: tuple[str, ...]
 
 
+def _enum(cell: str) -> tuple[str, ...]:
+    """``a|b|`` lists the values (a trailing ``|`` allows empty); ``@kind`` or ``@kind|``
+    takes the codes of a lexicon vocabulary, so a closed vocabulary is defined once."""
+    if not cell:
+        return ()
+    values = cell.split("|")
+    if values[0].startswith("@"):
+        return (*lexicon.codes(values[0][1:]), *values[1:])
+    return tuple(values)
+
+
 @cache
 def load_fields() -> tuple[Field, ...]:
     with open(PACKAGE_DATA / "fields.csv", encoding="utf-8") as f:
         return tuple(Field(r["table"], r["name"], r["dtype"], r["nullable"] == "1", r["unit"],
-                           r["label_zh"], r["description"],
-                           tuple(r["enum"].split("|")) if r["enum"] else ())
+                           r["label_zh"], r["description"], _enum(r["enum"]))
                      for r in csv.DictReader(f))
 
 

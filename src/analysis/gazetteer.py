@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -29,10 +29,13 @@ from analysis.config import PACKAGE_DATA
 GAZETTEER_PATH = PACKAGE_DATA / "gazetteer.csv"
 STOPWORDS_PATH = PACKAGE_DATA / "gazetteer_stopwords.txt"
 SLOGANS_PATH = PACKAGE_DATA / "gazetteer_slogans.txt"
+WORDS_PATH = PACKAGE_DATA / "gazetteer_words.txt"
 AUTONOMOUS_PREFECTURE = "自治州"
 
 LEVEL_RANK = {"province": 3, "prefecture": 2, "county_city": 1, "district": 1, "county": 1}
-COLUMNS = ["adcode", "name", "short_name", "level", "parent_city", "province", "aliases"]
+COLUMNS = ["adcode", "name", "short_name", "level", "parent_city", "province", "aliases",
+           "first_year", "last_year"]
+IN_USE = 9999  # last_year of a unit still in use
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class PlaceHit:
     spans: tuple[tuple[int, int], ...]  # (start, end) of each mention
     is_full: bool  # surface is the full official name (or an alias), not a short name
     n_candidates: int = 1  # units sharing this surface at its best level (split the vote)
+    key: str = ""  # adcode@first_year: one unit in one span of years (codes are reused)
 
     @property
     def count(self) -> int:
@@ -56,9 +60,58 @@ class PlaceHit:
 
 @lru_cache(maxsize=1)
 def load_gazetteer() -> pd.DataFrame:
-    """The gazetteer as a DataFrame of strings (adcodes keep their leading digits)."""
+    """The gazetteer as a DataFrame of strings (adcodes keep their leading digits), with a
+    ``key`` column (adcode@first_year) that is unique where adcodes are not: a code is
+    reused when its unit is renamed or moves to another city."""
     df = pd.read_csv(GAZETTEER_PATH, dtype=str, keep_default_na=False, encoding="utf-8")
-    return df[COLUMNS]
+    missing = [c for c in COLUMNS if c not in df.columns]
+    if missing:
+        raise ValueError(f"{GAZETTEER_PATH}: missing columns {missing}; rebuild it with "
+                         "scripts/build_gazetteer.py")
+    df = df[COLUMNS].copy()
+    df["key"] = df["adcode"] + "@" + df["first_year"]
+    if not df["key"].is_unique:
+        raise ValueError(f"{GAZETTEER_PATH}: adcode and first_year repeat together")
+    return df
+
+
+def _span(row: dict[str, str]) -> tuple[int, int]:
+    """(first, last) year a unit was in use; last is IN_USE while it still is."""
+    return int(row["first_year"] or 0), int(row["last_year"] or IN_USE)
+
+
+def in_use(row: dict[str, str], year: int | None) -> bool:
+    """True when the unit existed under this name in ``year`` (None: today)."""
+    first, last = _span(row)
+    return last == IN_USE if year is None else first <= year <= last
+
+
+NAME_GRACE = 3  # years a short name is still read for a unit after it was renamed or merged
+
+
+def of_the_time(rows: list[tuple[dict[str, str], bool]],
+                year: int | None) -> list[tuple[dict[str, str], bool]]:
+    """The candidates in use in ``year`` (None: today); else the nearest in time.
+
+    Why: one surface (即墨) names 即墨市 until 2016 and 即墨区 from 2017; a report is
+    placed in the divisions of its own year. An out-of-date name is still read, nearest
+    first, if it is a full name (襄樊市) or out of date by at most ``NAME_GRACE`` years: a
+    short name of a unit long gone (动力 of 动力区, merged in 2006) is an ordinary word.
+    """
+    now = [c for c in rows if in_use(c[0], year)]
+    if now:
+        return now
+    ref = (max(_span(r)[0] for r, _ in rows) + 1) if year is None else year
+
+    def distance(row: dict[str, str]) -> int:
+        first, last = _span(row)
+        return first - ref if ref < first else max(ref - last, 0)
+
+    alive = [c for c in rows if c[1] or (distance(c[0]) <= NAME_GRACE and year is not None)]
+    if not alive:
+        return []
+    best = min(distance(r) for r, _ in alive)
+    return [c for c in alive if distance(c[0]) == best]
 
 
 @lru_cache(maxsize=1)
@@ -112,21 +165,32 @@ def _surfaces(row: dict[str, str]) -> Iterable[tuple[str, bool]]:
 
 
 @lru_cache(maxsize=1)
-def _index() -> tuple[dict[str, tuple[tuple[dict[str, str], bool], ...]], tuple[int, ...]]:
-    """surface → candidate rows at the highest level sharing it; lengths, longest first.
-
-    When one string names units of different levels (吉林 the province and 吉林市; 朝阳市
-    and 朝阳县 both shorten to 朝阳), the higher level wins: a bare name in a report
-    means the bigger, better-known place far more often.
-    """
+def _table() -> dict[str, list[tuple[dict[str, str], bool]]]:
+    """surface → every (row, is_full) it names, in any year."""
     stop, _ = load_stopwords()
     table: dict[str, list[tuple[dict[str, str], bool]]] = {}
     for row in load_gazetteer().to_dict("records"):
         for surface, is_full in _surfaces(row):
             if len(surface) >= 2 and surface not in stop:
                 table.setdefault(surface, []).append((row, is_full))
+    return table
+
+
+@cache
+def _index(year: int | None = None
+           ) -> tuple[dict[str, tuple[tuple[dict[str, str], bool], ...]], tuple[int, ...]]:
+    """surface → candidate rows of ``year`` at the highest level sharing it; lengths,
+    longest first.
+
+    When one string names units of different levels (吉林 the province and 吉林市; 朝阳市
+    and 朝阳县 both shorten to 朝阳), the higher level wins: a bare name in a report
+    means the bigger, better-known place far more often.
+    """
     index: dict[str, tuple[tuple[dict[str, str], bool], ...]] = {}
-    for surface, cands in table.items():
+    for surface, every in _table().items():
+        cands = of_the_time(every, year)
+        if not cands:
+            continue
         full = [c for c in cands if c[1]] or cands  # a full name beats someone's short name
         top = max(LEVEL_RANK[r["level"]] for r, _ in full)
         index[surface] = tuple(c for c in full if LEVEL_RANK[c[0]["level"]] == top)
@@ -136,12 +200,33 @@ def _index() -> tuple[dict[str, tuple[tuple[dict[str, str], bool], ...]], tuple[
 
 @lru_cache(maxsize=1)
 def _prefixes() -> dict[str, tuple[int, ...]]:
-    """First two characters → lengths of the names that start with them, longest first."""
-    index, _ = _index()
+    """First two characters → lengths of the names (of any year) that start with them,
+    longest first."""
     out: dict[str, set[int]] = {}
-    for surface in index:
+    for surface in _table():
         out.setdefault(surface[:2], set()).add(len(surface))
     return {k: tuple(sorted(v, reverse=True)) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def _word_heads() -> frozenset[str]:
+    """Common two-character words whose second character opens a one-character-stem name
+    (示范 for 范县, 振兴 for 兴县), from ``data/gazetteer_words.txt``.
+
+    Why a list derived from jieba's dictionary (by ``scripts/build_gazetteer.py``) and
+    not a hand-made one: it knows the words of the language, so the rule covers every
+    such county, not the few seen in a corpus.
+    """
+    lines = [s.strip() for s in WORDS_PATH.read_text(encoding="utf-8").splitlines()]
+    return frozenset(s for s in lines if s and not s.startswith("#"))
+
+
+def _inside_word(text: str, start: int, end: int) -> bool:
+    """True when a one-character-stem name (范县) is the tail of a common word with the
+    character before it (示范县): the name is not a word of the text."""
+    if end - start != 2 or start == 0:
+        return False
+    return text[start - 1 : start + 1] in _word_heads()
 
 
 def _straddled(text: str, start: int, end: int, breakers: frozenset[str]) -> bool:
@@ -194,14 +279,14 @@ def _starts(text: str) -> list[int]:
     return pos[keys[at] == pairs].tolist()
 
 
-def scan(text: str) -> list[tuple[int, int, str]]:
+def scan(text: str, year: int | None = None) -> list[tuple[int, int, str]]:
     """Leftmost-longest, non-overlapping (start, end, surface) matches of place names.
 
     A match made only of short names is dropped when a breaker word straddles it
     (创新平台 is not 新平); the scan then moves on by one character. So is a match
-    inside a slogan (科技兴县 is not 兴县).
+    inside a slogan (科技兴县 is not 兴县). ``year`` picks the divisions of that year.
     """
-    index, _ = _index()
+    index, _ = _index(year)
     prefixes = _prefixes()
     _, breakers = load_stopwords()
     out: list[tuple[int, int, str]] = []
@@ -214,7 +299,8 @@ def scan(text: str) -> list[tuple[int, int, str]]:
             surface = text[pos : pos + length]
             if pos + length <= n and surface in index:
                 short_only = not any(full for _, full in index[surface])
-                accidental = short_only and _straddled(text, pos, pos + length, breakers)
+                accidental = (short_only and _straddled(text, pos, pos + length, breakers)
+                              ) or _inside_word(text, pos, pos + length)
                 if not accidental and not in_slogan(text, pos, pos + length):
                     out.append((pos, pos + length, surface))
                     i = pos + length
@@ -222,15 +308,16 @@ def scan(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def find_places(text: str) -> list[PlaceHit]:
-    """Every gazetteer unit mentioned in ``text``, by full, short or old name, with counts.
+def find_places(text: str, year: int | None = None) -> list[PlaceHit]:
+    """Every gazetteer unit mentioned in ``text``, by full, short or old name, with counts,
+    as the divisions stood in ``year`` (None: today's).
 
     Ordered by first mention. An ambiguous surface (朝阳 → several units) yields one hit
     per candidate with ``n_candidates`` set, so callers can split its weight.
     """
-    index, _ = _index()
+    index, _ = _index(year)
     spans: dict[str, list[tuple[int, int]]] = {}
-    for start, end, surface in scan(text):
+    for start, end, surface in scan(text, year):
         spans.setdefault(surface, []).append((start, end))
     hits: list[PlaceHit] = []
     for surface, where in spans.items():
@@ -247,17 +334,24 @@ def find_places(text: str) -> list[PlaceHit]:
                     spans=tuple(where),
                     is_full=is_full,
                     n_candidates=len(cands),
+                    key=row["key"],
                 )
             )
     hits.sort(key=lambda h: (h.spans[0][0], h.adcode))
     return hits
 
 
-def lookup(name: str) -> list[dict[str, str]]:
-    """Gazetteer rows whose full name, short name or alias (黔东南州) is exactly ``name``."""
+def lookup(name: str, year: int | None = None) -> list[dict[str, str]]:
+    """Gazetteer rows whose full name, short name or alias (黔东南州) is exactly ``name``,
+    among the units of ``year`` (None: today's, or a name's latest unit)."""
     if not name:
         return []
     df = load_gazetteer()
+    ever = df[(df["name"] == name) | (df["short_name"] == name)]
+    if len(ever):
+        chosen = {r["key"] for r, _ in of_the_time([(r, True) for r in
+                                                     ever.to_dict("records")], year)}
+        df = df[~df["key"].isin(set(ever["key"]) - chosen)]
     alias_hit = df["aliases"].str.split("|").apply(lambda xs: name in xs)
     prefecture_short = df["name"].str.endswith(AUTONOMOUS_PREFECTURE) & (
         df["short_name"] + "州" == name

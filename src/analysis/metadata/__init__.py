@@ -66,9 +66,9 @@ def describe(doc: Document, title: str = "") -> DocMeta:
     body = doc.body
     doc_type = infer_doc_type(found_title, body, headline)
     period = infer_period(found_title, body, headline)
-    region = infer_region(found_title, body, headline)
     year, year_conf = infer_year(found_title, body, doc_type, [*doc.chrome, *dated], period,
                                  headline)
+    region = infer_region(found_title, body, headline, year)  # the divisions of its year
     return DocMeta(
         doc_id=doc.doc_id,
         title=found_title,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
 
-from ..gazetteer import PlaceHit, find_places, load_gazetteer
-from .cues import count_cues, first_cue, load_cues
+from ..gazetteer import PlaceHit, find_places, in_use, load_gazetteer, of_the_time
+from .cues import LEDE_CHARS, count_cues, first_cue, load_cues
 
 # Weights of place evidence (per mention): judgement calls, kept together so they
 # can be tuned in one place.
@@ -24,6 +25,11 @@ MIN_REGION_SCORE = SHORT_FACTOR  # one bare mention of a city's short name (为�
 # (0.8 × 0.4), but not on one partner or peer mention (at most 1.0 × 0.3).
 VOICE_MIN_SCORE = 0.32
 MASK_MIN = 2
+LEAD_WEIGHT = 2.0  # a place in the opening sentence (or a news-wire lead 瓜州讯) names the author
+# Calibrated on the tuning half of the development corpus (see data/README.md): below it,
+# the region is left empty and the document listed in needs_manifest.csv.
+REGION_THRESHOLD = 0.45
+PROVINCE_CONFLICT_MIN = 2.0  # mentions of another province that overrule a silent one
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,7 @@ class RegionGuess:
     province: str = ""
     masked: int = 0
     confidence: float = 0.0
+    evidence: tuple[str, ...] = field(default=())  # the candidates and why, in words
 
 
 def _organ_mentions(text: str, hit: PlaceHit) -> int:
@@ -90,32 +97,72 @@ def _weak_factor(text: str, hit: PlaceHit, framed: list[tuple[float, bool] | Non
 
 @lru_cache(maxsize=1)
 def _units() -> dict[str, dict[str, str]]:
-    """adcode → gazetteer row, for every unit below province level."""
+    """key (adcode@first_year) → gazetteer row, for every unit below province level, of
+    any year."""
     df = load_gazetteer()
-    return {r["adcode"]: r for r in df[df["level"] != "province"].to_dict("records")}
+    return {r["key"]: r for r in df[df["level"] != "province"].to_dict("records")}
 
 
-@lru_cache(maxsize=1)
-def _city_codes() -> dict[str, str]:
-    """Full name of each parent city (prefecture names are unique) → its adcode."""
-    units = _units()
-    names = {r["parent_city"] for r in units.values()}
-    return {
-        r["name"]: code
-        for code, r in units.items()
-        if r["name"] in names and r["name"] == r["parent_city"]
-    }
+@cache
+def _city_codes(year: int | None = None) -> dict[str, str]:
+    """Full name of each parent city (prefecture names are unique at one time) → the key
+    of that city as it stood in ``year``."""
+    by_name: dict[str, list[tuple[dict[str, str], bool]]] = {}
+    for row in _units().values():
+        if row["name"] == row["parent_city"]:
+            by_name.setdefault(row["name"], []).append((row, True))
+    return {name: of_the_time(rows, year)[0][0]["key"] for name, rows in by_name.items()}
 
 
-@lru_cache(maxsize=1)
-def _members() -> dict[str, tuple[str, ...]]:
-    """Parent city name → adcodes of its county-level units."""
+@cache
+def _members(year: int | None = None) -> dict[str, tuple[str, ...]]:
+    """Parent city name → keys of its county-level units in ``year`` (each unit as it
+    stood then: 即墨市 in 2012, 即墨区 in 2023)."""
+    by_code: dict[str, list[tuple[dict[str, str], bool]]] = {}
+    for row in _units().values():
+        if row["name"] != row["parent_city"]:
+            by_code.setdefault(row["adcode"], []).append((row, True))
     out: dict[str, list[str]] = {}
-    codes = _city_codes()
-    for code, row in _units().items():
-        if codes.get(row["parent_city"]) != code:
-            out.setdefault(row["parent_city"], []).append(code)
+    for rows in by_code.values():
+        for row, _ in of_the_time(rows, year):
+            if year is None or in_use(row, year):
+                out.setdefault(row["parent_city"], []).append(row["key"])
     return {k: tuple(v) for k, v in out.items()}
+
+
+QUOTED_RE = re.compile(r"“[^”\n]{1,16}”|「[^」\n]{1,16}」|‘[^’\n]{1,16}’|《[^》\n]{1,60}》")
+ISSUER_RE = re.compile(r"《(?:关于)?(?:[\u4e00-\u9fff]{1,8}?[省市州盟])?$")  # 《鲤城区…措施》: the place issuing a policy
+
+
+@lru_cache(maxsize=4)
+def _quoted(text: str) -> tuple[tuple[int, int], ...]:
+    """Spans of short quotations (“科技兴县”, 《…战略》): a place inside a slogan or a
+    strategy's name is no evidence of who writes."""
+    return tuple((m.start(), m.end()) for m in QUOTED_RE.finditer(text))
+
+
+def _in_quote(text: str, start: int, end: int) -> bool:
+    """True when text[start:end] sits inside a quotation, unless it opens a document's
+    title (《鲤城区培育…措施》, 《关于XX县…》): that names the issuer, the report's own
+    place more often than not."""
+    for lo, hi in _quoted(text):
+        if lo < start and end < hi:
+            return not (text[lo] == "《" and ISSUER_RE.search(text, lo, start))
+    return False
+
+
+WIRE_RE = re.compile(r"(?:[\u4e00-\u9fff]{0,6}(?:新闻网|网|日报|融媒体中心|电视台|报))?(?:讯|要闻)")
+
+
+def _lead_end(body: str, skip: tuple[str, ...]) -> int:
+    """End of the opening sentence of the body (after the title or headline lines)."""
+    pos = 0
+    for line in body.splitlines(keepends=True):
+        if line.strip() and line.strip() not in skip:
+            break
+        pos += len(line)
+    m = re.compile(r"[。！？!?\n]").search(body, pos + 1, pos + LEDE_CHARS)
+    return m.end() if m else min(len(body), pos + LEDE_CHARS)
 
 
 VOICE_LEVELS = {"district": {"district"}, "county": {"county", "county_city"}}
@@ -134,71 +181,158 @@ def _level_of_voice(body: str) -> str:
 @dataclass
 class _Evidence:
     votes: Counter[str]  # parent city name → score
-    named: Counter[str]  # adcode → title/organ score
-    mentions: Counter[str]  # adcode → body mentions
+    named: Counter[str]  # key → title/organ/lead score
+    mentions: Counter[str]  # key → body mentions
     provinces: Counter[str]  # province name → mentions
-    ranked: Counter[str]  # adcode → mentions as the frame of a ranking (居绍兴第2)
+    ranked: Counter[str]  # key → mentions as the frame of a ranking (居绍兴第2)
+    why: dict[str, list[str]] = field(default_factory=dict)  # key → evidence in words
+
+    def note(self, key: str, words: str) -> None:
+        self.why.setdefault(key, [])
+        if words not in self.why[key]:
+            self.why[key].append(words)
 
 
-def _collect(title: str, body: str, voice: str = "", headline: str = "") -> _Evidence:
+def _collect(title: str, body: str, voice: str = "", headline: str = "",
+             year: int | None = None) -> _Evidence:
     """Weigh every place hit; a hit shared by n units gives each 1/n of its vote.
 
     A unit of the level the text speaks as (a 县 in a text saying 我县) earns a bonus:
     a county report names its own county, while the big cities it mentions are partners.
+    A mention inside a short quotation (“科技兴县”, 《…》) is dropped; one in the opening
+    sentence or a news-wire lead (瓜州讯, XX新闻网讯) counts as the author naming itself.
     """
     ev = _Evidence(Counter(), Counter(), Counter(), Counter(), Counter())
     fitting = VOICE_LEVELS.get(voice, set())
-    for hit in find_places(body):
+    lead_end = _lead_end(body, tuple(t for t in (title.strip(), headline.strip()) if t))
+    for hit in find_places(body, year):
+        spans = tuple(sp for sp in hit.spans if not _in_quote(body, *sp))
+        if not spans:
+            continue
+        hit = PlaceHit(**{**hit.__dict__, "spans": spans})
         if hit.level == "province":
-            ev.provinces[hit.name] += hit.count / hit.n_candidates
+            weights = [_mention_weight(body, a, b, None) for a, b in spans]
+            ev.provinces[hit.name] += sum(weights) / hit.n_candidates
             continue
         framed = [_framed(body, start, end) for start, end in hit.spans]
         weight = (1.0 if hit.is_full else SHORT_FACTOR) * _weak_factor(body, hit, framed)
         organ = min(_organ_mentions(body, hit), ORGAN_CAP) * ORGAN_WEIGHT
+        wire = any(WIRE_RE.match(body, end) for _, end in hit.spans)
+        lead = LEAD_WEIGHT if wire or (hit.is_full and hit.spans[0][0] < lead_end) else 0.0
+        if lead and _mention_weight(body, *hit.spans[0], framed[0]) < 1.0:
+            lead = 0.0  # a partner or an institution in the opening sentence
         bonus = VOICE_BONUS if hit.level in fitting else 0.0
-        ev.named[hit.adcode] += organ
-        ev.mentions[hit.adcode] += sum(f is None for f in framed)  # the region's own
-        ev.ranked[hit.adcode] += sum(f is not None and f[1] for f in framed)
-        ev.votes[hit.parent_city] += (hit.count * weight + organ + bonus) / hit.n_candidates
-    for text, weight in ((title, TITLE_WEIGHT), (headline, HEADLINE_WEIGHT)):
-        for hit in find_places(text) if text else ():
-            if hit.level != "province":
-                ev.named[hit.adcode] += weight
+        ev.named[hit.key] += organ + lead
+        ev.mentions[hit.key] += sum(f is None for f in framed)  # the region's own
+        ev.ranked[hit.key] += sum(f is not None and f[1] for f in framed)
+        ev.votes[hit.parent_city] += (hit.count * weight + organ + lead + bonus) / hit.n_candidates
+        if organ:
+            ev.note(hit.key, f"bureau {hit.surface}+科技局 ×{min(_organ_mentions(body, hit), ORGAN_CAP)}")
+        if lead:
+            ev.note(hit.key, "news-wire lead" if wire else "opening sentence")
+        ev.note(hit.key, f"{hit.surface} ×{hit.count} in the text")
+    for text, weight, words in ((title, TITLE_WEIGHT, "title"),
+                                (headline, HEADLINE_WEIGHT, "headline")):
+        for hit in find_places(text, year) if text else ():
+            if hit.level != "province" and not _in_quote(text, *hit.spans[0]):
+                ev.named[hit.key] += weight
                 ev.votes[hit.parent_city] += weight / hit.n_candidates
+                ev.note(hit.key, words)
+            elif hit.level == "province":
+                ev.provinces[hit.name] += weight / hit.n_candidates
     return ev
 
 
-def infer_region(title: str, body: str, headline: str = "") -> RegionGuess:
-    """The reporting region from weighted gazetteer evidence (see module docstring).
+def infer_region(title: str, body: str, headline: str = "",
+                 year: int | None = None) -> RegionGuess:
+    """The reporting region from weighted gazetteer evidence (see module docstring), in
+    the divisions of ``year`` (None: today's).
 
     When the text speaks as a district or county (全县, 区科技局) but its own name is
     hidden or absent, the level (and the city, if the places point to one) is still
-    given, with an empty region.
+    given, with an empty region. A region that disagrees with the text (a county voice
+    but a city found, a province named that is not the region's) or whose confidence is
+    below ``REGION_THRESHOLD`` is left empty; the evidence says why.
     """
+    guess = _raw_guess(title, body, headline, year)
+    if guess.region and guess.confidence < REGION_THRESHOLD:
+        return RegionGuess(admin_level=guess.admin_level if guess.admin_level in VOICE_LEVELS
+                           else "", masked=guess.masked, confidence=guess.confidence,
+                           evidence=(*guess.evidence, f"confidence {guess.confidence:.2f} "
+                                     f"below {REGION_THRESHOLD}: left empty"))
+    return guess
+
+
+def _describe_key(key: str, ev: _Evidence) -> str:
+    row = _units()[key]
+    where = "".join(dict.fromkeys([row["province"], row["parent_city"], row["name"]]))
+    return f"{where} ({row['level']}): " + "; ".join(ev.why.get(key, ["named"]))
+
+
+def _candidates(ev: _Evidence, n: int = 3) -> tuple[str, ...]:
+    """The best-evidenced units, in words (for needs_manifest.csv)."""
+    score = Counter({k: ev.named[k] * 2 + ev.mentions[k] for k in set(ev.named) | set(ev.mentions)})
+    return tuple(_describe_key(k, ev) for k, v in score.most_common(n) if v > 0)
+
+
+def _raw_guess(title: str, body: str, headline: str, year: int | None) -> RegionGuess:
     masked = int(count_cues("mask", body) >= MASK_MIN or first_cue("mask_organ", body) is not None)
     voice = _level_of_voice(body)
-    ev = _collect(title, body, voice, headline)
-    city = _best_city(ev, body, VOICE_MIN_SCORE if voice in VOICE_LEVELS else MIN_REGION_SCORE)
+    ev = _collect(title, body, voice, headline, year)
+    city = _best_city(ev, body, VOICE_MIN_SCORE if voice in VOICE_LEVELS else MIN_REGION_SCORE,
+                      year)
+    cands = _candidates(ev)
     if city is None:
-        return _zone_guess(ev, body, masked) or RegionGuess(
-            admin_level=_voice_level(voice), masked=masked
-        )
-    city_code = _city_codes()[city]
-    code = _county_unit(city_code, ev, voice)
+        zone = _zone_guess(ev, body, masked)
+        if zone is not None:
+            return RegionGuess(**{**zone.__dict__, "evidence": (f"zone {zone.region}", *cands)})
+        why = "no place named" if not cands else "no city clearly ahead"
+        return RegionGuess(admin_level=_voice_level(voice), masked=masked,
+                           evidence=(why, *cands))
+    city_code = _city_codes(year)[city]
+    code = _county_unit(city_code, ev, voice, year)
     row = _units()[code]
     level, region = row["level"], row["name"]
-    if code == city_code and voice in VOICE_LEVELS and (masked or ev.named[city_code] == 0):
+    problems: list[str] = []
+    notes: list[str] = []
+    if code == city_code and voice in VOICE_LEVELS:
+        if not (masked or ev.named[city_code] == 0):
+            notes.append(f"the text speaks as a {voice} (全{'县' if voice == 'county' else '区'})"
+                         f" but names no {voice} of {city}: never promoted to the city")
         level, region = voice, ""  # a hidden or unnamed district/county of this city
     elif code == city_code and _ranked_within(ev, city_code):
         level, region = RANKED_LEVEL.get(voice, ""), ""  # a unit below the city, unnamed
+    elif voice == "city" and level in VOICE_LEVELS and ev.named[code] == 0:
+        problems.append(f"the text speaks as a city (全市) but {region} is a {level}")
+    province = row["province"]
+    other = _province_conflict(ev, province, city)
+    if other:
+        problems.append(f"the text names {other} but {region or city} is in {province}")
+    confidence = _region_confidence(ev.votes[city], sum(ev.votes.values()), ev.named, masked)
+    if problems:
+        return RegionGuess(admin_level=level if level in VOICE_LEVELS else "", masked=masked,
+                           confidence=0.0, evidence=(*problems, *cands))
+    parent = row["parent_city"]
+    if row["level"] != "prefecture" and parent == row["name"]:
+        parent = ""  # a county-level city directly under its province (潜江市)
     return RegionGuess(
         region=region,
         admin_level=level,
-        parent_city=row["parent_city"],
-        province=row["province"],
+        parent_city=parent,
+        province=province,
         masked=masked,
-        confidence=_region_confidence(ev.votes[city], sum(ev.votes.values()), ev.named, masked),
+        confidence=confidence,
+        evidence=(*notes, *cands),
     )
+
+
+def _province_conflict(ev: _Evidence, province: str, city: str) -> str:
+    """A province the text names clearly (in its title, or at least twice) when the
+    region's own province is never named: the region is then doubtful."""
+    if not ev.provinces or ev.provinces.get(province, 0) > 0 or province == city:
+        return ""
+    other, n = ev.provinces.most_common(1)[0]
+    return other if n >= PROVINCE_CONFLICT_MIN else ""
 
 
 def _zone_guess(ev: _Evidence, body: str, masked: int) -> RegionGuess | None:
@@ -223,7 +357,8 @@ def _voice_level(voice: str) -> str:
     return voice if voice in VOICE_LEVELS else ""
 
 
-def _best_city(ev: _Evidence, body: str, min_score: float = MIN_REGION_SCORE) -> str | None:
+def _best_city(ev: _Evidence, body: str, min_score: float = MIN_REGION_SCORE,
+               year: int | None = None) -> str | None:
     """The parent city with the clearly highest score (at least ``min_score``), or None.
 
     A text speaking as a county (我县) accepts weaker evidence, such as a company's
@@ -231,19 +366,20 @@ def _best_city(ev: _Evidence, body: str, min_score: float = MIN_REGION_SCORE) ->
     """
     if not ev.votes:
         return None
-    _adjust_votes(ev.votes, ev.provinces, body)
+    _adjust_votes(ev.votes, ev.provinces, body, year)
     ranked = ev.votes.most_common(2)
     best, best_score = ranked[0]
     second = ranked[1][1] if len(ranked) > 1 else 0.0
-    if best_score < min_score - 1e-9 or best_score <= second or best not in _city_codes():
+    if best_score < min_score - 1e-9 or best_score <= second or best not in _city_codes(year):
         return None
     return best
 
 
-def _adjust_votes(votes: Counter[str], provinces: Counter[str], body: str) -> None:
+def _adjust_votes(votes: Counter[str], provinces: Counter[str], body: str,
+                  year: int | None = None) -> None:
     """Context cues: 副省级城市 favours the 15 sub-provincial cities, 全省 disfavours
     municipalities, a named province backs its own cities."""
-    units, codes = _units(), _city_codes()
+    units, codes = _units(), _city_codes(year)
 
     def province_of(city: str) -> str:
         return units[codes[city]]["province"] if city in codes else ""
@@ -268,11 +404,18 @@ def _ranked_within(ev: _Evidence, city_code: str) -> bool:
     return ev.ranked[city_code] > 0 and ev.named[city_code] == 0
 
 
-def _county_unit(city_code: str, ev: _Evidence, voice: str) -> str:
+def _county_unit(city_code: str, ev: _Evidence, voice: str, year: int | None = None) -> str:
     """A county-level unit of the city when the title/organ names it, the voice fits, or
     the text ranks itself within the city (位居金华第二) and names one of its units most."""
     units = _units()
-    members = _members().get(units[city_code]["name"], ())
+    members = _members(year).get(units[city_code]["name"], ())
+    if voice in VOICE_LEVELS:  # a county's report is never its city's: its own county wins
+        levels = VOICE_LEVELS[voice]
+        fits = sorted((ev.named[c], ev.mentions[c], c) for c in members
+                      if units[c]["level"] in levels and (ev.named[c] or ev.mentions[c]))
+        if fits and ev.named[fits[-1][2]] > 0 and (
+                len(fits) == 1 or fits[-1][:2] > fits[-2][:2]):
+            return fits[-1][2]
     by_named = sorted((ev.named[c], ev.mentions[c], c) for c in members if ev.named[c] > 0)
     if by_named and by_named[-1][0] >= ev.named[city_code]:
         return by_named[-1][2]

@@ -92,6 +92,13 @@ def _extract(a: argparse.Namespace) -> int:
         for row in log[log["status"].isin(["stale", "invalid"])].itertuples():
             print(f"  corrections line {row.line}: {row.status}: {row.why}", file=sys.stderr)
     print(f"tables written to {a.out}")
+    needs = summary.get("needs_manifest", [])
+    if needs:
+        print(f"{len(needs)} document(s) need a manifest row (region, level or year empty or "
+              f"unsure): fill in {a.out}/needs_manifest.csv and save it as manifest.csv "
+              "in the raw folder")
+        for doc_id, missing in needs:
+            print(f"  {doc_id}: {missing}")
     if summary["documents"] == 0:
         print("analysis extract: no usable report was found", file=sys.stderr)
         return 1

@@ -28,7 +28,7 @@ from .cache import ExtractCache, code_fingerprint
 from .engine import iter_ordered
 from .extract import find_figures
 from .ingest import IngestError, discover, file_sha256, load_manifest, read_document
-from .metadata import describe
+from .metadata import NEEDS_COLUMNS, describe, needs_entry
 from .models import DocMeta, Figure, RawDocument, Repair
 from .tables import (
     Tables,
@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 
 META_FIELDS = ("title", "region", "admin_level", "parent_city", "province", "report_year",
                "period", "doc_type", "region_masked")
+NEEDS_FILE = "needs_manifest.csv"  # documents whose region, level or year needs a manifest row
 CHUNK_DOCS = 200  # documents per written chunk: bounds memory on large corpora
 LOG_CHUNK_ROWS = 5000  # run-log rows per written chunk
 READ_ONCE_BYTES = 4 * 1024 * 1024  # files up to this size are read into memory once
@@ -101,6 +102,7 @@ class DocResult:
     n_chars: int = 0  # kept when the text itself stays behind (written by the worker)
     columns: dict[str, dict[str, list]] | None = None  # table → column → values
     csv_rows: dict[str, str] | None = None  # table → CSV lines of those rows
+    needs: dict[str, str] | None = None  # its needs_manifest.csv row, if a field is doubtful
 
 
 def for_tables(r: DocResult) -> DocResult:
@@ -160,6 +162,7 @@ def process_document(doc_id: str, text: str, overrides: dict | None = None,
 def _process_raw(raw, overrides: dict) -> DocResult:
     doc = prepare(raw)
     meta = apply_overrides(describe(doc), overrides)
+    needs = needs_entry(doc, meta, raw.source_file)
     figures = find_figures(doc, meta)
     status, reason = "ok", ""
     if not doc.text.strip():
@@ -170,7 +173,7 @@ def _process_raw(raw, overrides: dict) -> DocResult:
         source_file=raw.source_file, doc_id=raw.doc_id, status=status, reason=reason,
         fmt=raw.fmt, encoding=raw.encoding, sha256=raw.sha256,
         text_sha256=hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),
-        meta=meta, figures=figures, repairs=doc.repairs, text=doc.text,
+        meta=meta, figures=figures, repairs=doc.repairs, text=doc.text, needs=needs,
     )
 
 
@@ -245,6 +248,7 @@ class _Writer:
         self.amend = amend
         self.amended: dict[str, list[pd.DataFrame]] = {}  # table → rows the amend step gave
         self.pending: list[DocResult] = []
+        self.needs: list[dict[str, str]] = []  # few: one per doubtful document
         self.log_rows: list[dict] = []
         self.n_docs = self.n_figures = self.n_mapped = 0
 
@@ -268,6 +272,8 @@ class _Writer:
         self.n_docs += 1
         self.n_figures += r.n_figures
         self.n_mapped += r.n_mapped
+        if r.needs:
+            self.needs.append({**r.needs, "file": r.source_file})
         self.pending.append(r)
         if len(self.pending) >= CHUNK_DOCS:
             self.flush()
@@ -309,6 +315,9 @@ class _Writer:
         moves = []
         for sink in self.sinks.values():
             moves += sink.close()
+        needs = safeio.temp_sibling(self.out_dir / NEEDS_FILE)
+        safeio.csv_writer(pd.DataFrame(self.needs, columns=list(NEEDS_COLUMNS)))(needs)
+        moves.append((needs, self.out_dir / NEEDS_FILE))
         commit_moves(moves)
         final = self.out_dir / config.TEXT_DIR_NAME
         old = safeio._temp_sibling(final, kind="old")
@@ -394,6 +403,7 @@ def extract_corpus(raw_dir: Path | str | None = None, out_dir: Path | str | None
                                manifest.problems)
     if amend is not None:
         tables.summary.update(amend.summary())
+    tables.summary["needs_manifest"] = [(n["doc_id"], n["missing"]) for n in writer.needs]
     return tables
 
 

@@ -49,7 +49,8 @@ from .region import RegionGuess, infer_region
 from .title import extract_headline, extract_title
 from .year import _dateline_year, infer_year
 
-__all__ = ["YEAR_RE", "RegionGuess", "_dateline_year", "describe", "extract_headline",
+__all__ = ["NEEDS_COLUMNS", "YEAR_RE", "RegionGuess", "_dateline_year", "describe",
+           "extract_headline", "needs_entry",
            "extract_title", "infer_doc_type", "infer_metadata", "infer_period",
            "infer_region", "infer_year", "load_cues"]
 
@@ -83,6 +84,42 @@ def describe(doc: Document, title: str = "") -> DocMeta:
         region_confidence=region.confidence,
         year_confidence=year_conf,
     )
+
+
+YEAR_LISTED_BELOW = 0.5  # a year read only from the page date (0.4) is worth a look
+NEEDS_COLUMNS = ("doc_id", "file", "region", "admin_level", "parent_city", "province",
+                 "report_year", "missing", "candidates")
+
+
+def needs_entry(doc: Document, meta: DocMeta, source_file: str = "") -> dict[str, str] | None:
+    """A row of ``needs_manifest.csv`` when the region, level or year is empty or doubtful
+    (None otherwise): what is missing and the best candidates with their evidence in words.
+
+    The columns are those ``manifest.csv`` accepts (``file``, ``doc_id`` and the fields
+    to fill in), plus ``missing`` and ``candidates``, which the manifest reports as ignored.
+    Why recompute the region here: the evidence is only wanted for the few listed documents.
+    """
+    missing: list[str] = []
+    if not meta.region:
+        missing.append("region")
+    if not meta.admin_level:
+        missing.append("admin_level")
+    if meta.report_year is None:
+        missing.append("report_year")
+    elif meta.year_confidence < YEAR_LISTED_BELOW:
+        missing.append(f"report_year (unsure: {meta.report_year}, confidence "
+                       f"{meta.year_confidence:.2f})")
+    if not missing:
+        return None
+    why: list[str] = []
+    if not meta.region or not meta.admin_level:
+        body_lines = list(doc.lines)
+        title = meta.title or extract_title(body_lines)
+        headline = "" if title else extract_headline(body_lines)
+        why = list(infer_region(title, doc.body, headline, meta.report_year).evidence)
+    return {"doc_id": meta.doc_id, "file": source_file, "region": "", "admin_level": "",
+            "parent_city": "", "province": "", "report_year": "",
+            "missing": ", ".join(missing), "candidates": " | ".join(why)}
 
 
 def infer_metadata(doc_id: str, text: str) -> DocMeta:

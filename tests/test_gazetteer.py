@@ -42,10 +42,16 @@ def test_table_shape_and_keys():
         "parent_city",
         "province",
         "aliases",
+        "first_year",
+        "last_year",
+        "key",
     ]
-    assert len(g) == 3219
-    assert g["adcode"].is_unique
+    assert len(g) == 4012  # every unit in use at some time since 2000
+    assert g["key"].is_unique  # an adcode is reused when its unit is renamed or moves
     assert g["adcode"].str.fullmatch(r"\d{12}").all()
+    today = g[g["last_year"] == ""]
+    assert today["adcode"].is_unique
+    assert (g["first_year"].astype(int) <= g["last_year"].replace("", "9999").astype(int)).all()
     assert set(g["level"]) == {"province", "prefecture", "county_city", "district", "county"}
 
 
@@ -112,7 +118,9 @@ def test_short_names(name, short):
 
 def test_lookup_by_short_name_and_alias():
     assert [r["name"] for r in lookup("胶州")] == ["胶州市"]
-    assert one("即墨区")["name"] == "即墨市"  # renamed in 2017, after the 2016 source
+    assert one("即墨区")["level"] == "district"  # 即墨市 became a district in 2017
+    assert [r["name"] for r in lookup("即墨", 2012)] == ["即墨市"]
+    assert [r["name"] for r in lookup("即墨", 2023)] == ["即墨区"]
     assert {r["parent_city"] for r in lookup("市中区")} == {"济南市", "枣庄市", "内江市", "乐山市"}
     assert lookup("不存在的地方") == []
     assert lookup("") == []
@@ -121,43 +129,55 @@ def test_lookup_by_short_name_and_alias():
 # ------------------------------------------------------------------ build script
 
 
-def test_build_rows_handles_municipalities_and_direct_units():
+def _record(code, province, second, name, level, start, end="", status="在用"):
+    return {"代码": code, "一级行政区": province, "二级行政区": second, "名称": name,
+            "级别": level, "状态": status, "启用时间": start, "变更/弃用时间": end, "新代码": ""}
+
+
+def test_build_rows_handles_municipalities_direct_units_and_years():
     build = _build_module()
     source = [
-        {"adcode": "110000000000", "name": "北京市"},
-        {"adcode": "110100000000", "name": "市辖区"},
-        {"adcode": "110108000000", "name": "海淀区"},
-        {"adcode": "420000000000", "name": "湖北省"},
-        {"adcode": "429000000000", "name": "省直辖县级行政区划"},
-        {"adcode": "429004000000", "name": "仙桃市"},
-        {"adcode": "370000000000", "name": "山东省"},
-        {"adcode": "370200000000", "name": "青岛市"},
-        {"adcode": "370281000000", "name": "胶州市"},
+        _record("110000", "北京市", "", "北京市", "省级", "1981"),
+        _record("110108", "北京市", "直辖", "海淀区", "县级", "1981"),
+        _record("420000", "湖北省", "", "湖北省", "省级", "1981"),
+        _record("429004", "湖北省", "直辖", "仙桃市", "县级", "1994"),
+        _record("370000", "山东省", "", "山东省", "省级", "1981"),
+        _record("370200", "山东省", "青岛市", "青岛市", "地级", "1981"),
+        _record("370282", "山东省", "青岛市", "即墨市", "县级", "1990", "2017", "弃用"),
+        _record("370215", "山东省", "青岛市", "即墨区", "县级", "2017"),
+        _record("370281", "山东省", "青岛市", "胶州市", "县级", "1987"),
+        _record("370203", "山东省", "青岛市", "台东区", "县级", "1981", "1994", "弃用"),
     ]
-    rows = build.build_rows(source, {"370281000000": ["胶州老名"]})
+    rows = build.build_rows(source, {"370281000000": ["胶州老名"], "370215000000": ["即墨市"]})
     got = {
-        r["name"]: (r["short_name"], r["level"], r["parent_city"], r["province"], r["aliases"])
+        r["name"]: (r["short_name"], r["level"], r["parent_city"], r["province"], r["aliases"],
+                    r["first_year"], r["last_year"])
         for r in rows
     }
     assert got == {
-        "北京市": ("北京", "prefecture", "北京市", "北京市", ""),
-        "海淀区": ("海淀", "district", "北京市", "北京市", ""),
-        "湖北省": ("湖北", "province", "", "湖北省", ""),
-        "仙桃市": ("仙桃", "county_city", "仙桃市", "湖北省", ""),
-        "山东省": ("山东", "province", "", "山东省", ""),
-        "青岛市": ("青岛", "prefecture", "青岛市", "山东省", ""),
-        "胶州市": ("胶州", "county_city", "青岛市", "山东省", "胶州老名"),
-    }
+        "北京市": ("北京", "prefecture", "北京市", "北京市", "", "1981", ""),
+        "海淀区": ("海淀", "district", "北京市", "北京市", "", "1981", ""),
+        "湖北省": ("湖北", "province", "", "湖北省", "", "1981", ""),
+        "仙桃市": ("仙桃", "county_city", "仙桃市", "湖北省", "", "1994", ""),
+        "山东省": ("山东", "province", "", "山东省", "", "1981", ""),
+        "青岛市": ("青岛", "prefecture", "青岛市", "山东省", "", "1981", ""),
+        # an alias that is a record's own official name is dropped: the record has its years
+        "即墨市": ("即墨", "county_city", "青岛市", "山东省", "", "1990", "2016"),
+        "即墨区": ("即墨", "district", "青岛市", "山东省", "", "2017", ""),
+        "胶州市": ("胶州", "county_city", "青岛市", "山东省", "胶州老名", "1987", ""),
+    }  # 台东区 was gone before 2000: left out
 
 
 def test_shipped_table_matches_a_rebuild(tmp_path):
-    source = Path("/tmp/dl/cpca/cpca/resources/adcodes.csv")
+    source = Path("/tmp/areacodes/result.csv")
     if not source.is_file():
-        pytest.skip("cpca source not unpacked on this machine")
+        pytest.skip("yescallop/areacodes not cloned to /tmp/areacodes on this machine")
     out = tmp_path / "gazetteer.csv"
     _build_module().main([str(source), "--out", str(out)])
-    shipped = ROOT / "src" / "analysis" / "data" / "gazetteer.csv"
-    assert out.read_text(encoding="utf-8") == shipped.read_text(encoding="utf-8")
+    shipped = ROOT / "src" / "analysis" / "data"
+    assert out.read_text(encoding="utf-8") == (shipped / "gazetteer.csv").read_text(encoding="utf-8")
+    assert (tmp_path / "gazetteer_words.txt").read_text(encoding="utf-8") == (
+        shipped / "gazetteer_words.txt").read_text(encoding="utf-8")
 
 
 # ------------------------------------------------------------------- find_places
@@ -211,7 +231,8 @@ def test_every_full_name_is_found_on_its_own():
     for row in load_gazetteer().to_dict("records"):
         if row["name"] in stop:
             continue
-        names = {h.name for h in find_places(f"，{row['name']}，")}
+        year = int(row["last_year"]) if row["last_year"] else None  # found in its own time
+        names = {h.name for h in find_places(f"，{row['name']}，", year)}
         assert row["name"] in names, row
 
 
@@ -246,7 +267,7 @@ def test_autonomous_prefecture_short_form():
 
 def test_every_autonomous_prefecture_has_its_short_form():
     df = load_gazetteer()
-    prefectures = df[df["name"].str.endswith("自治州")]
+    prefectures = df[df["name"].str.endswith("自治州") & (df["last_year"] == "")]
     assert len(prefectures) == 30
     for row in prefectures.itertuples():
         hits = find_places(f"{row.short_name}州科技局")

@@ -30,6 +30,7 @@ LEAD_WEIGHT = 2.0  # a place in the opening sentence (or a news-wire lead 瓜州
 # the region is left empty and the document listed in needs_manifest.csv.
 REGION_THRESHOLD = 0.45
 PROVINCE_CONFLICT_MIN = 2.0  # mentions of another province that overrule a silent one
+ZONE_CONFIDENCE = 0.5  # a zone named by its own bureau (平原示范区科技和工业信息化局)
 
 
 @dataclass(frozen=True)
@@ -193,6 +194,16 @@ class _Evidence:
             self.why[key].append(words)
 
 
+def _fits_voice(level: str, voice: str) -> bool:
+    """Whether a unit of ``level`` may be the author of a text speaking as ``voice``:
+    全县/全区 → a county-level unit; 全市 → a prefecture or a county-level city."""
+    if voice in VOICE_LEVELS:
+        return level in VOICE_LEVELS[voice] | {"county_city"}
+    if voice == "city":
+        return level in ("prefecture", "county_city")
+    return True
+
+
 def _collect(title: str, body: str, voice: str = "", headline: str = "",
              year: int | None = None) -> _Evidence:
     """Weigh every place hit; a hit shared by n units gives each 1/n of its vote.
@@ -218,9 +229,10 @@ def _collect(title: str, body: str, voice: str = "", headline: str = "",
         weight = (1.0 if hit.is_full else SHORT_FACTOR) * _weak_factor(body, hit, framed)
         organ = min(_organ_mentions(body, hit), ORGAN_CAP) * ORGAN_WEIGHT
         wire = any(WIRE_RE.match(body, end) for _, end in hit.spans)
-        lead = LEAD_WEIGHT if wire or (hit.is_full and hit.spans[0][0] < lead_end) else 0.0
-        if lead and _mention_weight(body, *hit.spans[0], framed[0]) < 1.0:
-            lead = 0.0  # a partner or an institution in the opening sentence
+        lead = LEAD_WEIGHT if wire or hit.spans[0][0] < lead_end else 0.0
+        if lead and (_mention_weight(body, *hit.spans[0], framed[0]) < 1.0
+                     or not _fits_voice(hit.level, voice)):
+            lead = 0.0  # a partner, an institution, or a place of another level
         bonus = VOICE_BONUS if hit.level in fitting else 0.0
         ev.named[hit.key] += organ + lead
         ev.mentions[hit.key] += sum(f is None for f in framed)  # the region's own
@@ -347,7 +359,8 @@ def _zone_guess(ev: _Evidence, body: str, masked: int) -> RegionGuess | None:
     zone = zones.most_common(1)[0][0]
     province = ev.provinces.most_common(1)[0][0] if ev.provinces else ""
     return RegionGuess(
-        region=zone, admin_level="district", province=province, masked=masked, confidence=0.3
+        region=zone, admin_level="district", province=province, masked=masked,
+        confidence=ZONE_CONFIDENCE
     )
 
 

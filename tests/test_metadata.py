@@ -17,8 +17,8 @@ from analysis.metadata import (
     _dateline_year,
     extract_title,
     infer_metadata,
-    infer_region,
     infer_period,
+    infer_region,
 )
 from analysis.models import DocMeta
 from analysis.text.document import is_chrome, split_chrome

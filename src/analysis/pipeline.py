@@ -162,7 +162,8 @@ def process_document(doc_id: str, text: str, overrides: dict | None = None,
 def _process_raw(raw, overrides: dict) -> DocResult:
     doc = prepare(raw)
     meta = apply_overrides(describe(doc), overrides)
-    needs = needs_entry(doc, meta, raw.source_file)
+    needs = needs_entry(doc, meta, raw.source_file,
+                        {k for k, v in overrides.items() if v not in (None, "")})
     figures = find_figures(doc, meta)
     status, reason = "ok", ""
     if not doc.text.strip():

@@ -41,6 +41,8 @@ When the evidence is too weak the field stays empty and its confidence 0.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from ..models import DocMeta, RawDocument
 from ..text.document import Document, prepare
 from .cues import TITLE_LINES, YEAR_RE, first_cue, load_cues
@@ -91,12 +93,14 @@ NEEDS_COLUMNS = ("doc_id", "file", "region", "admin_level", "parent_city", "prov
                  "report_year", "missing", "candidates")
 
 
-def needs_entry(doc: Document, meta: DocMeta, source_file: str = "") -> dict[str, str] | None:
+def needs_entry(doc: Document, meta: DocMeta, source_file: str = "",
+                given: Collection[str] = ()) -> dict[str, str] | None:
     """A row of ``needs_manifest.csv`` when the region, level or year is empty or doubtful
     (None otherwise): what is missing and the best candidates with their evidence in words.
 
     The columns are those ``manifest.csv`` accepts (``file``, ``doc_id`` and the fields
     to fill in), plus ``missing`` and ``candidates``, which the manifest reports as ignored.
+    Fields in ``given`` came from the manifest: they are facts, never listed as unsure.
     Why recompute the region here: the evidence is only wanted for the few listed documents.
     """
     missing: list[str] = []
@@ -106,7 +110,7 @@ def needs_entry(doc: Document, meta: DocMeta, source_file: str = "") -> dict[str
         missing.append("admin_level")
     if meta.report_year is None:
         missing.append("report_year")
-    elif meta.year_confidence < YEAR_LISTED_BELOW:
+    elif meta.year_confidence < YEAR_LISTED_BELOW and "report_year" not in given:
         missing.append(f"report_year (unsure: {meta.report_year}, confidence "
                        f"{meta.year_confidence:.2f})")
     if not missing:

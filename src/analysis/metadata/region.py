@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -65,10 +66,25 @@ def _frame_spans(text: str) -> tuple[tuple[int, int, float, bool], ...]:
 def _framed(text: str, start: int, end: int) -> tuple[float, bool] | None:
     """(weight, is_rank) when the mention text[start:end] sits in a rank or comparison
     frame, else None."""
-    for lo, hi, weight, is_rank in _frame_spans(text):
-        if lo <= start and end <= hi:
-            return weight, is_rank
-    return None
+    spans = _frame_spans(text)
+    starts, order, longest = _frame_index(text)
+    first = bisect.bisect_left(starts, start - longest)
+    last = bisect.bisect_right(starts, start)
+    inside = [i for i in order[first:last] if spans[i][1] >= end]
+    if not inside:
+        return None
+    _, _, weight, is_rank = spans[min(inside)]  # the first cue in file order, as before
+    return weight, is_rank
+
+
+@lru_cache(maxsize=4)
+def _frame_index(text: str) -> tuple[list[int], list[int], int]:
+    """Frame starts sorted, their indices into ``_frame_spans``, the longest frame: a
+    mention looks only at frames opening shortly before it (a 50 MB text has thousands)."""
+    spans = _frame_spans(text)
+    order = sorted(range(len(spans)), key=lambda i: spans[i][0])
+    longest = max((hi - lo for lo, hi, _, _ in spans), default=0)
+    return [spans[i][0] for i in order], order, longest
 
 
 def _mention_weight(text: str, start: int, end: int,
@@ -146,10 +162,14 @@ def _in_quote(text: str, start: int, end: int) -> bool:
     """True when text[start:end] sits inside a quotation, unless it opens a document's
     title (《鲤城区培育…措施》, 《关于XX县…》): that names the issuer, the report's own
     place more often than not."""
-    for lo, hi in _quoted(text):
-        if lo < start and end < hi:
-            return not (text[lo] == "《" and ISSUER_RE.search(text, lo, start))
-    return False
+    quotes = _quoted(text)
+    at = bisect.bisect_left(quotes, (start, 0)) - 1  # the last quotation opening before it
+    if at < 0:
+        return False
+    lo, hi = quotes[at]
+    if not (lo < start and end < hi):
+        return False
+    return not (text[lo] == "《" and ISSUER_RE.search(text, lo, start))
 
 
 WIRE_RE = re.compile(r"(?:[\u4e00-\u9fff]{0,6}(?:新闻网|网|日报|融媒体中心|电视台|报))?(?:讯|要闻)")

@@ -1,0 +1,180 @@
+"""Places: never guess (issue 11). Made-up sentences for every class of wrong place.
+
+Each test names the class it guards: word boundaries, slogans and quotations, the level
+the text speaks as, the province it names, low confidence (empty and listed in
+needs_manifest.csv), the divisions of the report's year, traditional script and a place
+named once in the lead.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from analysis.gazetteer import find_places
+from analysis.ingest import MANIFEST_FIELDS, MANIFEST_KEYS
+from analysis.metadata import NEEDS_COLUMNS, infer_metadata, infer_region
+from analysis.pipeline import extract_corpus
+
+
+def place(meta) -> tuple[str, str, str, str]:
+    return (meta.region, meta.admin_level, meta.parent_city, meta.province)
+
+
+# ------------------------------------------------------------------ word boundaries
+
+
+def test_a_county_inside_an_ordinary_word_is_not_read():
+    # 示范县 ends with the county 范县; 示范 is a word, so 范县 is not one here
+    assert find_places("争创国家级科技示范县，建设农业示范县。") == []
+    assert [h.name for h in find_places("范县科技局召开全县科技大会")] == ["范县"]
+
+
+def test_a_report_full_of_model_counties_is_not_placed_in_one():
+    meta = infer_metadata("w", "近年来，全县创建省级科技示范县，示范县建设成效明显，全县新增高企5家。")
+    assert meta.region == ""
+
+
+# ------------------------------------------------------------ slogans and quotations
+
+
+def test_a_place_inside_a_quoted_slogan_is_no_evidence():
+    text = "我市深入学习“晋江经验”，推进创新驱动发展。全市新增高新技术企业30家。"
+    assert infer_metadata("s", text).region == ""
+    # the same name outside quotation marks is evidence
+    text = "晋江市深入推进创新驱动发展。全市新增高新技术企业30家。"
+    assert place(infer_metadata("s", text)) == ("晋江市", "county_city", "泉州市", "福建省")
+
+
+def test_a_place_inside_a_strategy_name_is_no_evidence_but_an_issuer_is():
+    strategy = "全区认真落实《长株潭自主创新示范区建设规划》，推动创新发展。全区专利授权增长。"
+    assert infer_metadata("q", strategy).region == ""
+    issuer = "全区出台《雨花区高新技术企业培育办法》，推动创新发展。全区专利授权增长。"
+    assert place(infer_metadata("q", issuer)) == ("雨花区", "district", "长沙市", "湖南省")
+
+
+# ------------------------------------------------------------------- level agreement
+
+
+def test_a_county_report_is_never_promoted_to_its_city():
+    text = (
+        "台州市天台县全力打造科技创新高地\n"
+        "联合台州市科技局开展专利执法，台州市科技局领导到企业调研。全县申请专利85件，"
+        "全县高新技术企业达到12家，天台县省级农业科技园区建设稳步推进。"
+    )
+    assert place(infer_metadata("l", text)) == ("天台县", "county", "台州市", "浙江省")
+
+
+def test_a_county_voice_naming_only_its_city_leaves_the_region_empty():
+    text = "在嘉兴市科技局的指导下，嘉兴市科技局组织专家来我县调研。全县新增高新技术企业9家。"
+    meta = infer_metadata("l", text)
+    assert (meta.region, meta.admin_level) == ("", "county")
+
+
+# ---------------------------------------------------------------- province agreement
+
+
+def test_a_city_of_another_province_than_the_one_named_is_not_guessed():
+    text = (
+        "我市认真落实湖南省科技厅的部署，争创湖南省创新型城市，全市上下齐心协力。"
+        "吸引深圳企业落户我市。全市新增高新技术企业40家。"
+    )
+    meta = infer_metadata("p", text)
+    assert (meta.region, meta.province) == ("", "")
+    assert infer_region("", text).evidence[0] == "the text names 湖南省 but 深圳市 is in 广东省"
+
+
+def test_the_region_agrees_with_the_province_it_names():
+    text = "株洲市科技局：全市落实湖南省科技厅部署，争创湖南省创新型城市。全市新增高企40家。"
+    assert place(infer_metadata("p", text)) == ("株洲市", "prefecture", "株洲市", "湖南省")
+
+
+# ----------------------------------------------------- low confidence: empty and listed
+
+
+def test_weak_evidence_leaves_the_region_empty_with_its_candidates_in_words():
+    text = "我市与无锡、常州等兄弟城市开展交流，组织企业赴苏州参加对接活动。全市专利授权增长。"
+    guess = infer_region("", text)
+    assert guess.region == ""
+    assert guess.evidence  # says why: the candidates and their evidence
+
+
+def test_low_confidence_documents_are_listed_in_needs_manifest(tmp_path: Path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "clear.txt").write_text(
+        "宁波市科学技术局2019年工作总结\n2019年，全市新增高新技术企业500家。", encoding="utf-8")
+    (raw / "weak.txt").write_text(
+        "科技工作总结\n我市与无锡、常州等兄弟城市开展交流。全市新增高新技术企业50家。",
+        encoding="utf-8")
+    out = tmp_path / "out"
+    tables = extract_corpus(raw, out, jobs=1, progress=False, use_cache=False)
+    with open(out / "needs_manifest.csv", encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["doc_id"] for r in rows] == ["weak"]
+    assert rows[0]["file"] == "weak.txt"
+    assert "region" in rows[0]["missing"] and "report_year" in rows[0]["missing"]
+    assert list(rows[0]) == list(NEEDS_COLUMNS)
+    # every column but the two notes is one manifest.csv accepts
+    assert set(NEEDS_COLUMNS) - set(MANIFEST_KEYS + MANIFEST_FIELDS) == {"missing", "candidates"}
+    assert tables.summary["needs_manifest"] == [("weak", rows[0]["missing"])]
+
+    # the user fills it in and saves it as manifest.csv: the document is placed
+    rows[0].update(region="无锡市", report_year="2019")
+    with open(raw / "manifest.csv", "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=[c for c in NEEDS_COLUMNS
+                                                if c not in ("missing", "candidates")],
+                                extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    tables = extract_corpus(raw, out, jobs=1, progress=False, use_cache=False)
+    docs = tables.documents.set_index("doc_id")
+    assert (docs.loc["weak", "region"], docs.loc["weak", "province"]) == ("无锡市", "江苏省")
+    assert tables.summary["needs_manifest"] == []
+    assert tables.summary["manifest_problems"] == []
+
+
+# ----------------------------------------------------------- divisions of the year
+
+
+def test_a_county_city_then_a_district_by_the_report_year():
+    text = "即墨科技局召开全市科技工作会议。即墨新增高新技术企业20家。"
+    then = infer_region("", text, year=2012)
+    now = infer_region("", text.replace("全市", "全区"), year=2023)
+    assert (then.region, then.admin_level, then.parent_city) == ("即墨市", "county_city", "青岛市")
+    assert (now.region, now.admin_level, now.parent_city) == ("即墨区", "district", "青岛市")
+
+
+def test_a_merged_city_by_the_report_year():
+    assert infer_region("莱芜市科技局2015年工作总结", "全市科技工作。", year=2015).admin_level == (
+        "prefecture")
+    later = infer_region("莱芜区科技局2020年工作总结", "全区科技工作。", year=2020)
+    assert (later.region, later.admin_level, later.parent_city) == ("莱芜区", "district", "济南市")
+
+
+def test_the_short_name_of_a_unit_long_gone_is_an_ordinary_word():
+    # 动力区 of 哈尔滨 was merged in 2006: in a later report 动力 is just "drive"
+    assert find_places("科技创新成为新动力", 2015) == []
+    assert [h.name for h in find_places("动力区科技局", 2004)] == ["动力区"]
+
+
+# ------------------------------------------------------ traditional script, lead only
+
+
+def test_a_report_in_traditional_script_is_placed():
+    text = "瓜州縣科學技術局2018年工作總結\n全縣申請專利85件，全縣高新技術企業達到5家。"
+    meta = infer_metadata("t", text)
+    assert place(meta) == ("瓜州县", "county", "酒泉市", "甘肃省")
+    assert meta.report_year == 2018
+
+
+def test_a_place_named_once_in_the_lead_is_placed():
+    wire = "宁国讯 近日，全市科技工作会议召开。会议指出，今年全市新增高新技术企业20家。"
+    assert place(infer_metadata("n", wire)) == ("宁国市", "county_city", "宣城市", "安徽省")
+    opening = "近日，宁国市召开科技创新大会。会议指出，全市新增高新技术企业20家，专利授权增长。"
+    assert place(infer_metadata("n", opening)) == ("宁国市", "county_city", "宣城市", "安徽省")
+
+
+def test_a_county_level_city_under_its_province_has_no_parent_city():
+    meta = infer_metadata("d", "潜江市科技局2015年工作总结\n全市新增高新技术企业8家。")
+    assert place(meta) == ("潜江市", "county_city", "", "湖北省")

@@ -18,7 +18,14 @@ only weighs the evidence they produce:
   keeps the level, and the city the places point to, with an empty region; so does one
   whose city is only named in passing (a company's registered city counts little). A
   functional zone with its own bureau (平原示范区科技和工业信息化局) is the region when no
-  gazetteer unit claims the text.
+  gazetteer unit claims the text. Places are read in the divisions of the report's year
+  (the year is inferred first), as words (示范县 holds no 范县), never from a short
+  quotation (“科技兴县”, 《…战略》; the issuer opening a policy title still counts); the
+  opening sentence and a news-wire lead (XX讯) name the author. The region must agree with
+  the text: a county voice is never promoted to its city, and a province named clearly
+  that is not the region's empties it. Below ``region.REGION_THRESHOLD`` (calibrated, see
+  ``data/README.md``) the region stays empty; :func:`needs_entry` then lists the document,
+  with its candidates and their evidence, in ``needs_manifest.csv``.
 * **year** — the strongest of: the title (the year before 总结, else before 要点/计划), a
   section heading (一、2021年工作成效), an opening ``2016年，``, a Five-Year-Plan stage
   (实现“十三五”开门红 → 2016), the year of the plan section (minus one for a summary),

@@ -294,3 +294,22 @@ def test_index_groups_regions_by_province_and_level_with_years_flags_and_thumbna
     assert "未能确定地区的文档（1）" in text and "lost.txt" in text
     assert "<img src=x" not in text and "&lt;img src=x onerror=alert(1)&gt;" in text
     assert 'href="html/yoy__%E5%AE%81%E6%B3%A2%E5%B8%82.html"' in text
+
+
+def test_index_warns_of_ledger_rows_not_applied(tmp_path):
+    """A stale or invalid correction is a warning of its document's region (or of the
+    corpus, when the document has no region); applied ones are not."""
+    import pandas as pd
+
+    documents = pd.DataFrame({"doc_id": ["a", "e"], "region": ["宁波市", ""],
+                              "province": ["浙江省", ""], "admin_level": ["prefecture", ""],
+                              "report_year": [2014, None], "source_file": ["a.txt", "e.txt"]})
+    log = pd.DataFrame({"line": [2, 3, 4], "doc_id": ["a", "e", "a"],
+                        "status": ["stale", "invalid", "applied"],
+                        "why": ["span no longer holds 6275件", "unknown metric_id 'x'", ""]})
+    result = batch.ReportResult(extracted=False, stale_reason="", runs=[])
+    text = batch.render_index(result, tmp_path, "now", documents, None, log)
+    assert "修订未应用（原文已变）：a 第2行 span no longer holds 6275件" in text
+    assert "未应用的修订（1）" in text and "修订有误未应用：e 第3行" in text
+    assert "第4行" not in text
+    assert "needs_manifest.csv" in text

@@ -120,6 +120,20 @@ def test_apply_is_pure_and_deterministic() -> None:
     assert metrics.loc[0, "value"] == 2.5  # input untouched
 
 
+def test_a_fix_sets_the_level_of_what_a_count_counts_and_a_bad_level_is_invalid() -> None:
+    metrics = pd.DataFrame([{"doc_id": "d", "kind": "actual", "metric_id": "maker_spaces",
+                             "value": 12.0, "unit": "家", "sentence": "众创空间12家。",
+                             "char_start": 4, "char_end": 7, "raw": "12家", "level": ""}])
+    ledger = corrections.read_ledger_text(ledger_text([
+        {"doc_id": "d", "char_start": "4", "char_end": "7", "raw": "12家", "action": "fix",
+         "level": "national"},
+        {"doc_id": "d", "char_start": "4", "char_end": "7", "raw": "12家", "action": "fix",
+         "level": "prefecture"}]))
+    kept, _, log = corrections.apply_corrections(metrics, ledger, {"d": "众创空间12家。"})
+    assert (kept.iloc[0]["level"], kept.iloc[0]["review"]) == ("national", "fixed")
+    assert log["status"].tolist()[1] == "invalid" and "bad level" in log["why"].tolist()[1]
+
+
 # --------------------------------------------------------------------------- end to end
 
 

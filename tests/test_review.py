@@ -212,3 +212,28 @@ def test_consistency_flag_from_yoy() -> None:
                         "flag": ["报告所述增速+10%，两期数值计算为+100.0%"]})
     flags = figure_flags(metrics, pd.DataFrame({"doc_id": ["a"], "report_year": [2019]}), yoy)
     assert flags.tolist() == ["yoy-mismatch", ""]
+
+
+def test_plausibility_flags_reach_the_review_queue() -> None:
+    """A value 100 times its region's other years is flagged for the reviewer, with the
+    same rule the tables and Excel 核对提示 use (compare.yoy_checked)."""
+    import pandas as pd
+
+    from analysis import compare, schema
+    from analysis.review.queue import figure_flags
+
+    years = [2014, 2015, 2016, 2017]
+    values = [2.0e9, 2.1e9, 2.583e11, 2.2e9]
+    metrics = pd.DataFrame({
+        "doc_id": [f"d{y}" for y in years], "region": "甲市", "year": years, "period": "FY",
+        "kind": "actual", "metric_id": "tech_contract_turnover", "unit": "元", "value": values,
+        "yoy_pct": [None] * 4, "indicator": "技术合同成交额", "sentence": "", "raw": "",
+        "qualifier": "", "note": "", "level": "",
+        "char_start": 0, "char_end": 1, "metric_name": "技术合同成交额"})
+    metrics = compare._coerce(schema.conform("metrics", metrics))
+    documents = pd.DataFrame({"doc_id": [f"d{y}" for y in years], "region": "甲市",
+                              "admin_level": "prefecture", "report_year": years,
+                              "period": "FY", "doc_type": "summary"})
+    table = compare.yoy_checked(metrics, documents, kind=None)
+    flags = figure_flags(metrics, documents, table)
+    assert flags.iloc[2] == "yoy-mismatch" and flags.iloc[0] == ""

@@ -555,12 +555,14 @@ def render_index(
     generated: str,
     documents: Any = None,
     flags: Any = None,
+    corrections_log: Any = None,
 ) -> str:
     """reports/index.html: regions by province and level, their pages, charts and warnings,
     then every notebook run with its parameters and status; all text escaped."""
     from analysis import report_index
 
-    return report_index.render(result, reports_dir, generated, documents, flags)
+    return report_index.render(result, reports_dir, generated, documents, flags,
+                               corrections_log)
 
 
 # --------------------------------------------------------------------------- entry point
@@ -647,7 +649,8 @@ def run_report(
     result.index = reports / "index.html"
     generated = datetime.now().astimezone().isoformat(timespec="seconds")
     flags = compare.corpus_flags(metrics, documents)
-    write_text(render_index(result, reports, generated, documents, flags), result.index)
+    log = tables.get("corrections_log")
+    write_text(render_index(result, reports, generated, documents, flags, log), result.index)
     result.extract_summary = extract_summary(tables)
     return result
 

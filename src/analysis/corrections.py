@@ -27,17 +27,18 @@ import pandas as pd
 
 from . import schema
 from .config import PACKAGE_DATA
+from .text import lexicon
 
 LEDGER_COLUMNS = ("doc_id", "char_start", "char_end", "raw", "action", "metric_id", "value",
                   "unit", "year", "period", "kind", "yoy_pct", "qualifier", "level", "reason",
                   "reviewer", "reviewed_at")
-FIX_FIELDS = ("metric_id", "value", "unit", "year", "period", "kind", "yoy_pct", "qualifier")
+FIX_FIELDS = ("metric_id", "value", "unit", "year", "period", "kind", "yoy_pct", "qualifier",
+              "level")
 ADD_REQUIRED = ("metric_id", "value", "unit", "kind")
 REANCHOR_WINDOW = 3000  # characters either side of the old place where raw is looked for
 SENTENCE_RE = re.compile(r"[^。！？!?\n]+[。！？!?]?")  # as the extractor splits sentences
 PERIODS = frozenset({"FY", "H1", "Q1-Q3"})
 PERIOD_RE = re.compile(r"M1-M(?:[1-9]|1[0-2])|(?:19|20)\d\d-(?:19|20)\d\d")
-ADMIN_LEVELS = frozenset({"prefecture", "county_city", "district", "county"})
 QUALIFIERS = frozenset({">", "<", "~", "range"})
 VOCABS = ("action", "status", "review")
 REQUIRED_VOCAB = {
@@ -217,9 +218,6 @@ def check_row(row: Mapping[str, str]) -> tuple[dict[str, object], str]:
             return {}, "fix changes nothing: no field given"
     elif action == "confirm" and row.get("metric_id") and row["metric_id"] not in _indicator_names():
         return {}, f"unknown metric_id {row['metric_id']!r}"
-    level = row.get("level", "")
-    if level and level not in ADMIN_LEVELS:
-        return {}, f"level {level!r} is not one of {', '.join(sorted(ADMIN_LEVELS))}"
     return out, ""
 
 
@@ -245,6 +243,10 @@ def _typed(name: str, text: str) -> tuple[object, str]:
         return (text, "") if text in kinds else (None, f"bad kind {text!r}")
     if name == "qualifier":
         return (text, "") if text in QUALIFIERS else (None, f"bad qualifier {text!r}")
+    if name == "level":  # of what a count counts (国家级 …), the lexicon's codes
+        levels = lexicon.codes("level")
+        return (text, "") if text in levels else (
+            None, f"bad level {text!r}: one of {', '.join(levels)}")
     return text, ""  # unit: any canonical unit string
 
 

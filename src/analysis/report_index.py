@@ -191,8 +191,11 @@ def render(
     generated: str,
     documents: pd.DataFrame | None = None,
     flags: pd.DataFrame | None = None,
+    corrections_log: pd.DataFrame | None = None,
 ) -> str:
-    """The whole index page (see the module docstring); ``documents``/``flags`` optional."""
+    """The whole index page (see the module docstring); ``documents``, ``flags`` and
+    ``corrections_log`` optional: ledger rows not applied (stale, invalid) are warnings
+    of the region of their document."""
     esc = html.escape
     documents = documents if documents is not None else pd.DataFrame()
     pages = {
@@ -211,6 +214,16 @@ def render(
             flag_text.setdefault(str(row.region), []).append(
                 f"{row.year} {row.metric_id}：{row.message}"
             )
+    unapplied: list[str] = []  # ledger rows not applied, of documents with no region
+    if corrections_log is not None and not corrections_log.empty:
+        region_of = (dict(zip(documents["doc_id"].astype(str), documents["region"].astype(str),
+                              strict=True)) if not documents.empty else {})
+        for row in corrections_log.itertuples(index=False):
+            if str(row.status) in ("stale", "invalid"):
+                word = "修订未应用（原文已变）" if row.status == "stale" else "修订有误未应用"
+                text = f"{word}：{row.doc_id} 第{row.line}行 {row.why}"
+                region = region_of.get(str(row.doc_id), "")
+                (flag_text.setdefault(region, []) if region else unapplied).append(text)
     regions = _regions(documents) if not documents.empty else _regions(
         pd.DataFrame({"region": list(pages)})
     )
@@ -278,9 +291,13 @@ def render(
             )
             unplaced = (
                 f'<section><h2 class="warn">未能确定地区的文档（{len(lost)}）</h2>'
-                "<p class='meta'>在 data/raw/manifest.csv 中为它们填写 region 后重新运行。</p>"
+                "<p class='meta'>data/processed/needs_manifest.csv 列出候选地区及其依据；"
+                "填写后另存为 data/raw/manifest.csv，重新运行。</p>"
                 f'<ul class="warn">{items}</ul></section>'
             )
+    if unapplied:
+        unplaced += (f'<section><h2 class="warn">未应用的修订（{len(unapplied)}）</h2><ul class="warn">'
+                     + "".join(f"<li>{esc(t)}</li>" for t in unapplied) + "</ul></section>")
     n_skipped = sum(getattr(r, "skipped", False) for r in result.runs)
     n_docs = len(documents)
     n_flags = 0 if flags is None else len(flags)

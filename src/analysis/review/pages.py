@@ -303,11 +303,12 @@ def render_index(queue: pd.DataFrame, documents: pd.DataFrame, generated: str) -
 
 
 def _consistency(processed: Path) -> pd.DataFrame | None:
-    """Year-over-year rows with their consistency flags; None when they cannot be made
-    (the pages are still built, without that flag)."""
+    """Year-over-year rows with their consistency and plausibility flags (the same words
+    the tables, charts and Excel 核对提示 carry); None when they cannot be made (the pages
+    are still built, without that flag)."""
     try:
         t = compare.load_tables(processed)
-        return compare.yoy(t["metrics"], t["documents"], kind=None)
+        return compare.yoy_checked(t["metrics"], t["documents"], kind=None)
     except (ValueError, KeyError, FileNotFoundError):
         return None
 

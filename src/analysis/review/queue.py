@@ -20,7 +20,7 @@ FLAG_LABELS = {
     "share>100": "比重超过100%",
     "year": "年度与报告年度相差一年以上",
     "unmapped-indicator": "未映射但像指标",
-    "yoy-mismatch": "所述增速与两年数值不符",
+    "yoy-mismatch": "核对提示：所述增速与两年数值不符，或与本地区其他年份、同级地区相差悬殊",
 }
 
 

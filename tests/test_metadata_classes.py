@@ -31,3 +31,22 @@ def test_a_news_item_on_what_the_city_will_do_this_year_is_a_plan():
     assert infer_metadata("p", text).doc_type == "plan"
     with_results = text + "全年技术合同成交额同比增长20%。\n"
     assert infer_metadata("r", with_results).doc_type != "plan"
+
+
+def test_both_parts_named_in_a_title_split_by_a_space():
+    meta = infer_metadata("t", "某市科学技术局2023年工作总结 及2024年工作安排\n一、关于2023年工作情况\n")
+    assert (meta.title, meta.doc_type) == ("某市科学技术局2023年工作总结 及2024年工作安排",
+                                           "summary+plan")
+
+
+def test_a_cover_sentence_announcing_both_parts():
+    text = "某区科技局:\n现将2021年工作情况和2022年工作计划汇报如下:\n一、2021年工作情况\n全区新增高企20家。\n"
+    assert infer_metadata("c", text).doc_type == "summary+plan"
+
+
+def test_a_sentence_on_what_the_next_year_will_bring_adds_a_plan_part():
+    text = ("某市科技局2021年工作总结\n2021年,全市新增高新技术企业300家,同比增长20%。\n"
+            "市科技局相关负责人表示,2022年,我市将深入实施创新驱动发展战略。\n")
+    assert infer_metadata("n", text).doc_type == "summary+plan"
+    same_year = text.replace("2022年,我市将", "2021年,我市将")
+    assert infer_metadata("s", same_year).doc_type == "summary"

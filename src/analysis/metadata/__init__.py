@@ -53,7 +53,7 @@ from collections.abc import Collection
 from ..models import DocMeta, RawDocument
 from ..text.document import Document, prepare
 from .cues import TITLE_LINES, YEAR_RE, first_cue, load_cues
-from .kind import infer_doc_type, infer_period
+from .kind import infer_doc_type, infer_period, with_next_year_plan
 from .region import RegionGuess, infer_region
 from .title import extract_headline, extract_title
 from .year import _dateline_year, infer_year
@@ -78,6 +78,7 @@ def describe(doc: Document, title: str = "") -> DocMeta:
     period = infer_period(found_title, body, headline)
     year, year_conf = infer_year(found_title, body, doc_type, [*doc.chrome, *dated], period,
                                  headline)
+    doc_type = with_next_year_plan(doc_type, body, year)
     region = infer_region(found_title, body, headline, year)  # the divisions of its year
     return DocMeta(
         doc_id=doc.doc_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..text.lexicon import Cue
-from .cues import LEDE_CHARS, first_cue
+from .cues import LEDE_CHARS, first_cue, load_cues
 from .title import after_title
 
 
@@ -25,9 +25,21 @@ def infer_doc_type(title: str, body: str, headline: str = "") -> str:
         return "plan"  # a news item deploying this year's work, with no results yet
     if not summary and first_cue("plan_table", body):
         return "plan"
-    if first_cue("plan_section", body):
+    if first_cue("plan_section", body) or first_cue("plan_announced", body[:LEDE_CHARS]):
         return "summary+plan"
     return "summary"
+
+
+def with_next_year_plan(doc_type: str, body: str, year: int | None) -> str:
+    """A summary whose sentence opens with the next year and says what will be done
+    (2022年，我市将… in a 2021 summary) has a plan part too: known only once the year is."""
+    if doc_type != "summary" or year is None:
+        return doc_type
+    for cue in load_cues().get("next_year_plan", ()):
+        for m in cue.regex.finditer(body):
+            if int(m.group("year")) == year + 1:
+                return "summary+plan"
+    return doc_type
 
 
 def _period_value(match: re.Match[str], cue: Cue) -> str:

@@ -26,6 +26,9 @@ def _strip_prefixes(line: str) -> str:
     return line
 
 
+_JOINED = re.compile(r"\s*(?:及|和|暨|与|并)")  # a conjunction opening a title's second part
+
+
 def _title_in(line: str) -> str:
     """The title at the start of ``line``, or "" when the line does not open with one."""
     run = re.match(f"[^{SENTENCE_PUNCT}]{{1,{TITLE_MAX}}}", line)
@@ -39,8 +42,8 @@ def _title_in(line: str) -> str:
     cut = ends[0]
     for end in ends[1:]:  # 总结 + 2024年工作思路: one title naming both parts
         gap = run_text[cut:end]
-        if len(gap) <= 15 and not re.search(r"\s", gap):
-            cut = end
+        if len(gap) <= 15 and not re.search(r"\s", gap.strip() if _JOINED.match(gap) else gap):
+            cut = end  # …工作总结 及2024年工作安排: a space before a conjunction joins too
     title = run_text[:cut].strip()
     if "《" in title or first_cue("title_not", title):
         return ""  # a sentence quoting the title (现将《…》印发): see ``title_quoted``

@@ -261,7 +261,7 @@ def test_appendix_has_revisions_sheet_marks_and_links(corpus: Path) -> None:
     review_col, link_col = head.index("审核") + 1, head.index("审核页链接") + 1
     by_raw = {src.cell(r, head.index("原文数字") + 1).value: r for r in range(2, src.max_row + 1)}
     row = by_raw["988件"]
-    assert src.cell(row, review_col).value == "fixed"
+    assert src.cell(row, review_col).value == "已修改"  # the review code, as its Chinese label
     link = src.cell(row, link_col)
     start = text.index("988件")
     assert link.value == f"review/doc_{DOC}.html#f-{start}-{start + 4}".replace(DOC, _q(DOC))

@@ -35,6 +35,8 @@ CODE_COLUMNS = {
     "period_type": "period",
     "status": "status",
     "level": "level",
+    "region_masked": "flag01",
+    "review": "review",
 }
 # Columns holding an amount in the row's unit: scaled together with ``value``.
 VALUE_COLUMNS = (

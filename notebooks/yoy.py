@@ -22,13 +22,12 @@
 # 在 Jupyter 中修改参数单元格运行，或用 `analysis run yoy -p region 宁波市`。
 
 # %%
-from html import escape  # region names come from the reports: never render them as markup
-
 import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
 from analysis import compare, params, plots
 from analysis import display as show
+from analysis.safeio import escape_markdown as escape  # names from reports: never markup or links
 
 # %% tags=["parameters"]
 processed_dir = None  # type: str|None  folder with documents.csv and metrics.csv (None: data/processed)

@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import quote
 
 from analysis import config, params
-from analysis.safeio import atomic_path, write_text
+from analysis.safeio import atomic_path, escape_format, write_text
 
 STAMP_NAME = ".report_stamp.json"  # in the processed folder: what the tables were built from
 NOTEBOOKS = ("overview", "yoy", "cross_city", "themes")
@@ -340,7 +340,7 @@ def execute_notebook(job: NotebookJob) -> NotebookRun:
             try:
                 papermill.execute_notebook(
                     nb,
-                    str(tmp),
+                    escape_format(tmp),  # papermill formats the path with the parameters
                     parameters=job.parameters,
                     kernel_name=KERNEL_NAME,
                     language="python",

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from matplotlib.figure import Figure
 
 from analysis import config
 from analysis.labels import code_label
-from analysis.safeio import atomic_path
+from analysis.safeio import atomic_path, safe_filename
 from analysis.text import lexicon
 
 BUNDLED_FONT_FILES = ("NotoSansCJKsc-Regular.otf", "SourceHanSansSC-Regular.otf")
@@ -41,6 +40,7 @@ SYSTEM_CJK_FONTS = (
 ADMIN_LEVELS = lexicon.codes("admin_level")
 ADMIN_LEVEL_LABELS = {lvl: code_label("admin_level", lvl) for lvl in ADMIN_LEVELS}
 SAVE_FORMATS = ("png", "svg")
+STEM_MAX_BYTES = 200  # a chart or notebook stem plus its suffix stays under NAME_MAX
 SOURCE_MAX_CHARS = 160
 
 
@@ -88,6 +88,7 @@ def setup_cjk_font() -> str:
     plt.rcParams["font.family"] = "sans-serif"
     plt.rcParams["font.sans-serif"] = [name, *rest]
     plt.rcParams["axes.unicode_minus"] = False  # the U+2212 minus is missing from many CJK fonts
+    plt.rcParams["text.parse_math"] = False  # names from reports: "$…$" is text, not math
     return name
 
 
@@ -437,9 +438,11 @@ def save_figure(
 
 
 def figure_name(*parts: object) -> str:
-    """File stem for a chart, e.g. ``yoy__青岛市__rd_expenditure``; path separators removed."""
-    cleaned = [re.sub(r"[\\/:*?\"<>|\s]+", "_", str(p)).strip("._") for p in parts]
-    return "__".join(p for p in cleaned if p)
+    """File stem for a chart, e.g. ``yoy__青岛市__rd_expenditure``: each part made safe by
+    :func:`safeio.safe_filename` (a changed or over-long part gets a hash of its full
+    text, so two regions never share a file), the whole kept under the name limit."""
+    cleaned = [safe_filename(str(p).strip()) for p in parts if str(p).strip()]
+    return safe_filename("__".join(cleaned), max_bytes=STEM_MAX_BYTES)
 
 
 YOY_TABLE_COLUMNS = {

@@ -330,3 +330,67 @@ def remove_stale_temps(directory: str | os.PathLike[str]) -> list[Path]:
 def escape_html(text: str) -> str:
     """Escape report text for HTML (``&<>"'``), so it shows as text and never as markup."""
     return html.escape(text, quote=True)
+
+
+# ---------------------------------------------------------------- names and text from reports
+# Region names, doc_ids and file names come from reports and manifests: they are made
+# into file names by one function, and escaped for the place their text goes.
+
+FILENAME_MAX_BYTES = 120  # UTF-8 bytes of a stem: leaves room for suffixes under NAME_MAX (255)
+_NAME_HASH_LEN = 8  # hex chars of sha256(full name) appended when a name had to change
+_RESERVED_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+_WINDOWS_RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL"] + [f"COM{i}" for i in range(1, 10)] + [f"LPT{i}" for i in range(1, 10)]
+)
+
+
+def _cut_utf8(text: str, max_bytes: int) -> str:
+    """The longest prefix of ``text`` whose UTF-8 form fits ``max_bytes`` (no split character)."""
+    return text.encode("utf-8")[:max_bytes].decode("utf-8", errors="ignore")
+
+
+def safe_filename(name: object, max_bytes: int = FILENAME_MAX_BYTES) -> str:
+    """``name`` (a region, doc_id, file name …) as one path component safe on every OS.
+
+    Reserved characters (``/\\:*?"<>|``, controls) become ``_``; leading dots and trailing
+    dots and spaces go; Windows device names get ``_``; lone surrogates (undecodable
+    bytes of a file name) become U+FFFD; the result fits ``max_bytes`` of UTF-8. A name
+    that had to change gets ``~`` and a short hash of the full original, so ``甲/乙市``
+    and ``甲:乙市`` never write the same file. A name that is already safe is unchanged.
+    """
+    import hashlib
+
+    original = str(name)
+    text = original.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    text = _RESERVED_CHARS.sub("_", text).lstrip(".").rstrip(". ")
+    if text.split(".", 1)[0].upper() in _WINDOWS_RESERVED:
+        text = "_" + text
+    if text == original and len(text.encode("utf-8")) <= max_bytes and text:
+        return text
+    digest = hashlib.sha256(original.encode("utf-8", "surrogatepass")).hexdigest()[:_NAME_HASH_LEN]
+    room = max(1, max_bytes - _NAME_HASH_LEN - 1)
+    return f"{_cut_utf8(text, room).rstrip('. ')}~{digest}".lstrip("~") or digest
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:])")
+
+
+def escape_markdown(text: object) -> str:
+    """Report text for a Markdown cell: shown as written, never a link, image or markup.
+
+    HTML-escaped first (Markdown lets raw HTML through), then every Markdown
+    punctuation is backslash-escaped, so ``[x](javascript:alert(1))市`` stays text.
+    """
+    escaped = html.escape(str(text), quote=True)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped)
+
+
+def escape_mathtext(text: object) -> str:
+    """Report text for a matplotlib label: ``$`` escaped, so ``$…$`` is not math text."""
+    return str(text).replace("$", r"\$")
+
+
+def escape_format(text: object) -> str:
+    """Text that a caller passes through ``str.format`` (papermill formats its paths with
+    the parameters): braces doubled, so ``{processed_dir}市`` stays as written."""
+    return str(text).replace("{", "{{").replace("}", "}}")

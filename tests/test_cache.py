@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import os
+import pickle
 import shutil
 import sqlite3
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -17,8 +20,9 @@ from analysis.models import Figure
 SHA = hashlib.sha256(b"report").hexdigest()
 
 
-def _figure() -> Figure:
-    return Figure(
+def _figure() -> dict:
+    """A figure as the cache holds it: plain data."""
+    return asdict(Figure(
         doc_id="x01_ningbo_2008",
         metric_id="",
         metric_name="",
@@ -34,7 +38,7 @@ def _figure() -> Figure:
         char_start=7,
         char_end=12,
         raw="1234件",
-    )
+    ))
 
 
 def _fake_package(tmp_path: Path) -> Path:
@@ -138,6 +142,33 @@ def test_key_must_be_a_sha256_hex_digest(tmp_path: Path, bad: str) -> None:
         cache.get(bad)
     with pytest.raises(ValueError):
         cache.put(bad, 1)
+
+
+class _Boom:
+    def __reduce__(self):
+        return (os.system, ("touch PLANTED_PICKLE_RAN",))
+
+
+def test_a_planted_pickle_is_never_executed_and_is_deleted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    cache = ExtractCache(tmp_path / "c", fingerprint="c" * 64)
+    cache.put(SHA, "good")
+    for blob in (pickle.dumps((SHA, "c" * 64, _Boom())),
+                 cache_mod.ENTRY_FORMAT + pickle.dumps((SHA, "c" * 64, _Boom()))):
+        _raw_put(cache, SHA, blob)
+        assert cache.get(SHA) is None
+        assert _keys(cache) == []
+    assert not (tmp_path / "PLANTED_PICKLE_RAN").exists()
+    assert cache.put(SHA, {"plain": [1, 2.5, None, "文"]}) is True
+    assert cache.get(SHA) == {"plain": [1, 2.5, None, "文"]}
+
+
+def test_an_object_that_is_not_plain_data_is_not_cached(tmp_path: Path) -> None:
+    cache = ExtractCache(tmp_path, fingerprint="c" * 64)
+    assert cache.put(SHA, _Boom()) is False
+    assert cache.get(SHA) is None
 
 
 def test_unpicklable_value_is_not_cached_and_does_not_raise(tmp_path: Path) -> None:

@@ -73,7 +73,10 @@ def test_outputs_are_complete_and_excel_friendly(seed_run):
         assert (out / f"{table}.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # BOM for Excel
         assert (out / f"{table}.parquet").exists()
     assert sorted(p.name for p in (out / "text").iterdir()) == SEEDS
-    assert not [p for p in out.iterdir() if p.name.startswith(".") and p.name != ".cache"]
+    layout = {".cache", ".lock", ".generations", ".current"}  # see safeio: one switch per run
+    assert not [p for p in out.iterdir() if p.name.startswith(".") and p.name not in layout]
+    (gen,) = (out / ".generations").iterdir()
+    assert not [p for p in gen.iterdir() if p.name.startswith(".")]
 
 
 def test_every_figure_traces_to_its_sentence_and_offsets(seed_run):

@@ -7,6 +7,11 @@ source of the pipeline modules — so editing the taxonomy or the code invalidat
 old entries instead of silently serving stale figures. The cache is an
 optimisation only: a corrupt or unreadable entry is a miss, and a failed write
 is logged, never fatal.
+
+Entries are plain data (msgpack: strings, numbers, lists, maps), never pickles: a
+cache folder anyone could write to must not be a way to run code. Each entry starts
+with a format tag and carries its key and fingerprint; anything else is deleted and
+the file is extracted again.
 """
 
 from __future__ import annotations
@@ -15,12 +20,13 @@ import hashlib
 import importlib.metadata
 import logging
 import os
-import pickle
 import re
 import shutil
 import sqlite3
 import sys
 from pathlib import Path
+
+import msgpack
 
 from analysis.config import PACKAGE_DIR
 
@@ -28,8 +34,8 @@ log = logging.getLogger(__name__)
 
 DIST_NAME = "kejiju-analysis"
 CACHE_DIR_NAME = ".cache"
-# Modules whose code decides what a document yields; models too, since entries are
-# pickles of its dataclasses.
+# Modules whose code decides what a document yields; models too, since entries hold
+# its dataclasses' fields.
 PIPELINE_MODULES = (
     "clean",
     "extract",
@@ -46,6 +52,8 @@ PIPELINE_MODULES = (
 )
 _SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 _FINGERPRINT_LEN = 16  # hex chars of the fingerprint used as a folder name
+ENTRY_FORMAT = b"AKC1\n"  # first bytes of every entry: format and version of the encoding
+MAX_ENTRY_BYTES = 256 * 1024 * 1024  # bigger results are not cached (SQLite's limit is 1 GB)
 
 
 def package_version() -> str:
@@ -135,13 +143,23 @@ def _connection(path: Path, create: bool) -> sqlite3.Connection | None:
     return db
 
 
+def _decode(blob: object) -> object | None:
+    """An entry's content, or None when it is not an entry this code wrote."""
+    if not isinstance(blob, bytes) or not blob.startswith(ENTRY_FORMAT):
+        return None
+    try:
+        return msgpack.unpackb(blob[len(ENTRY_FORMAT):], raw=False, strict_map_key=True)
+    except Exception:  # noqa: BLE001 - truncated or garbage: a miss
+        return None
+
+
 def default_cache_dir(out_dir: str | os.PathLike[str]) -> Path:
     """Where the pipeline keeps the cache for outputs in ``out_dir``."""
     return Path(out_dir) / CACHE_DIR_NAME
 
 
 class ExtractCache:
-    """Pickled per-document results, one SQLite file per code version:
+    """Per-document results as plain data, one SQLite file per code version:
     ``cache_dir/<fingerprint>/entries.sqlite``, a row per file hash.
 
     Why one database and not a file per report: creating a file costs the file system
@@ -151,7 +169,7 @@ class ExtractCache:
     synced to disk one by one: one lost in a power cut is only a miss.
 
     ``hits`` and ``misses`` count lookups, so a run can report how much it reused.
-    Entries are pickles: only point it at a folder you own. SQLite needs working file
+    Entries are msgpack, checked when read (format tag, key, fingerprint). SQLite needs working file
     locks: on a cluster whose shared folder lacks them, run with ``--no-cache``.
     """
 
@@ -196,20 +214,14 @@ class ExtractCache:
         if row is None:
             self.misses += 1
             return None
-        try:
-            stored = pickle.loads(row[0])
-        except Exception as exc:  # truncated, garbage, class renamed …: all just a miss
-            log.warning("dropping unreadable cache entry %s: %s", sha256[:12], exc)
-            self._discard(sha256)
-            self.misses += 1
-            return None
+        stored = _decode(row[0])
         if not (
-            isinstance(stored, tuple)
+            isinstance(stored, list)
             and len(stored) == 3
             and stored[0] == sha256
             and stored[1] == self.fingerprint
         ):
-            log.warning("dropping mismatched cache entry %s", sha256[:12])
+            log.warning("dropping unreadable or mismatched cache entry %s", sha256[:12])
             self._discard(sha256)
             self.misses += 1
             return None
@@ -217,21 +229,29 @@ class ExtractCache:
         return stored[2]
 
     def put(self, sha256: str, obj: object) -> bool:
-        """Store ``obj``; returns False (and logs) if it couldn't be written."""
+        """Store ``obj`` (plain data: str, int, float, bool, None, bytes, lists and maps);
+        returns False (and logs) if it couldn't be written."""
         self._check_key(sha256)
         try:
-            payload = pickle.dumps(
-                (sha256, self.fingerprint, obj), protocol=pickle.HIGHEST_PROTOCOL
-            )
+            payload = ENTRY_FORMAT + msgpack.packb([sha256, self.fingerprint, obj],
+                                                   use_bin_type=True)
+            if len(payload) > MAX_ENTRY_BYTES:
+                log.warning("not caching %s: %d bytes is above the entry limit", sha256[:12],
+                            len(payload))
+                return False
             db = self._db(create=True)
             with db:
                 db.execute("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)",
                            (sha256, payload))
-        except (OSError, sqlite3.Error, pickle.PicklingError, TypeError,
-                AttributeError) as exc:
+        except (OSError, sqlite3.Error, TypeError, ValueError, OverflowError) as exc:
             log.warning("could not cache %s: %s", sha256[:12], exc)
             return False
         return True
+
+    def discard(self, sha256: str) -> None:
+        """Delete the entry (e.g. one its reader refused)."""
+        self._check_key(sha256)
+        self._discard(sha256)
 
     def _discard(self, sha256: str) -> None:
         try:

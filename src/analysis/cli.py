@@ -68,18 +68,44 @@ def _parser() -> argparse.ArgumentParser:
     return ap
 
 
+def write_fault(out: Path, e: OSError) -> str:
+    """One line for a failed write into ``out``: what happened and what to do."""
+    import errno
+
+    unchanged = "the previous outputs there are unchanged"
+    if e.errno == errno.ENOSPC or e.errno == errno.EDQUOT:
+        return (f"no space left on the device holding {out}: free some space or choose "
+                f"another --out; {unchanged}")
+    if e.errno == errno.EROFS:
+        return f"{out} is on a read-only file system: choose another --out; {unchanged}"
+    if e.errno in (errno.EACCES, errno.EPERM):
+        return (f"no permission to write in {out} ({e.filename or out}): fix its permissions "
+                f"or choose another --out; {unchanged}")
+    return f"cannot write to {out} ({e.strerror or e}): choose another --out; {unchanged}"
+
+
 def _extract(a: argparse.Namespace) -> int:
     from . import extract_corpus
     from .corrections import LedgerError
     from .pipeline import format_summary
+    from .safeio import OutputBusy
 
     try:
         tables = extract_corpus(a.raw_dir, a.out, jobs=a.jobs, engine=a.engine,
                                 scheduler=a.scheduler, progress=not a.no_progress,
                                 use_cache=not a.no_cache, corrections=a.corrections)
-    except (FileNotFoundError, LedgerError) as e:
+    except LedgerError as e:
         print(f"analysis extract: {e}", file=sys.stderr)
         return 2
+    except OutputBusy as e:
+        print(f"analysis extract: {e}", file=sys.stderr)
+        return 3
+    except FileNotFoundError as e:  # the raw folder or a ledger named on the command line
+        print(f"analysis extract: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"analysis extract: {write_fault(a.out, e)}", file=sys.stderr)
+        return 4
     summary = tables.summary
     print(format_summary(summary))
     bad = tables.run_log[tables.run_log["status"].isin(["failed", "skipped"])]

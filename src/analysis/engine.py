@@ -185,22 +185,140 @@ def _iter_local(fn: Callable[[T], R], items: Iterable[T], bar: Any) -> Iterator[
             yield result
 
 
+def _death_reason(exitcodes: list[int | None]) -> str:
+    """Plain words for how a worker process ended."""
+    import signal
+
+    codes = [c for c in exitcodes if c not in (None, 0)]
+    if not codes:
+        return "its worker process died"
+    code = codes[0]
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        hint = " (most likely out of memory)" if -code == signal.SIGKILL else ""
+        return f"its worker process was killed by {name}{hint}"
+    return f"its worker process exited with code {code}"
+
+
+class _Pool:
+    """A process pool that can be killed and made again (a dead worker breaks the whole
+    ``ProcessPoolExecutor``)."""
+
+    def __init__(self, fn: Callable[..., Any], jobs: int) -> None:
+        self.fn, self.jobs = fn, jobs
+        context = multiprocessing.get_context(start_method())
+        if context.get_start_method() == "forkserver":
+            context.set_forkserver_preload(_preload(fn))
+        self.context = context
+        self.pool = self._new(jobs)
+
+    def _new(self, jobs: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=self.context)
+
+    def exitcodes(self) -> list[int | None]:
+        procs = getattr(self.pool, "_processes", None) or {}
+        return [p.exitcode for p in list(procs.values())]
+
+    def kill(self) -> list[int | None]:
+        """Kill every worker (a hung one too); returns their exit codes before the kill."""
+        before = self.exitcodes()
+        for p in list((getattr(self.pool, "_processes", None) or {}).values()):
+            with _suppress_os_error():
+                p.kill()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        return before
+
+    def restart(self, jobs: int | None = None, warm: bool = False) -> None:
+        """A fresh pool; ``warm`` waits until its worker runs, so a time limit measured
+        next counts the item's work, not the worker's start."""
+        self.kill()
+        self.pool = self._new(jobs or self.jobs)
+        if warm:
+            self.pool.submit(_noop).result()
+
+    def shutdown(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _noop() -> None:
+    return None
+
+
+def _suppress_os_error():
+    from contextlib import suppress
+
+    return suppress(OSError, ValueError, AttributeError)
+
+
 def _iter_process(
-    fn: Callable[[T], R], chunks: Iterator[tuple[int, list[T]]], jobs: int, bar: Any
+    fn: Callable[[T], R], chunks: Iterator[tuple[int, list[T]]], jobs: int, bar: Any,
+    on_lost: Callable[[T, str], R] | None = None, timeout: float | None = None,
 ) -> Iterator[R]:
-    context = multiprocessing.get_context(start_method())
-    if context.get_start_method() == "forkserver":
-        context.set_forkserver_preload(_preload(fn))
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    """Results in input order; with ``on_lost``, a worker that dies (or a file that takes
+    longer than ``timeout`` seconds) costs only its own item.
+
+    When the pool breaks, every chunk in flight is suspect: the pool is made again and
+    those items are re-run one at a time on a single worker, so the one that breaks it
+    again is known and given ``on_lost(item, reason)``; the others are processed.
+    """
+    from concurrent.futures import TimeoutError as FutureTimeout
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool = _Pool(fn, jobs)
+    window = jobs * WINDOW_PER_WORKER
+    pending: deque[tuple[int, list[T], Any]] = deque()
+
+    def submit(start: int, chunk: list[T]) -> None:
+        pending.append((start, chunk, pool.pool.submit(_run_chunk, fn, start, chunk)))
+
+    def isolated(items: list[tuple[int, T]]) -> Iterator[R]:
+        """Each item alone on a fresh single-worker pool: a crash or hang is its own."""
+        pool.restart(1, warm=True)
+        for start, item in items:
+            fut = pool.pool.submit(_run_chunk, fn, start, [item])
+            try:
+                yield fut.result(timeout=timeout)[0]
+            except BrokenProcessPool:
+                reason = _death_reason(pool.exitcodes())
+                pool.restart(1, warm=True)
+                yield on_lost(item, reason + "; the other files were processed")
+            except FutureTimeout:
+                pool.restart(1, warm=True)
+                yield on_lost(item, f"took longer than the per-file limit of {timeout:.0f} s; "
+                                    "stopped (the other files were processed)")
+        pool.restart(jobs)
+
     try:
-        yield from _drain_in_order(
-            lambda start, chunk: pool.submit(_run_chunk, fn, start, chunk),
-            chunks,
-            jobs * WINDOW_PER_WORKER,
-            bar,
-        )
+        for start, chunk in islice(chunks, window):
+            submit(start, chunk)
+        while pending:
+            start, chunk, fut = pending.popleft()
+            try:
+                limit = None if timeout is None else timeout * len(chunk)
+                results = fut.result(timeout=limit)
+            except (BrokenProcessPool, FutureTimeout):
+                if on_lost is None:
+                    raise
+                suspects = [(start, chunk)] + [(s, c) for s, c, _ in pending]
+                pending.clear()
+                pool.kill()
+                items = [(s + i, item) for s, c in suspects for i, item in enumerate(c)]
+                for result in isolated(items):
+                    bar.update(1)
+                    yield result
+                for s, c in islice(chunks, window):
+                    submit(s, c)
+                continue
+            for s, c in islice(chunks, 1):
+                submit(s, c)
+            for result in results:
+                bar.update(1)
+                yield result
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown()
 
 
 def _dask_client(stack: ExitStack, jobs: int, scheduler: str | None) -> Any:
@@ -225,16 +343,60 @@ def _iter_dask(
     jobs: int,
     scheduler: str | None,
     bar: Any,
+    on_lost: Callable[[T, str], R] | None = None,
+    timeout: float | None = None,
 ) -> Iterator[R]:
+    """As :func:`_iter_process` on a dask cluster. Dask itself re-runs the tasks of a
+    worker that died elsewhere; a chunk whose workers keep dying (``KilledWorker``) or
+    that runs past the time limit is re-run item by item, and an item that fails that
+    way alone gets ``on_lost(item, reason)``."""
+    from concurrent.futures import TimeoutError as FutureTimeout
+
+    try:
+        from distributed.scheduler import KilledWorker
+    except ImportError:  # pragma: no cover - checked by _dask_client
+        KilledWorker = RuntimeError  # noqa: N806
+
     with ExitStack() as stack:
         client = _dask_client(stack, jobs, scheduler)
         threads = sum(client.nthreads().values()) or jobs
-        yield from _drain_in_order(
-            lambda start, chunk: client.submit(_run_chunk, fn, start, chunk, pure=False),
-            chunks,
-            max(2, threads * WINDOW_PER_WORKER),
-            bar,
-        )
+        window = max(2, threads * WINDOW_PER_WORKER)
+
+        def one(start: int, item: T) -> R:
+            fut = client.submit(_run_chunk, fn, start, [item], pure=False)
+            try:
+                return fut.result(timeout=timeout)[0]
+            except KilledWorker:
+                return on_lost(item, "the workers that ran it died (killed or out of memory); "
+                                     "the other files were processed")
+            except (FutureTimeout, TimeoutError):
+                fut.cancel()
+                return on_lost(item, f"took longer than the per-file limit of {timeout:.0f} s; "
+                                     "the other files were processed")
+
+        pending: deque[tuple[int, list[T], Any]] = deque()
+
+        def submit(start: int, chunk: list[T]) -> None:
+            pending.append((start, chunk,
+                            client.submit(_run_chunk, fn, start, chunk, pure=False)))
+
+        for start, chunk in islice(chunks, window):
+            submit(start, chunk)
+        while pending:
+            start, chunk, fut = pending.popleft()
+            try:
+                limit = None if timeout is None else timeout * len(chunk)
+                results = fut.result(timeout=limit)
+            except (KilledWorker, FutureTimeout, TimeoutError):
+                if on_lost is None:
+                    raise
+                fut.cancel()
+                results = [one(start + i, item) for i, item in enumerate(chunk)]
+            for s, c in islice(chunks, 1):
+                submit(s, c)
+            for result in results:
+                bar.update(1)
+                yield result
 
 
 def iter_ordered(
@@ -248,8 +410,15 @@ def iter_ordered(
     progress: bool = True,
     chunksize: int | None = None,
     total: int | None = None,
+    on_lost: Callable[[T, str], R] | None = None,
+    timeout: float | None = None,
 ) -> Iterator[R]:
     """Yield ``fn(item)`` for each item, in input order, as soon as each is ready.
+
+    With ``on_lost``, an item whose worker process dies (killed, out of memory) or that
+    runs longer than ``timeout`` seconds yields ``on_lost(item, reason)`` instead, and
+    the pool is made again for the others (process and dask engines; ``jobs=1`` runs
+    in this process, where neither can be caught).
 
     ``fn`` must be a picklable top-level function. ``items`` may be a generator
     (pass ``total`` for the progress bar); only a bounded window of chunks is in
@@ -271,7 +440,8 @@ def iter_ordered(
         n_jobs = max(1, min(n_jobs, total))
     size = chunksize or default_chunksize(total, n_jobs)
     # Arguments are checked above, when called; the work starts on the first next().
-    return _iter_ordered(fn, items, n_jobs, engine, scheduler, size, total, desc, progress)
+    return _iter_ordered(fn, items, n_jobs, engine, scheduler, size, total, desc, progress,
+                         on_lost, timeout)
 
 
 def _iter_ordered(
@@ -284,15 +454,18 @@ def _iter_ordered(
     total: int | None,
     desc: str,
     progress: bool,
+    on_lost: Callable[[T, str], R] | None = None,
+    timeout: float | None = None,
 ) -> Iterator[R]:
     bar = _progress_bar(total, desc, progress)
     try:
         if engine == "dask":
-            yield from _iter_dask(fn, _chunks(items, size), n_jobs, scheduler, bar)
+            yield from _iter_dask(fn, _chunks(items, size), n_jobs, scheduler, bar, on_lost,
+                                  timeout)
         elif n_jobs == 1 or (total is not None and total < 2):
             yield from _iter_local(fn, items, bar)
         else:
-            yield from _iter_process(fn, _chunks(items, size), n_jobs, bar)
+            yield from _iter_process(fn, _chunks(items, size), n_jobs, bar, on_lost, timeout)
     finally:
         bar.close()
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
-import io
 import re
 import zipfile
 from collections.abc import Callable
@@ -103,6 +102,8 @@ class Manifest:
     overrides: dict[str, dict[str, object]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     doc_ids: dict[Path, str] = field(default_factory=dict)
+    applied: bool = True  # False when the whole file was refused
+    encoding: str | None = None
 
 
 # ---------------------------------------------------------------- discovery
@@ -122,29 +123,101 @@ def _is_inside(path: Path, root: Path) -> bool:
     return path.resolve().is_relative_to(root.resolve())
 
 
-def discover(raw_dir: Path) -> list[Path]:
+def _special_kind(mode: int) -> str | None:
+    import stat
+
+    for test, name in ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return name
+    return None
+
+
+def _unreadable_entry(path: Path, raw_dir: Path) -> str | None:
+    """Why ``path`` (not a folder) is not an input, or None when it is a regular file to read."""
+    import errno
+    import os
+
+    if path.name.startswith("."):
+        return "hidden file (name starts with a dot); not read"
+    if path.name.startswith("~$"):
+        return "Word lock file (~$…); not read"
+    try:
+        st = os.stat(path)  # follows links
+    except OSError as e:
+        if path.is_symlink():
+            if e.errno == errno.ELOOP:
+                return "symbolic link loop; not read"
+            return "broken symbolic link (its target does not exist); not read"
+        return f"cannot be looked at ({e.strerror}); not read"
+    if path.is_symlink() and not _is_inside(path, raw_dir):
+        return "symbolic link to a file outside the raw folder; never read from outside it"
+    import stat
+
+    if stat.S_ISDIR(st.st_mode):
+        return "symbolic link to a folder; links to folders are not followed"
+    kind = _special_kind(st.st_mode)
+    if kind:
+        return f"not a regular file ({kind}); not read"
+    return None
+
+
+def discover(raw_dir: Path, skipped: list[tuple[str, str]] | None = None) -> list[Path]:
     """Every input file below raw_dir, sorted by relative POSIX path so runs are reproducible.
 
-    Skipped: the top-level manifest.csv, hidden files and folders (".*"), Word lock
-    files ("~$*"), and symlinks pointing outside raw_dir (never read outside the input).
+    Not inputs: the top-level manifest.csv, hidden files and folders (".*", e.g.
+    ``..txt``), Word lock files ("~$*"), links to folders, links outside raw_dir
+    (never read outside the input), broken links, link loops and special files
+    (FIFOs, sockets, devices: reading one could block forever). Each of them except
+    the manifest is appended to ``skipped`` as (relative path, reason) when a list
+    is given, so the run log names every entry of the folder; a hidden folder is one
+    entry, not one per file inside.
     """
+    import os
+
     raw_dir = Path(raw_dir)
-    found = []
-    for path in raw_dir.rglob("*"):
-        rel = path.relative_to(raw_dir)
-        if any(part.startswith(".") for part in rel.parts) or path.name.startswith("~$"):
-            continue
-        if rel.as_posix() == MANIFEST_NAME or not path.is_file():
-            continue
-        if path.is_symlink() and not _is_inside(path, raw_dir):
-            continue
-        found.append(path)
+    found: list[Path] = []
+    refused: list[tuple[str, str]] = []
+    for top, dirs, names in os.walk(raw_dir, followlinks=False,
+                                    onerror=lambda e: refused.append(
+                                        (_relpath(Path(e.filename), raw_dir),
+                                         f"folder cannot be listed ({e.strerror}); not read"))):
+        here = Path(top)
+        for d in list(dirs):
+            if d.startswith("."):
+                dirs.remove(d)
+                refused.append((_relpath(here / d, raw_dir),
+                                "hidden folder (name starts with a dot); its files are not read"))
+            elif (here / d).is_symlink():
+                dirs.remove(d)
+                names.append(d)  # judged below as a link
+        for name in names:
+            path = here / name
+            rel = path.relative_to(raw_dir).as_posix()
+            if rel == MANIFEST_NAME:
+                continue
+            why = _unreadable_entry(path, raw_dir)
+            if why:
+                refused.append((rel, why))
+            else:
+                found.append(path)
+    if skipped is not None:
+        skipped.extend(sorted(refused))
     return sorted(found, key=lambda p: p.relative_to(raw_dir).as_posix())
 
 
 def safe_id(stem: str) -> str:
-    """The stem made usable as a file name on any OS; Chinese and inner spaces stay."""
+    """The stem made usable as a file name on any OS; Chinese and inner spaces stay.
+
+    A name in GBK bytes is read as such (:func:`safeio.printable_name`), and an over-long stem is
+    cut with a hash of the whole (:func:`safeio.safe_filename`): the id names an output file.
+    """
+    from analysis.safeio import FILENAME_MAX_BYTES, printable_name, safe_filename
+
+    stem = printable_name(stem)
     cleaned = UNSAFE_ID_CHARS.sub("_", stem).strip().rstrip(".")
+    if len(cleaned.encode("utf-8")) > FILENAME_MAX_BYTES:
+        cleaned = safe_filename(cleaned)
     return cleaned or "doc"
 
 
@@ -739,14 +812,62 @@ def read_document(
 # ---------------------------------------------------------------- manifest
 
 
-def _read_manifest_text(path: Path) -> str | None:
-    data = path.read_bytes()
-    for enc in ("utf-8-sig", "gb18030"):
+MANIFEST_MAX_BYTES = 16 * MB  # a manifest is a few KB; more is not a manifest
+MANIFEST_MAX_LINE = 4096  # characters of one manifest line (far below csv's 131,072 limit)
+
+
+def _read_manifest_text(path: Path) -> tuple[str, str, set[int]] | None:
+    """(text, encoding, numbers of lines that held a NUL byte), or None when not text.
+
+    UTF-8 (with or without BOM) when the bytes are valid UTF-8, else the Chinese
+    encoding charset-normalizer finds most coherent (Big5 is not GBK). NUL bytes are
+    removed before decoding and their lines reported by the caller.
+    """
+    with open(path, "rb") as fh:
+        data = fh.read(MANIFEST_MAX_BYTES + 1)
+    if len(data) > MANIFEST_MAX_BYTES:
+        return None
+    nul_lines: set[int] = set()
+    if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        for i, line in enumerate(data.split(b"\n"), start=1):
+            if b"\x00" in line:
+                nul_lines.add(i)
+        data = data.replace(b"\x00", b"")
+    bom = _bom_encoding(data)
+    if bom:
         try:
-            return data.decode(enc)
+            return data[bom[1]:].decode(bom[0]), bom[0], nul_lines
         except UnicodeDecodeError:
+            return None
+    try:
+        return data.decode("utf-8"), "utf-8", nul_lines
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data, cp_isolation=CHINESE_ENCODINGS + ["utf_8"]).best()
+    if best is None:
+        return None
+    return str(best), codecs.lookup(best.encoding).name, nul_lines
+
+
+def _manifest_rows(text: str, nul_lines: set[int], problems: list[str]):
+    """(line number, cells) per manifest line: each line parsed on its own, so an unclosed
+    quote costs its own row only; a NUL or an over-long line is reported, not parsed."""
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        where = f"manifest.csv line {line_no}"
+        if line_no in nul_lines or "\x00" in line:
+            problems.append(f"{where}: contains a NUL byte; row ignored")
             continue
-    return None
+        if len(line) > MANIFEST_MAX_LINE:
+            problems.append(f"{where}: {len(line):,} characters long (at most "
+                            f"{MANIFEST_MAX_LINE:,}); row ignored")
+            continue
+        try:
+            rows = list(csv.reader([line], strict=True))
+        except csv.Error as e:
+            problems.append(f"{where}: not a valid CSV row ({e}: a quote not closed?); "
+                            "row ignored")
+            continue
+        yield line_no, (rows[0] if rows else [])
 
 
 def _unsafe_file_value(value: str, raw_dir: Path) -> str | None:
@@ -794,12 +915,15 @@ def load_manifest(raw_dir: Path, files: list[Path]) -> Manifest:
     path = raw_dir / MANIFEST_NAME
     if not path.is_file():
         return manifest
-    text = _read_manifest_text(path)
-    if text is None:
-        manifest.problems.append("manifest.csv: not UTF-8 or GBK text; ignored")
+    read = _read_manifest_text(path)
+    if read is None:
+        manifest.applied = False
+        manifest.problems.append("manifest.csv: not text in UTF-8 or a Chinese encoding "
+                                 f"(or above {MANIFEST_MAX_BYTES // MB} MB); ignored")
         return manifest
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip().lower() for h in next(reader, [])]
+    text, manifest.encoding, nul_lines = read
+    reader = _manifest_rows(text, nul_lines, manifest.problems)
+    header = [h.strip().lower() for h in next(reader, (1, []))[1]]
     accepted = MANIFEST_KEYS + MANIFEST_FIELDS
     unknown = [h for h in header if h and h not in accepted]
     if unknown:
@@ -807,13 +931,14 @@ def load_manifest(raw_dir: Path, files: list[Path]) -> Manifest:
             f"manifest.csv: unknown column(s) {', '.join(unknown)} ignored; accepted: {', '.join(accepted)}"
         )
     if not any(k in header for k in MANIFEST_KEYS):
+        manifest.applied = False
         manifest.problems.append("manifest.csv: needs a 'file' or 'doc_id' column; ignored")
         return manifest
     by_source = {_relpath(p, raw_dir): p for p in files}
     by_id = {doc_id: _relpath(p, raw_dir) for p, doc_id in ids.items()}
     id_of = {source: doc_id for doc_id, source in by_id.items()}  # updated by doc_id overrides
     first_row: dict[str, int] = {}
-    for line_no, row in enumerate(reader, start=2):
+    for line_no, row in reader:
         cells = {
             h: (row[i].strip() if i < len(row) else "")
             for i, h in enumerate(header)

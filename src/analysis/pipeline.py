@@ -14,9 +14,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import shutil
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -30,6 +29,7 @@ from .extract import find_figures
 from .ingest import IngestError, discover, file_sha256, load_manifest, read_document
 from .metadata import NEEDS_COLUMNS, describe, needs_entry
 from .models import DocMeta, Figure, RawDocument, Repair
+from .safeio import printable_name
 from .tables import (
     Tables,
     TableSink,
@@ -54,6 +54,15 @@ NEEDS_FILE = "needs_manifest.csv"  # documents whose region, level or year needs
 CHUNK_DOCS = 200  # documents per written chunk: bounds memory on large corpora
 LOG_CHUNK_ROWS = 5000  # run-log rows per written chunk
 READ_ONCE_BYTES = 4 * 1024 * 1024  # files up to this size are read into memory once
+# Bounded output per input: a figure row keeps at most this many characters of its
+# sentence (a window around the figure when the sentence is longer; "…" marks a cut),
+# and one file gives at most this many figures and repairs and this many CSV bytes.
+# A real report has a few hundred figures in sentences of a few hundred characters.
+SENTENCE_MAX_CHARS = 400
+MAX_FIGURES_PER_FILE = 20_000
+MAX_REPAIRS_PER_FILE = 20_000
+MAX_ROWS_BYTES_PER_FILE = 64 * 1024 * 1024
+FILE_TIMEOUT_S = 600.0  # a file that takes longer is logged failed and its worker restarted
 
 
 class Amend(Protocol):
@@ -80,6 +89,7 @@ class Task:
     cache_dir: str | None = None
     fingerprint: str | None = None  # of the code and data, computed once per run
     text_dir: str | None = None  # where the worker writes the cleaned text (the run's staging)
+    cached: dict | None = None  # the cache entry, looked up by the writer (dask: see process_plain)
 
 
 @dataclass
@@ -105,23 +115,138 @@ class DocResult:
     needs: dict[str, str] | None = None  # its needs_manifest.csv row, if a field is doubtful
 
 
+def sentence_window(sentence: str, start: int, end: int,
+                    max_chars: int = SENTENCE_MAX_CHARS) -> str:
+    """``sentence`` if it has at most ``max_chars`` characters, else the ``max_chars``
+    around ``sentence[start:end]`` (the figure), with "…" where it was cut.
+
+    Why: a line-less text can be one sentence of a million characters with thousands of
+    figures; a copy of it in every row made output grow with the square of the input.
+    """
+    if len(sentence) <= max_chars:
+        return sentence
+    start = min(max(0, start), len(sentence))
+    end = min(max(start, end), len(sentence))
+    lo = max(0, start - max(0, max_chars - (end - start)) // 2)
+    hi = min(len(sentence), lo + max_chars)
+    lo = max(0, hi - max_chars)
+    return ("…" if lo else "") + sentence[lo:hi] + ("…" if hi < len(sentence) else "")
+
+
+def cap_sentences(figures: list[Figure], text: str,
+                  max_chars: int = SENTENCE_MAX_CHARS) -> list[Figure]:
+    """The figures with each stored sentence cut to :func:`sentence_window`.
+
+    The figure's place in its sentence comes from its offsets in ``text``: the sentence
+    is found once per distinct sentence, near the first figure in it (linear time).
+    """
+    starts: dict[int, int] = {}
+    out = []
+    for f in figures:
+        s = f.sentence
+        if len(s) <= max_chars:
+            out.append(f)
+            continue
+        key = id(s)
+        if key not in starts:
+            lo = max(0, f.char_end - len(s))
+            found = text.find(s, lo, f.char_start + len(s)) if text else -1
+            starts[key] = found
+        s0 = starts[key]
+        if s0 < 0:  # not a slice of the text: keep its start
+            window = sentence_window(s, 0, 0, max_chars)
+        else:
+            window = sentence_window(s, f.char_start - s0, f.char_end - s0, max_chars)
+        out.append(replace(f, sentence=window))
+    return out
+
+
+def _limit(items: list, limit: int, what: str, notes: list[str]) -> list:
+    if len(items) <= limit:
+        return items
+    notes.append(f"truncated: only the first {limit:,} of {len(items):,} {what} kept "
+                 "(per-file limit)")
+    return items[:limit]
+
+
 def for_tables(r: DocResult) -> DocResult:
     """The result as the table writer needs it: figures and repairs as columns plus their
     CSV lines, rendered where the document was processed.
 
     Why: a worker sends this to the writing process much faster than thousands of
-    objects, and the writer no longer formats every cell itself.
+    objects, and the writer no longer formats every cell itself. Here each input's
+    output is bounded: sentences cut to a window around each figure, at most
+    :data:`MAX_FIGURES_PER_FILE` figures and :data:`MAX_REPAIRS_PER_FILE` repairs
+    (the reason says "truncated"), at most :data:`MAX_ROWS_BYTES_PER_FILE` of rows
+    (else the file fails, with the reason).
     """
     if r.status != "ok" or r.columns is not None:
         return r
+    notes: list[str] = []
+    figures = cap_sentences(_limit(r.figures, MAX_FIGURES_PER_FILE, "figures", notes), r.text)
+    repairs = _limit(r.repairs, MAX_REPAIRS_PER_FILE, "repairs", notes)
+    csv_rows = {"metrics": csv_text("metrics", figures), "repairs": csv_text("repairs", repairs)}
+    size = sum(len(v) for v in csv_rows.values())
+    if size > MAX_ROWS_BYTES_PER_FILE:
+        return replace(r, status="failed", figures=[], repairs=[], text="", reason=(
+            f"its {len(figures):,} figures would take {size / 2**20:.0f} MB of table rows, "
+            f"above the per-file limit of {MAX_ROWS_BYTES_PER_FILE / 2**20:.0f} MB"))
+    reason = "; ".join(([r.reason] if r.reason else []) + notes)
     return replace(
-        r, figures=[], repairs=[], n_chars=len(r.text),
-        n_figures=len(r.figures), n_mapped=sum(1 for f in r.figures if f.metric_id),
-        columns={"metrics": record_columns("metrics", r.figures),
-                 "repairs": record_columns("repairs", r.repairs)},
-        csv_rows={"metrics": csv_text("metrics", r.figures),
-                  "repairs": csv_text("repairs", r.repairs)},
+        r, figures=[], repairs=[], n_chars=len(r.text), reason=reason,
+        n_figures=len(figures), n_mapped=sum(1 for f in figures if f.metric_id),
+        columns={"metrics": record_columns("metrics", figures),
+                 "repairs": record_columns("repairs", repairs)},
+        csv_rows=csv_rows,
     )
+
+
+_PLAIN_FIELDS = {"source_file": str, "doc_id": str, "status": str, "reason": str, "fmt": str,
+                 "encoding": (str, type(None)), "sha256": str, "text_sha256": str, "text": str,
+                 "cached": bool, "n_figures": int, "n_mapped": int, "n_chars": int,
+                 "needs": (dict, type(None))}
+
+
+def result_to_plain(r: DocResult) -> dict:
+    """A result (as :func:`for_tables` gives it) as plain data: what the cache stores and
+    what a dask worker sends back, so neither needs pickle."""
+    r = for_tables(r)
+    plain = {k: getattr(r, k) for k in _PLAIN_FIELDS}
+    plain.update(meta=asdict(r.meta) if r.meta else None, columns=r.columns,
+                 csv_rows=r.csv_rows)
+    return plain
+
+
+def result_from_plain(plain: object) -> DocResult:
+    """The inverse of :func:`result_to_plain`, checking every field's type and the columns'
+    names and lengths; raises ValueError for anything else (never runs code)."""
+    from .schema import columns as table_columns
+
+    if not isinstance(plain, dict) or set(plain) != set(_PLAIN_FIELDS) | {"meta", "columns",
+                                                                         "csv_rows"}:
+        raise ValueError("not a stored result")
+    for k, t in _PLAIN_FIELDS.items():
+        if not isinstance(plain[k], t):
+            raise ValueError(f"field {k} has the wrong type")
+    meta = plain["meta"]
+    if meta is not None:
+        names = {f.name for f in fields(DocMeta)}
+        if not isinstance(meta, dict) or not set(meta) <= names or "doc_id" not in meta:
+            raise ValueError("bad meta")
+        meta = DocMeta(**meta)
+    cols, rows = plain["columns"], plain["csv_rows"]
+    if cols is not None or rows is not None:
+        if not (isinstance(cols, dict) and isinstance(rows, dict)
+                and set(cols) == set(rows) == {"metrics", "repairs"}):
+            raise ValueError("bad columns")
+        for table, part in cols.items():
+            if not isinstance(part, dict) or list(part) != table_columns(table) \
+                    or not all(isinstance(v, list) for v in part.values()) \
+                    or len({len(v) for v in part.values()}) > 1 \
+                    or not isinstance(rows[table], str):
+                raise ValueError(f"bad {table} columns")
+    return DocResult(**{k: plain[k] for k in _PLAIN_FIELDS}, meta=meta, columns=cols,
+                     csv_rows=rows)
 
 
 def apply_overrides(meta: DocMeta, overrides: dict) -> DocMeta:
@@ -188,7 +313,8 @@ def process_file(task: Task) -> DocResult:
     of in the one process that writes the tables.
     """
     path, raw_dir = Path(task.path), Path(task.raw_dir)
-    source = path.relative_to(raw_dir).as_posix() if path.is_relative_to(raw_dir) else path.name
+    source = printable_name(path.relative_to(raw_dir).as_posix()
+                            if path.is_relative_to(raw_dir) else path.name)
     cache = ExtractCache(task.cache_dir, task.fingerprint) if task.cache_dir else None
     sha = ""
     try:
@@ -197,19 +323,22 @@ def process_file(task: Task) -> DocResult:
         data = path.read_bytes() if 0 < size <= READ_ONCE_BYTES else None
         sha = hashlib.sha256(data).hexdigest() if data is not None else file_sha256(path)
         key = _cache_key(sha, task.overrides, task.doc_id)
-        hit = cache.get(key) if cache is not None else None
-        if isinstance(hit, DocResult):
-            result = replace(hit, source_file=source, cached=True)
-        else:
+        result = None
+        hit = task.cached if task.cached is not None else (
+            cache.get(key) if cache is not None else None)
+        if hit is not None:
+            try:
+                result = replace(result_from_plain(hit), source_file=source, cached=True)
+            except (ValueError, TypeError):  # not an entry this code wrote: extract again
+                log.warning("cache entry for %s is not a valid result: extracting again", source)
+                if cache is not None:
+                    cache.discard(key)
+        if result is None:
             raw = read_document(path, raw_dir, task.doc_id, data=data)
+            raw = replace(raw, source_file=printable_name(raw.source_file))
             result = for_tables(_process_raw(raw, task.overrides))
             if cache is not None and result.status == "ok":
-                cache.put(key, result)
-        if result.status == "ok" and task.text_dir:
-            (Path(task.text_dir) / f"{result.doc_id}.txt").write_text(result.text,
-                                                                       encoding="utf-8")
-            result = replace(result, text="")
-        return result
+                cache.put(key, result_to_plain(result))
     except IngestError as e:
         return DocResult(source, task.doc_id, e.status, e.reason, sha256=sha,
                          fmt=path.suffix.lower().lstrip("."))
@@ -221,10 +350,17 @@ def process_file(task: Task) -> DocResult:
         return DocResult(source, task.doc_id, "failed",
                          f"internal error while processing ({type(e).__name__}: {e}); "
                          "please report it with this file", sha256=sha)
+    if result.status == "ok" and task.text_dir:
+        # Outside the try: a failed write is the output folder's fault (full, read-only),
+        # not this file's, and stops the run (the previous outputs stay).
+        (Path(task.text_dir) / f"{result.doc_id}.txt").write_text(result.text, encoding="utf-8")
+        result = replace(result, text="")
+    return result
 
 
 class _Writer:
-    """Streams documents to staged tables and texts; moves everything at the end."""
+    """Streams documents to tables and texts in a new generation folder of ``out_dir``
+    (:func:`safeio.new_generation`); ``commit`` makes it current with one rename."""
 
     def __init__(self, out_dir: Path, amend: Amend | None = None):
         # Arrow's default allocator keeps freed memory for reuse: over a long run that is
@@ -236,16 +372,13 @@ class _Writer:
         pa.set_cpu_count(1)
         pa.set_io_thread_count(1)
         self.out_dir = out_dir
-        out_dir.mkdir(parents=True, exist_ok=True)
-        safeio.remove_stale_temps(out_dir)  # left by a killed run; restores a swapped-out text/
-        self.text_dir = safeio._temp_sibling(out_dir / config.TEXT_DIR_NAME)
+        self.gen = safeio.new_generation(out_dir)
+        self.text_dir = self.gen / config.TEXT_DIR_NAME
         self.text_dir.mkdir()
-        self.sinks = {"documents": TableSink("documents", out_dir),
-                      "metrics": TableSink("metrics", out_dir, partition_col="year"),
-                      "repairs": TableSink("repairs", out_dir),
-                      "run_log": TableSink("run_log", out_dir),
-                      "rejected": TableSink("rejected", out_dir),
-                      "corrections_log": TableSink("corrections_log", out_dir)}
+        self.sinks = {name: TableSink(name, self.gen, partition_col="year" if name == "metrics"
+                                      else None)
+                      for name in ("documents", "metrics", "repairs", "run_log", "rejected",
+                                   "corrections_log")}
         self.amend = amend
         self.amended: dict[str, list[pd.DataFrame]] = {}  # table → rows the amend step gave
         self.pending: list[DocResult] = []
@@ -275,7 +408,7 @@ class _Writer:
         self.n_mapped += r.n_mapped
         if r.needs:
             self.needs.append({**r.needs, "file": r.source_file})
-        self.pending.append(r)
+        self.pending.append(replace(r, text=""))
         if len(self.pending) >= CHUNK_DOCS:
             self.flush()
 
@@ -310,22 +443,20 @@ class _Writer:
         self.pending = []
 
     def commit(self) -> None:
+        """Finish every table inside the generation, then switch to it (the one rename
+        readers can see); the fixed links ``documents.csv`` … ``text`` follow it."""
         self.flush()
         self._flush_log()
         self._close_amend()
         moves = []
         for sink in self.sinks.values():
             moves += sink.close()
-        needs = safeio.temp_sibling(self.out_dir / NEEDS_FILE)
+        needs = safeio.temp_sibling(self.gen / NEEDS_FILE)
         safeio.csv_writer(pd.DataFrame(self.needs, columns=list(NEEDS_COLUMNS)))(needs)
-        moves.append((needs, self.out_dir / NEEDS_FILE))
-        commit_moves(moves)
-        final = self.out_dir / config.TEXT_DIR_NAME
-        old = safeio._temp_sibling(final, kind="old")
-        if final.exists():
-            os.replace(final, old)
-        os.replace(self.text_dir, final)
-        shutil.rmtree(old, ignore_errors=True)
+        moves.append((needs, self.gen / NEEDS_FILE))
+        commit_moves(moves)  # inside the generation: nobody reads it yet
+        names = sorted(dest.name for _, dest in moves) + [config.TEXT_DIR_NAME]
+        safeio.switch_generation(self.out_dir, self.gen, names)
         self._restore_threads()
 
     def _restore_threads(self) -> None:
@@ -335,7 +466,7 @@ class _Writer:
     def abort(self) -> None:
         for sink in self.sinks.values():
             sink.abort()
-        shutil.rmtree(self.text_dir, ignore_errors=True)
+        shutil.rmtree(self.gen, ignore_errors=True)
         self._restore_threads()
 
 
@@ -350,33 +481,105 @@ def _log_row(r: DocResult) -> dict:
 def extract_corpus(raw_dir: Path | str | None = None, out_dir: Path | str | None = None, *,
                    jobs: int | None = None, engine: str = "process", scheduler: str | None = None,
                    progress: bool = True, use_cache: bool = True,
-                   amend: Amend | None = None) -> Tables:
+                   amend: Amend | None = None, lock_wait: float = 0.0) -> Tables:
     """Extract every report under ``raw_dir`` into tables in ``out_dir`` (and return them).
 
-    ``out_dir=None`` writes to ``data/processed``. The run log lists every file.
+    ``out_dir=None`` writes to ``data/processed``. The run log lists every file and
+    every entry of the folder that is not one.
     ``amend``: a step applied to each document's figures before they are written (the
     corrections ledger, see :func:`analysis.extract_corpus`), with tables of its own.
+    One run at a time writes to a folder: another one waits ``lock_wait`` seconds, then
+    raises :class:`safeio.OutputBusy`. The outputs appear all at once (a new
+    generation, see :mod:`safeio`), so a killed run leaves the previous set as it was.
     """
     raw = Path(raw_dir or config.RAW_DIR).resolve()
     out = Path(out_dir or config.PROCESSED_DIR).resolve()
     if not raw.is_dir():
         raise FileNotFoundError(f"raw folder {raw} does not exist")
-    files = discover(raw)
+    refused: list[tuple[str, str]] = []
+    files = discover(raw, refused)
     manifest = load_manifest(raw, files)
     ids = manifest.doc_ids  # the manifest may rename a file's doc_id
+    with safeio.output_lock(out, wait=lock_wait):
+        # Only now, with the folder ours: what a killed run left is removed.
+        safeio.drop_unfinished_generations(out)
+        safeio.remove_stale_temps(out)
+        writer = _Writer(out, amend)
+        try:
+            _run(raw, files, ids, manifest, refused, writer, jobs=jobs, engine=engine,
+                 scheduler=scheduler, progress=progress, use_cache=use_cache)
+        except BaseException:
+            writer.abort()
+            raise
+    tables = Tables(writer.gen, run_log=read_table(writer.gen, "run_log"))
+    tables.summary = summarize(tables.run_log, writer.n_docs, writer.n_figures, writer.n_mapped,
+                               manifest.problems)
+    if amend is not None:
+        tables.summary.update(amend.summary())
+    tables.summary["needs_manifest"] = [(n["doc_id"], n["missing"]) for n in writer.needs]
+    return tables
+
+
+def _lost(task: Task, reason: str) -> DocResult:
+    """The result of a file whose worker died or timed out on it."""
+    source = printable_name(Path(task.path).relative_to(task.raw_dir).as_posix())
+    return DocResult(source, task.doc_id, "failed", reason,
+                     fmt=Path(task.path).suffix.lower().lstrip("."))
+
+
+def process_plain(task: Task) -> bytes:
+    """:func:`process_file` for a worker on another machine: the result as msgpack of
+    plain data (no pickle of report data crosses the network), the text sent back
+    instead of written (the output folder need not be shared)."""
+    import msgpack
+
+    return msgpack.packb(result_to_plain(process_file(task)), use_bin_type=True)
+
+
+def _from_worker(blob: object) -> DocResult:
+    import msgpack
+
+    if isinstance(blob, DocResult):  # _lost, made here
+        return blob
+    return result_from_plain(msgpack.unpackb(blob, raw=False))
+
+
+def _run(raw: Path, files: list[Path], ids: dict[Path, str], manifest, refused, writer: _Writer,
+         *, jobs, engine, scheduler, progress, use_cache) -> None:
+    out = writer.out_dir
     cache_dir = str(out / ".cache") if use_cache else None
     fingerprint = code_fingerprint() if use_cache else None
-    writer = _Writer(out, amend)
-    tasks = (Task(str(p), str(raw), ids[p],  # made as the workers ask: a big corpus has many
-                  dict(manifest.overrides.get(p.relative_to(raw).as_posix(), {})), cache_dir,
-                  fingerprint, str(writer.text_dir))
-             for p in files)
+    remote = engine == "dask"
+    cache = ExtractCache(cache_dir, fingerprint) if cache_dir else None
+
+    def task(p: Path) -> Task:
+        overrides = dict(manifest.overrides.get(p.relative_to(raw).as_posix(), {}))
+        if not remote:
+            return Task(str(p), str(raw), ids[p], overrides, cache_dir, fingerprint,
+                        str(writer.text_dir))
+        # dask: the workers never touch the output folder; this process looks the file
+        # up in the cache (it sends the entry along) and writes texts and entries.
+        hit = None
+        if cache is not None:
+            try:
+                hit = cache.get(_cache_key(file_sha256(p), overrides, ids[p]))
+            except OSError:
+                hit = None
+        return Task(str(p), str(raw), ids[p], overrides, cached=hit)
+
+    tasks = (task(p) for p in files)  # made as the workers ask: a big corpus has many
     seen_bytes: dict[str, str] = {}
     seen_text: dict[str, str] = {}
-    results = iter_ordered(process_file, tasks, jobs=jobs, engine=engine, total=len(files),
-                           scheduler=scheduler, desc="extract", progress=progress)
+    results = iter_ordered(process_plain if remote else process_file, tasks, jobs=jobs,
+                           engine=engine, total=len(files), scheduler=scheduler, desc="extract",
+                           progress=progress, on_lost=_lost, timeout=FILE_TIMEOUT_S)
     try:
         for r in results:
+            if remote:
+                r = _from_worker(r)
+                if cache is not None and r.status == "ok" and not r.cached:
+                    cache.put(_cache_key(r.sha256, manifest.overrides.get(r.source_file, {}),
+                                         r.doc_id), result_to_plain(r))
             if r.status == "ok":
                 first = seen_bytes.get(r.sha256) or seen_text.get(r.text_sha256)
                 if first:
@@ -387,25 +590,28 @@ def extract_corpus(raw_dir: Path | str | None = None, out_dir: Path | str | None
                     seen_text[r.text_sha256] = r.source_file
                     writer.add(r)
             writer.log(_log_row(r))
-        if (raw / "manifest.csv").exists():
-            writer.log({"source_file": "manifest.csv", "doc_id": None, "status": "ok",
-                        "reason": "manifest applied" + (
+        for rel, why in refused:
+            writer.log({"source_file": printable_name(rel), "doc_id": None, "status": "skipped",
+                        "reason": why, "fmt": Path(rel).suffix.lower().lstrip("."),
+                        "encoding": None, "n_chars": None, "n_figures": None, "cached": 0})
+        manifest_path = raw / "manifest.csv"
+        if manifest_path.is_dir() and not manifest_path.is_symlink():
+            writer.log({"source_file": "manifest.csv", "doc_id": None, "status": "failed",
+                        "reason": "manifest.csv is a folder, not a CSV file; no manifest applied",
+                        "fmt": "csv", "encoding": None, "n_chars": None, "n_figures": None,
+                        "cached": 0})
+        elif manifest_path.exists() or manifest_path.is_symlink():
+            writer.log({"source_file": "manifest.csv", "doc_id": None,
+                        "status": "ok" if manifest.applied else "failed",
+                        "reason": ("manifest applied" if manifest.applied else
+                                   "manifest not applied") + (
                             "; problems: " + " | ".join(manifest.problems)
                             if manifest.problems else ""),
-                        "fmt": "csv", "encoding": None, "n_chars": None,
+                        "fmt": "csv", "encoding": manifest.encoding, "n_chars": None,
                         "n_figures": None, "cached": 0})
         writer.commit()
-    except BaseException:
+    finally:
         results.close()  # stop the workers first: they write into the staging folder
-        writer.abort()
-        raise
-    tables = Tables(out, run_log=read_table(out, "run_log"))
-    tables.summary = summarize(tables.run_log, writer.n_docs, writer.n_figures, writer.n_mapped,
-                               manifest.problems)
-    if amend is not None:
-        tables.summary.update(amend.summary())
-    tables.summary["needs_manifest"] = [(n["doc_id"], n["missing"]) for n in writer.needs]
-    return tables
 
 
 def summarize(run_log: pd.DataFrame, n_docs: int, n: int, mapped: int,

@@ -394,3 +394,171 @@ def escape_format(text: object) -> str:
     """Text that a caller passes through ``str.format`` (papermill formats its paths with
     the parameters): braces doubled, so ``{processed_dir}市`` stays as written."""
     return str(text).replace("{", "{{").replace("}", "}}")
+
+
+def printable_name(name: str) -> str:
+    """A file name as text that can be written anywhere (CSV, logs, JSON).
+
+    A name that is not UTF-8 (unzipping a Chinese-Windows archive gives GBK bytes)
+    reaches Python with lone surrogates, which no UTF-8 writer accepts: its bytes are
+    read as GB18030 when they are valid in it, else bad bytes become U+FFFD.
+    """
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        pass
+    data = os.fsencode(name) if "\x00" not in name else name.encode("utf-8", "surrogateescape")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("utf-8", "replace")
+
+
+# ---------------------------------------------------------------- one run per folder, one switch
+# An output folder holds generations: ``.generations/g-…/`` each a complete set of
+# outputs, ``.current`` a symbolic link naming the current one, and every output name
+# (``documents.csv``, ``text`` …) a fixed link ``<name> -> .current/<name>``. A run writes
+# a new generation beside the current one and switches ``.current`` with one atomic
+# rename: a reader sees the old set or the new one, never a mix. Readers that open
+# several files resolve the generation once with :func:`current_dir`.
+
+GENERATIONS_DIR = ".generations"
+CURRENT_LINK = ".current"
+LOCK_NAME = ".lock"
+
+
+def current_dir(processed: str | os.PathLike[str]) -> Path:
+    """The folder holding the current generation of outputs in ``processed``.
+
+    ``processed`` itself for a folder written before generations (or by hand), so
+    every reader can call this first, whatever wrote the folder.
+    """
+    root = Path(processed)
+    link = root / CURRENT_LINK
+    try:
+        target = root / os.readlink(link)
+    except OSError:
+        return root
+    return target if target.is_dir() else root
+
+
+def new_generation(out_dir: Path) -> Path:
+    """A fresh, empty generation folder (not yet current) to write a run's outputs into."""
+    from datetime import UTC, datetime
+
+    gens = out_dir / GENERATIONS_DIR
+    gens.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%f")  # names sort by age
+    gen = gens / f"g-{stamp}-{secrets.token_hex(4)}"
+    gen.mkdir()
+    return gen
+
+
+def switch_generation(out_dir: Path, gen: Path, names: list[str]) -> None:
+    """Make ``gen`` the current generation of ``out_dir`` (one atomic rename), then make
+    sure each of ``names`` is the fixed link into ``.current`` and delete generations
+    other than these two (the previous one stays for readers still on it).
+
+    Call with the folder's lock held (:func:`output_lock`). A folder written before
+    generations has real files under ``names``: they are replaced by the links here,
+    once, after the switch (a reader using :func:`current_dir` never sees a mix).
+    """
+    _fsync_tree(gen)
+    _fsync_dir(gen)
+    previous = current_dir(out_dir)
+    link = out_dir / CURRENT_LINK
+    tmp = _temp_sibling(link)
+    os.symlink(os.path.relpath(gen, out_dir), tmp)
+    os.replace(tmp, link)  # the commit
+    _fsync_dir(out_dir)
+    for name in names:
+        dest = out_dir / name
+        wanted = f"{CURRENT_LINK}/{name}"
+        if dest.is_symlink() and os.readlink(dest) == wanted:
+            continue
+        tmp = _temp_sibling(dest)
+        os.symlink(wanted, tmp)
+        if dest.is_dir() and not dest.is_symlink():
+            old = _temp_sibling(dest, "old")
+            os.replace(dest, old)
+            os.replace(tmp, dest)
+            _remove(old)
+        else:
+            os.replace(tmp, dest)
+    _fsync_dir(out_dir)
+    for old in (out_dir / GENERATIONS_DIR).iterdir():
+        if old.name not in (gen.name, previous.name):
+            _remove(old)
+
+
+def drop_unfinished_generations(out_dir: Path) -> list[Path]:
+    """Delete the generation folders a killed run left: those newer than the current one
+    (all of them when none is current). Call with the lock held."""
+    gens = out_dir / GENERATIONS_DIR
+    if not gens.is_dir():
+        return []
+    current = current_dir(out_dir)
+    newest_kept = current.name if current.parent == gens else ""
+    dropped = [p for p in gens.iterdir() if p.name > newest_kept]
+    for p in dropped:
+        _remove(p)
+    return dropped
+
+
+class OutputBusy(RuntimeError):
+    """Another live run holds the output folder's lock."""
+
+
+def _lock_holder(path: Path) -> dict:
+    import json
+
+    try:
+        return json.loads(path.read_text(encoding="utf-8") or "{}")
+    except (OSError, ValueError):
+        return {}
+
+
+@contextmanager
+def output_lock(out_dir: str | os.PathLike[str], wait: float = 0.0) -> Iterator[Path]:
+    """Hold ``out_dir/.lock`` while a run writes there; one run per output folder.
+
+    The lock is an ``flock`` on the file, so the kernel releases it when the holder dies
+    in any way: a lock left by a killed run is simply taken over. The file names the
+    holder (pid, host, start time) for the message a second run gets. The second run
+    waits up to ``wait`` seconds, then raises :class:`OutputBusy`; it touches nothing of
+    the first run's.
+    """
+    import fcntl
+    import json
+    import socket
+    import time
+
+    root = Path(out_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / LOCK_NAME
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    deadline = time.monotonic() + wait
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    who = _lock_holder(path)
+                    raise OutputBusy(
+                        f"{root} is being written by another run (pid {who.get('pid', '?')} "
+                        f"on {who.get('host', '?')}, started {who.get('started', '?')}): wait "
+                        "for it to finish, or give this run another output folder"
+                    ) from None
+                time.sleep(0.2)
+        info = {"pid": os.getpid(), "host": socket.gethostname(),
+                "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps(info).encode(), 0)
+        yield path
+    finally:
+        os.close(fd)  # releases the flock

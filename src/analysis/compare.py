@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import config, schema, tables
 from .labels import code_label, plain_number
+from .safeio import current_dir
 from .text import lexicon
 
 REQUIRED_TABLES = ("documents", "metrics")
@@ -45,6 +46,7 @@ def load_tables(processed_dir: Path | str | None = None) -> dict[str, pd.DataFra
     processed = Path(processed_dir) if processed_dir is not None else config.PROCESSED_DIR
     if not processed.is_dir():
         raise FileNotFoundError(f"no processed tables in {processed}: run `analysis extract` first")
+    processed = current_dir(processed)  # one generation for every table (see safeio)
     out: dict[str, pd.DataFrame] = {}
     for name in schema.TABLES:
         if not tables.table_exists(processed, name):

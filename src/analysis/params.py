@@ -26,6 +26,7 @@ from typing import Any
 import pandas as pd
 
 from analysis import config
+from analysis.safeio import current_dir
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 NOTEBOOK_SUFFIX = ".py"
@@ -299,6 +300,7 @@ def check(notebook: str, params: Mapping[str, Any]) -> Checked:
             f"no tables in {processed}: run `analysis extract` (or `analysis report`) first, "
             "or set the processed_dir parameter"
         )
+    processed = current_dir(processed)  # tables and texts read later: one generation
     tables = compare.load_tables(processed)
     valid = compare.valid_values(tables["metrics"], tables["documents"])
     try:

@@ -19,6 +19,7 @@ import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from . import config
+from .safeio import current_dir
 from .text import lexicon
 from .text.script import convert_t2s
 
@@ -190,7 +191,7 @@ def shared_terms(top: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
 def load_texts(processed_dir: Path | str | None = None) -> dict[str, str]:
     """Cleaned texts by doc_id, from ``processed_dir/text/<doc_id>.txt``."""
     processed = Path(processed_dir) if processed_dir is not None else config.PROCESSED_DIR
-    folder = processed / config.TEXT_DIR_NAME
+    folder = current_dir(processed) / config.TEXT_DIR_NAME
     if not folder.is_dir():
         raise FileNotFoundError(f"no cleaned texts in {folder}: run `analysis extract` first")
     return {

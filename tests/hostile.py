@@ -60,6 +60,27 @@ def docx_bytes(rows: list[list[str]], paragraphs: list[str] = ()) -> bytes:
     return buf.getvalue()
 
 
+def text_pdf_bytes(lines: list[str]) -> bytes:
+    """A text PDF (embedded CJK TrueType font, so its text layer reads back), one line a page."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    from analysis import plots
+
+    plots.setup_cjk_font()
+    buf = io.BytesIO()
+    with plt.rc_context({"pdf.fonttype": 42}), PdfPages(buf) as pdf:
+        for line in lines:
+            fig = plt.figure(figsize=(8.3, 11.7))
+            fig.text(0.01, 0.5, line, fontsize=5)
+            pdf.savefig(fig)
+            plt.close(fig)
+    return buf.getvalue()
+
+
 def one_line_text(n_bytes: int) -> str:
     """A line-less text of about ``n_bytes`` UTF-8 bytes, full of figures."""
     parts, size, i = ["青岛市科学技术局2017年工作总结\n"], 0, 0
@@ -91,6 +112,8 @@ def build_hostile(raw: Path) -> dict[str, str]:
     put("one_line_135k.txt", one_line_text(135_000).encode("utf-8"), GOOD)
     put("wide_row.docx", docx_bytes([cells(20_000)], ["宁波市科技局2016年工作总结"]),
         GOOD)
+    put("one_line_a_page.pdf", text_pdf_bytes(
+        ["".join(clause(p * 30 + i) for i in range(30)) for p in range(40)]), GOOD)
     # names: GBK bytes (an unzipped Chinese-Windows archive), long, formula, math, braces
     gbk_name = os.fsdecode("青岛市报告.txt".encode("gbk"))
     (raw / gbk_name).write_bytes(SAMPLES[2].read_bytes())

@@ -271,3 +271,18 @@ def test_a_folder_without_permission_is_one_line(tmp_path) -> None:
         out.chmod(0o700)
     assert done.returncode == 4 and "Traceback" not in done.stderr
     assert "permission" in done.stderr.lower()
+
+
+def test_a_folder_written_before_generations_is_taken_over(tmp_path) -> None:
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    names = _corpus(raw, 1)
+    out.mkdir()
+    (out / "documents.csv").write_text("old", encoding="utf-8")
+    (out / "text").mkdir()
+    (out / "text" / "old.txt").write_text("old", encoding="utf-8")
+    (out / ".report_stamp.json").write_text("{}", encoding="utf-8")  # not ours: stays
+    pipeline.extract_corpus(raw, out, jobs=1, progress=False, use_cache=False)
+    assert (out / "documents.csv").is_symlink() and (out / "text").is_symlink()
+    assert sorted(p.name for p in (out / "text").iterdir()) == [Path(names[0]).stem + ".txt"]
+    assert (out / ".report_stamp.json").read_text(encoding="utf-8") == "{}"
+    assert [p.name for p in out.iterdir() if p.name.startswith(".text")] == []

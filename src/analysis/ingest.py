@@ -843,10 +843,15 @@ def _read_manifest_text(path: Path) -> tuple[str, str, set[int]] | None:
         return data.decode("utf-8"), "utf-8", nul_lines
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data, cp_isolation=CHINESE_ENCODINGS + ["utf_8"]).best()
+    # Judged on the lines that can be rows (an over-long one is refused anyway, and one
+    # huge cell of a repeated character defeats the detector), decoded whole.
+    sample = b"\n".join(line for line in data.split(b"\n")
+                        if len(line) <= 4 * MANIFEST_MAX_LINE)[:SAMPLE]
+    best = from_bytes(sample, cp_isolation=CHINESE_ENCODINGS + ["utf_8"]).best()
     if best is None:
         return None
-    return str(best), codecs.lookup(best.encoding).name, nul_lines
+    encoding = codecs.lookup(best.encoding).name
+    return data.decode(encoding, errors="replace"), encoding, nul_lines
 
 
 def _manifest_rows(text: str, nul_lines: set[int], problems: list[str]):

@@ -63,6 +63,29 @@ def test_without_on_lost_a_dead_worker_still_raises() -> None:
         list(engine.iter_ordered(die_on_three, range(5), jobs=2, progress=False))
 
 
+@pytest.mark.slow
+def test_dask_a_killed_worker_loses_its_item_only() -> None:
+    pytest.importorskip("dask.distributed")
+    out = list(engine.iter_ordered(die_on_three, range(6), engine="dask", jobs=2, chunksize=2,
+                                   progress=False, on_lost=_lost))
+    assert out[:3] == [0, 10, 20] and out[4:] == [40, 50]
+    assert out[3].startswith("lost 3: the workers that ran it died")
+
+
+def test_dask_results_cross_as_plain_data(tmp_path) -> None:
+    """What a dask worker sends back is msgpack bytes that decode to the same result."""
+    raw = tmp_path / "raw"
+    _corpus(raw, 1)
+    path = next(raw.iterdir())
+    task = pipeline.Task(str(path), str(raw), path.stem)
+    blob = pipeline.process_plain(task)
+    assert isinstance(blob, bytes) and b"\x80\x04" not in blob[:2]
+    direct = pipeline.process_file(task)
+    assert pipeline._from_worker(blob) == direct
+    with pytest.raises(ValueError):
+        pipeline.result_from_plain({"status": "ok"})
+
+
 _real_process_file = pipeline.process_file
 
 

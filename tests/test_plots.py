@@ -171,7 +171,9 @@ def test_save_figure_writes_png_and_svg_and_no_temp(tmp_path):
 
 
 def test_figure_name_removes_path_separators():
-    assert plots.figure_name("yoy", "青岛/市", "a b") == "yoy__青岛_市__a_b"
+    name = plots.figure_name("yoy", "青岛/市", "a b")
+    assert name.startswith("yoy__青岛_市~") and name.endswith("__a b")  # hash: no collisions
+    assert name != plots.figure_name("yoy", "青岛:市", "a b")
     assert plots.figure_name("cross_city", 2017, "") == "cross_city__2017"
 
 

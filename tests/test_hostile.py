@@ -287,3 +287,16 @@ def test_sentence_spans_cut_a_line_less_text_at_clause_marks() -> None:
     digits = "1234567890" * 50
     spans = list(sentence_spans("投入" + digits + "亿元", 100))
     assert [b - a for a, b in spans][0] == 100  # no mark, no number boundary: hard cut
+
+
+def test_cut_spans_keeps_short_sentences_and_cuts_long_ones() -> None:
+    import re
+
+    from analysis.sentences import cut_spans
+
+    text = "短句。" + one_line_text(5_000) + "\n又一句。"
+    spans = [m.span() for m in re.finditer(r"[^。！？!?\n]+[。！？!?]?", text)]
+    cut = list(cut_spans(text, spans, 300))
+    assert cut[0] == spans[0] and cut[-1] == spans[-1]
+    assert all(b - a <= 300 for a, b in cut)
+    assert "".join(text[a:b] for a, b in cut) == "".join(text[a:b] for a, b in spans)

@@ -49,6 +49,7 @@ PIPELINE_MODULES = (
     "pipeline",  # entries hold rows as the writer takes them, rendered by these two
     "tables",
     "safeio",
+    "text",  # the prepared document (a package, hashed whole like extract and metadata)
 )
 _SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 _FINGERPRINT_LEN = 16  # hex chars of the fingerprint used as a folder name
@@ -99,6 +100,10 @@ def code_fingerprint(package_dir: Path = PACKAGE_DIR) -> str:
         digest.update(f"module:{name}\n".encode())
         if source.is_file():
             _hash_file(digest, source)
+        elif (package_dir / name).is_dir():  # a package: every module in it
+            for sub in sorted((package_dir / name).rglob("*.py")):
+                digest.update(f"file:{sub.relative_to(package_dir).as_posix()}\n".encode())
+                _hash_file(digest, sub)
         else:
             digest.update(b"<missing>")
     return digest.hexdigest()

@@ -48,3 +48,15 @@ def sentence_spans(text: str, max_chars: int = SENTENCE_MAX_CHARS) -> Iterator[t
         yield from _cut(text, start, m.end(), max_chars)
         start = m.end()
     yield from _cut(text, start, len(text), max_chars)
+
+
+def cut_spans(text: str, spans, max_chars: int = SENTENCE_MAX_CHARS) -> Iterator[tuple[int, int]]:
+    """Any sentence spans (e.g. ``SENTENCE_RE`` matches) with each longer than
+    ``max_chars`` cut as :func:`sentence_spans` cuts them; shorter ones unchanged.
+
+    The port into ``text.document.Document.sentences`` is one line::
+
+        return tuple(cut_spans(self.shadow, (m.span() for m in SENTENCE_RE.finditer(self.shadow))))
+    """
+    for start, end in spans:
+        yield from _cut(text, start, end, max_chars)

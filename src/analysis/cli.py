@@ -33,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--corrections", type=Path, default=None, metavar="FILE",
                     help="corrections ledger to apply (default: corrections.csv beside RAW_DIR, "
                          "i.e. data/corrections.csv, when it exists)")
+    ex.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                    help="when another run writes to --out, wait this long for it (default: stop)")
     _add_engine_args(ex)
 
     xl = sub.add_parser("excel", help="the Excel appendix from the tables")
@@ -93,7 +95,8 @@ def _extract(a: argparse.Namespace) -> int:
     try:
         tables = extract_corpus(a.raw_dir, a.out, jobs=a.jobs, engine=a.engine,
                                 scheduler=a.scheduler, progress=not a.no_progress,
-                                use_cache=not a.no_cache, corrections=a.corrections)
+                                use_cache=not a.no_cache, corrections=a.corrections,
+                                lock_wait=a.wait)
     except LedgerError as e:
         print(f"analysis extract: {e}", file=sys.stderr)
         return 2
@@ -184,9 +187,22 @@ def _review(a: argparse.Namespace) -> int:
 
 def _report(a: argparse.Namespace) -> int:
     from .batch import run_report
+    from .safeio import OutputBusy
 
-    result = run_report(a.raw, a.processed, a.reports, jobs=a.jobs, engine=a.engine,
-                        scheduler=a.scheduler, progress=not a.no_progress, refresh=a.refresh)
+    try:
+        result = run_report(a.raw, a.processed, a.reports, jobs=a.jobs, engine=a.engine,
+                            scheduler=a.scheduler, progress=not a.no_progress,
+                            refresh=a.refresh)
+    except OutputBusy as e:
+        print(f"analysis report: {e}", file=sys.stderr)
+        return 3
+    except FileNotFoundError as e:
+        print(f"analysis report: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        where = Path(e.filename) if e.filename else a.processed
+        print(f"analysis report: {write_fault(where, e)}", file=sys.stderr)
+        return 4
     print(result.summary())
     return 0 if result.n_failed == 0 else 1
 

@@ -309,3 +309,14 @@ def test_a_folder_written_before_generations_is_taken_over(tmp_path) -> None:
     assert sorted(p.name for p in (out / "text").iterdir()) == [Path(names[0]).stem + ".txt"]
     assert (out / ".report_stamp.json").read_text(encoding="utf-8") == "{}"
     assert [p.name for p in out.iterdir() if p.name.startswith(".text")] == []
+
+
+def test_the_lock_names_its_holder_and_a_waiting_run_gives_up_in_words(tmp_path) -> None:
+    with safeio.output_lock(tmp_path) as lock:
+        info = lock.read_text(encoding="utf-8")
+        assert f'"pid": {os.getpid()}' in info
+        with pytest.raises(safeio.OutputBusy, match=f"pid {os.getpid()} on"):
+            with safeio.output_lock(tmp_path, wait=0.3):
+                pass
+    with safeio.output_lock(tmp_path):  # released: free again
+        pass

@@ -104,6 +104,7 @@ def _corpus(raw: Path, n: int = 2) -> list[str]:
     return names
 
 
+@pytest.mark.slow
 def test_a_worker_killed_on_one_file_costs_that_file_only(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv(engine.START_METHOD_ENV, "fork")  # the workers see the patched function
     monkeypatch.setattr(pipeline, "process_file", killing_process_file)
@@ -134,6 +135,7 @@ def _hold_lock(out: Path) -> subprocess.Popen:
     return proc
 
 
+@pytest.mark.slow
 def test_a_second_run_stops_in_words_and_leaves_the_first_runs_files(tmp_path) -> None:
     raw, out = tmp_path / "raw", tmp_path / "out"
     _corpus(raw)
@@ -154,6 +156,7 @@ def test_a_second_run_stops_in_words_and_leaves_the_first_runs_files(tmp_path) -
     assert not holder.staged.exists()  # type: ignore[attr-defined]  # a dead run's staging
 
 
+@pytest.mark.slow
 def test_two_concurrent_runs_never_mix_or_destroy_each_other(tmp_path) -> None:
     raw, out = tmp_path / "raw", tmp_path / "out"
     names = _corpus(raw, 3)
@@ -251,6 +254,7 @@ def _extract(raw: Path, out: Path) -> subprocess.CompletedProcess:
                           env=ENV, capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.slow
 def test_a_full_disk_is_one_line_and_the_old_outputs_stay(tmp_path, small_disk) -> None:
     raw, out = tmp_path / "raw", small_disk / "out"
     _corpus(raw, 1)
@@ -267,6 +271,7 @@ def test_a_full_disk_is_one_line_and_the_old_outputs_stay(tmp_path, small_disk) 
     assert len(list((out / ".generations").iterdir())) == 1  # the failed one removed
 
 
+@pytest.mark.slow
 def test_a_read_only_output_folder_is_one_line(tmp_path, small_disk) -> None:
     raw, out = tmp_path / "raw", small_disk / "out"
     _corpus(raw, 1)

@@ -62,6 +62,7 @@ def _log(out: Path) -> pd.DataFrame:
     return log.astype({"cached": str}).fillna({"reason": ""})
 
 
+@pytest.mark.slow
 def test_every_run_finishes_without_a_traceback(hostile_run):
     _, _, _, first, second, mark, peak = hostile_run
     for done in (first, second):
@@ -71,6 +72,7 @@ def test_every_run_finishes_without_a_traceback(hostile_run):
     assert peak < MEMORY_LIMIT_KB
 
 
+@pytest.mark.slow
 def test_every_entry_is_in_the_run_log_with_its_status(hostile_run):
     _, out, expected, *_ = hostile_run
     log = _log(out).set_index("source_file")
@@ -87,12 +89,14 @@ def test_every_entry_is_in_the_run_log_with_its_status(hostile_run):
     assert "links to folders are not followed" in reasons["dir_link"]
 
 
+@pytest.mark.slow
 def test_the_second_run_reads_the_cache_safely_and_writes_the_same(hostile_run):
     _, out, *_ = hostile_run
     log = _log(out)
     assert set(log.loc[log["status"] == "ok", "cached"]) == {"0"}  # planted entries refused
 
 
+@pytest.mark.slow
 def test_bounded_output_per_input(hostile_run):
     raw, out, *_ = hostile_run
     current = safeio.current_dir(out)
@@ -112,6 +116,7 @@ def test_bounded_output_per_input(hostile_run):
         assert row.sentence.strip("…") in text
 
 
+@pytest.mark.slow
 def test_manifest_decoded_by_detection_and_bad_rows_reported_by_line(hostile_run):
     raw, out, *_ = hostile_run
     docs = pd.read_parquet(safeio.current_dir(out) / "documents.parquet").set_index("source_file")
@@ -126,6 +131,7 @@ def test_manifest_decoded_by_detection_and_bad_rows_reported_by_line(hostile_run
     assert "line 4" not in reason  # the row after the unclosed quote is read
 
 
+@pytest.mark.slow
 def test_a_gbk_file_name_is_read_and_logged_as_chinese(hostile_run):
     _, out, *_ = hostile_run
     docs = pd.read_parquet(safeio.current_dir(out) / "documents.parquet")
@@ -133,6 +139,7 @@ def test_a_gbk_file_name_is_read_and_logged_as_chinese(hostile_run):
     assert (safeio.current_dir(out) / "text" / "青岛市报告.txt").is_file()
 
 
+@pytest.mark.slow
 def test_formula_names_are_escaped_in_csv(hostile_run):
     _, out, *_ = hostile_run
     text = (safeio.current_dir(out) / "run_log.csv").read_text(encoding="utf-8-sig")

@@ -51,9 +51,9 @@ def test_a_killed_worker_loses_its_item_only() -> None:
 
 def test_a_hung_item_times_out_and_the_others_finish() -> None:
     out = list(engine.iter_ordered(hang_on_two, range(5), jobs=2, chunksize=1,
-                                   progress=False, on_lost=_lost, timeout=3))
+                                   progress=False, on_lost=_lost, timeout=8))
     assert out[:2] == [0, 10] and out[3:] == [30, 40]
-    assert out[2].startswith("lost 2: took longer than the per-file limit of 3 s")
+    assert out[2].startswith("lost 2: took longer than the per-file limit of 8 s")
 
 
 def test_without_on_lost_a_dead_worker_still_raises() -> None:

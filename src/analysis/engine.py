@@ -213,37 +213,43 @@ class _Pool:
         if context.get_start_method() == "forkserver":
             context.set_forkserver_preload(_preload(fn))
         self.context = context
+        self.procs: list[Any] = []
         self.pool = self._new(jobs)
 
     def _new(self, jobs: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=jobs, mp_context=self.context)
 
     def exitcodes(self) -> list[int | None]:
-        procs = getattr(self.pool, "_processes", None) or {}
-        return [p.exitcode for p in list(procs.values())]
+        """Exit codes of the workers seen when the pool was warmed (the executor forgets
+        a broken pool's processes), else of those it still knows."""
+        procs = self.procs or list((getattr(self.pool, "_processes", None) or {}).values())
+        for p in procs:
+            with _suppress_os_error():
+                p.join(timeout=2)
+        return [p.exitcode for p in procs]
 
-    def kill(self) -> list[int | None]:
-        """Kill every worker (a hung one too); returns their exit codes before the kill."""
-        before = self.exitcodes()
+    def kill(self) -> None:
+        """Kill every worker (a hung one too) and drop the pool."""
         for p in list((getattr(self.pool, "_processes", None) or {}).values()):
             with _suppress_os_error():
                 p.kill()
         self.pool.shutdown(wait=True, cancel_futures=True)
-        return before
 
     def restart(self, jobs: int | None = None, warm: bool = False) -> None:
         """A fresh pool; ``warm`` waits until its worker runs, so a time limit measured
         next counts the item's work, not the worker's start."""
         self.kill()
+        self.procs = []
         self.pool = self._new(jobs or self.jobs)
-        if warm:
-            self.pool.submit(_noop).result()
+        if warm:  # ``fn`` travels too: its module is imported before any time is measured
+            self.pool.submit(_noop, self.fn).result()
+            self.procs = list((getattr(self.pool, "_processes", None) or {}).values())
 
     def shutdown(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _noop() -> None:
+def _noop(*_: Any) -> None:
     return None
 
 

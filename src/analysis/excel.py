@@ -29,7 +29,7 @@ from . import compare, config
 from .display import label_codes, scale_table
 from .labels import code_label
 from .labels import header as header_label
-from .safeio import atomic_path
+from .safeio import atomic_path, current_dir
 
 MAX_SHEET_ROWS = 1_048_576  # Excel's limit, header rows included
 MAX_CELL_CHARS = 32_767
@@ -494,7 +494,8 @@ def write_appendix(
     """Write the Excel appendix from the processed tables; return its path."""
     processed = Path(processed_dir) if processed_dir is not None else config.PROCESSED_DIR
     out = Path(out_path) if out_path is not None else config.APPENDIX_PATH
-    tables = compare.load_tables(processed)
+    current = current_dir(processed)  # every sheet from one generation (see safeio)
+    tables = compare.load_tables(current)
     metrics, documents = tables["metrics"], tables["documents"]
 
     long_city = city_pivot_table(metrics, documents)
@@ -509,7 +510,7 @@ def write_appendix(
         "目标完成": (compare.targets_vs_actuals(metrics, documents), None, 0),
         "文档": (documents, None, 0),
         "来源": (source_table(metrics, documents), None, 0),
-        "修订": (revisions_table(processed), None, 0),
+        "修订": (revisions_table(current), None, 0),
     }
     names = {
         base: _sheet_names(base, len(_chunks(len(df), len(headers or [[]]))))

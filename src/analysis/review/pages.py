@@ -318,6 +318,7 @@ def build_review(processed_dir: Path | str | None = None, out_dir: Path | str | 
     """Write the review pages of every document in ``processed_dir`` to ``out_dir``
     (default ``reports/review``), all at once: the folder is replaced whole."""
     processed = Path(processed_dir) if processed_dir is not None else config.PROCESSED_DIR
+    processed = safeio.current_dir(processed)  # tables and texts of one generation
     out = Path(out_dir) if out_dir is not None else config.REPORTS_DIR / "review"
     documents = read_table(processed, "documents")
     metrics = read_table(processed, "metrics")

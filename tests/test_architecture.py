@@ -16,7 +16,7 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "analysis"
 
 FOUNDATION = ("config", "models", "patterns", "safeio", "schema", "numbers", "gazetteer",
-              "taxonomy", "text.script", "text.lexicon", "engine", "cache",
+              "taxonomy", "text.script", "text.lexicon", "text.sentences", "engine", "cache",
               "labels")  # labels: code → Chinese label, headers, decimals (data files only)
 FLOW = (
     ("ingest",),

@@ -276,7 +276,7 @@ def test_current_dir_resolves_one_generation(tmp_path):
 @given(st.text(st.sampled_from(list("研发12.5亿元，。；、\n 3%")), max_size=600),
        st.integers(min_value=5, max_value=60))
 def test_sentence_spans_cover_the_text_and_are_bounded(text: str, limit: int) -> None:
-    from analysis.sentences import sentence_spans
+    from analysis.text.sentences import sentence_spans
 
     spans = list(sentence_spans(text, limit))
     assert "".join(text[a:b] for a, b in spans) == text
@@ -285,7 +285,7 @@ def test_sentence_spans_cover_the_text_and_are_bounded(text: str, limit: int) ->
 
 
 def test_sentence_spans_cut_a_line_less_text_at_clause_marks() -> None:
-    from analysis.sentences import sentence_spans
+    from analysis.text.sentences import sentence_spans
 
     text = one_line_text(50_000)
     spans = list(sentence_spans(text, 200))
@@ -299,7 +299,7 @@ def test_sentence_spans_cut_a_line_less_text_at_clause_marks() -> None:
 def test_cut_spans_keeps_short_sentences_and_cuts_long_ones() -> None:
     import re
 
-    from analysis.sentences import cut_spans
+    from analysis.text.sentences import cut_spans
 
     text = "短句。" + one_line_text(5_000) + "\n又一句。"
     spans = [m.span() for m in re.finditer(r"[^。！？!?\n]+[。！？!?]?", text)]

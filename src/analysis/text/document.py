@@ -29,6 +29,7 @@ from ..models import RawDocument, Repair
 from ..numbers import arabic_years
 from .lexicon import load_cues
 from .script import simplified_shadow, to_simplified
+from .sentences import cut_spans
 
 CUE_FILE = "metadata_cues.csv"
 # A sentence: a run up to and including its closing mark, or up to a line break.
@@ -103,7 +104,9 @@ class Document:
 
     @cached_property
     def sentences(self) -> tuple[tuple[int, int], ...]:
-        return tuple(m.span() for m in SENTENCE_RE.finditer(self.shadow))
+        """(start, end) of every sentence, none longer than ``SENTENCE_MAX_CHARS``: a
+        line-less text (one PDF line a page) is cut by clause marks, then by length."""
+        return tuple(cut_spans(self.shadow, (m.span() for m in SENTENCE_RE.finditer(self.shadow))))
 
 
 def prepare(raw: RawDocument) -> Document:

@@ -1,4 +1,4 @@
-"""Sentences of bounded length, for the extractor to port (issue 12).
+"""Sentences of bounded length: what the prepared document splits a text into (issue 12).
 
 Why: a line-less text (a PDF with one line a page, a .docx table row of 20,000 cells)
 has no 。 or newline for hundreds of thousands of characters; read as one sentence,

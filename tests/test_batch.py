@@ -313,3 +313,17 @@ def test_index_warns_of_ledger_rows_not_applied(tmp_path):
     assert "未应用的修订（1）" in text and "修订有误未应用：e 第3行" in text
     assert "第4行" not in text
     assert "needs_manifest.csv" in text
+
+
+def test_the_notebooks_read_the_generation_current_when_the_batch_starts(tmp_path, monkeypatch):
+    """An extract that commits while the notebooks run must not hand later notebooks a
+    different set of tables: their processed_dir is the generation folder, not the link."""
+    from analysis import safeio
+
+    processed = tmp_path / "processed"
+    gen = processed / ".generations" / "g-1"
+    gen.mkdir(parents=True)
+    (processed / safeio.CURRENT_LINK).symlink_to(Path(".generations") / "g-1")
+    folders = batch.notebook_folders(processed, tmp_path / "reports")
+    assert folders["processed_dir"] == str(gen.resolve())
+    assert safeio.current_dir(gen) == gen  # a generation folder reads as itself

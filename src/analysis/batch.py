@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from analysis import config, params
+from analysis import config, params, safeio
 from analysis.safeio import atomic_path, escape_format, write_text
 
 STAMP_NAME = ".report_stamp.json"  # in the processed folder: what the tables were built from
@@ -568,6 +568,14 @@ def render_index(
 # --------------------------------------------------------------------------- entry point
 
 
+def notebook_folders(processed: Path, reports: Path) -> dict[str, str]:
+    """The folder parameters of every notebook of a batch: the tables are the generation
+    current when the batch starts, so an extract that commits meanwhile cannot hand later
+    notebooks another set."""
+    return {"processed_dir": str(safeio.current_dir(processed).resolve()),
+            "figures_dir": str((reports / "figures").resolve())}
+
+
 def _review_pages(processed_dir: Path, out: Path) -> tuple[Path | None, str]:
     """Write the review pages; return their index, or the error's last lines."""
     try:
@@ -634,10 +642,7 @@ def run_report(
     tables = compare.load_tables(processed)
     metrics, documents = tables["metrics"], tables["documents"]
     valid = compare.valid_values(metrics, documents)
-    folders = {
-        "processed_dir": str(processed.resolve()),
-        "figures_dir": str((reports / "figures").resolve()),
-    }
+    folders = notebook_folders(processed, reports)
     plan = [(nb, {**folders, **p}) for nb, p in plan_runs(metrics, documents)]
     result.runs = run_notebooks(
         plan, reports, valid, jobs=jobs, engine=engine, scheduler=scheduler, progress=progress

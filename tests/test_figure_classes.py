@@ -161,3 +161,20 @@ def test_counts_carry_the_level_of_what_they_count():
 ])
 def test_new_and_total_kept_apart_and_more_indicators_mapped(text, expected):
     assert ids(text) == expected
+
+
+def test_flags_are_typed_codes_and_the_note_says_them():
+    import re as _re
+    from pathlib import Path
+
+    from analysis.extract.figures import flag_notes
+
+    figs = extract_figures("t", "全市新增高企40家,其中新认定高企30家,年均增长12%。", META)
+    subset = next(f for f in figs if f.value == 30)
+    assert subset.flags == ("subset",) and subset.note == flag_notes()["subset"]
+    rate = next(f for f in figs if f.unit == "%")
+    assert rate.flags == ("average_growth",) and rate.note == "average annual growth rate"
+    source = Path(extract_figures.__code__.co_filename).read_text(encoding="utf-8")
+    used = set(_re.findall(r'flags\.append\("(\w+)"\)', source))
+    used |= {"growth_since_fyp", "average_growth", "growth_only"}
+    assert used <= set(flag_notes()), used - set(flag_notes())

@@ -76,3 +76,4 @@ class Figure:
     value_high: float | None = None  # upper end of a range (1-2家), in the canonical unit
     note: str = ""  # why a figure has no metric_id (sub-unit, subset, growth rate only)
     level: str = ""  # national | provincial | municipal | county: what a count counts
+    flags: tuple[str, ...] = ()  # typed reasons (codes of data/figure_flags.csv); ``note`` says them

@@ -7,14 +7,16 @@ per stated quantity. Phrases are completed and growth rates attached in ``phrase
 
 from __future__ import annotations
 
+import csv
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from .. import taxonomy
+from ..config import PACKAGE_DATA
 from ..models import DocMeta, Figure
 from ..numbers import (
     Quantity,
@@ -46,7 +48,8 @@ class Mention:
     phrase: str = ""  # completed indicator phrase (simplified)
     indicator: taxonomy.Indicator | None = None
     yoy: float | None = None
-    notes: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)  # codes of data/figure_flags.csv
+    attached: bool = False  # a growth rate given to the figure it qualifies
     qualifier: str = ""
     unit: str = ""
     in_span: bool = False  # inside a Five-Year-Plan review, where 累计 means "over the span"
@@ -284,28 +287,28 @@ def _sentence_figures(
     for it in items:
         if it.indicator and it.q.unit != "%" and _own_cues(it.own).change_by:
             it.indicator = None  # 拥有量提高7件: a change, not the level
-            it.notes.append("a change, not a level")
+            it.flags.append("change_not_level")
     for it in items:
         if it.indicator and _SHARE_BASE.search(it.own) and sent[it.q.end:it.q.end + 1] in ")）":
             it.indicator = None  # 占规上企业的(312家)21.8%: the base of a share, in brackets
-            it.notes.append("the base of a share, not the figure")
+            it.flags.append("share_base")
     for k, it in enumerate(items):
         total = next((t for t in items[k + 1:] if t.indicator and t.group_start == it.group_start
                       and _TOTAL_OF_PARTS.match(strip_joiners(t.own))), None)
         if it.indicator and total is not None and total.indicator == it.indicator:
             it.indicator = None  # 入库1311家,公示1360家,共计2671家: a part of the total after it
-            it.notes.append("part of the total after it (共计)")
+            it.flags.append("part_of_total")
     for a, b in zip(items, items[1:], strict=False):
         # 首次突破11%达到11.72%: the first value is a threshold the second one passed
         if (a.indicator and b.clause_start == a.clause_start and _MORE_VERB.search(a.own[-3:])
                 and _THEN_REACH.fullmatch(b.own.strip())):
             a.indicator = None
-            a.notes.append("threshold passed, not the figure itself")
+            a.flags.append("threshold")
 
     sentence = text[s : st.end].strip()
     out = []
     for it in items:
-        if it.growth and it.yoy is None and "attached" in it.notes:
+        if it.growth and it.yoy is None and it.attached:
             continue
         out.append(_to_figure(doc_id, text, st, sentence, it, items, meta, inherited))
     return out
@@ -581,15 +584,14 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
                     targets = hit[-1:]
         for g, t in zip(group, targets, strict=False):
             if sign < 0 and g.q.value < 0:  # 下降-5%: which way it went is not clear
-                g.notes.append("sign unclear: a fall by a negative number")
+                g.flags.append("sign_unclear")
                 continue
             t.yoy = sign * g.q.value * (100 if g.q.unit == "倍" else 1)  # 增长2.8倍 = +280%
-            g.notes.append("attached")
+            g.attached = True
         for g in group:
-            if "attached" not in g.notes:
-                g.notes.append("growth since the end of the last Five-Year Plan" if since_span
-                               else "average annual growth rate" if average
-                               else "growth rate only")
+            if not g.attached:
+                g.flags.append("growth_since_fyp" if since_span
+                               else "average_growth" if average else "growth_only")
                 g.phrase = strip_joiners(own)
         i = j
 
@@ -645,7 +647,7 @@ def _to_figure(
     s = st.start
     section = it.section
     ind = it.indicator if not it.growth else None
-    notes = [n for n in it.notes if n != "attached"]
+    flags = list(it.flags)
     year = inherited[1] or section.year  # a 其中 sentence continues the one before it
     period = inherited[0] or section.period
     span = section.span
@@ -707,23 +709,23 @@ def _to_figure(
     metric_id = ind.metric_id if ind else ""
     if ind:
         if _subunit(sent, it):
-            notes.append("figure for a part of the region")
+            flags.append("subunit")
             metric_id = ""
         if own.comparator:
-            notes.append("a comparator: the province's or country's figure")
+            flags.append("comparator")
             metric_id = ""
         if ind.batched:
             prev_clause = st.mark_before(st.clause, it.group_start, max(it.clause_start - 1, 0))
             since_prev = items[it.idx - 1].q.end if it.idx else 0  # a batch cue: next figure only
             if _BATCH.search(sent, max(prev_clause, since_prev), q.start):
-                notes.append("one batch of designations, not the year's count")
+                flags.append("batch")
                 metric_id = ""
         if own.subset or c["subset"].search(it.phrase):
             parent = next(
                 (p for p in reversed(items[: it.idx]) if not p.growth and p.indicator), None
             )
             if parent and parent.indicator and parent.indicator.metric_id == ind.metric_id:
-                notes.append("part of the figure before it (其中)")
+                flags.append("subset")
                 metric_id = ""
     phrase = it.phrase or strip_joiners(it.own)
     start = s + q.start
@@ -746,9 +748,22 @@ def _to_figure(
         raw=text[start:end],
         region=meta.region,
         value_high=q.value_high,
-        note="; ".join(notes),
+        note="; ".join(flag_notes()[f] for f in flags),
+        flags=tuple(flags),
         level=_platform_level(it.own) if q.dimension == "count" else "",
     )
+
+
+@cache
+def flag_notes() -> dict[str, str]:
+    """Flag code → the words of the ``note`` column (``data/figure_flags.csv``, checked)."""
+    path = PACKAGE_DATA / "figure_flags.csv"
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    out = {r["code"]: r["note"] for r in rows if r["code"] and r["note"]}
+    if len(out) != len(rows):
+        raise ValueError(f"{path.name}: every row needs a unique code and a note")
+    return out
 
 
 def _platform_level(own: str) -> str:

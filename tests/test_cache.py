@@ -22,7 +22,7 @@ SHA = hashlib.sha256(b"report").hexdigest()
 
 def _figure() -> dict:
     """A figure as the cache holds it: plain data."""
-    return asdict(Figure(
+    plain = asdict(Figure(
         doc_id="x01_ningbo_2008",
         metric_id="",
         metric_name="",
@@ -39,6 +39,8 @@ def _figure() -> dict:
         char_end=12,
         raw="1234件",
     ))
+    plain["flags"] = list(plain["flags"])  # msgpack holds sequences as lists
+    return plain
 
 
 def _fake_package(tmp_path: Path) -> Path:

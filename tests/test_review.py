@@ -14,26 +14,15 @@ import pytest
 from bs4 import BeautifulSoup
 from hypothesis import given
 from hypothesis import strategies as st
+from table_fixtures import write_frames
 
 from analysis import cli, corrections
 from analysis.review import anchor_id, build_review, figure_link, page_name
 from analysis.review.pages import script_json
 from analysis.review.queue import doc_queue, figure_flags
 from analysis.review.server import ReviewStore, make_server
-from analysis.tables import TableSink, commit_moves
 
 TEXT = "甲市科技局。专利授权988件<b>粗</b>，同比增长900%。另有企业120家。\n"
-
-
-def write_frames(out: Path, **frames: pd.DataFrame) -> None:
-    """Tables written as a run writes them (documents and metrics are enough here)."""
-    out.mkdir(parents=True, exist_ok=True)
-    moves = []
-    for name, df in frames.items():
-        sink = TableSink(name, out)
-        sink.add(df)
-        moves += sink.close()
-    commit_moves(moves)
 
 
 def _processed(tmp_path: Path, docs: list[dict] | None = None) -> Path:

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from table_fixtures import write_frames
 
 from analysis import corrections, extract_corpus
 from analysis.review import build_review, page_name
 from analysis.review.server import ReviewStore, make_server
-from analysis.tables import TableSink, commit_moves
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -40,17 +40,6 @@ REPORT = (
     "全社会研发投入占GDP比重达到2.5%。\n"
 )
 DOC = "乙市2018"
-
-
-def write_frames(out: Path, **frames: pd.DataFrame) -> None:
-    """Tables written as a run writes them (documents and metrics are enough here)."""
-    out.mkdir(parents=True, exist_ok=True)
-    moves = []
-    for name, df in frames.items():
-        sink = TableSink(name, out)
-        sink.add(df)
-        moves += sink.close()
-    commit_moves(moves)
 
 
 @pytest.fixture(scope="module")

@@ -178,3 +178,47 @@ def test_flags_are_typed_codes_and_the_note_says_them():
     used = set(_re.findall(r'flags\.append\("(\w+)"\)', source))
     used |= {"growth_since_fyp", "average_growth", "growth_only"}
     assert used <= set(flag_notes()), used - set(flag_notes())
+
+
+def test_a_place_before_the_shared_verb_is_no_part_of_the_noun():
+    """甲乙新区新增…, 累计达到N家: the bare total borrows the noun, not the place or verb."""
+    got = figures("2019年,甲乙新区新增国家高新技术企业30家,累计达到101家。")
+    assert ("high_tech_enterprises_new", 30, "家", None, 2019, "FY", "actual") in got
+    assert ("high_tech_enterprises_total", 101, "家", None, 2019, "FY", "actual") in got
+
+
+def test_a_share_of_another_measure_is_not_a_part_of_the_region():
+    got = figures("全区拥有有效发明专利870项,占全区专利总数的41.2%。")
+    assert ("valid_invention_patents", 870, "件", None, 2023, "FY", "actual") in got
+    # 占全区的 after a figure: the figure is one part of the region (a park, a town)
+    assert ids("某园区新增高企12家,占全区的40%。").get(12) is None
+
+
+def test_a_goal_named_after_its_value_is_a_full_year_target_of_the_subject_before():
+    got = figures("1-9月,全区高新技术产业产值320亿元,预计将突破年度450亿元目标。")
+    assert ("high_tech_output", 320e8, "元", None, 2023, "Q1-Q3", "actual") in got
+    assert ("high_tech_output", 450e8, "元", None, 2023, "FY", "target") in got
+
+
+def test_a_year_after_a_reporting_verb_dates_the_whole_clause_group():
+    got = figures("据统计2021年全市研发经费投入总量首次突破60亿元,研发投入强度提升至2.4%。")
+    assert ("rd_expenditure", 60e8, "元", None, 2021, "FY", "actual") in [
+        (m, v, u, y, yr, p, k) for m, v, u, y, yr, p, k in got]
+    assert ("rd_intensity", 2.4, "%", None, 2021, "FY", "actual") in got
+
+
+def test_rise_to_without_from_keeps_the_clause_groups_year():
+    """提升至 is a from-to statement only when 从/由 opens it."""
+    got = figures("2021年,全市研发投入强度提升至2.4%。")
+    assert got == [("rd_intensity", 2.4, "%", None, 2021, "FY", "actual")]
+    got = figures("研发投入强度从2020年的2.1%提升至2.4%。")
+    assert ("rd_intensity", 2.1, "%", None, 2020, "FY", "actual") in got
+    assert ("rd_intensity", 2.4, "%", None, 2023, "FY", "actual") in got
+
+
+def test_a_forecast_covers_later_clauses_on_the_same_subject():
+    got = figures("全社会研发经费支出预计达到80亿元、同比增长9%,研发经费投入强度达到2.1%,"
+                  "专利授权3000件。")
+    assert ("rd_expenditure", 80e8, "元", 9.0, 2023, "FY", "estimate") in got
+    assert ("rd_intensity", 2.1, "%", None, 2023, "FY", "estimate") in got
+    assert ("patent_grants", 3000, "件", None, 2023, "FY", "actual") in got

@@ -25,7 +25,7 @@ from ..numbers import (
 )
 from ..text.document import Document, prepare_text
 from ..text.lexicon import level_regex
-from .cues import CLAUSE_MARKS, GROUP_MARKS, cues, strip_joiners
+from .cues import CLAUSE_MARKS, GROUP_MARKS, cues, last_mark, strip_joiners
 from .periods import (
     PERIOD_HINT,
     SINCE_YEAR,
@@ -56,6 +56,7 @@ class Mention:
     borrowed: bool = False  # the phrase was completed from the figure or clause before it
     section: Section | None = None
     idx: int = 0  # position in the sentence's items
+    goal_after: bool = False  # named a goal after its value (6800亿元目标)
 
 
 
@@ -147,6 +148,7 @@ def _is_bare(own: str) -> bool:
 def _head(phrase: str) -> str:
     """The noun part of a phrase, to prefix a bare phrase after it."""
     head = cues()["strip"].sub("", phrase)
+    head = cues()["place_lead"].sub("", head)  # 沈北新区新增高企: the place is no noun
     head = cues()["lead_verb"].sub("", head)
     head = cues()["stage"].sub("", head)
     m = cues()["measure"].search(head)
@@ -347,10 +349,13 @@ def _complete_phrases(items: list[Mention], st: Sentence) -> None:
             i = j
             continue
         phrase = own
+        it.goal_after = bool(c["goal_after"].match(right))
         if it.q.dimension == "count" and _right_is_noun(right):
             # 新增29家市级孵化器: the number comes before the noun it counts
             phrase = (own + right) if own.rstrip().endswith("的") else _lead_verb(own) + right
-        elif _is_bare(own):
+        elif _is_bare(own) or (it.goal_after and not taxonomy.match_indicator(
+                own, _per_capita(own, it.q.unit))):
+            # 突破年度6800亿元目标: a goal restated for the subject before it
             phrase = _complete(own, it, items[:i], st) or own
             it.borrowed = phrase != own
         elif not _lead_verb(own) and not _STOCK_WORDS.search(own):
@@ -451,6 +456,7 @@ def _subject(phrase: str) -> str:
 def _cut_head(phrase: str) -> str:
     """The subject at a clause's start: the words before its first measure or verb."""
     head = cues()["strip"].sub("", phrase)
+    head = cues()["place_lead"].sub("", head)
     head = cues()["lead_verb"].sub("", head)
     m = re.search(
         r"申报|申请|授权|数量|总数|总量|达到|实现|再创|首次|突破|产值|增加值|成交|交易|登记|拥有|认定|面积",
@@ -503,6 +509,7 @@ _CHANGE_TO = re.compile(r"(?:提高|提升|增加|增长|上升|下降|降低|�
 _COMPARATOR = re.compile(r"(?:占|比)?全(?:省|国)(?:的|共|共有)?$|(?:占|相当于)全(?:省|国)[^，。；,;]{0,14}$")
 # 从2020年的, 由“十三五”末的: the base a from-to statement starts from
 _FROM_BASE = re.compile(r"[从由](?:20\d\d年(?:底|末)?|[“\"]?十[一二三四五]五[”\"]?(?:末|期末))?的?")
+_FROM = re.compile(r"[从由]")  # opens a from-to statement (从500亿元增长到800亿元)
 _SHARE_BASE = re.compile(r"占[^，。；,;]{0,12}的?[(（]$")  # 占规上企业的(312家)
 _TOTAL_OF_PARTS = re.compile(r"(?:共计|合计|总计|共)")  # 共计2671家 after its parts
 # 是2007年1080亿元: the value of a base year the figure before it is compared with
@@ -610,7 +617,29 @@ def _estimate_scope(sent: str, it: Mention) -> bool:
             return True
         if it.borrowed and it.group_start <= m.start():
             return True
+        if it.group_start <= m.start() and _same_subject(sent, _clause_start(sent, m.start()),
+                                                         m.start(), it.own):
+            return True  # 预计研发支出397亿元,研发投入强度达到1.95%: the same subject goes on
     return False
+
+
+def _clause_start(sent: str, pos: int) -> int:
+    """Where the clause holding ``pos`` starts."""
+    return last_mark(sent, 0, pos, CLAUSE_MARKS)
+
+
+_SUBJECT_NOISE = re.compile(r"^(?:全社会|全市|全区|全县|我市|我区|我县|全年)")
+
+
+def _same_subject(sent: str, lo: int, hi: int, own: str) -> bool:
+    """The forecast clause's subject (sent[lo:hi]) and a later figure's phrase open with
+    the same noun of at least two characters."""
+    subject = _SUBJECT_NOISE.sub("", sent[lo:hi].strip())
+    phrase = _SUBJECT_NOISE.sub("", cues()["strip"].sub("", strip_joiners(own)))
+    n = 0
+    while n < min(len(subject), len(phrase)) and subject[n] == phrase[n]:
+        n += 1
+    return n >= 2 and bool(_TWO_HAN.match(subject[:n]))
 
 
 @lru_cache(maxsize=512)
@@ -669,7 +698,9 @@ def _to_figure(
     if (base := _BASE_VALUE.fullmatch(strip_joiners(it.own))) is not None:
         explicit = int(base.group(1))  # 是2007年1080亿元
     change = _CHANGE_TO.search(it.own)
-    if explicit is not None and change is not None and not YEAR_CUE.search(it.own, change.end()):
+    prev_own = items[it.idx - 1].own if it.idx and items[it.idx - 1].clause_start == it.clause_start else ""
+    from_to = change is not None and (_FROM.search(it.own, 0, change.start()) or _FROM.search(prev_own))
+    if explicit is not None and from_to and not YEAR_CUE.search(it.own, change.end()):
         explicit = None  # 从2020年的500亿元增长到800亿元: the year dates the first value only
         year = section.year
     if explicit is not None:
@@ -686,7 +717,7 @@ def _to_figure(
             year = cue_year
     own = _own_cues(it.own)
     kind = "actual"
-    if section.kind == "plan":
+    if section.kind == "plan" or (it.goal_after and not it.growth):
         kind = "target"
     elif st.estimate and (_estimate_scope(sent, it) or own.estimate):
         kind = "estimate"
@@ -697,7 +728,7 @@ def _to_figure(
     elif (not it.growth and span is None and year is not None and section.year is not None
           and year > section.year and _future_year(sent, it.group_start, q.start) == year):
         kind = "target"  # 到2025年底…达到800家 in a 2023 summary: a goal, not a result
-    if kind == "target" and span is None and cue_period is None:
+    if kind == "target" and span is None and (cue_period is None or it.goal_after):
         period = "FY"  # a goal is for the whole year, even in a half-year report
     qualifier = it.qualifier
     if qualifier != "range":

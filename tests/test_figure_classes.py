@@ -222,3 +222,29 @@ def test_a_forecast_covers_later_clauses_on_the_same_subject():
     assert ("rd_expenditure", 80e8, "元", 9.0, 2023, "FY", "estimate") in got
     assert ("rd_intensity", 2.1, "%", None, 2023, "FY", "estimate") in got
     assert ("patent_grants", 3000, "件", None, 2023, "FY", "actual") in got
+
+
+@pytest.mark.parametrize("text, value, metric", [
+    ("新建院士专家工作站6家,全市院士专家工作站达到58家。", 6, "academician_workstations_new"),
+    ("新建院士专家工作站6家,全市院士专家工作站达到58家。", 58, "academician_workstations"),
+    ("新认定省级企业技术中心9家。", 9, "enterprise_rd_centers_new"),
+    ("新增国家技术转移示范机构2家。", 2, "tech_transfer_institutions"),
+    ("引进高层次人才120人,创新创业团队15个。", 120, "talents_introduced"),
+    ("引进高层次人才120人,创新创业团队15个。", 15, "innovation_teams"),
+    ("争取省级以上科技计划项目86项。", 86, "sci_tech_projects"),
+    ("科技服务业实现增加值65亿元。", 65e8, "sci_tech_service_value_added"),
+    ("在孵企业达到430家,毕业企业41家。", 430, "incubated_firms"),
+    ("在孵企业达到430家,毕业企业41家。", 41, "graduated_firms"),
+    ("开展科普活动120场次。", 120, "popular_science_events"),
+])
+def test_frequent_indicators_beyond_the_core_list_map(text, value, metric):
+    assert ids(text).get(value) == metric
+
+
+@pytest.mark.parametrize("text, value", [
+    ("对204家企业研发中心开展政策落实和工作指导。", 204),  # firms served, not centres
+    ("130家单位成立产学研创新联盟。", 130),  # members of one alliance
+    ("出台《科技项目揭榜制工作实施办法》等5项制度。", 5),  # rules, not projects
+])
+def test_counts_of_something_else_do_not_map_to_the_new_indicators(text, value):
+    assert ids(text).get(value) is None

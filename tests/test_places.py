@@ -178,3 +178,21 @@ def test_a_place_named_once_in_the_lead_is_placed():
 def test_a_county_level_city_under_its_province_has_no_parent_city():
     meta = infer_metadata("d", "潜江市科技局2015年工作总结\n全市新增高新技术企业8家。")
     assert place(meta) == ("潜江市", "county_city", "", "湖北省")
+
+
+def test_the_city_paper_in_the_source_line_places_a_city_voiced_news_item():
+    """来源：XX日报 on a page that speaks as 全市 and names no place in its body."""
+    text = ("某网 > 科教\n"
+            "全市高新技术产值实现新高\n"
+            "2012-12-05 09:45:39 来源:某网-哈尔滨日报  作者:记者\n"
+            "截至2012年10月底,全市高新技术产值实现2266亿元,同比增长22.63%。全市专利申请量实现10784件。\n")
+    meta = infer_metadata("s", text)
+    assert (meta.region, meta.admin_level, meta.province) == ("哈尔滨市", "prefecture", "黑龙江省")
+
+
+def test_a_source_line_of_another_level_is_no_evidence():
+    """A city paper reporting a county's work (全县) does not make the city the author."""
+    text = ("县里科技工作见成效\n"
+            "2012-12-05 来源:哈尔滨日报\n"
+            "全县高新技术企业达到12家,全县专利申请量实现108件。\n")
+    assert infer_metadata("c", text).region != "哈尔滨市"

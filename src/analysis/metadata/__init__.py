@@ -54,7 +54,7 @@ from ..models import DocMeta, RawDocument
 from ..text.document import Document, prepare
 from .cues import TITLE_LINES, YEAR_RE, first_cue, load_cues
 from .kind import infer_doc_type, infer_period, with_next_year_plan
-from .region import RegionGuess, infer_region
+from .region import RegionGuess, infer_region, source_text
 from .title import extract_headline, extract_title
 from .year import _dateline_year, infer_year
 
@@ -79,7 +79,8 @@ def describe(doc: Document, title: str = "") -> DocMeta:
     year, year_conf = infer_year(found_title, body, doc_type, [*doc.chrome, *dated], period,
                                  headline)
     doc_type = with_next_year_plan(doc_type, body, year)
-    region = infer_region(found_title, body, headline, year)  # the divisions of its year
+    region = infer_region(found_title, body, headline, year,  # the divisions of its year
+                          source_text([*doc.chrome, *body_lines[:TITLE_LINES]]))
     return DocMeta(
         doc_id=doc.doc_id,
         title=found_title,
@@ -128,7 +129,8 @@ def needs_entry(doc: Document, meta: DocMeta, source_file: str = "",
         body_lines = list(doc.lines)
         title = meta.title or extract_title(body_lines)
         headline = "" if title else extract_headline(body_lines)
-        why = list(infer_region(title, doc.body, headline, meta.report_year).evidence)
+        source = source_text([*doc.chrome, *body_lines[:TITLE_LINES]])
+        why = list(infer_region(title, doc.body, headline, meta.report_year, source).evidence)
     return {"doc_id": meta.doc_id, "file": source_file, "region": "", "admin_level": "",
             "parent_city": "", "province": "", "report_year": "",
             "missing": ", ".join(missing), "candidates": " | ".join(why)}

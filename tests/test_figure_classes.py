@@ -248,3 +248,102 @@ def test_frequent_indicators_beyond_the_core_list_map(text, value, metric):
 ])
 def test_counts_of_something_else_do_not_map_to_the_new_indicators(text, value):
     assert ids(text).get(value) is None
+
+
+# ------------------------------------------------------------- classes of issue 11, round 2
+
+def test_a_subject_sentence_without_figures_names_the_bare_figures_after_it():
+    got = figures("净增高企数创新高。2021年净增15家,2022年净增20家。")
+    assert [(m, v, yr) for m, v, _, _, yr, _, _ in got] == [
+        ("high_tech_enterprises_new", 15, 2021), ("high_tech_enterprises_new", 20, 2022)]
+
+
+def test_a_bare_measure_after_a_semicolon_takes_the_subject_before():
+    assert figures("高新技术产业实现产值50亿元;实现增加值12亿元。") == [
+        ("high_tech_output", 50e8, "元", None, 2023, "FY", "actual"),
+        ("high_tech_value_added", 12e8, "元", None, 2023, "FY", "actual"),
+    ]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("开展高新技术企业认定工作,新认定企业36家。", 36),
+    ("全力推进高新技术企业培育,通过认定的企业18家。", 18),
+    ("高新技术企业达到310家,比上年净增45户。", 45),
+    ("高新技术企业拥有量达到614家、比上年增加111家。", 111),
+])
+def test_recognitions_in_their_many_wordings_are_new_high_tech_firms(text, value):
+    assert ids(text).get(value) == "high_tech_enterprises_new"
+
+
+def test_an_increase_since_a_plans_end_is_the_new_ones_over_the_years_since():
+    got = figures("高新技术企业总数达到520家,较“十三五”末增加210家。")
+    assert ("high_tech_enterprises_total", 520, "家", None, 2023, "FY", "actual") in got
+    assert ("high_tech_enterprises_new", 210, "家", None, 2023, "2021-2023", "actual") in got
+
+
+@pytest.mark.parametrize("text", ["技术合同成交额同比增长25%,达到10亿元。",
+                                  "技术合同成交额10亿元,同比增长25%。"])
+def test_a_growth_rate_before_or_after_its_level_attaches(text):
+    assert figures(text) == [("tech_contract_turnover", 10e8, "元", 25.0, 2023, "FY", "actual")]
+
+
+def test_a_multiple_is_a_growth_of_n_hundred_percent():
+    assert figures("技术合同成交额增长2.5倍,达到10亿元。") == [
+        ("tech_contract_turnover", 10e8, "元", 250.0, 2023, "FY", "actual")]
+
+
+def test_a_growth_rate_qualifies_the_level_not_the_change_amount_before_it():
+    got = figures("全市完成高新技术产业产值601.8亿元,比上年增长238.88亿元,提高65.82%。")
+    assert ("high_tech_output", 601.8e8, "元", 65.82, 2023, "FY", "actual") in got
+
+
+def test_a_completion_rate_is_its_own_measure_not_a_target():
+    got = extract_figures("t", "高新技术企业申报完成年度任务的107%。", META)
+    assert [(f.metric_id, f.kind, f.flags) for f in got] == [("", "actual", ("completion_rate",))]
+
+
+def test_past_actuals_quoted_in_a_plan_are_actuals_of_their_year():
+    plan = DocMeta("t", region="某市", report_year=2021, period="FY", doc_type="plan")
+    got = figures("2019年高新技术企业总数达120家,2025年力争达到300家。", plan)
+    assert ("high_tech_enterprises_total", 120, "家", None, 2019, "FY", "actual") in got
+    assert ("high_tech_enterprises_total", 300, "家", None, 2025, "FY", "target") in got
+
+
+def test_a_span_and_a_list_of_as_many_values_give_one_year_each():
+    got = figures("2015-2018年,全社会研发经费投入分别29.9、29.6、33.5、30.7亿元,"
+                  "每万人发明专利拥有量分别达到1.86、2.29、2.64、2.96件。")
+    assert [(m, v, yr, p) for m, v, _, _, yr, p, _ in got] == [
+        ("rd_expenditure", 29.9e8, 2015, "FY"), ("rd_expenditure", 29.6e8, 2016, "FY"),
+        ("rd_expenditure", 33.5e8, 2017, "FY"), ("rd_expenditure", 30.7e8, 2018, "FY"),
+        ("invention_patents_per_10k", 1.86, 2015, "FY"), ("invention_patents_per_10k", 2.29, 2016, "FY"),
+        ("invention_patents_per_10k", 2.64, 2017, "FY"), ("invention_patents_per_10k", 2.96, 2018, "FY"),
+    ]
+
+
+def test_a_year_inside_the_indicator_phrase_does_not_hide_it():
+    assert ids("高新技术产业产值2018年占全市工业的46.3%。").get(46.3) == "high_tech_output_share"
+
+
+@pytest.mark.parametrize("text, value", [
+    ("超亿元高企56家。", 56),  # a qualified subset
+    ("重新认定高新技术企业25家。", 25),  # re-recognitions are not new
+    ("推荐申报高新技术企业80家。", 80),  # applications
+    ("分县区看,甲县新增高企12家,乙县新增8家。", 12),  # a list of sub-units
+    ("各市(区)高新技术产业产值稳步增长,其中甲市最高,达420亿元。", 420e8),
+    ("某公司获得国家科技经费支持500万元。", 500e4),  # one firm's grant
+])
+def test_figures_that_are_not_the_regions_own_are_not_mapped(text, value):
+    assert ids(text).get(value) is None
+
+
+@pytest.mark.parametrize("text, value", [
+    ("获上级无偿资金1052.2万元。", 10_522_000),
+    ("争取上级资金3000万元。", 30_000_000),
+])
+def test_more_wordings_of_funds_won(text, value):
+    assert ids(text).get(value) == "sci_tech_funding_secured"
+
+
+def test_a_total_after_new_ones_with_a_cumulative_verb_takes_their_noun():
+    got = ids("新认定省科技型中小企业1106家,完成率居全省第1,累计培育4765家。")
+    assert got.get(4765) == "tech_smes"

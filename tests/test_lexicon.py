@@ -49,6 +49,8 @@ def write(tmp_path: Path, rows: str) -> Path:
     ("period,H1,,上半年,6,\n", "period H1 has no Chinese label"),
     ("period,H1,上半年,(上半年,6,\n", "pattern does not compile"),
     ("period,H1,上半年,上半年,13,\n", "last_month '13' is not a month"),
+    ("period,H1,上半年,上半年{0,2},6,a note\n", "more fields than the header has columns"),
+    ("period,H1,上半年\n", "fewer fields than the header has columns"),
 ])
 def test_a_bad_row_fails_with_its_file_line_and_reason(tmp_path, row, reason):
     with pytest.raises(lexicon.LexiconError, match=rf"lexicon.csv, line 2: {reason}"):

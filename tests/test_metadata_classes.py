@@ -50,3 +50,16 @@ def test_a_sentence_on_what_the_next_year_will_bring_adds_a_plan_part():
     assert infer_metadata("n", text).doc_type == "summary+plan"
     same_year = text.replace("2022年,我市将", "2021年,我市将")
     assert infer_metadata("s", same_year).doc_type == "summary"
+
+
+def test_a_year_end_summary_is_annual_even_when_its_opening_reports_months():
+    text = ("科技局年终工作总结\n一、2014年工作总结\n"
+            "今年1-10月我区高新技术产业产值达到112.89亿元,同比增长6.8%。\n")
+    assert infer_metadata("y", text).period == "FY"
+
+
+def test_a_news_lede_on_this_years_first_half_scopes_the_page():
+    text = ("某市高新技术产业产值增幅居全省第二\n来源:某报 2021-09-06 10:46:00\n"
+            "记者日前从某市科技局获悉,今年上半年,某市高新技术产业产值达1578.60亿元,同比增长42.37%。\n")
+    meta = infer_metadata("h", text)
+    assert (meta.report_year, meta.period) == (2021, "H1")

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from analysis.numbers import (
@@ -186,3 +186,24 @@ def test_quantity_regex_lets_re_skip_to_numbers():
 
     assert re_skips_ahead(quantity_regex().pattern)
     assert not re_skips_ahead(quantity_pattern_reference())
+
+
+@given(st.lists(st.decimals(min_value="0.01", max_value="9999", places=2, allow_nan=False),
+                min_size=2, max_size=6),
+       st.sampled_from([("亿元", 10**8), ("万元", 10**4), ("家", 1)]))
+def test_bare_numbers_listed_before_a_quantity_share_its_unit(values, unit_scale):
+    """x、y、z亿元: every listed value comes back exactly, scaled by the last one's unit."""
+    from decimal import Decimal
+
+    from analysis.numbers import listed_before, quantity_from_match, quantity_regex
+
+    unit, scale = unit_scale
+    texts = [format(v.normalize(), "f") for v in values]
+    sent = "投入分别" + "、".join(texts) + unit + "。"
+    last = next(quantity_regex().finditer(sent, sent.rindex("、") + 1))
+    q = quantity_from_match(last)
+    assume(q is not None and q.raw.startswith(texts[-1]))
+    got = listed_before(sent, q)
+    assert [g.raw for g in got] == texts[:-1]
+    assert [g.value for g in got] == [float(Decimal(t) * scale) for t in texts[:-1]]
+    assert all(g.unit == q.unit and sent[g.start:g.end] == g.raw for g in got)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache, lru_cache
 from typing import NamedTuple
 
@@ -613,3 +614,29 @@ def arabic_years(text: str) -> str:
     if "一九" not in text and "二〇" not in text and "二零" not in text:
         return text  # most texts: one scan, no copy
     return _cn_year().sub(lambda m: m.group(0).translate(_YEAR_DIGITS), text)
+
+
+# 29.92、29.64、33.57、30.75亿元: bare numbers listed before one with a unit share it
+_BARE_LIST = re.compile(r"(?:(?<![\d.])\d+(?:\.\d+)?、)+$")
+_BARE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_LEADING_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def listed_before(sent: str, q: Quantity) -> list[Quantity]:
+    """The bare numbers of a 、-list that ends in ``q`` (x、y、z亿元), each with ``q``'s unit.
+
+    Why: a series states its unit once, after the last value; each value is a figure.
+    Positions are those of ``sent``, like ``q``'s. Values scale exactly (Decimal), so
+    29.92 with 亿元 is 2992000000.
+    """
+    m = _BARE_LIST.search(sent, max(0, q.start - 80), q.start)
+    lead = _LEADING_NUMBER.match(q.raw)
+    if m is None or lead is None or q.qualifier == "range" or float(lead.group()) == 0:
+        return []
+    scale = Decimal(repr(q.value)) / Decimal(lead.group())
+    out = []
+    for x in _BARE_NUMBER.finditer(sent, m.start(), m.end()):
+        value = float(Decimal(x.group()) * scale)
+        out.append(q._replace(value=value, raw=x.group(), start=x.start(), end=x.end(),
+                              qualifier="", value_high=None))
+    return out

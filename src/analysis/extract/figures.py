@@ -20,6 +20,7 @@ from ..config import PACKAGE_DATA
 from ..models import DocMeta, Figure
 from ..numbers import (
     Quantity,
+    listed_before,
     quantity_from_match,
     quantity_regex,
 )
@@ -57,6 +58,8 @@ class Mention:
     section: Section | None = None
     idx: int = 0  # position in the sentence's items
     goal_after: bool = False  # named a goal after its value (6800亿元目标)
+    series_year: int | None = None  # 2015-2018年…分别x、y、z、w: the year of this value
+    since_fyp: int | None = None  # 较“十三五”末增加N家: new since the end of that plan (its last year)
 
 
 
@@ -73,7 +76,7 @@ class Sentence:
     """
 
     __slots__ = ("text", "start", "end", "clause", "group", "stops", "spans", "since",
-                 "ranges", "fyp_ends", "period_hint", "estimate", "target_verb", "years")
+                 "ranges", "fyp_ends", "period_hint", "estimate", "target_verb", "years", "topic")
 
     def __init__(self, text: str, start: int, end: int) -> None:
         c = cues()
@@ -98,6 +101,7 @@ class Sentence:
         self.estimate = c["estimate"].search(text) is not None
         self.target_verb = c["target_verb"].search(text) is not None
         self.years = year_cues(text) if "年" in text else ()
+        self.topic = ""  # the sentence before, when it names a subject and states no figure
 
     def mark_before(self, marks: list[int], lo: int, hi: int) -> int:
         """Like :func:`last_mark`: one past the last mark in [lo, hi), else lo."""
@@ -128,15 +132,19 @@ class Sentence:
 # Phrase helpers below are pure functions of short strings that recur across reports
 # (发明专利申请, 技术合同成交额): cached, each costs a dictionary look-up after the first.
 PHRASE_CACHE = 20_000
+# A sentence without a figure this short (净增高企数创新高。) names the subject of the next.
+TOPIC_CHARS = 30
 
 
 @lru_cache(maxsize=PHRASE_CACHE)
 def _is_bare(own: str) -> bool:
     """True when a phrase names no indicator by itself (授权, 总数达, 占GDP比重)."""
-    core = cues()["strip"].sub("", strip_joiners(own))
+    core = cues()["strip"].sub("", cues()["year_on"].sub("", strip_joiners(own)))
+    verb_only = bool(cues()["lead_verb"].fullmatch(taxonomy.LEADING_NOISE.sub("", core)))
     return (
         not core
         or bool(cues()["measure"].fullmatch(core))
+        or verb_only  # 2021年净增15家: the subject is before
         or core.startswith("占")
         or bool(_CHANGE_TO.match(core))
         or bool(cues()["goal_ref"].search(core))
@@ -174,6 +182,7 @@ def _match(item: Mention, phrase: str, right: str) -> None:
     probe = phrase.replace("累计", "") if item.in_span else phrase
     if _CHANGE_TO.search(probe):  # 产值从2020年的…增长到800亿元: the level it reached
         probe = _FROM_BASE.sub("", _CHANGE_TO.sub("", probe))
+    probe = _YEAR_IN_PHRASE.sub("", probe)  # 产值2018年占…: a year is no part of the indicator
     ind = taxonomy.match_indicator(probe, unit)
     if ind is None:
         full = phrase + "|" + right
@@ -226,6 +235,11 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
                          sentence_year(before, len(before)) or inherited[1])
         else:
             inherited = (None, None)
+        topic = ""
+        if prev is not None and prev[1] - prev[0] <= TOPIC_CHARS:
+            i = bisect_left(starts, prev[0])
+            if i == n or starts[i] >= prev[1]:  # it states no figure: 净增高企数创新高。
+                topic = shadow[prev[0]:prev[1]].strip(" \n。；;，,")
         prev = (s, e)
         k = bisect_right(ends, s, k)  # the first match ending inside or after this sentence
         if k == n or starts[k] >= e:
@@ -239,9 +253,12 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
                   if (q := quantity_from_match(x, s)) is not None]
         else:
             qs = [q for x in matches[k:j] if (q := quantity_from_match(x, s)) is not None]
+        if "、" in sent:
+            qs = [x for q in qs for x in (*listed_before(sent, q), q)]  # x、y、z亿元
         if qs:
-            figures.extend(_sentence_figures(doc_id, text, Sentence(sent, s, e), qs, sections, meta,
-                                             inherited))
+            st = Sentence(sent, s, e)
+            st.topic = topic
+            figures.extend(_sentence_figures(doc_id, text, st, qs, sections, meta, inherited))
     return _dedupe(figures)
 
 
@@ -287,7 +304,8 @@ def _sentence_figures(
     _complete_phrases(items, st)
     _attach_growth(items, sent)
     for it in items:
-        if it.indicator and it.q.unit != "%" and _own_cues(it.own).change_by:
+        if (it.indicator and it.q.unit != "%" and _own_cues(it.own).change_by
+                and it.since_fyp is None and not _count_on_last_year(it)):
             it.indicator = None  # 拥有量提高7件: a change, not the level
             it.flags.append("change_not_level")
     for it in items:
@@ -333,6 +351,8 @@ def _complete_phrases(items: list[Mention], st: Sentence) -> None:
                and items[j].clause_start == it.clause_start):
             group.append(items[j])  # x、y after one phrase: values that share it
             j += 1
+        if len(group) >= 2 and "分别" in own:
+            _series_years(group, st)
         # only a list of values or 分别 can pair names with values (most figures: neither)
         pairing = _pair_names(own, group, items[:i]) if len(group) >= 2 or "分别" in own else None
         if pairing is not None:
@@ -375,7 +395,56 @@ def _complete_phrases(items: list[Mention], st: Sentence) -> None:
                 _match(it, completed, right)
         if it.indicator is None and c["subset"].match(own):
             _inherit_measure(it, phrase, items[:i], right)
+        if (it.indicator is None and it.q.dimension == "count"
+                and _GENERIC_FIRMS.fullmatch(cues()["strip"].sub("", strip_joiners(phrase)))):
+            _name_the_firms(it, phrase, sent[: it.clause_start], st.topic, right)
+        if it.indicator is None and _count_on_last_year(it):
+            completed = _complete("新增", it, items[:i], st)  # 拥有量达到614家、比上年增加111家
+            if completed:
+                _match(it, "新增" + _head(completed), right)
+        if (it.indicator is None and (since := _SINCE_SPAN_END.search(it.own))
+                and _GROWN.search(it.own, since.end())):
+            # 较“十三五”末增加210家: the new ones since the plan's end
+            it.since_fyp = fyp_span(since.group("fyp"))[1]
+            completed = _complete("新增", it, items[:i], st)
+            if completed:
+                _match(it, "新增" + _head(completed), right)
+                if it.indicator is None:
+                    it.since_fyp = None
         i += 1
+
+
+# 新认定企业, 通过认定的企业: a recognition verb and 企业 alone, with no kind of firm named
+_GENERIC_FIRMS = re.compile(r"(?:全年|今年|当年)?(?:新|首次)?(?:通过)?(?:认定|备案|评价入库|入库)(?:的)?企业(?:数)?")
+
+
+def _count_on_last_year(it: Mention) -> bool:
+    """比上年增加111家 after a count of firms or platforms: the new ones, not a change."""
+    return it.q.dimension == "count" and bool(cues()["year_on"].match(strip_joiners(it.own)))
+
+
+def _series_years(group: list[Mention], st: Sentence) -> None:
+    """2015-2018年,R&D经费投入分别29.92、29.64、33.57、30.75亿元: as many values as the
+    span before them has years, so each is one year's figure, in order."""
+    first = group[0]
+    span = next((m for m in reversed(st.ranges) if m.end() <= first.q.start), None)
+    if span is None:
+        return
+    a, b = int(span.group("a")), int(span.group("b"))
+    if b - a + 1 == len(group):
+        for k, g in enumerate(group):
+            g.series_year = a + k
+
+
+def _name_the_firms(it: Mention, phrase: str, before: str, topic: str, right: str) -> None:
+    """新认定企业36家 after 高新技术企业认定工作: 企业 alone means the kind of firm named
+    before it in the sentence (or in the subject sentence before)."""
+    found = list(cues()["firm_noun"].finditer(before)) or list(cues()["firm_noun"].finditer(topic))
+    if not found or cues()["firm_noun"].search(phrase):
+        return
+    candidate = phrase.replace("企业", found[-1].group(0), 1)
+    if taxonomy.match_indicator(candidate, _per_capita(candidate, it.q.unit)):
+        _match(it, candidate, right)
 
 
 def _inherit_measure(it: Mention, phrase: str, before: list[Mention], right: str) -> None:
@@ -422,7 +491,14 @@ def _complete(own: str, it: Mention, before: list[Mention], st: Sentence) -> str
         start = st.mark_before(st.clause, it.group_start, end)
         bases.append(sent[start:end])
         end = start - 1
+    # 产值50亿元；实现增加值12亿元: the subject of an earlier group, then the sentence before
     core = c["strip"].sub("", strip_joiners(own))
+    last = next((p for p in reversed(before) if not p.growth), None)
+    if (last is not None and last.indicator and last.group_start != it.group_start
+            and c["measure"].fullmatch(core)):
+        bases.append(last.phrase)  # only a bare measure (实现增加值) borrows across groups
+    if st.topic:
+        bases.append(st.topic)
     whole = not core or core.startswith("占") or _CHANGE_TO.match(core) is not None
     share = core.startswith("占")
 
@@ -502,7 +578,9 @@ def _after_qualifier(after: str) -> str:
     return "~" if _ABOUT_AFTER.match(after) else ""
 
 
-_SINCE_SPAN_END = re.compile(r"[比较][“\"]?十[一二三四五]五[”\"]?(?:末|期末)")  # not a yoy change
+_SINCE_SPAN_END = re.compile(r"[比较][“\"]?十(?P<fyp>[一二三四五])五[”\"]?(?:末|期末)")  # not a yoy change
+_YEAR_IN_PHRASE = re.compile(r"(?<=[\u4e00-\u9fff])(?:19|20)\d\d年(?:度)?(?=[\u4e00-\u9fff])")
+_GROWN = re.compile(r"增加|新增|净增|增长")  # 较“十三五”末增加210家
 _CHANGE_TO = re.compile(r"(?:提高|提升|增加|增长|上升|下降|降低|减少)(?:到|至)")  # 从A提高到B
 # 占全省61家的80%, 占全省高新技术产值的49%: the province's or country's figure, or a
 # share of it
@@ -578,6 +656,7 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
             and p.yoy is None
             and p.group_start == it.group_start
             and p.unit not in {"%", "百分点"}
+            and not _CHANGE_BY.search(p.own)  # 增长238.88亿元,提高65.82%: the change, not the level
         ]
         targets: list[Mention] = []
         if not average:
@@ -589,6 +668,12 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
                 hit = [p for p in candidates if key and key in p.phrase]
                 if hit and len(group) == 1:
                     targets = hit[-1:]
+            nxt = items[j] if j < len(items) else None
+            if (not targets and len(group) == 1 and nxt is not None and not nxt.growth
+                    and nxt.yoy is None and nxt.group_start == it.group_start
+                    and _THEN_REACH.fullmatch(strip_joiners(nxt.own).strip())
+                    and (not subject or re.sub(r"[量数额]$", "", subject) in nxt.phrase)):
+                targets = [nxt]  # 成交额同比增长25%,达到10亿元: the level after its growth
         for g, t in zip(group, targets, strict=False):
             if sign < 0 and g.q.value < 0:  # 下降-5%: which way it went is not clear
                 g.flags.append("sign_unclear")
@@ -705,6 +790,10 @@ def _to_figure(
         year = section.year
     if explicit is not None:
         year = explicit
+    if it.series_year is not None:
+        span, year, explicit = None, it.series_year, it.series_year
+    if it.since_fyp is not None and section.year and section.year > it.since_fyp:
+        span = (it.since_fyp + 1, section.year)  # 较“十三五”末增加210家: new over the years since
     if span is not None:
         is_stock = ind.stock if ind else False
         period = "FY" if is_stock else f"{span[0]}-{span[1]}"
@@ -728,6 +817,14 @@ def _to_figure(
     elif (not it.growth and span is None and year is not None and section.year is not None
           and year > section.year and _future_year(sent, it.group_start, q.start) == year):
         kind = "target"  # 到2025年底…达到800家 in a 2023 summary: a goal, not a result
+    if (kind == "target" and section.kind == "plan" and explicit is not None and section.year
+            and explicit < section.year and not own.goal_ref and not it.goal_after
+            and not (st.target_verb and c["target_verb"].search(sent, it.group_start, q.start))):
+        kind = "actual"  # 2019年总数达120家 in a 2021 plan: a past result it recalls
+    completion = q.unit == "%" and c["completion"].search(it.own) is not None
+    if completion:
+        kind = "actual"  # 完成年度任务的107%: how much of the goal was met, a result
+        flags.append("completion_rate")
     if kind == "target" and span is None and (cue_period is None or it.goal_after):
         period = "FY"  # a goal is for the whole year, even in a half-year report
     qualifier = it.qualifier
@@ -737,8 +834,8 @@ def _to_figure(
             qualifier = ">"
         elif own.about_before or after == "~":
             qualifier = "~"
-    metric_id = ind.metric_id if ind else ""
-    if ind:
+    metric_id = ind.metric_id if ind and not completion else ""
+    if ind and not completion:
         if _subunit(sent, it):
             flags.append("subunit")
             metric_id = ""

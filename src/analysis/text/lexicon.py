@@ -50,7 +50,14 @@ def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str
         missing = [c for c in columns if c not in (reader.fieldnames or ())]
         if missing:
             raise _fail(path, 1, f"missing columns {missing}")
-        return [(i, row) for i, row in enumerate(reader, start=2)]
+        rows = list(enumerate(reader, start=2))
+    for i, row in rows:
+        if None in row:  # csv puts the fields beyond the header under None
+            raise _fail(path, i, "more fields than the header has columns "
+                                 "(a pattern with a comma must be quoted)")
+        if any(v is None for v in row.values()):
+            raise _fail(path, i, "fewer fields than the header has columns")
+    return rows
 
 
 @cache

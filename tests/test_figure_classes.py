@@ -263,6 +263,10 @@ def test_a_bare_measure_after_a_semicolon_takes_the_subject_before():
         ("high_tech_output", 50e8, "元", None, 2023, "FY", "actual"),
         ("high_tech_value_added", 12e8, "元", None, 2023, "FY", "actual"),
     ]
+    assert figures("高新技术产业产值达到112亿元,同比增长6.8%;占工业产值比重达70.6%。") == [
+        ("high_tech_output", 112e8, "元", 6.8, 2023, "FY", "actual"),
+        ("high_tech_output_share", 70.6, "%", None, 2023, "FY", "actual"),
+    ]
 
 
 @pytest.mark.parametrize("text, value", [

@@ -495,8 +495,8 @@ def _complete(own: str, it: Mention, before: list[Mention], st: Sentence) -> str
     core = c["strip"].sub("", strip_joiners(own))
     last = next((p for p in reversed(before) if not p.growth), None)
     if (last is not None and last.indicator and last.group_start != it.group_start
-            and c["measure"].fullmatch(core)):
-        bases.append(last.phrase)  # only a bare measure (实现增加值) borrows across groups
+            and (c["measure"].fullmatch(core) or core.startswith("占"))):
+        bases.append(last.phrase)  # only a bare measure or share (实现增加值；占…) borrows across groups
     if st.topic:
         bases.append(st.topic)
     whole = not core or core.startswith("占") or _CHANGE_TO.match(core) is not None

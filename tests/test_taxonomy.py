@@ -35,3 +35,13 @@ def test_match_indicator_takes_only_indicators_that_accept_the_unit():
 def test_unknown_metric_id_lists_the_valid_ones():
     with pytest.raises(KeyError, match="expected one of"):
         taxonomy.get_indicator("no_such_indicator")
+
+
+@pytest.mark.parametrize("phrase, shown", [
+    ("技术合同成交额同比增长25%达到", "技术合同成交额达到"),
+    ("高新技术产业产值5498.58亿元预计将突破年度", "高新技术产业产值预计将突破年度"),
+    ("高企数创新高2021年净增2022年净增", "高企数创新高净增"),
+])
+def test_the_indicator_phrase_drops_other_figures_years_and_repeats(phrase, shown):
+    from analysis.taxonomy import indicator_phrase
+    assert indicator_phrase(phrase) == shown

@@ -151,6 +151,8 @@ def indicator_phrase(phrase: str) -> str:
     and period columns carry it. Cached: reports repeat their phrases.
     """
     phrase = LEADING_NOISE.sub("", phrase.strip())
+    phrase = _INNER_FIGURE.sub("", phrase)  # 成交额同比增长25%达到: another figure's words
+    phrase = _REPEATED.sub(r"\1", phrase)  # 净增净增: a verb borrowed twice
     if len(phrase) <= 6:
         return phrase
     m = _known_terms().search(phrase)
@@ -161,6 +163,14 @@ def indicator_phrase(phrase: str) -> str:
         if not _skippable(w):
             return "".join(words[i:])
     return phrase
+
+
+# A figure or year inside a borrowed phrase (产值5498.58亿元预计…, 2021年净增): the columns
+# value, yoy and year carry those; the indicator words are what is left.
+_INNER_FIGURE = re.compile(
+    r"(?:[，,、；;]?(?:同比)?(?:增长|提高|增加|下降|减少)?\d+(?:\.\d+)?(?:%|倍|[亿万]?元|家|件|项|个|户))"
+    r"|(?<=[\u4e00-\u9fff])(?:19|20)\d\d年度?")
+_REPEATED = re.compile(r"([\u4e00-\u9fff]{2,4})\1+")
 
 
 def _skippable(word: str) -> bool:

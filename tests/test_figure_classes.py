@@ -351,3 +351,19 @@ def test_more_wordings_of_funds_won(text, value):
 def test_a_total_after_new_ones_with_a_cumulative_verb_takes_their_noun():
     got = ids("新认定省科技型中小企业1106家,完成率居全省第1,累计培育4765家。")
     assert got.get(4765) == "tech_smes"
+
+
+def test_a_year_on_year_change_outside_the_plausible_range_is_dropped_with_a_note():
+    got = extract_figures("t", "技术合同成交额10亿元,同比增长2583%。", META)
+    assert [(f.metric_id, f.value, f.yoy_pct, f.flags) for f in got] == [
+        ("tech_contract_turnover", 10e8, None, ("yoy_implausible",))]
+    assert "dropped" in got[0].note
+    assert figures("技术合同成交额10亿元,同比下降150%。")[0][3] is None  # a fall beyond 100 %
+    assert figures("技术合同成交额10亿元,增长3.5倍。")[0][3] == 350.0  # a multiple is plausible
+
+
+def test_sub_items_that_name_only_a_level_are_the_parents_platforms_of_that_level():
+    got = [(f.metric_id, f.value, f.level)
+           for f in extract_figures("t", "全市众创空间达到47家,其中国家级12家、省级20家。", META)]
+    assert got == [("maker_spaces", 47, ""), ("maker_spaces", 12, "national"),
+                   ("maker_spaces", 20, "provincial")]

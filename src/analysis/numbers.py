@@ -52,6 +52,12 @@ def plausible_limits() -> dict[str, float]:
     return out
 
 
+def plausible_yoy(yoy: float) -> bool:
+    """A year-on-year change a report can state: a fall of at most 100 %, a growth up to
+    the ``yoy_growth`` row of ``data/plausible.csv``."""
+    return -100.0 <= yoy <= plausible_limits()["yoy_growth"]
+
+
 @cache
 def load_units() -> dict[str, Unit]:
     """Units table from the package data, keyed by the unit as written."""

@@ -21,6 +21,7 @@ from ..models import DocMeta, Figure
 from ..numbers import (
     Quantity,
     listed_before,
+    plausible_yoy,
     quantity_from_match,
     quantity_regex,
 )
@@ -395,6 +396,13 @@ def _complete_phrases(items: list[Mention], st: Sentence) -> None:
                 _match(it, completed, right)
         if it.indicator is None and c["subset"].match(own):
             _inherit_measure(it, phrase, items[:i], right)
+        if it.indicator is None and it.q.dimension == "count" and _level_only(phrase):
+            # 众创空间47家,其中国家级12家、省级20家: the same platforms, of one level
+            parent = next((p for p in reversed(items[:i]) if not p.growth and p.indicator), None)
+            # core ids keep the answer keys' rule (a part of the figure is no figure)
+            if (parent is not None and parent.indicator is not None and parent.indicator.stock
+                    and not parent.indicator.core):
+                it.indicator, it.phrase, it.unit = parent.indicator, phrase, parent.indicator.unit
         if (it.indicator is None and it.q.dimension == "count"
                 and _GENERIC_FIRMS.fullmatch(cues()["strip"].sub("", strip_joiners(phrase)))):
             _name_the_firms(it, phrase, sent[: it.clause_start], st.topic, right)
@@ -434,6 +442,12 @@ def _series_years(group: list[Mention], st: Sentence) -> None:
     if b - a + 1 == len(group):
         for k, g in enumerate(group):
             g.series_year = a + k
+
+
+def _level_only(phrase: str) -> bool:
+    """其中国家级, 省级: a phrase that names a level and nothing else."""
+    core = cues()["strip"].sub("", strip_joiners(phrase)).replace("其中", "")
+    return bool(core) and level_regex().fullmatch(core) is not None
 
 
 def _name_the_firms(it: Mention, phrase: str, before: str, topic: str, right: str) -> None:
@@ -678,8 +692,12 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
             if sign < 0 and g.q.value < 0:  # 下降-5%: which way it went is not clear
                 g.flags.append("sign_unclear")
                 continue
-            t.yoy = sign * g.q.value * (100 if g.q.unit == "倍" else 1)  # 增长2.8倍 = +280%
+            yoy = sign * g.q.value * (100 if g.q.unit == "倍" else 1)  # 增长2.8倍 = +280%
             g.attached = True
+            if not plausible_yoy(yoy):
+                t.flags.append("yoy_implausible")  # 增长2583%: a badly split sentence, dropped
+                continue
+            t.yoy = yoy
         for g in group:
             if not g.attached:
                 g.flags.append("growth_since_fyp" if since_span
@@ -852,7 +870,8 @@ def _to_figure(
             parent = next(
                 (p for p in reversed(items[: it.idx]) if not p.growth and p.indicator), None
             )
-            if parent and parent.indicator and parent.indicator.metric_id == ind.metric_id:
+            if (parent and parent.indicator and parent.indicator.metric_id == ind.metric_id
+                    and (ind.core or _platform_level(it.own) == _platform_level(parent.own))):
                 flags.append("subset")
                 metric_id = ""
     phrase = it.phrase or strip_joiners(it.own)

@@ -63,3 +63,17 @@ def test_a_news_lede_on_this_years_first_half_scopes_the_page():
             "记者日前从某市科技局获悉,今年上半年,某市高新技术产业产值达1578.60亿元,同比增长42.37%。\n")
     meta = infer_metadata("h", text)
     assert (meta.report_year, meta.period) == (2021, "H1")
+
+
+def test_a_performance_target_form_is_a_plan_of_its_year():
+    text = ("某县科学技术局2021年度部门整体支出绩效目标申报表\n(2020年度) |\n"
+            "整体绩效目标 | 1、培育高新技术企业15家,新增6家;2、技术交易合同50个。\n")
+    meta = infer_metadata("f", text)
+    assert (meta.doc_type, meta.report_year) == ("plan", 2021)
+
+
+def test_a_news_item_on_an_issued_development_plan_is_a_plan():
+    text = ("2020年我市将建成创新型城市\n"
+            "记者从市科技局了解到,市政府日前印发《某市“十三五”科技创新发展规划》。"
+            "到2020年,全社会研发投入占GDP的比例达2.5%。\n")
+    assert infer_metadata("n", text).doc_type == "plan"

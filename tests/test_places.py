@@ -196,3 +196,13 @@ def test_a_source_line_of_another_level_is_no_evidence():
             "2012-12-05 来源:哈尔滨日报\n"
             "全县高新技术企业达到12家,全县专利申请量实现108件。\n")
     assert infer_metadata("c", text).region != "哈尔滨市"
+
+
+def test_a_rank_within_the_parent_is_not_the_voice_of_the_text():
+    """居全区首位, 全区唯一 in a city of an autonomous region: 全区 is the province, so the
+    city that names itself throughout is the region, not an unnamed district."""
+    text = ("成为全区唯一入选前20名的城市。\n"
+            "2024年鄂尔多斯科技创新指标持续攀高。鄂尔多斯市委、市政府高度重视科技创新工作。"
+            "鄂尔多斯市研发投入强度达到0.91%,居全区首位。\n")
+    meta = infer_metadata("v", text)
+    assert (meta.region, meta.admin_level) == ("鄂尔多斯市", "prefecture")

@@ -456,7 +456,7 @@ def _docs(levels):
 
 def test_rules_file_is_checked_and_complete():
     rules = compare.plausibility_rules()
-    assert set(rules) == {"yoy_vs_values", "own_years", "peers", "yoy_range", "level_change"}
+    assert set(rules) == {"yoy_vs_values", "own_years", "peers", "yoy_range"}
     assert rules["own_years"]["high"] == 10 and rules["yoy_range"]["low"] == -60
 
 
@@ -485,21 +485,26 @@ def test_peer_rule_compares_only_the_same_admin_level():
     )
 
 
-def test_level_change_inside_one_indicator():
-    assert compare.indicator_level("备案专业化众创空间9家、新认定国家级众创空间12家", "众创空间", "12家") == "national"
-    assert compare.indicator_level("新增國家級孵化器2家,國家備案眾創空間12家", "众创空间", "12家") == "national"
-    assert compare.indicator_level("全市众创空间达到47家，居全省第一", "众创空间", "47家") == ""
-    rows = [(2015, 47, None, None, "d15"), (2016, 12, None, -74.5, "d16")]
+def test_figures_of_different_levels_are_different_series_never_compared():
+    """47 maker spaces of every level (2015) and 12 national ones (2016) are two measures."""
     metrics = pd.DataFrame({
-        "doc_id": ["d15", "d16"], "metric_id": "maker_spaces", "year": [2015, 2016],
-        "value": [47.0, 12.0], "indicator": "众创空间", "raw": ["47家", "12家"],
-        "sentence": ["全市众创空间达到47家", "新认定国家级众创空间12家"], "kind": "actual",
+        "doc_id": ["d15", "d16", "d16"], "region": "某市", "metric_id": "maker_spaces",
+        "metric_name": "众创空间", "unit": "家", "year": [2015, 2016, 2016],
+        "period": "FY", "kind": "actual", "value": [47.0, 12.0, 60.0],
+        "level": ["", "national", ""], "yoy_pct": None, "qualifier": "",
     })  # fmt: skip
-    flags = compare.plausibility_flags(_series(rows), metrics, _docs({}))
-    level = flags[flags["rule"] == "level_change"]
-    assert level["message"].tolist() == [
-        "两年口径不同：本年为国家级，2015年为未注明级别，变化不可比"
-    ]
+    documents = pd.DataFrame({"doc_id": ["d15", "d16"], "region": "某市",
+                              "admin_level": "prefecture", "report_year": [2015, 2016]})
+    table = compare.yoy(metrics, documents)
+    national = table[table["level"] == "national"]
+    assert national["value"].tolist() == [12.0]
+    assert national["prev_value"].isna().all()  # no 2015 national figure to compare with
+    every = table[table["level"] == ""]
+    assert every["value"].tolist() == [47.0, 60.0]
+    assert every["prev_value"].iloc[1] == 47.0
+    assert set(national["metric_name"]) == {"众创空间（国家级）"}
+    ranked = compare.cross_city(metrics, documents, year=2016)
+    assert sorted(zip(ranked["level"], ranked["rank_of"], strict=True)) == [("", 1), ("national", 1)]
 
 
 def test_flags_reach_the_yoy_table_in_words(metrics, documents):

@@ -104,6 +104,25 @@ def with_doc_info(metrics: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFram
             out[col] = pd.NA
     for col in ("admin_level", "parent_city", "province", "doc_type"):
         out[col] = out[col].astype("string").fillna("").astype(str)
+    return _with_levels(out)
+
+
+def _levels_of(df: pd.DataFrame) -> pd.Series:
+    """The ``level`` column as text ("" where absent: tables written before it existed)."""
+    if "level" not in df.columns:
+        return pd.Series("", index=df.index, dtype=object)
+    return df["level"].astype("string").fillna("").astype(str)
+
+
+def _with_levels(df: pd.DataFrame) -> pd.DataFrame:
+    """Every comparison keys on ``level`` too: 47 maker spaces of every level are another
+    measure than 12 national ones. A figure of one level is named with it (众创空间（国家级）)."""
+    level = _levels_of(df)
+    out = df.assign(level=level)
+    if "metric_name" in out.columns and (level != "").any():
+        names = out["metric_name"].astype("string").fillna("").astype(str)
+        out["metric_name"] = [f"{n}（{code_label('level', lv)}）" if lv and n else n
+                              for n, lv in zip(names, level, strict=True)]
     return out
 
 
@@ -242,8 +261,8 @@ def _pick_one(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 # --------------------------------------------------------------------------- year over year
 
 YOY_COLUMNS = [
-    "region", "metric_id", "metric_name", "unit", "period_type", "period", "year", "kind",
-    "qualifier", "value", "yoy_pct", "prev_year", "prev_value", "change_abs", "change_pct",
+    "region", "metric_id", "metric_name", "unit", "level", "period_type", "period", "year",
+    "kind", "qualifier", "value", "yoy_pct", "prev_year", "prev_value", "change_abs", "change_pct",
     "implied_prev_value", "implied", "flag", "doc_id", "n_sources", "other_values",
 ]  # fmt: skip
 
@@ -284,7 +303,7 @@ def yoy(
     if metric_list is not None:
         df = df[df["metric_id"].isin(metric_list)]
     df = df.assign(period_type=df["period"].map(period_type))
-    keys = ["region", "metric_id", "unit", "period_type", "year"]
+    keys = ["region", "metric_id", "unit", "level", "period_type", "year"]
     picked = _pick_one(df, keys)
     if picked.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in YOY_COLUMNS})
@@ -294,12 +313,13 @@ def yoy(
     out["implied"] = out["implied"].fillna(False).astype(bool)
     if year_list is not None:
         out = out[out["year"].isin(year_list)]
-    out = out.sort_values(["region", "metric_id", "unit", "period_type", "year"], kind="mergesort")
+    out = out.sort_values(["region", "metric_id", "unit", "level", "period_type", "year"],
+                          kind="mergesort")
     return out[YOY_COLUMNS].reset_index(drop=True)
 
 
 def _add_changes(picked: pd.DataFrame) -> pd.DataFrame:
-    series = ["region", "metric_id", "unit", "period_type"]
+    series = SERIES_KEYS
     out = picked.copy()
     out["year"] = out["year"].astype("Int64")
     step = out["period"].map(period_step).astype("Int64")
@@ -356,7 +376,7 @@ def _implied_rows(out: pd.DataFrame) -> pd.DataFrame:
     src = out[out["implied_prev_value"].notna() & out["prev_value"].isna()]
     if src.empty:
         return src.iloc[0:0]
-    series = ["region", "metric_id", "unit", "period_type"]
+    series = SERIES_KEYS
     step = src["period"].map(period_step).astype("Int64")
     rows = src[[*series, "metric_name", "kind", "doc_id"]].copy()
     rows["year"] = (src["year"] - step).astype("Int64")
@@ -398,7 +418,7 @@ def yoy_pairs(
     """Region × indicator × period type series with at least ``min_years`` reported years."""
     df = _dated_figures(metrics, documents, kind)
     df = df.assign(period_type=df["period"].map(period_type))
-    keys = ["region", "metric_id", "unit", "period_type"]
+    keys = ["region", "metric_id", "unit", "level", "period_type"]
     cols = [*keys, "n_years", "years", "consecutive_pairs", "kinds"]
     if df.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
@@ -448,7 +468,7 @@ def scale_for_display(values: pd.Series, unit: str) -> tuple[pd.Series, str]:
 # --------------------------------------------------------------------------- across cities
 
 CROSS_COLUMNS = [
-    "region", "admin_level", "metric_id", "metric_name", "unit", "value", "display_value",
+    "region", "admin_level", "metric_id", "metric_name", "unit", "level", "value", "display_value",
     "display_unit", "rank", "rank_of", "rank_scope", "kind", "year", "period", "qualifier",
     "doc_id", "note",
 ]  # fmt: skip
@@ -534,14 +554,14 @@ def _ranked(df: pd.DataFrame) -> pd.DataFrame:
     only against the same indicator, admin level, year and period."""
     if df.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in CROSS_COLUMNS})
-    picked = _pick_one(df, ["region", "metric_id", "unit", "year", "period"])
+    picked = _pick_one(df, ["region", "metric_id", "unit", "level", "year", "period"])
     picked["admin_level"] = picked["admin_level"].replace("", "unknown")
     parts = []
     for (_, unit), group in picked.groupby(["metric_id", "unit"], sort=True):
         scaled, display_unit = scale_for_display(group["value"], str(unit))
         parts.append(group.assign(display_value=scaled.to_numpy(), display_unit=display_unit))
     out = pd.concat(parts)
-    scope = ["metric_id", "unit", "admin_level", "year", "period"]
+    scope = ["metric_id", "unit", "level", "admin_level", "year", "period"]
     out["rank"] = out.groupby(scope)["value"].rank(ascending=False, method="min").astype("Int64")
     out["rank_of"] = out.groupby(scope)["value"].transform("size").astype("Int64")
     out["rank_scope"] = [
@@ -554,7 +574,8 @@ def _ranked(df: pd.DataFrame) -> pd.DataFrame:
     level_rank = {lvl: i for i, lvl in enumerate(ADMIN_ORDER)}
     out = out.assign(_lvl=out["admin_level"].map(level_rank).fillna(len(ADMIN_ORDER)))
     out = out.sort_values(
-        ["year", "period", "metric_id", "unit", "_lvl", "rank", "region"], kind="mergesort"
+        ["year", "period", "metric_id", "unit", "level", "_lvl", "rank", "region"],
+        kind="mergesort",
     )
     return out[CROSS_COLUMNS].reset_index(drop=True)
 
@@ -600,10 +621,11 @@ def comparable_metrics(
 ) -> pd.DataFrame:
     """Indicator × year × period groups stated by at least ``min_regions`` regions."""
     df = _dated_figures(metrics, documents, kind)
-    cols = ["metric_id", "unit", "year", "period", "n_regions", "regions", "admin_levels", "kinds"]
+    cols = ["metric_id", "unit", "level", "year", "period", "n_regions", "regions", "admin_levels",
+            "kinds"]
     if df.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    grouped = df.groupby(["metric_id", "unit", "year", "period"], sort=True)
+    grouped = df.groupby(["metric_id", "unit", "level", "year", "period"], sort=True)
     out = grouped.agg(
         n_regions=("region", "nunique"),
         regions=("region", lambda s: "、".join(sorted(set(s)))),
@@ -617,7 +639,7 @@ def comparable_metrics(
 # --------------------------------------------------------------------------- targets
 
 TARGET_COLUMNS = [
-    "region", "metric_id", "metric_name", "unit", "year", "period", "target_value",
+    "region", "metric_id", "metric_name", "unit", "level", "year", "period", "target_value",
     "target_qualifier", "target_doc", "actual_value", "actual_kind", "actual_qualifier",
     "actual_doc", "attainment_pct", "met", "note",
 ]  # fmt: skip
@@ -628,7 +650,7 @@ def targets_vs_actuals(metrics: pd.DataFrame, documents: pd.DataFrame) -> pd.Dat
     indicator, unit, year and period, with attainment = actual / target × 100."""
     df = with_doc_info(metrics, documents)
     df = df[(df["metric_id"] != "") & df["year"].notna() & df["value"].notna()]
-    keys = ["region", "metric_id", "unit", "year", "period"]
+    keys = ["region", "metric_id", "unit", "level", "year", "period"]
     targets = df[df["kind"] == "target"].drop_duplicates([*keys, "value", "doc_id"])
     if targets.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in TARGET_COLUMNS})
@@ -670,7 +692,7 @@ def _partial_actuals(df: pd.DataFrame, keys: list[str]) -> dict[tuple, str]:
     rep = df[df["kind"].isin(["actual", "estimate"])]
     found: dict[tuple, list[str]] = {}
     for row in rep.itertuples(index=False):
-        key = (row.region, row.metric_id, row.unit, int(row.year))
+        key = (row.region, row.metric_id, row.unit, row.level, int(row.year))
         found.setdefault(key, []).append(f"{row.period}: {_fmt_number(row.value)} {row.unit}")
     return {k: ", ".join(sorted(set(v))) for k, v in found.items()}
 
@@ -680,10 +702,10 @@ def _fmt_number(value: float) -> str:
 
 
 def _target_note(row: tuple, partial: dict[tuple, str]) -> str:
-    region, metric_id, unit, year, period, actual, actual_kind, actual_q = row
+    region, metric_id, unit, level, year, period, actual, actual_kind, actual_q = row
     if pd.isna(actual):
         note = "语料中没有对应的实际数"
-        other = partial.get((region, metric_id, unit, int(year)))
+        other = partial.get((region, metric_id, unit, level, int(year)))
         return f"{note}；其他期间：{other}" if other else note
     parts = []
     if actual_kind == "estimate":
@@ -703,11 +725,10 @@ def _target_note(row: tuple, partial: dict[tuple, str]) -> str:
 # Rules and thresholds are data (data/plausibility_rules.csv); medians keep one bad
 # value from hiding another.
 
-PLAUSIBILITY_COLUMNS = ["region", "metric_id", "unit", "period_type", "year", "rule", "message"]
-SERIES_KEYS = ["region", "metric_id", "unit", "period_type"]
-_RULE_NAMES = ("yoy_vs_values", "own_years", "peers", "yoy_range", "level_change")
-_CLAUSE_RE = re.compile(r"[，,；;。、：:（）()]")
-LEVEL_WINDOW = 8  # characters before an indicator phrase where its level word stands
+PLAUSIBILITY_COLUMNS = ["region", "metric_id", "unit", "level", "period_type", "year", "rule",
+                        "message"]
+SERIES_KEYS = ["region", "metric_id", "unit", "level", "period_type"]
+_RULE_NAMES = ("yoy_vs_values", "own_years", "peers", "yoy_range")
 
 
 @lru_cache(maxsize=1)
@@ -739,54 +760,6 @@ def rule_threshold(name: str, default: float) -> float:
     """The ``high`` threshold of a rule, or ``default`` when the file leaves it empty."""
     value = plausibility_rules()[name]["high"]
     return float(value) if isinstance(value, float) else default
-
-
-@lru_cache(maxsize=1)
-def _level_words() -> list[tuple[str, str, str]]:
-    path = config.PACKAGE_DATA / "indicator_levels.csv"
-    table = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    rows = [(w, lvl, lab) for w, lvl, lab in table[["word", "level", "label_zh"]].to_numpy()]
-    bad = [i for i, r in enumerate(rows, start=2) if not all(r)]
-    if bad:
-        raise ValueError(f"{path} line {bad[0]}: word, level and label_zh must all be given")
-    return sorted(rows, key=lambda r: -len(r[0]))  # 国家级 before 国家
-
-
-def level_label(level: str) -> str:
-    """national → 国家级; '' → 未注明级别."""
-    for _, lvl, label in _level_words():
-        if lvl == level:
-            return label
-    return "未注明级别" if not level else level
-
-
-def indicator_level(sentence: str, indicator: str = "", raw: str = "") -> str:
-    """Level code (national, provincial …) of the items a figure counts, '' when not said.
-
-    Looks in the clause holding the figure, just before its indicator phrase (新认定国家级
-    众创空间12家 → national); a pure function the extractor could call per figure.
-    """
-    if not isinstance(sentence, str) or not sentence:
-        return ""
-    clauses = [c for c in _CLAUSE_RE.split(sentence) if c]
-    pick = ""
-    for clause in clauses:
-        has_ind = bool(indicator) and indicator in clause
-        has_raw = bool(raw) and raw in clause
-        if (has_ind and (has_raw or not raw)) or (has_raw and not pick):
-            pick = clause
-            if has_ind:
-                break
-    if not pick:
-        return ""
-    if indicator and indicator in pick:
-        window = pick[: pick.index(indicator)][-LEVEL_WINDOW:]
-    elif raw and raw in pick:
-        window = pick[: pick.index(raw)][-LEVEL_WINDOW:]
-    else:
-        window = pick[:LEVEL_WINDOW]
-    found = [(window.rfind(w), lvl) for w, lvl, _ in _level_words() if w in window]
-    return max(found)[1] if found else ""
 
 
 def amount_text(value: float, unit: str) -> str:
@@ -834,7 +807,7 @@ def _own_year_flags(rows: pd.DataFrame, rule: dict[str, object]) -> list[dict[st
 def _peer_flags(rows: pd.DataFrame, rule: dict[str, object]) -> list[dict[str, object]]:
     high, need = float(rule["high"] or 20), int(rule["min_count"] or 3)  # type: ignore[arg-type]
     out = []
-    keys = ["metric_id", "unit", "period_type", "year", "admin_level"]
+    keys = ["metric_id", "unit", "level", "period_type", "year", "admin_level"]
     for key, group in rows.groupby(keys, sort=False):
         if group["region"].nunique() < need + 1:
             continue
@@ -847,7 +820,7 @@ def _peer_flags(rows: pd.DataFrame, rule: dict[str, object]) -> list[dict[str, o
             median = float(np.median(others))
             if _fold(float(row["value"]), median) > high:
                 word = "高出" if row["value"] > median else "低于"
-                level = code_label("admin_level", key[4]) or "同级"
+                level = code_label("admin_level", key[5]) or "同级"
                 out.append({**row[SERIES_KEYS].to_dict(), "year": row["year"], "rule": "peers",
                             "message": f"{rule['text_zh']}：{word}其他{len(others)}个{level}的中位数"
                                        f"（{amount_text(median, row['unit'])}）"
@@ -872,50 +845,6 @@ def _range_flags(rows: pd.DataFrame, rule: dict[str, object]) -> list[dict[str, 
     return out
 
 
-def figure_levels(yoy_df: pd.DataFrame, metrics: pd.DataFrame) -> pd.Series:
-    """Per yoy row, the level of the items its figure counts (from the figure's sentence)."""
-    cols = ["doc_id", "metric_id", "year", "value"]
-    if not {*cols, "sentence"} <= set(metrics.columns) or yoy_df.empty:
-        return pd.Series("", index=yoy_df.index, dtype=object)
-    m = _coerce(metrics)
-    m = m[m["metric_id"] != ""]
-    text = {c: m[c].astype("string").fillna("").astype(str) if c in m else "" for c in
-            ("sentence", "indicator", "raw")}  # fmt: skip
-    levels: dict[tuple, str] = {}
-    for i, key in enumerate(zip(m["doc_id"], m["metric_id"], m["year"], m["value"], strict=True)):
-        k = (key[0], key[1], None if pd.isna(key[2]) else int(key[2]), round(float(key[3]), 6))
-        if k in levels:
-            continue
-        levels[k] = indicator_level(
-            text["sentence"].iloc[i],
-            text["indicator"].iloc[i] if isinstance(text["indicator"], pd.Series) else "",
-            text["raw"].iloc[i] if isinstance(text["raw"], pd.Series) else "",
-        )
-    out = []
-    for doc, mid, year, value in yoy_df[cols].itertuples(index=False):
-        if pd.isna(year) or pd.isna(value):
-            out.append("")
-            continue
-        out.append(levels.get((doc, mid, int(year), round(float(value), 6)), ""))
-    return pd.Series(out, index=yoy_df.index, dtype=object)
-
-
-def _level_flags(rows: pd.DataFrame, rule: dict[str, object]) -> list[dict[str, object]]:
-    out = []
-    if "_level" not in rows.columns:
-        return out
-    prev = rows[[*SERIES_KEYS, "year", "_level"]].rename(
-        columns={"year": "prev_year", "_level": "_prev_level"}
-    )
-    joined = rows.merge(prev, on=[*SERIES_KEYS, "prev_year"], how="inner")
-    for _, row in joined[joined["_level"] != joined["_prev_level"]].iterrows():
-        out.append({**row[SERIES_KEYS].to_dict(), "year": row["year"], "rule": "level_change",
-                    "message": f"{rule['text_zh']}：本年为{level_label(row['_level'])}，"
-                               f"{int(row['prev_year'])}年为{level_label(row['_prev_level'])}，"
-                               "变化不可比"})  # fmt: skip
-    return out
-
-
 def plausibility_flags(
     yoy_df: pd.DataFrame, metrics: pd.DataFrame, documents: pd.DataFrame
 ) -> pd.DataFrame:
@@ -929,17 +858,16 @@ def plausibility_flags(
     if yoy_df.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in PLAUSIBILITY_COLUMNS})
     rows = yoy_df[~yoy_df["implied"].fillna(False).astype(bool)].copy()
+    rows["level"] = _levels_of(rows)
     rows = rows[rows["value"].notna() & rows["year"].notna()]
     docs = _coerce(documents)
     level_of = dict(zip(docs["doc_id"], docs.get("admin_level", pd.Series("", index=docs.index))
                         .astype("string").fillna("").astype(str), strict=True))  # fmt: skip
     rows["admin_level"] = [level_of.get(d, "") for d in rows["doc_id"]]
-    rows["_level"] = figure_levels(rows, metrics)
     found = [
         *_own_year_flags(rows, rules["own_years"]),
         *_peer_flags(rows, rules["peers"]),
         *_range_flags(rows, rules["yoy_range"]),
-        *_level_flags(rows, rules["level_change"]),
     ]
     if not found:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in PLAUSIBILITY_COLUMNS})
@@ -964,17 +892,18 @@ def with_flags(df: pd.DataFrame, flags: pd.DataFrame, column: str = "flag") -> p
     else:
         pt = out["period_type"].astype(str)
     lookup: dict[tuple, list[str]] = {}
-    for row in flags.itertuples(index=False):
-        key = (row.region, row.metric_id, row.unit, row.period_type, int(row.year))
+    flag_level = _levels_of(flags)
+    for row, lv in zip(flags.itertuples(index=False), flag_level, strict=True):
+        key = (row.region, row.metric_id, row.unit, lv, row.period_type, int(row.year))
         lookup.setdefault(key, []).append(str(row.message))
     implied = out["implied"].fillna(False).astype(bool) if "implied" in out else None
     messages = []
-    for i, key in enumerate(zip(out["region"], out["metric_id"], out["unit"], pt, out["year"],
-                                strict=True)):  # fmt: skip
-        if pd.isna(key[4]) or (implied is not None and implied.iloc[i]):
+    for i, key in enumerate(zip(out["region"], out["metric_id"], out["unit"], _levels_of(out),
+                                pt, out["year"], strict=True)):  # fmt: skip
+        if pd.isna(key[5]) or (implied is not None and implied.iloc[i]):
             messages.append([])
             continue
-        messages.append(lookup.get((*map(str, key[:4]), int(key[4])), []))
+        messages.append(lookup.get((*map(str, key[:5]), int(key[5])), []))
     old = out[column].astype("string").fillna("").astype(str)
     out[column] = [
         "；".join([o, *m]) if o else "；".join(m) for o, m in zip(old, messages, strict=True)

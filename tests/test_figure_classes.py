@@ -376,3 +376,22 @@ def test_sub_items_that_name_only_a_level_are_the_parents_platforms_of_that_leve
 ])
 def test_more_wordings_of_core_indicators(text, value, metric):
     assert ids(text).get(value) == metric
+
+
+def test_a_goal_label_before_a_colon_makes_a_target():
+    assert figures("省考指标:新增高新技术企业30家。") == [
+        ("high_tech_enterprises_new", 30, "家", None, 2023, "FY", "target")]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("友好城市甲市科技局新增高新技术企业50家。", 50),
+    ("与我市合作的乙县科技局技术合同成交额达到8亿元。", 8e8),
+])
+def test_a_clause_led_by_another_places_bureau_is_that_places_figure(text, value):
+    assert ids(text).get(value) is None
+
+
+@pytest.mark.parametrize("text", ["我市科技局新增高新技术企业50家。", "某市科技局新增高新技术企业50家。",
+                                  "全市科技局系统新增高新技术企业50家。"])
+def test_the_regions_own_bureau_is_not_another_place(text):
+    assert ids(text).get(50) == "high_tech_enterprises_new"

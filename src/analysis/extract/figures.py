@@ -444,6 +444,18 @@ def _series_years(group: list[Mention], st: Sentence) -> None:
             g.series_year = a + k
 
 
+def _other_bureau(clause: str, meta: DocMeta) -> bool:
+    """The clause's subject is the bureau of a place that is not the report's own, nor its
+    parent city or province (a partner city's 科技局): the figure is that place's."""
+    m = cues()["other_bureau"].search(clause)
+    if m is None or not meta.region:
+        return False
+    place = m.group("place")
+    own = [x for x in (meta.region, meta.parent_city, meta.province) if x]
+    return not any(place in x or x in place or place[:-1] and x.startswith(place[:-1])
+                   for x in own)
+
+
 def _level_only(phrase: str) -> bool:
     """其中国家级, 省级: a phrase that names a level and nothing else."""
     core = cues()["strip"].sub("", strip_joiners(phrase)).replace("其中", "")
@@ -859,6 +871,9 @@ def _to_figure(
             metric_id = ""
         if own.comparator:
             flags.append("comparator")
+            metric_id = ""
+        if _other_bureau(sent[it.clause_start:q.start], meta):
+            flags.append("other_place")
             metric_id = ""
         if ind.batched:
             prev_clause = st.mark_before(st.clause, it.group_start, max(it.clause_start - 1, 0))

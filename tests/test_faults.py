@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -179,21 +180,40 @@ def test_two_concurrent_runs_never_mix_or_destroy_each_other(tmp_path) -> None:
 
 # ------------------------------------------------------------------ all-or-nothing commit
 
+# One interpreter imports and warms the pipeline once (a run on a scratch copy) and forks
+# a run per line of input, killed at its n-th rename: each run is still a process of its
+# own that dies mid-commit, without paying the imports again for each of the thirty-odd
+# renames.
 KILL_AT_RENAME = """
-import os, signal, sys
+import os, shutil, signal, sys, traceback
 from analysis import pipeline
-n, calls = int(sys.argv[3]), [0]
-real_replace, real_rename = os.replace, os.rename
-def counting(real):
-    def wrapper(*a, **k):
-        calls[0] += 1
-        if calls[0] == n:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return real(*a, **k)
-    return wrapper
-os.replace, os.rename = counting(real_replace), counting(real_rename)
-pipeline.extract_corpus(sys.argv[1], sys.argv[2], jobs=1, progress=False, use_cache=False)
-print("FINISHED", calls[0])
+scratch = sys.argv[3]
+shutil.copytree(sys.argv[1], os.path.join(scratch, "raw"))
+pipeline.extract_corpus(os.path.join(scratch, "raw"), os.path.join(scratch, "out"), jobs=1,
+                        progress=False, use_cache=False)
+for line in sys.stdin:
+    n, calls = int(line), [0]
+    pid = os.fork()
+    if pid == 0:
+        try:
+            real_replace, real_rename = os.replace, os.rename
+            def counting(real):
+                def wrapper(*a, **k):
+                    calls[0] += 1
+                    if calls[0] == n:
+                        os.kill(os.getpid(), signal.SIGKILL)
+                    return real(*a, **k)
+                return wrapper
+            os.replace, os.rename = counting(real_replace), counting(real_rename)
+            pipeline.extract_corpus(sys.argv[1], sys.argv[2], jobs=1, progress=False,
+                                    use_cache=False)
+            print("FINISHED", calls[0], flush=True)
+        except BaseException:
+            traceback.print_exc()
+            sys.stderr.flush()
+            os._exit(1)
+        os._exit(0)
+    print("EXIT", os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]), flush=True)
 """
 
 
@@ -216,16 +236,33 @@ def test_a_kill_at_any_rename_leaves_the_old_set_or_the_new_one(tmp_path) -> Non
     old = _state(out)
     shutil.copy(SAMPLES[2], raw / SAMPLES[2].name)
     n, finished = 1, False
-    while not finished:
-        done = subprocess.run([sys.executable, "-c", KILL_AT_RENAME, str(raw), str(out), str(n)],
-                              env=ENV, capture_output=True, text=True, timeout=300)
-        finished = "FINISHED" in done.stdout
-        assert finished or done.returncode == -signal.SIGKILL, done.stderr
-        state = _state(out)
-        assert state[0] == [Path(s).name for s in state[0]]
-        assert state[1] == state[2] == state[3], (n, state)
-        assert state[1] in (old[1], sorted(old[1] + [SAMPLES[2].stem])), (n, state)
-        n += 1
+    errors = tmp_path / "stderr.txt"
+    with open(errors, "w") as err:
+        runs = subprocess.Popen([sys.executable, "-c", KILL_AT_RENAME, str(raw), str(out),
+                                 str(tmp_path / "warm-up")],
+                                env=ENV, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=err, text=True)
+    watchdog = threading.Timer(600, runs.kill)
+    watchdog.start()
+    try:
+        while not finished:
+            runs.stdin.write(f"{n}\n")
+            runs.stdin.flush()
+            lines = [runs.stdout.readline()]
+            while lines[-1] and not lines[-1].startswith("EXIT"):
+                lines.append(runs.stdout.readline())
+            finished = any(line.startswith("FINISHED") for line in lines)
+            returncode = int(lines[-1].split()[1]) if lines[-1] else None
+            assert finished or returncode == -signal.SIGKILL, errors.read_text()
+            state = _state(out)
+            assert state[0] == [Path(s).name for s in state[0]]
+            assert state[1] == state[2] == state[3], (n, state)
+            assert state[1] in (old[1], sorted(old[1] + [SAMPLES[2].stem])), (n, state)
+            n += 1
+    finally:
+        watchdog.cancel()
+        runs.stdin.close()
+        runs.wait(timeout=60)
     assert _state(out)[1] == sorted(old[1] + [SAMPLES[2].stem])
     assert n > 2  # the kill did hit renames before the run could finish
 

@@ -15,17 +15,35 @@ import pytest
 _SHARED_SCOPES = {"module", "class", "package"}
 
 
-def _shares_a_module_fixture(item: pytest.Item) -> bool:
-    """True when the item uses a non-function-scoped fixture of its own test module."""
+def _module_fixtures(item: pytest.Item) -> set[str]:
+    """Names of the non-function-scoped fixtures of its own test module that the item uses."""
     info = getattr(item, "_fixtureinfo", None)
     if info is None:
-        return False
+        return set()
     module_id = item.nodeid.split("::")[0]
-    for defs in info.name2fixturedefs.values():
-        for fixturedef in defs:
-            if fixturedef.scope in _SHARED_SCOPES and fixturedef.baseid.startswith(module_id):
-                return True
-    return False
+    return {name for name, defs in info.name2fixturedefs.items()
+            if any(d.scope in _SHARED_SCOPES and d.baseid.startswith(module_id) for d in defs)}
+
+
+def _groups(items: list[pytest.Item]) -> dict[int, str]:
+    """Each item's scheduling unit: tests linked through shared module fixtures (directly
+    or through one another) form one unit, named after the module and one fixture."""
+    parent: dict[str, str] = {}
+
+    def find(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            key = parent[key]
+        return key
+
+    used = {}
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        keys = sorted(f"{module}::{name}" for name in _module_fixtures(item))
+        used[id(item)] = keys
+        for key in keys[1:]:
+            parent[find(key)] = find(keys[0])
+    return {id(item): find(keys[0]) if keys else "" for item in items
+            for keys in [used[id(item)]]}
 
 
 def _cost_rank(item: pytest.Item) -> int:
@@ -39,14 +57,13 @@ def _cost_rank(item: pytest.Item) -> int:
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    group: dict[int, str] = {}
+    group = _groups(items)
     for item in items:
-        if _shares_a_module_fixture(item):
-            group[id(item)] = item.nodeid.split("::")[0]
+        if group[id(item)]:
             item.add_marker(pytest.mark.xdist_group(group[id(item)]))
         else:
             group[id(item)] = item.nodeid
-    # A group is ranked by its most expensive test; otherwise collection order is kept.
+    # A unit is ranked by its most expensive test; otherwise collection order is kept.
     rank: dict[str, int] = {}
     for item in items:
         rank[group[id(item)]] = min(rank.get(group[id(item)], 2), _cost_rank(item))

@@ -46,7 +46,7 @@ def _frame_csv(table, frame):
     return buf.getvalue()
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=60, deadline=None)  # each example is a pandera validation (~0.2 s)
 @given(st.lists(figures(), max_size=8))
 def test_csv_text_of_figures_equals_the_csv_of_their_frame(records):
     expected = _frame_csv("metrics", _frame("metrics", records)) if records else ""
@@ -67,7 +67,7 @@ def test_columns_frame_stacks_record_columns_in_order():
     assert tables.columns_frame("repairs", parts).equals(_frame("repairs", reps))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=50, deadline=None)  # a pandera validation per example
 @given(st.lists(figures(), max_size=8), st.integers(0, 3))
 def test_columns_table_equals_the_conformed_frame_of_the_same_columns(records, split):
     """The Arrow path the writer takes gives the table the DataFrame path gave."""

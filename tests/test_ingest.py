@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from analysis.config import RAW_DIR
@@ -171,7 +171,16 @@ def test_file_above_size_limit_is_refused(tmp_path):
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 def test_cjk_ascii_text_round_trips(tmp_path, text, codec):
-    doc = read(tmp_path, "h.txt", text.encode(codec))
+    """Any text comes back, unless its GB18030 bytes are also valid UTF-8 of another text
+    (閫丮 is b'\\xe9\\x80\\x81M', which is UTF-8 送M): no reader can tell those apart, and
+    the plausibility choice for them is tested on its own below."""
+    data = text.encode(codec)
+    if codec == "gb18030":
+        try:
+            assume(data.decode("utf-8") == text)
+        except UnicodeDecodeError:
+            pass
+    doc = read(tmp_path, "h.txt", data)
     assert doc.text == text
 
 

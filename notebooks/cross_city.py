@@ -34,6 +34,7 @@ period: str = "FY"  # FY, H1, Q1-Q3, M1-M5 … ("": every period, each ranked se
 indicators: list[str] = []  # metric ids ([]: all)
 regions: list[str] = []  # region names ([]: all)
 admin_levels: list[str] = []  # prefecture, county_city, district, county ([]: all)
+flags_file = None  # type: str|None  corpus plausibility flags (the batch writes them; None: judged here on the whole corpus)
 
 # %%
 run = params.check(
@@ -46,13 +47,14 @@ run = params.check(
         "indicators": indicators,
         "regions": regions,
         "admin_levels": admin_levels,
+        "flags_file": flags_file,
     },
 )
 metrics, documents = run.tables["metrics"], run.tables["documents"]
 font = plots.set_style()
 
 # %%
-shared_years = params.comparison_years(metrics, documents)
+shared_years = {} if run.params["year"] else params.comparison_years(metrics, documents)
 chosen_year = run.params["year"] or (max(shared_years) if shared_years else None)
 if chosen_year is None:
     raise ValueError("no year in the corpus has an indicator stated by two regions; set `year`")
@@ -75,7 +77,8 @@ long = compare.cross_city(
     admin_levels=run.params["admin_levels"] or None,
     kind=None,
 )
-long = compare.with_flags(long, compare.corpus_flags(metrics, documents))
+flags = compare.corpus_flags(metrics, documents) if run.flags is None else run.flags
+long = compare.with_flags(long, flags)
 display(show.cross_table(long))
 
 # %% [markdown]

@@ -35,6 +35,7 @@ figures_dir = None  # type: str|None  where charts are saved (None: reports/figu
 region: str = ""  # region name, e.g. 青岛市 ("": the region with the longest series)
 indicators: list[str] = []  # metric ids ([]: every indicator of the region reported in 2+ years)
 years: list[int] = []  # years to show ([]: all)
+flags_file = None  # type: str|None  corpus plausibility flags (the batch writes them; None: judged here on the whole corpus)
 
 # %%
 run = params.check(
@@ -45,13 +46,14 @@ run = params.check(
         "region": region,
         "indicators": indicators,
         "years": years,
+        "flags_file": flags_file,
     },
 )
 metrics, documents = run.tables["metrics"], run.tables["documents"]
 font = plots.set_style()
 
 # %%
-candidates = params.series_regions(metrics, documents)
+candidates = [] if run.params["region"] else params.series_regions(metrics, documents)
 chosen = run.params["region"] or (candidates[0] if candidates else "")
 wanted = run.params["indicators"] or params.series_metrics(metrics, documents, chosen)
 names = sorted(set(metrics.loc[metrics["metric_id"].isin(wanted), "metric_name"]))
@@ -72,7 +74,7 @@ selection = dict(
     metric_ids=wanted or None,
     years=run.params["years"] or None,
 )
-table = compare.yoy_checked(metrics, documents, kind=None, **selection)
+table = compare.yoy_checked(metrics, documents, flags=run.flags, kind=None, **selection)
 targets = compare.yoy(metrics, documents, kind="target", **selection)
 if table.empty:
     display(Markdown(f"{escape(chosen) or '语料'} 没有可比较的实际或预计数值（只有目标值，或没有指标）。"))

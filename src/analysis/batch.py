@@ -110,7 +110,8 @@ class ReportResult:
         return "\n".join(lines)
 
 
-PATH_PARAMS = ("processed_dir", "figures_dir")
+PATH_PARAMS = ("processed_dir", "figures_dir", "flags_file")
+FLAGS_NAME = ".corpus_flags.parquet"  # in the reports folder: the batch's corpus flags
 
 
 # --------------------------------------------------------------------------- staleness
@@ -362,6 +363,188 @@ def execute_notebook(job: NotebookJob) -> NotebookRun:
     return run
 
 
+# --------------------------------------------------------------------------- warm kernels
+# Why: starting a kernel and importing pandas, matplotlib, jupytext and the package cost
+# 5-9 s per notebook on this machine, more than a region's notebook itself. A batch keeps
+# one kernel per worker and runs notebook after notebook in it, each in an emptied
+# namespace (``%reset -f``: modules stay imported, variables and figures go); a kernel
+# that failed a notebook, died, or ran KERNEL_REUSE notebooks is replaced by a new one.
+
+KERNEL_REUSE = 200  # notebooks per kernel before a fresh one (bounds what a kernel keeps)
+_RESET_CODE = (
+    "get_ipython().run_line_magic('reset', '-f')\n"
+    "import matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt\n"
+    "get_ipython().execution_count = 1\n"
+)
+WARM_ENGINE = "analysis-warm"
+# Imported once when a kernel starts (each notebook imports them again, from memory).
+_WARM_UP_CODE = ("import matplotlib.pyplot, jupytext, papermill\n"
+                 "import analysis.compare, analysis.display, analysis.params, analysis.plots\n")
+
+
+class WarmKernel:
+    """One kernel kept for a worker thread's notebooks (its own scratch folder as cwd).
+
+    Used from one thread only: its client's sockets belong to that thread's event loop.
+    """
+
+    def __init__(self) -> None:
+        from jupyter_client import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        self._run = run_sync
+        self.cwd = tempfile.mkdtemp(prefix="analysis-nb-")
+        manager = _ipc_kernel_manager() if os.name == "posix" else AsyncKernelManager
+        self.km = manager(kernel_name=KERNEL_NAME)
+        if getattr(self.km, "transport", "tcp") == "ipc":  # socket files: absolute, in cwd
+            self.km.ip = os.path.join(self.cwd, "kernel-ipc")
+
+        async def start() -> Any:  # the client's sockets are made in this thread's loop
+            await self.km.start_kernel(cwd=self.cwd)
+            client = self.km.client()
+            client.start_channels()
+            await client.wait_for_ready(timeout=60)
+            return client
+
+        self.kc = run_sync(start)()
+        self.used = 0
+
+        self._execute(_WARM_UP_CODE)
+
+    def reset(self) -> None:
+        """Empty the namespace before the next notebook; raises if the kernel does not answer."""
+        self._execute(_RESET_CODE)
+
+    def _execute(self, code: str) -> None:
+        async def go() -> None:
+            msg_id = self.kc.execute(code, silent=True, store_history=False)
+            while True:
+                reply = await self.kc.get_shell_msg(timeout=120)
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    if reply["content"].get("status") != "ok":
+                        raise RuntimeError(f"the batch kernel failed to run {code!r}")
+                    return
+
+        self._run(go)()
+
+    def alive(self) -> bool:
+        return bool(self._run(self.km.is_alive)())
+
+    def close(self) -> None:
+        import shutil
+
+        try:
+            self.kc.stop_channels()
+            self._run(self.km.shutdown_kernel)(now=False)
+        except Exception:  # noqa: BLE001 - a dead kernel has nothing left to shut down
+            pass
+        shutil.rmtree(self.cwd, ignore_errors=True)
+
+
+@lru_cache(maxsize=1)
+def _register_warm_engine() -> None:
+    """A papermill engine that runs the notebook on a :class:`WarmKernel` (papermill's
+    own client: parameters, error markers and PapermillExecutionError as usual)."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class WarmEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, log_output: bool = False,
+                                     stdout_file: Any = None, stderr_file: Any = None,
+                                     start_timeout: int = 60, execution_timeout: Any = None,
+                                     warm: WarmKernel | None = None, **kwargs: Any) -> Any:
+            assert warm is not None
+            client = PapermillNotebookClient(
+                nb_man, km=warm.km, timeout=execution_timeout, startup_timeout=start_timeout,
+                kernel_name=kernel_name, log=logging.getLogger("papermill"),
+                log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
+            client.kc = warm.kc
+            return client.execute()
+
+    papermill_engines.register(WARM_ENGINE, WarmEngine)
+
+
+def execute_warm(job: NotebookJob, warm: WarmKernel) -> NotebookRun:
+    """:func:`execute_notebook` on a warm kernel; never raises."""
+    import nbformat
+    import papermill
+
+    _register_warm_engine()
+    run = NotebookRun(job.notebook, job.parameters, job.output, job.html)
+    try:
+        nb = params.read_notebook(job.notebook)
+        warm.reset()
+        with atomic_path(job.output) as tmp:
+            try:
+                papermill.execute_notebook(
+                    nb, escape_format(tmp), parameters=job.parameters, kernel_name=KERNEL_NAME,
+                    language="python", engine_name=WARM_ENGINE, progress_bar=False,
+                    log_output=False, warm=warm)
+                run.ok = True
+            except Exception as exc:  # the partly executed notebook is still written
+                run.error = error_tail(exc)
+                if not tmp.exists():
+                    raise
+            executed = nbformat.read(tmp, as_version=4)
+        _write_html(executed, job.html)
+    except Exception as exc:
+        run.ok = False
+        run.error = run.error or error_tail(exc)
+    warm.used += 1
+    return run
+
+
+def _warm_map(jobs_list: list[NotebookJob], workers: int) -> Iterable[NotebookRun]:
+    """Results in plan order, ``workers`` threads each with its :class:`WarmKernel`."""
+    import queue
+    import threading
+
+    todo: queue.Queue[tuple[int, NotebookJob] | None] = queue.Queue()
+    for item in enumerate(jobs_list):
+        todo.put(item)
+    results: dict[int, NotebookRun] = {}
+    done = threading.Condition()
+
+    def work() -> None:
+        warm: WarmKernel | None = None
+        try:
+            while True:
+                try:
+                    item = todo.get_nowait()
+                except queue.Empty:
+                    return
+                i, job = item
+                try:
+                    if warm is None:
+                        warm = WarmKernel()
+                    result = execute_warm(job, warm)
+                except Exception as exc:  # the kernel would not start
+                    result = NotebookRun(job.notebook, job.parameters, job.output, job.html,
+                                         error=error_tail(exc))
+                if warm is not None and (not result.ok or warm.used >= KERNEL_REUSE
+                                         or not warm.alive()):
+                    warm.close()
+                    warm = None
+                with done:
+                    results[i] = result
+                    done.notify_all()
+        finally:
+            if warm is not None:
+                warm.close()
+
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(max(1, workers))]
+    for t in threads:
+        t.start()
+    for i in range(len(jobs_list)):
+        with done:
+            done.wait_for(lambda i=i: i in results)
+            result = results.pop(i)
+        yield result
+    for t in threads:
+        t.join()
+
+
 def _map(
     jobs_list: list[NotebookJob],
     jobs: int | None,
@@ -369,11 +552,12 @@ def _map(
     scheduler: str | None,
     progress: bool,
 ) -> Iterable[NotebookRun]:
-    """Results in plan order: one after another with one job, else on the engine."""
-    from analysis.engine import iter_ordered
+    """Results in plan order: on warm kernels (one per job) with the process engine, else
+    one fresh kernel per notebook on the engine (dask: the notebooks run where its workers are)."""
+    from analysis.engine import iter_ordered, resolve_jobs
 
-    if jobs == 1:
-        return map(execute_notebook, jobs_list)
+    if engine == "process":
+        return _warm_map(jobs_list, min(resolve_jobs(jobs), max(1, len(jobs_list))))
     return iter_ordered(
         execute_notebook,
         jobs_list,
@@ -457,8 +641,26 @@ def _hash_files(digest: Any, paths: Iterable[Path], root: Path) -> None:
 
 
 def tables_key(processed_dir: str | os.PathLike[str] | None) -> str:
-    """Digest of what the notebooks read from a processed folder: the tables and the texts."""
+    """Digest of what the notebooks read from a processed folder: the tables and the texts.
+
+    Computed once per folder and state of its files (a batch asks for every run, and the
+    tables of a national corpus are gigabytes)."""
     processed = Path(processed_dir) if processed_dir else config.PROCESSED_DIR
+    files = [processed / f"{n}.{ext}" for n in ("documents", "metrics", "repairs", "run_log")
+             for ext in ("csv", "parquet")]  # fmt: skip
+    state = []
+    for path in [*files, processed / "text"]:
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        state.append((path.name, st.st_size, st.st_mtime_ns, st.st_ino))
+    return _tables_key(str(processed.resolve()), tuple(state))
+
+
+@lru_cache(maxsize=16)
+def _tables_key(folder: str, state: tuple) -> str:
+    processed = Path(folder)
     digest = hashlib.sha256()
     files = [processed / f"{n}.{ext}" for n in ("documents", "metrics", "repairs", "run_log")
              for ext in ("csv", "parquet")]  # fmt: skip
@@ -576,6 +778,33 @@ def notebook_folders(processed: Path, reports: Path) -> dict[str, str]:
             "figures_dir": str((reports / "figures").resolve())}
 
 
+def write_flags(flags: Any, reports: Path) -> Path:
+    """The corpus plausibility flags, once per batch, for the notebooks that read only
+    their region's or year's rows (a figure is judged against its peers and its own other
+    years, which those rows do not hold)."""
+    import pandas as pd
+
+    reports.mkdir(parents=True, exist_ok=True)
+    path = reports / FLAGS_NAME
+    typed = flags.astype({c: pd.StringDtype() for c in flags.columns if c != "year"})
+    if "year" in typed.columns:
+        typed["year"] = pd.to_numeric(typed["year"], errors="coerce").astype("Int64")
+    safeio.write_parquet(typed, path)
+    return path.resolve()
+
+
+def with_folders(plan: list[tuple[str, dict[str, Any]]], folders: dict[str, str],
+                 flags_file: Path | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """The plan with the folder parameters, and ``flags_file`` for notebooks declaring it."""
+    out = []
+    for notebook, parameters in plan:
+        extra = {}
+        if flags_file is not None and "flags_file" in params.declared_parameters(notebook):
+            extra["flags_file"] = str(flags_file)
+        out.append((notebook, {**folders, **extra, **parameters}))
+    return out
+
+
 def _review_pages(processed_dir: Path, out: Path) -> tuple[Path | None, str]:
     """Write the review pages; return their index, or the error's last lines."""
     try:
@@ -642,8 +871,9 @@ def run_report(
     tables = compare.load_tables(processed)
     metrics, documents = tables["metrics"], tables["documents"]
     valid = compare.valid_values(metrics, documents)
+    flags = compare.corpus_flags(metrics, documents)
     folders = notebook_folders(processed, reports)
-    plan = [(nb, {**folders, **p}) for nb, p in plan_runs(metrics, documents)]
+    plan = with_folders(plan_runs(metrics, documents), folders, write_flags(flags, reports))
     result.runs = run_notebooks(
         plan, reports, valid, jobs=jobs, engine=engine, scheduler=scheduler, progress=progress
     )
@@ -653,7 +883,6 @@ def run_report(
     result.appendix_error = _current_appendix(processed, result.appendix, reports)
     result.index = reports / "index.html"
     generated = datetime.now().astimezone().isoformat(timespec="seconds")
-    flags = compare.corpus_flags(metrics, documents)
     log = tables.get("corrections_log")
     write_text(render_index(result, reports, generated, documents, flags, log), result.index)
     result.extract_summary = extract_summary(tables)

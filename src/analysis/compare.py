@@ -40,15 +40,27 @@ SPAN_RE = re.compile(r"^(\d{4})-(\d{4})$")
 # --------------------------------------------------------------------------- loading
 
 
-def load_tables(processed_dir: Path | str | None = None) -> dict[str, pd.DataFrame]:
-    """Read the extracted tables through the one table reader (``tables.read_table``),
-    with the dtypes the comparisons expect (missing text as "", see :func:`_coerce`)."""
+def load_tables(processed_dir: Path | str | None = None, *, regions: object = None,
+                years: object = None, provinces: object = None,
+                columns: dict[str, list[str]] | None = None,
+                names: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
+    """Read the extracted tables through the table readers (``tables.read_table``,
+    ``tables.read_rows``), with the dtypes the comparisons expect (missing text as "",
+    see :func:`_coerce`).
+
+    ``regions``, ``years``, ``provinces`` select metrics rows (only those are read: see
+    ``tables.read_rows``) and the documents they come from (plus, for ``regions``, the
+    regions' other reports); ``columns`` maps a table to the columns to read; ``names``
+    the tables to read (default: every table present).
+    """
     processed = Path(processed_dir) if processed_dir is not None else config.PROCESSED_DIR
     if not processed.is_dir():
         raise FileNotFoundError(f"no processed tables in {processed}: run `analysis extract` first")
     processed = current_dir(processed)  # one generation for every table (see safeio)
+    columns = columns or {}
+    selected = any(v is not None for v in (regions, years, provinces))
     out: dict[str, pd.DataFrame] = {}
-    for name in schema.TABLES:
+    for name in (schema.TABLES if names is None else tuple(names)):
         if not tables.table_exists(processed, name):
             if name in REQUIRED_TABLES:
                 raise FileNotFoundError(
@@ -56,7 +68,23 @@ def load_tables(processed_dir: Path | str | None = None) -> dict[str, pd.DataFra
                     "run `analysis extract` first"
                 )
             continue
-        out[name] = _coerce(tables.read_table(processed, name))
+        if name == "metrics" and (selected or name in columns):
+            frame = tables.read_rows(processed, name, regions=regions, years=years,
+                                     provinces=provinces, columns=columns.get(name))
+        elif name == "documents" and regions is not None:  # a figure's region is its report's
+            frame = tables.read_rows(processed, name, regions=regions, provinces=provinces,
+                                     columns=columns.get(name))
+        elif name in columns:
+            frame = tables.read_rows(processed, name, columns=columns[name])
+        else:
+            frame = tables.read_table(processed, name)
+        out[name] = _coerce(frame)
+    if selected and "documents" in out and "metrics" in out:
+        docs = out["documents"]
+        keep = docs["doc_id"].isin(set(out["metrics"]["doc_id"]))
+        if regions is not None and "region" in docs.columns:
+            keep |= docs["region"].isin([str(r) for r in tables._as_values(regions) or []])
+        out["documents"] = docs[keep].reset_index(drop=True)
     return out
 
 
@@ -916,10 +944,12 @@ def corpus_flags(metrics: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame
     return plausibility_flags(yoy(metrics, documents, kind=None), metrics, documents)
 
 
-def yoy_checked(metrics: pd.DataFrame, documents: pd.DataFrame, **kwargs: object) -> pd.DataFrame:
-    """:func:`yoy` with every plausibility message in ``flag`` (peers judged on the corpus)."""
+def yoy_checked(metrics: pd.DataFrame, documents: pd.DataFrame,
+                flags: pd.DataFrame | None = None, **kwargs: object) -> pd.DataFrame:
+    """:func:`yoy` with every plausibility message in ``flag`` (peers judged on the corpus:
+    ``flags`` are :func:`corpus_flags` computed once, else computed here from the tables)."""
     table = yoy(metrics, documents, **kwargs)  # type: ignore[arg-type]
-    return with_flags(table, corpus_flags(metrics, documents))
+    return with_flags(table, corpus_flags(metrics, documents) if flags is None else flags)
 
 
 def flag_summary(flags: pd.DataFrame) -> pd.DataFrame:

@@ -64,6 +64,10 @@ class Checked:
     processed_dir: Path
     figures_dir: Path
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # The corpus plausibility flags of the selection, when the batch passed ``flags_file``
+    # (None: judge them on ``tables``, which then hold the whole corpus).
+    flags: pd.DataFrame | None = None
+    selection: dict[str, list[Any]] = field(default_factory=dict)  # what was read: regions, years
 
 
 def notebook_path(notebook: str | os.PathLike[str]) -> Path:
@@ -286,13 +290,44 @@ def resolve_dirs(
     )
 
 
-def check(notebook: str, params: Mapping[str, Any]) -> Checked:
+FLAGS_PARAM = "flags_file"  # corpus plausibility flags, written once by the batch
+
+
+def _selection(typed: Mapping[str, Any], declared: Mapping[str, str]) -> dict[str, list[Any]]:
+    """The rows a notebook's parameters ask for: its ``region`` (yoy) or its ``year``
+    (cross_city). Only with a flags file: the flags judge a figure against the region's
+    other years and its peers, which a selection does not hold."""
+    if not typed.get(FLAGS_PARAM) or FLAGS_PARAM not in declared:
+        return {}
+    out: dict[str, list[Any]] = {}
+    if isinstance(typed.get("region"), str) and typed["region"]:
+        out["regions"] = [typed["region"]]
+    if isinstance(typed.get("year"), int) and not isinstance(typed.get("year"), bool):
+        out["years"] = [typed["year"]]
+    return out
+
+
+def _read_flags(path: str, selection: Mapping[str, list[Any]]) -> pd.DataFrame:
+    """The flags file's rows for the selection (a filtered Parquet read)."""
+    filters = [(col, "in", values) for key, col in (("regions", "region"), ("years", "year"))
+               if (values := selection.get(key))]
+    try:
+        return pd.read_parquet(path, filters=filters or None)
+    except (OSError, ValueError) as exc:
+        raise FileNotFoundError(f"cannot read the flags file {path}: {exc}") from exc
+
+
+def check(notebook: str, params: Mapping[str, Any], *,
+          columns: dict[str, list[str]] | None = None) -> Checked:
     """Called by a notebook right after its parameters cell: validate, load the tables.
 
-    Raises ParameterError (listing valid names or values) or FileNotFoundError when
-    the processed folder has no tables yet (run ``analysis extract`` first).
+    Reads what the parameters ask for (:func:`_selection`): a region's notebook reads
+    that region's metrics rows and reports, a year's that year's, with their flags from
+    the batch's flags file; otherwise the whole tables (``columns``: only those, per
+    table). Raises ParameterError (listing valid names or values) or FileNotFoundError
+    when the processed folder has no tables yet (run ``analysis extract`` first).
     """
-    from analysis import compare
+    from analysis import compare, tables
 
     processed, figures = resolve_dirs(params.get("processed_dir"), params.get("figures_dir"))
     if not (processed / "metrics.csv").is_file() and not (processed / "metrics.parquet").is_file():
@@ -301,15 +336,38 @@ def check(notebook: str, params: Mapping[str, Any]) -> Checked:
             "or set the processed_dir parameter"
         )
     processed = current_dir(processed)  # tables and texts read later: one generation
-    tables = compare.load_tables(processed)
-    valid = compare.valid_values(tables["metrics"], tables["documents"])
     try:
         declared = declared_parameters(notebook)
     except FileNotFoundError:  # installed without the notebooks folder: check values only
         declared = {name: "None" for name in params}
-    checked = validate_against(notebook, declared, params, valid)
+    typed = validate_against(notebook, declared, params, {})  # names and types
+    selection = _selection(typed, declared)
+    if not selection:
+        loaded = compare.load_tables(processed, columns=columns, names=("documents", "metrics"))
+        valid = compare.valid_values(loaded["metrics"], loaded["documents"])
+        checked = validate_against(notebook, declared, params, valid)
+        flags = None
+    else:
+        catalogue = tables.read_rows(processed, "documents", columns=["region"])
+        regions = sorted({str(r) for r in catalogue["region"].dropna() if r})
+        typed = {**typed, **validate_against(
+            notebook, declared, {k: typed[k] for k in ("region",) if k in typed},
+            {"regions": regions})}
+        if "years" in selection:
+            known = tables.corpus_years(processed)
+            if typed["year"] not in known:
+                raise ParameterError(_unknown_message(notebook, "year", [typed["year"]],
+                                                      known, "years"))
+        selection = _selection(typed, declared)
+        loaded = compare.load_tables(processed, **selection, columns=columns,
+                                     names=("documents", "metrics"))
+        valid = {**compare.valid_values(loaded["metrics"], loaded["documents"]),
+                 "regions": regions}
+        checked = validate_against(notebook, declared, typed, valid)
+        flags = _read_flags(str(typed[FLAGS_PARAM]), selection)
     checked["processed_dir"], checked["figures_dir"] = str(processed), str(figures)
-    return Checked(params=checked, processed_dir=processed, figures_dir=figures, tables=tables)
+    return Checked(params=checked, processed_dir=processed, figures_dir=figures, tables=loaded,
+                   flags=flags, selection=selection)
 
 
 # --------------------------------------------------------------------------- empty parameters

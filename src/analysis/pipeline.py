@@ -376,7 +376,7 @@ class _Writer:
         self.text_dir = self.gen / config.TEXT_DIR_NAME
         self.text_dir.mkdir()
         self.sinks = {name: TableSink(name, self.gen, partition_col="year" if name == "metrics"
-                                      else None)
+                                      else None, by_region=name == "metrics")
                       for name in ("documents", "metrics", "repairs", "run_log", "rejected",
                                    "corrections_log")}
         self.amend = amend
@@ -439,7 +439,9 @@ class _Writer:
         self.sinks["documents"].add(rows_table("documents", docs))
         for table in ("metrics", "repairs"):
             self.sinks[table].add(columns_table(table, [r.columns[table] for r in self.pending]),
-                                  "".join(r.csv_rows[table] for r in self.pending))
+                                  "".join(r.csv_rows[table] for r in self.pending),
+                                  **({"provinces": _row_provinces(self.pending)}
+                                     if table == "metrics" else {}))
         self.pending = []
 
     def commit(self) -> None:
@@ -468,6 +470,15 @@ class _Writer:
             sink.abort()
         shutil.rmtree(self.gen, ignore_errors=True)
         self._restore_threads()
+
+
+def _row_provinces(results: list[DocResult]) -> list[str | None]:
+    """Each metrics row's document province, for the region dataset (see tables.TableSink)."""
+    out: list[str | None] = []
+    for r in results:
+        n = len(r.columns["metrics"]["doc_id"])
+        out += [(r.meta.province or None) if r.meta else None] * n
+    return out
 
 
 def _log_row(r: DocResult) -> dict:

@@ -13,7 +13,10 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import json
+import os
 import re
+import time
 from collections.abc import Callable
 from dataclasses import asdict
 from operator import attrgetter
@@ -22,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from . import safeio, schema
@@ -217,14 +221,112 @@ def arrow_schema(table: str) -> pa.Schema:
     return pa.schema([(f.name, _ARROW[f.dtype]) for f in schema.fields(table)])
 
 
-class TableSink:
-    """Streams one table to temporary CSV + Parquet files; ``commit`` returns the renames."""
+ROW_COLUMN = "_row"  # in the datasets: the row's place in the whole table (order restored)
+PROVINCE_KEY = "province"  # the region dataset's folder key (the document's province)
+REGION_GROUP_ROWS = 65_536  # a region's rows per row group (one group for nearly every region)
 
-    def __init__(self, table: str, out_dir: Path, partition_col: str | None = None):
+
+def region_dataset(table: str) -> str:
+    return f"{table}_by_region"
+
+
+def year_dataset(table: str) -> str:
+    return f"{table}_by_year"
+
+
+def hive_segment(value: str | None) -> str:
+    """A partition value as a folder name pyarrow's hive partitioning reads back (its
+    ``uri`` decoding): Chinese kept as it is, characters that could break a path
+    (``/``, ``%``, control characters, a leading dot) percent-encoded; missing → the hive
+    null marker."""
+    if value is None or value == "":
+        return "__HIVE_DEFAULT_PARTITION__"
+    out = []
+    for i, ch in enumerate(value):
+        unsafe = ch in "/\\%=" or not ch.isprintable() or (i == 0 and ch in "._")
+        out.append("".join(f"%{b:02X}" for b in ch.encode()) if unsafe else ch)
+    return "".join(out)
+
+
+class _RegionStage:
+    """Rows of a table staged per province while a run streams; :meth:`finish` writes
+    ``<table>_by_region/province=<P>/part-0.parquet`` with each region's rows together
+    (its own row group, in their original order), so a reader asking for a region
+    reads that row group only (pyarrow prunes row groups by their region statistics,
+    and folders by province)."""
+
+    def __init__(self, table: str, root: Path):
+        self.table = table
+        self.root = root
+        self.stage = root / ".stage"  # dot: never part of the dataset
+        self.stage.mkdir(parents=True)
+        self.schema = arrow_schema(table).append(pa.field(ROW_COLUMN, pa.int64()))
+        self._writers: dict[str | None, pq.ParquetWriter] = {}
+
+    def add(self, batch: pa.Table, provinces: pa.Array) -> None:
+        for province in pc.unique(provinces).to_pylist():
+            mask = (pc.is_null(provinces) if province is None
+                    else pc.fill_null(pc.equal(provinces, province), False))
+            part = batch.filter(mask)
+            writer = self._writers.get(province)
+            if writer is None:
+                writer = pq.ParquetWriter(self.stage / f"{len(self._writers)}.parquet",
+                                          self.schema)
+                self._writers[province] = writer
+            writer.write_table(part)
+
+    def finish(self) -> None:
+        """One file per province, rows sorted by region (stable: original order within);
+        the staging is removed."""
+        for i, (province, writer) in enumerate(list(self._writers.items())):
+            writer.close()
+            staged = self.stage / f"{i}.parquet"
+            rows = pq.read_table(staged)
+            order = pc.sort_indices(rows, [("region", "ascending"), (ROW_COLUMN, "ascending")])
+            rows = rows.take(order)
+            folder = self.root / f"{PROVINCE_KEY}={hive_segment(province)}"
+            folder.mkdir()
+            with pq.ParquetWriter(folder / "part-0.parquet", self.schema) as out:
+                runs = pc.run_end_encode(rows.column("region").combine_chunks())
+                start = 0
+                for end in runs.run_ends.to_pylist():
+                    while start < end:
+                        n = min(end - start, REGION_GROUP_ROWS)
+                        out.write_table(rows.slice(start, n), row_group_size=n)
+                        start += n
+            staged.unlink()
+        self._writers = {}
+        self.stage.rmdir()
+        pq.write_metadata(self.schema, self.root / "_common_metadata")
+
+    def abort(self) -> None:
+        for writer in self._writers.values():
+            try:
+                writer.close()
+            except Exception:  # noqa: BLE001 - cleaning up after a failure already raised
+                pass
+
+
+class TableSink:
+    """Streams one table to temporary CSV + Parquet files; ``commit`` returns the renames.
+
+    ``partition_col`` adds ``<table>_by_<col>/`` (a hive dataset, one file per partition
+    and batch); ``by_region`` adds ``<table>_by_region/`` (see :class:`_RegionStage`;
+    :meth:`add` is then given each row's province). Both datasets carry ``_row``, the
+    row's place in the table, so a filtered read returns rows in the table's order.
+    """
+
+    def __init__(self, table: str, out_dir: Path, partition_col: str | None = None,
+                 by_region: bool = False):
         self.table = table
         self.partition_col = partition_col
         self.dataset_path = out_dir / f"{table}_by_{partition_col}" if partition_col else None
         self.dataset_tmp = safeio._temp_sibling(self.dataset_path) if self.dataset_path else None
+        self.region_path = out_dir / region_dataset(table) if by_region else None
+        self.region_tmp = safeio._temp_sibling(self.region_path) if by_region else None
+        self._region = _RegionStage(table, self.region_tmp) if by_region else None
+        self._checked_rows = 0
+        self._unchecked_provinces: list[pa.Array] = []
         self._parts = 0
         self.csv_path = out_dir / f"{table}.csv"
         self.parquet_path = out_dir / f"{table}.parquet"
@@ -237,10 +339,12 @@ class TableSink:
         self._unchecked: list[pa.Table] = []  # written to the temporaries, not yet validated
         self._unchecked_rows = 0
 
-    def add(self, rows: pd.DataFrame | pa.Table, csv_rows: str | None = None) -> None:
+    def add(self, rows: pd.DataFrame | pa.Table, csv_rows: str | None = None,
+            provinces: list[str | None] | pa.Array | None = None) -> None:
         """Append rows: a frame (conformed here) or an Arrow table of the declared types
         (:func:`columns_table`). ``csv_rows`` is their CSV body when the caller rendered it
-        already (:func:`csv_text` of the same records).
+        already (:func:`csv_text` of the same records); ``provinces`` is each row's
+        province for the region dataset (None: unknown).
 
         The rows go to the temporary files at once and are validated in batches of
         :data:`BATCH_ROWS`; a batch that fails raises before :meth:`close`, so the
@@ -260,6 +364,10 @@ class TableSink:
         self.n_rows += arrow.num_rows
         self._unchecked.append(arrow)
         self._unchecked_rows += arrow.num_rows
+        if self._region is not None:
+            if provinces is None:
+                provinces = pa.nulls(arrow.num_rows, pa.string())
+            self._unchecked_provinces.append(pa.array(provinces, pa.string()))
         if self._unchecked_rows >= BATCH_ROWS:
             self._check()
 
@@ -271,9 +379,17 @@ class TableSink:
         batch = pa.concat_tables(self._unchecked)
         self._unchecked, self._unchecked_rows = [], 0
         schema.check(self.table, table_frame(batch))
+        rows = pa.array(range(self._checked_rows, self._checked_rows + batch.num_rows),
+                        pa.int64())
+        self._checked_rows += batch.num_rows
+        numbered = batch.append_column(ROW_COLUMN, rows)
+        if self._region is not None:
+            provinces = pa.concat_arrays(self._unchecked_provinces)
+            self._unchecked_provinces = []
+            self._region.add(numbered, provinces)
         if not self.partition_col:
             return
-        pq.write_to_dataset(batch, self.dataset_tmp, partition_cols=[self.partition_col],
+        pq.write_to_dataset(numbered, self.dataset_tmp, partition_cols=[self.partition_col],
                             basename_template=f"part-{self._parts:05d}-{{i}}.parquet",
                             existing_data_behavior="overwrite_or_ignore")
         self._parts += 1
@@ -287,8 +403,12 @@ class TableSink:
         moves = [(self.csv_tmp, self.csv_path), (self.parquet_tmp, self.parquet_path)]
         if self.partition_col:
             self.dataset_tmp.mkdir(exist_ok=True)
-            pq.write_metadata(arrow_schema(self.table), self.dataset_tmp / "_common_metadata")
+            pq.write_metadata(arrow_schema(self.table).append(pa.field(ROW_COLUMN, pa.int64())),
+                              self.dataset_tmp / "_common_metadata")
             moves.append((self.dataset_tmp, self.dataset_path))
+        if self._region is not None:
+            self._region.finish()
+            moves.append((self.region_tmp, self.region_path))
         return moves
 
     def abort(self) -> None:
@@ -297,7 +417,9 @@ class TableSink:
                 handle.close()
             except Exception:  # noqa: BLE001 - cleaning up after a failure already raised
                 pass
-        for p in (self.csv_tmp, self.parquet_tmp, self.dataset_tmp):
+        if self._region is not None:
+            self._region.abort()
+        for p in (self.csv_tmp, self.parquet_tmp, self.dataset_tmp, self.region_tmp):
             if p is not None:
                 safeio._remove(p)
 
@@ -324,6 +446,161 @@ def read_table(out_dir: Path | str, table: str) -> pd.DataFrame:
         df = df.apply(lambda col: col.str.replace(_ESCAPED_RE, "", regex=True))
     out = schema.conform(table, df)
     return out[[c for c in df.columns if c in out.columns]]  # a partial table stays partial
+
+
+# --------------------------------------------------------------------------- filtered reads
+# Why: a national corpus has millions of metric rows, and a notebook about one region or
+# one year needs a few thousand of them. read_rows reads the region dataset's row groups
+# of the regions asked for (or the year dataset's folders of the years asked for), only
+# the columns asked for, and falls back to the whole table (CSV for old outputs).
+
+READ_LOG_ENV = "ANALYSIS_READ_LOG"  # a file: each filtered read appends what it touched
+
+
+@dataclasses.dataclass
+class ReadInfo:
+    """What one :func:`read_rows` call touched: for tests and the read log."""
+
+    table: str
+    source: str  # region dataset, year dataset, parquet or csv
+    files: list[str]
+    row_groups: int  # row groups read (whole files count all theirs)
+    rows_read: int  # rows in what was read (before the exact filter)
+    rows: int  # rows returned
+
+
+LAST_READS: list[ReadInfo] = []  # this process's reads, newest last (bounded)
+
+
+def _note_read(info: ReadInfo) -> None:
+    LAST_READS.append(info)
+    del LAST_READS[:-50]
+    path = os.environ.get(READ_LOG_ENV)
+    if path:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps({**dataclasses.asdict(info), "time": time.time()},
+                                ensure_ascii=False) + "\n")
+
+
+def _as_values(values: object) -> list | None:
+    if values is None:
+        return None
+    if isinstance(values, str | int):
+        return [values]
+    return list(values)  # type: ignore[call-overload]
+
+
+def _isin(column: str, values: list) -> ds.Expression:
+    """``column`` in ``values``, None in ``values`` matching a missing cell."""
+    present = [v for v in values if v is not None]
+    expr = ds.field(column).isin(present) if present else None
+    if len(present) < len(values):
+        missing = ds.field(column).is_null()
+        expr = missing if expr is None else expr | missing
+    return expr if expr is not None else ds.scalar(False)
+
+
+def _dataset_schema(table: str, key: tuple[str, pa.DataType] | None) -> pa.Schema:
+    fields = [pa.field(n, t) for n, t in zip(arrow_schema(table).names,
+                                             arrow_schema(table).types, strict=True)]
+    fields.append(pa.field(ROW_COLUMN, pa.int64()))
+    if key is not None and key[0] not in arrow_schema(table).names:
+        fields.append(pa.field(*key))
+    return pa.schema(fields)
+
+
+def _read_dataset(root: Path, table: str, key: tuple[str, pa.DataType], expr: ds.Expression,
+                  columns: list[str], source: str) -> tuple[pa.Table, ReadInfo]:
+    """Rows of a hive dataset matching ``expr``: folders pruned by the partition key, row
+    groups by their statistics, then the exact filter; ``columns`` only."""
+    schema = _dataset_schema(table, key)
+    dataset = ds.dataset(root, schema=schema, format="parquet", ignore_prefixes=[".", "_"],
+                         partitioning=ds.partitioning(pa.schema([pa.field(*key)]), flavor="hive"))
+    pieces = [piece for frag in dataset.get_fragments(filter=expr)
+              for piece in frag.split_by_row_group(filter=expr, schema=schema)]
+    read = ds.FileSystemDataset(pieces, schema, dataset.format, dataset.filesystem)
+    wanted = list(dict.fromkeys([*columns, ROW_COLUMN]))
+    arrow = read.to_table(columns=wanted, filter=expr)
+    arrow = arrow.take(pc.sort_indices(arrow, [(ROW_COLUMN, "ascending")])).drop_columns(ROW_COLUMN)
+    info = ReadInfo(table, source, sorted({p.path for p in pieces}), len(pieces),
+                    sum(rg.num_rows for p in pieces for rg in p.row_groups), arrow.num_rows)
+    return arrow, info
+
+
+def read_rows(out_dir: Path | str, table: str, *, regions: object = None,
+              provinces: object = None, years: object = None,
+              columns: list[str] | None = None) -> pd.DataFrame:
+    """The rows of ``table`` whose region, province or year is among those given (None:
+    any), with the declared types, in the table's order; ``columns`` only (None: all).
+
+    For metrics, a region or province asked for reads that region's row groups of
+    ``metrics_by_region`` (nothing else), a year ``metrics_by_year``'s folders of that
+    year; the documents table (one row per report) is read from its one file with the
+    filter. Output written before these datasets existed is read whole and filtered.
+    ``provinces`` filters the document's province (metrics: through the region dataset).
+    """
+    out_dir = Path(out_dir)
+    regions, provinces, years = _as_values(regions), _as_values(provinces), _as_values(years)
+    names = schema.columns(table)
+    cols = [c for c in (columns or names) if c in names]
+    year_col = "report_year" if table == "documents" else "year"
+    exprs = []
+    if regions is not None:
+        exprs.append(_isin("region", regions))
+    if provinces is not None and table != "metrics":
+        exprs.append(_isin("province", provinces))
+    if years is not None:
+        exprs.append(_isin(year_col, [None if y is None else int(y) for y in years]))
+    region_root, year_root = out_dir / region_dataset(table), out_dir / year_dataset(table)
+    if (regions is not None or provinces is not None) and region_root.is_dir():
+        if provinces is not None and table == "metrics":
+            exprs.append(_isin(PROVINCE_KEY, provinces))
+        expr = exprs[0]
+        for e in exprs[1:]:
+            expr = expr & e
+        arrow, info = _read_dataset(region_root, table, (PROVINCE_KEY, pa.string()), expr, cols,
+                                    "region dataset")
+    elif years is not None and regions is None and provinces is None and year_root.is_dir():
+        arrow, info = _read_dataset(year_root, table, ("year", pa.int64()), exprs[0], cols,
+                                    "year dataset")
+    elif (out_dir / f"{table}.parquet").exists() and (provinces is None or table != "metrics"):
+        path = out_dir / f"{table}.parquet"
+        expr = None
+        for e in exprs:
+            expr = e if expr is None else expr & e
+        arrow = ds.dataset(path, format="parquet").to_table(columns=cols, filter=expr)
+        meta = pq.ParquetFile(path).metadata
+        info = ReadInfo(table, "parquet", [str(path)], meta.num_row_groups, meta.num_rows,
+                        arrow.num_rows)
+    else:
+        df = read_table(out_dir, table)
+        read_n = len(df)
+        if provinces is not None and table == "metrics":
+            docs = read_table(out_dir, "documents")
+            keep = set(docs.loc[docs["province"].isin(provinces), "doc_id"])
+            df = df[df["doc_id"].isin(keep)]
+        mask = pd.Series(True, index=df.index)
+        for col, values in (("region", regions), ("province", provinces), (year_col, years)):
+            if values is not None and col in df.columns:
+                want = [v for v in values if v is not None]
+                mask &= df[col].isin(want) | (df[col].isna() if None in values else False)
+        df = df[mask][[c for c in cols if c in df.columns]].reset_index(drop=True)
+        _note_read(ReadInfo(table, "csv" if not (out_dir / f"{table}.parquet").exists()
+                            else "parquet", [table], 0, read_n, len(df)))
+        return df
+    _note_read(info)
+    return schema.conform(table, table_frame(arrow))[cols]
+
+
+def corpus_years(out_dir: Path | str) -> list[int]:
+    """The years the metrics hold: the year dataset's folder names (no row read), else the
+    year column."""
+    root = Path(out_dir) / year_dataset("metrics")
+    if root.is_dir():
+        names = [p.name.split("=", 1)[1] for p in root.iterdir() if p.name.startswith("year=")]
+        return sorted(int(n) for n in names if n.lstrip("-").isdigit())
+    years = read_rows(out_dir, "metrics", columns=["year"])["year"].dropna()
+    return sorted({int(y) for y in years})
 
 
 def commit_moves(moves: list[tuple[Path, Path]]) -> None:

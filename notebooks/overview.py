@@ -30,7 +30,8 @@ processed_dir = None  # type: str|None  folder with documents.csv and metrics.cs
 figures_dir = None  # type: str|None  where charts are saved (None: reports/figures)
 
 # %%
-run = params.check("overview", {"processed_dir": processed_dir, "figures_dir": figures_dir})
+run = params.check("overview", {"processed_dir": processed_dir, "figures_dir": figures_dir},
+                   columns=compare.CORPUS_COLUMNS)
 metrics, documents = run.tables["metrics"], run.tables["documents"]
 font = plots.set_style()
 

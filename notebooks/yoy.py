@@ -90,10 +90,10 @@ series = plots.chartable_series(table)
 for metric_id, period_type in series:
     fig = plots.yoy_chart(table, metric_id, period_type, targets=targets)
     suffix = "" if period_type == "FY" else period_type
-    saved += plots.save_figure(
-        fig, plots.figure_name("yoy", chosen, metric_id, suffix), run.figures_dir
-    )
-    display(fig)
+    files = plots.save_figure(fig, plots.figure_name("yoy", chosen, metric_id, suffix),
+                              run.figures_dir)
+    saved += files
+    display(plots.saved_image(files))
     plt.close(fig)
 if not series:
     display(Markdown("没有两年以上的数据，不画历年变化图。"))

@@ -22,6 +22,7 @@ YOY_DECLARED = {
     "region": "str",
     "indicators": "list[str]",
     "years": "list[int]",
+    "flags_file": "str|None",
 }
 
 
@@ -35,6 +36,7 @@ def test_declared_parameters_read_from_the_jupytext_notebook():
         "indicators": "list[str]",
         "regions": "list[str]",
         "admin_levels": "list[str]",
+        "flags_file": "str|None",
     }
     assert params.declared_parameters("themes") == {
         "processed_dir": "str|None",

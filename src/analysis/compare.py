@@ -22,6 +22,10 @@ from .safeio import current_dir
 from .text import lexicon
 
 REQUIRED_TABLES = ("documents", "metrics")
+# The metrics columns the corpus-wide comparisons use (report counts, comparable
+# indicators, targets against actuals): the overview reads these, not the sentences.
+CORPUS_COLUMNS = {"metrics": ["doc_id", "region", "year", "period", "kind", "metric_id",
+                              "metric_name", "value", "unit", "qualifier", "char_start"]}
 DOC_INFO_COLS = (
     "admin_level",
     "parent_city",

@@ -348,8 +348,7 @@ def check(notebook: str, params: Mapping[str, Any], *,
         checked = validate_against(notebook, declared, params, valid)
         flags = None
     else:
-        catalogue = tables.read_rows(processed, "documents", columns=["region"])
-        regions = sorted({str(r) for r in catalogue["region"].dropna() if r})
+        regions = [str(r) for r in tables.distinct_values(processed, "documents", "region") if r]
         typed = {**typed, **validate_against(
             notebook, declared, {k: typed[k] for k in ("region",) if k in typed},
             {"regions": regions})}

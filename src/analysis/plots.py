@@ -432,9 +432,27 @@ def save_figure(
     for fmt in SAVE_FORMATS:
         dest = target / f"{name}.{fmt}"
         with atomic_path(dest) as tmp:
-            fig.savefig(tmp, format=fmt, dpi=150, bbox_inches="tight")
+            fig.savefig(tmp, format=fmt, dpi=SAVED_DPI, bbox_inches="tight")
         written.append(dest)
     return written
+
+
+SAVED_DPI, SHOWN_DPI = 150, 100  # save_figure's PNG; matplotlib's inline display
+
+
+def saved_image(saved: list[Path]) -> object:
+    """The PNG :func:`save_figure` just wrote, for ``display`` at the inline size.
+
+    Why: ``display(fig)`` renders the figure a third time (after the PNG and the SVG);
+    a region's notebook draws one chart per indicator, and at national scale that
+    render was a quarter of the notebook's time.
+    """
+    from IPython.display import Image
+
+    png = next(p for p in saved if p.suffix == ".png")
+    data = png.read_bytes()
+    width = int.from_bytes(data[16:20], "big")  # the PNG header's IHDR width
+    return Image(data=data, format="png", width=max(1, width * SHOWN_DPI // SAVED_DPI))
 
 
 def figure_name(*parts: object) -> str:

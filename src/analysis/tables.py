@@ -589,7 +589,41 @@ def read_rows(out_dir: Path | str, table: str, *, regions: object = None,
                             else "parquet", [table], 0, read_n, len(df)))
         return df
     _note_read(info)
-    return schema.conform(table, table_frame(arrow))[cols]
+    return _conform_read(table, table_frame(arrow), cols)
+
+
+def _conform_read(table: str, df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    """:func:`schema.conform` of the columns read only, converting only what Arrow did
+    not already give the declared type (a national table has millions of rows)."""
+    out = {}
+    for f in schema.fields(table):
+        if f.name not in cols:
+            continue
+        col = df[f.name] if f.name in df.columns else pd.Series(pd.NA, index=df.index)
+        if f.dtype == "str":
+            if col.dtype != pd.StringDtype():
+                col = col.astype(pd.StringDtype())
+            if (f.enum or f.nullable) and (col == "").any():
+                col = col.mask(col == "", pd.NA)
+        elif f.dtype == "Int64":
+            if col.dtype != pd.Int64Dtype():
+                col = pd.to_numeric(col, errors="coerce").astype("Int64")
+        elif col.dtype != float:
+            col = pd.to_numeric(col, errors="coerce").astype(float)
+        out[f.name] = col
+    return pd.DataFrame(out, index=df.index)[cols]
+
+
+def distinct_values(out_dir: Path | str, table: str, column: str) -> list:
+    """The sorted values a column holds (missing left out), reading that column only."""
+    path = Path(out_dir) / f"{table}.parquet"
+    if not path.exists():
+        values = read_rows(out_dir, table, columns=[column])[column].dropna()
+        return sorted(set(values.tolist()))
+    arrow = pq.read_table(path, columns=[column]).column(column)
+    _note_read(ReadInfo(table, "parquet", [str(path)], pq.ParquetFile(path).num_row_groups,
+                        len(arrow), len(arrow)))
+    return sorted(v for v in pc.unique(arrow).to_pylist() if v is not None)
 
 
 def corpus_years(out_dir: Path | str) -> list[int]:

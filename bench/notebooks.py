@@ -1,0 +1,102 @@
+"""Notebooks at national scale: notebooks per minute over large tables, and the overview.
+
+    python bench/synth_tables.py /tmp/t100k            # tables of 100,000 reports (once)
+    python bench/notebooks.py /tmp/t100k [--notebooks 40] [--jobs 2]
+
+Times, on one processed folder: the batch's set-up (tables read, corpus flags, plan),
+the first N planned region notebooks (yoy) through ``batch.run_notebooks`` with one
+worker and with ``--jobs`` (warm kernels, HTML pages included), and the overview
+notebook alone (a fresh kernel, start-up included). Prints the machine's cores and load.
+``bench/run.py`` calls :func:`stage` on the tables its end-to-end run wrote.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def stage(processed: Path, jobs: int = 2, limit: int = 40, overview: bool = True) -> dict:
+    """The figures above as a dict (``bench/run.py``'s ``notebooks`` stage)."""
+    from analysis import batch, compare
+
+    out: dict[str, Any] = {"status": "ok", "cores": os.cpu_count(), "load_before": _load()}
+    reports = Path(tempfile.mkdtemp(prefix="kejiju-bench-nb-"))
+    try:
+        start = time.perf_counter()
+        tables = compare.load_tables(processed, names=("documents", "metrics"))
+        metrics, documents = tables["metrics"], tables["documents"]
+        out["metric_rows"], out["documents"] = len(metrics), len(documents)
+        valid = compare.valid_values(metrics, documents)
+        flags = batch.write_flags(compare.corpus_flags(metrics, documents), reports)
+        plan = batch.with_folders(batch.plan_runs(metrics, documents),
+                                  batch.notebook_folders(processed, reports), flags)
+        del tables, metrics, documents
+        out["setup_seconds"] = round(time.perf_counter() - start, 1)
+        out["planned"] = len(plan)
+        regional = [run for run in plan if run[0] == "yoy"][:limit]
+        for label, n_jobs in (("jobs_1", 1), ("jobs_all", jobs)):
+            start = time.perf_counter()
+            runs = batch.run_notebooks(regional, reports / label, valid, jobs=n_jobs,
+                                       progress=False, force=True)
+            seconds = time.perf_counter() - start
+            failed = [r for r in runs if not r.ok]
+            out[label] = {"jobs": n_jobs, "notebooks": len(runs), "failed": len(failed),
+                          "seconds": round(seconds, 1),
+                          "notebooks_per_min": round(len(runs) / seconds * 60, 1),
+                          "load_after": _load()}
+            if failed:
+                out[label]["error"] = failed[0].error[-400:]
+        if overview:
+            nb = reports / "overview"
+            job = batch.NotebookJob("overview", plan[0][1], nb / "overview.ipynb",
+                                    nb / "overview.html")
+            start = time.perf_counter()
+            run = batch.execute_notebook(job)
+            out["overview"] = {"ok": run.ok, "seconds": round(time.perf_counter() - start, 1),
+                               "load_after": _load(), **({} if run.ok else
+                                                         {"error": run.error[-400:]})}
+    finally:
+        shutil.rmtree(reports, ignore_errors=True)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("processed", type=Path)
+    parser.add_argument("--notebooks", type=int, default=40, help="region notebooks to time")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--no-overview", action="store_true")
+    args = parser.parse_args(argv)
+    result = stage(args.processed, args.jobs, args.notebooks, not args.no_overview)
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+    for label in ("jobs_1", "jobs_all"):
+        if label in result:
+            r = result[label]
+            met = r["notebooks_per_min"] >= 30
+            print(f"{r['notebooks']} region notebooks, {r['jobs']} worker(s): "
+                  f"{r['notebooks_per_min']} per minute (goal ≥ 30 on 2 cores: "
+                  f"{'met' if met else 'not met'}), load {r['load_after']}")
+    if "overview" in result:
+        o = result["overview"]
+        print(f"overview: {o['seconds']} s (goal < 60 s: "
+              f"{'met' if o['ok'] and o['seconds'] < 60 else 'not met'})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -448,6 +448,9 @@ def stage_notebooks(raw: Path, processed: Path, jobs: int, engine: str, limit: i
     are timed through ``batch.run_notebooks`` (the batch without the appendix and
     index), else the whole ``run_report`` is timed.
     """
+    from notebooks import stage  # bench/notebooks.py: warm kernels, flags file, overview
+
+    return stage(processed, jobs, limit)
     found = _import("analysis.batch", "run_report")
     if isinstance(found, str):
         return {"status": "skipped", "reason": found}

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from notebook_fixtures import build_processed, documents_frame, metrics_frame
 from table_fixtures import write_partitioned
 
@@ -201,3 +204,17 @@ def test_a_region_notebook_reads_only_that_regions_rows(written, tmp_path, monke
     # the list of regions (one column, to check the parameter), then the region's reports
     assert [r["rows"] for r in doc_reads] == [len(loaded["documents"]), 2]
     assert "286.4" in run.html.read_text(encoding="utf-8")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.floats(-5, 1e6, allow_nan=False), st.sampled_from([0.0, 2.0])),
+                min_size=1, max_size=12))
+def test_medians_of_the_others_are_numpys_medians(values):
+    """The peer rule's leave-one-out medians, from one sort, equal np.median of the others."""
+    v = np.array(values, dtype=float)
+    medians, counts = compare._medians_of_others(v)
+    for i in range(len(v)):
+        others = np.delete(v, i)
+        others = others[others > 0]
+        assert counts[i] == len(others)
+        assert (medians[i] == float(np.median(others))) if len(others) else np.isnan(medians[i])

@@ -836,6 +836,30 @@ def _own_year_flags(rows: pd.DataFrame, rule: dict[str, object]) -> list[dict[st
     return out
 
 
+def _medians_of_others(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per element: the median of the *other* positive values, and how many there are.
+
+    Why: the peer rule compares each region with the median of all other regions of its
+    level; at national scale a group holds thousands of regions, and taking the others
+    row by row was quadratic. From the sorted positive values, leaving one out shifts
+    the middle by at most one place, so every median is a look-up (np.median's values:
+    the middle one, or the mean of the two middle ones)."""
+    positive = values > 0
+    ranked = np.sort(values[positive])
+    n = np.where(positive, len(ranked) - 1, len(ranked))
+    k = np.where(positive, np.searchsorted(ranked, values), len(ranked))  # the one left out
+
+    def nth(j: np.ndarray) -> np.ndarray:  # the j-th of the others
+        return ranked[np.minimum(np.where(j < k, j, j + 1), len(ranked) - 1)]
+
+    with np.errstate(invalid="ignore"):
+        half = np.maximum(n - 1, 0) // 2
+        odd = nth(half) if len(ranked) else np.full(len(values), np.nan)
+        even = (nth(np.maximum(n // 2 - 1, 0)) + nth(n // 2)) / 2 if len(ranked) else odd
+    medians = np.where(n % 2 == 1, odd, even)
+    return np.where(n > 0, medians, np.nan), n
+
+
 def _peer_flags(rows: pd.DataFrame, rule: dict[str, object]) -> list[dict[str, object]]:
     high, need = float(rule["high"] or 20), int(rule["min_count"] or 3)  # type: ignore[arg-type]
     out = []
@@ -843,20 +867,28 @@ def _peer_flags(rows: pd.DataFrame, rule: dict[str, object]) -> list[dict[str, o
     for key, group in rows.groupby(keys, sort=False):
         if group["region"].nunique() < need + 1:
             continue
-        for i in range(len(group)):
+        values = group["value"].to_numpy(dtype=float)
+        if group["region"].is_unique:  # the others of a row are all the other rows
+            medians, counts = _medians_of_others(values)
+        else:
+            regions = group["region"].to_numpy()
+            medians, counts = np.full(len(group), np.nan), np.zeros(len(group), dtype=int)
+            for i in range(len(group)):
+                others = values[(regions != regions[i]) & (values > 0)]
+                counts[i] = len(others)
+                medians[i] = float(np.median(others)) if len(others) else np.nan
+        with np.errstate(divide="ignore", invalid="ignore"):
+            fold = np.where((values > 0) & (medians > 0),
+                            np.maximum(values / medians, medians / values), np.nan)
+        for i in np.flatnonzero((counts >= need) & (fold > high)):  # as _fold(value, median)
             row = group.iloc[i]
-            others = group.loc[group["region"] != row["region"], "value"].to_numpy(dtype=float)
-            others = others[others > 0]
-            if len(others) < need:
-                continue
-            median = float(np.median(others))
-            if _fold(float(row["value"]), median) > high:
-                word = "高出" if row["value"] > median else "低于"
-                level = code_label("admin_level", key[5]) or "同级"
-                out.append({**row[SERIES_KEYS].to_dict(), "year": row["year"], "rule": "peers",
-                            "message": f"{rule['text_zh']}：{word}其他{len(others)}个{level}的中位数"
-                                       f"（{amount_text(median, row['unit'])}）"
-                                       f"{_fold_text(float(row['value']), median)}"})  # fmt: skip
+            median = float(medians[i])
+            word = "高出" if row["value"] > median else "低于"
+            level = code_label("admin_level", key[5]) or "同级"
+            out.append({**row[SERIES_KEYS].to_dict(), "year": row["year"], "rule": "peers",
+                        "message": f"{rule['text_zh']}：{word}其他{int(counts[i])}个{level}的中位数"
+                                   f"（{amount_text(median, row['unit'])}）"
+                                   f"{_fold_text(float(row['value']), median)}"})  # fmt: skip
     return out
 
 

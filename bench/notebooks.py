@@ -30,22 +30,40 @@ def _load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def stage(processed: Path, jobs: int = 2, limit: int = 40, overview: bool = True) -> dict:
-    """The figures above as a dict (``bench/run.py``'s ``notebooks`` stage)."""
-    from analysis import batch, compare
+def stage(processed: Path, jobs: int = 2, limit: int = 40, overview: bool = True,
+          quick_flags: bool = False) -> dict:
+    """The figures above as a dict (``bench/run.py``'s ``notebooks`` stage).
+
+    ``quick_flags``: the corpus flags are judged on the timed regions' rows only (the
+    notebooks' work is the same; the corpus-wide flags of 100,000 reports take far longer
+    than the notebooks, see docs/STATUS.md) and the plan is the first regions by name.
+    """
+    from analysis import batch, compare, tables
 
     out: dict[str, Any] = {"status": "ok", "cores": os.cpu_count(), "load_before": _load()}
     reports = Path(tempfile.mkdtemp(prefix="kejiju-bench-nb-"))
     try:
         start = time.perf_counter()
-        tables = compare.load_tables(processed, names=("documents", "metrics"))
-        metrics, documents = tables["metrics"], tables["documents"]
-        out["metric_rows"], out["documents"] = len(metrics), len(documents)
-        valid = compare.valid_values(metrics, documents)
-        flags = batch.write_flags(compare.corpus_flags(metrics, documents), reports)
-        plan = batch.with_folders(batch.plan_runs(metrics, documents),
-                                  batch.notebook_folders(processed, reports), flags)
-        del tables, metrics, documents
+        folders = batch.notebook_folders(processed, reports)
+        if quick_flags:
+            regions = [str(r) for r in tables.distinct_values(
+                batch.safeio.current_dir(processed), "documents", "region") if r]
+            chosen = regions[:limit]
+            part = compare.load_tables(processed, regions=chosen, names=("documents", "metrics"))
+            flags = batch.write_flags(compare.corpus_flags(part["metrics"], part["documents"]),
+                                      reports)
+            valid = {"regions": regions}
+            plan = batch.with_folders([("overview", {})] + [("yoy", {"region": r})
+                                                             for r in chosen], folders, flags)
+            out["flags"] = f"judged on the {len(chosen)} timed regions only"
+        else:
+            loaded = compare.load_tables(processed, names=("documents", "metrics"))
+            metrics, documents = loaded["metrics"], loaded["documents"]
+            out["metric_rows"], out["documents"] = len(metrics), len(documents)
+            valid = compare.valid_values(metrics, documents)
+            flags = batch.write_flags(compare.corpus_flags(metrics, documents), reports)
+            plan = batch.with_folders(batch.plan_runs(metrics, documents), folders, flags)
+            del loaded, metrics, documents
         out["setup_seconds"] = round(time.perf_counter() - start, 1)
         out["planned"] = len(plan)
         regional = [run for run in plan if run[0] == "yoy"][:limit]
@@ -81,8 +99,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--notebooks", type=int, default=40, help="region notebooks to time")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--no-overview", action="store_true")
+    parser.add_argument("--quick-flags", action="store_true",
+                        help="judge the corpus flags on the timed regions only (see stage)")
     args = parser.parse_args(argv)
-    result = stage(args.processed, args.jobs, args.notebooks, not args.no_overview)
+    result = stage(args.processed, args.jobs, args.notebooks, not args.no_overview,
+                   args.quick_flags)
     print(json.dumps(result, ensure_ascii=False, indent=1))
     for label in ("jobs_1", "jobs_all"):
         if label in result:

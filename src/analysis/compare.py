@@ -794,12 +794,28 @@ def rule_threshold(name: str, default: float) -> float:
     return float(value) if isinstance(value, float) else default
 
 
+@lru_cache(maxsize=256)
+def _unit_rules(unit: str) -> tuple[tuple[float, float, str], ...]:
+    """(min_magnitude, factor, display_unit) of a unit, largest first (as scale_for_display)."""
+    rules = _display_rules()[lambda r: r["unit"] == unit]
+    return tuple((float(r.min_magnitude), float(r.factor), str(r.display_unit))
+                 for r in rules.itertuples())
+
+
 def amount_text(value: float, unit: str) -> str:
-    """An amount for a sentence in its readable unit: 32亿元, 1,190万平方米, 12家."""
+    """An amount for a sentence in its readable unit: 32亿元, 1,190万平方米, 12家.
+
+    :func:`scale_for_display` of the one value, without a Series per call (flags and
+    restatements call this for every flagged or restated figure of the corpus)."""
     if pd.isna(value):
         return ""
-    scaled, shown = scale_for_display(pd.Series([float(value)]), str(unit or ""))
-    return f"{plain_number(float(scaled.iloc[0]))}{shown}"
+    number, shown = float(value), str(unit or "")
+    if number == number:
+        for low, factor, display in _unit_rules(shown):
+            if abs(number) >= low:
+                number, shown = number / factor, display
+                break
+    return f"{plain_number(number)}{shown}"
 
 
 def _fold(value: float, reference: float) -> float:

@@ -25,7 +25,8 @@ REQUIRED_TABLES = ("documents", "metrics")
 # The metrics columns the corpus-wide comparisons use (report counts, comparable
 # indicators, targets against actuals): the overview reads these, not the sentences.
 CORPUS_COLUMNS = {"metrics": ["doc_id", "region", "year", "period", "kind", "metric_id",
-                              "metric_name", "value", "unit", "qualifier", "char_start"]}
+                              "metric_name", "value", "unit", "qualifier", "char_start",
+                              "level"]}
 DOC_INFO_COLS = (
     "admin_level",
     "parent_city",

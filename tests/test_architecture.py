@@ -16,8 +16,8 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "analysis"
 
 FOUNDATION = ("config", "models", "patterns", "safeio", "schema", "numbers", "gazetteer",
-              "taxonomy", "text.script", "text.lexicon", "text.sentences", "engine", "cache",
-              "labels")  # labels: code → Chinese label, headers, decimals (data files only)
+              "taxonomy", "text.script", "text.lexicon", "text.chrome", "text.sentences",
+              "engine", "cache", "labels")  # labels: code → Chinese label, headers, decimals (data files only)
 FLOW = (
     ("ingest",),
     ("clean",),

@@ -3,7 +3,8 @@
 Every content edit is a :class:`Repair` whose offset points into the final
 cleaned text, so a user can check each one. The rules live in
 ``data/repairs.csv`` (OCR and entity damage) and ``data/chrome.csv`` (web and
-print chrome), each with the reason it exists. White-space normalisation is not
+print chrome, the one definition the prepared document reads too: ``text.chrome``),
+each with the reason it exists. White-space normalisation is not
 recorded: it changes no character a reader would care about.
 """
 
@@ -19,11 +20,11 @@ from functools import cache
 from .config import PACKAGE_DATA
 from .models import CleanDocument, RawDocument, Repair
 from .patterns import prechecked
+from .text.chrome import load_chrome
 
 FULLWIDTH_NUMERIC = str.maketrans("０１２３４５６７８９％", "0123456789%")
 SENTENCE_END = '。；;！？!?：:）)」”"】'
 HEADER_WINDOW = 20_000
-LONG_LINE = 120  # chrome lines are short; a long line is content even if it names 来源
 
 
 @dataclass(frozen=True)
@@ -41,15 +42,6 @@ def load_repair_rules() -> tuple[Rule, ...]:
             for r in csv.DictReader(f)
             if r["status"] == "reviewed"
         )
-
-
-@cache
-def load_chrome_rules() -> tuple[list[re.Pattern[str]], re.Pattern[str]]:
-    line_rules, span_rules = [], []
-    with open(PACKAGE_DATA / "chrome.csv", encoding="utf-8") as f:
-        for r in csv.DictReader(f):
-            (line_rules if r["kind"] == "line" else span_rules).append(r["pattern"])
-    return [re.compile(p) for p in line_rules], prechecked(re.compile("|".join(span_rules)))
 
 
 class _Editor:
@@ -118,22 +110,20 @@ def _normalise_whitespace(text: str) -> str:
 
 
 def _chrome_line_edits(text: str) -> list[tuple[int, int, str]]:
-    line_rules, _ = load_chrome_rules()
+    """Lines of the ``removed`` chrome rows (each within its length, ``data/chrome.csv``)."""
+    rules = load_chrome().removed
     edits = []
     for m in re.finditer(r"[^\n]*\n?", text):
         line = m.group(0).rstrip("\n")
-        if line and len(line) <= LONG_LINE and any(p.search(line) for p in line_rules):
-            edits.append((m.start(), m.end(), ""))
-        elif line and any(p.search(line) for p in line_rules[1:]) and "小编" in line:
+        if line and any(rule.matches(line) for rule in rules):
             edits.append((m.start(), m.end(), ""))
     return edits
 
 
 def _page_marker_edits(text: str) -> list[tuple[int, int, str]]:
     """Page markers and the running header glued before them, which split words."""
-    _, span = load_chrome_rules()
     edits = []
-    for m in span.finditer(text):
+    for m in load_chrome().span.finditer(text):
         start = m.start()
         for size in range(40, 7, -1):  # a running header repeats text found elsewhere
             s = start - size

@@ -20,51 +20,21 @@ Adds: everything above; metadata adds a ``DocMeta``, extraction the figures.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..clean import clean_document
 from ..models import RawDocument, Repair
 from ..numbers import arabic_years
-from .lexicon import load_cues
+from .chrome import is_chrome, page_date, split_chrome
 from .script import simplified_shadow, to_simplified
 from .sentences import cut_spans
 
 CUE_FILE = "metadata_cues.csv"
+__all__ = ["CUE_FILE", "Document", "is_chrome", "page_date", "prepare", "prepare_text",
+           "split_chrome"]
 # A sentence: a run up to and including its closing mark, or up to a line break.
 SENTENCE_RE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
-
-
-def is_chrome(line: str) -> bool:
-    """True for web furniture lines (发布日期, 浏览次数, 小编为大家整理, bare dates)."""
-    stripped = line.strip()
-    for cue in load_cues(CUE_FILE).get("chrome", ()):
-        max_len = int(cue.value or 0)
-        if (max_len == 0 or len(stripped) <= max_len) and cue.regex.search(stripped):
-            return True
-    return False
-
-
-def split_chrome(text: str) -> tuple[list[str], list[str]]:
-    """(body lines, chrome lines); blank lines are dropped."""
-    body, chrome = [], []
-    for line in text.splitlines():
-        if line.strip():
-            (chrome if is_chrome(line) else body).append(line.strip())
-    return body, chrome
-
-
-def page_date(chrome: Iterable[str]) -> tuple[int, int] | None:
-    """(year, month) of the latest full date in the chrome (the page's publication date)."""
-    dates = [
-        (int(m.group("year")), int(m.group("month")))
-        for line in chrome
-        for cue in load_cues(CUE_FILE).get("pubdate", ())
-        for m in cue.regex.finditer(line)
-    ]
-    dates = [d for d in dates if 1 <= d[1] <= 12]
-    return max(dates) if dates else None
 
 
 def _metadata_view(text: str) -> str:

@@ -5,8 +5,9 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.extract import extract_figures, periods, sections, simplified_shadow
+from analysis.extract import extract_figures, periods, simplified_shadow
 from analysis.models import DocMeta
+from analysis.text import sections
 
 SUMMARY_2013_H1 = DocMeta("d", region="青岛市", report_year=2013, period="H1", doc_type="summary+plan")
 SUMMARY_FY = DocMeta("d", region="某市", report_year=2015, period="FY", doc_type="summary")

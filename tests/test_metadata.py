@@ -21,6 +21,7 @@ from analysis.metadata import (
     infer_region,
 )
 from analysis.models import DocMeta
+from analysis.text import lexicon
 from analysis.text.document import is_chrome, split_chrome
 from analysis.text.script import to_simplified
 
@@ -756,10 +757,10 @@ _HEADING_ALPHABET = "一二、.2019年度工作总结思路要点明下半科技
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=_HEADING_ALPHABET, max_size=40))
 def test_heading_cues_split_in_two_rows_find_what_the_one_pattern_found(text):
-    """plan_section and year_heading open with "text start or a mark"; written as two rows
+    """plan_start and year_heading open with "text start or a mark"; written as two rows
     (\\A…, [mark]…) so that re can jump from mark to mark, they find the same first match."""
-    cues = metadata.load_cues()
-    for kind, lead in (("plan_section", r"[\s。；;：:]"), ("year_heading", r"[\s。；;]")):
+    cues = {**metadata.load_cues(), **lexicon.load_cues("sections.csv")}
+    for kind, lead in (("plan_start", r"[\s。；;：:]"), ("year_heading", r"[\s。；;]")):
         split = [c for c in cues[kind] if c.regex.pattern.startswith((r"\A", lead))]
         body = split[0].regex.pattern[2:]
         one = re.compile(r"(?:^|" + lead + ")" + body, re.M)

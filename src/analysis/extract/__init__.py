@@ -11,13 +11,14 @@ kind (actual / estimate / target). All cue words are data (``data/cues.csv``).
 
 Matching runs on a simplified-character shadow of the text with the same length,
 so a report in traditional characters maps the same way and offsets stay valid.
-Modules: ``cues`` (cue words, marks), ``sections`` (summary / plan / span parts),
-``periods`` (period and year cues in a sentence), ``figures`` (sentences, mentions,
-phrases, growth, the figure rows).
+Modules: ``cues`` (cue words, marks), ``periods`` (period and year cues in a
+sentence), ``figures`` (sentences, mentions, phrases, growth, the figure rows). The
+summary / plan / span parts are the prepared document's (``text.sections``, read by
+metadata too).
 """
 
 from ..text.script import simplified_shadow
+from ..text.sections import Section, find_sections
 from .figures import extract_figures, find_figures
-from .sections import Section, find_sections
 
 __all__ = ["Section", "extract_figures", "find_figures", "find_sections", "simplified_shadow"]

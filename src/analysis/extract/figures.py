@@ -27,6 +27,7 @@ from ..numbers import (
 )
 from ..text.document import Document, prepare_text
 from ..text.lexicon import level_regex
+from ..text.sections import Section, fyp_span, section_at
 from .cues import CLAUSE_MARKS, GROUP_MARKS, cues, last_mark, strip_joiners
 from .periods import (
     PERIOD_HINT,
@@ -37,7 +38,6 @@ from .periods import (
     sentence_year,
     year_cues,
 )
-from .sections import Section, find_sections, fyp_span, section_at
 
 
 @dataclass(eq=False, slots=True)  # eq=False: items are found by identity, not by value
@@ -215,7 +215,7 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
     and type; adds one :class:`Figure` per stated quantity.
     """
     doc_id, text, shadow = doc.doc_id, doc.text, doc.shadow
-    sections = find_sections(shadow, meta)
+    sections = doc.sections.sections(meta)
     figures: list[Figure] = []
     inherited: tuple[str | None, int | None] = (None, None)
     prev: tuple[int, int] | None = None

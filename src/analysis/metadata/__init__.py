@@ -67,17 +67,18 @@ __all__ = ["NEEDS_COLUMNS", "YEAR_RE", "RegionGuess", "_dateline_year", "describ
 def describe(doc: Document, title: str = "") -> DocMeta:
     """Document-level facts of one prepared report (pure: same document, same answer).
 
-    Reads the document's body lines, chrome and page date; adds a ``DocMeta``.
+    Reads the document's body lines, chrome, page date and part openings (the plan part's
+    start, ``doc.sections``, which extraction reads too); adds a ``DocMeta``.
     """
     body_lines = list(doc.lines)
     dated = [line for line in body_lines[:TITLE_LINES] if first_cue("pubdate_label", line)]
     found_title = title.strip() if title.strip() else extract_title(body_lines)
     headline = "" if found_title else extract_headline(body_lines)
     body = doc.body
-    doc_type = infer_doc_type(found_title, body, headline)
+    doc_type = infer_doc_type(found_title, body, headline, doc.sections)
     period = infer_period(found_title, body, headline)
     year, year_conf = infer_year(found_title, body, doc_type, [*doc.chrome, *dated], period,
-                                 headline)
+                                 headline, doc.sections)
     doc_type = with_next_year_plan(doc_type, body, year)
     region = infer_region(found_title, body, headline, year,  # the divisions of its year
                           source_text([*doc.chrome, *body_lines[:TITLE_LINES]]))

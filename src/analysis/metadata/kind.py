@@ -5,15 +5,18 @@ from __future__ import annotations
 import re
 
 from ..text.lexicon import Cue
+from ..text.sections import Outline, outline
 from .cues import LEDE_CHARS, first_cue, load_cues
 from .title import after_title
 
 
-def infer_doc_type(title: str, body: str, headline: str = "") -> str:
-    """summary | plan | summary+plan from title words, then plan-section headings.
+def infer_doc_type(title: str, body: str, headline: str = "",
+                   parts: Outline | None = None) -> str:
+    """summary | plan | summary+plan from title words, then the plan part's opening.
 
     A title or headline naming a Five-Year Plan (…“十三五”规划的通知) and a task table
-    (序号 | 工作标准 | 完成期限, no column for results) also make a plan.
+    (序号 | 工作标准 | 完成期限, no column for results) also make a plan. ``parts`` are the
+    document's part openings (``Document.sections``; found in ``body`` when not given).
     """
     summary = first_cue("doc_summary", title) is not None
     plan = first_cue("doc_plan", title) is not None
@@ -25,7 +28,8 @@ def infer_doc_type(title: str, body: str, headline: str = "") -> str:
         return "plan"  # a news item deploying this year's work, with no results yet
     if not summary and first_cue("plan_table", body):
         return "plan"
-    if first_cue("plan_section", body) or first_cue("plan_announced", body[:LEDE_CHARS]):
+    plan_start = (parts or outline(body)).plan_start
+    if plan_start is not None or first_cue("plan_announced", body[:LEDE_CHARS]):
         return "summary+plan"
     return "summary"
 

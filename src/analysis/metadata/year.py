@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from ..text import lexicon
 from ..text.document import page_date
+from ..text.sections import Outline, outline
 from .cues import LEDE_CHARS, YEAR_RE, first_cue, load_cues
 from .title import after_title
 
@@ -72,18 +73,13 @@ def _fyp_year(body: str) -> int | None:
     return None
 
 
-def _plan_section_year(body: str) -> tuple[int | None, bool]:
-    """Year named at the start of the plan section, and whether that section is 下半年."""
-    hit = first_cue("plan_section", body)
-    if hit is None:
-        return None, False
-    match, _ = hit
-    half = "下半年" in match.group()
-    if half:
-        return None, True
-    window = body[match.start() : match.end() + 400]
-    years = YEAR_RE.findall(window)
-    return (int(years[0]), False) if years else (None, False)
+def _plan_section_year(parts: Outline) -> int | None:
+    """Year named at the start of the plan part (none for a 下半年 part)."""
+    opening = parts.plan_start
+    if opening is None or "下半年" in parts.text[opening.start : opening.end]:
+        return None
+    years = YEAR_RE.findall(parts.text[opening.start : opening.end + 400])
+    return int(years[0]) if years else None
 
 
 def _most_cited_year(body: str, ok: Callable[[int], bool]) -> int | None:
@@ -164,8 +160,10 @@ def infer_year(
     chrome: list[str],
     period: str = "FY",
     headline: str = "",
+    parts: Outline | None = None,
 ) -> tuple[int | None, float]:
-    """The year the report covers, with a confidence (see module docstring)."""
+    """The year the report covers, with a confidence (see module docstring); ``parts`` are
+    the document's part openings (``Document.sections``; found in ``body`` when not given)."""
     date = page_date(chrome)
     floor, cap = _bounds(body, doc_type, date[0] if date else None)
     cands: list[tuple[str, int]] = []
@@ -179,7 +177,7 @@ def infer_year(
         cands.append(("statement", int(m[0].group("year"))))
     if (fyp := _fyp_year(body)) is not None:
         cands.append(("fyp", fyp))
-    plan_section_year, _ = _plan_section_year(body)
+    plan_section_year = _plan_section_year(parts or outline(body))
     if plan_section_year is not None:
         offset = 0 if doc_type == "plan" else 1
         cands.append(("plan_section", plan_section_year - offset))

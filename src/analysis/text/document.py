@@ -10,6 +10,9 @@ Like spaCy's ``Doc``: every later step reads it and none rebuilds any part of it
   before cleaning removes them, and the publication date they carry;
 * ``lines`` — the body lines as metadata reads them: phrase-converted to simplified
   characters (for a traditional text), chrome lines left out;
+* ``sections`` — where the summary, plan and Five-Year-Plan review parts open (an
+  :class:`~analysis.text.sections.Outline` of the shadow; their years follow from the
+  report's year once metadata has read it);
 * ``sentences`` — (start, end) of every sentence of the shadow;
 * ``repairs`` — every edit the cleaner made.
 
@@ -28,6 +31,7 @@ from ..models import RawDocument, Repair
 from ..numbers import arabic_years
 from .chrome import is_chrome, page_date, split_chrome
 from .script import simplified_shadow, to_simplified
+from .sections import Outline, outline
 from .sentences import cut_spans
 
 CUE_FILE = "metadata_cues.csv"
@@ -71,6 +75,12 @@ class Document:
     @cached_property
     def page_date(self) -> tuple[int, int] | None:
         return page_date(self.chrome)
+
+    @cached_property
+    def sections(self) -> Outline:
+        """Where the summary, plan and Five-Year-Plan review parts open, in the shadow: the
+        one reading of it, for metadata (the plan start) and extraction (every part)."""
+        return outline(self.shadow)
 
     @cached_property
     def sentences(self) -> tuple[tuple[int, int], ...]:

@@ -1,0 +1,203 @@
+"""Where a report's parts open — summary, plan, Five-Year-Plan review — found once per document.
+
+Found in the document's shadow when first asked for (``Document.sections``) and read by
+both metadata and extraction, neither of which looks for a part on its own:
+
+* ``plan_start`` — where the report as a whole turns to planning (``data/sections.csv``):
+  metadata reads from it that the report has a plan part, and the year that part names;
+* ``openings`` — every heading or sentence that opens a summary or plan part (the
+  patterns below) and ``spans`` (Five-Year-Plan reviews): extraction gives each figure
+  the year, period and kind of its part. The years relative to the report's year are
+  settled by :meth:`Outline.sections` once metadata has read that year.
+
+Why two readings of where planning starts: merged into one, the document type of two
+held-out reports changes (issue 10, session five), and in both the first-of-``openings``
+reading was the wrong one. Making them one is accuracy work: ``plan_start`` reads
+unnumbered headings and closing paragraphs after a comma, ``openings`` also reads
+plain sentences such as 下一步，将… that do not make a report a plan.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..models import DocMeta
+from .lexicon import expand, fyp_first_years, load_cues
+
+CUE_FILE = "sections.csv"
+
+
+@dataclass
+class Section:
+    start: int
+    end: int
+    kind: str  # summary | plan
+    year: int | None
+    period: str
+    span: tuple[int, int] | None = None
+
+
+# A heading number (一、 十二、) at the text's start or after a line break, 。 ； or space.
+# Written to start with the numeral (the look-behind after it) so that ``re`` can skip
+# straight to numerals instead of trying every position.
+HEADING_NO = r"[一二三四五六七八九十](?<![^\n。；;\s][一二三四五六七八九十])[一二三四五六七八九十]?[、.．]"
+PLAN_HEADING = re.compile(
+    HEADING_NO + r"\s*"
+    r"(?P<when>(?:20\d\d|\*|[xX]{2}|20[xX]{2}|明|下一?)年度?|下半年|下一步|下步|今后[^，。]{0,4})?"
+    + expand(r"[^。\n，,]{0,8}?(?:工作)?{heading.plan}")
+)
+# A sentence that opens with 下一步 / 明年 / 20XX年 and soon says 将, 要, 目标 … At the
+# text's start or after a line break or 。; written to open with that mark (kept out of
+# the position by the empty group ``at``) so that ``re`` jumps from mark to mark.
+PLAN_SENTENCE_BODY = (
+    r"\s*(?P<when>下半年|下一步|明年|下步|今后一个时期|(?P<y>20\d\d)年)"
+    r"[，,]?[^。]{0,30}?(?:将|要|重点|着力|计划|思路|目标|主要)"
+)
+PLAN_SENTENCE = re.compile(r"[\n。](?P<at>)" + PLAN_SENTENCE_BODY)
+PLAN_SENTENCE_FIRST = re.compile(r"(?P<at>)" + PLAN_SENTENCE_BODY)  # at the text's start
+SUMMARY_HEADING = re.compile(HEADING_NO + expand(r"\s*[^。\n，,]{0,14}?{heading.summary}"))
+SPAN_HEADING = re.compile(
+    HEADING_NO + r"\s*[^。\n，,]{0,10}?"
+    r"[“\"]?十(?P<n>[一二三四五])五[”\"]?[^。\n，,]{0,6}?(?:期间|时期|以来|回顾|成就)"
+)
+TOP_HEADING = re.compile(HEADING_NO)
+
+
+@dataclass(frozen=True)
+class Opening:
+    """A heading or sentence that opens a part of the report (offsets into the shadow)."""
+
+    start: int  # where the part begins
+    end: int  # the end of the heading or sentence opening that names it
+    kind: str  # plan | summary
+    when: str | None = None  # a plan's time word: 2022年, 明年, 下半年, 下一步 …
+    named_year: int | None = None  # a plan sentence opening with 20XX年: a plan only if later
+
+
+@dataclass(frozen=True)
+class SpanHeading:
+    """A Five-Year-Plan review heading (“十三五”期间…) and the part it heads."""
+
+    start: int
+    end: int  # the next top-level heading, or the text's end
+    span: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Outline:
+    """Every part opening of one text, found once; see :func:`outline`."""
+
+    text: str
+    openings: tuple[Opening, ...]  # plan headings, plan sentences, summary headings
+    spans: tuple[SpanHeading, ...]
+    plan_start: Opening | None  # where the report as a whole turns to planning, if it does
+
+    def sections(self, meta: DocMeta) -> list[Section]:
+        """The summary and plan parts with their year and period, given the report's."""
+        year = meta.report_year
+        period = meta.period or "FY"
+        if meta.doc_type == "plan":
+            return [Section(0, len(self.text), "plan", year, "FY")]  # a plan's targets: full-year
+        next_year = None if year is None else (year if period != "FY" else year + 1)
+        marks: list[tuple[int, str, int | None]] = []
+        for o in self.openings:
+            if o.kind == "summary":
+                marks.append((o.start, "summary", year))
+            elif o.named_year is None or (year is not None and o.named_year > year):
+                # "2015年,…" in a 2015 summary is the summary year
+                marks.append((o.start, "plan", _plan_year(o.when, year, next_year)))
+        marks.sort()
+        sections: list[Section] = []
+        cur = Section(0, len(self.text), "summary", year, period)
+        for pos, kind, y in marks:
+            if kind == cur.kind:
+                continue
+            cur.end = pos
+            sections.append(cur)
+            cur = Section(pos, len(self.text), kind, y, period if kind == "summary" else "FY")
+        sections.append(cur)
+        out = [s for s in sections if s.end > s.start]
+        self._mark_spans(out)
+        return out
+
+    def _mark_spans(self, sections: list[Section]) -> None:
+        """Five-Year-Plan review headings make their part of the text a span."""
+        for h in self.spans:
+            for i, s in enumerate(list(sections)):
+                if s.start <= h.start < s.end:
+                    tail = Section(h.start, min(h.end, s.end), s.kind, h.span[1], "FY", h.span)
+                    rest = Section(tail.end, s.end, s.kind, s.year, s.period, s.span)
+                    s.end = h.start
+                    sections[i + 1 : i + 1] = [x for x in (tail, rest) if x.end > x.start]
+                    break
+        sections[:] = [s for s in sections if s.end > s.start]
+
+
+def outline(text: str) -> Outline:
+    """Every part opening of a (shadow) text, in the order the finders meet them."""
+    openings = [Opening(m.start(), m.end(), "plan", m.group("when"))
+                for m in PLAN_HEADING.finditer(text)]
+    openings += [Opening(m.start("at"), m.end(), "plan", m.group("when"),
+                         int(m.group("y")) if m.group("y") else None)
+                 for m in plan_sentences(text)]
+    openings += [Opening(m.start(), m.end(), "summary") for m in SUMMARY_HEADING.finditer(text)]
+    spans = []
+    for m in SPAN_HEADING.finditer(text):
+        nxt = TOP_HEADING.search(text, m.end())
+        spans.append(SpanHeading(m.start(), nxt.start() if nxt else len(text),
+                                 fyp_span(m.group("n"))))
+    return Outline(text, tuple(openings), tuple(spans), plan_start(text))
+
+
+def plan_start(text: str) -> Opening | None:
+    """The earliest ``plan_start`` row of ``data/sections.csv`` in ``text``: a heading such as
+    2022年工作思路 (numbered or not) or a closing paragraph turning to what comes next
+    (下半年，我局将继续…, 下一步，…将…力争). This is what decides that a report has a plan part
+    and which year that part names; see the module docstring for why it is not the first
+    of ``openings``."""
+    found = [m for cue in load_cues(CUE_FILE).get("plan_start", ()) if (m := cue.regex.search(text))]
+    if not found:
+        return None
+    m = min(found, key=lambda m: m.start())
+    return Opening(m.start(), m.end(), "plan")
+
+
+def find_sections(text: str, meta: DocMeta) -> list[Section]:
+    """Split a (shadow) text into summary and plan parts, with their year and period."""
+    return outline(text).sections(meta)
+
+
+def plan_sentences(text: str) -> Iterator[re.Match[str]]:
+    """Matches of the plan-sentence pattern, in order; each one's sentence starts at
+    ``m.start("at")``."""
+    pos = 0
+    first = PLAN_SENTENCE_FIRST.match(text)
+    if first is not None:
+        yield first
+        pos = first.end()
+    yield from PLAN_SENTENCE.finditer(text, pos)
+
+
+def fyp_span(n: str) -> tuple[int, int]:
+    """十三五 (``n`` = 三) → (2016, 2020)."""
+    first = fyp_first_years()[f"十{n}五"]
+    return first, first + 4
+
+
+def _plan_year(when: str | None, year: int | None, next_year: int | None) -> int | None:
+    if when:
+        m = re.match(r"20\d\d", when)
+        if m:
+            return int(m.group(0))
+        if when.startswith("下半年"):
+            return year
+    return next_year
+
+
+def section_at(sections: list[Section], pos: int) -> Section:
+    for s in sections:
+        if s.start <= pos < s.end:
+            return s
+    return sections[-1]

@@ -86,6 +86,22 @@ def write_fault(out: Path, e: OSError) -> str:
     return f"cannot write to {out} ({e.strerror or e}): choose another --out; {unchanged}"
 
 
+def _stopped(command: str, e: Exception, out: Path) -> int:
+    """Say why ``analysis COMMAND`` stopped and return its exit code: 3 when another run
+    holds the output, 4 when writing into ``out`` failed, 2 for a missing input (the raw
+    folder, a ledger named on the command line) or a ledger that cannot be read."""
+    from .safeio import OutputBusy
+
+    if isinstance(e, OutputBusy):
+        code, why = 3, str(e)
+    elif isinstance(e, OSError) and not isinstance(e, FileNotFoundError):
+        code, why = 4, write_fault(out, e)
+    else:
+        code, why = 2, str(e)
+    print(f"analysis {command}: {why}", file=sys.stderr)
+    return code
+
+
 def _extract(a: argparse.Namespace) -> int:
     from . import extract_corpus
     from .corrections import LedgerError
@@ -97,18 +113,8 @@ def _extract(a: argparse.Namespace) -> int:
                                 scheduler=a.scheduler, progress=not a.no_progress,
                                 use_cache=not a.no_cache, corrections=a.corrections,
                                 lock_wait=a.wait)
-    except LedgerError as e:
-        print(f"analysis extract: {e}", file=sys.stderr)
-        return 2
-    except OutputBusy as e:
-        print(f"analysis extract: {e}", file=sys.stderr)
-        return 3
-    except FileNotFoundError as e:  # the raw folder or a ledger named on the command line
-        print(f"analysis extract: {e}", file=sys.stderr)
-        return 2
-    except OSError as e:
-        print(f"analysis extract: {write_fault(a.out, e)}", file=sys.stderr)
-        return 4
+    except (LedgerError, OutputBusy, OSError) as e:
+        return _stopped("extract", e, a.out)
     summary = tables.summary
     print(format_summary(summary))
     bad = tables.run_log[tables.run_log["status"].isin(["failed", "skipped"])]
@@ -193,16 +199,9 @@ def _report(a: argparse.Namespace) -> int:
         result = run_report(a.raw, a.processed, a.reports, jobs=a.jobs, engine=a.engine,
                             scheduler=a.scheduler, progress=not a.no_progress,
                             refresh=a.refresh)
-    except OutputBusy as e:
-        print(f"analysis report: {e}", file=sys.stderr)
-        return 3
-    except FileNotFoundError as e:
-        print(f"analysis report: {e}", file=sys.stderr)
-        return 2
-    except OSError as e:
-        where = Path(e.filename) if e.filename else a.processed
-        print(f"analysis report: {write_fault(where, e)}", file=sys.stderr)
-        return 4
+    except (OutputBusy, OSError) as e:
+        where = Path(e.filename) if getattr(e, "filename", None) else a.processed
+        return _stopped("report", e, where)
     print(result.summary())
     return 0 if result.n_failed == 0 else 1
 

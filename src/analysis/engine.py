@@ -476,31 +476,11 @@ def _iter_ordered(
         bar.close()
 
 
-def map_ordered(
-    fn: Callable[[T], R],
-    items: Iterable[T],
-    *,
-    jobs: int | None = None,
-    engine: str = "process",
-    scheduler: str | None = None,
-    desc: str = "",
-    progress: bool = True,
-    chunksize: int | None = None,
-) -> list[R]:
+def map_ordered(fn: Callable[[T], R], items: Iterable[T], **options: Any) -> list[R]:
     """``[fn(item) for item in items]`` on a process pool or dask, same result and order.
 
-    See :func:`iter_ordered` for the arguments; use that instead when the results
-    of the whole corpus would not fit in memory together.
+    Takes the keyword arguments of :func:`iter_ordered` (``jobs``, ``engine``,
+    ``chunksize`` …); use that instead when the results of the whole corpus would not fit
+    in memory together.
     """
-    return list(
-        iter_ordered(
-            fn,
-            items,
-            jobs=jobs,
-            engine=engine,
-            scheduler=scheduler,
-            desc=desc,
-            progress=progress,
-            chunksize=chunksize,
-        )
-    )
+    return list(iter_ordered(fn, items, **options))

@@ -140,8 +140,8 @@ def _code_version() -> str:
 
 
 def _stat_entry(path: Path) -> dict[str, int]:
-    st = path.stat()
-    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    file_stat = path.stat()
+    return {"size": file_stat.st_size, "mtime_ns": file_stat.st_mtime_ns}
 
 
 def input_fingerprint(raw_dir: Path, previous: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -138,9 +138,9 @@ def _run_chunk(fn: Callable[[T], R], start: int, chunk: list[T], portable: bool 
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterator[tuple[int, list[T]]]:
-    it = iter(items)
+    rest = iter(items)
     start = 0
-    while chunk := list(islice(it, size)):
+    while chunk := list(islice(rest, size)):
         yield start, chunk
         start += len(chunk)
 

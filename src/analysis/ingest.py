@@ -143,7 +143,7 @@ def _unreadable_entry(path: Path, raw_dir: Path) -> str | None:
     if path.name.startswith("~$"):
         return "Word lock file (~$…); not read"
     try:
-        st = os.stat(path)  # follows links
+        file_stat = os.stat(path)  # follows links
     except OSError as e:
         if path.is_symlink():
             if e.errno == errno.ELOOP:
@@ -154,9 +154,9 @@ def _unreadable_entry(path: Path, raw_dir: Path) -> str | None:
         return "symbolic link to a file outside the raw folder; never read from outside it"
     import stat
 
-    if stat.S_ISDIR(st.st_mode):
+    if stat.S_ISDIR(file_stat.st_mode):
         return "symbolic link to a folder; links to folders are not followed"
-    kind = _special_kind(st.st_mode)
+    kind = _special_kind(file_stat.st_mode)
     if kind:
         return f"not a regular file ({kind}); not read"
     return None

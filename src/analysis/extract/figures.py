@@ -43,7 +43,7 @@ from .periods import (
 @dataclass(eq=False, slots=True)  # eq=False: items are found by identity, not by value
 class Mention:
     q: Quantity
-    own: str  # the text between the previous quantity (or clause mark) and this one
+    lead_in: str  # the text between the previous quantity (or clause mark) and this one
     clause_start: int
     group_start: int
     growth: bool = False
@@ -63,9 +63,16 @@ class Mention:
     since_fyp: int | None = None  # 较“十三五”末增加N家: new since the end of that plan (its last year)
 
 
-
+# a clause mark: where a clause ends
 _CLAUSE_RE = re.compile(f"[{CLAUSE_MARKS}]")
+# a clause mark or 。: where an indicator phrase stops
 _STOP_RE = re.compile(f"[{CLAUSE_MARKS}。]")
+# 2021年至2022年, 2016-2020年: a span of years at a clause's start dates a sum over it
+_YEAR_RANGE = re.compile(r"(?P<a>20\d\d)\s*年?\s*(?:至|到|-|—|–|~)\s*(?P<b>20\d\d)\s*年(?:度)?(?:间|期间)?")
+# the marks a span of years (2016-2020年) may follow at a clause's start
+_RANGE_BEFORE = "，,；;：:“\"(（ \n"
+# 十三五末: a stock at the end of a Five-Year Plan
+_FYP_END = re.compile(r"十([一二三四五])五[”\"]?(?:末|期末)")
 
 
 class Sentence:
@@ -133,21 +140,19 @@ class Sentence:
 # Phrase helpers below are pure functions of short strings that recur across reports
 # (发明专利申请, 技术合同成交额): cached, each costs a dictionary look-up after the first.
 PHRASE_CACHE = 20_000
-# A sentence without a figure this short (净增高企数创新高。) names the subject of the next.
-TOPIC_CHARS = 30
 
 
 @lru_cache(maxsize=PHRASE_CACHE)
-def _is_bare(own: str) -> bool:
+def _is_bare(lead_in: str) -> bool:
     """True when a phrase names no indicator by itself (授权, 总数达, 占GDP比重)."""
-    core = cues()["strip"].sub("", cues()["year_on"].sub("", strip_joiners(own)))
+    core = cues()["strip"].sub("", cues()["year_on"].sub("", strip_joiners(lead_in)))
     verb_only = bool(cues()["lead_verb"].fullmatch(taxonomy.LEADING_NOISE.sub("", core)))
     return (
         not core
         or bool(cues()["measure"].fullmatch(core))
         or verb_only  # 2021年净增15家: the subject is before
         or core.startswith("占")
-        or bool(_CHANGE_TO.match(core))
+        or bool(cues()["change_to"].match(core))
         or bool(cues()["goal_ref"].search(core))
         or bool(_BASE_VALUE.fullmatch(core))
     )
@@ -178,11 +183,17 @@ def _split_items(text: str) -> list[str]:
     return [p for p in re.split(r"[、和及与]", text) if p.strip()]
 
 
+# 产值2018年占…: a year inside a phrase, which is no part of the indicator
+_YEAR_IN_PHRASE = re.compile(r"(?<=[\u4e00-\u9fff])(?:19|20)\d\d年(?:度)?(?=[\u4e00-\u9fff])")
+# 从2020年的, 由“十三五”末的: the base a from-to statement starts from
+_FROM_BASE = re.compile(r"[从由](?:20\d\d年(?:底|末)?|[“\"]?十[一二三四五]五[”\"]?(?:末|期末))?的?")
+
+
 def _match(item: Mention, phrase: str, right: str) -> None:
     unit = item.unit
     probe = phrase.replace("累计", "") if item.in_span else phrase
-    if _CHANGE_TO.search(probe):  # 产值从2020年的…增长到800亿元: the level it reached
-        probe = _FROM_BASE.sub("", _CHANGE_TO.sub("", probe))
+    if cues()["change_to"].search(probe):  # 产值从2020年的…增长到800亿元: the level it reached
+        probe = _FROM_BASE.sub("", cues()["change_to"].sub("", probe))
     probe = _YEAR_IN_PHRASE.sub("", probe)  # 产值2018年占…: a year is no part of the indicator
     ind = taxonomy.match_indicator(probe, unit)
     if ind is None:
@@ -198,7 +209,7 @@ def _match(item: Mention, phrase: str, right: str) -> None:
 
 
 def _per_capita(phrase: str, unit: str) -> str:
-    if unit in {"件", "人", "家", "项", "个"} and _PER_10K.search(phrase):
+    if unit in {"件", "人", "家", "项", "个"} and cues()["per_10k"].search(phrase):
         return f"{unit}/万人"
     return unit
 
@@ -206,6 +217,10 @@ def _per_capita(phrase: str, unit: str) -> str:
 def extract_figures(doc_id: str, text: str, meta: DocMeta) -> list[Figure]:
     """Every figure stated in a text already cleaned (tests, one string from Python)."""
     return find_figures(prepare_text(doc_id, text), meta)
+
+
+# A sentence without a figure this short (净增高企数创新高。) names the subject of the next.
+TOPIC_CHARS = 30
 
 
 def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
@@ -257,44 +272,47 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
         if "、" in sent:
             qs = [x for q in qs for x in (*listed_before(sent, q), q)]  # x、y、z亿元
         if qs:
-            st = Sentence(sent, s, e)
-            st.topic = topic
-            figures.extend(_sentence_figures(doc_id, text, st, qs, sections, meta, inherited))
+            sentence = Sentence(sent, s, e)
+            sentence.topic = topic
+            figures.extend(_sentence_figures(doc_id, text, sentence, qs, sections, meta, inherited))
     return _dedupe(figures)
 
 
+_SHARE_BASE = re.compile(r"占[^，。；,;]{0,12}的?[(（]$")  # 占规上企业的(312家)
+
+
 def _sentence_figures(
-    doc_id: str, text: str, st: Sentence, qs: list[Quantity], sections: list[Section],
+    doc_id: str, text: str, sentence: Sentence, qs: list[Quantity], sections: list[Section],
     meta: DocMeta, inherited: tuple[str | None, int | None] = (None, None),
 ) -> list[Figure]:
-    sent = st.text
-    s = st.start
+    sent = sentence.text
+    s = sentence.start
     items: list[Mention] = []
     prev_end = 0
     prev: Mention | None = None
     for q in qs:
-        clause_start = st.mark_before(st.clause, 0, q.start)
-        group_start = st.mark_before(st.group, 0, q.start)
-        own = sent[max(clause_start, prev_end) : q.start]
-        if " " in own.rstrip():  # a heading run into the body: "(二)…发展 全市新增…"
-            own = own.rstrip().rsplit(" ", 1)[-1] + own[len(own.rstrip()) :]
+        clause_start = sentence.mark_before(sentence.clause, 0, q.start)
+        group_start = sentence.mark_before(sentence.group, 0, q.start)
+        lead_in = sent[max(clause_start, prev_end) : q.start]
+        if " " in lead_in.rstrip():  # a heading run into the body: "(二)…发展 全市新增…"
+            lead_in = lead_in.rstrip().rsplit(" ", 1)[-1] + lead_in[len(lead_in.rstrip()) :]
         sec = section_at(sections, s + q.start)
         item = Mention(
             q=q,
-            own=own,
+            lead_in=lead_in,
             clause_start=clause_start,
             group_start=group_start,
             unit=q.unit,
             qualifier=q.qualifier,
-            in_span=sec.span is not None or st.last_before(st.spans, q.start) is not None,
+            in_span=sec.span is not None or sentence.last_before(sentence.spans, q.start) is not None,
             section=sec,
             idx=len(items),
         )
         if q.unit in ("%", "倍"):
-            if _own_cues(own).growth or (
+            if _lead_in_cues(lead_in).growth or (
                 prev is not None
                 and prev.growth
-                and strip_joiners(own) == ""
+                and strip_joiners(lead_in) == ""
                 and prev.clause_start == clause_start
             ):
                 item.growth = True
@@ -302,60 +320,60 @@ def _sentence_figures(
         prev = item
         prev_end = q.end
 
-    _complete_phrases(items, st)
+    _complete_phrases(items, sentence)
     _attach_growth(items, sent)
-    for it in items:
-        if (it.indicator and it.q.unit != "%" and _own_cues(it.own).change_by
-                and it.since_fyp is None and not _count_on_last_year(it)):
-            it.indicator = None  # 拥有量提高7件: a change, not the level
-            it.flags.append("change_not_level")
-    for it in items:
-        if it.indicator and _SHARE_BASE.search(it.own) and sent[it.q.end:it.q.end + 1] in ")）":
-            it.indicator = None  # 占规上企业的(312家)21.8%: the base of a share, in brackets
-            it.flags.append("share_base")
-    for k, it in enumerate(items):
-        total = next((t for t in items[k + 1:] if t.indicator and t.group_start == it.group_start
-                      and _TOTAL_OF_PARTS.match(strip_joiners(t.own))), None)
-        if it.indicator and total is not None and total.indicator == it.indicator:
-            it.indicator = None  # 入库1311家,公示1360家,共计2671家: a part of the total after it
-            it.flags.append("part_of_total")
+    for mention in items:
+        if (mention.indicator and mention.q.unit != "%" and _lead_in_cues(mention.lead_in).change_by
+                and mention.since_fyp is None and not _count_on_last_year(mention)):
+            mention.indicator = None  # 拥有量提高7件: a change, not the level
+            mention.flags.append("change_not_level")
+    for mention in items:
+        if mention.indicator and _SHARE_BASE.search(mention.lead_in) and sent[mention.q.end:mention.q.end + 1] in ")）":
+            mention.indicator = None  # 占规上企业的(312家)21.8%: the base of a share, in brackets
+            mention.flags.append("share_base")
+    for k, mention in enumerate(items):
+        total = next((t for t in items[k + 1:] if t.indicator and t.group_start == mention.group_start
+                      and cues()["total_of_parts"].match(strip_joiners(t.lead_in))), None)
+        if mention.indicator and total is not None and total.indicator == mention.indicator:
+            mention.indicator = None  # 入库1311家,公示1360家,共计2671家: a part of the total after it
+            mention.flags.append("part_of_total")
     for a, b in zip(items, items[1:], strict=False):
         # 首次突破11%达到11.72%: the first value is a threshold the second one passed
-        if (a.indicator and b.clause_start == a.clause_start and _MORE_VERB.search(a.own[-3:])
-                and _THEN_REACH.fullmatch(b.own.strip())):
+        if (a.indicator and b.clause_start == a.clause_start and cues()["more_verb"].search(a.lead_in[-3:])
+                and cues()["then_reach"].fullmatch(b.lead_in.strip())):
             a.indicator = None
             a.flags.append("threshold")
 
-    sentence = text[s : st.end].strip()
+    sentence_text = text[s : sentence.end].strip()
     out = []
-    for it in items:
-        if it.growth and it.yoy is None and it.attached:
+    for mention in items:
+        if mention.growth and mention.yoy is None and mention.attached:
             continue
-        out.append(_to_figure(doc_id, text, st, sentence, it, items, meta, inherited))
+        out.append(_to_figure(doc_id, text, sentence, sentence_text, mention, items, meta, inherited))
     return out
 
 
-def _complete_phrases(items: list[Mention], st: Sentence) -> None:
+def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
     c = cues()
-    sent = st.text
+    sent = sentence.text
     i = 0
     while i < len(items):
-        it = items[i]
-        if it.growth:
+        mention = items[i]
+        if mention.growth:
             i += 1
             continue
-        right = sent[it.q.end : st.next_stop(it.q.end)]
-        own = strip_joiners(it.own)
-        group = [it]
+        right = sent[mention.q.end : sentence.next_stop(mention.q.end)]
+        lead_in = strip_joiners(mention.lead_in)
+        group = [mention]
         j = i + 1
-        while (j < len(items) and not items[j].growth and strip_joiners(items[j].own) == ""
-               and items[j].clause_start == it.clause_start):
+        while (j < len(items) and not items[j].growth and strip_joiners(items[j].lead_in) == ""
+               and items[j].clause_start == mention.clause_start):
             group.append(items[j])  # x、y after one phrase: values that share it
             j += 1
-        if len(group) >= 2 and "分别" in own:
-            _series_years(group, st)
+        if len(group) >= 2 and "分别" in lead_in:
+            _series_years(group, sentence)
         # only a list of values or 分别 can pair names with values (most figures: neither)
-        pairing = _pair_names(own, group, items[:i]) if len(group) >= 2 or "分别" in own else None
+        pairing = _pair_names(lead_in, group, items[:i]) if len(group) >= 2 or "分别" in lead_in else None
         if pairing is not None:
             names, verb = pairing
             first_head = _head(names[0])
@@ -365,77 +383,73 @@ def _complete_phrases(items: list[Mention], st: Sentence) -> None:
                     phrase = first_head + name + verb
                 g.unit = _per_capita(phrase, g.q.unit)
                 _match(g, phrase, right)
-                if _MORE_VERB.search(verb):
+                if cues()["more_verb"].search(verb):
                     g.qualifier = ">"
             i = j
             continue
-        phrase = own
-        it.goal_after = bool(c["goal_after"].match(right))
-        if it.q.dimension == "count" and _right_is_noun(right):
+        phrase = lead_in
+        mention.goal_after = bool(c["goal_after"].match(right))
+        if mention.q.dimension == "count" and _right_is_noun(right):
             # 新增29家市级孵化器: the number comes before the noun it counts
-            phrase = (own + right) if own.rstrip().endswith("的") else _lead_verb(own) + right
-        elif _is_bare(own) or (it.goal_after and not taxonomy.match_indicator(
-                own, _per_capita(own, it.q.unit))):
+            phrase = (lead_in + right) if lead_in.rstrip().endswith("的") else _lead_verb(lead_in) + right
+        elif _is_bare(lead_in) or (mention.goal_after and not taxonomy.match_indicator(
+                lead_in, _per_capita(lead_in, mention.q.unit))):
             # 突破年度6800亿元目标: a goal restated for the subject before it
-            phrase = _complete(own, it, items[:i], st) or own
-            it.borrowed = phrase != own
-        elif not _lead_verb(own) and not _STOCK_WORDS.search(own):
+            phrase = _complete(lead_in, mention, items[:i], sentence) or lead_in
+            mention.borrowed = phrase != lead_in
+        elif not _lead_verb(lead_in) and not cues()["stock_word"].search(lead_in):
             base = next((p for p in reversed(items[:i]) if not p.growth and p.phrase), None)
-            if base is not None and base.group_start == it.group_start:
+            if base is not None and base.group_start == mention.group_start:
                 lead = _lead_verb(base.phrase)
-                if lead and not c["subset"].search(it.own):
-                    phrase = lead + own
-        it.unit = _per_capita(phrase, it.q.unit)
-        _match(it, phrase, right)
-        if (it.indicator is None and _MEASURE_NOUN.search(own) and not _right_is_noun(right)
-                and len(_MEASURE_NOUN.sub("", cues()["strip"].sub("", own))) <= 3):
+                if lead and not c["subset"].search(mention.lead_in):
+                    phrase = lead + lead_in
+        mention.unit = _per_capita(phrase, mention.q.unit)
+        _match(mention, phrase, right)
+        if (mention.indicator is None and cues()["measure_noun"].search(lead_in) and not _right_is_noun(right)
+                and len(cues()["measure_noun"].sub("", cues()["strip"].sub("", lead_in))) <= 3):
             # 投入强度为0.44%: a measure whose subject sits in an earlier clause
-            completed = _complete(own, it, items[:i], st)
-            if completed and taxonomy.match_indicator(completed, _per_capita(completed, it.q.unit)):
-                it.unit = _per_capita(completed, it.q.unit)
-                _match(it, completed, right)
-        if it.indicator is None and c["subset"].match(own):
-            _inherit_measure(it, phrase, items[:i], right)
-        if it.indicator is None and it.q.dimension == "count" and _level_only(phrase):
+            completed = _complete(lead_in, mention, items[:i], sentence)
+            if completed and taxonomy.match_indicator(completed, _per_capita(completed, mention.q.unit)):
+                mention.unit = _per_capita(completed, mention.q.unit)
+                _match(mention, completed, right)
+        if mention.indicator is None and c["subset"].match(lead_in):
+            _inherit_measure(mention, phrase, items[:i], right)
+        if mention.indicator is None and mention.q.dimension == "count" and _level_only(phrase):
             # 众创空间47家,其中国家级12家、省级20家: the same platforms, of one level
             parent = next((p for p in reversed(items[:i]) if not p.growth and p.indicator), None)
             # core ids keep the answer keys' rule (a part of the figure is no figure)
             if (parent is not None and parent.indicator is not None and parent.indicator.stock
                     and not parent.indicator.core):
-                it.indicator, it.phrase, it.unit = parent.indicator, phrase, parent.indicator.unit
-        if (it.indicator is None and it.q.dimension == "count"
-                and _GENERIC_FIRMS.fullmatch(cues()["strip"].sub("", strip_joiners(phrase)))):
-            _name_the_firms(it, phrase, sent[: it.clause_start], st.topic, right)
-        if it.indicator is None and _count_on_last_year(it):
-            completed = _complete("新增", it, items[:i], st)  # 拥有量达到614家、比上年增加111家
+                mention.indicator, mention.phrase, mention.unit = parent.indicator, phrase, parent.indicator.unit
+        if (mention.indicator is None and mention.q.dimension == "count"
+                and cues()["generic_firms"].fullmatch(cues()["strip"].sub("", strip_joiners(phrase)))):
+            _name_the_firms(mention, phrase, sent[: mention.clause_start], sentence.topic, right)
+        if mention.indicator is None and _count_on_last_year(mention):
+            completed = _complete("新增", mention, items[:i], sentence)  # 拥有量达到614家、比上年增加111家
             if completed:
-                _match(it, "新增" + _head(completed), right)
-        if (it.indicator is None and (since := _SINCE_SPAN_END.search(it.own))
-                and _GROWN.search(it.own, since.end())):
+                _match(mention, "新增" + _head(completed), right)
+        if (mention.indicator is None and (since := _SINCE_SPAN_END.search(mention.lead_in))
+                and cues()["grown"].search(mention.lead_in, since.end())):
             # 较“十三五”末增加210家: the new ones since the plan's end
-            it.since_fyp = fyp_span(since.group("fyp"))[1]
-            completed = _complete("新增", it, items[:i], st)
+            mention.since_fyp = fyp_span(since.group("fyp"))[1]
+            completed = _complete("新增", mention, items[:i], sentence)
             if completed:
-                _match(it, "新增" + _head(completed), right)
-                if it.indicator is None:
-                    it.since_fyp = None
+                _match(mention, "新增" + _head(completed), right)
+                if mention.indicator is None:
+                    mention.since_fyp = None
         i += 1
 
 
-# 新认定企业, 通过认定的企业: a recognition verb and 企业 alone, with no kind of firm named
-_GENERIC_FIRMS = re.compile(r"(?:全年|今年|当年)?(?:新|首次)?(?:通过)?(?:认定|备案|评价入库|入库)(?:的)?企业(?:数)?")
-
-
-def _count_on_last_year(it: Mention) -> bool:
+def _count_on_last_year(mention: Mention) -> bool:
     """比上年增加111家 after a count of firms or platforms: the new ones, not a change."""
-    return it.q.dimension == "count" and bool(cues()["year_on"].match(strip_joiners(it.own)))
+    return mention.q.dimension == "count" and bool(cues()["year_on"].match(strip_joiners(mention.lead_in)))
 
 
-def _series_years(group: list[Mention], st: Sentence) -> None:
+def _series_years(group: list[Mention], sentence: Sentence) -> None:
     """2015-2018年,R&D经费投入分别29.92、29.64、33.57、30.75亿元: as many values as the
     span before them has years, so each is one year's figure, in order."""
     first = group[0]
-    span = next((m for m in reversed(st.ranges) if m.end() <= first.q.start), None)
+    span = next((m for m in reversed(sentence.ranges) if m.end() <= first.q.start), None)
     if span is None:
         return
     a, b = int(span.group("a")), int(span.group("b"))
@@ -451,9 +465,9 @@ def _other_bureau(clause: str, meta: DocMeta) -> bool:
     if m is None or not meta.region:
         return False
     place = m.group("place")
-    own = [x for x in (meta.region, meta.parent_city, meta.province) if x]
+    lead_in = [x for x in (meta.region, meta.parent_city, meta.province) if x]
     return not any(place in x or x in place or place[:-1] and x.startswith(place[:-1])
-                   for x in own)
+                   for x in lead_in)
 
 
 def _level_only(phrase: str) -> bool:
@@ -462,82 +476,75 @@ def _level_only(phrase: str) -> bool:
     return bool(core) and level_regex().fullmatch(core) is not None
 
 
-def _name_the_firms(it: Mention, phrase: str, before: str, topic: str, right: str) -> None:
+def _name_the_firms(mention: Mention, phrase: str, before: str, topic: str, right: str) -> None:
     """新认定企业36家 after 高新技术企业认定工作: 企业 alone means the kind of firm named
     before it in the sentence (or in the subject sentence before)."""
     found = list(cues()["firm_noun"].finditer(before)) or list(cues()["firm_noun"].finditer(topic))
     if not found or cues()["firm_noun"].search(phrase):
         return
     candidate = phrase.replace("企业", found[-1].group(0), 1)
-    if taxonomy.match_indicator(candidate, _per_capita(candidate, it.q.unit)):
-        _match(it, candidate, right)
+    if taxonomy.match_indicator(candidate, _per_capita(candidate, mention.q.unit)):
+        _match(mention, candidate, right)
 
 
-def _inherit_measure(it: Mention, phrase: str, before: list[Mention], right: str) -> None:
+def _inherit_measure(mention: Mention, phrase: str, before: list[Mention], right: str) -> None:
     """申请专利1200件，其中发明专利300件: a sub-item names its noun only and takes the
     measure (申请, 授权 …) of the figure it is part of."""
     parent = next((p for p in reversed(before) if not p.growth and p.indicator), None)
     if parent is None:
         return
-    measures = _PARENT_MEASURE.findall(parent.phrase)  # the last: 新增专利授权 → 授权
+    measures = cues()["parent_measure"].findall(parent.phrase)  # the last: 新增专利授权 → 授权
     if not measures:
         return
     candidate = phrase + measures[-1]
-    if taxonomy.match_indicator(candidate, _per_capita(candidate, it.q.unit)):
-        it.unit = _per_capita(candidate, it.q.unit)
-        _match(it, candidate, right)
+    if taxonomy.match_indicator(candidate, _per_capita(candidate, mention.q.unit)):
+        mention.unit = _per_capita(candidate, mention.q.unit)
+        _match(mention, candidate, right)
 
 
-_PER_10K = re.compile(r"万(?:人|人口|名)")
+# two Han characters: a word starts here (a noun after a count, a subject)
 _TWO_HAN = re.compile(r"[\u4e00-\u9fff]{2}")
-_NOT_A_NOUN = re.compile(r"的|以上|左右|上下|多|余|以内|之间|次|人次|增长|增加|提高|提升|上升|下降|减少|降低|到|至|达")
-_MORE_BEFORE = re.compile(r"(?:超过|超出|超|突破|逾|多于|高于)$")
-_MORE_AFTER = re.compile(r"以上|多")
-_ABOUT_BEFORE = re.compile(r"(?:将近|接近|大约|近|约)$")
-_ABOUT_AFTER = re.compile(r"左右|上下")
-_STOCK_WORDS = re.compile(r"总数|总量|累计|达到|拥有|共有|共计|有效期内")
-_MEASURE_NOUN = re.compile(r"强度|比重|占比|比例|总额|总量|总数|数量|产值|增加值|成交额|交易额")
 
 
 def _right_is_noun(right: str) -> bool:
-    return bool(_TWO_HAN.match(right)) and not _NOT_A_NOUN.match(right)
+    return bool(_TWO_HAN.match(right)) and not cues()["not_a_noun"].match(right)
 
 
-def _complete(own: str, it: Mention, before: list[Mention], st: Sentence) -> str | None:
+def _complete(lead_in: str, mention: Mention, before: list[Mention], sentence: Sentence) -> str | None:
     """Give a bare phrase the indicator it refers to: the figure or clause before it."""
     c = cues()
-    sent = st.text
-    same_group = [p for p in before if not p.growth and p.group_start == it.group_start]
+    sent = sentence.text
+    same_group = [p for p in before if not p.growth and p.group_start == mention.group_start]
     bases = [p.phrase for p in reversed(same_group) if p.indicator]
     bases += [p.phrase for p in reversed(same_group) if p.phrase and not p.indicator][:1]
-    end = it.clause_start - 1
+    end = mention.clause_start - 1
     for _ in range(4):  # the clauses before, nearest first
-        if end <= it.group_start:
+        if end <= mention.group_start:
             break
-        start = st.mark_before(st.clause, it.group_start, end)
+        start = sentence.mark_before(sentence.clause, mention.group_start, end)
         bases.append(sent[start:end])
         end = start - 1
     # 产值50亿元；实现增加值12亿元: the subject of an earlier group, then the sentence before
-    core = c["strip"].sub("", strip_joiners(own))
+    core = c["strip"].sub("", strip_joiners(lead_in))
     last = next((p for p in reversed(before) if not p.growth), None)
-    if (last is not None and last.indicator and last.group_start != it.group_start
+    if (last is not None and last.indicator and last.group_start != mention.group_start
             and (c["measure"].fullmatch(core) or core.startswith("占"))):
         bases.append(last.phrase)  # only a bare measure or share (实现增加值；占…) borrows across groups
-    if st.topic:
-        bases.append(st.topic)
-    whole = not core or core.startswith("占") or _CHANGE_TO.match(core) is not None
+    if sentence.topic:
+        bases.append(sentence.topic)
+    whole = not core or core.startswith("占") or cues()["change_to"].match(core) is not None
     share = core.startswith("占")
 
     def candidates() -> Iterator[str]:  # lazily, nearest base first: most stop at the first
         for base in bases:
             if whole:
-                yield c["strip"].sub("", base) + own
-            yield _head(base) + own
-            yield _cut_head(base) + own
+                yield c["strip"].sub("", base) + lead_in
+            yield _head(base) + lead_in
+            yield _cut_head(base) + lead_in
             if share:
-                yield _subject(base) + own
+                yield _subject(base) + lead_in
 
-    unit = it.unit or it.q.unit
+    unit = mention.unit or mention.q.unit
     first = None
     for cand in candidates():
         if taxonomy.match_indicator(cand, _per_capita(cand, unit)):
@@ -550,7 +557,7 @@ def _complete(own: str, it: Mention, before: list[Mention], st: Sentence) -> str
 def _subject(phrase: str) -> str:
     """A clause's subject with its measure noun: the words before its first verb."""
     head = cues()["strip"].sub("", phrase)
-    m = re.search(r"完成|实现|达到|达|为|突破|超过|共|增长|同比|比|增速", head)
+    m = cues()["subject_verb"].search(head)
     return head[: m.start()] if m and m.start() > 0 else head
 
 
@@ -560,14 +567,11 @@ def _cut_head(phrase: str) -> str:
     head = cues()["strip"].sub("", phrase)
     head = cues()["place_lead"].sub("", head)
     head = cues()["lead_verb"].sub("", head)
-    m = re.search(
-        r"申报|申请|授权|数量|总数|总量|达到|实现|再创|首次|突破|产值|增加值|成交|交易|登记|拥有|认定|面积",
-        head,
-    )
+    m = cues()["head_end"].search(head)
     return head[: m.start()] if m and m.start() > 0 else head
 
 
-class _OwnCues(NamedTuple):
+class _LeadInCues(NamedTuple):
     """What a figure's own phrase (the text since the previous figure) says, once per phrase."""
 
     growth: bool  # a growth verb: a % after it is a change (增长12%)
@@ -581,71 +585,49 @@ class _OwnCues(NamedTuple):
 
 
 @lru_cache(maxsize=PHRASE_CACHE)
-def _own_cues(own: str) -> _OwnCues:
+def _lead_in_cues(lead_in: str) -> _LeadInCues:
     c = cues()
-    tail = strip_joiners(own)[-4:]
-    return _OwnCues(
-        growth=c["growth"].search(own.rstrip()) is not None,
-        change_by=_CHANGE_BY.search(own) is not None,
-        estimate=c["estimate"].search(own) is not None,
-        goal_ref=c["goal_ref"].search(own) is not None,
-        more_before=_MORE_BEFORE.search(tail) is not None,
-        about_before=_ABOUT_BEFORE.search(tail) is not None,
-        comparator=_COMPARATOR.search(own.rstrip()) is not None,
-        subset=c["subset"].search(own) is not None,
+    tail = strip_joiners(lead_in)[-4:]
+    return _LeadInCues(
+        growth=c["growth"].search(lead_in.rstrip()) is not None,
+        change_by=cues()["change_by"].search(lead_in) is not None,
+        estimate=c["estimate"].search(lead_in) is not None,
+        goal_ref=c["goal_ref"].search(lead_in) is not None,
+        more_before=cues()["more_before"].search(tail) is not None,
+        about_before=cues()["about_before"].search(tail) is not None,
+        comparator=cues()["comparator"].search(lead_in.rstrip()) is not None,
+        subset=c["subset"].search(lead_in) is not None,
     )
 
 
 @lru_cache(maxsize=PHRASE_CACHE)
 def _after_qualifier(after: str) -> str:
     """">" or "~" when the characters after a number say so (12家以上, 50人左右)."""
-    if _MORE_AFTER.match(after):
+    if cues()["more_after"].match(after):
         return ">"
-    return "~" if _ABOUT_AFTER.match(after) else ""
+    return "~" if cues()["about_after"].match(after) else ""
 
 
 _SINCE_SPAN_END = re.compile(r"[比较][“\"]?十(?P<fyp>[一二三四五])五[”\"]?(?:末|期末)")  # not a yoy change
-_YEAR_IN_PHRASE = re.compile(r"(?<=[\u4e00-\u9fff])(?:19|20)\d\d年(?:度)?(?=[\u4e00-\u9fff])")
-_GROWN = re.compile(r"增加|新增|净增|增长")  # 较“十三五”末增加210家
-_CHANGE_TO = re.compile(r"(?:提高|提升|增加|增长|上升|下降|降低|减少)(?:到|至)")  # 从A提高到B
-# 占全省61家的80%, 占全省高新技术产值的49%: the province's or country's figure, or a
-# share of it
-_COMPARATOR = re.compile(r"(?:占|比)?全(?:省|国)(?:的|共|共有)?$|(?:占|相当于)全(?:省|国)[^，。；,;]{0,14}$")
-# 从2020年的, 由“十三五”末的: the base a from-to statement starts from
-_FROM_BASE = re.compile(r"[从由](?:20\d\d年(?:底|末)?|[“\"]?十[一二三四五]五[”\"]?(?:末|期末))?的?")
-_FROM = re.compile(r"[从由]")  # opens a from-to statement (从500亿元增长到800亿元)
-_SHARE_BASE = re.compile(r"占[^，。；,;]{0,12}的?[(（]$")  # 占规上企业的(312家)
-_TOTAL_OF_PARTS = re.compile(r"(?:共计|合计|总计|共)")  # 共计2671家 after its parts
 # 是2007年1080亿元: the value of a base year the figure before it is compared with
 _BASE_VALUE = re.compile(r"(?:是|相当于)?(20\d\d)年(?:的)?")
-_PARENT_MEASURE = re.compile(r"申请|授权|申报|受理|登记|认定|新增")
-# 2021年至2022年, 2016-2020年: a span of years at a clause's start dates a sum over it
-_YEAR_RANGE = re.compile(r"(?P<a>20\d\d)\s*年?\s*(?:至|到|-|—|–|~)\s*(?P<b>20\d\d)\s*年(?:度)?(?:间|期间)?")
-_RANGE_BEFORE = "，,；;：:“\"(（ \n"
-# 十三五末: a stock at the end of a Five-Year Plan
-_FYP_END = re.compile(r"十([一二三四五])五[”\"]?(?:末|期末)")
-_BATCH = re.compile(r"第[一二三四五六七八九十\d]+批")
-_CHANGE_BY = re.compile(r"(?:提高|增加|增长|提升|减少|下降|降低)了?$")
-_THEN_REACH = re.compile(r"达到|达|为|至")
-_MORE_VERB = re.compile(r"突破|超过|超")
-_SHARED_VERB = re.compile(r"(?:分别)?(?:达到|达|为|突破|超过|实现|完成|共计|共)\s*$")
 
 
-def _pair_names(own: str, group: list[Mention], before: list[Mention]) -> tuple[list[str], str] | None:
+def _pair_names(lead_in: str, group: list[Mention], before: list[Mention]) -> tuple[list[str], str] | None:
     """Names for values x、y that follow one phrase: ``A、B分别达到x、y`` or ``A、B达x、y``.
 
     Returns the names (one per value) and the verb they share, or None when the
     phrase does not list as many names as there are values.
     """
-    if "分别" in own:
-        names_text, _, verb = own.partition("分别")
+    if "分别" in lead_in:
+        names_text, _, verb = lead_in.partition("分别")
     elif len(group) >= 2:
-        m = _SHARED_VERB.search(own)
-        names_text, verb = (own[: m.start()], m.group(0)) if m else (own, "")
+        m = cues()["shared_verb"].search(lead_in)
+        names_text, verb = (lead_in[: m.start()], m.group(0)) if m else (lead_in, "")
     else:
         return None
     names = _split_items(names_text)
-    if len(names) < len(group) and "分别" in own:
+    if len(names) < len(group) and "分别" in lead_in:
         # 累计分别达到x、y: the names are the figures before this clause
         prior = [p for p in before if not p.growth and p.phrase][-len(group):]
         if len(prior) == len(group):
@@ -657,21 +639,21 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
     c = cues()
     i = 0
     while i < len(items):
-        it = items[i]
-        if not it.growth:
+        mention = items[i]
+        if not mention.growth:
             i += 1
             continue
-        group = [it]
+        group = [mention]
         j = i + 1
-        while j < len(items) and items[j].growth and strip_joiners(items[j].own) == "":
+        while j < len(items) and items[j].growth and strip_joiners(items[j].lead_in) == "":
             group.append(items[j])
             j += 1
-        own = it.own.rstrip()
-        sign = -1.0 if c["negative"].search(own[-6:]) else 1.0
-        since_span = bool(_SINCE_SPAN_END.search(own))
-        average = bool(c["average"].search(own)) or since_span
-        m = c["growth"].search(own)
-        subject = own[: m.start()] if m else own
+        lead_in = mention.lead_in.rstrip()
+        sign = -1.0 if c["negative"].search(lead_in[-6:]) else 1.0
+        since_span = bool(_SINCE_SPAN_END.search(lead_in))
+        average = bool(c["average"].search(lead_in)) or since_span
+        m = c["growth"].search(lead_in)
+        subject = lead_in[: m.start()] if m else lead_in
         subject = re.sub(r"同比|比上年|较上年|分别|均|同期|[比较][^，。；,;]{0,12}|"
                          r"(?:与|和|同)(?:20\d\d年|上年|去年|上一年)(?:同期)?相?", "", subject)
         subject = strip_joiners(subject)
@@ -680,9 +662,9 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
             for p in items[:i]
             if not p.growth
             and p.yoy is None
-            and p.group_start == it.group_start
+            and p.group_start == mention.group_start
             and p.unit not in {"%", "百分点"}
-            and not _CHANGE_BY.search(p.own)  # 增长238.88亿元,提高65.82%: the change, not the level
+            and not cues()["change_by"].search(p.lead_in)  # 增长238.88亿元,提高65.82%: the change, not the level
         ]
         targets: list[Mention] = []
         if not average:
@@ -696,8 +678,8 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
                     targets = hit[-1:]
             nxt = items[j] if j < len(items) else None
             if (not targets and len(group) == 1 and nxt is not None and not nxt.growth
-                    and nxt.yoy is None and nxt.group_start == it.group_start
-                    and _THEN_REACH.fullmatch(strip_joiners(nxt.own).strip())
+                    and nxt.yoy is None and nxt.group_start == mention.group_start
+                    and cues()["then_reach"].fullmatch(strip_joiners(nxt.lead_in).strip())
                     and (not subject or re.sub(r"[量数额]$", "", subject) in nxt.phrase)):
                 targets = [nxt]  # 成交额同比增长25%,达到10亿元: the level after its growth
         for g, t in zip(group, targets, strict=False):
@@ -714,26 +696,26 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
             if not g.attached:
                 g.flags.append("growth_since_fyp" if since_span
                                else "average_growth" if average else "growth_only")
-                g.phrase = strip_joiners(own)
+                g.phrase = strip_joiners(lead_in)
         i = j
 
 
-def _estimate_scope(sent: str, it: Mention) -> bool:
+def _estimate_scope(sent: str, mention: Mention) -> bool:
     """预计 at a sentence's start covers the sentence; elsewhere its own clause and the
     clauses that continue its subject (预计研发投入185亿元,占GDP比例2.35%)."""
     c = cues()
-    pos = it.q.start
+    pos = mention.q.start
     for m in c["estimate"].finditer(sent, 0, pos):
         lead = sent[: m.start()].strip(" ，,")
         if not lead or re.fullmatch(r"20\d\d年度?|同时|此外|另外", lead):
             # …until a clause opens with a year of its own (预计全年…,2017年我县新增…)
             return not any(m.end() < start and end <= pos for start, end, _ in year_cues(sent))
-        if m.start() >= it.clause_start:
+        if m.start() >= mention.clause_start:
             return True
-        if it.borrowed and it.group_start <= m.start():
+        if mention.borrowed and mention.group_start <= m.start():
             return True
-        if it.group_start <= m.start() and _same_subject(sent, _clause_start(sent, m.start()),
-                                                         m.start(), it.own):
+        if mention.group_start <= m.start() and _same_subject(sent, _clause_start(sent, m.start()),
+                                                         m.start(), mention.lead_in):
             return True  # 预计研发支出397亿元,研发投入强度达到1.95%: the same subject goes on
     return False
 
@@ -743,14 +725,11 @@ def _clause_start(sent: str, pos: int) -> int:
     return last_mark(sent, 0, pos, CLAUSE_MARKS)
 
 
-_SUBJECT_NOISE = re.compile(r"^(?:全社会|全市|全区|全县|我市|我区|我县|全年)")
-
-
-def _same_subject(sent: str, lo: int, hi: int, own: str) -> bool:
+def _same_subject(sent: str, lo: int, hi: int, lead_in: str) -> bool:
     """The forecast clause's subject (sent[lo:hi]) and a later figure's phrase open with
     the same noun of at least two characters."""
-    subject = _SUBJECT_NOISE.sub("", sent[lo:hi].strip())
-    phrase = _SUBJECT_NOISE.sub("", cues()["strip"].sub("", strip_joiners(own)))
+    subject = cues()["subject_noise"].sub("", sent[lo:hi].strip())
+    phrase = cues()["subject_noise"].sub("", cues()["strip"].sub("", strip_joiners(lead_in)))
     n = 0
     while n < min(len(subject), len(phrase)) and subject[n] == phrase[n]:
         n += 1
@@ -765,131 +744,136 @@ def _lead_is_subunit(sent: str) -> bool:
     return bool(c["subunit_start"].search(lead) or c["subunit_any"].match(lead))
 
 
-def _subunit(sent: str, it: Mention) -> bool:
+def _subunit(sent: str, mention: Mention) -> bool:
     c = cues()
-    if c["subunit_after"].search(sent[it.q.end : it.q.end + 8]):
+    if c["subunit_after"].search(sent[mention.q.end : mention.q.end + 8]):
         return True
     if _lead_is_subunit(sent):
         return True
-    clause = sent[it.clause_start : it.q.start].lstrip()
+    clause = sent[mention.clause_start : mention.q.start].lstrip()
     return bool(c["subunit_start"].search(clause) or c["subunit_any"].search(clause))
+
+
+_FROM = re.compile(r"[从由]")  # opens a from-to statement (从500亿元增长到800亿元)
+# 第二批: a batch of a list, whose count is the batch's, not the year's
+_BATCH = re.compile(r"第[一二三四五六七八九十\d]+批")
 
 
 def _to_figure(
     doc_id: str,
     text: str,
-    st: Sentence,
-    sentence: str,
-    it: Mention,
+    sentence: Sentence,
+    sentence_text: str,
+    mention: Mention,
     items: list[Mention],
     meta: DocMeta,
     inherited: tuple[str | None, int | None] = (None, None),
 ) -> Figure:
     c = cues()
-    q = it.q
-    sent = st.text
-    s = st.start
-    section = it.section
-    ind = it.indicator if not it.growth else None
-    flags = list(it.flags)
+    q = mention.q
+    sent = sentence.text
+    s = sentence.start
+    section = mention.section
+    ind = mention.indicator if not mention.growth else None
+    flags = list(mention.flags)
     year = inherited[1] or section.year  # a 其中 sentence continues the one before it
     period = inherited[0] or section.period
     span = section.span
-    span_m = st.last_before(st.spans, q.start)  # the last span cue before
+    span_m = sentence.last_before(sentence.spans, q.start)  # the last span cue before
     if span_m is not None:
         span = fyp_span(span_m.group(1))
         year = span[1]
-    since = st.last_before(st.since, q.start)
+    since = sentence.last_before(sentence.since, q.start)
     if since is not None and span_m is None and section.year and int(since.group(1)) < section.year:
         span = (int(since.group(1)), section.year)  # 2021年以来新增294家: a sum up to now
         year = section.year
-    range_m = st.last_before(st.ranges, q.start)
-    if range_m is not None and range_m.start() >= it.group_start and span_m is None:
+    range_m = sentence.last_before(sentence.ranges, q.start)
+    if range_m is not None and range_m.start() >= mention.group_start and span_m is None:
         span = (int(range_m.group("a")), int(range_m.group("b")))  # 2021年至2022年,新认定…
-    explicit = None if since is not None else st.year_before(q.start, it.group_start)
-    fyp_end = st.last_before(st.fyp_ends, q.start)
-    if fyp_end is not None and fyp_end.start() >= it.group_start and span is None:
+    explicit = None if since is not None else sentence.year_before(q.start, mention.group_start)
+    fyp_end = sentence.last_before(sentence.fyp_ends, q.start)
+    if fyp_end is not None and fyp_end.start() >= mention.group_start and span is None:
         explicit = fyp_span(fyp_end.group(1))[1]  # 由“十三五”末的120家: the plan's last year
-    if (base := _BASE_VALUE.fullmatch(strip_joiners(it.own))) is not None:
+    if (base := _BASE_VALUE.fullmatch(strip_joiners(mention.lead_in))) is not None:
         explicit = int(base.group(1))  # 是2007年1080亿元
-    change = _CHANGE_TO.search(it.own)
-    prev_own = items[it.idx - 1].own if it.idx and items[it.idx - 1].clause_start == it.clause_start else ""
-    from_to = change is not None and (_FROM.search(it.own, 0, change.start()) or _FROM.search(prev_own))
-    if explicit is not None and from_to and not YEAR_CUE.search(it.own, change.end()):
+    change = cues()["change_to"].search(mention.lead_in)
+    prev_lead_in = items[mention.idx - 1].lead_in if mention.idx and items[mention.idx - 1].clause_start == mention.clause_start else ""
+    from_to = change is not None and (_FROM.search(mention.lead_in, 0, change.start()) or _FROM.search(prev_lead_in))
+    if explicit is not None and from_to and not YEAR_CUE.search(mention.lead_in, change.end()):
         explicit = None  # 从2020年的500亿元增长到800亿元: the year dates the first value only
         year = section.year
     if explicit is not None:
         year = explicit
-    if it.series_year is not None:
-        span, year, explicit = None, it.series_year, it.series_year
-    if it.since_fyp is not None and section.year and section.year > it.since_fyp:
-        span = (it.since_fyp + 1, section.year)  # 较“十三五”末增加210家: new over the years since
+    if mention.series_year is not None:
+        span, year, explicit = None, mention.series_year, mention.series_year
+    if mention.since_fyp is not None and section.year and section.year > mention.since_fyp:
+        span = (mention.since_fyp + 1, section.year)  # 较“十三五”末增加210家: new over the years since
     if span is not None:
         is_stock = ind.stock if ind else False
         period = "FY" if is_stock else f"{span[0]}-{span[1]}"
         year = span[1]
     cue_period = None  # the period a cue before the figure sets, read once per figure
-    if span is None and st.period_hint:
+    if span is None and sentence.period_hint:
         cue_period, cue_year = sentence_period(sent, q.start, None)
         period = cue_period or period
         if cue_year is not None and explicit is None:
             year = cue_year
-    own = _own_cues(it.own)
+    lead_in = _lead_in_cues(mention.lead_in)
     kind = "actual"
-    if section.kind == "plan" or (it.goal_after and not it.growth):
+    if section.kind == "plan" or (mention.goal_after and not mention.growth):
         kind = "target"
-    elif st.estimate and (_estimate_scope(sent, it) or own.estimate):
+    elif sentence.estimate and (_estimate_scope(sent, mention) or lead_in.estimate):
         kind = "estimate"
-    elif not it.growth and (own.goal_ref
-                            or (st.target_verb
-                                and c["target_verb"].search(sent, it.group_start, q.start))):
+    elif not mention.growth and (lead_in.goal_ref
+                            or (sentence.target_verb
+                                and c["target_verb"].search(sent, mention.group_start, q.start))):
         kind = "target"
-    elif (not it.growth and span is None and year is not None and section.year is not None
-          and year > section.year and _future_year(sent, it.group_start, q.start) == year):
+    elif (not mention.growth and span is None and year is not None and section.year is not None
+          and year > section.year and _future_year(sent, mention.group_start, q.start) == year):
         kind = "target"  # 到2025年底…达到800家 in a 2023 summary: a goal, not a result
     if (kind == "target" and section.kind == "plan" and explicit is not None and section.year
-            and explicit < section.year and not own.goal_ref and not it.goal_after
-            and not (st.target_verb and c["target_verb"].search(sent, it.group_start, q.start))):
+            and explicit < section.year and not lead_in.goal_ref and not mention.goal_after
+            and not (sentence.target_verb and c["target_verb"].search(sent, mention.group_start, q.start))):
         kind = "actual"  # 2019年总数达120家 in a 2021 plan: a past result it recalls
-    completion = q.unit == "%" and c["completion"].search(it.own) is not None
+    completion = q.unit == "%" and c["completion"].search(mention.lead_in) is not None
     if completion:
         kind = "actual"  # 完成年度任务的107%: how much of the goal was met, a result
         flags.append("completion_rate")
-    if kind == "target" and span is None and (cue_period is None or it.goal_after):
+    if kind == "target" and span is None and (cue_period is None or mention.goal_after):
         period = "FY"  # a goal is for the whole year, even in a half-year report
-    qualifier = it.qualifier
+    qualifier = mention.qualifier
     if qualifier != "range":
         after = _after_qualifier(sent[q.end : q.end + 3])
-        if own.more_before or after == ">":
+        if lead_in.more_before or after == ">":
             qualifier = ">"
-        elif own.about_before or after == "~":
+        elif lead_in.about_before or after == "~":
             qualifier = "~"
     metric_id = ind.metric_id if ind and not completion else ""
     if ind and not completion:
-        if _subunit(sent, it):
+        if _subunit(sent, mention):
             flags.append("subunit")
             metric_id = ""
-        if own.comparator:
+        if lead_in.comparator:
             flags.append("comparator")
             metric_id = ""
-        if _other_bureau(sent[it.clause_start:q.start], meta):
+        if _other_bureau(sent[mention.clause_start:q.start], meta):
             flags.append("other_place")
             metric_id = ""
         if ind.batched:
-            prev_clause = st.mark_before(st.clause, it.group_start, max(it.clause_start - 1, 0))
-            since_prev = items[it.idx - 1].q.end if it.idx else 0  # a batch cue: next figure only
+            prev_clause = sentence.mark_before(sentence.clause, mention.group_start, max(mention.clause_start - 1, 0))
+            since_prev = items[mention.idx - 1].q.end if mention.idx else 0  # a batch cue: next figure only
             if _BATCH.search(sent, max(prev_clause, since_prev), q.start):
                 flags.append("batch")
                 metric_id = ""
-        if own.subset or c["subset"].search(it.phrase):
+        if lead_in.subset or c["subset"].search(mention.phrase):
             parent = next(
-                (p for p in reversed(items[: it.idx]) if not p.growth and p.indicator), None
+                (p for p in reversed(items[: mention.idx]) if not p.growth and p.indicator), None
             )
             if (parent and parent.indicator and parent.indicator.metric_id == ind.metric_id
-                    and (ind.core or _platform_level(it.own) == _platform_level(parent.own))):
+                    and (ind.core or _platform_level(mention.lead_in) == _platform_level(parent.lead_in))):
                 flags.append("subset")
                 metric_id = ""
-    phrase = it.phrase or strip_joiners(it.own)
+    phrase = mention.phrase or strip_joiners(mention.lead_in)
     start = s + q.start
     end = s + q.end
     return Figure(
@@ -898,13 +882,13 @@ def _to_figure(
         metric_name=taxonomy.get_indicator(metric_id).name_zh if metric_id else "",
         indicator=taxonomy.indicator_phrase(phrase),
         value=q.value,
-        unit=it.unit or q.unit,
-        yoy_pct=it.yoy,
+        unit=mention.unit or q.unit,
+        yoy_pct=mention.yoy,
         qualifier=qualifier,
         year=year,
         period=period or "FY",
         kind=kind,
-        sentence=sentence,
+        sentence=sentence_text,
         char_start=start,
         char_end=end,
         raw=text[start:end],
@@ -912,7 +896,7 @@ def _to_figure(
         value_high=q.value_high,
         note="; ".join(flag_notes()[f] for f in flags),
         flags=tuple(flags),
-        level=_platform_level(it.own) if q.dimension == "count" else "",
+        level=_platform_level(mention.lead_in) if q.dimension == "count" else "",
     )
 
 
@@ -928,12 +912,12 @@ def flag_notes() -> dict[str, str]:
     return out
 
 
-def _platform_level(own: str) -> str:
+def _platform_level(lead_in: str) -> str:
     """national, provincial … when the words right before a count name the level of what
     it counts (新认定国家级众创空间12家), so that 47 maker spaces of every level are never
     compared with 12 national ones; "" when they name none."""
     found = ""
-    for m in level_regex().finditer(own):
+    for m in level_regex().finditer(lead_in):
         found = m.lastgroup or ""
     return found
 

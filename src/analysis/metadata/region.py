@@ -468,9 +468,9 @@ def _county_unit(city_code: str, ev: _Evidence, voice: str, year: int | None = N
     if by_named and by_named[-1][0] >= ev.named[city_code]:
         return by_named[-1][2]
     if _ranked_within(ev, city_code):
-        own = sorted((ev.mentions[c], c) for c in members if ev.mentions[c] > 0)
-        if own and (len(own) == 1 or own[-1][0] > own[-2][0]):
-            return own[-1][1]
+        by_mentions = sorted((ev.mentions[c], c) for c in members if ev.mentions[c] > 0)
+        if by_mentions and (len(by_mentions) == 1 or by_mentions[-1][0] > by_mentions[-2][0]):
+            return by_mentions[-1][1]
     if voice in VOICE_LEVELS and ev.named[city_code] == 0:
         levels = VOICE_LEVELS[voice]
         fits = sorted((ev.mentions[c], c) for c in members if units[c]["level"] in levels)

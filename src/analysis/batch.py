@@ -651,10 +651,10 @@ def tables_key(processed_dir: str | os.PathLike[str] | None) -> str:
     state = []
     for path in [*files, processed / "text"]:
         try:
-            st = path.stat()
+            file_stat = path.stat()
         except OSError:
             continue
-        state.append((path.name, st.st_size, st.st_mtime_ns, st.st_ino))
+        state.append((path.name, file_stat.st_size, file_stat.st_mtime_ns, file_stat.st_ino))
     return _tables_key(str(processed.resolve()), tuple(state))
 
 

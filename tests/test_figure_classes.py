@@ -395,3 +395,13 @@ def test_a_clause_led_by_another_places_bureau_is_that_places_figure(text, value
                                   "全市科技局系统新增高新技术企业50家。"])
 def test_the_regions_own_bureau_is_not_another_place(text):
     assert ids(text).get(50) == "high_tech_enterprises_new"
+
+
+def test_a_year_standing_alone_on_its_line_heads_the_short_lines_under_it():
+    text = ("2023年\n\n●新增国家级科技型中小企业1163家\n\n2024年\n\n●力争高新技术企业总量达到2300户以上\n\n"
+            "记者从近日召开的科技工作会上获悉,2023年,全市技术合同成交额达114.76亿元,创历史新高,"
+            "位居全省第一,同比增长20%以上。\n")
+    got = figures(text)
+    assert ("tech_smes", 1163, "家", None, 2023, "FY", "actual") in got
+    assert ("high_tech_enterprises_total", 2300, "家", None, 2024, "FY", "target") in got
+    assert ("tech_contract_turnover", 114.76e8, "元", 20.0, 2023, "FY", "actual") in got

@@ -65,6 +65,12 @@ SPAN_HEADING = re.compile(
     r"[“\"]?十(?P<n>[一二三四五])五[”\"]?[^。\n，,]{0,6}?(?:期间|时期|以来|回顾|成就)"
 )
 TOP_HEADING = re.compile(HEADING_NO)
+# A line that holds a year and nothing else (2023年 … 2024年 over two lists of figures):
+# the heading of the short lines under it; one naming a year after the report's opens
+# that year's plan, which ends at the first line of prose (longer than LIST_LINE_MAX).
+YEAR_LINE = re.compile(r"(?m)^[ \t\u3000]*(?P<y>20\d\d)[ \t]*年度?[ \t\u3000]*$")
+LIST_LINE_MAX = 60
+PROSE_LINE = re.compile(rf"(?m)^[^\n]{{{LIST_LINE_MAX + 1},}}$")
 
 
 @dataclass(frozen=True)
@@ -145,6 +151,11 @@ def outline(text: str) -> Outline:
                          int(m.group("y")) if m.group("y") else None)
                  for m in plan_sentences(text)]
     openings += [Opening(m.start(), m.end(), "summary") for m in SUMMARY_HEADING.finditer(text)]
+    for m in YEAR_LINE.finditer(text):
+        openings.append(Opening(m.start("y"), m.end(), "plan", m.group("y") + "年",
+                                int(m.group("y"))))
+        if (prose := PROSE_LINE.search(text, m.end())) is not None:
+            openings.append(Opening(prose.start(), prose.start(), "summary"))
     spans = []
     for m in SPAN_HEADING.finditer(text):
         nxt = TOP_HEADING.search(text, m.end())

@@ -67,3 +67,11 @@ def test_find_sections_on_a_string_is_the_outline_of_that_string():
     assert isinstance(prepare_text("d", TEXT).sections, Outline)
     parts = find_sections(prepare_text("d", TEXT).shadow, meta)
     assert [(s.kind, s.year) for s in parts] == [("summary", 2012), ("plan", 2013)]
+
+
+def test_section_at_finds_the_part_holding_a_position():
+    from analysis.text.sections import Section, section_at
+
+    parts = [Section(0, 10, "summary", 2023, "FY"), Section(10, 25, "plan", 2024, "FY"),
+             Section(25, 40, "summary", 2023, "FY")]
+    assert [section_at(parts, p).start for p in (0, 9, 10, 24, 25, 39, 99)] == [0, 0, 10, 10, 25, 25, 25]

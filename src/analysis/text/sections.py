@@ -22,6 +22,7 @@ the first of ``openings`` misread the type of two reports; extraction also split
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -210,7 +211,12 @@ def _plan_year(when: str | None, year: int | None, next_year: int | None) -> int
 
 
 def section_at(sections: list[Section], pos: int) -> Section:
-    for s in sections:
+    """The part holding ``pos`` (parts are in order and do not overlap): a bisection, since
+    a long report asks once per figure."""
+    k = bisect_right(sections, pos, key=lambda s: s.start) - 1
+    if k >= 0 and sections[k].start <= pos < sections[k].end:
+        return sections[k]
+    for s in sections:  # a gap between parts (never made by Outline.sections): the old scan
         if s.start <= pos < s.end:
             return s
     return sections[-1]

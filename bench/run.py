@@ -375,7 +375,8 @@ def build_real_corpus(folder: Path, n_docs: int, seed: int, texts_dir: Path | No
 # --------------------------------------------------------------------------- memory
 
 
-def _tree_memory(pid: int, pss: bool = False) -> tuple[int, int]:
+def _tree_memory(pid: int, pss: bool = False, cpu: dict[int, float] | None = None
+                 ) -> tuple[int, int]:
     """(summed RSS, summed PSS) of a process and its descendants; PSS 0 unless asked.
 
     RSS counts a page shared by several processes (libraries, what a forked worker
@@ -392,6 +393,9 @@ def _tree_memory(pid: int, pss: bool = False) -> tuple[int, int]:
     rss = pss_total = 0
     for p in procs:
         try:
+            if cpu is not None:  # CPU seconds so far (the last sample before a process ends)
+                times = p.cpu_times()
+                cpu[p.pid] = max(cpu.get(p.pid, 0.0), times.user + times.system)
             if pss:
                 info = p.memory_full_info()
                 pss_total += getattr(info, "pss", 0)
@@ -416,6 +420,7 @@ class PeakRSS:
         self.pss = pss
         self.peak = 0
         self.peak_pss = 0
+        self.cpu: dict[int, float] = {}  # pid → CPU seconds (user + system) last seen
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -424,7 +429,7 @@ class PeakRSS:
         while not self._stop.is_set():
             # PSS needs the kernel to walk every page table: sampled once a second only,
             # so the sampling does not slow the run it measures (RSS every interval).
-            rss, pss = _tree_memory(self.pid, self.pss and tick % PSS_EVERY == 0)
+            rss, pss = _tree_memory(self.pid, self.pss and tick % PSS_EVERY == 0, self.cpu)
             self.peak = max(self.peak, rss)
             self.peak_pss = max(self.peak_pss, pss)
             tick += 1
@@ -451,6 +456,11 @@ class PeakRSS:
     def pss_mb(self) -> float | None:
         return round(self.peak_pss / MB, 1) if self.peak_pss else None
 
+    @property
+    def cpu_seconds(self) -> float | None:
+        """CPU seconds of the whole tree (sampled: a process's last 50 ms may be missed)."""
+        return round(sum(self.cpu.values()), 2) if self.cpu else None
+
 
 def maxrss_mb(who: int) -> float:
     """ru_maxrss (KiB on Linux, bytes on macOS) as MB: the largest single process."""
@@ -468,6 +478,7 @@ class Timed:
     seconds: list[float] = field(default_factory=list)
     figures: list[int] = field(default_factory=list)
     peak_rss_mb: float | None = None  # of the bench process during the stage
+    cpu_seconds: float = 0.0  # CPU time of this process over the timed calls
 
 
 def time_per_doc(
@@ -481,9 +492,10 @@ def time_per_doc(
     with PeakRSS() as peak:
         for doc_id, text in corpus.texts(limit):
             context = prepare(doc_id, text)
-            start = time.perf_counter()
+            cpu, start = time.process_time(), time.perf_counter()
             n = run(doc_id, text, context)
             timed.seconds.append(time.perf_counter() - start)
+            timed.cpu_seconds += time.process_time() - cpu
             timed.figures.append(n)
     timed.peak_rss_mb = peak.mb
     return timed
@@ -501,6 +513,8 @@ def summarise(timed: Timed, doc_bytes: list[int], extra: dict[str, Any] | None =
         "docs_per_s": round(n / seconds, 1) if seconds else None,
         "figures": sum(timed.figures),
         "peak_rss_mb": timed.peak_rss_mb,
+        "cpu_seconds": round(timed.cpu_seconds, 3),
+        "mb_per_cpu_s": round(n_bytes / MB / timed.cpu_seconds, 3) if timed.cpu_seconds else None,
         **(extra or {}),
     }
 
@@ -591,6 +605,9 @@ def stage_cli(corpus: Corpus, out_dir: Path, jobs: int | None, engine: str) -> d
         "figures": count_csv_rows(out_dir / "metrics.csv"),
         "peak_rss_mb": peak.mb,  # the CLI and all its workers together
         "peak_pss_mb": peak.pss_mb,  # the same, shared pages split between processes
+        "cpu_s": peak.cpu_seconds,  # of the CLI and its workers: steadier than wall on a busy machine
+        "cpu_ms_per_doc": round(peak.cpu_seconds / len(corpus.doc_ids) * 1000, 3)
+        if peak.cpu_seconds else None,
         "max_single_process_rss_mb": maxrss_mb(resource.RUSAGE_CHILDREN),
     }
 
@@ -910,7 +927,8 @@ def _snapshot(caches: dict[str, Any]) -> dict[str, tuple[int, int]]:
     return {n: (f.cache_info().hits, f.cache_info().misses) for n, f in caches.items()}
 
 
-def stage_real_extract(corpus: Corpus, doc_bytes: list[int]) -> tuple[dict, dict]:
+def stage_real_extract(corpus: Corpus, doc_bytes: list[int], limit: int | None = None
+                       ) -> tuple[dict, dict]:
     """Extraction alone: ``for_tables(process_document(doc_id, text))`` per report, the text
     already in memory. That is everything a worker computes for a file — cleaning, the
     prepared document, metadata (and its needs_manifest entry), figures, their table rows —
@@ -927,25 +945,28 @@ def stage_real_extract(corpus: Corpus, doc_bytes: list[int]) -> tuple[dict, dict
     def run(doc_id: str, text: str, _: Any) -> int:
         return for_tables(process_document(doc_id, text)).n_figures
 
-    timed = time_per_doc(corpus, lambda d, t: None, run)
+    timed = time_per_doc(corpus, lambda d, t: None, run, limit=limit)
     stage = summarise(timed, doc_bytes, {
         "what": "for_tables(pipeline.process_document(doc_id, text)): clean, prepared "
                 "document, metadata + needs entry, figures, table rows; no file reading, "
                 "hashing, cache or writing",
     })
     stage["ms_per_doc"] = round(stage["seconds"] / stage["docs"] * 1000, 3)
+    stage["cpu_ms_per_doc"] = round(stage["cpu_seconds"] / stage["docs"] * 1000, 3)
     rates = cache_rates(caches, before)
     # Cold: every phrase cache emptied before each report, as if each were the first.
     cold = Timed()
     for doc_id, text in corpus.texts(COLD_DOCS):
         for fn in caches.values():
             fn.cache_clear()
-        start = time.perf_counter()
+        cpu, start = time.process_time(), time.perf_counter()
         cold.figures.append(run(doc_id, text, None))
         cold.seconds.append(time.perf_counter() - start)
+        cold.cpu_seconds += time.process_time() - cpu
     cold_stage = summarise(cold, doc_bytes)
-    stage["cold"] = {k: cold_stage[k] for k in ("docs", "mb", "seconds", "mb_per_s")}
-    stage["cold"]["ms_per_doc"] = round(cold_stage["seconds"] / cold_stage["docs"] * 1000, 3)
+    stage["cold"] = {k: cold_stage[k] for k in ("docs", "mb", "seconds", "mb_per_s",
+                                                "cpu_seconds", "mb_per_cpu_s")}
+    stage["cold"]["cpu_ms_per_doc"] = round(cold.cpu_seconds / cold_stage["docs"] * 1000, 3)
     return stage, rates
 
 
@@ -960,17 +981,21 @@ def stage_startup(out_root: Path, runs: int = 3) -> dict:
     shutil.copy(src, raw / src.name)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         filter(None, [str(SRC), os.environ.get("PYTHONPATH")]))}
-    walls = []
+    walls, cpus = [], []
     for i in range(runs):
         cmd = [*_cli_command(), "extract", str(raw), "--out", str(out_root / f"startup-{i}"),
                "--no-progress"]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         done = subprocess.run(cmd, env=env, capture_output=True, text=True)
         walls.append(round(time.perf_counter() - start, 3))
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 3))
         if done.returncode != 0:
             return {"status": "failed", "reason": done.stderr.strip()[-300:]}
     return {"status": "ok", "file": STARTUP_FILE, "bytes": src.stat().st_size,
-            "runs_s": walls, "seconds": min(walls), "median_s": sorted(walls)[len(walls) // 2]}
+            "runs_s": walls, "cpu_s": cpus, "seconds": min(walls),
+            "median_s": sorted(walls)[len(walls) // 2], "min_cpu_s": min(cpus)}
 
 
 def stage_profile(corpus: Corpus, out_root: Path, limit: int) -> dict:
@@ -1029,18 +1054,22 @@ def real_goals(stages: dict, cores: int) -> list[dict]:
         out.append({"goal": name, "value": value, "verdict": verdict, "note": note})
 
     ok = ext.get("status") == "ok"
-    goal(f"extraction >= {REAL_GOAL_EXTRACT_MBPS:g} MB/s per core", ext.get("mb_per_s"),
-         ext["mb_per_s"] >= REAL_GOAL_EXTRACT_MBPS if ok else None,
-         f"{ext.get('ms_per_doc')} ms per report; cold phrase caches: "
-         f"{ext.get('cold', {}).get('mb_per_s')} MB/s" if ok else ext.get("reason", ""))
-    slowdown = ratio(floor.get("mb_per_s"), ext.get("mb_per_s"))
+    # Per core = per CPU second of the one process: on a shared machine wall time also
+    # counts the time other programs had the core (both are stored).
+    goal(f"extraction >= {REAL_GOAL_EXTRACT_MBPS:g} MB/s per core", ext.get("mb_per_cpu_s"),
+         ext["mb_per_cpu_s"] >= REAL_GOAL_EXTRACT_MBPS if ok else None,
+         f"MB per CPU second; {ext.get('cpu_ms_per_doc')} ms CPU per report; wall "
+         f"{ext.get('mb_per_s')} MB/s; cold phrase caches: "
+         f"{ext.get('cold', {}).get('mb_per_cpu_s')} MB/s" if ok else ext.get("reason", ""))
+    slowdown = ratio(floor.get("mb_per_cpu_s"), ext.get("mb_per_cpu_s"))
     goal(f"extraction no more than {REAL_GOAL_MAX_VS_FLOOR:g}x the floor", slowdown,
          slowdown <= REAL_GOAL_MAX_VS_FLOOR if slowdown else None,
-         f"floor {floor.get('mb_per_s')} MB/s in the same run")
+         f"floor {floor.get('mb_per_cpu_s')} MB per CPU s in the same run")
     if e2e.get("status") == "ok":
         full = e2e["docs"] >= REAL_GOAL_E2E_DOCS
         projected = e2e["seconds"] * REAL_GOAL_E2E_DOCS / e2e["docs"]
-        note = f"{cores} cores; {e2e['docs_per_s']} reports/s" + (
+        note = (f"{cores} cores; {e2e['docs_per_s']} reports/s; {e2e.get('cpu_ms_per_doc')} ms "
+                f"CPU per report over all processes") + (
             "" if full else f"; projected linearly from {e2e['docs']:,} reports, judged at "
                             f"--docs {REAL_GOAL_E2E_DOCS}")
         goal(f"end to end on {REAL_GOAL_E2E_DOCS:,} real reports < {REAL_GOAL_E2E_SECONDS:g} s",
@@ -1054,7 +1083,8 @@ def real_goals(stages: dict, cores: int) -> list[dict]:
             goal(name, None, None, e2e.get("reason", ""))
     goal(f"analysis extract on one small file < {REAL_GOAL_STARTUP_S:g} s", up.get("seconds"),
          up["seconds"] < REAL_GOAL_STARTUP_S if up.get("status") == "ok" else None,
-         f"runs {up.get('runs_s')}" if up.get("status") == "ok" else up.get("reason", ""))
+         f"wall of each run {up.get('runs_s')}, CPU {up.get('cpu_s')}"
+         if up.get("status") == "ok" else up.get("reason", ""))
     return out
 
 
@@ -1076,17 +1106,25 @@ def real_markdown(results: dict) -> str:
         f"{c['seed']}); {results['machine']['cores']} cores; load average before "
         f"{results['load_before']}, after {results['load_after']}.",
         "",
-        "| docs | MB | floor MB/s | extract MB/s/core | × floor | ms/report | e2e wall s "
-        "| reports/s | start-up s | peak MB (summed RSS) |",
-        "|---|---|---|---|---|---|---|---|---|---|",
-        f"| {c['docs']:,} | {c['mb']} | {floor.get('mb_per_s')} | {ext.get('mb_per_s')} | "
-        f"{ratio(floor.get('mb_per_s'), ext.get('mb_per_s'))} | {ext.get('ms_per_doc')} | "
-        f"{e2e.get('seconds')} | {e2e.get('docs_per_s')} | {up.get('seconds')} | "
-        f"{e2e.get('peak_rss_mb')} |",
+        "| docs | MB | floor MB/s | extract MB/s/core | × floor | extract ms/report | e2e wall s "
+        "| reports/s | e2e CPU ms/report | start-up s | peak MB (summed RSS) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+        f"| {c['docs']:,} | {c['mb']} | {floor.get('mb_per_cpu_s')} | "
+        f"{ext.get('mb_per_cpu_s')} | {ratio(floor.get('mb_per_cpu_s'), ext.get('mb_per_cpu_s'))}"
+        f" | {ext.get('cpu_ms_per_doc')} | {e2e.get('seconds')} | {e2e.get('docs_per_s')} | "
+        f"{e2e.get('cpu_ms_per_doc')} | {up.get('seconds')} | {e2e.get('peak_rss_mb')} |",
         "",
-        f"Extraction with every phrase cache emptied before each report: "
-        f"{ext.get('cold', {}).get('mb_per_s')} MB/s "
-        f"({ext.get('cold', {}).get('ms_per_doc')} ms per report). Phrase-cache hit rate over "
+        f"MB/s are per CPU second of one process (floor and extraction: "
+        f"{ext.get('docs'):,} reports; wall-clock: floor {floor.get('mb_per_s')}, extraction "
+        f"{ext.get('mb_per_s')} MB/s). Extraction alone = {ext.get('what')}. End to end = "
+        f"`analysis extract --jobs {results['jobs']}` on all {c['docs']:,} reports, wall time "
+        f"including start-up; its CPU summed over the CLI and its workers: "
+        f"{e2e.get('cpu_s')} s.",
+        "",
+        f"Extraction with every phrase cache emptied before each report "
+        f"({ext.get('cold', {}).get('docs')} reports): "
+        f"{ext.get('cold', {}).get('mb_per_cpu_s')} MB per CPU s "
+        f"({ext.get('cold', {}).get('cpu_ms_per_doc')} ms per report). Phrase-cache hit rate over "
         f"the warm run: {results['phrase_caches'].get('hit_rate')}; document cache hits in "
         f"the end-to-end run: {e2e.get('run_log', {}).get('cached')}; "
         f"distinct texts: {c['distinct_texts']:,} of {c['docs']:,}.",
@@ -1130,7 +1168,8 @@ def main_real(args: argparse.Namespace) -> int:
         with step("(a) floor: one regex pass"):
             stages["floor"], _ = stage_floor(corpus, doc_bytes)
         with step("(b) extraction alone, single process"):
-            stages["extract"], rates = stage_real_extract(corpus, doc_bytes)
+            stages["extract"], rates = stage_real_extract(corpus, doc_bytes,
+                                                          args.extract_docs or None)
         with step("(c) start-up: analysis extract on one small file"):
             stages["startup"] = stage_startup(work)
         with step(f"(d) analysis extract end to end, {jobs} workers"):
@@ -1147,6 +1186,7 @@ def main_real(args: argparse.Namespace) -> int:
             "machine": {"cores": cores, "platform": platform.platform(),
                         "python": platform.python_version(),
                         "cpu": platform.processor() or platform.machine()},
+            "jobs": args.jobs or jobs,
             "load_before": load_before,
             "load_after": load_average(),
             "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
@@ -1183,6 +1223,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                              "figures, years and places varied")
     parser.add_argument("--texts", type=Path, default=None, metavar="DIR",
                         help="--real: more real .txt reports to copy (never put in the repo)")
+    parser.add_argument("--extract-docs", type=int, default=20_000, metavar="N",
+                        help="--real: time extraction alone on the first N reports "
+                             "(0: all; default 20,000)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--doc-kb",

@@ -930,15 +930,17 @@ def _snapshot(caches: dict[str, Any]) -> dict[str, tuple[int, int]]:
 def stage_real_extract(corpus: Corpus, doc_bytes: list[int], limit: int | None = None
                        ) -> tuple[dict, dict]:
     """Extraction alone: ``for_tables(process_document(doc_id, text))`` per report, the text
-    already in memory. That is everything a worker computes for a file — cleaning, the
+    already in memory, with the garbage collector tuned as in a worker. That is everything a worker computes for a file — cleaning, the
     prepared document, metadata (and its needs_manifest entry), figures, their table rows —
     without reading the file, hashing it, the cache and writing. Returns (stage, caches)."""
     try:
+        from analysis.engine import tune_gc
         from analysis.pipeline import for_tables, process_document
     except Exception as exc:  # noqa: BLE001
         return {"status": "skipped", "reason": f"{type(exc).__name__}: {exc}"}, {}
     warm_doc = corpus.folder / f"{corpus.doc_ids[0]}.txt"
     for_tables(process_document("warm-up", warm_doc.read_text(encoding="utf-8")))  # data loaded
+    tune_gc()  # as every worker does (engine.tune_gc)
     caches = phrase_caches()
     before = _snapshot(caches)
 

@@ -139,3 +139,16 @@ def test_stage_times_leave_the_tables_as_they_are(tmp_path: Path, monkeypatch) -
     assert {"read", "cache", "clean", "document", "metadata", "extract", "rows",
             "write_text", "commit"} <= set(stages)
     assert all(v >= 0 for v in stages.values())
+
+
+def _gc_threshold(_: object) -> tuple[int, ...]:
+    import gc
+
+    return gc.get_threshold()
+
+
+def test_pool_workers_collect_garbage_less_often() -> None:
+    from analysis.engine import GC_THRESHOLDS, iter_ordered
+
+    assert list(iter_ordered(_gc_threshold, [0, 1, 2], jobs=2, progress=False)) == [
+        GC_THRESHOLDS] * 3

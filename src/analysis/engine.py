@@ -171,10 +171,16 @@ def _progress_bar(total: int | None, desc: str, progress: bool) -> Any:
 
 
 def _preload(fn: Callable[..., Any]) -> list[str]:
-    """Modules the forkserver should import once, so forked workers start warm."""
-    module = getattr(fn, "__module__", None)
-    # "__main__" (the default) imports what the main script imports, including its sys.path set-up.
-    return ["__main__"] + ([module] if module and module != "__main__" else [])
+    """Modules the forkserver imports before it forks the workers: only what the main script
+    imports, with its sys.path set-up ("__main__", the default). Each worker imports the
+    function's own module when the first task names it.
+
+    Why not that module too: the server would then hold it (for extraction pandas,
+    pyarrow, pandera: 130 MB) for the whole run in a process that does no work, on top
+    of the workers' own copies; a worker imports it in about a second, the workers in
+    parallel, while a server preloading it made them all wait that second in turn.
+    """
+    return ["__main__"]
 
 
 def _drain_in_order(

@@ -14,7 +14,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import shutil
+import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Protocol
@@ -63,6 +66,30 @@ MAX_FIGURES_PER_FILE = 20_000
 MAX_REPAIRS_PER_FILE = 20_000
 MAX_ROWS_BYTES_PER_FILE = 64 * 1024 * 1024
 FILE_TIMEOUT_S = 600.0  # a file that takes longer is logged failed and its worker restarted
+# With this variable naming a file, a run adds up the seconds of each stage of each
+# document in this process and writes them there as JSON at the end (bench/run.py's
+# per-stage profile, run with --jobs 1 so that every stage runs in this process).
+STAGE_TIMES_ENV = "ANALYSIS_STAGE_TIMES"
+_STAGE_TIMES: dict[str, float] | None = {} if os.environ.get(STAGE_TIMES_ENV) else None
+
+
+@contextmanager
+def _stage(name: str):
+    """Adds the block's seconds to stage ``name`` when stage times are kept (else free)."""
+    if _STAGE_TIMES is None:
+        yield
+        return
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        _STAGE_TIMES[name] = _STAGE_TIMES.get(name, 0.0) + time.perf_counter() - start
+
+
+def _write_stage_times() -> None:
+    path = os.environ.get(STAGE_TIMES_ENV)
+    if _STAGE_TIMES is not None and path:
+        Path(path).write_text(json.dumps(_STAGE_TIMES, indent=1), encoding="utf-8")
 
 
 class Amend(Protocol):
@@ -285,11 +312,17 @@ def process_document(doc_id: str, text: str, overrides: dict | None = None,
 
 
 def _process_raw(raw, overrides: dict) -> DocResult:
-    doc = prepare(raw)
-    meta = apply_overrides(describe(doc), overrides)
-    needs = needs_entry(doc, meta, raw.source_file,
-                        {k for k, v in overrides.items() if v not in (None, "")})
-    figures = find_figures(doc, meta)
+    with _stage("clean"):
+        doc = prepare(raw)
+    if _STAGE_TIMES is not None:  # the document's lazy parts, else built by their first reader
+        with _stage("document"):
+            _ = doc.shadow, doc.lines, doc.body, doc.sentences, doc.page_date
+    with _stage("metadata"):
+        meta = apply_overrides(describe(doc), overrides)
+        needs = needs_entry(doc, meta, raw.source_file,
+                            {k for k, v in overrides.items() if v not in (None, "")})
+    with _stage("extract"):
+        figures = find_figures(doc, meta)
     status, reason = "ok", ""
     if not doc.text.strip():
         status, reason = "failed", "no text left after removing web page chrome"
@@ -318,14 +351,16 @@ def process_file(task: Task) -> DocResult:
     cache = ExtractCache(task.cache_dir, task.fingerprint) if task.cache_dir else None
     sha = ""
     try:
-        size = path.stat().st_size
-        # A report-sized file is read once, for its hash and its text; a big one streams.
-        data = path.read_bytes() if 0 < size <= READ_ONCE_BYTES else None
-        sha = hashlib.sha256(data).hexdigest() if data is not None else file_sha256(path)
+        with _stage("read"):
+            size = path.stat().st_size
+            # A report-sized file is read once, for its hash and its text; a big one streams.
+            data = path.read_bytes() if 0 < size <= READ_ONCE_BYTES else None
+            sha = hashlib.sha256(data).hexdigest() if data is not None else file_sha256(path)
         key = _cache_key(sha, task.overrides, task.doc_id)
         result = None
-        hit = task.cached if task.cached is not None else (
-            cache.get(key) if cache is not None else None)
+        with _stage("cache"):
+            hit = task.cached if task.cached is not None else (
+                cache.get(key) if cache is not None else None)
         if hit is not None:
             try:
                 result = replace(result_from_plain(hit), source_file=source, cached=True)
@@ -334,11 +369,15 @@ def process_file(task: Task) -> DocResult:
                 if cache is not None:
                     cache.discard(key)
         if result is None:
-            raw = read_document(path, raw_dir, task.doc_id, data=data)
-            raw = replace(raw, source_file=printable_name(raw.source_file))
-            result = for_tables(_process_raw(raw, task.overrides))
+            with _stage("read"):
+                raw = read_document(path, raw_dir, task.doc_id, data=data)
+                raw = replace(raw, source_file=printable_name(raw.source_file))
+            result = _process_raw(raw, task.overrides)
+            with _stage("rows"):
+                result = for_tables(result)
             if cache is not None and result.status == "ok":
-                cache.put(key, result_to_plain(result))
+                with _stage("cache"):
+                    cache.put(key, result_to_plain(result))
     except IngestError as e:
         return DocResult(source, task.doc_id, e.status, e.reason, sha256=sha,
                          fmt=path.suffix.lower().lstrip("."))
@@ -353,7 +392,9 @@ def process_file(task: Task) -> DocResult:
     if result.status == "ok" and task.text_dir:
         # Outside the try: a failed write is the output folder's fault (full, read-only),
         # not this file's, and stops the run (the previous outputs stay).
-        (Path(task.text_dir) / f"{result.doc_id}.txt").write_text(result.text, encoding="utf-8")
+        with _stage("write_text"):
+            (Path(task.text_dir) / f"{result.doc_id}.txt").write_text(result.text,
+                                                                     encoding="utf-8")
         result = replace(result, text="")
     return result
 
@@ -410,7 +451,8 @@ class _Writer:
             self.needs.append({**r.needs, "file": r.source_file})
         self.pending.append(replace(r, text=""))
         if len(self.pending) >= CHUNK_DOCS:
-            self.flush()
+            with _stage("write_tables"):
+                self.flush()
 
     def _amend(self, r: DocResult) -> DocResult:
         """The amend step (the reviewers' decisions) applied to this document's figures."""
@@ -600,7 +642,8 @@ def _run(raw: Path, files: list[Path], ids: dict[Path, str], manifest, refused, 
                     seen_bytes[r.sha256] = r.source_file
                     seen_text[r.text_sha256] = r.source_file
                     writer.add(r)
-            writer.log(_log_row(r))
+            with _stage("write_tables"):
+                writer.log(_log_row(r))
         for rel, why in refused:
             writer.log({"source_file": printable_name(rel), "doc_id": None, "status": "skipped",
                         "reason": why, "fmt": Path(rel).suffix.lower().lstrip("."),
@@ -620,9 +663,11 @@ def _run(raw: Path, files: list[Path], ids: dict[Path, str], manifest, refused, 
                             if manifest.problems else ""),
                         "fmt": "csv", "encoding": manifest.encoding, "n_chars": None,
                         "n_figures": None, "cached": 0})
-        writer.commit()
+        with _stage("commit"):
+            writer.commit()
     finally:
         results.close()  # stop the workers first: they write into the staging folder
+    _write_stage_times()
 
 
 def summarize(run_log: pd.DataFrame, n_docs: int, n: int, mapped: int,

@@ -55,11 +55,41 @@ def _fsync_file(path: Path) -> None:
         os.fsync(fh.fileno())
 
 
+SYNCFS_MIN_FILES = 64  # a folder with more files is flushed with one syncfs(2), not each
+
+
+def _syncfs(path: Path) -> bool:
+    """Flush every written file of the file system holding ``path`` with one call
+    (Linux ``syncfs``); False where that is not available or fails (then fsync each).
+
+    Why: a run's generation holds a cleaned text per report; fsyncing 100,000 files one
+    by one took 2.5 ms each in the one writing process, longer than extracting them.
+    """
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        syncfs = libc.syncfs
+    except (OSError, AttributeError):
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        return syncfs(fd) == 0
+    finally:
+        os.close(fd)
+
+
 def _fsync_tree(path: Path) -> None:
     if path.is_dir():
-        for child in sorted(path.rglob("*")):
-            if child.is_file():
-                _fsync_file(child)
+        files = [child for child in sorted(path.rglob("*")) if child.is_file()]
+        if len(files) > SYNCFS_MIN_FILES and _syncfs(path):
+            return
+        for child in files:
+            _fsync_file(child)
     else:
         _fsync_file(path)
 

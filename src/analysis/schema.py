@@ -8,14 +8,27 @@ the three never disagree.
 from __future__ import annotations
 
 import csv
+import sys
 from dataclasses import dataclass
 from functools import cache
 
 import pandas as pd
-import pandera.pandas as pa
 
 from .config import PACKAGE_DATA
 from .text import lexicon
+
+# pandera's checks import hypothesis (a second of start-up, most of what one small file
+# costs) only to offer data synthesis, which this package never asks for: it is hidden
+# while pandera loads them, unless something imported it already (the tests).
+_HIDE_HYPOTHESIS = "hypothesis" not in sys.modules
+if _HIDE_HYPOTHESIS:
+    sys.modules["hypothesis"] = None  # type: ignore[assignment]  # import raises ImportError
+try:
+    import pandera.backends.pandas.builtin_checks  # noqa: F401  # what validate() loads
+    import pandera.pandas as pa
+finally:
+    if _HIDE_HYPOTHESIS and sys.modules.get("hypothesis", 0) is None:
+        del sys.modules["hypothesis"]
 
 TABLES = ("documents", "metrics", "repairs", "run_log", "rejected", "corrections_log")
 

@@ -49,6 +49,7 @@ When the evidence is too weak the field stays empty and its confidence 0.
 from __future__ import annotations
 
 from collections.abc import Collection
+from functools import lru_cache
 
 from ..models import DocMeta, RawDocument
 from ..text.document import Document, prepare
@@ -62,6 +63,11 @@ __all__ = ["NEEDS_COLUMNS", "YEAR_RE", "RegionGuess", "_dateline_year", "describ
            "extract_headline", "needs_entry",
            "extract_title", "infer_doc_type", "infer_metadata", "infer_period",
            "infer_region", "infer_year", "load_cues"]
+
+
+# The region of the document just described: needs_entry asks again for its evidence
+# (a pure function of the same strings), and half of a corpus may be listed.
+_region = lru_cache(maxsize=2)(infer_region)
 
 
 def describe(doc: Document, title: str = "") -> DocMeta:
@@ -80,8 +86,8 @@ def describe(doc: Document, title: str = "") -> DocMeta:
     year, year_conf = infer_year(found_title, body, doc_type, [*doc.chrome, *dated], period,
                                  headline, doc.sections)
     doc_type = with_next_year_plan(doc_type, body, year)
-    region = infer_region(found_title, body, headline, year,  # the divisions of its year
-                          source_text([*doc.chrome, *body_lines[:TITLE_LINES]]))
+    region = _region(found_title, body, headline, year,  # the divisions of its year
+                     source_text([*doc.chrome, *body_lines[:TITLE_LINES]]))
     return DocMeta(
         doc_id=doc.doc_id,
         title=found_title,
@@ -131,7 +137,7 @@ def needs_entry(doc: Document, meta: DocMeta, source_file: str = "",
         title = meta.title or extract_title(body_lines)
         headline = "" if title else extract_headline(body_lines)
         source = source_text([*doc.chrome, *body_lines[:TITLE_LINES]])
-        why = list(infer_region(title, doc.body, headline, meta.report_year, source).evidence)
+        why = list(_region(title, doc.body, headline, meta.report_year, source).evidence)
     return {"doc_id": meta.doc_id, "file": source_file, "region": "", "admin_level": "",
             "parent_city": "", "province": "", "report_year": "",
             "missing": ", ".join(missing), "candidates": " | ".join(why)}

@@ -1,0 +1,154 @@
+"""The speed changes of issue 15 give what the slower code gave (bench/run.py --real).
+
+Each fast path is compared with the code it replaced or with the same run without it:
+OpenCC's own t2s conversion, the region guess asked for twice, an fsync per file, a run
+with per-stage times kept. Nothing here is timed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandera
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis import metadata, pipeline, safeio, schema
+from analysis.metadata import describe, needs_entry
+from analysis.models import RawDocument
+from analysis.text import script
+from analysis.text.document import prepare
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw"
+SRC = ROOT / "src"
+
+
+def _keys() -> list[str]:
+    _, chain = script._t2s_chain()
+    return sorted(k for group in chain for _, _, table, _ in group for k in table)
+
+
+KEYS = _keys()
+PHRASES = [k for k in KEYS if len(k) > 1]
+# Pieces that make OpenCC's search choose: whole phrases, their heads and tails (a longer
+# key elsewhere must win), single characters of either script, separators, ASCII.
+PIECE = st.one_of(
+    st.sampled_from(PHRASES),
+    st.sampled_from(PHRASES).flatmap(lambda k: st.integers(1, len(k) - 1).map(
+        lambda i: k[:i])),
+    st.sampled_from(PHRASES).flatmap(lambda k: st.integers(1, len(k) - 1).map(
+        lambda i: k[i:])),
+    st.sampled_from(KEYS),
+    st.sampled_from(list("，。、 -\n1a中国发展")),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(PIECE, max_size=12).map("".join))
+def test_t2s_gives_opencc_result(text: str) -> None:
+    assert script._convert(text) == script._t2s().convert(text)
+
+
+def test_t2s_gives_opencc_result_on_the_sample_reports() -> None:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(RAW.glob("*.txt"))]
+    traditional = script._convert("".join(texts)[:3000])  # a long mixed text too
+    assert traditional == script._t2s().convert("".join(texts)[:3000])
+    for text in texts:
+        assert script._convert(text) == script._t2s().convert(text)
+        assert script.to_simplified(text) == (
+            script._t2s().convert(text) if script.is_traditional(text) else text)
+
+
+def test_needs_entry_reuses_the_region_guess_it_would_compute() -> None:
+    """needs_entry right after describe (the region guess reused) gives the row it gives
+    with nothing remembered, for every sample report, the listed ones included."""
+    texts = [(p.name, p.read_text(encoding="utf-8")) for p in sorted(RAW.glob("*.txt"))]
+    texts.append(("doubtful.txt", "区科技局2019年工作总结\n全区新增高新技术企业12家，"
+                                  "赴宁波、杭州考察，与鄞州区合作。"))
+    rows = []
+    for name, text in texts:
+        doc = prepare(RawDocument(name, name, "txt", text, ""))
+        meta = describe(doc)
+        reused = needs_entry(doc, meta, name)
+        metadata._region.cache_clear()
+        assert needs_entry(doc, meta, name) == reused
+        assert describe(doc) == meta
+        rows.append(reused)
+    assert rows[-1] is not None and "宁波" in rows[-1]["candidates"]
+
+
+def test_many_files_are_flushed_with_one_syncfs(tmp_path: Path, monkeypatch) -> None:
+    for i in range(safeio.SYNCFS_MIN_FILES + 1):
+        (tmp_path / f"{i}.txt").write_text("x", encoding="utf-8")
+    synced, fsynced = [], []
+    monkeypatch.setattr(safeio, "_syncfs", lambda p: synced.append(p) or True)
+    monkeypatch.setattr(safeio, "_fsync_file", fsynced.append)
+    safeio._fsync_tree(tmp_path)
+    assert synced == [tmp_path] and fsynced == []
+
+
+def test_without_syncfs_every_file_is_fsynced(tmp_path: Path, monkeypatch) -> None:
+    for i in range(safeio.SYNCFS_MIN_FILES + 1):
+        (tmp_path / f"{i}.txt").write_text("x", encoding="utf-8")
+    fsynced: list[Path] = []
+    monkeypatch.setattr(safeio, "_syncfs", lambda p: False)
+    monkeypatch.setattr(safeio, "_fsync_file", fsynced.append)
+    safeio._fsync_tree(tmp_path)
+    assert sorted(p.name for p in fsynced) == sorted(p.name for p in tmp_path.iterdir())
+
+
+def test_syncfs_works_here_or_says_no(tmp_path: Path) -> None:
+    assert safeio._syncfs(tmp_path) in (True, False)
+    assert safeio._syncfs(tmp_path / "missing") is False
+
+
+def test_schema_checks_still_refuse_bad_values_without_hypothesis() -> None:
+    frame = schema.conform("run_log", __import__("pandas").DataFrame(
+        {"source_file": ["a.txt"], "status": ["exploded"]}))
+    with pytest.raises(pandera.errors.SchemaErrors, match="status"):
+        schema.check("run_log", frame)
+
+
+def test_schema_import_leaves_hypothesis_unimported() -> None:
+    code = "import sys, analysis.schema; print('hypothesis' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(SRC)}, check=True)
+    assert done.stdout.strip() == "False"
+
+
+def test_stage_times_leave_the_tables_as_they_are(tmp_path: Path, monkeypatch) -> None:
+    """A run that keeps per-stage times writes the same tables, and the times of each stage."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("x08_qingdao_2012.txt", "x11_qingdao_2017.txt"):
+        (raw / name).write_bytes((RAW / name).read_bytes())
+    pipeline.extract_corpus(raw, tmp_path / "plain", jobs=1, progress=False, use_cache=False)
+    times = tmp_path / "times.json"
+    monkeypatch.setenv(pipeline.STAGE_TIMES_ENV, str(times))
+    monkeypatch.setattr(pipeline, "_STAGE_TIMES", {})
+    pipeline.extract_corpus(raw, tmp_path / "timed", jobs=1, progress=False, use_cache=True)
+    for name in ("documents.csv", "metrics.csv", "repairs.csv"):
+        assert (tmp_path / "timed" / name).read_bytes() == (tmp_path / "plain" / name).read_bytes()
+    stages = json.loads(times.read_text(encoding="utf-8"))
+    assert {"read", "cache", "clean", "document", "metadata", "extract", "rows",
+            "write_text", "commit"} <= set(stages)
+    assert all(v >= 0 for v in stages.values())
+
+
+def _gc_threshold(_: object) -> tuple[int, ...]:
+    import gc
+
+    return gc.get_threshold()
+
+
+def test_pool_workers_collect_garbage_less_often() -> None:
+    from analysis.engine import GC_THRESHOLDS, iter_ordered
+
+    assert list(iter_ordered(_gc_threshold, [0, 1, 2], jobs=2, progress=False)) == [
+        GC_THRESHOLDS] * 3

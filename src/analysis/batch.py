@@ -19,7 +19,7 @@ import os
 import re
 import tempfile
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -327,29 +327,36 @@ def execute_notebook(job: NotebookJob) -> NotebookRun:
     The executed notebook (with the failing cell marked, on error) and its HTML
     rendering are written atomically to ``job.output`` and ``job.html``.
     """
-    import nbformat
     import papermill
+
+    def execute(nb: Any, tmp: Path) -> None:
+        with tempfile.TemporaryDirectory(prefix="analysis-nb-") as cwd:
+            papermill.execute_notebook(
+                nb,
+                escape_format(tmp),  # papermill formats the path with the parameters
+                parameters=job.parameters,
+                kernel_name=KERNEL_NAME,
+                language="python",
+                cwd=cwd,
+                progress_bar=False,
+                log_output=False,
+                **kernel_options(),
+            )
+
+    return _run_notebook(job, execute)
+
+
+def _run_notebook(job: NotebookJob, execute: Callable[[Any, Path], None]) -> NotebookRun:
+    """Read the notebook, ``execute`` it into a temp file committed as ``job.output`` (a
+    partly executed one too, with its error), then write its HTML; never raises."""
+    import nbformat
 
     run = NotebookRun(job.notebook, job.parameters, job.output, job.html)
     try:
         nb = params.read_notebook(job.notebook)
-        executed = None
-        with (
-            tempfile.TemporaryDirectory(prefix="analysis-nb-") as cwd,
-            atomic_path(job.output) as tmp,
-        ):
+        with atomic_path(job.output) as tmp:
             try:
-                papermill.execute_notebook(
-                    nb,
-                    escape_format(tmp),  # papermill formats the path with the parameters
-                    parameters=job.parameters,
-                    kernel_name=KERNEL_NAME,
-                    language="python",
-                    cwd=cwd,
-                    progress_bar=False,
-                    log_output=False,
-                    **kernel_options(),
-                )
+                execute(nb, tmp)
                 run.ok = True
             except Exception as exc:  # the partly executed notebook is still written
                 run.error = error_tail(exc)
@@ -467,30 +474,18 @@ def _register_warm_engine() -> None:
 
 def execute_warm(job: NotebookJob, warm: WarmKernel) -> NotebookRun:
     """:func:`execute_notebook` on a warm kernel; never raises."""
-    import nbformat
     import papermill
 
     _register_warm_engine()
-    run = NotebookRun(job.notebook, job.parameters, job.output, job.html)
-    try:
-        nb = params.read_notebook(job.notebook)
+
+    def execute(nb: Any, tmp: Path) -> None:
         warm.reset()
-        with atomic_path(job.output) as tmp:
-            try:
-                papermill.execute_notebook(
-                    nb, escape_format(tmp), parameters=job.parameters, kernel_name=KERNEL_NAME,
-                    language="python", engine_name=WARM_ENGINE, progress_bar=False,
-                    log_output=False, warm=warm)
-                run.ok = True
-            except Exception as exc:  # the partly executed notebook is still written
-                run.error = error_tail(exc)
-                if not tmp.exists():
-                    raise
-            executed = nbformat.read(tmp, as_version=4)
-        _write_html(executed, job.html)
-    except Exception as exc:
-        run.ok = False
-        run.error = run.error or error_tail(exc)
+        papermill.execute_notebook(
+            nb, escape_format(tmp), parameters=job.parameters, kernel_name=KERNEL_NAME,
+            language="python", engine_name=WARM_ENGINE, progress_bar=False,
+            log_output=False, warm=warm)
+
+    run = _run_notebook(job, execute)
     warm.used += 1
     return run
 

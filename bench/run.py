@@ -181,10 +181,15 @@ class Corpus:
 
 def build_corpus(folder: Path, n_docs: int, seed: int, doc_kb: float) -> Corpus:
     synth = Synthesizer(load_paragraphs(RAW_DIR), load_places(GAZETTEER), seed, int(doc_kb * 1000))
+    return write_corpus(folder, n_docs, synth.document)
+
+
+def write_corpus(folder: Path, n_docs: int, document: Callable[[int], tuple[str, str]]) -> Corpus:
+    """Write reports 0 … n_docs-1 of a synthesizer (``document(index)`` → id, text)."""
     folder.mkdir(parents=True, exist_ok=True)
     doc_ids, n_bytes = [], 0
     for index in range(n_docs):
-        doc_id, text = synth.document(index)
+        doc_id, text = document(index)
         data = text.encode("utf-8")
         (folder / f"{doc_id}.txt").write_bytes(data)
         doc_ids.append(doc_id)
@@ -359,15 +364,7 @@ def build_real_corpus(folder: Path, n_docs: int, seed: int, texts_dir: Path | No
     places = PlaceIndex.load()
     sources = [cut_source(name, text, places) for name, text in load_real_texts(RAW_DIR, texts_dir)]
     synth = RealSynthesizer(sources, places, seed)
-    folder.mkdir(parents=True, exist_ok=True)
-    doc_ids, n_bytes = [], 0
-    for index in range(n_docs):
-        doc_id, text = synth.document(index)
-        data = text.encode("utf-8")
-        (folder / f"{doc_id}.txt").write_bytes(data)
-        doc_ids.append(doc_id)
-        n_bytes += len(data)
-    corpus = Corpus(folder, doc_ids, n_bytes)
+    corpus = write_corpus(folder, n_docs, synth.document)
     corpus.sources = [s.name for s in sources]
     return corpus
 

@@ -1148,6 +1148,14 @@ def print_real(results: dict) -> None:
     print(real_markdown(results))
 
 
+def clean_up(work: Path, keep: bool) -> None:
+    """Delete a run's temporary corpus and outputs, or say where they were kept (--keep)."""
+    if keep:
+        print(f"kept: {work}", file=sys.stderr)
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main_real(args: argparse.Namespace) -> int:
     """``--real``: the issue-15 benchmark on copies of real reports (see bench/README.md)."""
     from analysis.engine import cpu_count, resolve_jobs
@@ -1204,10 +1212,7 @@ def main_real(args: argparse.Namespace) -> int:
         print_real(results)
         print(f"written: {path}, {path.with_suffix('.md')} and {RESULTS_DIR}/real-latest.*")
     finally:
-        if args.keep:
-            print(f"kept: {work}", file=sys.stderr)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+        clean_up(work, args.keep)
     return 0
 
 
@@ -1321,10 +1326,7 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(results["profile_top"]))
         print(f"\nwritten: {path} and {RESULTS_DIR / 'latest.json'}")
     finally:
-        if args.keep:
-            print(f"kept: {work}", file=sys.stderr)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+        clean_up(work, args.keep)
     return 0
 
 

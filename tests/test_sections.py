@@ -75,3 +75,36 @@ def test_section_at_finds_the_part_holding_a_position():
     parts = [Section(0, 10, "summary", 2023, "FY"), Section(10, 25, "plan", 2024, "FY"),
              Section(25, 40, "summary", 2023, "FY")]
     assert [section_at(parts, p).start for p in (0, 9, 10, 24, 25, 39, 99)] == [0, 0, 10, 10, 25, 25, 25]
+
+
+def test_both_readings_of_the_plan_start_take_their_words_from_the_lexicon():
+    """Where planning starts is read twice (does the report plan; where each part opens),
+    but from one vocabulary: the heading words and plan times are lexicon terms, so the
+    cue file names no word of its own and the heading pattern repeats none."""
+    import csv
+    import re
+
+    from analysis.text import sections
+
+    rows = [r for r in csv.DictReader(open(SRC / "data" / "sections.csv", encoding="utf-8"))
+            if r["cue"] == "plan_start" and "section heading" in r["note"]]
+    assert len(rows) == 2
+    for r in rows:
+        assert "{heading.when}" in r["pattern"] and "{heading.plan}" in r["pattern"]
+        assert not re.search(r"思路|计划|打算|要点|任务|目标|明年", r["pattern"])
+    plan_words = lexicon.term("heading", "plan").pattern
+    assert plan_words in sections.PLAN_HEADING.pattern
+    assert lexicon.term("heading", "when").pattern in sections.PLAN_HEADING.pattern
+
+
+def test_a_heading_naming_work_tasks_or_goals_opens_the_plan_in_both_readings():
+    for words in ("工作任务", "工作目标", "工作重点", "工作思路"):
+        text = f"某区科技局2023年工作总结\n一、2023年工作成效 新增高企12家。\n二、2024年{words} 新增高企15家。"
+        doc = prepare_text("d", text)
+        start = doc.sections.plan_start
+        assert start is not None and doc.text[start.start:start.end].endswith(f"2024年{words}")
+        assert ("plan", "2024年") in [(o.kind, o.when) for o in doc.sections.openings]
+    # a heading that reports on the year's tasks opens no plan
+    doc = prepare_text("d", "某区科技局2023年工作总结\n一、2023年工作任务完成情况 新增高企12家。")
+    assert doc.sections.plan_start is None
+    assert [o.kind for o in doc.sections.openings] == ["summary"]

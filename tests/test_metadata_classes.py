@@ -77,3 +77,12 @@ def test_a_news_item_on_an_issued_development_plan_is_a_plan():
             "记者从市科技局了解到,市政府日前印发《某市“十三五”科技创新发展规划》。"
             "到2020年,全社会研发投入占GDP的比例达2.5%。\n")
     assert infer_metadata("n", text).doc_type == "plan"
+
+
+def test_an_average_annual_growth_goal_is_no_achieved_result():
+    text = ("2020年我市将建成创新型城市\n"
+            "记者从市科技局了解到,市政府日前印发《某市“十三五”科技创新发展规划》。"
+            "到2020年,全社会研发投入占GDP的比例达2.5%,技术合同成交总额年均增幅10%以上。\n")
+    assert infer_metadata("n", text).doc_type == "plan"
+    achieved = text + "2015年,全市技术合同成交额增幅达15%。\n"
+    assert infer_metadata("a", achieved).doc_type != "plan"

@@ -405,3 +405,27 @@ def test_a_year_standing_alone_on_its_line_heads_the_short_lines_under_it():
     assert ("tech_smes", 1163, "家", None, 2023, "FY", "actual") in got
     assert ("high_tech_enterprises_total", 2300, "家", None, 2024, "FY", "target") in got
     assert ("tech_contract_turnover", 114.76e8, "元", 20.0, 2023, "FY", "actual") in got
+
+
+def test_a_year_runs_on_over_the_clause_groups_of_its_sentence():
+    meta = DocMeta("t", region="某市", report_year=2024, period="FY", doc_type="summary")
+    got = figures("成效显著,2023年规上企业研发投入达到9.51亿元,同比增长13.5%;"
+                  "技术交易额达到3.05亿元,同比增长127.6%。", meta)
+    assert ("tech_contract_turnover", 305_000_000, "元", 127.6, 2023, "FY", "actual") in got
+    # a clause with its own time (今年, 预计, 上年 …) is not dated by the year before it
+    got = figures("2023年全社会研发投入占GDP比重达3.08%;高新技术企业预计突破8800家。", meta)
+    assert [f for f in got if f[0] == "high_tech_enterprises_total"][0][4] == 2024
+
+
+def test_from_last_years_value_to_this_years():
+    meta = DocMeta("t", region="某市", report_year=2022, period="FY", doc_type="summary")
+    got = figures("2022年全社会研发经费由上年的12.86亿元增至24.49亿元,较上年增长90.39%,"
+                  "首次突破20亿元大关。", meta)
+    assert got == [("rd_expenditure", 1_286_000_000, "元", None, 2021, "FY", "actual"),
+                   ("rd_expenditure", 2_449_000_000, "元", 90.39, 2022, "FY", "actual")]
+
+
+def test_a_bare_total_takes_the_subject_before_the_first_figure_of_its_clause():
+    got = figures("科技型中小企业累计66家通过省级评审,总数达226家,市定任务为211家。")
+    assert got == [("tech_smes", 226, "家", None, 2023, "FY", "actual"),
+                   ("tech_smes", 211, "家", None, 2023, "FY", "target")]

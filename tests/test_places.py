@@ -206,3 +206,15 @@ def test_a_rank_within_the_parent_is_not_the_voice_of_the_text():
             "鄂尔多斯市研发投入强度达到0.91%,居全区首位。\n")
     meta = infer_metadata("v", text)
     assert (meta.region, meta.admin_level) == ("鄂尔多斯市", "prefecture")
+
+
+def test_a_county_citys_industry_bureau_names_it_over_its_prefecture():
+    # many county-level cities run science from their 工信局/经信局; portal widgets on their
+    # own lines are no headline
+    text = ("网站支持IPv6\n无障碍\n适老版\n长者专区\n\n"
+            "宜兴市工信局推动科技创新取得新成效\n"
+            "这背后离不开宜兴市工信局的努力,也是落实无锡市委部署的重要工作。"
+            "2023年宜兴规上企业研发投入达到19.5亿元。\n")
+    meta = infer_metadata("d", text)
+    assert place(meta) == ("宜兴市", "county_city", "无锡市", "江苏省")
+    assert "IPv6" not in meta.title

@@ -502,6 +502,7 @@ def _inherit_measure(mention: Mention, phrase: str, before: list[Mention], right
         _match(mention, candidate, right)
 
 
+_FIRST_DIGIT = re.compile(r"(?<![\d.])(?!(?:19|20)\d\d年)\d")  # a figure's first digit, not a year's
 # two Han characters: a word starts here (a noun after a count, a subject)
 _TWO_HAN = re.compile(r"[\u4e00-\u9fff]{2}")
 
@@ -522,7 +523,11 @@ def _complete(lead_in: str, mention: Mention, before: list[Mention], sentence: S
         if end <= mention.group_start:
             break
         start = sentence.mark_before(sentence.clause, mention.group_start, end)
-        bases.append(sent[start:end])
+        clause = sent[start:end]
+        bases.append(clause)
+        subject = _FIRST_DIGIT.split(clause, 1)[0]
+        if subject and subject != clause:
+            bases.append(subject)  # 科技型中小企业累计66家…,总数达226家: its subject, before its figure
         end = start - 1
     # 产值50亿元；实现增加值12亿元: the subject of an earlier group, then the sentence before
     core = c["strip"].sub("", strip_joiners(lead_in))
@@ -755,6 +760,7 @@ def _subunit(sent: str, mention: Mention) -> bool:
 
 
 _FROM = re.compile(r"[从由]")  # opens a from-to statement (从500亿元增长到800亿元)
+_FROM_LAST_YEAR = re.compile(r"[从由](?:上年|去年|上一年)(?:的|底|末)?$")  # 由上年的 A 增至 B
 # 第二批: a batch of a list, whose count is the batch's, not the year's
 _BATCH = re.compile(r"第[一二三四五六七八九十\d]+批")
 
@@ -791,6 +797,12 @@ def _to_figure(
     if range_m is not None and range_m.start() >= mention.group_start and span_m is None:
         span = (int(range_m.group("a")), int(range_m.group("b")))  # 2021年至2022年,新认定…
     explicit = None if since is not None else sentence.year_before(q.start, mention.group_start)
+    if (explicit is None and since is None and mention.group_start > 0 and section.kind == "summary"
+            and section.year is not None
+            and not c["own_time"].search(sent, mention.group_start, q.start)):
+        carried = last_year_cue(sentence.years, 0, mention.group_start)
+        if carried is not None and carried < section.year:
+            explicit = carried  # 2023年…达到9.51亿元;高新技术产业…175亿元: the year runs on
     fyp_end = sentence.last_before(sentence.fyp_ends, q.start)
     if fyp_end is not None and fyp_end.start() >= mention.group_start and span is None:
         explicit = fyp_span(fyp_end.group(1))[1]  # 由“十三五”末的120家: the plan's last year
@@ -802,6 +814,8 @@ def _to_figure(
     if explicit is not None and from_to and not YEAR_CUE.search(mention.lead_in, change.end()):
         explicit = None  # 从2020年的500亿元增长到800亿元: the year dates the first value only
         year = section.year
+    if change is None and (explicit or section.year) and _FROM_LAST_YEAR.search(mention.lead_in):
+        explicit = (explicit or section.year) - 1  # 2022年…由上年的12.86亿元增至24.49亿元
     if explicit is not None:
         year = explicit
     if mention.series_year is not None:
@@ -858,6 +872,9 @@ def _to_figure(
             metric_id = ""
         if _other_bureau(sent[mention.clause_start:q.start], meta):
             flags.append("other_place")
+            metric_id = ""
+        if c["milestone"].match(sent, q.end):
+            flags.append("threshold")
             metric_id = ""
         if ind.batched:
             prev_clause = sentence.mark_before(sentence.clause, mention.group_start, max(mention.clause_start - 1, 0))

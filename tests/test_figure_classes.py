@@ -429,3 +429,25 @@ def test_a_bare_total_takes_the_subject_before_the_first_figure_of_its_clause():
     got = figures("科技型中小企业累计66家通过省级评审,总数达226家,市定任务为211家。")
     assert got == [("tech_smes", 226, "家", None, 2023, "FY", "actual"),
                    ("tech_smes", 211, "家", None, 2023, "FY", "target")]
+
+
+def test_the_rd_of_all_above_scale_firms_is_the_regions_rd_but_one_firms_is_not():
+    assert ids("全县规上工业企业研发费用支出11.6亿元,同比增长12%。").get(1_160_000_000) == "rd_expenditure"
+    assert ids("完成规模以上企业研发投入5.8亿元。").get(580_000_000) == "rd_expenditure"
+    assert ids("撬动企业研发投入5000万元,享受研发费用加计扣除1.2亿元。") == {}
+
+
+def test_the_last_n_years_make_a_span_ending_in_the_reports_year():
+    got = figures("某县近两年新增高新技术企业14家,总数达到22家。")
+    assert got == [("high_tech_enterprises_new", 14, "家", None, 2023, "2022-2023", "actual"),
+                   ("high_tech_enterprises_total", 22, "家", None, 2023, "FY", "actual")]
+    assert figures("三年来累计争取省级以上科技资金2.5亿元。") == [
+        ("sci_tech_funding_secured", 250_000_000, "元", None, 2023, "2021-2023", "actual")]
+
+
+def test_valid_inventions_written_short_and_a_completion_of_the_years_quota():
+    got = figures("有效发明2402件,完成全年指标的120%,万人有效发明14.97件。")
+    assert got == [("valid_invention_patents", 2402, "件", None, 2023, "FY", "actual"),
+                   ("invention_patents_per_10k", 14.97, "件/万人", None, 2023, "FY", "actual")]
+    rate = [f for f in extract_figures("t", "有效发明2402件,完成全年指标的120%。", META) if f.unit == "%"]
+    assert [(f.kind, f.flags) for f in rate] == [("actual", ("completion_rate",))]

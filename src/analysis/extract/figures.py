@@ -31,9 +31,11 @@ from ..text.sections import Section, fyp_span, section_at
 from .cues import CLAUSE_MARKS, GROUP_MARKS, cues, last_mark, strip_joiners
 from .periods import (
     PERIOD_HINT,
+    RECENT_YEARS,
     SINCE_YEAR,
     YEAR_CUE,
     last_year_cue,
+    recent_years,
     sentence_period,
     sentence_year,
     year_cues,
@@ -83,7 +85,7 @@ class Sentence:
     keeps extraction close to the speed the text can be read.
     """
 
-    __slots__ = ("text", "start", "end", "clause", "group", "stops", "spans", "since",
+    __slots__ = ("text", "start", "end", "clause", "group", "stops", "spans", "since", "recent",
                  "ranges", "fyp_ends", "period_hint", "estimate", "target_verb", "years", "topic")
 
     def __init__(self, text: str, start: int, end: int) -> None:
@@ -101,6 +103,7 @@ class Sentence:
             self.stops = [m.start() for m in _STOP_RE.finditer(text)]
         self.spans = list(c["span"].finditer(text)) if "五" in text else []
         self.since = list(SINCE_YEAR.finditer(text)) if "以来" in text else []
+        self.recent = list(RECENT_YEARS.finditer(text)) if "年" in text else []
         self.ranges = [m for m in _YEAR_RANGE.finditer(text)
                        if (m.start() == 0 or text[m.start() - 1] in _RANGE_BEFORE)
                        and int(m.group("a")) < int(m.group("b"))] if "年" in text else []
@@ -792,6 +795,11 @@ def _to_figure(
     since = sentence.last_before(sentence.since, q.start)
     if since is not None and span_m is None and section.year and int(since.group(1)) < section.year:
         span = (int(since.group(1)), section.year)  # 2021年以来新增294家: a sum up to now
+        year = section.year
+    recent = sentence.last_before(sentence.recent, q.start)
+    if (recent is not None and span_m is None and since is None and section.year
+            and recent.start() >= mention.group_start and section.kind == "summary"):
+        span = (section.year - recent_years(recent) + 1, section.year)  # 近两年新增14家
         year = section.year
     range_m = sentence.last_before(sentence.ranges, q.start)
     if range_m is not None and range_m.start() >= mention.group_start and span_m is None:

@@ -15,6 +15,15 @@ from ..text.lexicon import expand, period_of_months
 from .cues import GROUP_MARKS, last_mark
 
 SINCE_YEAR = re.compile(r"(?:自|从)?(20\d\d)年(?:度)?以来")
+# 近两年 / 三年来: the figure sums the last N years up to the report's (近两年新增14家)
+RECENT_YEARS = re.compile(r"近(?P<n>[两二三四五六七八九十2-9])年(?:来|以来)?|(?<![\d十])(?P<m>[两二三四五2-5])年(?:来|以来)")
+_CN_DIGITS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def recent_years(m: re.Match[str]) -> int:
+    """How many years a RECENT_YEARS match spans (近两年 → 2)."""
+    tok = m.group("n") or m.group("m")
+    return int(tok) if tok.isdigit() else _CN_DIGITS[tok]
 BASE_YEAR = re.compile(r"[较比自]")  # 较2014年: a comparison base, not the figure's year
 
 # Period words of the lexicon (each group named for the period it sets, see

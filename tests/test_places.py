@@ -218,3 +218,11 @@ def test_a_county_citys_industry_bureau_names_it_over_its_prefecture():
     meta = infer_metadata("d", text)
     assert place(meta) == ("宜兴市", "county_city", "无锡市", "江苏省")
     assert "IPv6" not in meta.title
+
+
+def test_the_city_whose_total_a_figure_is_a_share_of_is_the_parent_frame():
+    # 占X市…总量的 and 列X各县市第一 name the city the reporting county-level city lies in
+    text = ("“高新技术产业产值实现总量589亿元,占潍坊市高新技术产业产值总量的四分之一;"
+            "比重达到35.75%,列潍坊各县市第一”。这是诸城市2011年科技工作交出的答卷。"
+            "近年来,诸城坚持把提升创新能力作为核心,诸城市科技工作实现新突破。\n")
+    assert place(infer_metadata("d", text)) == ("诸城市", "county_city", "潍坊市", "山东省")

@@ -226,3 +226,13 @@ def test_the_city_whose_total_a_figure_is_a_share_of_is_the_parent_frame():
             "比重达到35.75%,列潍坊各县市第一”。这是诸城市2011年科技工作交出的答卷。"
             "近年来,诸城坚持把提升创新能力作为核心,诸城市科技工作实现新突破。\n")
     assert place(infer_metadata("d", text)) == ("诸城市", "county_city", "潍坊市", "山东省")
+
+
+def test_a_digest_of_news_from_several_cities_is_placed_in_none():
+    text = ("【乐山】\n国家高新区去年新获授权专利148件\n日前,记者从乐山市科技局获悉,2014年,"
+            "乐山国家高新区新申请专利213件。\n【德阳】\n广汉确保工业经济稳增长\n记者在广汉市科技局"
+            "了解到,广汉市全年新增高新技术企业12家,广汉市科技工作成效明显。\n")
+    meta = infer_metadata("d", text)
+    assert place(meta) == ("", "", "", "")
+    # one bracketed place line alone is a news item's dateline, not a digest
+    assert infer_metadata("o", text.split("【德阳】")[0]).region != ""

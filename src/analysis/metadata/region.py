@@ -324,6 +324,10 @@ def _candidates(ev: _Evidence, n: int = 3) -> tuple[str, ...]:
 def _raw_guess(title: str, body: str, headline: str, year: int | None,
                source: str = "") -> RegionGuess:
     masked = int(count_cues("mask", body) >= MASK_MIN or first_cue("mask_organ", body) is not None)
+    digest = _digest_cities(headline + "\n" + body, year)
+    if len(digest) >= 2:
+        return RegionGuess(evidence=(f"a digest of news from several places ({'、'.join(digest)}):"
+                                     " no one region is the text's",))
     voice = _level_of_voice(body)
     ev = _collect(title, body, voice, headline, year, source)
     city = _best_city(ev, body, VOICE_MIN_SCORE if voice in VOICE_LEVELS else MIN_REGION_SCORE,
@@ -371,6 +375,17 @@ def _raw_guess(title: str, body: str, headline: str, year: int | None,
         confidence=confidence,
         evidence=(*notes, *cands),
     )
+
+
+def _digest_cities(text: str, year: int | None) -> tuple[str, ...]:
+    """The cities a news digest's bracketed place lines (【乐山】) name, in order."""
+    cities: list[str] = []
+    for cue in load_cues().get("digest_heading", ()):
+        for m in cue.regex.finditer(text):
+            for hit in find_places(m.group("place"), year):
+                if hit.level != "province" and hit.parent_city not in cities:
+                    cities.append(hit.parent_city)
+    return tuple(cities)
 
 
 def _province_conflict(ev: _Evidence, province: str, city: str) -> str:

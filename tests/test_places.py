@@ -236,3 +236,13 @@ def test_a_digest_of_news_from_several_cities_is_placed_in_none():
     assert place(meta) == ("", "", "", "")
     # one bracketed place line alone is a news item's dateline, not a digest
     assert infer_metadata("o", text.split("【德阳】")[0]).region != ""
+
+
+def test_a_unit_named_far_more_often_than_its_city_is_the_texts_region():
+    text = ("近年来,宜兴坚持创新驱动,落实无锡市委部署。宜兴规上企业研发投入达到19.5亿元;"
+            "宜兴高新技术产业产值达到900亿元;宜兴新增高新技术企业60家;宜兴技术合同成交额12亿元。\n")
+    assert place(infer_metadata("d", text)) == ("宜兴市", "county_city", "无锡市", "江苏省")
+    # a city report that names one county now and then stays the city's
+    city = ("无锡市科技局2023年工作总结\n全市新增高新技术企业600家,其中宜兴新增60家。"
+            "全市技术合同成交额达到120亿元。\n")
+    assert place(infer_metadata("c", city))[0] == "无锡市"

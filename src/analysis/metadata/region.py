@@ -35,6 +35,10 @@ SOURCE_RE = re.compile(r"来源\s*[:：]\s*(?P<source>[^\s|｜]{2,30})")
 # the region is left empty and the document listed in needs_manifest.csv.
 REGION_THRESHOLD = 0.45
 PROVINCE_CONFLICT_MIN = 2.0  # mentions of another province that overrule a silent one
+# A unit of the city mentioned at least this often, and this many times as often as the
+# city and as any other unit, when nothing names the city as the author: the unit's text.
+OWN_MENTIONS_MIN = 4
+OWN_MENTIONS_RATIO = 3.0
 ZONE_CONFIDENCE = 0.5  # a zone named by its own bureau (平原示范区科技和工业信息化局)
 
 
@@ -485,6 +489,14 @@ def _county_unit(city_code: str, ev: _Evidence, voice: str, year: int | None = N
     if _ranked_within(ev, city_code):
         by_mentions = sorted((ev.mentions[c], c) for c in members if ev.mentions[c] > 0)
         if by_mentions and (len(by_mentions) == 1 or by_mentions[-1][0] > by_mentions[-2][0]):
+            return by_mentions[-1][1]
+    if ev.named[city_code] == 0 and voice not in VOICE_LEVELS:
+        # the text never names the city as its author, and names one of its units far more
+        # often than the city: it is that unit's (绵竹 ×7, 德阳 ×1)
+        own = ev.mentions[city_code]
+        by_mentions = sorted((ev.mentions[c], c) for c in members if ev.mentions[c] > 0)
+        if (by_mentions and by_mentions[-1][0] >= max(OWN_MENTIONS_MIN, OWN_MENTIONS_RATIO * own)
+                and (len(by_mentions) == 1 or by_mentions[-1][0] >= OWN_MENTIONS_RATIO * by_mentions[-2][0])):
             return by_mentions[-1][1]
     if voice in VOICE_LEVELS and ev.named[city_code] == 0:
         levels = VOICE_LEVELS[voice]

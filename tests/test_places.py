@@ -246,3 +246,9 @@ def test_a_unit_named_far_more_often_than_its_city_is_the_texts_region():
     city = ("无锡市科技局2023年工作总结\n全市新增高新技术企业600家,其中宜兴新增60家。"
             "全市技术合同成交额达到120亿元。\n")
     assert place(infer_metadata("c", city))[0] == "无锡市"
+
+
+def test_a_county_directly_under_its_province_speaking_as_a_county_is_placed():
+    text = ("为促进屯昌科技工作发展,海南省科学技术厅和屯昌县人民政府举行会商。"
+            "屯昌县全县新增高新技术企业5家,屯昌专利授权120件。\n")
+    assert place(infer_metadata("d", text)) == ("屯昌县", "county", "", "海南省")

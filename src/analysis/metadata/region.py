@@ -350,7 +350,7 @@ def _raw_guess(title: str, body: str, headline: str, year: int | None,
     level, region = row["level"], row["name"]
     problems: list[str] = []
     notes: list[str] = []
-    if code == city_code and voice in VOICE_LEVELS:
+    if code == city_code and voice in VOICE_LEVELS and level not in VOICE_LEVELS[voice]:
         if not (masked or ev.named[city_code] == 0):
             notes.append(f"the text speaks as a {voice} (全{'县' if voice == 'county' else '区'})"
                          f" but names no {voice} of {city}: never promoted to the city")

@@ -451,3 +451,11 @@ def test_valid_inventions_written_short_and_a_completion_of_the_years_quota():
                    ("invention_patents_per_10k", 14.97, "件/万人", None, 2023, "FY", "actual")]
     rate = [f for f in extract_figures("t", "有效发明2402件,完成全年指标的120%。", META) if f.unit == "%"]
     assert [(f.kind, f.flags) for f in rate] == [("actual", ("completion_rate",))]
+
+
+def test_an_earlier_years_figure_in_a_part_year_report_is_that_years_whole():
+    meta = DocMeta("t", region="某市", report_year=2012, period="M1-M10", doc_type="summary")
+    got = figures("截至2012年10月底,全市高新技术产值实现2266亿元。"
+                  "2011年,全市高新技术产业实现产值2452亿元。", meta)
+    assert got == [("high_tech_output", 226_600_000_000, "元", None, 2012, "M1-M10", "actual"),
+                   ("high_tech_output", 245_200_000_000, "元", None, 2011, "FY", "actual")]

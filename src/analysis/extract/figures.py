@@ -840,6 +840,9 @@ def _to_figure(
         period = cue_period or period
         if cue_year is not None and explicit is None:
             year = cue_year
+    if (explicit is not None and span is None and cue_period is None and section.year
+            and explicit < section.year):
+        period = "FY"  # 2011年…2452亿元 in a 1-10月 report of 2012: the earlier year's whole
     lead_in = _lead_in_cues(mention.lead_in)
     kind = "actual"
     if section.kind == "plan" or (mention.goal_after and not mention.growth):

@@ -459,3 +459,12 @@ def test_an_earlier_years_figure_in_a_part_year_report_is_that_years_whole():
                   "2011年,全市高新技术产业实现产值2452亿元。", meta)
     assert got == [("high_tech_output", 226_600_000_000, "元", None, 2012, "M1-M10", "actual"),
                    ("high_tech_output", 245_200_000_000, "元", None, 2011, "FY", "actual")]
+
+
+def test_a_sentence_opening_with_qizhong_takes_the_measure_of_the_one_before():
+    meta = DocMeta("t", region="某市", report_year=2012, period="Q1-Q3", doc_type="summary")
+    got = figures("1—9月,全市专利申请量351件,同比增长81%。其中:发明专利112件,同比增长23%;"
+                  "授权专利162件;企业申请专利157件。", meta)
+    assert got == [("patent_applications", 351, "件", 81.0, 2012, "Q1-Q3", "actual"),
+                   ("invention_patent_applications", 112, "件", 23.0, 2012, "Q1-Q3", "actual"),
+                   ("patent_grants", 162, "件", None, 2012, "Q1-Q3", "actual")]

@@ -86,7 +86,8 @@ class Sentence:
     """
 
     __slots__ = ("text", "start", "end", "clause", "group", "stops", "spans", "since", "recent",
-                 "ranges", "fyp_ends", "period_hint", "estimate", "target_verb", "years", "topic")
+                 "ranges", "fyp_ends", "period_hint", "estimate", "target_verb", "years", "topic",
+                 "parent")
 
     def __init__(self, text: str, start: int, end: int) -> None:
         c = cues()
@@ -113,6 +114,7 @@ class Sentence:
         self.target_verb = c["target_verb"].search(text) is not None
         self.years = year_cues(text) if "年" in text else ()
         self.topic = ""  # the sentence before, when it names a subject and states no figure
+        self.parent = ""  # 其中 opening the sentence: the last figure's phrase before it
 
     def mark_before(self, marks: list[int], lo: int, hi: int) -> int:
         """Like :func:`last_mark`: one past the last mark in [lo, hi), else lo."""
@@ -237,6 +239,7 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
     figures: list[Figure] = []
     inherited: tuple[str | None, int | None] = (None, None)
     prev: tuple[int, int] | None = None
+    parent = ""  # the phrase of the last figure of the sentence before (for 其中 sentences)
     # One pass of the quantity pattern over the whole text; sentences without a
     # quantity (most of them) then cost a bisection.
     matches = list(quantity_regex().finditer(shadow))
@@ -277,7 +280,12 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
         if qs:
             sentence = Sentence(sent, s, e)
             sentence.topic = topic
-            figures.extend(_sentence_figures(doc_id, text, sentence, qs, sections, meta, inherited))
+            if inherited != (None, None) or shadow.startswith("其中", s):
+                sentence.parent = parent
+            found = _sentence_figures(doc_id, text, sentence, qs, sections, meta, inherited)
+            figures.extend(found)
+            parent = next((f.indicator for f in reversed(found)
+                           if f.metric_id and f.unit != "%"), "")
     return _dedupe(figures)
 
 
@@ -415,8 +423,9 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
             if completed and taxonomy.match_indicator(completed, _per_capita(completed, mention.q.unit)):
                 mention.unit = _per_capita(completed, mention.q.unit)
                 _match(mention, completed, right)
-        if mention.indicator is None and c["subset"].match(lead_in):
-            _inherit_measure(mention, phrase, items[:i], right)
+        if mention.indicator is None and (c["subset"].match(lead_in)
+                                          or (sentence.parent and mention.idx == 0)):
+            _inherit_measure(mention, phrase, items[:i], right, sentence.parent)
         if mention.indicator is None and mention.q.dimension == "count" and _level_only(phrase):
             # 众创空间47家,其中国家级12家、省级20家: the same platforms, of one level
             parent = next((p for p in reversed(items[:i]) if not p.growth and p.indicator), None)
@@ -490,13 +499,16 @@ def _name_the_firms(mention: Mention, phrase: str, before: str, topic: str, righ
         _match(mention, candidate, right)
 
 
-def _inherit_measure(mention: Mention, phrase: str, before: list[Mention], right: str) -> None:
+def _inherit_measure(mention: Mention, phrase: str, before: list[Mention], right: str,
+                     parent_before: str = "") -> None:
     """申请专利1200件，其中发明专利300件: a sub-item names its noun only and takes the
-    measure (申请, 授权 …) of the figure it is part of."""
+    measure (申请, 授权 …) of the figure it is part of; when 其中 opens a sentence, that
+    figure is the last one of the sentence before (``parent_before``, its phrase)."""
     parent = next((p for p in reversed(before) if not p.growth and p.indicator), None)
-    if parent is None:
+    parent_phrase = parent.phrase if parent is not None else parent_before
+    if not parent_phrase:
         return
-    measures = cues()["parent_measure"].findall(parent.phrase)  # the last: 新增专利授权 → 授权
+    measures = cues()["parent_measure"].findall(parent_phrase)  # the last: 新增专利授权 → 授权
     if not measures:
         return
     candidate = phrase + measures[-1]

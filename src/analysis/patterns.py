@@ -210,13 +210,35 @@ class Prechecked:
                 yield m
                 last = m.end()
 
+    def _plain(self, string: str, pos: int, endpos: int) -> bool | None:
+        """True when ``re``'s own scan is what :meth:`_matches` would run (no
+        position pre-check: a short text or none derived), None when the required
+        literal is absent (no match), else False.
+
+        Why: most calls are on lines and titles, or on reports without the literal;
+        answering them without a generator halves the cost of a cue look-up.
+        """
+        if self.needle is not None and string.find(self.needle, pos, endpos) < 0:
+            return None
+        return self.pre is None or len(string) <= SHORT_TEXT
+
     def search(self, string: str, pos: int = 0, endpos: int = 2**62) -> re.Match[str] | None:
+        plain = self._plain(string, pos, endpos)
+        if plain is None:
+            return None
+        if plain:
+            return self.regex.search(string, pos, endpos)
         return next(self._matches(string, pos, endpos), None)
 
     def finditer(self, string: str, pos: int = 0, endpos: int = 2**62):
         return self._matches(string, pos, endpos)
 
     def findall(self, string: str, pos: int = 0, endpos: int = 2**62) -> list:
+        plain = self._plain(string, pos, endpos)
+        if plain is None:
+            return []
+        if plain:  # re.findall gives the same list (unmatched groups as "")
+            return self.regex.findall(string, pos, endpos)
         ms = self._matches(string, pos, endpos)
         if self.groups == 0:
             return [m.group() for m in ms]

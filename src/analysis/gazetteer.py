@@ -176,6 +176,77 @@ def _table() -> dict[str, list[tuple[dict[str, str], bool]]]:
     return table
 
 
+def _entry(every: list[tuple[dict[str, str], bool]], year: int | None
+           ) -> tuple[tuple[dict[str, str], bool], ...] | None:
+    """The index entry of one surface in ``year``: its candidates of the time at the
+    highest level sharing it (a full name beats someone's short name), or None."""
+    cands = of_the_time(every, year)
+    if not cands:
+        return None
+    full = [c for c in cands if c[1]] or cands
+    top = max(LEVEL_RANK[r["level"]] for r, _ in full)
+    return tuple(c for c in full if LEVEL_RANK[c[0]["level"]] == top)
+
+
+@lru_cache(maxsize=1)
+def _turns() -> dict[int, frozenset[str]]:
+    """Year → the surfaces one of whose units comes into use (its first year) or goes
+    out of use (the year after its last) that year: only these may read differently in
+    that year than in the year before."""
+    out: dict[int, set[str]] = {}
+    for surface, every in _table().items():
+        for row, _ in every:
+            first, last = _span(row)
+            out.setdefault(first, set()).add(surface)
+            if last != IN_USE:
+                out.setdefault(last + 1, set()).add(surface)
+    return {y: frozenset(v) for y, v in out.items()}
+
+
+# Year → (index, surfaces with no unit in use that year) for every year built so far.
+_BUILT: dict[int, tuple[dict[str, tuple[tuple[dict[str, str], bool], ...]], frozenset[str]]] = {}
+
+
+def _orphans(surfaces: Iterable[str], year: int) -> set[str]:
+    table = _table()
+    return {s for s in surfaces if not any(in_use(r, year) for r, _ in table[s])}
+
+
+def _year_index(year: int) -> dict[str, tuple[tuple[dict[str, str], bool], ...]]:
+    """The index of one year, made from the nearest year already built when there is one.
+
+    Why: a whole index takes 25 ms, and a corpus asks for every year from 2008 on. A
+    surface reads the same in two years when the same units were in use in both (its
+    entry depends on them alone), which holds for all but the surfaces of the units
+    that came or went in between and those with no unit in use in either year (read
+    by distance in time): only these are read again (the same :func:`_entry`).
+    """
+    table = _table()
+    if not _BUILT:
+        index = {}
+        for surface, every in table.items():
+            entry = _entry(every, year)
+            if entry is not None:
+                index[surface] = entry
+        _BUILT[year] = (index, frozenset(_orphans(table, year)))
+        return index
+    near = min(_BUILT, key=lambda y: (abs(y - year), y))
+    base, base_orphans = _BUILT[near]
+    lo, hi = min(near, year), max(near, year)
+    turns = _turns()
+    again = set(base_orphans).union(*(turns.get(y, ()) for y in range(lo + 1, hi + 1)))
+    index = dict(base)
+    for surface in again:
+        entry = _entry(table[surface], year)
+        if entry is None:
+            index.pop(surface, None)
+        else:
+            index[surface] = entry
+    orphans = (base_orphans - again) | _orphans(again, year)
+    _BUILT[year] = (index, frozenset(orphans))
+    return index
+
+
 @cache
 def _index(year: int | None = None
            ) -> tuple[dict[str, tuple[tuple[dict[str, str], bool], ...]], tuple[int, ...]]:
@@ -186,14 +257,14 @@ def _index(year: int | None = None
     and 朝阳县 both shorten to 朝阳), the higher level wins: a bare name in a report
     means the bigger, better-known place far more often.
     """
-    index: dict[str, tuple[tuple[dict[str, str], bool], ...]] = {}
-    for surface, every in _table().items():
-        cands = of_the_time(every, year)
-        if not cands:
-            continue
-        full = [c for c in cands if c[1]] or cands  # a full name beats someone's short name
-        top = max(LEVEL_RANK[r["level"]] for r, _ in full)
-        index[surface] = tuple(c for c in full if LEVEL_RANK[c[0]["level"]] == top)
+    if year is None:
+        index = {}
+        for surface, every in _table().items():
+            entry = _entry(every, year)
+            if entry is not None:
+                index[surface] = entry
+    else:
+        index = _year_index(year)
     lengths = tuple(sorted({len(s) for s in index}, reverse=True))
     return index, lengths
 

@@ -153,6 +153,21 @@ def re_skips_ahead(pattern: str, flags: int = 0) -> bool:
         return False
 
 
+@lru_cache(maxsize=1024)
+def line_anchored(pattern: str, flags: int = 0) -> bool:
+    """True when every match starts at the start of a line (``^``, ``\\A``): in a string
+    without a line break, ``match`` then gives what ``search`` gives, without trying
+    every position (``re`` does not skip ahead for a multi-line ``^``)."""
+    if _p is None:
+        return False
+    try:
+        parsed = _p.parse(pattern, flags)
+    except (re.error, AttributeError, TypeError):
+        return False
+    return bool(parsed.data) and parsed.data[0][0] is _c.AT and parsed.data[0][1] in (
+        _c.AT_BEGINNING, _c.AT_BEGINNING_STRING)
+
+
 def precheck(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     """A pattern for the characters a match of ``pattern`` must start with (see above)."""
     chars = first_chars(pattern.pattern, pattern.flags & ~re.UNICODE)

@@ -18,11 +18,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 from ..config import PACKAGE_DATA
-from ..patterns import prechecked
+from ..patterns import line_anchored, prechecked
 from .lexicon import _fail, _rows, expand
 
 CHROME_PATH = PACKAGE_DATA / "chrome.csv"
@@ -37,8 +37,15 @@ class LineRule:
     reason: str
 
     def matches(self, line: str) -> bool:
-        return (self.max_chars == 0 or len(line) <= self.max_chars) and bool(
-            self.regex.search(line))
+        if self.max_chars and len(line) > self.max_chars:
+            return False
+        if self.anchored and "\n" not in line:  # a line's start is the string's start
+            return self.regex.match(line) is not None
+        return self.regex.search(line) is not None
+
+    @cached_property
+    def anchored(self) -> bool:
+        return line_anchored(self.regex.pattern, self.regex.flags & ~re.UNICODE)
 
 
 @dataclass(frozen=True)

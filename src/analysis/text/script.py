@@ -49,19 +49,23 @@ def _t2s_lut() -> np.ndarray:
     return lut
 
 
+@lru_cache(maxsize=2)
 def shadow_codes(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """(code points of ``text``, code points of its simplified shadow).
+    """(code points of ``text``, code points of its simplified shadow), read-only.
 
     Why arrays: ``str.translate`` with a 4,000-entry table runs a Python-level dict
-    look-up per character; indexing an array does the whole text at C speed.
+    look-up per character; indexing an array does the whole text at C speed. Cached for
+    the last texts: the prepared document asks for the cleaned text's shadow and
+    whether that text is traditional.
     """
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     lut = _t2s_lut()
     if not codes.size or codes.max() < len(lut):  # nearly always: one gather does it
-        return codes, lut[codes]
-    inside = codes < len(lut)
-    shadow = lut[np.where(inside, codes, 0)]
-    shadow = np.where(inside, shadow, codes)
+        shadow = lut[codes]
+    else:
+        inside = codes < len(lut)
+        shadow = np.where(inside, lut[np.where(inside, codes, 0)], codes)
+    shadow.flags.writeable = False  # shared by the callers of the cache
     return codes, shadow
 
 

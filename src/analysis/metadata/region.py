@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
-from ..gazetteer import PlaceHit, _span, find_places, load_gazetteer, of_the_time
+from ..gazetteer import PlaceHit, _span, find_places, of_the_time, records
 from .cues import LEDE_CHARS, count_cues, first_cue, load_cues
 
 # Weights of place evidence (per mention): judgement calls, kept together so they
@@ -124,8 +124,7 @@ def _weak_factor(text: str, hit: PlaceHit, framed: list[tuple[float, bool] | Non
 def _units() -> dict[str, dict[str, str]]:
     """key (adcode@first_year) → gazetteer row, for every unit below province level, of
     any year."""
-    df = load_gazetteer()
-    return {r["key"]: r for r in df[df["level"] != "province"].to_dict("records")}
+    return {r["key"]: r for r in records() if r["level"] != "province"}
 
 
 @cache

@@ -115,10 +115,78 @@ _LINES = ["发布日期：2023-05-06", "浏览次数：120", "2023年5月6日 09
           "小编为大家整理了全年的工作总结" * 10, "供大家参考"]
 
 
+def _searched(rule: chrome.LineRule, line: str) -> bool:
+    """A chrome rule as it was applied: its length limit, then a search of the line."""
+    return (rule.max_chars == 0 or len(line) <= rule.max_chars) and bool(rule.regex.search(line))
+
+
 def test_a_chrome_line_is_judged_as_by_every_rule() -> None:
     rules = chrome.load_chrome().lines
     for line in _LINES + [random.Random(i).choice(_LINES)[:i] for i in range(40)]:
-        want = any(rule.matches(line.strip()) for rule in rules)
+        want = any(_searched(rule, line.strip()) for rule in rules)
         assert chrome.is_chrome(line) is want
         assert chrome.is_chrome(line) is want  # the cached verdict
     assert [chrome.is_chrome(x) for x in _LINES[:6]] == [True, True, True, True, True, False]
+
+
+_LINE_ALPHABET = "2023年5月6日 09:41-/.•·|小编为大家整理供参考本文由免责声明发布日期浏览次数docx\n "
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_LINE_ALPHABET, max_size=150))
+def test_an_anchored_rule_matched_at_the_start_is_the_rule_searched(line: str) -> None:
+    for rule in chrome.load_chrome().lines:
+        assert rule.matches(line) is _searched(rule, line)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=_LINE_ALPHABET, max_size=60), max_size=12).map("\n".join))
+def test_a_text_is_split_as_by_every_rule_on_every_line(text: str) -> None:
+    rules = chrome.load_chrome().lines
+    body, found = [], []
+    for line in text.splitlines():
+        if line.strip():
+            is_chrome = any(_searched(rule, line.strip()) for rule in rules)
+            (found if is_chrome else body).append(line.strip())
+    assert chrome.split_chrome(text) == (body, found)
+
+
+def test_cleaning_removes_the_lines_every_removed_rule_finds() -> None:
+    from analysis.clean import _chrome_line_edits
+
+    text = "全市新增高企120家。\n小编为大家整理了工作总结\n发布日期：2023-05-06\n供大家参考"
+    assert [text[a:b] for a, b, _ in _chrome_line_edits(text)] == [
+        "小编为大家整理了工作总结\n", "发布日期：2023-05-06\n", "供大家参考"]
+    assert _chrome_line_edits("全市新增高企120家。\n同比增长12%") == []
+
+
+def test_context_free() -> None:
+    assert patterns.context_free(r"发布日期|浏览次数|本文由.{0,10}整理")
+    assert not patterns.context_free(r"^\s*\d{4}", re.M)
+    assert not patterns.context_free(r"(?<![a-z])ramp;d")
+    assert not patterns.context_free(r"(?:docx?|pdf)\s*$")
+    assert not patterns.context_free(r"(?:a|(?=b)c)+")
+
+
+def test_line_anchored() -> None:
+    assert patterns.line_anchored(r"^\s*[•·|]+\s*$", re.M)
+    assert patterns.line_anchored(r"\Afoo")
+    assert not patterns.line_anchored(r"foo|^bar", re.M)  # one branch may start anywhere
+    assert not patterns.line_anchored(r"(?:^a|b)", re.M)
+    assert not patterns.line_anchored(r"发布日期")
+
+
+def test_gazetteer_records_are_the_frame_rows() -> None:
+    frame = gazetteer.load_gazetteer()
+    assert list(gazetteer.records()) == frame.to_dict("records")
+    units = {r["key"]: r for r in frame[frame["level"] != "province"].to_dict("records")}
+    assert list(region_mod._units().items()) == list(units.items())
+
+
+def test_a_pattern_ignoring_case_needs_its_caseless_characters() -> None:
+    assert patterns.required_literal(r"(?i)(?<![a-z])(?P<fix>ramp;d)(?![a-z])") == ";"
+    assert patterns.required_literal(r"(?i)abc") is None  # every letter has two cases
+    assert patterns.required_literal(r"(?i)科技ab局") == "科技"
+    rd = patterns.prechecked(re.compile(r"(?i)(?<![a-z])(?P<fix>ramp;d)(?![a-z])"))
+    assert [m.span() for m in rd.finditer("R&D与RAMP;D、ramp;d和xramp;d")] == [(4, 10), (11, 17)]
+    assert rd.search("R&D经费投入") is None

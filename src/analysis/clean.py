@@ -20,7 +20,7 @@ from functools import cache
 from .config import PACKAGE_DATA
 from .models import CleanDocument, RawDocument, Repair
 from .patterns import prechecked
-from .text.chrome import load_chrome
+from .text.chrome import load_chrome, possible_rules
 
 FULLWIDTH_NUMERIC = str.maketrans("０１２３４５６７８９％", "0123456789%")
 SENTENCE_END = '。；;！？!?：:）)」”"】'
@@ -111,7 +111,9 @@ def _normalise_whitespace(text: str) -> str:
 
 def _chrome_line_edits(text: str) -> list[tuple[int, int, str]]:
     """Lines of the ``removed`` chrome rows (each within its length, ``data/chrome.csv``)."""
-    rules = load_chrome().removed
+    rules = possible_rules(text, load_chrome().removed)
+    if not rules:
+        return []
     edits = []
     for m in re.finditer(r"[^\n]*\n?", text):
         line = m.group(0).rstrip("\n")

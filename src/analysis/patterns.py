@@ -116,15 +116,28 @@ def required_literal(pattern: str, flags: int = 0) -> str | None:
 
     Why: ``in`` finds a literal at memory speed, so a text without it is answered "no
     match" before ``re`` runs; most cue words (十七大精神, 有限责任公司) are in few reports.
+
+    A pattern that ignores case gets the longest run of characters that have no case
+    (ASCII marks and digits, Chinese characters), even a single one: ``;`` of
+    ``(?i)ramp;d`` is a character reports in Chinese hardly use.
     """
-    if _p is None or flags & re.IGNORECASE:
+    if _p is None:
         return None
     try:
-        runs = _literal_runs(_p.parse(pattern, flags))
+        parsed = _p.parse(pattern, flags)
+        runs = _literal_runs(parsed)
     except (re.error, AttributeError, TypeError):
         return None
+    if (flags | parsed.state.flags) & re.IGNORECASE:
+        runs = [piece for run in runs for piece in _CASED.split(run)]
+        best = max(runs, key=len, default="")
+        return best or None
     best = max(runs, key=len, default="")
     return best if len(best) >= 2 else None
+
+
+# Anything but an ASCII mark or digit or a Chinese character may have another case.
+_CASED = re.compile(r"[^\x00-\x40\x5b-\x60\x7b-\x7f\u4e00-\u9fff]")
 
 
 @lru_cache(maxsize=1024)
@@ -150,6 +163,53 @@ def re_skips_ahead(pattern: str, flags: int = 0) -> bool:
         prefix, _, _ = _k._get_literal_prefix(parsed, flags)
         return bool(prefix) or bool(_k._get_charset_prefix(parsed, flags))
     except Exception:  # a private API that changed: assume no skip
+        return False
+
+
+@lru_cache(maxsize=1024)
+def line_anchored(pattern: str, flags: int = 0) -> bool:
+    """True when every match starts at the start of a line (``^``, ``\\A``): in a string
+    without a line break, ``match`` then gives what ``search`` gives, without trying
+    every position (``re`` does not skip ahead for a multi-line ``^``)."""
+    if _p is None:
+        return False
+    try:
+        parsed = _p.parse(pattern, flags)
+    except (re.error, AttributeError, TypeError):
+        return False
+    return bool(parsed.data) and parsed.data[0][0] is _c.AT and parsed.data[0][1] in (
+        _c.AT_BEGINNING, _c.AT_BEGINNING_STRING)
+
+
+def _has_context(seq) -> bool:
+    for op, av in seq:
+        if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+            return True
+        if op is _c.SUBPATTERN and _has_context(av[3]):
+            return True
+        if op is _c.BRANCH and any(_has_context(alt) for alt in av[1]):
+            return True
+        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT) and _has_context(av[2]):
+            return True
+        if op is _c.ATOMIC_GROUP and _has_context(av):
+            return True
+        if op is _c.GROUPREF_EXISTS:
+            return True  # a conditional: not followed here
+    return False
+
+
+@lru_cache(maxsize=1024)
+def context_free(pattern: str, flags: int = 0) -> bool:
+    """True when whether ``pattern`` matches at a place depends on the characters it
+    consumes alone: no anchor, word boundary or look-around (which read around the
+    match). A match inside a piece of a text is then a match in the whole text, so a
+    text without any match has no piece with one (one search rules a pattern out for
+    every line of a report)."""
+    if _p is None:
+        return False
+    try:
+        return not _has_context(_p.parse(pattern, flags).data)
+    except Exception:  # a private API that changed: assume context
         return False
 
 
@@ -210,13 +270,35 @@ class Prechecked:
                 yield m
                 last = m.end()
 
+    def _plain(self, string: str, pos: int, endpos: int) -> bool | None:
+        """True when ``re``'s own scan is what :meth:`_matches` would run (no
+        position pre-check: a short text or none derived), None when the required
+        literal is absent (no match), else False.
+
+        Why: most calls are on lines and titles, or on reports without the literal;
+        answering them without a generator halves the cost of a cue look-up.
+        """
+        if self.needle is not None and string.find(self.needle, pos, endpos) < 0:
+            return None
+        return self.pre is None or len(string) <= SHORT_TEXT
+
     def search(self, string: str, pos: int = 0, endpos: int = 2**62) -> re.Match[str] | None:
+        plain = self._plain(string, pos, endpos)
+        if plain is None:
+            return None
+        if plain:
+            return self.regex.search(string, pos, endpos)
         return next(self._matches(string, pos, endpos), None)
 
     def finditer(self, string: str, pos: int = 0, endpos: int = 2**62):
         return self._matches(string, pos, endpos)
 
     def findall(self, string: str, pos: int = 0, endpos: int = 2**62) -> list:
+        plain = self._plain(string, pos, endpos)
+        if plain is None:
+            return []
+        if plain:  # re.findall gives the same list (unmatched groups as "")
+            return self.regex.findall(string, pos, endpos)
         ms = self._matches(string, pos, endpos)
         if self.groups == 0:
             return [m.group() for m in ms]

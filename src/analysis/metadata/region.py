@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
-from ..gazetteer import PlaceHit, find_places, in_use, load_gazetteer, of_the_time
+from ..gazetteer import PlaceHit, _span, find_places, of_the_time, records
 from .cues import LEDE_CHARS, count_cues, first_cue, load_cues
 
 # Weights of place evidence (per mention): judgement calls, kept together so they
@@ -124,8 +124,7 @@ def _weak_factor(text: str, hit: PlaceHit, framed: list[tuple[float, bool] | Non
 def _units() -> dict[str, dict[str, str]]:
     """key (adcode@first_year) → gazetteer row, for every unit below province level, of
     any year."""
-    df = load_gazetteer()
-    return {r["key"]: r for r in df[df["level"] != "province"].to_dict("records")}
+    return {r["key"]: r for r in records() if r["level"] != "province"}
 
 
 @cache
@@ -139,19 +138,41 @@ def _city_codes(year: int | None = None) -> dict[str, str]:
     return {name: of_the_time(rows, year)[0][0]["key"] for name, rows in by_name.items()}
 
 
-@cache
-def _members(year: int | None = None) -> dict[str, tuple[str, ...]]:
-    """Parent city name → keys of its county-level units in ``year`` (each unit as it
-    stood then: 即墨市 in 2012, 即墨区 in 2023)."""
+@lru_cache(maxsize=1)
+def _by_code() -> tuple[list[tuple[dict[str, str], bool]], ...]:
+    """The county-level units grouped by adcode (a code's successive units together)."""
     by_code: dict[str, list[tuple[dict[str, str], bool]]] = {}
     for row in _units().values():
         if row["name"] != row["parent_city"]:
             by_code.setdefault(row["adcode"], []).append((row, True))
+    return tuple(by_code.values())
+
+
+@lru_cache(maxsize=1)
+def _member_spans() -> tuple[tuple[int, int, str, str], ...]:
+    """(first year, last year, parent city, key) of every county-level unit, in the
+    order of :func:`_by_code`."""
+    return tuple((*_span(row), row["parent_city"], row["key"])
+                 for rows in _by_code() for row, _ in rows)
+
+
+@cache
+def _members(year: int | None = None) -> dict[str, tuple[str, ...]]:
+    """Parent city name → keys of its county-level units in ``year`` (each unit as it
+    stood then: 即墨市 in 2012, 即墨区 in 2023).
+
+    In a given year these are the units in use then (of a code's units, ``of_the_time``
+    keeps those in use, and the rest are not): read from the parsed spans, since every
+    year of a corpus asks."""
     out: dict[str, list[str]] = {}
-    for rows in by_code.values():
+    if year is not None:
+        for first, last, parent, key in _member_spans():
+            if first <= year <= last:
+                out.setdefault(parent, []).append(key)
+        return {k: tuple(v) for k, v in out.items()}
+    for rows in _by_code():
         for row, _ in of_the_time(rows, year):
-            if year is None or in_use(row, year):
-                out.setdefault(row["parent_city"], []).append(row["key"])
+            out.setdefault(row["parent_city"], []).append(row["key"])
     return {k: tuple(v) for k, v in out.items()}
 
 

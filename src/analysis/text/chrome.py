@@ -18,11 +18,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from ..config import PACKAGE_DATA
-from ..patterns import prechecked
+from ..patterns import context_free, line_anchored, prechecked
 from .lexicon import _fail, _rows, expand
 
 CHROME_PATH = PACKAGE_DATA / "chrome.csv"
@@ -37,8 +37,19 @@ class LineRule:
     reason: str
 
     def matches(self, line: str) -> bool:
-        return (self.max_chars == 0 or len(line) <= self.max_chars) and bool(
-            self.regex.search(line))
+        if self.max_chars and len(line) > self.max_chars:
+            return False
+        if self.anchored and "\n" not in line:  # a line's start is the string's start
+            return self.regex.match(line) is not None
+        return self.regex.search(line) is not None
+
+    @cached_property
+    def anchored(self) -> bool:
+        return line_anchored(self.regex.pattern, self.regex.flags & ~re.UNICODE)
+
+    @cached_property
+    def context_free(self) -> bool:
+        return context_free(self.regex.pattern, self.regex.flags & ~re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -100,12 +111,21 @@ def is_chrome(line: str) -> bool:
     return any(rule.matches(stripped) for rule in load_chrome().lines)
 
 
+def possible_rules(text: str, rules: Iterable[LineRule]) -> tuple[LineRule, ...]:
+    """The rules that may match some line of ``text``: a rule that reads nothing around
+    its match (``patterns.context_free``) and finds nothing in the whole text matches
+    none of its lines. Why: one search of the text instead of one per line per rule."""
+    return tuple(r for r in rules if not r.context_free or r.regex.search(text))
+
+
 def split_chrome(text: str) -> tuple[list[str], list[str]]:
     """(body lines, chrome lines); blank lines are dropped."""
+    rules = possible_rules(text, load_chrome().lines)
     body, chrome = [], []
     for line in text.splitlines():
-        if line.strip():
-            (chrome if is_chrome(line) else body).append(line.strip())
+        stripped = line.strip()
+        if stripped:
+            (chrome if any(r.matches(stripped) for r in rules) else body).append(stripped)
     return body, chrome
 
 

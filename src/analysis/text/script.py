@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -49,19 +49,23 @@ def _t2s_lut() -> np.ndarray:
     return lut
 
 
+@lru_cache(maxsize=2)
 def shadow_codes(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """(code points of ``text``, code points of its simplified shadow).
+    """(code points of ``text``, code points of its simplified shadow), read-only.
 
     Why arrays: ``str.translate`` with a 4,000-entry table runs a Python-level dict
-    look-up per character; indexing an array does the whole text at C speed.
+    look-up per character; indexing an array does the whole text at C speed. Cached for
+    the last texts: the prepared document asks for the cleaned text's shadow and
+    whether that text is traditional.
     """
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     lut = _t2s_lut()
     if not codes.size or codes.max() < len(lut):  # nearly always: one gather does it
-        return codes, lut[codes]
-    inside = codes < len(lut)
-    shadow = lut[np.where(inside, codes, 0)]
-    shadow = np.where(inside, shadow, codes)
+        shadow = lut[codes]
+    else:
+        inside = codes < len(lut)
+        shadow = np.where(inside, lut[np.where(inside, codes, 0)], codes)
+    shadow.flags.writeable = False  # shared by the callers of the cache
     return codes, shadow
 
 
@@ -79,17 +83,23 @@ def _t2s() -> opencc.OpenCC:
 
 
 @cache
-def _t2s_chain() -> tuple[re.Pattern[str], tuple[tuple[tuple[int, int, dict, frozenset], ...], ...]]:
+def _t2s_chain() -> tuple[re.Pattern[str],
+                          tuple[tuple[tuple[int, int, dict, re.Pattern[str]], ...], ...]]:
     """OpenCC's separator pattern and its t2s dictionaries as it loaded them (so the data
     are the same): for each group, each dictionary's (max key length, min key length,
-    table, first characters of its keys)."""
+    table, a pattern of the first characters of its keys)."""
     oc = _t2s()
     oc.convert("")  # loads the dictionaries
     chain = tuple(
-        tuple((mx, mn, table, frozenset(k[0] for k in table)) for mx, mn, table in group)
+        tuple((mx, mn, table, _any_of({k[0] for k in table})) for mx, mn, table in group)
         for group in oc._dict_chain_data
     )
     return oc.split_chars_re, chain
+
+
+def _any_of(chars: set[str]) -> re.Pattern[str]:
+    """One character class of ``chars``: ``re`` finds where a key can start in C."""
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
 
 
 @cache
@@ -102,7 +112,7 @@ def _char_table(table_id: int) -> dict[int, str]:
     raise KeyError(table_id)
 
 
-def _apply_group(s: str, group: tuple[tuple[int, int, dict, frozenset], ...]) -> str:
+def _apply_group(s: str, group: tuple[tuple[int, int, dict, re.Pattern[str]], ...]) -> str:
     """One dictionary group of OpenCC applied to a piece of text, as OpenCC does it.
 
     OpenCC (the pure-Python one) converts the longest key found anywhere in the piece
@@ -124,13 +134,15 @@ def _apply_group(s: str, group: tuple[tuple[int, int, dict, frozenset], ...]) ->
             break
         starts: list[int] = []
         lengths: dict[int, list[int]] = {}
-        for i, ch in enumerate(s):
-            if ch in firsts:
-                found = [ln for ln in range(min(max_len, n - i), min_len - 1, -1)
-                         if s[i:i + ln] in table]
-                if found:
-                    starts.append(i)
-                    lengths[i] = found
+        for m in firsts.finditer(s):  # only where a key can start (most pieces: nowhere)
+            i = m.start()
+            found = [ln for ln in range(min(max_len, n - i), min_len - 1, -1)
+                     if s[i:i + ln] in table]
+            if found:
+                starts.append(i)
+                lengths[i] = found
+        if not starts:  # no key of this dictionary: everything goes on to the next one
+            continue
         work, pending = pending, []
         while work:
             lo, hi = work.pop()
@@ -161,14 +173,18 @@ def _apply_group(s: str, group: tuple[tuple[int, int, dict, frozenset], ...]) ->
 
 def _convert(text: str) -> str:
     """OpenCC's ``OpenCC("t2s").convert(text)``, same output (tests compare them)."""
-    split, chain = _t2s_chain()
-    out = []
-    for k, piece in enumerate(split.split(text)):
-        if k % 2 == 0:
-            for group in chain:
-                piece = _apply_group(piece, group)
-        out.append(piece)
-    return "".join(out)
+    split, _ = _t2s_chain()
+    return "".join(_convert_piece(piece) if k % 2 == 0 else piece
+                   for k, piece in enumerate(split.split(text)))
+
+
+@lru_cache(maxsize=8192)
+def _convert_piece(piece: str) -> str:
+    """One piece between OpenCC's separators, converted. Cached: the prepared document
+    converts the text as read and the cleaned text, which share nearly every piece."""
+    for group in _t2s_chain()[1]:
+        piece = _apply_group(piece, group)
+    return piece
 
 
 def is_traditional(text: str) -> bool:

@@ -1,0 +1,192 @@
+"""The faster matching machinery of issue 15 gives what the code it replaced gave.
+
+Each fast path is compared with a plain reference (``re`` itself, the whole per-year
+index built from scratch, OpenCC's conversion) on made-up sentences with exact
+expected values and on generated texts. Nothing here is timed.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis import gazetteer, patterns
+from analysis.metadata import region as region_mod
+from analysis.metadata.cues import count_cues, first_cue, load_cues
+from analysis.text import chrome
+
+# ----------------------------------------------------------------- the per-year index
+
+
+def _reference_index(year: int | None) -> dict:
+    """The per-year index as it was built before: every surface read for that year."""
+    index = {}
+    for surface, every in gazetteer._table().items():
+        cands = gazetteer.of_the_time(every, year)
+        if not cands:
+            continue
+        full = [c for c in cands if c[1]] or cands
+        top = max(gazetteer.LEVEL_RANK[r["level"]] for r, _ in full)
+        index[surface] = tuple(c for c in full if gazetteer.LEVEL_RANK[c[0]["level"]] == top)
+    return index
+
+
+def test_a_year_index_made_from_its_neighbour_is_the_whole_index(monkeypatch) -> None:
+    monkeypatch.setattr(gazetteer, "_BUILT", {})  # this test's own chain of years
+    years = [2015, 2016, 1995, 2024, 2008, 2040, 1949, 2011]
+    for year in years:
+        assert gazetteer._year_index(year) == _reference_index(year), year
+    assert sorted(gazetteer._BUILT) == sorted(years)
+
+
+def test_a_renamed_unit_is_read_by_the_name_of_the_year() -> None:
+    # 即墨 is 即墨市 until 2016 and 即墨区 from 2017 (a full name is read in any year);
+    # the years asked in one process, each index made from another's.
+    text = "即墨的企业来自即墨区"
+    names = {y: [(h.name, h.surface) for h in gazetteer.find_places(text, y)]
+             for y in (2023, 2012, 2017, 2016)}
+    assert names[2012] == names[2016] == [("即墨市", "即墨"), ("即墨区", "即墨区")]
+    assert names[2017] == names[2023] == [("即墨区", "即墨"), ("即墨区", "即墨区")]
+
+
+def _reference_members(year: int | None) -> dict[str, tuple[str, ...]]:
+    by_code: dict[str, list] = {}
+    for row in region_mod._units().values():
+        if row["name"] != row["parent_city"]:
+            by_code.setdefault(row["adcode"], []).append((row, True))
+    out: dict[str, list[str]] = {}
+    for rows in by_code.values():
+        for row, _ in gazetteer.of_the_time(rows, year):
+            if year is None or gazetteer.in_use(row, year):
+                out.setdefault(row["parent_city"], []).append(row["key"])
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def test_members_of_a_city_are_those_of_the_whole_scan() -> None:
+    for year in (None, 1980, 2005, 2012, 2017, 2023, 2050):
+        got, want = region_mod._members(year), _reference_members(year)
+        assert got == want and list(got) == list(want), year
+
+
+# ----------------------------------------------------------------- cue look-ups
+
+_ALPHABET = "全市我区县本旗居占列首位第一唯*＊×Xx某科技局市委年月，。\n 2015增长"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=400))
+def test_search_and_findall_of_a_prechecked_pattern_are_those_of_re(text: str) -> None:
+    for cues in load_cues().values():
+        for cue in cues:
+            raw = re.compile(cue.regex.pattern, cue.regex.flags)
+            for pos in (0, 3):
+                got, want = cue.regex.search(text, pos), raw.search(text, pos)
+                assert (got and got.span()) == (want and want.span())
+                assert cue.regex.findall(text, pos) == raw.findall(text, pos)
+
+
+def test_cue_counts_and_first_cues_on_made_up_sentences() -> None:
+    body = "全市新增高企120家。我市科技局组织申报，居全市首位。全区唯一。"
+    # 全市 and 我市 (which takes the 市 of 市科技局); 居全市首位 ranks, it does not speak
+    assert count_cues("level_word", body, "city") == 2
+    assert count_cues("level_word", body, "district") == 0  # 全区唯一 ranks, it does not speak
+    assert count_cues("mask", "XX市科技局和**县") == 2
+    assert count_cues("mask", "一个不含遮盖的句子") == 0
+    found = first_cue("mask_organ", "关于某市科技局的通知")
+    assert found is not None and found[0].group() == "某市科技"
+    assert first_cue("mask_organ", "青岛市科技局") is None
+
+
+def test_a_pattern_without_its_literal_is_not_searched() -> None:
+    wrapped = patterns.prechecked(re.compile(r"(?:学习|贯彻)[^。]{0,8}十七大精神"))
+    assert wrapped.search("学习贯彻党的十八大精神") is None
+    assert wrapped.findall("学习贯彻党的十八大精神") == []
+    assert wrapped.search("认真学习十七大精神").span() == (2, 9)
+    assert wrapped.findall("学习十七大精神。贯彻十七大精神") == ["学习十七大精神", "贯彻十七大精神"]
+
+
+# ----------------------------------------------------------------- chrome lines
+
+_LINES = ["发布日期：2023-05-06", "浏览次数：120", "2023年5月6日 09:41", " • ", "|",
+          "全市新增高企120家，同比增长12%。", "本文由小编整理", "附件：工作总结.docx",
+          "小编为大家整理了全年的工作总结" * 10, "供大家参考"]
+
+
+def _searched(rule: chrome.LineRule, line: str) -> bool:
+    """A chrome rule as it was applied: its length limit, then a search of the line."""
+    return (rule.max_chars == 0 or len(line) <= rule.max_chars) and bool(rule.regex.search(line))
+
+
+def test_a_chrome_line_is_judged_as_by_every_rule() -> None:
+    rules = chrome.load_chrome().lines
+    for line in _LINES + [random.Random(i).choice(_LINES)[:i] for i in range(40)]:
+        want = any(_searched(rule, line.strip()) for rule in rules)
+        assert chrome.is_chrome(line) is want
+        assert chrome.is_chrome(line) is want  # the cached verdict
+    assert [chrome.is_chrome(x) for x in _LINES[:6]] == [True, True, True, True, True, False]
+
+
+_LINE_ALPHABET = "2023年5月6日 09:41-/.•·|小编为大家整理供参考本文由免责声明发布日期浏览次数docx\n "
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_LINE_ALPHABET, max_size=150))
+def test_an_anchored_rule_matched_at_the_start_is_the_rule_searched(line: str) -> None:
+    for rule in chrome.load_chrome().lines:
+        assert rule.matches(line) is _searched(rule, line)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=_LINE_ALPHABET, max_size=60), max_size=12).map("\n".join))
+def test_a_text_is_split_as_by_every_rule_on_every_line(text: str) -> None:
+    rules = chrome.load_chrome().lines
+    body, found = [], []
+    for line in text.splitlines():
+        if line.strip():
+            is_chrome = any(_searched(rule, line.strip()) for rule in rules)
+            (found if is_chrome else body).append(line.strip())
+    assert chrome.split_chrome(text) == (body, found)
+
+
+def test_cleaning_removes_the_lines_every_removed_rule_finds() -> None:
+    from analysis.clean import _chrome_line_edits
+
+    text = "全市新增高企120家。\n小编为大家整理了工作总结\n发布日期：2023-05-06\n供大家参考"
+    assert [text[a:b] for a, b, _ in _chrome_line_edits(text)] == [
+        "小编为大家整理了工作总结\n", "发布日期：2023-05-06\n", "供大家参考"]
+    assert _chrome_line_edits("全市新增高企120家。\n同比增长12%") == []
+
+
+def test_context_free() -> None:
+    assert patterns.context_free(r"发布日期|浏览次数|本文由.{0,10}整理")
+    assert not patterns.context_free(r"^\s*\d{4}", re.M)
+    assert not patterns.context_free(r"(?<![a-z])ramp;d")
+    assert not patterns.context_free(r"(?:docx?|pdf)\s*$")
+    assert not patterns.context_free(r"(?:a|(?=b)c)+")
+
+
+def test_line_anchored() -> None:
+    assert patterns.line_anchored(r"^\s*[•·|]+\s*$", re.M)
+    assert patterns.line_anchored(r"\Afoo")
+    assert not patterns.line_anchored(r"foo|^bar", re.M)  # one branch may start anywhere
+    assert not patterns.line_anchored(r"(?:^a|b)", re.M)
+    assert not patterns.line_anchored(r"发布日期")
+
+
+def test_gazetteer_records_are_the_frame_rows() -> None:
+    frame = gazetteer.load_gazetteer()
+    assert list(gazetteer.records()) == frame.to_dict("records")
+    units = {r["key"]: r for r in frame[frame["level"] != "province"].to_dict("records")}
+    assert list(region_mod._units().items()) == list(units.items())
+
+
+def test_a_pattern_ignoring_case_needs_its_caseless_characters() -> None:
+    assert patterns.required_literal(r"(?i)(?<![a-z])(?P<fix>ramp;d)(?![a-z])") == ";"
+    assert patterns.required_literal(r"(?i)abc") is None  # every letter has two cases
+    assert patterns.required_literal(r"(?i)科技ab局") == "科技"
+    rd = patterns.prechecked(re.compile(r"(?i)(?<![a-z])(?P<fix>ramp;d)(?![a-z])"))
+    assert [m.span() for m in rd.finditer("R&D与RAMP;D、ramp;d和xramp;d")] == [(4, 10), (11, 17)]
+    assert rd.search("R&D经费投入") is None

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import config, schema, tables
-from .labels import code_label, plain_number
+from .labels import code_label
 from .safeio import current_dir
 from .text import lexicon
 
@@ -27,6 +27,9 @@ REQUIRED_TABLES = ("documents", "metrics")
 CORPUS_COLUMNS = {"metrics": ["doc_id", "region", "year", "period", "kind", "metric_id",
                               "metric_name", "value", "unit", "qualifier", "char_start",
                               "level"]}
+# The metrics columns the year-over-year tables and the corpus flags use (CORPUS_COLUMNS
+# and the stated growth rate): the batch and the region and year notebooks read these.
+FLAG_COLUMNS = [*CORPUS_COLUMNS["metrics"], "yoy_pct"]
 DOC_INFO_COLS = (
     "admin_level",
     "parent_city",
@@ -101,17 +104,35 @@ def _dtypes() -> dict[str, str]:
 
 def _coerce(df: pd.DataFrame) -> pd.DataFrame:
     """Give every declared column its dtype for analysis: text as ``str`` with "" for
-    missing (so ``== ""`` tests work), numbers as float or nullable Int64."""
-    df = df.copy()
+    missing (so ``== ""`` tests work), numbers as float or nullable Int64.
+
+    A column already in that form is kept as it is (every comparison coerces its inputs,
+    and a national table's millions of rows were converted again each time)."""
+    df = df.copy(deep=False)  # columns are replaced, never written into
     for col in df.columns:
         dtype = _dtypes().get(col)
         if dtype == "str":
+            if df[col].dtype == _TEXT and not df[col].isna().any():
+                continue
             df[col] = df[col].astype("string").fillna("").astype(str)
         elif dtype == "float":
+            if df[col].dtype == np.float64:
+                continue
             df[col] = pd.to_numeric(df[col].astype(object), errors="coerce").astype(float)
         elif dtype == "Int64":
+            if df[col].dtype == pd.Int64Dtype():
+                continue
             df[col] = pd.to_numeric(df[col].astype(object), errors="coerce").round().astype("Int64")
     return df
+
+
+_TEXT = pd.Series([""]).astype("string").fillna("").astype(str).dtype  # what _coerce makes
+
+
+def _per_value(values: pd.Series, func: object) -> pd.Series:
+    """``values.map(func)`` computed once per distinct value (periods, units, levels)."""
+    uniques = pd.unique(values.to_numpy(dtype=object))
+    return values.map(dict(zip(uniques, map(func, uniques), strict=True)))  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -154,8 +175,9 @@ def _with_levels(df: pd.DataFrame) -> pd.DataFrame:
     out = df.assign(level=level)
     if "metric_name" in out.columns and (level != "").any():
         names = out["metric_name"].astype("string").fillna("").astype(str)
-        out["metric_name"] = [f"{n}（{code_label('level', lv)}）" if lv and n else n
-                              for n, lv in zip(names, level, strict=True)]
+        has = (level != "") & (names != "")
+        label = _per_value(level[has], lambda lv: f"（{code_label('level', lv)}）")
+        out["metric_name"] = names.where(~has, names[has] + label)
     return out
 
 
@@ -268,27 +290,34 @@ def _pick_one(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     first = grouped.head(1).copy()
     sizes = grouped["value"].transform("size")
     first["n_sources"] = sizes.loc[first.index].astype("Int64")
-    first["other_values"] = ""
-    multi = ranked[sizes > 1]
-    if not multi.empty:  # only restated figures need the slow per-group summary
-
-        def others(group: pd.DataFrame) -> str:
-            chosen = group["value"].iloc[0]
-            rest = group.iloc[1:]
-            rest = rest[~np.isclose(rest["value"], chosen, rtol=1e-9, equal_nan=True)]
-            units = rest["unit"] if "unit" in rest.columns else [""] * len(rest)
-            return "；".join(
-                f"{amount_text(v, u)}（{code_label('kind', k)}，{d}）"
-                for v, u, k, d in zip(rest["value"], units, rest["kind"], rest["doc_id"],
-                                      strict=True)
-            )
-
-        wanted = ["value", "kind", "doc_id", *(["unit"] if "unit" in multi.columns else [])]
-        other = multi.groupby(keys, sort=False)[wanted].apply(others)
-        lookup = dict(zip(other.index.to_flat_index(), other.to_numpy(), strict=True))
-        index = first.set_index(keys).index.to_flat_index()
-        first["other_values"] = [lookup.get(k, "") for k in index]
+    first["other_values"] = _restatements(ranked, grouped, keys)
     return first.drop(columns=["_kind_rank", "_report", "_start"])
+
+
+def _restatements(ranked: pd.DataFrame, grouped: object, keys: list[str]) -> list[str]:
+    """Per group of ``ranked`` (its first rows' order): the other rows whose value differs
+    from the chosen one, as 'amount（kind，doc）' joined by '；'.
+
+    Why not a per-group apply: at national scale most series are restated (a summary and
+    the next year's plan), and a Python call per group took minutes; here one pass over
+    the restating rows builds the texts."""
+    gid = grouped.ngroup().to_numpy()  # type: ignore[attr-defined]
+    pos = grouped.cumcount().to_numpy()  # type: ignore[attr-defined]
+    firsts = np.flatnonzero(pos == 0)
+    if len(firsts) == len(ranked):
+        return [""] * len(firsts)
+    values = ranked["value"].to_numpy(dtype=float)
+    chosen = np.full(int(gid.max()) + 1, np.nan)
+    chosen[gid[firsts]] = values[firsts]
+    keep = (pos > 0) & ~np.isclose(values, chosen[gid], rtol=1e-9, equal_nan=True)
+    keep &= ~ranked[keys].isna().any(axis=1).to_numpy()  # as a groupby dropping missing keys
+    rows = np.flatnonzero(keep)
+    units = ranked["unit"].to_numpy()[rows] if "unit" in ranked.columns else [""] * len(rows)
+    texts: dict[int, list[str]] = {}
+    for g, v, u, k, d in zip(gid[rows], values[rows], units, ranked["kind"].to_numpy()[rows],
+                             ranked["doc_id"].to_numpy()[rows], strict=True):
+        texts.setdefault(int(g), []).append(f"{amount_text(v, u)}（{code_label('kind', k)}，{d}）")
+    return ["；".join(texts.get(int(g), ())) for g in gid[firsts]]
 
 
 # --------------------------------------------------------------------------- year over year
@@ -320,11 +349,13 @@ def yoy(
         raise ValueError(
             "targets are not compared with reported figures; ask for kind='target' alone"
         )
-    valid = valid_values(metrics, documents)
-    region_list = _resolve_regions(regions, valid["regions"])
     metric_list = _as_list(metric_ids)
-    if metric_list is not None:
-        _check("metric_id", metric_list, valid["metric_ids"])
+    region_list = None
+    if regions is not None or metric_list is not None:  # names checked against the corpus
+        valid = valid_values(metrics, documents)
+        region_list = _resolve_regions(regions, valid["regions"])
+        if metric_list is not None:
+            _check("metric_id", metric_list, valid["metric_ids"])
     year_list = _years(years)
 
     df = with_doc_info(metrics, documents)
@@ -335,7 +366,7 @@ def yoy(
         df = df[df["region"].isin(region_list)]
     if metric_list is not None:
         df = df[df["metric_id"].isin(metric_list)]
-    df = df.assign(period_type=df["period"].map(period_type))
+    df = df.assign(period_type=_per_value(df["period"], period_type))
     keys = ["region", "metric_id", "unit", "level", "period_type", "year"]
     picked = _pick_one(df, keys)
     if picked.empty:
@@ -355,7 +386,7 @@ def _add_changes(picked: pd.DataFrame) -> pd.DataFrame:
     series = SERIES_KEYS
     out = picked.copy()
     out["year"] = out["year"].astype("Int64")
-    step = out["period"].map(period_step).astype("Int64")
+    step = _per_value(out["period"], period_step).astype("Int64")
     out["prev_year"] = (out["year"] - step).astype("Int64")
     prev = out[[*series, "year", "value", "kind", "qualifier"]].rename(
         columns={
@@ -410,10 +441,12 @@ def _implied_rows(out: pd.DataFrame) -> pd.DataFrame:
     if src.empty:
         return src.iloc[0:0]
     series = SERIES_KEYS
-    step = src["period"].map(period_step).astype("Int64")
+    step = _per_value(src["period"], period_step).astype("Int64")
     rows = src[[*series, "metric_name", "kind", "doc_id"]].copy()
     rows["year"] = (src["year"] - step).astype("Int64")
-    rows["period"] = [_shift_period(p, int(s)) for p, s in zip(src["period"], step, strict=True)]
+    shifted = {(p, int(n)): _shift_period(p, int(n))
+               for p, n in set(zip(src["period"], step, strict=True))}
+    rows["period"] = [shifted[(p, int(n))] for p, n in zip(src["period"], step, strict=True)]
     rows["value"] = src["implied_prev_value"]
     rows["qualifier"] = ""
     rows["implied"] = True
@@ -423,8 +456,9 @@ def _implied_rows(out: pd.DataFrame) -> pd.DataFrame:
         f"由{y}年数值{amount_text(v, u)}及所述增速{r:+g}%推算"
         for v, u, y, r in zip(src["value"], src["unit"], src["year"], src["yoy_pct"], strict=True)
     ]
-    existing = set(map(tuple, out[[*series, "year"]].astype(str).to_numpy()))
-    keep = [tuple(map(str, k)) not in existing for k in rows[[*series, "year"]].to_numpy()]
+    key = [*series, "year"]  # a year with a reported value gets no implied row
+    existing = pd.MultiIndex.from_frame(out[key].astype(str))
+    keep = ~pd.MultiIndex.from_frame(rows[key].astype(str)).isin(existing)
     return rows[keep]
 
 
@@ -707,7 +741,7 @@ def targets_vs_actuals(metrics: pd.DataFrame, documents: pd.DataFrame) -> pd.Dat
     has = out["actual_value"].notna().to_numpy()
     met[has] = (out["actual_value"] >= out["target_value"]).to_numpy()[has]
     out["met"] = met
-    partial = _partial_actuals(df, keys)
+    partial = _partial_actuals(df, out[out["actual_value"].isna()])
     out["note"] = [
         _target_note(row, partial)
         for row in out[[*keys, "actual_value", "actual_kind", "actual_qualifier"]].itertuples(
@@ -720,13 +754,23 @@ def targets_vs_actuals(metrics: pd.DataFrame, documents: pd.DataFrame) -> pd.Dat
     return out[TARGET_COLUMNS].reset_index(drop=True)
 
 
-def _partial_actuals(df: pd.DataFrame, keys: list[str]) -> dict[tuple, str]:
-    """Other-period reported figures for the same region/indicator/year, to mention in notes."""
+def _partial_actuals(df: pd.DataFrame, wanted: pd.DataFrame) -> dict[tuple, str]:
+    """Other-period reported figures for the same region/indicator/year, to mention in notes
+    (only for the targets in ``wanted``: those without an actual of their own period)."""
+    key = ["region", "metric_id", "unit", "level", "year"]
     rep = df[df["kind"].isin(["actual", "estimate"])]
+    if rep.empty or wanted.empty:
+        return {}
+
+    def index(frame: pd.DataFrame) -> pd.MultiIndex:
+        return pd.MultiIndex.from_frame(frame[key].astype({"year": "int64"}))
+
+    rep = rep[index(rep).isin(index(wanted))]
     found: dict[tuple, list[str]] = {}
-    for row in rep.itertuples(index=False):
-        key = (row.region, row.metric_id, row.unit, row.level, int(row.year))
-        found.setdefault(key, []).append(f"{row.period}: {_fmt_number(row.value)} {row.unit}")
+    for region, metric_id, unit, level, year, period, value in zip(
+            *(rep[c] for c in [*key, "period", "value"]), strict=True):
+        found.setdefault((region, metric_id, unit, level, int(year)), []).append(
+            f"{period}: {_fmt_number(value)} {unit}")
     return {k: ", ".join(sorted(set(v))) for k, v in found.items()}
 
 
@@ -816,7 +860,7 @@ def amount_text(value: float, unit: str) -> str:
             if abs(number) >= low:
                 number, shown = number / factor, display
                 break
-    return f"{plain_number(number)}{shown}"
+    return f"{f'{number:,.4f}'.rstrip('0').rstrip('.') or '0'}{shown}"  # labels.plain_number
 
 
 def _fold(value: float, reference: float) -> float:
@@ -830,27 +874,76 @@ def _fold_text(value: float, reference: float) -> str:
     return f"{fold:,.0f}倍" if fold >= 10 else f"{fold:,.1f}倍"
 
 
-def _own_year_flags(rows: pd.DataFrame, rule: dict[str, object]) -> list[dict[str, object]]:
+def _flag_frame(rows: pd.DataFrame, at: np.ndarray, rule: str, messages: list[str]) -> pd.DataFrame:
+    """Flag rows (PLAUSIBILITY_COLUMNS) for the rows of ``rows`` at positions ``at``."""
+    part = rows.iloc[at]
+    out = {k: part[k].to_numpy(dtype=object) for k in SERIES_KEYS}
+    return pd.DataFrame({**out, "year": part["year"].to_numpy(dtype=object), "rule": rule,
+                         "message": pd.Series(messages, dtype=object).to_numpy()})
+
+
+def _grouped_medians_of_others(gid: np.ndarray, values: np.ndarray) -> tuple[np.ndarray,
+                                                                                np.ndarray]:
+    """:func:`_medians_of_others` within groups (``gid``: a group number per element, from
+    0): per element, the median of the *other* positive values of its group and how many
+    there are. All groups at once: one sort by group and value, then look-ups."""
+    groups = int(gid.max()) + 1 if len(gid) else 0
+    positive = values > 0
+    at = np.flatnonzero(positive)
+    order = at[np.lexsort((values[at], gid[at]))]  # positive elements by group, then value
+    ranked, rgid = values[order], gid[order]
+    size = np.bincount(rgid, minlength=groups)  # positive values per group
+    start = np.concatenate([[0], np.cumsum(size)[:-1]]).astype(int)
+    new_run = np.ones(len(order), dtype=bool)  # first of equal values: np.searchsorted 'left'
+    new_run[1:] = (rgid[1:] != rgid[:-1]) | (ranked[1:] != ranked[:-1])
+    first_equal = np.maximum.accumulate(np.where(new_run, np.arange(len(order)), 0))
+    n_g = size[gid]
+    k = n_g.copy()  # the one left out: none for a value that is not positive
+    k[order] = first_equal - start[rgid]
+    n = np.where(positive, n_g - 1, n_g)
+    if not len(ranked):
+        return np.full(len(values), np.nan), n
+
+    def nth(j: np.ndarray) -> np.ndarray:  # the j-th of the others in the group
+        inner = np.minimum(np.where(j < k, j, j + 1), np.maximum(n_g - 1, 0))
+        return ranked[np.clip(start[gid] + inner, 0, len(ranked) - 1)]
+
+    half = np.maximum(n - 1, 0) // 2
+    odd = nth(half)
+    even = (nth(np.maximum(n // 2 - 1, 0)) + nth(n // 2)) / 2
+    medians = np.where(n % 2 == 1, odd, even)
+    return np.where(n > 0, medians, np.nan), n
+
+
+def _fold_array(values: np.ndarray, medians: np.ndarray) -> np.ndarray:
+    """:func:`_fold` elementwise (nan where either side is not positive)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where((values > 0) & (medians > 0),
+                        np.maximum(values / medians, medians / values), np.nan)
+
+
+def _group_ids(rows: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """A group number per row (-1 where a key is missing: those rows form no group)."""
+    return rows.groupby(keys, sort=False).ngroup().fillna(-1).to_numpy(dtype=np.int64)
+
+
+def _own_year_flags(rows: pd.DataFrame, rule: dict[str, object]) -> pd.DataFrame:
+    """A value far from the median of the region's other years of the same series."""
     high, need = float(rule["high"] or 10), int(rule["min_count"] or 1)  # type: ignore[arg-type]
-    out = []
-    for _, group in rows.groupby(SERIES_KEYS, sort=False):
-        if len(group) < need + 1:
-            continue
-        values = group["value"].to_numpy(dtype=float)
-        for i, (year, value) in enumerate(zip(group["year"], values, strict=True)):
-            others = np.delete(values, i)
-            others = others[others > 0]
-            if len(others) < need:
-                continue
-            median = float(np.median(others))
-            if _fold(value, median) > high:
-                word = "高出" if value > median else "低于"
-                out.append({**group.iloc[i][SERIES_KEYS].to_dict(), "year": year,
-                            "rule": "own_years",
-                            "message": f"{rule['text_zh']}：{word}本地区其他年份中位数"
-                                       f"（{amount_text(median, group['unit'].iloc[i])}）"
-                                       f"{_fold_text(value, median)}"})  # fmt: skip
-    return out
+    gid = _group_ids(rows, SERIES_KEYS)
+    ok = gid >= 0
+    values = rows["value"].to_numpy(dtype=float)
+    medians, counts = np.full(len(rows), np.nan), np.zeros(len(rows), dtype=int)
+    if ok.any():
+        medians[ok], counts[ok] = _grouped_medians_of_others(gid[ok], values[ok])
+    sizes = np.bincount(gid[ok], minlength=int(gid.max()) + 1)[gid] if ok.any() else gid
+    fold = _fold_array(values, medians)
+    at = np.flatnonzero(ok & (sizes >= need + 1) & (counts >= need) & (fold > high))
+    units = rows["unit"].to_numpy()
+    messages = [f"{rule['text_zh']}：{'高出' if values[i] > medians[i] else '低于'}本地区其他年份"
+                f"中位数（{amount_text(medians[i], units[i])}）"
+                f"{_fold_text(values[i], float(medians[i]))}" for i in at]  # fmt: skip
+    return _flag_frame(rows, at, "own_years", messages)
 
 
 def _medians_of_others(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -861,69 +954,62 @@ def _medians_of_others(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     row by row was quadratic. From the sorted positive values, leaving one out shifts
     the middle by at most one place, so every median is a look-up (np.median's values:
     the middle one, or the mean of the two middle ones)."""
-    positive = values > 0
-    ranked = np.sort(values[positive])
-    n = np.where(positive, len(ranked) - 1, len(ranked))
-    k = np.where(positive, np.searchsorted(ranked, values), len(ranked))  # the one left out
-
-    def nth(j: np.ndarray) -> np.ndarray:  # the j-th of the others
-        return ranked[np.minimum(np.where(j < k, j, j + 1), len(ranked) - 1)]
-
-    with np.errstate(invalid="ignore"):
-        half = np.maximum(n - 1, 0) // 2
-        odd = nth(half) if len(ranked) else np.full(len(values), np.nan)
-        even = (nth(np.maximum(n // 2 - 1, 0)) + nth(n // 2)) / 2 if len(ranked) else odd
-    medians = np.where(n % 2 == 1, odd, even)
-    return np.where(n > 0, medians, np.nan), n
+    return _grouped_medians_of_others(np.zeros(len(values), dtype=int), values)
 
 
-def _peer_flags(rows: pd.DataFrame, rule: dict[str, object]) -> list[dict[str, object]]:
+def _peer_flags(rows: pd.DataFrame, rule: dict[str, object]) -> pd.DataFrame:
+    """A value far from the median of the other regions of its level (same indicator,
+    unit, level of item, period type and year)."""
     high, need = float(rule["high"] or 20), int(rule["min_count"] or 3)  # type: ignore[arg-type]
-    out = []
     keys = ["metric_id", "unit", "level", "period_type", "year", "admin_level"]
-    for key, group in rows.groupby(keys, sort=False):
-        if group["region"].nunique() < need + 1:
-            continue
-        values = group["value"].to_numpy(dtype=float)
-        if group["region"].is_unique:  # the others of a row are all the other rows
-            medians, counts = _medians_of_others(values)
-        else:
-            regions = group["region"].to_numpy()
-            medians, counts = np.full(len(group), np.nan), np.zeros(len(group), dtype=int)
-            for i in range(len(group)):
-                others = values[(regions != regions[i]) & (values > 0)]
-                counts[i] = len(others)
-                medians[i] = float(np.median(others)) if len(others) else np.nan
-        with np.errstate(divide="ignore", invalid="ignore"):
-            fold = np.where((values > 0) & (medians > 0),
-                            np.maximum(values / medians, medians / values), np.nan)
-        for i in np.flatnonzero((counts >= need) & (fold > high)):  # as _fold(value, median)
-            row = group.iloc[i]
-            median = float(medians[i])
-            word = "高出" if row["value"] > median else "低于"
-            level = code_label("admin_level", key[5]) or "同级"
-            out.append({**row[SERIES_KEYS].to_dict(), "year": row["year"], "rule": "peers",
-                        "message": f"{rule['text_zh']}：{word}其他{int(counts[i])}个{level}的中位数"
-                                   f"（{amount_text(median, row['unit'])}）"
-                                   f"{_fold_text(float(row['value']), median)}"})  # fmt: skip
-    return out
+    gid = _group_ids(rows, keys)
+    values = rows["value"].to_numpy(dtype=float)
+    regions = rows["region"].to_numpy()
+    medians, counts = np.full(len(rows), np.nan), np.zeros(len(rows), dtype=int)
+    ok = gid >= 0
+    n_regions = rows[ok].groupby(gid[ok])["region"].nunique()
+    wide = np.zeros(int(gid.max()) + 2 if len(gid) else 1, dtype=bool)  # +1: gid -1 last
+    wide[n_regions.index[n_regions.to_numpy() >= need + 1]] = True
+    ok &= wide[gid]
+    repeated = rows[ok].duplicated(["region", *keys], keep=False).to_numpy()
+    shared = np.zeros_like(wide)
+    shared[gid[ok][repeated]] = True  # a region twice in a group: the others are not the rest
+    plain = ok & ~shared[gid]
+    if plain.any():
+        medians[plain], counts[plain] = _grouped_medians_of_others(
+            np.unique(gid[plain], return_inverse=True)[1], values[plain])
+    for g in np.flatnonzero(shared):
+        members = np.flatnonzero(gid == g)
+        for i in members:
+            others = values[members][(regions[members] != regions[i]) & (values[members] > 0)]
+            counts[i] = len(others)
+            medians[i] = float(np.median(others)) if len(others) else np.nan
+    fold = _fold_array(values, medians)
+    at = np.flatnonzero(ok & (counts >= need) & (fold > high))
+    units, levels = rows["unit"].to_numpy(), rows["admin_level"].to_numpy()
+    messages = [f"{rule['text_zh']}：{'高出' if values[i] > medians[i] else '低于'}其他{int(counts[i])}个"
+                f"{code_label('admin_level', levels[i]) or '同级'}的中位数"
+                f"（{amount_text(medians[i], units[i])}）{_fold_text(values[i], float(medians[i]))}"
+                for i in at]  # fmt: skip
+    return _flag_frame(rows, at, "peers", messages)
 
 
-def _range_flags(rows: pd.DataFrame, rule: dict[str, object]) -> list[dict[str, object]]:
+def _range_flags(rows: pd.DataFrame, rule: dict[str, object]) -> pd.DataFrame:
+    """A stated or computed growth rate outside the usual range."""
     low, high = rule["low"], rule["high"]
     low = float(low) if isinstance(low, float) else -100.0
     high = float(high) if isinstance(high, float) else float("inf")
-    out = []
+    parts = []
     for col, what in (("yoy_pct", "报告所述同比"), ("change_pct", "两期数值计算的变化率")):
         if col not in rows.columns:
             continue
-        pct = pd.to_numeric(rows[col], errors="coerce")
-        bad = rows[(pct < low) | (pct > high)]
-        for _, row in bad.iterrows():
-            out.append({**row[SERIES_KEYS].to_dict(), "year": row["year"], "rule": "yoy_range",
-                        "message": f"{rule['text_zh']}：{what}{float(row[col]):+.1f}%，"
-                                   f"常见范围为{low:+g}%至{high:+g}%"})  # fmt: skip
-    return out
+        pct = pd.to_numeric(rows[col], errors="coerce").to_numpy(dtype=float)
+        at = np.flatnonzero((pct < low) | (pct > high))
+        parts.append(_flag_frame(rows, at, "yoy_range", [
+            f"{rule['text_zh']}：{what}{float(pct[i]):+.1f}%，常见范围为{low:+g}%至{high:+g}%"
+            for i in at]))
+    return pd.concat(parts, ignore_index=True) if parts else _flag_frame(rows, np.array([], int),
+                                                                         "yoy_range", [])
 
 
 def plausibility_flags(
@@ -933,26 +1019,28 @@ def plausibility_flags(
 
     ``yoy_df`` is :func:`yoy` over the whole corpus (peers need every region); the
     stated-vs-computed check stays in :func:`yoy`'s own ``flag``. Rows implied by a rate
-    are not checked (they are not reported figures).
+    are not checked (they are not reported figures). Each rule is judged on all series
+    at once (array operations; messages only for the flagged rows).
     """
     rules = plausibility_rules()
     if yoy_df.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in PLAUSIBILITY_COLUMNS})
     rows = yoy_df[~yoy_df["implied"].fillna(False).astype(bool)].copy()
     rows["level"] = _levels_of(rows)
-    rows = rows[rows["value"].notna() & rows["year"].notna()]
+    rows = rows[rows["value"].notna() & rows["year"].notna()].reset_index(drop=True)
     docs = _coerce(documents)
     level_of = dict(zip(docs["doc_id"], docs.get("admin_level", pd.Series("", index=docs.index))
                         .astype("string").fillna("").astype(str), strict=True))  # fmt: skip
-    rows["admin_level"] = [level_of.get(d, "") for d in rows["doc_id"]]
+    rows["admin_level"] = rows["doc_id"].map(level_of).fillna("").astype(object)
     found = [
-        *_own_year_flags(rows, rules["own_years"]),
-        *_peer_flags(rows, rules["peers"]),
-        *_range_flags(rows, rules["yoy_range"]),
+        _own_year_flags(rows, rules["own_years"]),
+        _peer_flags(rows, rules["peers"]),
+        _range_flags(rows, rules["yoy_range"]),
     ]
-    if not found:
+    out = pd.concat(found, ignore_index=True)
+    if out.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in PLAUSIBILITY_COLUMNS})
-    out = pd.DataFrame(found)[PLAUSIBILITY_COLUMNS]
+    out = out[PLAUSIBILITY_COLUMNS]
     out["year"] = out["year"].astype("Int64")
     return out.sort_values([*SERIES_KEYS, "year", "rule"], kind="mergesort").reset_index(drop=True)
 

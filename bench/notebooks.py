@@ -30,26 +30,33 @@ def _load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (the notebooks' kernels)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def stage(processed: Path, jobs: int = 2, limit: int = 40, overview: bool = True,
           quick_flags: bool = False) -> dict:
     """The figures above as a dict (``bench/run.py``'s ``notebooks`` stage).
 
-    ``quick_flags``: the corpus flags are judged on the timed regions' rows only (the
-    notebooks' work is the same; the corpus-wide flags of 100,000 reports take far longer
-    than the notebooks, see docs/STATUS.md) and the plan is the first regions by name.
+    ``quick_flags``: the corpus flags are judged on the timed regions' rows only and the
+    plan is the first regions by name (for a quick look; the flags of the whole corpus
+    are timed otherwise, as the batch computes them).
     """
     from analysis import batch, compare, tables
 
     out: dict[str, Any] = {"status": "ok", "cores": os.cpu_count(), "load_before": _load()}
     reports = Path(tempfile.mkdtemp(prefix="kejiju-bench-nb-"))
     try:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _cpu()
         folders = batch.notebook_folders(processed, reports)
         if quick_flags:
             regions = [str(r) for r in tables.distinct_values(
                 batch.safeio.current_dir(processed), "documents", "region") if r]
             chosen = regions[:limit]
-            part = compare.load_tables(processed, regions=chosen, names=("documents", "metrics"))
+            part = compare.load_tables(processed, regions=chosen, names=("documents", "metrics"),
+                                       columns={"metrics": compare.FLAG_COLUMNS})
             flags = batch.write_flags(compare.corpus_flags(part["metrics"], part["documents"]),
                                       reports)
             valid = {"regions": regions}
@@ -57,24 +64,32 @@ def stage(processed: Path, jobs: int = 2, limit: int = 40, overview: bool = True
                                                              for r in chosen], folders, flags)
             out["flags"] = f"judged on the {len(chosen)} timed regions only"
         else:
-            loaded = compare.load_tables(processed, names=("documents", "metrics"))
+            loaded = batch.batch_tables(processed)
             metrics, documents = loaded["metrics"], loaded["documents"]
             out["metric_rows"], out["documents"] = len(metrics), len(documents)
+            out["read"] = {"seconds": round(time.perf_counter() - start, 1),
+                           "cpu_seconds": round(_cpu() - cpu, 1)}
             valid = compare.valid_values(metrics, documents)
-            flags = batch.write_flags(compare.corpus_flags(metrics, documents), reports)
-            plan = batch.with_folders(batch.plan_runs(metrics, documents), folders, flags)
-            del loaded, metrics, documents
+            f_start, f_cpu = time.perf_counter(), _cpu()
+            flags_frame = compare.corpus_flags(metrics, documents)
+            out["corpus_flags"] = {"seconds": round(time.perf_counter() - f_start, 1),
+                                   "cpu_seconds": round(_cpu() - f_cpu, 1),
+                                   "flags": len(flags_frame), "load_after": _load()}
+            flags = batch.write_flags(flags_frame, reports)
+            plan = batch.with_folders(batch.plan_runs(metrics, documents, valid), folders, flags)
+            del loaded, metrics, documents, flags_frame
         out["setup_seconds"] = round(time.perf_counter() - start, 1)
+        out["setup_cpu_seconds"] = round(_cpu() - cpu, 1)
         out["planned"] = len(plan)
         regional = [run for run in plan if run[0] == "yoy"][:limit]
         for label, n_jobs in (("jobs_1", 1), ("jobs_all", jobs)):
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), _cpu()
             runs = batch.run_notebooks(regional, reports / label, valid, jobs=n_jobs,
                                        progress=False, force=True)
             seconds = time.perf_counter() - start
             failed = [r for r in runs if not r.ok]
             out[label] = {"jobs": n_jobs, "notebooks": len(runs), "failed": len(failed),
-                          "seconds": round(seconds, 1),
+                          "seconds": round(seconds, 1), "cpu_seconds": round(_cpu() - cpu, 1),
                           "notebooks_per_min": round(len(runs) / seconds * 60, 1),
                           "load_after": _load()}
             if failed:
@@ -83,9 +98,10 @@ def stage(processed: Path, jobs: int = 2, limit: int = 40, overview: bool = True
             nb = reports / "overview"
             job = batch.NotebookJob("overview", plan[0][1], nb / "overview.ipynb",
                                     nb / "overview.html")
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), _cpu()
             run = batch.execute_notebook(job)
             out["overview"] = {"ok": run.ok, "seconds": round(time.perf_counter() - start, 1),
+                               "cpu_seconds": round(_cpu() - cpu, 1),
                                "load_after": _load(), **({} if run.ok else
                                                          {"error": run.error[-400:]})}
     finally:

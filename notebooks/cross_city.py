@@ -49,6 +49,7 @@ run = params.check(
         "admin_levels": admin_levels,
         "flags_file": flags_file,
     },
+    columns=compare.SELECTION_COLUMNS,
 )
 metrics, documents = run.tables["metrics"], run.tables["documents"]
 font = plots.set_style()

@@ -48,6 +48,7 @@ run = params.check(
         "years": years,
         "flags_file": flags_file,
     },
+    columns=compare.SELECTION_COLUMNS,
 )
 metrics, documents = run.tables["metrics"], run.tables["documents"]
 font = plots.set_style()
@@ -82,19 +83,36 @@ display(show.yoy_table(table))
 
 # %% [markdown]
 # ## 图表
-# 每个指标、每种期间一张图（两年以上才画）；同时保存为 PNG 与 SVG。
+# 最需要的序列（全年数据优先、年份多的优先、核心指标优先）各一张图，同时保存为 PNG 与 SVG；
+# 其后的序列画在一张一览图中；再多的只列出名称。所有数值都在上表。
 
 # %%
+series = plots.ranked_series(table)
+full = series[: plots.MAX_CHARTS]
+glance = series[plots.MAX_CHARTS : plots.MAX_CHARTS + plots.MAX_PANELS]
+left_out = series[plots.MAX_CHARTS + plots.MAX_PANELS :]
 saved = []
-series = plots.chartable_series(table)
-for metric_id, period_type in series:
-    fig = plots.yoy_chart(table, metric_id, period_type, targets=targets)
+for metric_id, level, period_type in full:
+    fig = plots.yoy_chart(plots.series_rows(table, metric_id, level), metric_id, period_type,
+                          targets=plots.series_rows(targets, metric_id, level))
     suffix = "" if period_type == "FY" else period_type
-    files = plots.save_figure(fig, plots.figure_name("yoy", chosen, metric_id, suffix),
+    files = plots.save_figure(fig, plots.figure_name("yoy", chosen, metric_id, level, suffix),
                               run.figures_dir)
     saved += files
     display(plots.saved_image(files))
     plt.close(fig)
+if glance:
+    fig = plots.small_multiples(table, glance)
+    files = plots.save_png(fig, plots.figure_name("yoy", chosen, "一览"), run.figures_dir)
+    saved += files
+    display(plots.saved_image(files, dpi=plots.GLANCE_DPI))
+    plt.close(fig)
 if not series:
     display(Markdown("没有两年以上的数据，不画历年变化图。"))
-display(Markdown(f"共 {len(series)} 张图。"))
+else:
+    said = f"共 {len(series)} 条两年以上的序列：{len(full)} 张单独的图"
+    said += f"，{len(glance)} 条在一览图中" if glance else ""
+    if left_out:
+        names = "、".join(plots.series_titles(table, left_out))
+        said += f"；另有 {len(left_out)} 条未画图（{names}），数值见上表"
+    display(Markdown(escape(said) + "。"))

@@ -528,3 +528,29 @@ def corpus_flags(metrics: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame
     """:func:`plausibility_flags` over the whole corpus (actuals and estimates)."""
     return plausibility_flags(yoy(metrics, documents, kind=None), metrics, documents)
 
+
+
+from analysis.compare import _dated_figures  # noqa: E402
+
+
+def comparable_metrics(
+    metrics: pd.DataFrame,
+    documents: pd.DataFrame,
+    min_regions: int = 2,
+    kind: str | Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Indicator × year × period groups stated by at least ``min_regions`` regions."""
+    df = _dated_figures(metrics, documents, kind)
+    cols = ["metric_id", "unit", "level", "year", "period", "n_regions", "regions", "admin_levels",
+            "kinds"]
+    if df.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    grouped = df.groupby(["metric_id", "unit", "level", "year", "period"], sort=True)
+    out = grouped.agg(
+        n_regions=("region", "nunique"),
+        regions=("region", lambda s: "、".join(sorted(set(s)))),
+        admin_levels=("admin_level", lambda s: ", ".join(sorted(set(s)))),
+        kinds=("kind", lambda s: ", ".join(k for k in KINDS if k in set(s))),
+    ).reset_index()
+    out = out[out["n_regions"] >= min_regions]
+    return out[cols].reset_index(drop=True)

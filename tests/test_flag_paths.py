@@ -92,13 +92,16 @@ def test_corpus_flags_are_unchanged(made_up):
     assert {"own_years", "peers", "yoy_range"} <= set(new["rule"])
 
 
-def test_targets_and_cross_city_are_unchanged(made_up):
+def test_targets_cross_city_and_comparables_are_unchanged(made_up):
     metrics, documents = made_up
     new = compare.targets_vs_actuals(metrics, documents)
     pd.testing.assert_frame_equal(new, before.targets_vs_actuals(metrics, documents))
     assert new["note"].str.contains("其他期间").any()
     pd.testing.assert_frame_equal(compare.cross_city_all(metrics, documents),
                                   before.cross_city_all(metrics, documents))
+    for kind in (None, "target"):
+        pd.testing.assert_frame_equal(compare.comparable_metrics(metrics, documents, kind=kind),
+                                      before.comparable_metrics(metrics, documents, kind=kind))
 
 
 def test_peer_flags_with_a_region_twice_in_a_group_are_unchanged():

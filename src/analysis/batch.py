@@ -255,12 +255,14 @@ def output_stem(notebook: str, parameters: dict[str, Any]) -> str:
     return figure_name(notebook)
 
 
-def plan_runs(metrics: Any, documents: Any) -> list[tuple[str, dict[str, Any]]]:
+def plan_runs(metrics: Any, documents: Any,
+              valid: dict[str, Any] | None = None) -> list[tuple[str, dict[str, Any]]]:
     """(notebook, parameters) for the corpus: overview, yoy per region, cross_city per shared
-    year, themes — without the folder parameters, which the caller adds."""
+    year, themes — without the folder parameters, which the caller adds. ``valid``: the
+    corpus's :func:`compare.valid_values`, when the caller has them already."""
     from analysis import compare
 
-    valid = compare.valid_values(metrics, documents)
+    valid = valid if valid is not None else compare.valid_values(metrics, documents)
     plan: list[tuple[str, dict[str, Any]]] = [("overview", {})]
     plan += [("yoy", {"region": region}) for region in valid["regions"]]
     plan += [
@@ -773,6 +775,15 @@ def notebook_folders(processed: Path, reports: Path) -> dict[str, str]:
             "figures_dir": str((reports / "figures").resolve())}
 
 
+def batch_tables(processed: Path) -> dict[str, Any]:
+    """The tables the batch itself reads (plan, corpus flags, index, closing line): every
+    table, but of metrics only :data:`compare.FLAG_COLUMNS` (at national scale the
+    sentences alone are gigabytes; the notebooks read what they need themselves)."""
+    from analysis import compare
+
+    return compare.load_tables(processed, columns={"metrics": compare.FLAG_COLUMNS})
+
+
 def write_flags(flags: Any, reports: Path) -> Path:
     """The corpus plausibility flags, once per batch, for the notebooks that read only
     their region's or year's rows (a figure is judged against its peers and its own other
@@ -863,12 +874,12 @@ def run_report(
         write_stamp(raw, processed)  # fresh by mtime: record it so later checks compare content
     result = ReportResult(extracted=bool(reason), stale_reason=reason)
 
-    tables = compare.load_tables(processed)
+    tables = batch_tables(processed)
     metrics, documents = tables["metrics"], tables["documents"]
     valid = compare.valid_values(metrics, documents)
     flags = compare.corpus_flags(metrics, documents)
     folders = notebook_folders(processed, reports)
-    plan = with_folders(plan_runs(metrics, documents), folders, write_flags(flags, reports))
+    plan = with_folders(plan_runs(metrics, documents, valid), folders, write_flags(flags, reports))
     result.runs = run_notebooks(
         plan, reports, valid, jobs=jobs, engine=engine, scheduler=scheduler, progress=progress
     )
@@ -960,7 +971,8 @@ def prepare_run(
             f"no tables in {processed}: run `analysis extract` (or `make report`) first, "
             "or give --processed"
         )
-    tables = compare.load_tables(processed)
+    tables = compare.load_tables(processed, names=("documents", "metrics"),
+                                 columns={"metrics": compare.FLAG_COLUMNS})
     valid = compare.valid_values(tables["metrics"], tables["documents"])
     try:
         checked = params.validate_params(notebook, given, valid)

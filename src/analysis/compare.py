@@ -30,14 +30,12 @@ CORPUS_COLUMNS = {"metrics": ["doc_id", "region", "year", "period", "kind", "met
 # The metrics columns the year-over-year tables and the corpus flags use (CORPUS_COLUMNS
 # and the stated growth rate): the batch and the region and year notebooks read these.
 FLAG_COLUMNS = [*CORPUS_COLUMNS["metrics"], "yoy_pct"]
-DOC_INFO_COLS = (
-    "admin_level",
-    "parent_city",
-    "province",
-    "report_year",
-    "doc_type",
-    "region_masked",
-)
+DOC_INFO_COLS = ("admin_level", "parent_city", "province", "report_year", "doc_type",
+                 "region_masked")
+# What a region's or a year's notebook reads: those metrics columns, and of the reports
+# the facts a figure is joined with (not titles, hashes and file names).
+SELECTION_COLUMNS = {"metrics": FLAG_COLUMNS,
+                     "documents": ["doc_id", "region", "period", *DOC_INFO_COLS]}
 KINDS = lexicon.codes("kind")
 KIND_PREFERENCE = {kind: rank for rank, kind in enumerate(KINDS)}  # actual before estimate
 ADMIN_ORDER = lexicon.codes("admin_level")
@@ -246,14 +244,19 @@ def _years(years: object) -> list[int] | None:
         raise ValueError(f"years must be integers, got {given!r}") from exc
 
 
+def _uniq(df: pd.DataFrame, col: str) -> list:
+    """The sorted values of a column of :func:`with_doc_info`'s frame, blanks left out."""
+    if col not in df.columns:
+        return []
+    return sorted(v for v in df[col].dropna().unique().tolist() if v != "")
+
+
 def valid_values(metrics: pd.DataFrame, documents: pd.DataFrame) -> dict[str, list]:
     """Values a caller may ask for: what actually occurs in the corpus, sorted."""
     df = with_doc_info(metrics, documents)
 
     def uniq(col: str) -> list:
-        if col not in df.columns:
-            return []
-        return sorted(v for v in df[col].dropna().unique().tolist() if v != "")
+        return _uniq(df, col)
 
     present_levels = set(uniq("admin_level"))
     levels = [lvl for lvl in ADMIN_ORDER if lvl in present_levels]
@@ -314,10 +317,13 @@ def _restatements(ranked: pd.DataFrame, grouped: object, keys: list[str]) -> lis
     rows = np.flatnonzero(keep)
     units = ranked["unit"].to_numpy()[rows] if "unit" in ranked.columns else [""] * len(rows)
     texts: dict[int, list[str]] = {}
-    for g, v, u, k, d in zip(gid[rows], values[rows], units, ranked["kind"].to_numpy()[rows],
-                             ranked["doc_id"].to_numpy()[rows], strict=True):
-        texts.setdefault(int(g), []).append(f"{amount_text(v, u)}（{code_label('kind', k)}，{d}）")
-    return ["；".join(texts.get(int(g), ())) for g in gid[firsts]]
+    kinds = ranked["kind"].to_numpy(dtype=object)[rows]
+    labels = {k: code_label("kind", k) for k in set(kinds) if isinstance(k, str)}
+    for g, v, u, k, d in zip(gid[rows].tolist(), values[rows].tolist(), units, kinds,
+                             ranked["doc_id"].to_numpy(dtype=object)[rows], strict=True):
+        label = labels[k] if isinstance(k, str) else code_label("kind", k)
+        texts.setdefault(g, []).append(f"{amount_text(v, u)}（{label}，{d}）")
+    return ["；".join(texts.get(g, ())) for g in gid[firsts].tolist()]
 
 
 # --------------------------------------------------------------------------- year over year
@@ -350,15 +356,12 @@ def yoy(
             "targets are not compared with reported figures; ask for kind='target' alone"
         )
     metric_list = _as_list(metric_ids)
-    region_list = None
-    if regions is not None or metric_list is not None:  # names checked against the corpus
-        valid = valid_values(metrics, documents)
-        region_list = _resolve_regions(regions, valid["regions"])
-        if metric_list is not None:
-            _check("metric_id", metric_list, valid["metric_ids"])
     year_list = _years(years)
-
     df = with_doc_info(metrics, documents)
+    region_list = (None if regions is None  # else names the corpus holds
+                   else _resolve_regions(regions, _uniq(df, "region")))
+    if metric_list is not None:
+        _check("metric_id", metric_list, _uniq(df, "metric_id"))
     df = df[
         df["kind"].isin(kinds) & (df["metric_id"] != "") & df["year"].notna() & df["value"].notna()
     ]
@@ -526,9 +529,9 @@ def scale_for_display(values: pd.Series, unit: str) -> tuple[pd.Series, str]:
     numeric = pd.to_numeric(values, errors="coerce").astype(float)
     magnitude = numeric.abs().median()
     if pd.notna(magnitude):
-        for rule in _display_rules()[lambda r: r["unit"] == unit].itertuples():
-            if magnitude >= rule.min_magnitude:
-                return numeric / float(rule.factor), str(rule.display_unit)
+        for low, factor, display in _unit_rules(str(unit)):
+            if magnitude >= low:
+                return numeric / factor, display
     return numeric, unit
 
 
@@ -692,15 +695,31 @@ def comparable_metrics(
             "kinds"]
     if df.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    grouped = df.groupby(["metric_id", "unit", "level", "year", "period"], sort=True)
-    out = grouped.agg(
-        n_regions=("region", "nunique"),
-        regions=("region", lambda s: "、".join(sorted(set(s)))),
-        admin_levels=("admin_level", lambda s: ", ".join(sorted(set(s)))),
-        kinds=("kind", lambda s: ", ".join(k for k in KINDS if k in set(s))),
-    ).reset_index()
+    keys = ["metric_id", "unit", "level", "year", "period"]
+    out = df.groupby(keys, sort=True).agg(n_regions=("region", "nunique"))
+    out["regions"] = _joined(df, keys, "region", "、").reindex(out.index)
+    out["admin_levels"] = _joined(df, keys, "admin_level", ", ").reindex(out.index)
+    out["kinds"] = _joined(df, keys, "kind", ", ", KIND_PREFERENCE).reindex(out.index).fillna("")
+    out = out.reset_index()
     out = out[out["n_regions"] >= min_regions]
     return out[cols].reset_index(drop=True)
+
+
+def _joined(df: pd.DataFrame, keys: list[str], col: str, sep: str,
+            order: dict[str, int] | None = None) -> pd.Series:
+    """Per group of ``keys``: the distinct values of ``col`` sorted (by ``order``, which
+    also leaves out values it does not hold) and joined by ``sep``.
+
+    Why not a lambda per group: the overview's groups hold thousands of regions each,
+    and iterating them group by group took most of its minute."""
+    pairs = df[[*keys, col]].drop_duplicates()
+    pairs = pairs.assign(**{col: pairs[col].astype(object)})
+    if order is not None:
+        pairs = pairs.assign(_order=pairs[col].map(order)).dropna(subset=["_order"])
+        pairs = pairs.sort_values("_order", kind="mergesort")
+    else:
+        pairs = pairs.sort_values(col, kind="mergesort")
+    return pairs.groupby(keys, sort=True)[col].agg(sep.join)
 
 
 # --------------------------------------------------------------------------- targets
@@ -742,12 +761,7 @@ def targets_vs_actuals(metrics: pd.DataFrame, documents: pd.DataFrame) -> pd.Dat
     met[has] = (out["actual_value"] >= out["target_value"]).to_numpy()[has]
     out["met"] = met
     partial = _partial_actuals(df, out[out["actual_value"].isna()])
-    out["note"] = [
-        _target_note(row, partial)
-        for row in out[[*keys, "actual_value", "actual_kind", "actual_qualifier"]].itertuples(
-            index=False
-        )
-    ]
+    out["note"] = _target_notes(out, partial)
     for col in ("actual_kind", "actual_qualifier", "actual_doc"):
         out[col] = out[col].astype("string").fillna("").astype(str)
     out = out.sort_values(["region", "year", "metric_id", "target_doc"], kind="mergesort")
@@ -776,6 +790,15 @@ def _partial_actuals(df: pd.DataFrame, wanted: pd.DataFrame) -> dict[tuple, str]
 
 def _fmt_number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.6g}"
+
+
+def _target_notes(out: pd.DataFrame, partial: dict[tuple, str]) -> list[str]:
+    """:func:`_target_note` of every row, from plain lists (hundreds of thousands of
+    targets at national scale)."""
+    cols = ["region", "metric_id", "unit", "level", "year", "period", "actual_value",
+            "actual_kind", "actual_qualifier"]
+    values = [out[c].astype(object).tolist() for c in cols]
+    return [_target_note(row, partial) for row in zip(*values, strict=True)]
 
 
 def _target_note(row: tuple, partial: dict[tuple, str]) -> str:
@@ -852,7 +875,7 @@ def amount_text(value: float, unit: str) -> str:
 
     :func:`scale_for_display` of the one value, without a Series per call (flags and
     restatements call this for every flagged or restated figure of the corpus)."""
-    if pd.isna(value):
+    if value is None or value is pd.NA or value != value:  # pd.isna of one value, faster
         return ""
     number, shown = float(value), str(unit or "")
     if number == number:
@@ -1081,8 +1104,12 @@ def with_flags(df: pd.DataFrame, flags: pd.DataFrame, column: str = "flag") -> p
 
 
 def corpus_flags(metrics: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
-    """:func:`plausibility_flags` over the whole corpus (actuals and estimates)."""
-    return plausibility_flags(yoy(metrics, documents, kind=None), metrics, documents)
+    """:func:`plausibility_flags` over the whole corpus (actuals and estimates).
+
+    Only figures mapped to an indicator are compared, so only those are joined with
+    their documents (at national scale, seven in ten figures are not)."""
+    mapped = metrics[metrics["metric_id"].notna() & (metrics["metric_id"].astype(str) != "")]
+    return plausibility_flags(yoy(mapped, documents, kind=None), metrics, documents)
 
 
 def yoy_checked(metrics: pd.DataFrame, documents: pd.DataFrame,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import re
 
+import numpy as np
 import pandas as pd
 
 from . import compare
@@ -67,16 +68,21 @@ def scale_table(df: pd.DataFrame, unit_col: str = "unit") -> pd.DataFrame:
         out[c] = pd.to_numeric(out[c].astype(object), errors="coerce").astype(float)
     keys = [k for k in ("metric_id", unit_col) if k in out.columns]
     units = out[unit_col].astype("string").fillna("").astype(str)
-    new_unit = units.copy()
     grouper = keys if len(keys) > 1 else keys[0]
-    for key, idx in out.groupby(grouper, sort=False, dropna=False).groups.items():
+    factors = np.ones(len(out))
+    new_unit = units.to_numpy(dtype=object).copy()
+    base_col = "value" if "value" in out.columns else cols[0]
+    for key, at in out.groupby(grouper, sort=False, dropna=False).indices.items():
         unit = str(key[-1] if isinstance(key, tuple) else key)
-        base = out.loc[idx, "value"] if "value" in out.columns else out.loc[idx, cols[0]]
-        factor, shown = display_factor(base, unit if unit != "nan" else "")
-        if factor != 1.0:
-            out.loc[idx, cols] = out.loc[idx, cols] / factor
-        new_unit.loc[idx] = shown
-    out[unit_col] = new_unit
+        factor, shown = display_factor(out[base_col].iloc[at], unit if unit != "nan" else "")
+        factors[at] = factor
+        new_unit[at] = shown
+    scaled = factors != 1.0  # one division per cell, as the per-group division did
+    for c in cols:
+        column = out[c].to_numpy(dtype=float).copy()
+        column[scaled] = column[scaled] / factors[scaled]
+        out[c] = column
+    out[unit_col] = pd.Series(new_unit, index=out.index).astype(units.dtype)
     return out
 
 
@@ -97,7 +103,7 @@ def label_codes(df: pd.DataFrame) -> pd.DataFrame:
 # Columns holding several codes joined by ", " (comparable_metrics).
 LIST_CODE_COLUMNS = {"admin_levels": "admin_level", "kinds": "kind"}
 WHOLE_COLUMNS = ("year", "report_year", "prev_year", "rank", "rank_of", "n_sources", "n_regions",
-                 "n_docs", "figures", "mapped")  # fmt: skip
+                 "n_docs", "figures", "mapped", "n_targets", "n_with_actual", "n_met")  # fmt: skip
 THEME_STATUS = {"shared": "多地共有", "alone": "一地独有"}
 
 

@@ -344,7 +344,9 @@ def check(notebook: str, params: Mapping[str, Any], *,
     selection = _selection(typed, declared)
     if not selection:
         loaded = compare.load_tables(processed, columns=columns, names=("documents", "metrics"))
-        valid = compare.valid_values(loaded["metrics"], loaded["documents"])
+        asked = any(PARAM_DOMAINS.get(name) and value not in (None, "", [])
+                    for name, value in typed.items())  # else nothing to check against the corpus
+        valid = compare.valid_values(loaded["metrics"], loaded["documents"]) if asked else {}
         checked = validate_against(notebook, declared, params, valid)
         flags = None
     else:
@@ -388,11 +390,17 @@ def series_regions(metrics: pd.DataFrame, documents: pd.DataFrame, min_years: in
 def series_metrics(
     metrics: pd.DataFrame, documents: pd.DataFrame, region: str, min_years: int = 2
 ) -> list[str]:
-    """Indicators of ``region`` reported in ≥ ``min_years`` years (the yoy default)."""
+    """Indicators of ``region`` reported in ≥ ``min_years`` years (the yoy default): the
+    metric ids of ``compare.yoy_pairs`` for that region, counted without its summaries."""
     from analysis import compare
 
-    pairs = compare.yoy_pairs(metrics, documents, min_years=min_years)
-    return sorted({str(m) for m in pairs.loc[pairs["region"] == region, "metric_id"]})
+    df = compare._dated_figures(metrics, documents, None)
+    df = df[df["region"] == region]
+    if df.empty:
+        return []
+    df = df.assign(period_type=compare._per_value(df["period"], compare.period_type))
+    years = df.groupby(["region", "metric_id", "unit", "level", "period_type"])["year"].nunique()
+    return sorted({str(k[1]) for k, n in years.items() if n >= min_years})
 
 
 def comparison_years(

@@ -20,6 +20,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib import font_manager
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from analysis import config
 from analysis.labels import code_label
@@ -223,6 +224,151 @@ def chartable_series(yoy_df: pd.DataFrame, min_years: int = 2) -> list[tuple[str
     pt = df["period_type"].astype(str) if "period_type" in df.columns else pd.Series("FY", df.index)
     counts = df.assign(_pt=pt).groupby(["metric_id", "_pt"])["year"].nunique()
     return [(str(m), str(p)) for (m, p), n in counts.items() if n >= min_years]
+
+
+MAX_CHARTS = 1  # full 历年变化 charts on a region's page (PNG and SVG each)
+MAX_PANELS = 8  # small multiples in the page's one 一览 figure (PNG)
+
+
+def ranked_series(yoy_df: pd.DataFrame, min_years: int = 2) -> list[tuple[str, str, str]]:
+    """(metric_id, level, period_type) series with ``min_years`` or more years, in the
+    order a reader needs them: full-year before other periods, longer series first, then
+    the taxonomy's order (its core indicators first). One level of item per series: 12
+    national maker spaces are never drawn on one line with 47 of every level."""
+    if yoy_df.empty:
+        return []
+    df = yoy_df.dropna(subset=["value", "year"])
+    pt = df["period_type"].astype(str) if "period_type" in df.columns else pd.Series("FY", df.index)
+    lv = (df["level"].astype("string").fillna("").astype(str) if "level" in df.columns
+          else pd.Series("", df.index))  # fmt: skip
+    counts = df.assign(_pt=pt, _lv=lv).groupby(["metric_id", "_lv", "_pt"])["year"].nunique()
+    from analysis.taxonomy import metric_ids
+
+    order = {m: i for i, m in enumerate(metric_ids())}
+    found = [(str(m), str(lvl), str(p), int(n)) for (m, lvl, p), n in counts.items()
+             if n >= min_years]  # fmt: skip
+    found.sort(key=lambda s: (s[2] != "FY", -s[3], order.get(s[0], len(order)), s[0], s[1], s[2]))
+    return [s[:3] for s in found]
+
+
+def series_rows(yoy_df: pd.DataFrame, metric_id: str, level: str) -> pd.DataFrame:
+    """The rows of one indicator at one level of item (what :func:`yoy_chart` draws)."""
+    df = yoy_df[yoy_df["metric_id"] == metric_id]
+    if "level" in df.columns:
+        df = df[df["level"].astype("string").fillna("").astype(str) == level]
+    return df
+
+
+def series_titles(yoy_df: pd.DataFrame, series: list[tuple[str, str, str]]) -> list[str]:
+    """'众创空间（国家级）（上半年）' per series: the series named for a sentence (plain text:
+    escape it for where it goes)."""
+    if not series:
+        return []
+    df = yoy_df.drop_duplicates(["metric_id", "level"] if "level" in yoy_df else ["metric_id"])
+    names: dict[tuple[str, str], str] = {}
+    for row in df.itertuples(index=False):
+        level = str(getattr(row, "level", "") or "")
+        name = str(getattr(row, "metric_name", "") or "")
+        names[(str(row.metric_id), level)] = name or str(row.metric_id)
+    return [f"{names.get((m, lv), m)}{_period_title(pt)}" for m, lv, pt in series]
+
+
+def small_multiples(yoy_df: pd.DataFrame, series: list[tuple[str, str, str]],
+                    title: str = "其余指标一览") -> Figure:
+    """One small panel per series, drawn once: a region's other indicators at a glance.
+
+    The honest-figure rules of :func:`yoy_chart` at a smaller size: one indicator, level
+    and period type per panel, in its own readable unit; lines only between consecutive
+    years; the y axis from zero (values below zero: as they are); triangles are
+    estimates, hollow points implied by a rate, red rings a 核对提示 (its words are in the
+    table). No targets here: a plan's target is drawn only on the full charts. Fixed
+    margins (no tight layout), so the figure is rendered once when saved.
+    """
+    from analysis.compare import period_step, scale_for_display
+
+    n = len(series)
+    cols = 3 if n > 4 else max(1, min(n, 2))
+    rows = max(1, -(-n // cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.3 * rows + 1.0), squeeze=False)
+    regions: set[str] = set()
+    data = yoy_df[yoy_df["metric_id"].isin({m for m, _, _ in series})]
+    data = data.dropna(subset=["value", "year"])
+    data = data.assign(
+        _lv=data["level"].astype("string").fillna("").astype(str) if "level" in data else "",
+        _pt=data["period_type"].astype(str) if "period_type" in data else "FY")
+    parts = dict(iter(data.groupby(["metric_id", "_lv", "_pt"], sort=False)))  # split once
+    for ax, (metric_id, level, pt) in zip(axes.flat, series, strict=False):
+        df = parts.get((metric_id, level, pt), data.iloc[0:0])
+        if "unit" in df.columns and len(df):
+            df = df[df["unit"] == df["unit"].mode().iloc[0]]
+        unit = str(df["unit"].iloc[0]) if "unit" in df.columns and len(df) else ""
+        scaled, shown = scale_for_display(df["value"], unit)
+        df = df.assign(_y=scaled.to_numpy())
+        step = period_step(str(df["period"].iloc[0])) if "period" in df.columns and len(df) else 1
+        name = _metric_name(df, metric_id)
+        ax.set_title(f"{name}{_period_title(pt)}（{shown}）" if shown else name, fontsize=8)
+        for region, part in df.groupby("region", sort=True):
+            regions.add(str(region))
+            part = part.sort_values("year")
+            years = part["year"].astype(int).tolist()
+            for run in _segments(years, step):
+                seg = part.iloc[run]
+                ax.plot(seg["year"].astype(int), seg["_y"], marker="o", markersize=3,
+                        color="tab:blue", linewidth=1.2)
+            implied = part["implied"].fillna(False).astype(bool) if "implied" in part else None
+            if implied is not None and implied.any():
+                ax.scatter(part.loc[implied, "year"].astype(int), part.loc[implied, "_y"], s=18,
+                           facecolors="white", edgecolors="tab:blue", zorder=3)
+            if "kind" in part.columns and (part["kind"] == "estimate").any():
+                est = part[part["kind"] == "estimate"]
+                ax.scatter(est["year"].astype(int), est["_y"], s=22, marker="^",
+                           color="tab:blue", zorder=4)
+            flags = part["flag"].fillna("").astype(str) if "flag" in part else None
+            if flags is not None and (flags != "").any():
+                ax.scatter(part.loc[flags != "", "year"].astype(int),
+                           part.loc[flags != "", "_y"], s=70, facecolors="none",
+                           edgecolors="tab:red", linewidths=1.2, zorder=5)
+        if len(df) and float(df["_y"].min()) >= 0:
+            ax.set_ylim(bottom=0)
+        years = sorted(set(df["year"].astype(int))) if len(df) else []
+        if years:  # first and last year (and the middle one): few labels, drawn fast
+            ax.set_xlim(min(years) - 0.5 * step, max(years) + 0.5 * step)
+            ticks = sorted({years[0], years[len(years) // 2], years[-1]})
+            labels = [str(y) if step == 1 else f"{y - step + 1}—{y}" for y in ticks]
+            ax.set_xticks(ticks, labels)
+        ax.yaxis.set_major_locator(MaxNLocator(4))
+        ax.tick_params(labelsize=7)
+    for ax in list(axes.flat)[n:]:
+        ax.set_axis_off()
+    fig.suptitle(title, fontsize=11)
+    key = ("折线只连接相邻年份；纵轴从零开始；▲ 预计数，空心点为由增速推算的上年值，"
+           "红圈为需核对的数字（见表中核对提示）；一览图不标目标值。")  # fmt: skip
+    import textwrap
+
+    shown_rows = data[data["region"].isin(regions)] if regions else data
+    lines = [*textwrap.wrap(key, 25 * cols), *textwrap.wrap(source_line(shown_rows), 25 * cols)[:2]]
+    fig.text(0.01, 0.005, "\n".join(lines), fontsize=6.5, color="0.3", ha="left", va="bottom",
+             linespacing=1.4)
+    height = fig.get_figheight()
+    fig.subplots_adjust(left=0.07, right=0.98, top=1 - 0.6 / height,
+                        bottom=(0.35 + 0.13 * len(lines)) / height, wspace=0.3, hspace=0.6)
+    return fig
+
+
+GLANCE_DPI = 100  # the small multiples' PNG: shown at its size, not printed
+
+
+def save_png(fig: Figure, name: str, out_dir: str | os.PathLike[str] | None = None,
+             dpi: int = GLANCE_DPI) -> list[Path]:
+    """Write ``<name>.png`` only, atomically, as laid out (one render: no tight bounding
+    box). For the small multiples: a page's glance at its other series (the full charts
+    are the ones saved as SVG too, for print)."""
+    target = Path(out_dir) if out_dir is not None else config.FIGURES_DIR
+    target.mkdir(parents=True, exist_ok=True)
+    dest = target / f"{name}.png"
+    with atomic_path(dest) as tmp:
+        fig.savefig(tmp, format="png", dpi=dpi)
+    return [dest]
 
 
 def yoy_chart(
@@ -432,7 +578,7 @@ def save_figure(
     for fmt in SAVE_FORMATS:
         dest = target / f"{name}.{fmt}"
         with atomic_path(dest) as tmp:
-            fig.savefig(tmp, format=fmt, dpi=SAVED_DPI, bbox_inches="tight")
+            fig.savefig(tmp, format=fmt, dpi=SAVED_DPI)  # laid out by _finish: one render
         written.append(dest)
     return written
 
@@ -440,7 +586,7 @@ def save_figure(
 SAVED_DPI, SHOWN_DPI = 150, 100  # save_figure's PNG; matplotlib's inline display
 
 
-def saved_image(saved: list[Path]) -> object:
+def saved_image(saved: list[Path], dpi: int = SAVED_DPI) -> object:
     """The PNG :func:`save_figure` just wrote, for ``display`` at the inline size.
 
     Why: ``display(fig)`` renders the figure a third time (after the PNG and the SVG);
@@ -452,7 +598,7 @@ def saved_image(saved: list[Path]) -> object:
     png = next(p for p in saved if p.suffix == ".png")
     data = png.read_bytes()
     width = int.from_bytes(data[16:20], "big")  # the PNG header's IHDR width
-    return Image(data=data, format="png", width=max(1, width * SHOWN_DPI // SAVED_DPI))
+    return Image(data=data, format="png", width=max(1, width * SHOWN_DPI // dpi))
 
 
 def figure_name(*parts: object) -> str:
@@ -508,3 +654,83 @@ def corpus_summary(metrics: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFra
     out[["figures", "mapped"]] = out[["figures", "mapped"]].fillna(0).astype(int)
     out["mapped_share"] = (out["mapped"] / out["figures"].where(out["figures"] > 0)).round(3)
     return out.sort_values("doc_id", kind="mergesort").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- the overview
+# Why aggregates: at national scale the overview's tables had a row per report (100,000),
+# per target (hundreds of thousands) and lists of thousands of region names per cell; a
+# page no one can read that took longer to render than to compute. Past MAX_TABLE_ROWS
+# rows a table is summarised, and the page says where the full list is.
+
+MAX_TABLE_ROWS = 200  # rows of a detail table shown on a page (else its summary only)
+MAX_NAMES = 10  # region names listed in a cell before "等 N 个"
+
+
+def summary_by_group(summary: pd.DataFrame) -> pd.DataFrame:
+    """:func:`corpus_summary` per province and admin level: reports, years, figures."""
+    df = summary.assign(
+        province=summary["province"].astype("string").fillna("").astype(str)
+        if "province" in summary else "",
+        admin_level=summary["admin_level"].astype("string").fillna("").astype(str)
+        if "admin_level" in summary else "")
+    years = pd.to_numeric(df["report_year"], errors="coerce") if "report_year" in df else None
+    df = df.assign(_year=years if years is not None else float("nan"))
+    out = df.groupby(["province", "admin_level"], sort=True).agg(
+        n_docs=("doc_id", "size"), _first=("_year", "min"), _last=("_year", "max"),
+        figures=("figures", "sum"), mapped=("mapped", "sum")).reset_index()
+    out["years"] = [
+        "" if pd.isna(a) else f"{int(a)}" if a == b else f"{int(a)}–{int(b)}"
+        for a, b in zip(out["_first"], out["_last"], strict=True)
+    ]
+    out["mapped_share"] = (out["mapped"] / out["figures"].where(out["figures"] > 0)).round(3)
+    order = {lvl: i for i, lvl in enumerate(ADMIN_LEVELS)}
+    out = out.assign(_lvl=out["admin_level"].map(order).fillna(len(order)))
+    out = out.sort_values(["province", "_lvl"], kind="mergesort")
+    return out[["province", "admin_level", "n_docs", "years", "figures", "mapped",
+                "mapped_share"]].reset_index(drop=True)  # fmt: skip
+
+
+def short_names(names: str, limit: int = MAX_NAMES, sep: str = "、") -> str:
+    """'甲市、乙市 … 等 N 个': a joined list of names cut after ``limit``."""
+    parts = [p for p in str(names).split(sep) if p]
+    if len(parts) <= limit:
+        return sep.join(parts)
+    return f"{sep.join(parts[:limit])} 等 {len(parts)} 个"
+
+
+def comparable_by_year(comp: pd.DataFrame) -> pd.DataFrame:
+    """:func:`compare.comparable_metrics` as indicator × year: how many regions state each
+    (one row per indicator, unit, level of item and period; cells are region counts)."""
+    if comp.empty:
+        return pd.DataFrame()
+    from analysis.taxonomy import taxonomy_by_id
+
+    known = taxonomy_by_id()
+    df = comp.assign(year=comp["year"].astype(int))
+    levels = df["level"].astype(str) if "level" in df.columns else pd.Series("", df.index)
+    df = df.assign(_row=[
+        (known[m].name_zh if m in known else m)
+        + (f"（{code_label('level', lv)}）" if lv else "") + f"（{u}"
+        + ("）" if p == "FY" else f"，{code_label('period', p)}）")
+        for m, lv, u, p in zip(df["metric_id"], levels, df["unit"], df["period"], strict=True)])
+    table = df.pivot_table(index="_row", columns="year", values="n_regions", aggfunc="max")
+    table = table.reindex(index=df.drop_duplicates("_row")["_row"].tolist())
+    table = table.astype("Int64").astype("string").fillna("")
+    table.columns = [str(c) for c in table.columns]
+    table.index.name = "指标（单位，期间）"
+    return table.reset_index()
+
+
+def targets_summary(tva: pd.DataFrame) -> pd.DataFrame:
+    """:func:`compare.targets_vs_actuals` per indicator, unit and target year: targets,
+    how many have an actual, how many were met, and the median attainment."""
+    cols = ["metric_name", "unit", "year", "n_targets", "n_with_actual", "n_met",
+            "median_attainment_pct"]
+    if tva.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    df = tva.assign(_has=tva["actual_value"].notna(), _met=tva["met"].fillna(False).astype(bool))
+    out = df.groupby(["metric_id", "metric_name", "unit", "year"], sort=True).agg(
+        n_targets=("target_value", "size"), n_with_actual=("_has", "sum"), n_met=("_met", "sum"),
+        median_attainment_pct=("attainment_pct", "median")).reset_index()
+    out["median_attainment_pct"] = out["median_attainment_pct"].round(1)
+    return out[cols]

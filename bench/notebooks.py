@@ -3,10 +3,12 @@
     python bench/synth_tables.py /tmp/t100k            # tables of 100,000 reports (once)
     python bench/notebooks.py /tmp/t100k [--notebooks 40] [--jobs 2]
 
-Times, on one processed folder: the batch's set-up (tables read, corpus flags, plan),
-the first N planned region notebooks (yoy) through ``batch.run_notebooks`` with one
-worker and with ``--jobs`` (warm kernels, HTML pages included), and the overview
-notebook alone (a fresh kernel, start-up included). Prints the machine's cores and load.
+Times, on one processed folder: the batch's set-up (the tables it reads, the corpus
+flags of the whole corpus, the plan), the first N planned region notebooks (yoy) through
+``batch.run_notebooks`` with one worker and with ``--jobs`` (warm kernels, HTML pages
+included), and the overview notebook alone (a fresh kernel, start-up included). Wall and
+CPU seconds (this process and its kernels), the machine's cores and load before and
+after each part: the machine is shared, so wall time also counts other programs.
 ``bench/run.py`` calls :func:`stage` on the tables its end-to-end run wrote.
 """
 
@@ -117,10 +119,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-overview", action="store_true")
     parser.add_argument("--quick-flags", action="store_true",
                         help="judge the corpus flags on the timed regions only (see stage)")
+    parser.add_argument("--save", action="store_true",
+                        help="write bench/results/notebooks-<UTC stamp>.json and notebooks-latest.json")
     args = parser.parse_args(argv)
     result = stage(args.processed, args.jobs, args.notebooks, not args.no_overview,
                    args.quick_flags)
-    print(json.dumps(result, ensure_ascii=False, indent=1))
+    result["arguments"] = {"processed": str(args.processed), "notebooks": args.notebooks,
+                           "jobs": args.jobs, "quick_flags": args.quick_flags}
+    text = json.dumps(result, ensure_ascii=False, indent=1)
+    print(text)
+    if args.save:
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        for name in (f"notebooks-{stamp}.json", "notebooks-latest.json"):
+            (ROOT / "bench" / "results" / name).write_text(text + "\n", encoding="utf-8")
     for label in ("jobs_1", "jobs_all"):
         if label in result:
             r = result[label]

@@ -25,6 +25,7 @@ from IPython.display import Markdown, display
 
 from analysis import compare, params, plots
 from analysis import display as show
+from analysis.safeio import escape_markdown as escape  # names from reports: never markup or links
 
 # %% tags=["parameters"]
 processed_dir = None  # type: str|None  folder with documents.csv and metrics.csv (None: data/processed)
@@ -80,26 +81,44 @@ long = compare.cross_city(
 )
 flags = compare.corpus_flags(metrics, documents) if run.flags is None else run.flags
 long = compare.with_flags(long, flags)
-display(show.cross_table(long))
+if len(long) <= plots.MAX_TABLE_ROWS:
+    display(show.cross_table(long))
+else:
+    display(Markdown(f"共 {len(long)} 行（地区 × 指标），此处按指标与行政级别汇总；"
+                     "逐行的数值、排名与核对提示见 Excel 附录的“城市对比明细”表。"))
+    display(show.table(plots.cross_summary(long)))
 
 # %% [markdown]
 # ## 指标 × 地区
 # 列按行政级别分组；（预计）为预计数，※ 表示该数字有核对提示（见上表）。
 
 # %%
-display(show.pivot_table(long))
+n_regions = long["region"].nunique()
+if n_regions <= plots.MAX_PIVOT_REGIONS:
+    display(show.pivot_table(long))
+else:
+    display(Markdown(f"共 {n_regions} 个地区，表格过宽，此处不列出；见 Excel 附录的“城市对比”表。"))
 
 # %% [markdown]
 # ## 图表
-# 两个以上地区都有数字的指标各一张图；同时保存为 PNG 与 SVG。
+# 地区最多的几个指标各一张图（两个以上地区才画）；同时保存为 PNG 与 SVG。
 
 # %%
 counts = long.groupby("metric_id")["region"].nunique()
+drawn = counts[counts >= 2].sort_values(ascending=False, kind="mergesort")
+shown_ids = list(drawn.index[: plots.MAX_CROSS_CHARTS])
 saved = []
-for metric_id in counts[counts >= 2].index:
+for metric_id in shown_ids:
     fig = plots.cross_city_chart(long, metric_id)
     name = plots.figure_name("cross_city", chosen_year, chosen_period or "all", metric_id)
-    saved += plots.save_figure(fig, name, run.figures_dir)
-    display(fig)
+    files = plots.save_figure(fig, name, run.figures_dir)
+    saved += files
+    display(plots.saved_image(files))
     plt.close(fig)
-display(Markdown(f"共 {int((counts >= 2).sum())} 张图。"))
+said = f"共 {len(shown_ids)} 张图"
+rest = [m for m in drawn.index if m not in shown_ids]
+if rest:
+    names = long.drop_duplicates("metric_id").set_index("metric_id")["metric_name"]
+    said += (f"；另有 {len(rest)} 个指标未画图（{'、'.join(str(names.get(m) or m) for m in rest)}），"
+             "数值见上表")
+display(Markdown(escape(said) + "。"))

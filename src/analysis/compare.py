@@ -272,10 +272,11 @@ def valid_values(metrics: pd.DataFrame, documents: pd.DataFrame) -> dict[str, li
     }
 
 
-def _pick_one(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+def _pick_one(df: pd.DataFrame, keys: list[str], restated: bool = True) -> pd.DataFrame:
     """One row per key: actual before estimate before target, later report, earlier in text.
 
-    Adds ``n_sources`` (how many rows stated it) and ``other_values`` (differing restatements).
+    Adds ``n_sources`` (how many rows stated it) and ``other_values`` (differing
+    restatements; left empty when ``restated`` is False, for callers that drop it).
     """
     if df.empty:
         return df.assign(n_sources=pd.Series(dtype="Int64"), other_values="")
@@ -293,7 +294,7 @@ def _pick_one(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     first = grouped.head(1).copy()
     sizes = grouped["value"].transform("size")
     first["n_sources"] = sizes.loc[first.index].astype("Int64")
-    first["other_values"] = _restatements(ranked, grouped, keys)
+    first["other_values"] = _restatements(ranked, grouped, keys) if restated else ""
     return first.drop(columns=["_kind_rank", "_report", "_start"])
 
 
@@ -740,7 +741,7 @@ def targets_vs_actuals(metrics: pd.DataFrame, documents: pd.DataFrame) -> pd.Dat
     targets = df[df["kind"] == "target"].drop_duplicates([*keys, "value", "doc_id"])
     if targets.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in TARGET_COLUMNS})
-    reported = _pick_one(df[df["kind"].isin(["actual", "estimate"])], keys)
+    reported = _pick_one(df[df["kind"].isin(["actual", "estimate"])], keys, restated=False)
     actual = reported[[*keys, "value", "kind", "qualifier", "doc_id"]].rename(
         columns={
             "value": "actual_value",
@@ -803,7 +804,7 @@ def _target_notes(out: pd.DataFrame, partial: dict[tuple, str]) -> list[str]:
 
 def _target_note(row: tuple, partial: dict[tuple, str]) -> str:
     region, metric_id, unit, level, year, period, actual, actual_kind, actual_q = row
-    if pd.isna(actual):
+    if actual is None or actual is pd.NA or actual != actual:  # pd.isna, for one number
         note = "语料中没有对应的实际数"
         other = partial.get((region, metric_id, unit, level, int(year)))
         return f"{note}；其他期间：{other}" if other else note

@@ -734,3 +734,32 @@ def targets_summary(tva: pd.DataFrame) -> pd.DataFrame:
         median_attainment_pct=("attainment_pct", "median")).reset_index()
     out["median_attainment_pct"] = out["median_attainment_pct"].round(1)
     return out[cols]
+
+
+MAX_CROSS_CHARTS = 4  # indicators drawn on a year's cross-city page (most regions first)
+MAX_PIVOT_REGIONS = 30  # columns of the indicator × region table shown on a page
+
+
+def cross_summary(long_df: pd.DataFrame) -> pd.DataFrame:
+    """The cross-city long table per indicator and admin level (ranks are within a level):
+    how many regions, the median, and the highest and lowest region with their values."""
+    cols = ["metric_name", "admin_level", "n_regions", "median", "highest", "lowest",
+            "display_unit"]
+    if long_df.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    from analysis.labels import format_number
+
+    rows = []
+    keys = ["metric_id", "unit", "level", "period", "admin_level"]
+    for _, group in long_df.groupby(keys, sort=False):
+        ranked = group.sort_values("display_value", ascending=False, kind="mergesort")
+        unit = str(ranked["display_unit"].iloc[0])
+        top, bottom = ranked.iloc[0], ranked.iloc[-1]
+        rows.append({
+            "metric_name": str(top["metric_name"] or top["metric_id"]),
+            "admin_level": top["admin_level"], "n_regions": int(group["region"].nunique()),
+            "median": float(ranked["display_value"].median()),
+            "highest": f"{top['region']} {format_number(top['display_value'], unit)}",
+            "lowest": f"{bottom['region']} {format_number(bottom['display_value'], unit)}",
+            "display_unit": unit})
+    return pd.DataFrame(rows)[cols]

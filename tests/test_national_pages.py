@@ -125,3 +125,29 @@ def test_comparables_by_year_and_the_cross_city_summary():
     assert [(r["admin_level"], r["n_regions"], r["median"], r["highest"], r["lowest"])
             for r in rows] == [("prefecture", 3, 6.0, "乙市 9", "甲市 3"),
                                ("district", 1, 100.0, "丁区 100", "丁区 100")]  # fmt: skip
+
+
+def test_the_handout_page_has_nbconverts_alt_texts_and_tab_stops_without_its_parse(tmp_path):
+    """The page writer skips nbconvert's BeautifulSoup pass and makes its two changes on
+    the text: every image gets an alt text, inputs' wrappers and outputs a tab stop."""
+    import base64
+
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    from analysis import batch
+
+    png = base64.b64encode(bytes.fromhex("89504e470d0a1a0a")).decode()
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# 标题"),
+        nbformat.v4.new_code_cell("x", outputs=[
+            nbformat.v4.new_output("display_data", data={"image/png": png}),
+            nbformat.v4.new_output("display_data", data={"text/html": "<b>表</b>"})]),
+    ])  # fmt: skip
+    options = {"exclude_input": True, "exclude_input_prompt": True, "exclude_output_prompt": True}
+    theirs = HTMLExporter(**options).from_notebook_node(nb)[0]
+    batch._write_html(nb, tmp_path / "page.html")
+    ours = (tmp_path / "page.html").read_text(encoding="utf-8")
+    assert ours.count(f'alt="{batch.CHART_ALT}"') == theirs.count("<img") == 1
+    assert ours.count('tabindex="0"') == theirs.count('tabindex="0"') == 3
+    assert "<b>表</b>" in ours and "x\n" not in ours.split("<body")[1]

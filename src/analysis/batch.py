@@ -307,13 +307,44 @@ class _NoAltTextNotice(logging.Filter):
         return not str(record.msg).startswith("Alternative text is missing")
 
 
+CHART_ALT = "图表（标题、图注与来源在图中，数值见页中表格）"
+_IMG_NO_ALT_RE = re.compile(r"<img(?![^>]*\balt=)")
+_FOCUS_DIV_RE = re.compile(  # nbconvert's tab stops: inputs' wrappers and outputs
+    r'<div class="([^"]*\b(?:jp-Cell-inputWrapper|jp-OutputArea-output)\b[^"]*)"')
+
+
+@lru_cache(maxsize=1)
+def _handout_exporter_class() -> type:
+    """nbconvert's HTML exporter without its last step, a BeautifulSoup parse of the whole
+    page to add alt texts and tab stops (for a region's page with a long table, about a
+    second of CPU, as much as drawing a chart); the same two changes are made on the text."""
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class HandoutExporter(HTMLExporter):  # type: ignore[misc]
+        def from_notebook_node(self, nb: Any, resources: Any = None,
+                               **kw: Any) -> tuple[str, Any]:
+            lang = nb.metadata.get("language_info", {})
+            lexer = lang.get("pygments_lexer", lang.get("name", None))
+            self.register_filter("highlight_code", self.filters.get(
+                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            resources = self._init_resources(resources)
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            page = _IMG_NO_ALT_RE.sub(f'<img alt="{CHART_ALT}"', page)
+            return _FOCUS_DIV_RE.sub(r'<div class="\1" tabindex="0"', page), resources
+
+    return HandoutExporter
+
+
 def _write_html(nb: Any, dest: Path) -> None:
     """The handout page: outputs only (no code, no prompts), tables styled to fit the page."""
-    from nbconvert import HTMLExporter
-
     from analysis.display import HANDOUT_CSS
 
-    exporter = HTMLExporter(
+    exporter = _handout_exporter_class()(
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
     )
     exporter.log.addFilter(_NoAltTextNotice())

@@ -54,7 +54,8 @@ if len(summary) <= detail:
     display(Markdown("每份报告一行："))
     display(show.table(summary))
 else:
-    display(Markdown(f"每份报告一行的表共 {len(summary)} 行，此处不列出，见 Excel 附录的“文档”表。"))
+    display(Markdown(f"每份报告一行的表共 {len(summary)} 行，此处不列出，"
+                     "见 Excel 附录的“文档”表。"))
 
 # %% [markdown]
 # ## 可跨地区比较的指标
@@ -81,7 +82,8 @@ display(show.table(plots.targets_summary(tva)))
 if len(tva) <= detail:
     display(show.table(tva))
 else:
-    display(Markdown(f"逐条的目标共 {len(tva)} 个，此处只列汇总（逐条见 Excel 附录的“目标完成”表）；图中为完成率最低与最高的两端。"))
+    display(Markdown(f"逐条的目标共 {len(tva)} 个，此处只列汇总（逐条见 Excel 附录的“目标完成”表）；"
+                     "图中为完成率最低与最高的两端。"))
 fig = plots.targets_chart(tva)
 saved = plots.save_figure(fig, "overview__targets", run.figures_dir)
 display(plots.saved_image(saved))

@@ -1055,7 +1055,7 @@ def plausibility_flags(
     docs = _coerce(documents)
     level_of = dict(zip(docs["doc_id"], docs.get("admin_level", pd.Series("", index=docs.index))
                         .astype("string").fillna("").astype(str), strict=True))  # fmt: skip
-    rows["admin_level"] = rows["doc_id"].map(level_of).fillna("").astype(object)
+    rows["admin_level"] = rows["doc_id"].map(level_of).astype(object).fillna("")
     found = [
         _own_year_flags(rows, rules["own_years"]),
         _peer_flags(rows, rules["peers"]),

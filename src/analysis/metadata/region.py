@@ -514,9 +514,9 @@ def _county_unit(city_code: str, ev: _Evidence, voice: str, year: int | None = N
     if ev.named[city_code] == 0 and voice not in VOICE_LEVELS:
         # the text never names the city as its author, and names one of its units far more
         # often than the city: it is that unit's (绵竹 ×7, 德阳 ×1)
-        own = ev.mentions[city_code]
+        city_mentions = ev.mentions[city_code]
         by_mentions = sorted((ev.mentions[c], c) for c in members if ev.mentions[c] > 0)
-        if (by_mentions and by_mentions[-1][0] >= max(OWN_MENTIONS_MIN, OWN_MENTIONS_RATIO * own)
+        if (by_mentions and by_mentions[-1][0] >= max(OWN_MENTIONS_MIN, OWN_MENTIONS_RATIO * city_mentions)
                 and (len(by_mentions) == 1 or by_mentions[-1][0] >= OWN_MENTIONS_RATIO * by_mentions[-2][0])):
             return by_mentions[-1][1]
     if voice in VOICE_LEVELS and ev.named[city_code] == 0:

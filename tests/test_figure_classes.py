@@ -468,3 +468,9 @@ def test_a_sentence_opening_with_qizhong_takes_the_measure_of_the_one_before():
     assert got == [("patent_applications", 351, "件", 81.0, 2012, "Q1-Q3", "actual"),
                    ("invention_patent_applications", 112, "件", 23.0, 2012, "Q1-Q3", "actual"),
                    ("patent_grants", 162, "件", None, 2012, "Q1-Q3", "actual")]
+
+
+def test_a_part_named_by_qizhong_earlier_in_its_clause_group_is_no_figure():
+    got = figures("全市共争取国家和省科技项目91项,资金3702万元;其中4个项目列入省重大成果转化计划,"
+                  "争取经费550万元。")
+    assert [f[1] for f in got if f[0] == "sci_tech_funding_secured"] == [37_020_000]

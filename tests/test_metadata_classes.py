@@ -86,3 +86,11 @@ def test_an_average_annual_growth_goal_is_no_achieved_result():
     assert infer_metadata("n", text).doc_type == "plan"
     achieved = text + "2015年,全市技术合同成交额增幅达15%。\n"
     assert infer_metadata("a", achieved).doc_type != "plan"
+
+
+def test_a_lede_whose_second_sentence_opens_with_the_first_half_reports_it():
+    text = ("2015年,某市着力强化外引,争取资金、项目。上半年,某市共争取国家和省科技项目91项,"
+            "资金3702万元,比上年同期增长11%。\n")
+    assert infer_metadata("h", text).period == "H1"
+    later = "2015年,某市着力强化外引。全年新增高企20家。" + "科技工作成效明显。" * 20 + "上半年,共争取项目9项。\n"
+    assert infer_metadata("f", later).period == "FY"

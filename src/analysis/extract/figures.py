@@ -905,7 +905,8 @@ def _to_figure(
             if _BATCH.search(sent, max(prev_clause, since_prev), q.start):
                 flags.append("batch")
                 metric_id = ""
-        if lead_in.subset or c["subset"].search(mention.phrase):
+        if (lead_in.subset or c["subset"].search(mention.phrase)
+                or c["subset"].search(sent, mention.group_start, q.start)):  # 其中4个项目…,争取经费550万元
             parent = next(
                 (p for p in reversed(items[: mention.idx]) if not p.growth and p.indicator), None
             )

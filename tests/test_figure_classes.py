@@ -474,3 +474,13 @@ def test_a_part_named_by_qizhong_earlier_in_its_clause_group_is_no_figure():
     got = figures("全市共争取国家和省科技项目91项,资金3702万元;其中4个项目列入省重大成果转化计划,"
                   "争取经费550万元。")
     assert [f[1] for f in got if f[0] == "sci_tech_funding_secured"] == [37_020_000]
+
+
+def test_one_institutions_figures_are_not_the_regions():
+    assert figures("某某重点实验室搭建了研发平台,投资2.6亿元建立研发中心,新授权发明专利7项。") == []
+    assert figures("某某科技有限公司今年获授权专利8件。") == []
+    # a list of institutions with 等 sums the region's; the labs counted are the region's
+    assert ids("甲大学“某技术”、乙研究院“某成果”等10个项目获得国家科学技术奖。").get(10) == \
+        "national_sci_tech_awards"
+    assert ids("省级重点实验室达到12家,新增发明专利授权300件。") == {
+        12: "key_labs", 300: "invention_patent_grants"}

@@ -758,10 +758,12 @@ def _same_subject(sent: str, lo: int, hi: int, lead_in: str) -> bool:
 
 @lru_cache(maxsize=512)
 def _lead_is_subunit(sent: str) -> bool:
-    """The sentence opens with a part of the region (各镇…, 自创区…): cached per sentence."""
+    """The sentence opens with a part of the region (各镇…, 自创区…) or one institution
+    (某某重点实验室搭建了…): cached per sentence."""
     c = cues()
     lead = sent.lstrip()
-    return bool(c["subunit_start"].search(lead) or c["subunit_any"].match(lead))
+    return bool(c["subunit_start"].search(lead) or c["subunit_any"].match(lead)
+                or c["institution_start"].search(lead))
 
 
 def _subunit(sent: str, mention: Mention) -> bool:

@@ -51,6 +51,7 @@ def write(tmp_path: Path, rows: str) -> Path:
     ("period,H1,上半年,上半年,13,\n", "last_month '13' is not a month"),
     ("period,H1,上半年,上半年{0,2},6,a note\n", "more fields than the header has columns"),
     ("period,H1,上半年\n", "fewer fields than the header has columns"),
+    ('period,H1,上半年,"上半年|[“"]",6,a note\n', "',' expected after '\"'"),
 ])
 def test_a_bad_row_fails_with_its_file_line_and_reason(tmp_path, row, reason):
     with pytest.raises(lexicon.LexiconError, match=rf"lexicon.csv, line 2: {reason}"):
@@ -60,3 +61,14 @@ def test_a_bad_row_fails_with_its_file_line_and_reason(tmp_path, row, reason):
 def test_an_unknown_placeholder_is_an_error():
     with pytest.raises(lexicon.LexiconError, match=r"unknown placeholder \{period.H3\}"):
         lexicon.expand("{period.H3}", "cues.csv, line 9")
+
+
+def test_every_data_file_parses_with_strict_quoting():
+    """A stray quote inside a quoted pattern silently cuts the field under csv's default;
+    strict parsing turns it into an error, so every data file must pass it."""
+    import csv
+
+    for path in sorted(DATA.glob("*.csv")):
+        with open(path, encoding="utf-8", newline="") as f:
+            rows = list(csv.reader(f, strict=True))
+        assert len({len(r) for r in rows if r}) == 1, path.name

@@ -46,11 +46,15 @@ def _fail(path: Path, line: int, reason: str) -> LexiconError:
 
 def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     with open(path, encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
+        reader = csv.DictReader(f, strict=True)  # a stray quote inside a field is an error
         missing = [c for c in columns if c not in (reader.fieldnames or ())]
         if missing:
             raise _fail(path, 1, f"missing columns {missing}")
-        rows = list(enumerate(reader, start=2))
+        try:
+            rows = list(enumerate(reader, start=2))
+        except csv.Error as e:
+            raise _fail(path, reader.line_num + 1, f"{e} (a quote inside a quoted field "
+                                               "must be doubled)") from None
     for i, row in rows:
         if None in row:  # csv puts the fields beyond the header under None
             raise _fail(path, i, "more fields than the header has columns "

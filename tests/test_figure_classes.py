@@ -484,3 +484,9 @@ def test_one_institutions_figures_are_not_the_regions():
         "national_sci_tech_awards"
     assert ids("省级重点实验室达到12家,新增发明专利授权300件。") == {
         12: "key_labs", 300: "invention_patent_grants"}
+
+
+def test_city_recognised_high_tech_firms_are_not_national_ones():
+    got = ids("新增国家重点扶持的高企9家,市高企16家,市级以上高企总数达到123家;认定县级高新技术企业5家。")
+    assert got == {9: "high_tech_enterprises_new", 123: "high_tech_enterprises_total"}
+    assert ids("宁波市高新技术企业总数达4000家。") == {4000: "high_tech_enterprises_total"}

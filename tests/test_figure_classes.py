@@ -490,3 +490,12 @@ def test_city_recognised_high_tech_firms_are_not_national_ones():
     got = ids("新增国家重点扶持的高企9家,市高企16家,市级以上高企总数达到123家;认定县级高新技术企业5家。")
     assert got == {9: "high_tech_enterprises_new", 123: "high_tech_enterprises_total"}
     assert ids("宁波市高新技术企业总数达4000家。") == {4000: "high_tech_enterprises_total"}
+
+
+def test_a_year_named_after_a_period_cue_dates_a_whole_year():
+    meta = DocMeta("t", region="某市", report_year=2011, period="FY", doc_type="summary")
+    got = figures("今年1至5月份,全市实现高新技术产业产值116.7亿元;2010年,实现高新技术产业产值310亿元。", meta)
+    assert got == [("high_tech_output", 11_670_000_000, "元", None, 2011, "M1-M5", "actual"),
+                   ("high_tech_output", 31_000_000_000, "元", None, 2010, "FY", "actual")]
+    # a year written before its period keeps the period
+    assert figures("2023年1-6月,全市技术合同成交额12亿元。")[0][4:6] == (2023, "H1")

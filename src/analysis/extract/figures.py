@@ -34,6 +34,7 @@ from .periods import (
     RECENT_YEARS,
     SINCE_YEAR,
     YEAR_CUE,
+    last_period_cue_end,
     last_year_cue,
     recent_years,
     sentence_period,
@@ -851,6 +852,10 @@ def _to_figure(
     cue_period = None  # the period a cue before the figure sets, read once per figure
     if span is None and sentence.period_hint:
         cue_period, cue_year = sentence_period(sent, q.start, None)
+        year_cue = next((st for st, en, _ in reversed(sentence.years)
+                         if st >= mention.group_start and en <= q.start), None)
+        if cue_period and year_cue is not None and year_cue >= last_period_cue_end(sent, q.start):
+            cue_period = None  # 今年1至5月份…;2010年,实现产值310亿元: a year named after the period
         period = cue_period or period
         if cue_year is not None and explicit is None:
             year = cue_year

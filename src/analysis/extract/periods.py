@@ -105,6 +105,16 @@ def year_cues(sent: str) -> tuple[tuple[int, int, int], ...]:
     return tuple(out)
 
 
+def last_period_cue_end(sent: str, upto: int) -> int:
+    """Where the last period cue before ``upto`` ends (-1 when there is none)."""
+    last = -1
+    for end, _, _ in _period_cues(sent):
+        if end > upto:
+            break
+        last = end
+    return last
+
+
 def sentence_year(sent: str, upto: int) -> int | None:
     """A clause-initial 20XX年 dates what follows it, up to the end of its clause group."""
     return last_year_cue(year_cues(sent), last_mark(sent, 0, upto, GROUP_MARKS), upto)

@@ -499,3 +499,7 @@ def test_a_year_named_after_a_period_cue_dates_a_whole_year():
                    ("high_tech_output", 31_000_000_000, "元", None, 2010, "FY", "actual")]
     # a year written before its period keeps the period
     assert figures("2023年1-6月,全市技术合同成交额12亿元。")[0][4:6] == (2023, "H1")
+
+
+def test_patents_obtained_are_patents_granted():
+    assert ids("全县申请专利695件,取得专利437件。") == {695: "patent_applications", 437: "patent_grants"}

@@ -23,7 +23,7 @@ FLOW = (
     ("clean",),
     ("text", "text.document"),
     ("metadata", "extract"),  # side by side: both read the prepared document
-    ("tables",),
+    ("tables", "records"),  # records: a document's rows, made in the workers
     ("pipeline",),
     ("corrections",),
     ("compare", "themes"),

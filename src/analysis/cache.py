@@ -110,6 +110,43 @@ def code_fingerprint(package_dir: Path = PACKAGE_DIR) -> str:
 
 
 _CONNECTIONS: dict[tuple[int, Path], tuple[sqlite3.Connection, int]] = {}
+# Entries stored with ``put_later``, not yet written: database → key → encoded entry.
+# Written in one transaction by :func:`flush` (the engine calls it after each chunk of
+# work, and at the latest when the process ends or this many entries wait).
+_PENDING: dict[Path, dict[str, bytes]] = {}
+PENDING_MAX = 64
+_FLUSH_AT_EXIT: list[int] = []  # pids that registered the exit flush
+
+
+def flush() -> int:
+    """Write every entry waiting in this process (one transaction per database); returns
+    how many were written. A failed write is logged and the entries dropped (a miss
+    next time, never an error): the cache is an optimisation only."""
+    written = 0
+    while _PENDING:
+        path, entries = _PENDING.popitem()
+        try:
+            db = _connection(path, create=True)
+            with db:
+                db.executemany("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)",
+                               entries.items())
+            written += len(entries)
+        except (OSError, sqlite3.Error) as exc:
+            log.warning("could not cache %d entries: %s", len(entries), exc)
+    return written
+
+
+def _flush_at_exit() -> None:
+    """Flush when this process ends: at exit, and in a pool worker when it is shut down
+    (multiprocessing runs its finalizers, not atexit, in a child)."""
+    if os.getpid() in _FLUSH_AT_EXIT:
+        return
+    _FLUSH_AT_EXIT.append(os.getpid())
+    import atexit
+    from multiprocessing import util
+
+    atexit.register(flush)
+    util.Finalize(None, flush, exitpriority=10)
 
 
 def _connection(path: Path, create: bool) -> sqlite3.Connection | None:
@@ -209,6 +246,10 @@ class ExtractCache:
     def get(self, sha256: str) -> object | None:
         """The stored result for this file hash and code, or None (corrupt entries deleted)."""
         self._check_key(sha256)
+        waiting = _PENDING.get(self.db_path, {}).get(sha256)
+        if waiting is not None:
+            self.hits += 1
+            return msgpack.unpackb(waiting[len(ENTRY_FORMAT):], raw=False)[2]
         try:
             db = self._db(create=False)
             row = None if db is None else db.execute(
@@ -233,17 +274,45 @@ class ExtractCache:
         self.hits += 1
         return stored[2]
 
+    def _payload(self, sha256: str, obj: object) -> bytes | None:
+        payload = ENTRY_FORMAT + msgpack.packb([sha256, self.fingerprint, obj],
+                                               use_bin_type=True)
+        if len(payload) > MAX_ENTRY_BYTES:
+            log.warning("not caching %s: %d bytes is above the entry limit", sha256[:12],
+                        len(payload))
+            return None
+        return payload
+
+    def put_later(self, sha256: str, obj: object) -> bool:
+        """As :meth:`put`, but written with the other waiting entries by :func:`flush`.
+
+        Why: a transaction per report costs SQLite a WAL commit each; a worker's chunk
+        of reports in one transaction costs one. An entry lost before its flush (the
+        worker killed) is only a miss in the next run; SQLite never holds half of one."""
+        self._check_key(sha256)
+        try:
+            payload = self._payload(sha256, obj)
+        except (TypeError, ValueError, OverflowError) as exc:
+            log.warning("could not cache %s: %s", sha256[:12], exc)
+            return False
+        if payload is None:
+            return False
+        _flush_at_exit()
+        waiting = _PENDING.setdefault(self.db_path, {})
+        waiting[sha256] = payload
+        if len(waiting) >= PENDING_MAX:
+            flush()
+        return True
+
     def put(self, sha256: str, obj: object) -> bool:
         """Store ``obj`` (plain data: str, int, float, bool, None, bytes, lists and maps);
         returns False (and logs) if it couldn't be written."""
         self._check_key(sha256)
         try:
-            payload = ENTRY_FORMAT + msgpack.packb([sha256, self.fingerprint, obj],
-                                                   use_bin_type=True)
-            if len(payload) > MAX_ENTRY_BYTES:
-                log.warning("not caching %s: %d bytes is above the entry limit", sha256[:12],
-                            len(payload))
+            payload = self._payload(sha256, obj)
+            if payload is None:
                 return False
+            _PENDING.get(self.db_path, {}).pop(sha256, None)
             db = self._db(create=True)
             with db:
                 db.execute("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)",
@@ -256,6 +325,7 @@ class ExtractCache:
     def discard(self, sha256: str) -> None:
         """Delete the entry (e.g. one its reader refused)."""
         self._check_key(sha256)
+        _PENDING.get(self.db_path, {}).pop(sha256, None)
         self._discard(sha256)
 
     def _discard(self, sha256: str) -> None:

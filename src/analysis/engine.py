@@ -43,6 +43,22 @@ START_METHOD_ENV = "ANALYSIS_MP_START"
 GC_THRESHOLDS = (10_000, 50, 100)  # young collections ten times rarer than Python's 700
 
 
+_AFTER_CHUNK: list[Callable[[], object]] = []
+
+
+def after_chunk(callback: Callable[[], object]) -> None:
+    """Have ``callback`` run in this process after each chunk of items (and after the
+    last item of an in-process run): where a worker writes what it batched for the
+    chunk (the extraction cache). Registered once, however often it is asked."""
+    if callback not in _AFTER_CHUNK:
+        _AFTER_CHUNK.append(callback)
+
+
+def _chunk_done() -> None:
+    for callback in _AFTER_CHUNK:
+        callback()
+
+
 def tune_gc() -> None:
     """Fewer, cheaper garbage collections for a process that extracts many documents.
 
@@ -132,12 +148,22 @@ def _portable(exc: Exception) -> Exception:
         return stand_in
 
 
-def _run_chunk(fn: Callable[[T], R], start: int, chunk: list[T], portable: bool = True) -> list[R]:
-    """Worker side: apply ``fn`` to a chunk, naming the failing item on error.
+def _run_chunk(fn: Callable[[T], R], start: int, chunk: list[T], portable: bool = True,
+               done: bool = True) -> list[R]:
+    """Worker side: apply ``fn`` to a chunk, naming the failing item on error; then the
+    :func:`after_chunk` callbacks (unless ``done`` is False: the caller runs them).
 
     The note survives pickling (it lives in the exception's ``__dict__``), so the
     caller sees the original exception type with the item named, whichever engine ran it.
     """
+    try:
+        return _apply(fn, start, chunk, portable)
+    finally:
+        if done:
+            _chunk_done()
+
+
+def _apply(fn: Callable[[T], R], start: int, chunk: list[T], portable: bool) -> list[R]:
     out: list[R] = []
     for offset, item in enumerate(chunk):
         try:
@@ -201,10 +227,15 @@ def _drain_in_order(
 
 
 def _iter_local(fn: Callable[[T], R], items: Iterable[T], bar: Any) -> Iterator[R]:
-    for start, chunk in _chunks(items, 1):
-        for result in _run_chunk(fn, start, chunk, portable=False):
-            bar.update(1)
-            yield result
+    try:
+        for start, chunk in _chunks(items, 1):
+            for result in _run_chunk(fn, start, chunk, portable=False, done=False):
+                bar.update(1)
+                yield result
+            if (start + 1) % MAX_CHUNKSIZE == 0:
+                _chunk_done()
+    finally:
+        _chunk_done()
 
 
 def _death_reason(exitcodes: list[int | None]) -> str:

@@ -20,36 +20,27 @@ import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import pandas as pd
-import pyarrow as pa
-
+from . import cache as extract_cache
 from . import config, safeio
 from .cache import ExtractCache, code_fingerprint
-from .engine import iter_ordered
+from .engine import after_chunk, iter_ordered
 from .extract import find_figures
 from .ingest import IngestError, discover, file_sha256, load_manifest, read_document
 from .metadata import NEEDS_COLUMNS, describe, needs_entry
 from .models import DocMeta, Figure, RawDocument, Repair
+from .records import csv_text, document_row, record_columns
 from .safeio import printable_name
-from .tables import (
-    Tables,
-    TableSink,
-    columns_frame,
-    columns_table,
-    commit_moves,
-    csv_text,
-    document_row,
-    frame_columns,
-    frame_csv_text,
-    read_table,
-    record_columns,
-    rows_table,
-)
 from .text.document import prepare
 
+if TYPE_CHECKING:  # the writing process imports them (a worker needs neither)
+    import pandas as pd
+
+    from .tables import Tables
+
 log = logging.getLogger(__name__)
+after_chunk(extract_cache.flush)  # a worker stores a chunk's cache entries in one transaction
 
 META_FIELDS = ("title", "region", "admin_level", "parent_city", "province", "report_year",
                "period", "doc_type", "region_masked")
@@ -71,6 +62,10 @@ FILE_TIMEOUT_S = 600.0  # a file that takes longer is logged failed and its work
 # per-stage profile, run with --jobs 1 so that every stage runs in this process).
 STAGE_TIMES_ENV = "ANALYSIS_STAGE_TIMES"
 _STAGE_TIMES: dict[str, float] | None = {} if os.environ.get(STAGE_TIMES_ENV) else None
+# With this variable naming a folder, each process that runs process_file writes there
+# (``<pid>.json``) the modules it has imported: the tests check that a worker imports
+# neither pandas nor pyarrow.
+WORKER_MODULES_ENV = "ANALYSIS_WORKER_MODULES"
 
 
 @contextmanager
@@ -377,7 +372,7 @@ def process_file(task: Task) -> DocResult:
                 result = for_tables(result)
             if cache is not None and result.status == "ok":
                 with _stage("cache"):
-                    cache.put(key, result_to_plain(result))
+                    cache.put_later(key, result_to_plain(result))
     except IngestError as e:
         return DocResult(source, task.doc_id, e.status, e.reason, sha256=sha,
                          fmt=path.suffix.lower().lstrip("."))
@@ -396,7 +391,17 @@ def process_file(task: Task) -> DocResult:
             (Path(task.text_dir) / f"{result.doc_id}.txt").write_text(result.text,
                                                                      encoding="utf-8")
         result = replace(result, text="")
+    _note_modules()
     return result
+
+
+def _note_modules() -> None:
+    folder = os.environ.get(WORKER_MODULES_ENV)
+    if folder:
+        import sys
+
+        names = sorted({m.split(".")[0] for m in list(sys.modules)})
+        Path(folder, f"{os.getpid()}.json").write_text(json.dumps(names), encoding="utf-8")
 
 
 class _Writer:
@@ -404,6 +409,10 @@ class _Writer:
     (:func:`safeio.new_generation`); ``commit`` makes it current with one rename."""
 
     def __init__(self, out_dir: Path, amend: Amend | None = None):
+        import pyarrow as pa
+
+        from .tables import TableSink
+
         # Arrow's default allocator keeps freed memory for reuse: over a long run that is
         # a hundred MB or more this process never gives back. The system one returns it.
         pa.set_memory_pool(pa.system_memory_pool())
@@ -434,6 +443,8 @@ class _Writer:
             self._flush_log()
 
     def _flush_log(self) -> None:
+        from .tables import rows_table
+
         if self.log_rows:
             self.sinks["run_log"].add(rows_table("run_log", self.log_rows))
             self.log_rows = []
@@ -456,6 +467,8 @@ class _Writer:
 
     def _amend(self, r: DocResult) -> DocResult:
         """The amend step (the reviewers' decisions) applied to this document's figures."""
+        from .tables import columns_frame, frame_columns, frame_csv_text
+
         text = r.text or (self.text_dir / f"{r.doc_id}.txt").read_text(encoding="utf-8")
         metrics, extra = self.amend.apply(r.doc_id, columns_frame("metrics", [r.columns["metrics"]]),
                                           text, r.meta)
@@ -474,6 +487,8 @@ class _Writer:
                 self.sinks[name].add(rows)
 
     def flush(self) -> None:
+        from .tables import columns_table, rows_table
+
         if not self.pending:
             return
         docs = [document_row(r.meta, r.source_file, r.sha256, r.n_chars, r.n_figures,
@@ -489,6 +504,10 @@ class _Writer:
     def commit(self) -> None:
         """Finish every table inside the generation, then switch to it (the one rename
         readers can see); the fixed links ``documents.csv`` … ``text`` follow it."""
+        import pandas as pd
+
+        from .tables import commit_moves
+
         self.flush()
         self._flush_log()
         self._close_amend()
@@ -504,6 +523,8 @@ class _Writer:
         self._restore_threads()
 
     def _restore_threads(self) -> None:
+        import pyarrow as pa
+
         pa.set_cpu_count(self._arrow_threads[0])
         pa.set_io_thread_count(self._arrow_threads[1])
 
@@ -545,6 +566,8 @@ def extract_corpus(raw_dir: Path | str | None = None, out_dir: Path | str | None
     raises :class:`safeio.OutputBusy`. The outputs appear all at once (a new
     generation, see :mod:`safeio`), so a killed run leaves the previous set as it was.
     """
+    from .tables import Tables, read_table
+
     raw = Path(raw_dir or config.RAW_DIR).resolve()
     out = Path(out_dir or config.PROCESSED_DIR).resolve()
     if not raw.is_dir():
@@ -631,8 +654,8 @@ def _run(raw: Path, files: list[Path], ids: dict[Path, str], manifest, refused, 
             if remote:
                 r = _from_worker(r)
                 if cache is not None and r.status == "ok" and not r.cached:
-                    cache.put(_cache_key(r.sha256, manifest.overrides.get(r.source_file, {}),
-                                         r.doc_id), result_to_plain(r))
+                    cache.put_later(_cache_key(r.sha256, manifest.overrides.get(r.source_file, {}),
+                                               r.doc_id), result_to_plain(r))
             if r.status == "ok":
                 first = seen_bytes.get(r.sha256) or seen_text.get(r.text_sha256)
                 if first:
@@ -667,6 +690,7 @@ def _run(raw: Path, files: list[Path], ids: dict[Path, str], manifest, refused, 
             writer.commit()
     finally:
         results.close()  # stop the workers first: they write into the staging folder
+        extract_cache.flush()  # what this process batched (dask: the entries it stores)
     _write_stage_times()
 
 

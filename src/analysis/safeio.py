@@ -18,8 +18,10 @@ import shutil
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where frames are written: a worker needs none
+    import pandas as pd
 
 # OWASP "CSV Injection": cells starting with these are formulas in spreadsheet apps.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -179,6 +181,8 @@ def escape_frame(df: pd.DataFrame) -> pd.DataFrame:
 
     Numeric, boolean and datetime columns are left as they are; for Excel writers too.
     """
+    import pandas as pd
+
     out = df
     for col in df.columns:
         series = df[col]

@@ -11,24 +11,34 @@ import csv
 import sys
 from dataclasses import dataclass
 from functools import cache
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .config import PACKAGE_DATA
 from .text import lexicon
 
-# pandera's checks import hypothesis (a second of start-up, most of what one small file
-# costs) only to offer data synthesis, which this package never asks for: it is hidden
-# while pandera loads them, unless something imported it already (the tests).
-_HIDE_HYPOTHESIS = "hypothesis" not in sys.modules
-if _HIDE_HYPOTHESIS:
-    sys.modules["hypothesis"] = None  # type: ignore[assignment]  # import raises ImportError
-try:
-    import pandera.backends.pandas.builtin_checks  # noqa: F401  # what validate() loads
+if TYPE_CHECKING:
+    import pandas as pd
     import pandera.pandas as pa
-finally:
-    if _HIDE_HYPOTHESIS and sys.modules.get("hypothesis", 0) is None:
-        del sys.modules["hypothesis"]
+
+
+@cache
+def _pandera():
+    """pandera, imported on first use: the column definitions alone (what a worker needs
+    to render its rows) import neither pandas nor pandera.
+
+    pandera's checks import hypothesis (a second of start-up) only to offer data
+    synthesis, which this package never asks for: it is hidden while pandera loads
+    them, unless something imported it already (the tests)."""
+    hide = "hypothesis" not in sys.modules
+    if hide:
+        sys.modules["hypothesis"] = None  # type: ignore[assignment]  # import raises ImportError
+    try:
+        import pandera.backends.pandas.builtin_checks  # noqa: F401  # what validate() loads
+        import pandera.pandas as pa
+    finally:
+        if hide and sys.modules.get("hypothesis", 0) is None:
+            del sys.modules["hypothesis"]
+    return pa
 
 TABLES = ("documents", "metrics", "repairs", "run_log", "rejected", "corrections_log")
 
@@ -83,24 +93,27 @@ def labels_zh(table: str | None = None) -> dict[str, str]:
     return out
 
 
-_PANDERA_TYPES = {"str": pd.StringDtype(), "float": float, "Int64": pd.Int64Dtype()}
-
-
 @cache
 def schema_for(table: str) -> pa.DataFrameSchema:
+    import pandas as pd
+
+    pa = _pandera()
+    types = {"str": pd.StringDtype(), "float": float, "Int64": pd.Int64Dtype()}
     cols = {}
     for f in fields(table):
         checks = []
         if f.enum:
             allowed = [e for e in f.enum if e]
             checks.append(pa.Check.isin(allowed))
-        cols[f.name] = pa.Column(_PANDERA_TYPES[f.dtype], checks=checks,
+        cols[f.name] = pa.Column(types[f.dtype], checks=checks,
                                  nullable=f.nullable or "" in f.enum, coerce=True)
     return pa.DataFrameSchema(cols, strict=True, ordered=True, name=table)
 
 
 def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
     """Columns in declared order with declared types; empty strings in enums become NA."""
+    import pandas as pd
+
     out = pd.DataFrame({c: df[c] if c in df.columns else pd.NA for c in columns(table)},
                        index=df.index)
     for f in fields(table):

@@ -11,11 +11,20 @@ except PackageNotFoundError:  # running from a source tree without installing
 def extract_corpus(raw_dir=None, out_dir=None, *, corrections=None, **kwargs):
     """:func:`analysis.pipeline.extract_corpus`, then the corrections ledger applied
     (``corrections``: a ledger file; default ``corrections.csv`` beside the raw folder
-    when it exists; ``False``: none). Imported lazily: it pulls in pandas."""
-    from .corrections import ledger_amend
+    when it exists; ``False``: none). The ledger's module (and pandas with it) is
+    imported only when there is a ledger: a run without one starts faster."""
+    from pathlib import Path
+
+    from .config import RAW_DIR
     from .pipeline import extract_corpus as run
 
-    return run(raw_dir, out_dir, amend=ledger_amend(raw_dir, corrections), **kwargs)
+    default = Path(raw_dir if raw_dir is not None else RAW_DIR).resolve().parent / "corrections.csv"
+    amend = None
+    if corrections not in (None, True, False) or (corrections is not False and default.is_file()):
+        from .corrections import ledger_amend
+
+        amend = ledger_amend(raw_dir, corrections)
+    return run(raw_dir, out_dir, amend=amend, **kwargs)
 
 
 __all__ = ["__version__", "extract_corpus"]

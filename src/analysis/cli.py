@@ -102,9 +102,15 @@ def _stopped(command: str, e: Exception, out: Path) -> int:
     return code
 
 
+def _ledger_error(e: Exception) -> bool:
+    """True for the corrections ledger's error; only a run that read a ledger imported
+    its module (and pandas), so one without asks for neither."""
+    module = sys.modules.get(f"{__package__}.corrections")
+    return module is not None and isinstance(e, module.LedgerError)
+
+
 def _extract(a: argparse.Namespace) -> int:
     from . import extract_corpus
-    from .corrections import LedgerError
     from .pipeline import format_summary
     from .safeio import OutputBusy
 
@@ -113,13 +119,17 @@ def _extract(a: argparse.Namespace) -> int:
                                 scheduler=a.scheduler, progress=not a.no_progress,
                                 use_cache=not a.no_cache, corrections=a.corrections,
                                 lock_wait=a.wait)
-    except (LedgerError, OutputBusy, OSError) as e:
+    except (OutputBusy, OSError) as e:
         return _stopped("extract", e, a.out)
+    except Exception as e:
+        if _ledger_error(e):
+            return _stopped("extract", e, a.out)
+        raise
     summary = tables.summary
     print(format_summary(summary))
-    bad = tables.run_log[tables.run_log["status"].isin(["failed", "skipped"])]
-    for row in bad.itertuples():
-        print(f"  {row.status}: {row.source_file}: {row.reason}", file=sys.stderr)
+    bad = summary["problems"]  # (status, file, reason) of each failed or skipped file
+    for status, source_file, reason in bad:
+        print(f"  {status}: {source_file}: {reason}", file=sys.stderr)
     for problem in summary["manifest_problems"]:
         print(f"  manifest: {problem}", file=sys.stderr)
     if "corrections" in summary:

@@ -434,11 +434,16 @@ class _Writer:
         self.pending: list[DocResult] = []
         self.needs: list[dict[str, str]] = []  # few: one per doubtful document
         self.log_rows: list[dict] = []
+        self.status: dict[str, int] = {}  # run-log rows by status
+        self.problems: list[tuple[str, str, str]] = []  # (status, file, reason): failed, skipped
         self.n_docs = self.n_figures = self.n_mapped = 0
 
     def log(self, row: dict) -> None:
         """One run-log row; written in chunks, so a huge corpus's log is not all in memory."""
         self.log_rows.append(row)
+        self.status[row["status"]] = self.status.get(row["status"], 0) + 1
+        if row["status"] in ("failed", "skipped"):
+            self.problems.append((row["status"], row["source_file"], row["reason"]))
         if len(self.log_rows) >= LOG_CHUNK_ROWS:
             self._flush_log()
 
@@ -504,8 +509,6 @@ class _Writer:
     def commit(self) -> None:
         """Finish every table inside the generation, then switch to it (the one rename
         readers can see); the fixed links ``documents.csv`` … ``text`` follow it."""
-        import pandas as pd
-
         from .tables import commit_moves
 
         self.flush()
@@ -515,7 +518,7 @@ class _Writer:
         for sink in self.sinks.values():
             moves += sink.close()
         needs = safeio.temp_sibling(self.gen / NEEDS_FILE)
-        safeio.csv_writer(pd.DataFrame(self.needs, columns=list(NEEDS_COLUMNS)))(needs)
+        _write_needs(needs, self.needs)
         moves.append((needs, self.gen / NEEDS_FILE))
         commit_moves(moves)  # inside the generation: nobody reads it yet
         names = sorted(dest.name for _, dest in moves) + [config.TEXT_DIR_NAME]
@@ -533,6 +536,17 @@ class _Writer:
             sink.abort()
         shutil.rmtree(self.gen, ignore_errors=True)
         self._restore_threads()
+
+
+def _write_needs(path: Path, rows: list[dict[str, str]]) -> None:
+    """``needs_manifest.csv`` as :func:`safeio.write_csv` writes it (UTF-8 with BOM,
+    formula-escaped cells), with the csv module: the run needs no pandas for it."""
+    import csv
+
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        out = csv.writer(fh, lineterminator="\n")
+        out.writerow(NEEDS_COLUMNS)
+        out.writerows([safeio.escape_formula(row.get(c)) for c in NEEDS_COLUMNS] for row in rows)
 
 
 def _row_provinces(results: list[DocResult]) -> list[str | None]:
@@ -566,7 +580,7 @@ def extract_corpus(raw_dir: Path | str | None = None, out_dir: Path | str | None
     raises :class:`safeio.OutputBusy`. The outputs appear all at once (a new
     generation, see :mod:`safeio`), so a killed run leaves the previous set as it was.
     """
-    from .tables import Tables, read_table
+    from .tables import Tables
 
     raw = Path(raw_dir or config.RAW_DIR).resolve()
     out = Path(out_dir or config.PROCESSED_DIR).resolve()
@@ -587,9 +601,10 @@ def extract_corpus(raw_dir: Path | str | None = None, out_dir: Path | str | None
         except BaseException:
             writer.abort()
             raise
-    tables = Tables(writer.gen, run_log=read_table(writer.gen, "run_log"))
-    tables.summary = summarize(tables.run_log, writer.n_docs, writer.n_figures, writer.n_mapped,
-                               manifest.problems)
+    tables = Tables(writer.gen)  # each table read when first asked for
+    tables.summary = summary_of(writer.status, writer.n_docs, writer.n_figures, writer.n_mapped,
+                                manifest.problems)
+    tables.summary["problems"] = writer.problems
     if amend is not None:
         tables.summary.update(amend.summary())
     tables.summary["needs_manifest"] = [(n["doc_id"], n["missing"]) for n in writer.needs]
@@ -696,10 +711,16 @@ def _run(raw: Path, files: list[Path], ids: dict[Path, str], manifest, refused, 
 
 def summarize(run_log: pd.DataFrame, n_docs: int, n: int, mapped: int,
               manifest_problems: list[str] | None = None) -> dict:
-    """Counts for the closing line of a run (kept while streaming, not re-read)."""
-    status = run_log["status"].value_counts().to_dict()
+    """Counts for the closing line of a run, from its run log."""
+    return summary_of(run_log["status"].value_counts().to_dict(), n_docs, n, mapped,
+                      manifest_problems)
+
+
+def summary_of(status: dict[str, int], n_docs: int, n: int, mapped: int,
+               manifest_problems: list[str] | None = None) -> dict:
+    """Counts for the closing line of a run (kept while streaming: the log is not re-read)."""
     return {
-        "files": len(run_log),
+        "files": sum(status.values()),
         "documents": n_docs,
         "status": {k: int(v) for k, v in status.items()},
         "figures": n,

@@ -10,6 +10,7 @@ before anything is moved into place.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import io
 import json
@@ -17,14 +18,17 @@ import os
 import re
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from . import safeio, schema
+
+if TYPE_CHECKING:  # imported where a frame is made or read: writing the tables needs none
+    import pandas as pd
+    import pyarrow.dataset as ds  # imports pandas: only the readers use it
 
 # The worker-side rows (standard library only) live in records; offered here too.
 from .records import FLOAT_FORMAT, csv_text, document_row, record_columns  # noqa: F401
@@ -34,7 +38,6 @@ from .records import FLOAT_FORMAT, csv_text, document_row, record_columns  # noq
 # chunk that was most of the writing process's time).
 BATCH_ROWS = 50_000
 _ARROW = {"str": pa.string(), "float": pa.float64(), "Int64": pa.int64()}
-_PANDAS = {pa.string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype()}  # Arrow → declared
 
 
 class Tables:
@@ -51,6 +54,8 @@ class Tables:
         self._frames: dict[str, pd.DataFrame] = dict(frames)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
+        import pandas as pd
+
         if name not in self.NAMES:
             raise KeyError(f"unknown table {name!r}; expected one of {', '.join(self.NAMES)}")
         if name not in self._frames:
@@ -70,6 +75,8 @@ class Tables:
 
 def frame_columns(table: str, df: pd.DataFrame) -> dict[str, list]:
     """A conformed frame as :func:`record_columns` gives it (missing values as None)."""
+    import pandas as pd
+
     conformed = schema.conform(table, df)
     return {c: [None if v is pd.NA or (isinstance(v, float) and v != v) else v
                 for v in conformed[c].astype(object).tolist()] for c in conformed.columns}
@@ -101,6 +108,8 @@ def columns_table(table: str, parts: list[dict[str, list]]) -> pa.Table:
                 arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
             arrays.append(arr)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
+        import pandas as pd
+
         data = {c: [v for part in parts for v in part[c]] for c in schema.columns(table)}
         return frame_table(table, pd.DataFrame(data, columns=schema.columns(table)))
     return pa.Table.from_arrays(arrays, schema=arrow_schema(table))
@@ -114,18 +123,79 @@ def rows_table(table: str, rows: list[dict]) -> pa.Table:
 
 def frame_table(table: str, df: pd.DataFrame) -> pa.Table:
     """A frame, conformed to the declared columns and types, as an Arrow table."""
+
     conformed = schema.conform(table, df).reset_index(drop=True)
     return pa.Table.from_pandas(conformed, schema=arrow_schema(table), preserve_index=False)
 
 
 def table_frame(arrow: pa.Table) -> pd.DataFrame:
     """An Arrow table of declared types as the conformed DataFrame (strings stay in Arrow)."""
-    return arrow.to_pandas(types_mapper=_PANDAS.get)
+    import pandas as pd
+
+    declared = {pa.string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype()}  # Arrow → declared
+    return arrow.to_pandas(types_mapper=declared.get)
 
 
 def columns_frame(table: str, parts: list[dict[str, list]]) -> pd.DataFrame:
     """One conformed frame from several :func:`record_columns` results, in order."""
     return table_frame(columns_table(table, parts))
+
+
+def arrow_csv_text(arrow: pa.Table) -> str:
+    """An Arrow table of declared types as CSV lines (no header), cell for cell as pandas
+    writes its conformed frame (formula-escaped strings, :data:`FLOAT_FORMAT` floats,
+    empty cells for missing values): the writing process renders the documents table and
+    the run log without importing pandas."""
+    cells = []
+    for name, column in zip(arrow.schema.names, arrow.columns, strict=True):
+        values = column.to_pylist()
+        kind = arrow.schema.field(name).type
+        if pa.types.is_floating(kind):
+            cells.append(["" if v is None or v != v else FLOAT_FORMAT % v for v in values])
+        elif pa.types.is_string(kind):
+            cells.append([v if v is None else safeio.escape_formula(v) for v in values])
+        else:
+            cells.append(values)
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(zip(*cells, strict=True))
+    return buf.getvalue()
+
+
+class TableInvalid(ValueError):
+    """Rows that break the declared columns (``data/fields.csv``): a missing value where
+    none is allowed, or a value outside its vocabulary. Nothing is moved into place."""
+
+
+def check_arrow(table: str, arrow: pa.Table, shown: int = 5) -> pa.Table:
+    """Validate an Arrow table of the declared types (:func:`columns_table`) as
+    :func:`schema.check` validates its frame: every column present, in order, of its
+    type; no missing value where the column allows none (an enum with an empty value
+    allows it); enum columns hold their vocabulary's values only. Raises
+    :class:`TableInvalid` naming each failing column and some of its values.
+
+    Why not pandera: a frame made for it costs the writing process pandas and pandera
+    (about 1.5 s of start-up) and ~15 ms a call; these checks read the Arrow columns."""
+    expected = arrow_schema(table)
+    if not arrow.schema.equals(expected):
+        raise TableInvalid(f"{table}: columns {arrow.schema.names} (types "
+                           f"{[str(t) for t in arrow.schema.types]}) are not the declared "
+                           f"{expected.names}")
+    problems = []
+    for f in schema.fields(table):
+        column = arrow.column(f.name)
+        if not (f.nullable or "" in f.enum) and column.null_count:
+            problems.append(f"column '{f.name}' has {column.null_count} missing values")
+        allowed = [e for e in f.enum if e]
+        if allowed:
+            inside = pc.is_in(column, value_set=pa.array(allowed, pa.string()))
+            bad = column.filter(pc.and_(pc.is_valid(column), pc.invert(inside)))
+            if len(bad):
+                values = sorted(set(bad.to_pylist()))
+                problems.append(f"column '{f.name}' has {len(bad)} values outside its "
+                                f"vocabulary: {values[:shown]}")
+    if problems:
+        raise TableInvalid(f"table {table}: " + "; ".join(problems))
+    return arrow
 
 
 def arrow_schema(table: str) -> pa.Schema:
@@ -218,6 +288,23 @@ class _RegionStage:
                 pass
 
 
+def _write_partitions(rows: pa.Table, root: Path, key: str, name: str) -> None:
+    """``rows`` as a hive dataset under ``root``: ``<key>=<value>/<name>`` for each value
+    of column ``key`` (which the files leave out), rows in their order, as
+    ``pyarrow.parquet.write_to_dataset`` lays it out.
+
+    Why not that function: it imports pyarrow.dataset, and that imports pandas (most of
+    a one-file run's start-up, in a process that otherwise needs none)."""
+    values = rows.column(key)
+    rest = rows.drop_columns([key])
+    for value in pc.unique(values).to_pylist():
+        mask = (pc.is_null(values) if value is None
+                else pc.fill_null(pc.equal(values, value), False))
+        folder = root / f"{key}={hive_segment(None if value is None else str(value))}"
+        folder.mkdir(parents=True, exist_ok=True)
+        pq.write_table(rest.filter(mask), folder / name, store_schema=False)
+
+
 class TableSink:
     """Streams one table to temporary CSV + Parquet files; ``commit`` returns the renames.
 
@@ -261,16 +348,11 @@ class TableSink:
         :data:`BATCH_ROWS`; a batch that fails raises before :meth:`close`, so the
         caller aborts and nothing unvalidated is ever moved into place.
         """
-        arrow = frame_table(self.table, rows) if isinstance(rows, pd.DataFrame) else rows
+        arrow = rows if isinstance(rows, pa.Table) else frame_table(self.table, rows)
         if self._header:
             self._csv.write(",".join(arrow.schema.names) + "\n")
             self._header = False
-        if csv_rows is None:
-            safeio.escape_frame(table_frame(arrow)).to_csv(
-                self._csv, index=False, header=False, lineterminator="\n",
-                float_format=FLOAT_FORMAT)
-        else:
-            self._csv.write(csv_rows)
+        self._csv.write(arrow_csv_text(arrow) if csv_rows is None else csv_rows)
         self._pq.write_table(arrow)
         self.n_rows += arrow.num_rows
         self._unchecked.append(arrow)
@@ -289,7 +371,7 @@ class TableSink:
             return
         batch = pa.concat_tables(self._unchecked)
         self._unchecked, self._unchecked_rows = [], 0
-        schema.check(self.table, table_frame(batch))
+        check_arrow(self.table, batch)
         rows = pa.array(range(self._checked_rows, self._checked_rows + batch.num_rows),
                         pa.int64())
         self._checked_rows += batch.num_rows
@@ -300,14 +382,13 @@ class TableSink:
             self._region.add(numbered, provinces)
         if not self.partition_col:
             return
-        pq.write_to_dataset(numbered, self.dataset_tmp, partition_cols=[self.partition_col],
-                            basename_template=f"part-{self._parts:05d}-{{i}}.parquet",
-                            existing_data_behavior="overwrite_or_ignore")
+        _write_partitions(numbered, self.dataset_tmp, self.partition_col,
+                          f"part-{self._parts:05d}-0.parquet")
         self._parts += 1
 
     def close(self) -> list[tuple[Path, Path]]:
         if self._header:  # no rows: still write the header
-            self.add(schema.conform(self.table, pd.DataFrame(columns=schema.columns(self.table))))
+            self.add(arrow_schema(self.table).empty_table())
         self._check()
         self._csv.close()
         self._pq.close()
@@ -347,6 +428,8 @@ def table_exists(out_dir: Path | str, table: str) -> bool:
 def read_table(out_dir: Path | str, table: str) -> pd.DataFrame:
     """Read a written table back with its declared types (Parquet if present, else CSV,
     whose formula escaping is undone so values read back as written): the one reader."""
+    import pandas as pd
+
     out_dir = Path(out_dir)
     pq_path = out_dir / f"{table}.parquet"
     if pq_path.exists():
@@ -403,6 +486,8 @@ def _as_values(values: object) -> list | None:
 
 def _isin(column: str, values: list) -> ds.Expression:
     """``column`` in ``values``, None in ``values`` matching a missing cell."""
+    import pyarrow.dataset as ds
+
     present = [v for v in values if v is not None]
     expr = ds.field(column).isin(present) if present else None
     if len(present) < len(values):
@@ -424,6 +509,8 @@ def _read_dataset(root: Path, table: str, key: tuple[str, pa.DataType], expr: ds
                   columns: list[str], source: str) -> tuple[pa.Table, ReadInfo]:
     """Rows of a hive dataset matching ``expr``: folders pruned by the partition key, row
     groups by their statistics, then the exact filter; ``columns`` only."""
+    import pyarrow.dataset as ds
+
     schema = _dataset_schema(table, key)
     dataset = ds.dataset(root, schema=schema, format="parquet", ignore_prefixes=[".", "_"],
                          partitioning=ds.partitioning(pa.schema([pa.field(*key)]), flavor="hive"))
@@ -479,6 +566,8 @@ def read_rows(out_dir: Path | str, table: str, *, regions: object = None,
         expr = None
         for e in exprs:
             expr = e if expr is None else expr & e
+        import pyarrow.dataset as ds
+
         arrow = ds.dataset(path, format="parquet").to_table(columns=cols, filter=expr)
         meta = pq.ParquetFile(path).metadata
         info = ReadInfo(table, "parquet", [str(path)], meta.num_row_groups, meta.num_rows,
@@ -490,6 +579,8 @@ def read_rows(out_dir: Path | str, table: str, *, regions: object = None,
             docs = read_table(out_dir, "documents")
             keep = set(docs.loc[docs["province"].isin(provinces), "doc_id"])
             df = df[df["doc_id"].isin(keep)]
+        import pandas as pd
+
         mask = pd.Series(True, index=df.index)
         for col, values in (("region", regions), ("province", provinces), (year_col, years)):
             if values is not None and col in df.columns:
@@ -506,6 +597,8 @@ def read_rows(out_dir: Path | str, table: str, *, regions: object = None,
 def _conform_read(table: str, df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     """:func:`schema.conform` of the columns read only, converting only what Arrow did
     not already give the declared type (a national table has millions of rows)."""
+    import pandas as pd
+
     out = {}
     for f in schema.fields(table):
         if f.name not in cols:

@@ -242,3 +242,39 @@ def test_defaults(tmp_path: Path) -> None:
     assert cache.cache_dir == tmp_path / ".cache"
     assert cache.fingerprint == code_fingerprint()
     assert cache_mod.package_version() == importlib.metadata.version("kejiju-analysis")
+
+
+def test_entries_put_later_wait_for_one_flush_and_a_dead_writer_loses_only_its_own(
+        tmp_path: Path) -> None:
+    """A worker batches its chunk's entries (one transaction). Until the flush they are
+    served from memory; a worker killed first loses only those (misses next run), and
+    the database holds whole entries or none."""
+    other = hashlib.sha256(b"other report").hexdigest()
+    cache = ExtractCache(tmp_path, fingerprint="c" * 64)
+    assert cache.put_later(SHA, {"figures": [1, 2]}) is True
+    assert cache.get(SHA) == {"figures": [1, 2]}  # waiting, already served
+    assert not cache.db_path.exists()  # nothing written yet
+    pid = os.fork()
+    if pid == 0:  # a worker that dies without flushing, as one killed would
+        cache_mod._PENDING.clear()  # the parent's entries are the parent's to write
+        ExtractCache(tmp_path, fingerprint="c" * 64).put_later(other, "lost")
+        os._exit(0)
+    os.waitpid(pid, 0)
+    assert cache_mod.flush() == 1
+    assert _keys(cache) == [SHA]
+    fresh = ExtractCache(tmp_path, fingerprint="c" * 64)
+    assert fresh.get(SHA) == {"figures": [1, 2]}
+    assert fresh.get(other) is None
+    assert cache_mod.flush() == 0
+
+
+def test_a_full_batch_is_written_without_waiting_for_the_chunk(tmp_path: Path,
+                                                               monkeypatch) -> None:
+    monkeypatch.setattr(cache_mod, "PENDING_MAX", 3)
+    cache = ExtractCache(tmp_path, fingerprint="d" * 64)
+    keys = [hashlib.sha256(str(i).encode()).hexdigest() for i in range(4)]
+    for i, key in enumerate(keys):
+        cache.put_later(key, i)
+    assert sorted(_keys(cache)) == sorted(keys[:3])  # the fourth waits
+    cache_mod.flush()
+    assert sorted(_keys(cache)) == sorted(keys)

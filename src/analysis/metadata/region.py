@@ -342,7 +342,10 @@ def _describe_key(key: str, ev: _Evidence) -> str:
 
 def _candidates(ev: _Evidence, n: int = 3) -> tuple[str, ...]:
     """The best-evidenced units, in words (for needs_manifest.csv)."""
-    score = Counter({k: ev.named[k] * 2 + ev.mentions[k] for k in set(ev.named) | set(ev.mentions)})
+    # In the order the evidence came (a set's order changes with each process's string
+    # hashes, and so did the order of tied candidates in needs_manifest.csv).
+    score = Counter({k: ev.named[k] * 2 + ev.mentions[k]
+                     for k in dict.fromkeys([*ev.named, *ev.mentions])})
     return tuple(_describe_key(k, ev) for k, v in score.most_common(n) if v > 0)
 
 

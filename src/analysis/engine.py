@@ -187,10 +187,22 @@ def _chunks(items: Iterable[T], size: int) -> Iterator[tuple[int, list[T]]]:
         start += len(chunk)
 
 
+class _NoBar:
+    """What a hidden progress bar does: nothing (and tqdm is not imported for it)."""
+
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
 def _progress_bar(total: int | None, desc: str, progress: bool) -> Any:
+    show = progress and (total is None or total >= PROGRESS_MIN_ITEMS)
+    if not show:
+        return _NoBar()
     from tqdm import tqdm
 
-    show = progress and (total is None or total >= PROGRESS_MIN_ITEMS)
     return tqdm(
         total=total, desc=desc or None, disable=not show, file=sys.stderr, dynamic_ncols=True
     )

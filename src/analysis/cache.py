@@ -220,20 +220,15 @@ class ExtractCache:
     def __init__(self, cache_dir: str | os.PathLike[str], fingerprint: str | None = None) -> None:
         self.cache_dir = Path(cache_dir)
         self.fingerprint = fingerprint or code_fingerprint()
+        # Computed once: a worker makes a cache object per file, and looks it up twice.
+        self.entry_dir = self.cache_dir / self.fingerprint[:_FINGERPRINT_LEN]
+        self.db_path = self.entry_dir / self.DB_NAME
         self.hits = 0
         self.misses = 0
 
     @classmethod
     def for_out_dir(cls, out_dir: str | os.PathLike[str]) -> ExtractCache:
         return cls(default_cache_dir(out_dir))
-
-    @property
-    def entry_dir(self) -> Path:
-        return self.cache_dir / self.fingerprint[:_FINGERPRINT_LEN]
-
-    @property
-    def db_path(self) -> Path:
-        return self.entry_dir / self.DB_NAME
 
     @staticmethod
     def _check_key(sha256: str) -> None:

@@ -11,6 +11,7 @@ skipped, failed) and a reason. One bad file never stops the others.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import logging
@@ -18,7 +19,7 @@ import os
 import shutil
 import time
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -30,7 +31,7 @@ from .extract import find_figures
 from .ingest import IngestError, discover, file_sha256, load_manifest, read_document
 from .metadata import NEEDS_COLUMNS, describe, needs_entry
 from .models import DocMeta, Figure, RawDocument, Repair
-from .records import csv_text, document_row, record_columns
+from .records import csv_text, document_row, plain_fields, record_columns
 from .safeio import printable_name
 from .text.document import prepare
 
@@ -234,7 +235,7 @@ def result_to_plain(r: DocResult) -> dict:
     what a dask worker sends back, so neither needs pickle."""
     r = for_tables(r)
     plain = {k: getattr(r, k) for k in _PLAIN_FIELDS}
-    plain.update(meta=asdict(r.meta) if r.meta else None, columns=r.columns,
+    plain.update(meta=plain_fields(r.meta) if r.meta else None, columns=r.columns,
                  csv_rows=r.csv_rows)
     return plain
 
@@ -445,7 +446,14 @@ class _Writer:
         self.amend = amend
         self.amended: dict[str, list[pd.DataFrame]] = {}  # table → rows the amend step gave
         self.pending: list[DocResult] = []
-        self.needs: list[dict[str, str]] = []  # few: one per doubtful document
+        # needs_manifest.csv streams to its temporary (half the reports of a corpus with
+        # masked places may be listed, each with its candidates in words); kept here: the
+        # (doc_id, missing) of each, for the closing lines.
+        self.needs_tmp = safeio.temp_sibling(self.gen / NEEDS_FILE)
+        self._needs_file = open(self.needs_tmp, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
+        self._needs_csv = csv.writer(self._needs_file, lineterminator="\n")
+        self._needs_csv.writerow(NEEDS_COLUMNS)
+        self.needs: list[tuple[str, str]] = []
         self.log_rows: list[dict] = []
         self.status: dict[str, int] = {}  # run-log rows by status
         self.problems: list[tuple[str, str, str]] = []  # (status, file, reason): failed, skipped
@@ -477,7 +485,9 @@ class _Writer:
         self.n_figures += r.n_figures
         self.n_mapped += r.n_mapped
         if r.needs:
-            self.needs.append({**r.needs, "file": r.source_file})
+            row = {**r.needs, "file": r.source_file}
+            self._needs_csv.writerow([safeio.escape_formula(row.get(c)) for c in NEEDS_COLUMNS])
+            self.needs.append((row["doc_id"], row["missing"]))
         self.pending.append(replace(r, text=""))
         if len(self.pending) >= CHUNK_DOCS:
             with _stage("write_tables"):
@@ -530,9 +540,8 @@ class _Writer:
         moves = []
         for sink in self.sinks.values():
             moves += sink.close()
-        needs = safeio.temp_sibling(self.gen / NEEDS_FILE)
-        _write_needs(needs, self.needs)
-        moves.append((needs, self.gen / NEEDS_FILE))
+        self._needs_file.close()
+        moves.append((self.needs_tmp, self.gen / NEEDS_FILE))
         commit_moves(moves)  # inside the generation: nobody reads it yet
         names = sorted(dest.name for _, dest in moves) + [config.TEXT_DIR_NAME]
         safeio.switch_generation(self.out_dir, self.gen, names)
@@ -547,19 +556,9 @@ class _Writer:
     def abort(self) -> None:
         for sink in self.sinks.values():
             sink.abort()
+        self._needs_file.close()
         shutil.rmtree(self.gen, ignore_errors=True)
         self._restore_threads()
-
-
-def _write_needs(path: Path, rows: list[dict[str, str]]) -> None:
-    """``needs_manifest.csv`` as :func:`safeio.write_csv` writes it (UTF-8 with BOM,
-    formula-escaped cells), with the csv module: the run needs no pandas for it."""
-    import csv
-
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        out = csv.writer(fh, lineterminator="\n")
-        out.writerow(NEEDS_COLUMNS)
-        out.writerows([safeio.escape_formula(row.get(c)) for c in NEEDS_COLUMNS] for row in rows)
 
 
 def _row_provinces(results: list[DocResult]) -> list[str | None]:
@@ -620,7 +619,7 @@ def extract_corpus(raw_dir: Path | str | None = None, out_dir: Path | str | None
     tables.summary["problems"] = writer.problems
     if amend is not None:
         tables.summary.update(amend.summary())
-    tables.summary["needs_manifest"] = [(n["doc_id"], n["missing"]) for n in writer.needs]
+    tables.summary["needs_manifest"] = list(writer.needs)
     return tables
 
 

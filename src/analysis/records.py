@@ -13,7 +13,7 @@ import dataclasses
 import io
 import re
 from collections.abc import Callable
-from dataclasses import asdict
+from functools import cache
 from operator import attrgetter
 
 from . import safeio, schema
@@ -22,11 +22,27 @@ from .models import DocMeta
 FLOAT_FORMAT = "%.12g"  # 1421000000 not 1.421e9 or 1421000000.0
 
 
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(kind))
+
+
+def plain_fields(record) -> dict:
+    """A dataclass of plain values (``DocMeta``) as a dict: ``dataclasses.asdict`` without
+    its deep copy of every value, a tenth of the time."""
+    return {name: getattr(record, name) for name in _field_names(type(record))}
+
+
 def _row_getter(table: str, record) -> Callable[[object], tuple]:
     """Record → its values in the table's column order; a column the record type lacks
     (``review``, filled in after extraction by the corrections step) is None."""
+    return _getter(table, type(record))
+
+
+@cache
+def _getter(table: str, kind: type) -> Callable[[object], tuple]:
     cols = schema.columns(table)
-    have = {f.name for f in dataclasses.fields(record)}
+    have = set(_field_names(kind))
     present = [c for c in cols if c in have]
     getter = attrgetter(*present)
     if len(present) == len(cols):
@@ -102,7 +118,7 @@ def document_row(meta: DocMeta, source_file: str, sha256: str, n_chars: int,
                  n: int, mapped: int) -> dict:
     """One row of the documents table: the metadata plus how many figures (and how many
     mapped to an indicator) the document gave."""
-    row = asdict(meta)
+    row = plain_fields(meta)
     row.update(source_file=source_file, sha256=sha256, n_chars=n_chars, n_figures=n,
                share_mapped=round(mapped / n, 4) if n else None)
     return row

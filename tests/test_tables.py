@@ -6,6 +6,7 @@ import re
 import pandas as pd
 import pandera.errors
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
@@ -180,3 +181,26 @@ def test_a_row_breaking_the_schema_fails_and_nothing_is_moved_into_place(tmp_pat
 def test_formula_check_finds_what_its_plain_form_finds(text):
     plain = re.compile('(?:^|,)"?[' + re.escape("".join(safeio.FORMULA_PREFIXES)) + "]", re.M)
     assert bool(records._MAYBE_FORMULA.search(text)) == bool(plain.search(text))
+
+
+def test_region_stage_writes_each_region_sorted_in_its_own_row_groups(tmp_path, monkeypatch):
+    """finish() takes each row group from the rows as read (no sorted copy of the whole
+    province): the file is the province's rows sorted by region then row, a region's
+    rows in row groups of at most REGION_GROUP_ROWS."""
+    monkeypatch.setattr(tables, "REGION_GROUP_ROWS", 3)
+    regions = ["乙市", None, "甲市", "乙市", "甲市", "乙市", None, "乙市", "乙市", "甲市", "乙市"]
+    recs = [Figure("d1", "", "", "研发投入", float(i), "元", None, "", 2015, "FY", "actual",
+                   "s", i, i + 1, "1元", r or "", None, "") for i, r in enumerate(regions)]
+    arrow = tables.columns_table("metrics", [tables.record_columns("metrics", recs)])
+    arrow = arrow.append_column(tables.ROW_COLUMN, pa.array(range(len(recs)), pa.int64()))
+    stage = tables._RegionStage("metrics", tmp_path / "ds")
+    provinces = pa.array(["P"] * len(recs), pa.string())
+    stage.add(arrow.slice(0, 5), provinces.slice(0, 5))
+    stage.add(arrow.slice(5), provinces.slice(5))
+    stage.finish()
+    got = pq.ParquetFile(tmp_path / "ds" / "province=P" / "part-0.parquet")
+    want = arrow.take(pc.sort_indices(arrow, [("region", "ascending"),
+                                              (tables.ROW_COLUMN, "ascending")]))
+    assert got.read().equals(want)
+    sizes = [got.metadata.row_group(i).num_rows for i in range(got.num_row_groups)]
+    assert sizes == [3, 3, 3, 2]  # 乙市 ×6 → 3 + 3, 甲市 ×3, missing ×2

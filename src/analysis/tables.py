@@ -263,18 +263,23 @@ class _RegionStage:
             writer.close()
             staged = self.stage / f"{i}.parquet"
             rows = pq.read_table(staged)
-            order = pc.sort_indices(rows, [("region", "ascending"), (ROW_COLUMN, "ascending")])
-            rows = rows.take(order)
+            # Only the order is sorted, and each row group is taken from the rows as read:
+            # a sorted copy of the whole province (the largest one's rows, twice) was the
+            # writing process's peak memory on a national corpus.
+            order = pc.sort_indices(rows.select(["region", ROW_COLUMN]),
+                                    [("region", "ascending"), (ROW_COLUMN, "ascending")])
             folder = self.root / f"{PROVINCE_KEY}={hive_segment(province)}"
             folder.mkdir()
             with pq.ParquetWriter(folder / "part-0.parquet", self.schema) as out:
-                runs = pc.run_end_encode(rows.column("region").combine_chunks())
+                regions = rows.column("region").take(order).combine_chunks()
+                runs = pc.run_end_encode(regions)
                 start = 0
                 for end in runs.run_ends.to_pylist():
                     while start < end:
                         n = min(end - start, REGION_GROUP_ROWS)
-                        out.write_table(rows.slice(start, n), row_group_size=n)
+                        out.write_table(rows.take(order.slice(start, n)), row_group_size=n)
                         start += n
+            del rows, order, regions
             staged.unlink()
         self._writers = {}
         self.stage.rmdir()

@@ -57,7 +57,7 @@ def test_csv_text_of_figures_equals_the_csv_of_their_frame(records):
     assert tables.csv_text("metrics", records) == expected
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)  # a pandas CSV per example
 @given(st.lists(figures(), max_size=8))
 def test_arrow_csv_text_equals_the_csv_pandas_writes_of_the_same_table(records):
     """The writer renders tables given as Arrow (the documents, the run log) without
@@ -84,7 +84,7 @@ def test_arrow_csv_text_of_run_log_and_documents_rows():
 _ENUM_OR_NOT = st.sampled_from(["actual", "target", "estimate", "", "Actual", "计划"])
 
 
-@settings(max_examples=80, deadline=None)  # a pandera validation per example
+@settings(max_examples=30, deadline=None)  # a pandera validation per example
 @given(st.lists(figures(), min_size=1, max_size=6), st.lists(_ENUM_OR_NOT, min_size=6,
                                                              max_size=6),
        st.lists(st.sampled_from(["d1", "", None]), min_size=6, max_size=6))

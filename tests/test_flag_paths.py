@@ -1,5 +1,8 @@
 """The vectorised corpus flags and restatements (issue 15, notebooks at national scale)
-give exactly the frames the per-row code gave (kept in tests/compare_before.py).
+give exactly the frames the per-row code gave: those frames, computed by the replaced
+code (commit 0cc2936's parent) on the same made-up tables, are recorded in
+``tests/fixtures/flag_paths/<seed>_<frame>.parquet`` (Parquet keeps every dtype, and no
+code runs on reading it).
 
 The tables are made up to hit every branch: restated figures (same and other values,
 estimates, a plan's target), gaps, five-year spans, half years, levels of items, values
@@ -9,7 +12,8 @@ series, regions of every admin level. Nothing here is timed.
 
 from __future__ import annotations
 
-import compare_before as before
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,6 +21,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import compare
+
+RECORDED = Path(__file__).parent / "fixtures" / "flag_paths"
 
 LEVELS = ["prefecture", "county_city", "district", "county"]
 METRICS = [("rd_expenditure", "R&D经费支出", "元"), ("maker_spaces", "众创空间", "家"),
@@ -73,35 +79,39 @@ def _tables(seed: int, n_regions: int = 14, years: range = range(2011, 2019)):
 
 @pytest.fixture(scope="module", params=[0, 1, 2])
 def made_up(request):
-    return _tables(request.param)
+    return request.param, _tables(request.param)
+
+
+def recorded(seed: int, frame: str) -> pd.DataFrame:
+    return pd.read_parquet(RECORDED / f"{seed}_{frame}.parquet")
 
 
 def test_yoy_is_unchanged(made_up):
-    metrics, documents = made_up
+    seed, (metrics, documents) = made_up
     for kind in (None, "actual", "target"):
         pd.testing.assert_frame_equal(compare.yoy(metrics, documents, kind=kind),
-                                      before.yoy(metrics, documents, kind=kind))
+                                      recorded(seed, f"yoy_{kind}"))
     assert compare.yoy(metrics, documents, kind=None)["other_values"].str.len().gt(0).any()
     assert compare.yoy(metrics, documents, kind=None)["implied"].any()
 
 
 def test_corpus_flags_are_unchanged(made_up):
-    metrics, documents = made_up
-    new, old = compare.corpus_flags(metrics, documents), before.corpus_flags(metrics, documents)
-    pd.testing.assert_frame_equal(new, old)
+    seed, (metrics, documents) = made_up
+    new = compare.corpus_flags(metrics, documents)
+    pd.testing.assert_frame_equal(new, recorded(seed, "corpus_flags"))
     assert {"own_years", "peers", "yoy_range"} <= set(new["rule"])
 
 
 def test_targets_cross_city_and_comparables_are_unchanged(made_up):
-    metrics, documents = made_up
+    seed, (metrics, documents) = made_up
     new = compare.targets_vs_actuals(metrics, documents)
-    pd.testing.assert_frame_equal(new, before.targets_vs_actuals(metrics, documents))
+    pd.testing.assert_frame_equal(new, recorded(seed, "targets"))
     assert new["note"].str.contains("其他期间").any()
     pd.testing.assert_frame_equal(compare.cross_city_all(metrics, documents),
-                                  before.cross_city_all(metrics, documents))
+                                  recorded(seed, "cross_city"))
     for kind in (None, "target"):
         pd.testing.assert_frame_equal(compare.comparable_metrics(metrics, documents, kind=kind),
-                                      before.comparable_metrics(metrics, documents, kind=kind))
+                                      recorded(seed, f"comparables_{kind}"))
 
 
 def test_peer_flags_with_a_region_twice_in_a_group_are_unchanged():
@@ -113,8 +123,7 @@ def test_peer_flags_with_a_region_twice_in_a_group_are_unchanged():
                          "yoy_pct": np.nan, "change_pct": np.nan})
     rule = compare.plausibility_rules()["peers"]
     new = compare._peer_flags(rows, rule)
-    old = pd.DataFrame(before._peer_flags(rows, rule))
-    assert new["message"].tolist() == old["message"].tolist() and len(new) == 1
+    assert new["message"].tolist() == ["与同级地区相差悬殊：高出其他4个地级市的中位数（2.25件）222倍"]
 
 
 @settings(max_examples=200, deadline=None)

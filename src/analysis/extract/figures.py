@@ -852,8 +852,8 @@ def _to_figure(
     cue_period = None  # the period a cue before the figure sets, read once per figure
     if span is None and sentence.period_hint:
         cue_period, cue_year = sentence_period(sent, q.start, None)
-        year_cue = next((st for st, en, _ in reversed(sentence.years)
-                         if st >= mention.group_start and en <= q.start), None)
+        year_cue = next((start for start, end, _ in reversed(sentence.years)
+                         if start >= mention.group_start and end <= q.start), None)
         if cue_period and year_cue is not None and year_cue >= last_period_cue_end(sent, q.start):
             cue_period = None  # 今年1至5月份…;2010年,实现产值310亿元: a year named after the period
         period = cue_period or period

@@ -503,3 +503,16 @@ def test_a_year_named_after_a_period_cue_dates_a_whole_year():
 
 def test_patents_obtained_are_patents_granted():
     assert ids("全县申请专利695件,取得专利437件。") == {695: "patent_applications", 437: "patent_grants"}
+
+
+def test_a_forecast_in_a_part_year_report_is_for_the_whole_year():
+    meta = DocMeta("t", region="某市", report_year=2022, period="Q1-Q3", doc_type="summary")
+    got = figures("前三季度,全市技术合同成交额达50亿元。预计全市高新技术企业数量达到680家。", meta)
+    assert got == [("tech_contract_turnover", 5_000_000_000, "元", None, 2022, "Q1-Q3", "actual"),
+                   ("high_tech_enterprises_total", 680, "家", None, 2022, "FY", "estimate")]
+
+
+def test_a_year_named_after_the_last_n_years_dates_its_own_figure():
+    got = figures("某县近两年新增高新技术企业14家,2023年高新技术产业增加值16.46亿元。")
+    assert got == [("high_tech_enterprises_new", 14, "家", None, 2023, "2022-2023", "actual"),
+                   ("high_tech_value_added", 1_646_000_000, "元", None, 2023, "FY", "actual")]

@@ -813,7 +813,8 @@ def _to_figure(
         year = section.year
     recent = sentence.last_before(sentence.recent, q.start)
     if (recent is not None and span_m is None and since is None and section.year
-            and recent.start() >= mention.group_start and section.kind == "summary"):
+            and recent.start() >= mention.group_start and section.kind == "summary"
+            and last_year_cue(sentence.years, recent.end(), q.start) is None):  # 近两年…,2018年…: the year's own
         span = (section.year - recent_years(recent) + 1, section.year)  # 近两年新增14家
         year = section.year
     range_m = sentence.last_before(sentence.ranges, q.start)
@@ -885,6 +886,8 @@ def _to_figure(
         flags.append("completion_rate")
     if kind == "target" and span is None and (cue_period is None or mention.goal_after):
         period = "FY"  # a goal is for the whole year, even in a half-year report
+    if kind == "estimate" and span is None and cue_period is None:
+        period = "FY"  # 预计全市高企达到680家 in a 1-9月 report: a forecast of the year's end
     qualifier = mention.qualifier
     if qualifier != "range":
         after = _after_qualifier(sent[q.end : q.end + 3])

@@ -516,3 +516,10 @@ def test_a_year_named_after_the_last_n_years_dates_its_own_figure():
     got = figures("某县近两年新增高新技术企业14家,2023年高新技术产业增加值16.46亿元。")
     assert got == [("high_tech_enterprises_new", 14, "家", None, 2023, "2022-2023", "actual"),
                    ("high_tech_value_added", 1_646_000_000, "元", None, 2023, "FY", "actual")]
+
+
+def test_a_share_of_the_parents_total_belongs_to_the_figure_just_before_or_none():
+    got = ids("研发投入占比达5.51%,全区有效发明专利为521件,占整个某市总量的22%。")
+    assert got == {5.51: "rd_intensity", 521: "valid_invention_patents"}
+    assert ids("全市R&D经费投入35亿元,同比增长10%,占GDP比重2.5%。") == {
+        3_500_000_000: "rd_expenditure", 2.5: "rd_intensity"}

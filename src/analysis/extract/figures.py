@@ -555,6 +555,9 @@ def _complete(lead_in: str, mention: Mention, before: list[Mention], sentence: S
         bases.append(sentence.topic)
     whole = not core or core.startswith("占") or cues()["change_to"].match(core) is not None
     share = core.startswith("占")
+    if share and same_group and same_group[-1].indicator and not same_group[-1].growth:
+        # 有效发明专利521件,占全市总量的22%: the share of the figure just before, or of none
+        bases = bases[:1]
 
     def candidates() -> Iterator[str]:  # lazily, nearest base first: most stop at the first
         for base in bases:

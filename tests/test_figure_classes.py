@@ -523,3 +523,11 @@ def test_a_share_of_the_parents_total_belongs_to_the_figure_just_before_or_none(
     assert got == {5.51: "rd_intensity", 521: "valid_invention_patents"}
     assert ids("全市R&D经费投入35亿元,同比增长10%,占GDP比重2.5%。") == {
         3_500_000_000: "rd_expenditure", 2.5: "rd_intensity"}
+
+
+def test_a_forecast_opening_its_clause_covers_the_next_clause_on_its_subject():
+    got = figures("目前,全市高新技术企业数112家,预计全年实现高新技术产业总产值400亿元,"
+                  "高新技术产业增加值95亿元;有效发明专利保有量980件。")
+    assert [(f[0], f[6]) for f in got] == [
+        ("high_tech_enterprises_total", "actual"), ("high_tech_output", "estimate"),
+        ("high_tech_value_added", "estimate"), ("valid_invention_patents", "actual")]

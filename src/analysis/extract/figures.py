@@ -738,8 +738,12 @@ def _estimate_scope(sent: str, mention: Mention) -> bool:
             return True
         if mention.borrowed and mention.group_start <= m.start():
             return True
-        if mention.group_start <= m.start() and _same_subject(sent, _clause_start(sent, m.start()),
-                                                         m.start(), mention.lead_in):
+        lo = _clause_start(sent, m.start())
+        hi = m.start()
+        if not sent[lo:hi].strip(" ，,"):  # 预计 opens its clause: its subject follows it
+            digit = _FIRST_DIGIT.search(sent, m.end(), pos)
+            lo, hi = m.end(), digit.start() if digit else m.end()
+        if mention.group_start <= m.start() and _same_subject(sent, lo, hi, mention.lead_in):
             return True  # 预计研发支出397亿元,研发投入强度达到1.95%: the same subject goes on
     return False
 
@@ -752,7 +756,7 @@ def _clause_start(sent: str, pos: int) -> int:
 def _same_subject(sent: str, lo: int, hi: int, lead_in: str) -> bool:
     """The forecast clause's subject (sent[lo:hi]) and a later figure's phrase open with
     the same noun of at least two characters."""
-    subject = cues()["subject_noise"].sub("", sent[lo:hi].strip())
+    subject = cues()["subject_noise"].sub("", cues()["strip"].sub("", sent[lo:hi].strip()))
     phrase = cues()["subject_noise"].sub("", cues()["strip"].sub("", strip_joiners(lead_in)))
     n = 0
     while n < min(len(subject), len(phrase)) and subject[n] == phrase[n]:

@@ -443,6 +443,9 @@ def test_the_last_n_years_make_a_span_ending_in_the_reports_year():
                    ("high_tech_enterprises_total", 22, "家", None, 2023, "FY", "actual")]
     assert figures("三年来累计争取省级以上科技资金2.5亿元。") == [
         ("sci_tech_funding_secured", 250_000_000, "元", None, 2023, "2021-2023", "actual")]
+    assert figures("过去五年,全市新增高新技术企业300家。")[0][4:6] == (2023, "2019-2023")
+    assert figures("5年中,各类项目累计争取资金50亿元。")[0][4:6] == (2023, "2019-2023")
+    assert figures("第5年中,全市专利授权500件。")[0][4:6] == (2023, "FY")
 
 
 def test_valid_inventions_written_short_and_a_completion_of_the_years_quota():

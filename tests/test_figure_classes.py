@@ -534,3 +534,9 @@ def test_a_forecast_opening_its_clause_covers_the_next_clause_on_its_subject():
     assert [(f[0], f[6]) for f in got] == [
         ("high_tech_enterprises_total", "actual"), ("high_tech_output", "estimate"),
         ("high_tech_value_added", "estimate"), ("valid_invention_patents", "actual")]
+
+
+def test_overseas_incubators_and_firms_counted_with_products_are_no_core_figure():
+    assert ids("新建海外孵化器、研发机构9家,总数达54家;新增离岸孵化器2家。") == {}
+    assert ids("全年新增高新技术企业(产品)162家(个)。") == {}
+    assert ids("全市科技企业孵化器总数达54家,新增孵化器5家。") == {54: "incubators_total", 5: "incubators_new"}

@@ -540,3 +540,8 @@ def test_overseas_incubators_and_firms_counted_with_products_are_no_core_figure(
     assert ids("新建海外孵化器、研发机构9家,总数达54家;新增离岸孵化器2家。") == {}
     assert ids("全年新增高新技术企业(产品)162家(个)。") == {}
     assert ids("全市科技企业孵化器总数达54家,新增孵化器5家。") == {54: "incubators_total", 5: "incubators_new"}
+
+
+def test_the_figures_of_a_group_led_by_named_firms_are_not_the_regions():
+    got = ids("以甲公司、乙公司和丙公司为代表的优质科技型企业累计上报研发经费18.95亿元。全市研发经费28亿元。")
+    assert got == {2_800_000_000: "rd_expenditure"}

@@ -58,6 +58,9 @@ def test_patents_counted_in_xiang_are_patents():
     ("确保2024年全社会研发经费投入达到1.75%。", 1.75, "rd_intensity"),
     ("我区认定登记技术总金额12025.77万元。", 120_257_700, "tech_contract_turnover"),
     ("组织申报专利85件,授权专利42件。", 85, "patent_applications"),
+    ("争取国家科技计划项目56项,各类资金2.32亿元。", 2.32e8, "sci_tech_funding_secured"),
+    ("立项省级科技项目2项,立项资金20万元。", 2e5, "sci_tech_funding_secured"),
+    ("共申请发明专利869件。", 869, "invention_patent_applications"),
 ])
 def test_the_many_wordings_of_one_indicator(text, value, metric):
     assert ids(text).get(value) == metric
@@ -367,15 +370,6 @@ def test_sub_items_that_name_only_a_level_are_the_parents_platforms_of_that_leve
            for f in extract_figures("t", "全市众创空间达到47家,其中国家级12家、省级20家。", META)]
     assert got == [("maker_spaces", 47, ""), ("maker_spaces", 12, "national"),
                    ("maker_spaces", 20, "provincial")]
-
-
-@pytest.mark.parametrize("text, value, metric", [
-    ("争取国家科技计划项目56项,各类资金2.32亿元。", 2.32e8, "sci_tech_funding_secured"),
-    ("立项省级科技项目2项,立项资金20万元。", 2e5, "sci_tech_funding_secured"),
-    ("共申请发明专利869件。", 869, "invention_patent_applications"),
-])
-def test_more_wordings_of_core_indicators(text, value, metric):
-    assert ids(text).get(value) == metric
 
 
 def test_a_goal_label_before_a_colon_makes_a_target():

@@ -539,3 +539,11 @@ def test_overseas_incubators_and_firms_counted_with_products_are_no_core_figure(
 def test_the_figures_of_a_group_led_by_named_firms_are_not_the_regions():
     got = ids("以甲公司、乙公司和丙公司为代表的优质科技型企业累计上报研发经费18.95亿元。全市研发经费28亿元。")
     assert got == {2_800_000_000: "rd_expenditure"}
+
+
+def test_a_from_to_base_year_dates_only_the_first_value():
+    # the second value takes the year the sentence opens with, in its own and later groups
+    got = figures("2022年,全县科技型中小企业由2021年的40家增加到65家,居全市前列;"
+                  "高新技术产业增加值占GDP比重由2021年的10.5%提升到12%,其中研发经费投入强度达到2.2%。",
+                  DocMeta("t", region="某县", report_year=2023, period="FY", doc_type="summary"))
+    assert [(f[1], f[4]) for f in got] == [(40, 2021), (65, 2022), (10.5, 2021), (12, 2022), (2.2, 2022)]

@@ -827,13 +827,25 @@ def _to_figure(
     range_m = sentence.last_before(sentence.ranges, q.start)
     if range_m is not None and range_m.start() >= mention.group_start and span_m is None:
         span = (int(range_m.group("a")), int(range_m.group("b")))  # 2021年至2022年,新认定…
-    explicit = None if since is not None else sentence.year_before(q.start, mention.group_start)
-    if (explicit is None and since is None and mention.group_start > 0 and section.kind == "summary"
-            and section.year is not None
-            and not c["own_time"].search(sent, mention.group_start, q.start)):
-        carried = last_year_cue(sentence.years, 0, mention.group_start)
-        if carried is not None and carried < section.year:
-            explicit = carried  # 2023年…达到9.51亿元;高新技术产业…175亿元: the year runs on
+
+    def year_at(pos: int) -> int | None:
+        """The year a figure at ``pos`` is dated by: a year cue in its clause group, else
+        (in a summary) one run on from an earlier group of the sentence."""
+        own_from = q.start - len(mention.lead_in)  # 由2018年的 A in the figure's own lead-in dates it
+        run_on = tuple(y for y in sentence.years
+                       if y[0] >= own_from or not (y[0] and sent[y[0] - 1] in "由从"))
+        named = last_year_cue(run_on, mention.group_start, pos)  # not 由2018年的 A: a base
+        bases = {y[0] for y in sentence.years} - {y[0] for y in run_on}
+        if (named is None and mention.group_start > 0 and section.kind == "summary"
+                and section.year is not None
+                and not any(m.start() not in bases
+                            for m in c["own_time"].finditer(sent, mention.group_start, pos))):
+            carried = last_year_cue(run_on, 0, mention.group_start)
+            if carried is not None and carried < section.year:
+                return carried  # 2023年…达到9.51亿元;高新技术产业…175亿元: the year runs on
+        return named
+
+    explicit = None if since is not None else year_at(q.start)
     fyp_end = sentence.last_before(sentence.fyp_ends, q.start)
     if fyp_end is not None and fyp_end.start() >= mention.group_start and span is None:
         explicit = fyp_span(fyp_end.group(1))[1]  # 由“十三五”末的120家: the plan's last year
@@ -842,9 +854,17 @@ def _to_figure(
     change = cues()["change_to"].search(mention.lead_in)
     prev_lead_in = items[mention.idx - 1].lead_in if mention.idx and items[mention.idx - 1].clause_start == mention.clause_start else ""
     from_to = change is not None and (_FROM.search(mention.lead_in, 0, change.start()) or _FROM.search(prev_lead_in))
-    if explicit is not None and from_to and not YEAR_CUE.search(mention.lead_in, change.end()):
-        explicit = None  # 从2020年的500亿元增长到800亿元: the year dates the first value only
-        year = section.year
+    if from_to and not YEAR_CUE.search(mention.lead_in, change.end()):
+        # 从2020年的500亿元增长到800亿元: the year dates the first value only; the second
+        # takes the time before 从 (2019年,…由2018年的156家增加到272家)
+        if (m := _FROM.search(mention.lead_in, 0, change.start())) is not None:
+            from_at = q.start - len(mention.lead_in) + m.start()
+        else:
+            prev = items[mention.idx - 1]
+            from_at = prev.q.start - len(prev_lead_in) + _FROM.search(prev_lead_in).start()
+        if explicit is not None:
+            year = section.year
+        explicit = year_at(from_at) if since is None else None
     if change is None and (explicit or section.year) and _FROM_LAST_YEAR.search(mention.lead_in):
         explicit = (explicit or section.year) - 1  # 2022年…由上年的12.86亿元增至24.49亿元
     if explicit is not None:

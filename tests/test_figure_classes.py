@@ -547,3 +547,45 @@ def test_a_from_to_base_year_dates_only_the_first_value():
                   "高新技术产业增加值占GDP比重由2021年的10.5%提升到12%,其中研发经费投入强度达到2.2%。",
                   DocMeta("t", region="某县", report_year=2023, period="FY", doc_type="summary"))
     assert [(f[1], f[4]) for f in got] == [(40, 2021), (65, 2022), (10.5, 2021), (12, 2022), (2.2, 2022)]
+
+
+def test_a_pace_of_change_is_no_level():
+    got = ids("县内高新技术企业每年以6家的速度增加,总数达到23家。")
+    assert got == {23: "high_tech_enterprises_total"}
+
+
+@pytest.mark.parametrize("text, value, metric", [
+    ("全市发明专利有效量858件。", 858, "valid_invention_patents"),
+    ("技术交易合同总金额达到4.99亿元。", 499_000_000, "tech_contract_turnover"),
+    ("认定登记技术合同成交总金额16.15亿元。", 1_615_000_000, "tech_contract_turnover"),
+    ("全年技术合同金额637.33万元。", 6_373_300, "tech_contract_turnover"),
+    ("获2013年度国家科技进步二等奖4项。", 4, "national_sci_tech_awards"),
+    ("全市两项科技成果获得国家科技进步二等奖。", 2, "national_sci_tech_awards"),
+    ("高新技术产业实现工业总产值987.7亿元,实现工业增加值255.6亿元。", 98_770_000_000, "high_tech_output"),
+    ("高新技术产业实现工业总产值987.7亿元,实现工业增加值255.6亿元。", 25_560_000_000, "high_tech_value_added"),
+    ("国家科技型中小企业数量由78家增至150家。", 150, "tech_smes"),
+    ("高新技术企业由2010年的6家发展到2015年的26家。", 26, "high_tech_enterprises_total"),
+])
+def test_more_wordings_of_core_indicators(text, value, metric):
+    assert ids(text).get(value) == metric
+
+
+def test_industry_value_added_of_the_whole_city_is_no_high_tech_figure():
+    assert ids("高新技术产业产值50亿元;全市实现工业增加值500亿元。") == {5_000_000_000: "high_tech_output"}
+
+
+def test_a_parallel_from_value_takes_the_base_year_of_the_one_before():
+    got = figures("高新技术企业总数从2020年的52家增长至117家;国家科技型中小企业数量从78家增至150家。",
+                  DocMeta("t", region="某县", report_year=2025, period="FY", doc_type="summary"))
+    assert [(f[1], f[4]) for f in got] == [(52, 2020), (117, 2025), (78, 2020), (150, 2025)]
+
+
+def test_a_goal_reached_early_is_a_result_and_a_change_base_is_a_past_fact():
+    got = figures("研发经费投入强度在2024年提前达到2.0%的目标要求;"
+                  "预计技术合同成交额将从2021年的5亿元增长至2025年的11亿元。",
+                  DocMeta("t", region="某县", report_year=2025, period="FY", doc_type="summary"))
+    assert got == [
+        ("rd_intensity", 2.0, "%", None, 2024, "FY", "actual"),
+        ("tech_contract_turnover", 500_000_000, "元", None, 2021, "FY", "actual"),
+        ("tech_contract_turnover", 1_100_000_000, "元", None, 2025, "FY", "estimate"),
+    ]

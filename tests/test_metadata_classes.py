@@ -94,3 +94,11 @@ def test_a_lede_whose_second_sentence_opens_with_the_first_half_reports_it():
     assert infer_metadata("h", text).period == "H1"
     later = "2015年,某市着力强化外引。全年新增高企20家。" + "科技工作成效明显。" * 20 + "上半年,共争取项目9项。\n"
     assert infer_metadata("f", later).period == "FY"
+
+
+def test_a_news_item_deploying_a_years_work_is_that_years_plan():
+    text = ("某县科技局专题学习县委经济工作会议精神\n"
+            "1月8日,某县科技局召开专题会议。会上部署了科技局2018年工作。\n"
+            "科技工作,新认定高新技术企业3家以上,发明专利申请量达到150件,为2019年争创国家级夯实基础。\n")
+    meta = infer_metadata("p", text)
+    assert (meta.doc_type, meta.report_year) == ("plan", 2018)

@@ -252,3 +252,14 @@ def test_a_county_directly_under_its_province_speaking_as_a_county_is_placed():
     text = ("为促进屯昌科技工作发展,海南省科学技术厅和屯昌县人民政府举行会商。"
             "屯昌县全县新增高新技术企业5家,屯昌专利授权120件。\n")
     assert place(infer_metadata("d", text)) == ("屯昌县", "county", "", "海南省")
+
+
+def test_a_visit_headline_places_the_figures_in_the_host_not_the_visitor():
+    # the city bureau visits a county; the county's figures follow, the headline names
+    # the host by its short name only
+    text = ("洛阳市科技局到栾川调研企业创新发展\n"
+            "近日,洛阳市科技局局长一行到栾川县工业园区调研洛阳某某材料有限公司等企业。\n"
+            "近年来,栾川县县级财政科技投入逐年递增;县内高新技术企业达到23家,"
+            "万人有效发明专利拥有量已达4.1件。\n"
+            "洛阳市科技局局长对栾川县的科技创新工作给予了充分肯定。\n")
+    assert place(infer_metadata("v", text))[:2] == ("栾川县", "county")

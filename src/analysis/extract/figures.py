@@ -400,7 +400,7 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
             i = j
             continue
         phrase = lead_in
-        mention.goal_after = bool(c["goal_after"].match(right))
+        mention.goal_after = bool(c["goal_after"].match(right)) and not c["goal_met"].search(lead_in)
         if mention.q.dimension == "count" and _right_is_noun(right):
             # 新增29家市级孵化器: the number comes before the noun it counts
             phrase = (lead_in + right) if lead_in.rstrip().endswith("的") else _lead_verb(lead_in) + right
@@ -785,6 +785,7 @@ def _subunit(sent: str, mention: Mention) -> bool:
 
 
 _FROM = re.compile(r"[从由]")  # opens a from-to statement (从500亿元增长到800亿元)
+_FROM_YEAR_BASE = re.compile(r"[从由]\s*(?:20\d\d\s*年(?:底|末)?|[“\"]?十[一二三四五]五[”\"]?(?:末|期末))的?$")
 _FROM_LAST_YEAR = re.compile(r"[从由](?:上年|去年|上一年)(?:的|底|末)?$")  # 由上年的 A 增至 B
 # 第二批: a batch of a list, whose count is the batch's, not the year's
 _BATCH = re.compile(r"第[一二三四五六七八九十\d]+批")
@@ -865,6 +866,9 @@ def _to_figure(
         if explicit is not None:
             year = section.year
         explicit = year_at(from_at) if since is None else None
+    if change is None and mention.lead_in.rstrip().endswith(("从", "由")) and (
+            parallel := [y for y in sentence.years if y[0] and sent[y[0] - 1] in "由从" and y[1] <= q.start]):
+        explicit = parallel[-1][2]  # 高企从2020年的52家增至117家;科小从78家增至150家: the same base
     if change is None and (explicit or section.year) and _FROM_LAST_YEAR.search(mention.lead_in):
         explicit = (explicit or section.year) - 1  # 2022年…由上年的12.86亿元增至24.49亿元
     if explicit is not None:
@@ -907,6 +911,9 @@ def _to_figure(
             and explicit < section.year and not lead_in.goal_ref and not mention.goal_after
             and not (sentence.target_verb and c["target_verb"].search(sent, mention.group_start, q.start))):
         kind = "actual"  # 2019年总数达120家 in a 2021 plan: a past result it recalls
+    if (kind != "actual" and year is not None and section.year and year < section.year
+            and _FROM_YEAR_BASE.search(mention.lead_in)):
+        kind = "actual"  # 预计…将从2021年的5亿元增长至11亿元: the base of a change is a past fact
     completion = q.unit == "%" and c["completion"].search(mention.lead_in) is not None
     if completion:
         kind = "actual"  # 完成年度任务的107%: how much of the goal was met, a result
@@ -935,6 +942,9 @@ def _to_figure(
             metric_id = ""
         if c["milestone"].match(sent, q.end):
             flags.append("threshold")
+            metric_id = ""
+        if c["pace"].match(sent, q.end):
+            flags.append("pace")  # 以每年6-7家的速度增加: how fast, not how many
             metric_id = ""
         if ind.batched:
             prev_clause = sentence.mark_before(sentence.clause, mention.group_start, max(mention.clause_start - 1, 0))

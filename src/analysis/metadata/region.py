@@ -269,6 +269,8 @@ def _collect(title: str, body: str, voice: str = "", headline: str = "",
     """
     ev = _Evidence(Counter(), Counter(), Counter(), Counter(), Counter())
     fitting = VOICE_LEVELS.get(voice, set())
+    visit = first_cue("visit_headline", headline or title)
+    visitors = {h.key for h in find_places((headline or title)[: visit[0].start()], year)} if visit else set()
     lead_end = _lead_end(body, tuple(t for t in (title.strip(), headline.strip()) if t))
     for hit in find_places(body, year):
         spans = tuple(sp for sp in hit.spans if not _in_quote(body, *sp))
@@ -287,6 +289,8 @@ def _collect(title: str, body: str, voice: str = "", headline: str = "",
         if lead and (_mention_weight(body, *hit.spans[0], framed[0]) < 1.0
                      or not _fits_voice(hit.level, voice)):
             lead = 0.0  # a partner, an institution, or a place of another level
+        if hit.key in visitors:
+            organ = lead = 0.0  # the visiting bureau (市科技局到中方调研) reports on its host
         bonus = VOICE_BONUS if hit.level in fitting else 0.0
         ev.named[hit.key] += organ + lead
         ev.mentions[hit.key] += sum(f is None for f in framed)  # the region's own
@@ -299,7 +303,11 @@ def _collect(title: str, body: str, voice: str = "", headline: str = "",
         ev.note(hit.key, f"{hit.surface} ×{hit.count} in the text")
     for text, weight, words in ((title, TITLE_WEIGHT, "title"),
                                 (headline, HEADLINE_WEIGHT, "headline")):
+        if visit and text == (headline or title):
+            _visit_host(ev, visit[0].group("host"), weight, words, year)
         for hit in find_places(text, year) if text else ():
+            if hit.key in visitors:
+                continue
             if hit.level != "province" and not _in_quote(text, *hit.spans[0]):
                 ev.named[hit.key] += weight
                 ev.votes[hit.parent_city] += weight / hit.n_candidates
@@ -312,6 +320,21 @@ def _collect(title: str, body: str, voice: str = "", headline: str = "",
             ev.votes[hit.parent_city] += SOURCE_WEIGHT / hit.n_candidates
             ev.note(hit.key, "source line")
     return ev
+
+
+def _visit_host(ev: _Evidence, host: str, weight: float, words: str, year: int | None) -> None:
+    """Credit the unit a visit headline names as its host when the gazetteer does not
+    find it there (到中方调研: a short name that is also a word), from the units the body
+    names in full (中方县)."""
+    if find_places(host, year):
+        return  # found in the headline loop itself
+    units = _units()
+    for key in list(ev.mentions):
+        name = units[key]["name"] if key in units else ""
+        if len(host) >= 2 and name.startswith(host) and len(name) <= len(host) + 1:
+            ev.named[key] += weight
+            ev.votes[units[key]["parent_city"] or name] += weight
+            ev.note(key, f"{words} (host of a visit)")
 
 
 def infer_region(title: str, body: str, headline: str = "",

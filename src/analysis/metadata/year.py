@@ -175,6 +175,9 @@ def infer_year(
         cands.append(("opening", int(m[0].group("year"))))
     if (m := first_cue("year_statement", body)) is not None:
         cands.append(("statement", int(m[0].group("year"))))
+    if (doc_type == "plan" and (m := first_cue("plan_news", body)) is not None
+            and m[0].re.groupindex.get("year") and m[0].group("year")):
+        cands.append(("statement", int(m[0].group("year"))))  # 部署了2018年工作: the year planned
     if (fyp := _fyp_year(body)) is not None:
         cands.append(("fyp", fyp))
     plan_section_year = _plan_section_year(parts or outline(body))

@@ -589,3 +589,30 @@ def test_a_goal_reached_early_is_a_result_and_a_change_base_is_a_past_fact():
         ("tech_contract_turnover", 500_000_000, "元", None, 2021, "FY", "actual"),
         ("tech_contract_turnover", 1_100_000_000, "元", None, 2025, "FY", "estimate"),
     ]
+
+
+def test_recognitions_with_renewals_give_way_to_their_new_part():
+    assert ids("今年认定国高企697家,其中新认定391家。") == {391: "high_tech_enterprises_new"}
+    assert ids("新增高新技术企业100家,其中新认定40家。") == {100: "high_tech_enterprises_new"}
+
+
+def test_a_count_of_a_goal_takes_the_subject_and_its_completion_is_a_rate():
+    got = figures("发明专利申请量531件,完成全年1150件任务的46.2%。")
+    assert got == [("invention_patent_applications", 531, "件", None, 2023, "FY", "actual"),
+                   ("invention_patent_applications", 1150, "件", None, 2023, "FY", "target")]
+
+
+def test_a_plans_end_dates_only_the_value_right_after_it():
+    got = figures("高新技术企业数量是“十二五”末期的6.2倍、年均增长45%、总数达到2560家。",
+                  DocMeta("t", region="某市", report_year=2020, period="FY", doc_type="summary"))
+    assert got == [("high_tech_enterprises_total", 2560, "家", None, 2020, "FY", "actual")]
+
+
+@pytest.mark.parametrize("text, value, metric, yoy", [
+    ("全社会研发经费投入 367.1 亿元,同口径增长 17.1%。", 36_710_000_000, "rd_expenditure", 17.1),
+    ("技术合同成交额、登记项数分别为 823.57 亿元、23003 项,同比增长 54.31%、20.1%。", 23003, "tech_contracts", 20.1),
+    ("新认定省科小571家,新备案国科小1185家。", 1185, "tech_smes", None),
+])
+def test_abbreviations_and_spaced_numbers(text, value, metric, yoy):
+    got = {f[1]: (f[0], f[3]) for f in figures(text)}
+    assert got[value] == (metric, yoy)

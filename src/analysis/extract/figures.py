@@ -524,7 +524,9 @@ _TWO_HAN = re.compile(r"[\u4e00-\u9fff]{2}")
 
 
 def _right_is_noun(right: str) -> bool:
-    return bool(_TWO_HAN.match(right)) and not cues()["not_a_noun"].match(right)
+    # 1150件任务: a goal word after a count is no noun it counts
+    return (bool(_TWO_HAN.match(right)) and not cues()["not_a_noun"].match(right)
+            and not cues()["goal_after"].match(right))
 
 
 def _complete(lead_in: str, mention: Mention, before: list[Mention], sentence: Sentence) -> str | None:
@@ -785,6 +787,7 @@ def _subunit(sent: str, mention: Mention) -> bool:
 
 
 _FROM = re.compile(r"[从由]")  # opens a from-to statement (从500亿元增长到800亿元)
+_RECOGNISED_ALL = re.compile(r"(?<![新首])(?:通过)?认定")  # 认定697家 (not 新认定): renewals too
 _FROM_YEAR_BASE = re.compile(r"[从由]\s*(?:20\d\d\s*年(?:底|末)?|[“\"]?十[一二三四五]五[”\"]?(?:末|期末))的?$")
 _FROM_LAST_YEAR = re.compile(r"[从由](?:上年|去年|上一年)(?:的|底|末)?$")  # 由上年的 A 增至 B
 # 第二批: a batch of a list, whose count is the batch's, not the year's
@@ -848,7 +851,9 @@ def _to_figure(
 
     explicit = None if since is not None else year_at(q.start)
     fyp_end = sentence.last_before(sentence.fyp_ends, q.start)
-    if fyp_end is not None and fyp_end.start() >= mention.group_start and span is None:
+    if (fyp_end is not None and fyp_end.start() >= mention.group_start and span is None
+            and not (mention.idx and items[mention.idx - 1].q.start >= fyp_end.end())):
+        # only the value right after it (是“十二五”末期的6.2倍、…总数达到2560家: not the total)
         explicit = fyp_span(fyp_end.group(1))[1]  # 由“十三五”末的120家: the plan's last year
     if (base := _BASE_VALUE.fullmatch(strip_joiners(mention.lead_in))) is not None:
         explicit = int(base.group(1))  # 是2007年1080亿元
@@ -914,7 +919,8 @@ def _to_figure(
     if (kind != "actual" and year is not None and section.year and year < section.year
             and _FROM_YEAR_BASE.search(mention.lead_in)):
         kind = "actual"  # 预计…将从2021年的5亿元增长至11亿元: the base of a change is a past fact
-    completion = q.unit == "%" and c["completion"].search(mention.lead_in) is not None
+    completion = q.unit == "%" and (c["completion"].search(mention.lead_in) is not None
+                                    or c["completion"].search(sent, mention.clause_start, q.start) is not None)
     if completion:
         kind = "actual"  # 完成年度任务的107%: how much of the goal was met, a result
         flags.append("completion_rate")
@@ -952,7 +958,17 @@ def _to_figure(
             if _BATCH.search(sent, max(prev_clause, since_prev), q.start):
                 flags.append("batch")
                 metric_id = ""
-        if (lead_in.subset or c["subset"].search(mention.phrase)
+        nxt = items[mention.idx + 1] if mention.idx + 1 < len(items) else None
+        renewed = bool(ind.metric_id.endswith("_new") and nxt is not None
+                       and _RECOGNISED_ALL.search(mention.lead_in)
+                       and c["new_part"].match(strip_joiners(nxt.lead_in)))
+        if renewed:
+            flags.append("with_renewed")  # 认定697家,其中新认定391家: 697 counts renewals too
+            metric_id = ""
+        new_part = bool(ind.metric_id.endswith("_new") and mention.idx
+                        and c["new_part"].match(strip_joiners(mention.lead_in))
+                        and _RECOGNISED_ALL.search(items[mention.idx - 1].lead_in))
+        if not new_part and (lead_in.subset or c["subset"].search(mention.phrase)
                 or c["subset"].search(sent, mention.group_start, q.start)):  # 其中4个项目…,争取经费550万元
             parent = next(
                 (p for p in reversed(items[: mention.idx]) if not p.growth and p.indicator), None

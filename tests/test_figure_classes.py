@@ -616,3 +616,15 @@ def test_a_plans_end_dates_only_the_value_right_after_it():
 def test_abbreviations_and_spaced_numbers(text, value, metric, yoy):
     got = {f[1]: (f[0], f[3]) for f in figures(text)}
     assert got[value] == (metric, yoy)
+
+
+def test_a_from_value_without_a_year_takes_the_plan_end_named_near_it_or_none():
+    got = figures("“十三五”期间,各项重要指标较“十二五”末期均取得了较大提升。"
+                  "技术合同登记交易额由14.85亿元增加至77.24亿元,增长5.5倍。",
+                  DocMeta("t", region="某市", report_year=2020, period="FY", doc_type="summary"))
+    # the growth over the plan's five years is no year-on-year change of either value
+    assert got == [("tech_contract_turnover", 1_485_000_000, "元", None, 2015, "FY", "actual"),
+                   ("tech_contract_turnover", 7_724_000_000, "元", None, 2020, "FY", "actual")]
+    bare = figures("全市高新技术企业由120家增至150家,同比增长25%。")
+    assert bare == [("high_tech_enterprises_total", 120, "家", None, None, "FY", "actual"),
+                    ("high_tech_enterprises_total", 150, "家", 25, 2023, "FY", "actual")]

@@ -102,3 +102,26 @@ def test_a_news_item_deploying_a_years_work_is_that_years_plan():
             "科技工作,新认定高新技术企业3家以上,发明专利申请量达到150件,为2019年争创国家级夯实基础。\n")
     meta = infer_metadata("p", text)
     assert (meta.doc_type, meta.report_year) == ("plan", 2018)
+
+
+def test_a_five_year_plans_review_part_recalls_results_of_the_year_before():
+    from analysis.extract import extract_figures
+    text = ("某市人民政府关于印发某市科技创新“十四五”规划的通知\n"
+            "某市科技创新“十四五”规划\n"
+            "一、发展基础\n"
+            "“十三五”期间,全市高新技术企业由120家增加到300家。\n"
+            "二、发展目标\n"
+            "到2025年,全市高新技术企业达到600家。\n")
+    meta = infer_metadata("f", text)
+    assert (meta.doc_type, meta.report_year) == ("plan", 2021)
+    got = [(f.value, f.year, f.kind) for f in extract_figures("f", text, meta) if f.metric_id]
+    assert got == [(120, 2015, "actual"), (300, 2020, "actual"), (600, 2025, "target")]
+
+
+def test_a_disclosure_table_above_a_key_task_list_leaves_its_title_and_makes_a_plan():
+    text = ("• 索引号:0063820622/2017-1145618\n  • 发布机构:科技局\n  • 公开日期:2017-08-14\n"
+            "某县科技局2017年重点工作“三明确一限期”清单\n"
+            "年内,完成有效发明专利120件\n")
+    meta = infer_metadata("t", text)
+    assert (meta.title, meta.doc_type, meta.report_year) == (
+        "某县科技局2017年重点工作“三明确一限期”清单", "plan", 2017)

@@ -661,6 +661,20 @@ def _pair_names(lead_in: str, group: list[Mention], before: list[Mention]) -> tu
     return (names, verb) if len(names) == len(group) else None
 
 
+_YOY_WORDS = re.compile(r"同比|比上年|较上年|比去年|较去年|与上年|比上一年")
+
+
+def _is_to_value(items: list[Mention], p: Mention) -> bool:
+    """The second value of a from-to statement (由14.85亿元增加至77.24亿元)."""
+    change = cues()["change_to"].search(p.lead_in)
+    if change is None:
+        return False
+    if _FROM.search(p.lead_in, 0, change.start()):
+        return True
+    k = items.index(p)
+    return k > 0 and items[k - 1].clause_start == p.clause_start and bool(_FROM.search(items[k - 1].lead_in))
+
+
 def _attach_growth(items: list[Mention], sent: str) -> None:
     c = cues()
     i = 0
@@ -691,6 +705,8 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
             and p.group_start == mention.group_start
             and p.unit not in {"%", "百分点"}
             and not cues()["change_by"].search(p.lead_in)  # 增长238.88亿元,提高65.82%: the change, not the level
+            and not (_is_to_value(items, p) and not _YOY_WORDS.search(lead_in))  # 由A增加至B,增长5.5倍: over the span
+            and not (p.lead_in.rstrip().endswith(("从", "由")) or _FROM_YEAR_BASE.search(p.lead_in))  # a base
         ]
         targets: list[Mention] = []
         if not average:
@@ -787,6 +803,10 @@ def _subunit(sent: str, mention: Mention) -> bool:
 
 
 _FROM = re.compile(r"[从由]")  # opens a from-to statement (从500亿元增长到800亿元)
+# 较“十二五”末期 (that plan's last year) or “十三五”期间 (the year before it began) near a
+# from-value without a year: the base it starts from
+_FYP_CONTEXT = re.compile(r"[“\"]?十(?P<n>[一二三四五])五[”\"]?(?P<how>期末|末|期间|时期|以来)")
+_FYP_CONTEXT_CHARS = 300
 _RECOGNISED_ALL = re.compile(r"(?<![新首])(?:通过)?认定")  # 认定697家 (not 新认定): renewals too
 _FROM_YEAR_BASE = re.compile(r"[从由]\s*(?:20\d\d\s*年(?:底|末)?|[“\"]?十[一二三四五]五[”\"]?(?:末|期末))的?$")
 _FROM_LAST_YEAR = re.compile(r"[从由](?:上年|去年|上一年)(?:的|底|末)?$")  # 由上年的 A 增至 B
@@ -874,6 +894,17 @@ def _to_figure(
     if change is None and mention.lead_in.rstrip().endswith(("从", "由")) and (
             parallel := [y for y in sentence.years if y[0] and sent[y[0] - 1] in "由从" and y[1] <= q.start]):
         explicit = parallel[-1][2]  # 高企从2020年的52家增至117家;科小从78家增至150家: the same base
+    elif (change is None and mention.lead_in.rstrip().endswith(("从", "由")) and explicit is None
+          and span is None):
+        # 由13%提升至21.2% with no year of its own: a plan's last year the paragraph names
+        # (较“十二五”末期…, “十三五”期间…), else a year the text does not settle
+        ctx = [m for m in _FYP_CONTEXT.finditer(text, max(0, s - _FYP_CONTEXT_CHARS), s + q.start)]
+        if ctx:
+            n, how = ctx[-1].group("n"), ctx[-1].group("how")
+            first, last = fyp_span(n)
+            explicit = last if how in ("末", "期末") else first - 1
+        else:
+            year = None
     if change is None and (explicit or section.year) and _FROM_LAST_YEAR.search(mention.lead_in):
         explicit = (explicit or section.year) - 1  # 2022年…由上年的12.86亿元增至24.49亿元
     if explicit is not None:
@@ -886,6 +917,8 @@ def _to_figure(
         is_stock = ind.stock if ind else False
         period = "FY" if is_stock else f"{span[0]}-{span[1]}"
         year = span[1]
+        if change is None and mention.lead_in.rstrip().endswith(("从", "由")):
+            period, year = "FY", span[0] - 1  # “十三五”期间…由120家增加到300家: the span's base
     cue_period = None  # the period a cue before the figure sets, read once per figure
     if span is None and sentence.period_hint:
         cue_period, cue_year = sentence_period(sent, q.start, None)

@@ -47,7 +47,7 @@ def _title_in(line: str) -> str:
     title = run_text[:cut].strip()
     if "《" in title or first_cue("title_not", title):
         return ""  # a sentence quoting the title (现将《…》印发): see ``title_quoted``
-    if len(title) < 4 or not (re.search(r"工作|20\d\d|年", title) or title == line.strip()):
+    if len(title) < 4 or not (re.search(r"工作|20\d\d|年|规划", title) or title == line.strip()):
         return ""
     return title
 

@@ -112,7 +112,7 @@ class Outline:
         year = meta.report_year
         period = meta.period or "FY"
         if meta.doc_type == "plan":
-            return [Section(0, len(self.text), "plan", year, "FY")]  # a plan's targets: full-year
+            return self._plan_sections(year)
         next_year = None if year is None else (year if period != "FY" else year + 1)
         marks: list[tuple[int, str, int | None]] = []
         for o in self.openings:
@@ -132,6 +132,25 @@ class Outline:
             cur = Section(pos, len(self.text), kind, y, period if kind == "summary" else "FY")
         sections.append(cur)
         out = [s for s in sections if s.end > s.start]
+        self._mark_spans(out)
+        return out
+
+    def _plan_sections(self, year: int | None) -> list[Section]:
+        """A plan's targets are full-year; a part of it under a summary heading (一、发展基础,
+        上年工作回顾) recalls results of the year before, up to the next plan heading."""
+        sections: list[Section] = []
+        pos = 0
+        summaries = sorted(o.start for o in self.openings if o.kind == "summary")
+        plans = sorted(o.start for o in self.openings if o.kind == "plan")
+        for start in summaries:
+            if start < pos:
+                continue
+            end = next((p for p in plans if p > start), len(self.text))
+            sections.append(Section(pos, start, "plan", year, "FY"))
+            sections.append(Section(start, end, "summary", None if year is None else year - 1, "FY"))
+            pos = end
+        sections.append(Section(pos, len(self.text), "plan", year, "FY"))
+        out = [x for x in sections if x.end > x.start]
         self._mark_spans(out)
         return out
 

@@ -628,3 +628,13 @@ def test_a_from_value_without_a_year_takes_the_plan_end_named_near_it_or_none():
     bare = figures("全市高新技术企业由120家增至150家,同比增长25%。")
     assert bare == [("high_tech_enterprises_total", 120, "家", None, None, "FY", "actual"),
                     ("high_tech_enterprises_total", 150, "家", 25, 2023, "FY", "actual")]
+
+
+def test_from_values_after_the_last_n_years_and_a_growth_since_an_earlier_year():
+    got = figures("过去五年,全市R&D经费支出从17.45亿元增长到30.69亿元。全市高新技术企业由49家大幅增长到127家。",
+                  DocMeta("t", region="某市", report_year=2020, period="FY", doc_type="summary"))
+    assert [(f[1], f[4], f[5]) for f in got] == [
+        (1_745_000_000, 2015, "FY"), (3_069_000_000, 2020, "FY"), (49, 2015, "FY"), (127, 2020, "FY")]
+    since = figures("2019年全市新增专利授权1.48万件,比2012年增长125.0%。",
+                    DocMeta("t", region="某市", report_year=2019, period="FY", doc_type="summary"))
+    assert since == [("patent_grants", 14800, "件", None, 2019, "FY", "actual")]

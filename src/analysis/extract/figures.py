@@ -661,6 +661,7 @@ def _pair_names(lead_in: str, group: list[Mention], before: list[Mention]) -> tu
     return (names, verb) if len(names) == len(group) else None
 
 
+_BASE_YEAR_GROWTH = re.compile(r"(?:比|较|与|同)\s*(20\d\d)\s*年")  # 比2012年增长125%: since that year
 _YOY_WORDS = re.compile(r"同比|比上年|较上年|比去年|较去年|与上年|比上一年")
 
 
@@ -691,7 +692,10 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
         lead_in = mention.lead_in.rstrip()
         sign = -1.0 if c["negative"].search(lead_in[-6:]) else 1.0
         since_span = bool(_SINCE_SPAN_END.search(lead_in))
-        average = bool(c["average"].search(lead_in)) or since_span
+        base = _BASE_YEAR_GROWTH.search(lead_in)
+        named = last_year_cue(year_cues(sent), 0, mention.q.start) if base else None
+        since_year = bool(base and named and named - int(base.group(1)) > 1)  # 2019年…比2012年增长125%
+        average = bool(c["average"].search(lead_in)) or since_span or since_year
         m = c["growth"].search(lead_in)
         subject = lead_in[: m.start()] if m else lead_in
         subject = re.sub(r"同比|比上年|较上年|分别|均|同期|[比较][^，。；,;]{0,12}|"
@@ -737,6 +741,7 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
         for g in group:
             if not g.attached:
                 g.flags.append("growth_since_fyp" if since_span
+                               else "growth_since_year" if since_year
                                else "average_growth" if average else "growth_only")
                 g.phrase = strip_joiners(lead_in)
         i = j
@@ -898,11 +903,15 @@ def _to_figure(
           and span is None):
         # 由13%提升至21.2% with no year of its own: a plan's last year the paragraph names
         # (较“十二五”末期…, “十三五”期间…), else a year the text does not settle
-        ctx = [m for m in _FYP_CONTEXT.finditer(text, max(0, s - _FYP_CONTEXT_CHARS), s + q.start)]
-        if ctx:
+        lo = max(0, s - _FYP_CONTEXT_CHARS)
+        ctx = list(_FYP_CONTEXT.finditer(text, lo, s + q.start))
+        recent_ctx = list(RECENT_YEARS.finditer(text, lo, s + q.start))
+        if ctx and (not recent_ctx or ctx[-1].start() > recent_ctx[-1].start()):
             n, how = ctx[-1].group("n"), ctx[-1].group("how")
             first, last = fyp_span(n)
             explicit = last if how in ("末", "期末") else first - 1
+        elif recent_ctx and section.year and section.kind == "summary":
+            explicit = section.year - recent_years(recent_ctx[-1])  # 过去五年…由49家增长到127家
         else:
             year = None
     if change is None and (explicit or section.year) and _FROM_LAST_YEAR.search(mention.lead_in):
@@ -919,6 +928,8 @@ def _to_figure(
         year = span[1]
         if change is None and mention.lead_in.rstrip().endswith(("从", "由")):
             period, year = "FY", span[0] - 1  # “十三五”期间…由120家增加到300家: the span's base
+        elif from_to:
+            period = "FY"  # 过去五年…经费支出从17.45亿元增长到30.69亿元: the level reached, not a sum
     cue_period = None  # the period a cue before the figure sets, read once per figure
     if span is None and sentence.period_hint:
         cue_period, cue_year = sentence_period(sent, q.start, None)

@@ -638,3 +638,12 @@ def test_from_values_after_the_last_n_years_and_a_growth_since_an_earlier_year()
     since = figures("2019年全市新增专利授权1.48万件,比2012年增长125.0%。",
                     DocMeta("t", region="某市", report_year=2019, period="FY", doc_type="summary"))
     assert since == [("patent_grants", 14800, "件", None, 2019, "FY", "actual")]
+
+
+def test_a_goal_aside_a_share_with_its_base_and_a_bare_yoy_opening_the_next_group():
+    got = figures("全年新认定高新技术企业300家(任务目标180家),同比增长16%。")
+    assert got == [("high_tech_enterprises_new", 300, "家", 16, 2023, "FY", "actual"),
+                   ("high_tech_enterprises_new", 180, "家", None, 2023, "FY", "target")]
+    share = figures("全市高新技术产业完成增加值27.94亿元,占工业增加值61.75亿元的45.25%;同比增速15.5%。")
+    assert share == [("high_tech_value_added", 2_794_000_000, "元", 15.5, 2023, "FY", "actual"),
+                     ("high_tech_value_added_share", 45.25, "%", None, 2023, "FY", "actual")]

@@ -125,3 +125,11 @@ def test_a_disclosure_table_above_a_key_task_list_leaves_its_title_and_makes_a_p
     meta = infer_metadata("t", text)
     assert (meta.title, meta.doc_type, meta.report_year) == (
         "某县科技局2017年重点工作“三明确一限期”清单", "plan", 2017)
+
+
+def test_a_dateline_line_and_a_bare_month_span_lede_date_and_scope_the_page():
+    text = ("某市高新技术产业增加值增速超预期\n"
+            "   2023-08-10 某市科学技术和经济信息化局\n"
+            "核心提示:1-6月,某市规模以上高新技术产业完成增加值27.94亿元。\n")
+    meta = infer_metadata("d", text)
+    assert (meta.report_year, meta.period) == (2023, "H1")

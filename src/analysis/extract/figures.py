@@ -333,6 +333,13 @@ def _sentence_figures(
         prev_end = q.end
 
     _complete_phrases(items, sentence)
+    for a, b in zip(items, items[1:], strict=False):
+        if (b.q.unit == "%" and a.q.unit != "%" and not a.growth and a.clause_start == b.clause_start
+                and strip_joiners(b.lead_in).strip() == "的" and strip_joiners(a.lead_in).lstrip().startswith("占")):
+            # 增加值27.94亿元,占工业增加值61.75亿元的45.25%: the money is the share's base
+            a.indicator = None
+            a.flags.append("share_base")
+            b.indicator, b.phrase, b.unit = taxonomy.match_indicator(a.phrase, "%"), a.phrase, "%"
     _attach_growth(items, sent)
     for mention in items:
         if (mention.indicator and mention.q.unit != "%" and _lead_in_cues(mention.lead_in).change_by
@@ -417,6 +424,12 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
                     phrase = lead + lead_in
         mention.unit = _per_capita(phrase, mention.q.unit)
         _match(mention, phrase, right)
+        prev = items[i - 1] if i else None
+        if (prev is not None and prev.indicator is not None and not prev.growth
+                and prev.group_start == mention.group_start and prev.unit == mention.unit
+                and _GOAL_ASIDE.fullmatch(strip_joiners(lead_in))):
+            # 新认定300家(任务目标180家): the goal of the figure just before, the same indicator
+            mention.indicator, mention.phrase = prev.indicator, prev.phrase
         if (mention.indicator is None and cues()["measure_noun"].search(lead_in) and not _right_is_noun(right)
                 and len(cues()["measure_noun"].sub("", cues()["strip"].sub("", lead_in))) <= 3):
             # 投入强度为0.44%: a measure whose subject sits in an earlier clause
@@ -661,6 +674,8 @@ def _pair_names(lead_in: str, group: list[Mention], before: list[Mention]) -> tu
     return (names, verb) if len(names) == len(group) else None
 
 
+_GOAL_ASIDE = re.compile(r"[(（]\s*(?:年度|全年)?(?:任务|目标|任务目标|目标任务|计划)(?:数)?(?:为|是)?\s*")
+_IN_PARENS = re.compile(r"[(（][^)）]*$")  # a figure inside an open parenthesis
 _BASE_YEAR_GROWTH = re.compile(r"(?:比|较|与|同)\s*(20\d\d)\s*年")  # 比2012年增长125%: since that year
 _YOY_WORDS = re.compile(r"同比|比上年|较上年|比去年|较去年|与上年|比上一年")
 
@@ -711,7 +726,16 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
             and not cues()["change_by"].search(p.lead_in)  # 增长238.88亿元,提高65.82%: the change, not the level
             and not (_is_to_value(items, p) and not _YOY_WORDS.search(lead_in))  # 由A增加至B,增长5.5倍: over the span
             and not (p.lead_in.rstrip().endswith(("从", "由")) or _FROM_YEAR_BASE.search(p.lead_in))  # a base
+            and not _IN_PARENS.search(p.lead_in)  # 新认定300家(任务目标180家),同比增长16%: an aside
+            and "share_base" not in p.flags
         ]
+        if (not candidates and not subject and i and mention.clause_start == mention.group_start
+                and items[i - 1].group_start < mention.group_start and _YOY_WORDS.search(lead_in)):
+            # …占工业增加值的45.25%;同比增速15.5%: a bare yoy opening its group is the last level's
+            before = [p for p in items[:i] if p.group_start == items[i - 1].group_start and not p.growth
+                      and p.yoy is None and p.unit not in {"%", "百分点"} and "share_base" not in p.flags
+                      and p.indicator is not None]
+            candidates = before[-1:]
         targets: list[Mention] = []
         if not average:
             if not subject:

@@ -647,3 +647,13 @@ def test_a_goal_aside_a_share_with_its_base_and_a_bare_yoy_opening_the_next_grou
     share = figures("全市高新技术产业完成增加值27.94亿元,占工业增加值61.75亿元的45.25%;同比增速15.5%。")
     assert share == [("high_tech_value_added", 2_794_000_000, "元", 15.5, 2023, "FY", "actual"),
                      ("high_tech_value_added_share", 45.25, "%", None, 2023, "FY", "actual")]
+
+
+def test_rates_shared_out_by_subject_and_growth_since_an_older_plan():
+    got = figures("全年专利申请503件,其中发明专利申请39件,专利授权283件,专利申请量和授权量分别同比增长50.6%和28.1%。")
+    assert [(f[0], f[3]) for f in got] == [("patent_applications", 50.6),
+                                           ("invention_patent_applications", None),
+                                           ("patent_grants", 28.1)]
+    since = figures("2010年全市专利申请达359件,专利授权达305件,分别比“十五”末增长132%和330%。")
+    assert [f[3] for f in since] == [None, None]
+    assert ids("培育国家级高新技术企业5家,省级高新技术企业48家。") == {5: "high_tech_enterprises_new"}

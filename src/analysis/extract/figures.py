@@ -648,6 +648,7 @@ def _after_qualifier(after: str) -> str:
 
 
 _SINCE_SPAN_END = re.compile(r"[比较][“\"]?十(?P<fyp>[一二三四五])五[”\"]?(?:末|期末)")  # not a yoy change
+_SINCE_ANY_PLAN_END = re.compile(r"[比较][“\"]?十[一二三四五]?五[”\"]?(?:末|期末)")  # 比“十五”末 too
 # 是2007年1080亿元: the value of a base year the figure before it is compared with
 _BASE_VALUE = re.compile(r"(?:是|相当于)?(20\d\d)年(?:的)?")
 
@@ -706,7 +707,7 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
             j += 1
         lead_in = mention.lead_in.rstrip()
         sign = -1.0 if c["negative"].search(lead_in[-6:]) else 1.0
-        since_span = bool(_SINCE_SPAN_END.search(lead_in))
+        since_span = bool(_SINCE_ANY_PLAN_END.search(lead_in))
         base = _BASE_YEAR_GROWTH.search(lead_in)
         named = last_year_cue(year_cues(sent), 0, mention.q.start) if base else None
         since_year = bool(base and named and named - int(base.group(1)) > 1)  # 2019年…比2012年增长125%
@@ -746,6 +747,14 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
                 hit = [p for p in candidates if key and key in p.phrase]
                 if hit and len(group) == 1:
                     targets = hit[-1:]
+                parts = _split_items(subject)
+                if len(group) > 1 and len(parts) == len(group):
+                    # 专利申请量和授权量分别同比增长50.6%和28.1%: one subject for each rate
+                    keys = [re.sub(r"[量数额]$", "", part.strip()) for part in parts]
+                    found = [min((p for p in candidates if k and k in p.phrase),
+                                 key=lambda p: len(p.phrase), default=None) for k in keys]  # 专利申请, not 发明专利申请
+                    if all(found) and len(set(map(id, found))) == len(found):
+                        targets = found
             nxt = items[j] if j < len(items) else None
             if (not targets and len(group) == 1 and nxt is not None and not nxt.growth
                     and nxt.yoy is None and nxt.group_start == mention.group_start

@@ -657,3 +657,9 @@ def test_rates_shared_out_by_subject_and_growth_since_an_older_plan():
     since = figures("2010年全市专利申请达359件,专利授权达305件,分别比“十五”末增长132%和330%。")
     assert [f[3] for f in since] == [None, None]
     assert ids("培育国家级高新技术企业5家,省级高新技术企业48家。") == {5: "high_tech_enterprises_new"}
+
+
+def test_a_park_counted_in_a_list_is_no_subject_of_the_sentence():
+    got = ids("拥有国家级高新技术产业开发区1家、国家级科技企业孵化器2家、国家级高新技术企业88家。")
+    assert got.get(88) == "high_tech_enterprises_total"
+    assert ids("高新区新认定高新技术企业12家。") == {}  # the park itself speaks: a part

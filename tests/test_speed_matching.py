@@ -190,3 +190,11 @@ def test_a_pattern_ignoring_case_needs_its_caseless_characters() -> None:
     rd = patterns.prechecked(re.compile(r"(?i)(?<![a-z])(?P<fix>ramp;d)(?![a-z])"))
     assert [m.span() for m in rd.finditer("R&D与RAMP;D、ramp;d和xramp;d")] == [(4, 10), (11, 17)]
     assert rd.search("R&D经费投入") is None
+
+
+def test_a_surface_read_alone_is_its_entry_in_the_whole_index() -> None:
+    for year in (None, 2009, 2017, 2023):
+        index, _ = gazetteer._index(year)
+        for surface in gazetteer._table():
+            assert gazetteer._entry_of(surface, year) == index.get(surface), (surface, year)
+    assert gazetteer._entry_of("不是地名的字", 2015) is None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import re
+from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -198,3 +199,56 @@ def test_a_surface_read_alone_is_its_entry_in_the_whole_index() -> None:
         for surface in gazetteer._table():
             assert gazetteer._entry_of(surface, year) == index.get(surface), (surface, year)
     assert gazetteer._entry_of("不是地名的字", 2015) is None
+
+
+# ----------------------------------------------------------------- listed values, chrome lines
+
+_LIST_PIECES = ["29.92", "、", "30", "亿元", "\n", "，", "增长", "家", "12.5", "、\n", "x"]
+
+
+def _listed_reference(sent: str, q) -> list:
+    """listed_before as it was: the list pattern searched for every quantity."""
+    from analysis import numbers
+
+    m = numbers._BARE_LIST.search(sent, max(0, q.start - 80), q.start)
+    lead = numbers._LEADING_NUMBER.match(q.raw)
+    if m is None or lead is None or q.qualifier == "range" or float(lead.group()) == 0:
+        return []
+    scale = Decimal(repr(q.value)) / Decimal(lead.group())
+    return [q._replace(value=float(Decimal(x.group()) * scale), raw=x.group(), start=x.start(),
+                       end=x.end(), qualifier="", value_high=None)
+            for x in numbers._BARE_NUMBER.finditer(sent, m.start(), m.end())]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_LIST_PIECES), max_size=14))
+def test_listed_values_are_found_where_the_list_pattern_finds_them(pieces: list[str]) -> None:
+    from analysis import numbers
+
+    sent = "".join(pieces)
+    for x in numbers.quantity_regex().finditer(sent):
+        q = numbers.quantity_from_match(x)
+        if q is not None:
+            assert numbers.listed_before(sent, q) == _listed_reference(sent, q)
+
+
+def test_listed_values_share_the_unit_after_them() -> None:
+    from analysis import numbers
+
+    sent = "分别为29.92、29.64、\n33.57亿元"
+    q = next(q for x in numbers.quantity_regex().finditer(sent)
+             if (q := numbers.quantity_from_match(x)) is not None and q.raw.startswith("33"))
+    assert [v.value for v in numbers.listed_before(sent, q)] == [2992000000.0, 2964000000.0]
+
+
+def test_a_remembered_chrome_line_gets_the_answer_of_its_rules() -> None:
+    text = "发布日期：2023-01-05\n全市新增高企120家。\n2023年04月06日07:56\n阅读次数：12"
+    first = chrome.split_chrome(text)
+    assert first == (["全市新增高企120家。"], ["发布日期：2023-01-05", "2023年04月06日07:56",
+                                          "阅读次数：12"])
+    assert chrome.split_chrome(text) == first
+    # the same line in a text where fewer rules may match is tried with those rules
+    rules = chrome.possible_rules("全市新增高企120家。", chrome.load_chrome().lines)
+    assert chrome.split_chrome("全市新增高企120家。") == (
+        ["全市新增高企120家。"] if not any(r.matches("全市新增高企120家。") for r in rules)
+        else [], [])

@@ -252,3 +252,42 @@ def test_a_remembered_chrome_line_gets_the_answer_of_its_rules() -> None:
     assert chrome.split_chrome("全市新增高企120家。") == (
         ["全市新增高企120家。"] if not any(r.matches("全市新增高企120家。") for r in rules)
         else [], [])
+
+
+# ----------------------------------------------------------------- first characters found by str.find
+
+_FILLER = "科技创新工作取得新进展，高新技术企业数量稳步增长。\n"
+
+
+def _every_pattern() -> list:
+    from analysis.clean import load_repair_rules
+    from analysis.extract.cues import cues
+
+    found = [c.regex for kind in load_cues().values() for c in kind]
+    found += [r.pattern for r in load_repair_rules()] + list(cues().values())
+    found += [r.regex for r in chrome.load_chrome().lines]
+    return [p for p in found if isinstance(p, patterns.Prechecked)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=_ALPHABET + "【】附件H作(ā)第页.%", max_size=60),
+       st.integers(0, 40), st.sampled_from([(0, 2**62), (-5, 2**62), (7, 300), (290, 2**62)]))
+def test_a_long_text_is_searched_as_by_re(tail: str, copies: int, window: tuple[int, int]) -> None:
+    text = _FILLER * copies + tail + _FILLER * 3  # long: the str.find path (and without the
+    pos, endpos = window                            # rare first characters, most of the time)
+    for wrapped in _every_pattern():
+        raw = wrapped.regex
+        got, want = wrapped.search(text, pos, endpos), raw.search(text, pos, endpos)
+        assert (got and got.span()) == (want and want.span()), wrapped.pattern
+        assert wrapped.findall(text, pos, endpos) == raw.findall(text, pos, endpos)
+        assert [m.span() for m in wrapped.finditer(text, pos, endpos)] == [
+            m.span() for m in raw.finditer(text, pos, endpos)]
+
+
+def test_a_rare_first_character_absent_from_a_long_text_means_no_match() -> None:
+    wrapped = patterns.prechecked(re.compile(r"(?<=[\u4e00-\u9fff])[*＊](?=[\u4e00-\u9fff])"))
+    assert isinstance(wrapped, patterns.Prechecked) and wrapped.firsts == ("*", "＊")
+    long = _FILLER * 20
+    assert wrapped.search(long) is None and wrapped.findall(long) == []
+    assert wrapped.search(long + "依托*经济").span() == (len(long) + 2, len(long) + 3)
+    assert wrapped.findall(long + "依托*经济", -3) == ["*"]

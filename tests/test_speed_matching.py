@@ -291,3 +291,16 @@ def test_a_rare_first_character_absent_from_a_long_text_means_no_match() -> None
     assert wrapped.search(long) is None and wrapped.findall(long) == []
     assert wrapped.search(long + "依托*经济").span() == (len(long) + 2, len(long) + 3)
     assert wrapped.findall(long + "依托*经济", -3) == ["*"]
+
+
+def test_a_common_first_character_hands_the_rest_to_re() -> None:
+    raw = re.compile(r"(?<![居占])(?:全市|市委)(?!唯一)")
+    wrapped = patterns.prechecked(raw)
+    assert isinstance(wrapped, patterns.Prechecked) and wrapped.firsts == ("全", "市")
+    for text in ("全市" * 40 + "市委" * 30 + "居全市唯一" * 20 + "全市",
+                 "市" * 70 + "全市唯一" + "市委",
+                 "全" * 60 + "市委" + _FILLER * 10):
+        for pos in (0, 5, 61):
+            assert [m.span() for m in wrapped.finditer(text, pos)] == [
+                m.span() for m in raw.finditer(text, pos)]
+            assert wrapped.findall(text, pos) == raw.findall(text, pos)

@@ -304,3 +304,16 @@ def test_a_common_first_character_hands_the_rest_to_re() -> None:
             assert [m.span() for m in wrapped.finditer(text, pos)] == [
                 m.span() for m in raw.finditer(text, pos)]
             assert wrapped.findall(text, pos) == raw.findall(text, pos)
+
+
+def test_a_pattern_ignoring_case_starts_with_either_case_of_its_first_letter() -> None:
+    assert patterns.first_chars(r"(?i)(?<![a-z])ramp;d", re.I) == {"r", "R"}
+    assert patterns.first_chars(r"(?i)[ab]c", re.I) == {"a", "b", "A", "B"}
+    # i, k and s have more cases (ı İ, the Kelvin sign, ſ); a Chinese character: not followed
+    assert patterns.first_chars(r"(?i)kg", re.I) is None
+    assert patterns.first_chars(r"(?i)sci", re.I) is None
+    assert patterns.first_chars(r"(?i)科技", re.I) is None
+    rd = patterns.prechecked(re.compile(r"(?i)(?<![a-z])(?P<fix>ramp;d)(?![a-z])"))
+    long = _FILLER * 20 + "R&D与RAMP;D、ramp;d和xramp;d;"
+    assert [m.start() - len(_FILLER) * 20 for m in rd.finditer(long)] == [4, 11]
+    assert rd.search(_FILLER * 20 + ";") is None

@@ -74,15 +74,23 @@ def _first(seq) -> tuple[set[str], bool]:
 def first_chars(pattern: str, flags: int = 0) -> frozenset[str] | None:
     """The characters any match of ``pattern`` must start with, or None if unknown.
 
-    None also when the pattern can match the empty string, ignores case, or may start
-    with too many different characters to make a useful filter.
+    None also when the pattern can match the empty string, may start with too many
+    different characters to make a useful filter, or ignores case and may start with
+    anything but ASCII other than i, k and s: under ``re.IGNORECASE`` every other ASCII
+    character matches exactly its lower and upper case (i also matches ı and İ, k the
+    Kelvin sign, s the long ſ), so those two stand for it.
     """
-    if _p is None or flags & re.IGNORECASE:
+    if _p is None:
         return None
     try:
-        chars, empty = _first(_p.parse(pattern, flags))
+        parsed = _p.parse(pattern, flags)
+        chars, empty = _first(parsed)
     except (_Unknown, re.error, AttributeError, TypeError):
         return None
+    if (flags | parsed.state.flags) & re.IGNORECASE:
+        if not all(c.isascii() and c not in "iksIKS" for c in chars):
+            return None
+        chars = {c.lower() for c in chars} | {c.upper() for c in chars}
     if empty or not chars or len(chars) > MAX_CHARS:
         return None
     return frozenset(chars)

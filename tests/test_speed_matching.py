@@ -317,3 +317,29 @@ def test_a_pattern_ignoring_case_starts_with_either_case_of_its_first_letter() -
     long = _FILLER * 20 + "R&D与RAMP;D、ramp;d和xramp;d;"
     assert [m.start() - len(_FILLER) * 20 for m in rd.finditer(long)] == [4, 11]
     assert rd.search(_FILLER * 20 + ";") is None
+
+
+# ----------------------------------------------------------------- slogans around a place
+
+
+def test_required_chars() -> None:
+    assert patterns.required_chars(r"(?:科技|工业)(?:兴|强|立)(?:县|市)") == {"科", "工"}
+    assert patterns.required_chars(r"(?:科技|工业|人才)(?:兴|强)") == {"兴", "强"}
+    assert patterns.required_chars(r"振兴县|[\u4e00-\u9fff]湖(?:湾|流域)") == {"振", "湖"}
+    assert patterns.required_chars(r"(?<=湖)a?") is None  # look-arounds and options promise nothing
+    assert patterns.required_chars(r"x|\d+") is None  # one alternative holds no known character
+    assert patterns.required_chars(r"(?i)abc") is None
+
+
+def _in_slogan_reference(text: str, start: int, end: int) -> bool:
+    slogans = gazetteer.load_slogans()
+    lo, hi = max(start - gazetteer.SLOGAN_REACH, 0), end + gazetteer.SLOGAN_REACH
+    return any(m.start() < end and m.end() > start for m in slogans.finditer(text, lo, hi))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="科技兴县振湖湾流域工业强市青岛即墨创新平台，。a", max_size=80),
+       st.integers(0, 80), st.integers(1, 4))
+def test_a_place_is_in_a_slogan_as_the_slogans_say(text: str, start: int, size: int) -> None:
+    assert gazetteer.in_slogan(text, start, start + size) == _in_slogan_reference(
+        text, start, start + size)

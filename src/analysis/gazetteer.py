@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING
 
 import ahocorasick_rs
 
+from .patterns import required_chars
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -169,7 +171,20 @@ def in_slogan(text: str, start: int, end: int) -> bool:
     if slogans is None:
         return False
     lo, hi = max(start - SLOGAN_REACH, 0), end + SLOGAN_REACH
+    needed = _slogan_chars()
+    if needed is not None:  # a window holding none of them has no slogan (most windows)
+        window = text[lo:hi]
+        if not any(ch in window for ch in needed):
+            return False
     return any(m.start() < end and m.end() > start for m in slogans.finditer(text, lo, hi))
+
+
+@lru_cache(maxsize=1)
+def _slogan_chars() -> tuple[str, ...] | None:
+    """Characters one of which every slogan match holds (``patterns.required_chars``)."""
+    slogans = load_slogans()
+    chars = required_chars(slogans.pattern, slogans.flags) if slogans is not None else None
+    return tuple(sorted(chars)) if chars else None
 
 
 def _surfaces(row: dict[str, str]) -> Iterable[tuple[str, bool]]:

@@ -144,6 +144,52 @@ def required_literal(pattern: str, flags: int = 0) -> str | None:
     return best if len(best) >= 2 else None
 
 
+def _required_set(seq) -> frozenset[str] | None:
+    """A smallest set of characters one of which every match of ``seq`` holds, or None."""
+    best: frozenset[str] | None = None
+    for op, av in seq:
+        found: frozenset[str] | None = None
+        if op is _c.LITERAL:
+            found = frozenset(chr(av))
+        elif op is _c.IN:
+            try:
+                found = frozenset(_class_chars(av))
+            except _Unknown:
+                found = None
+        elif op is _c.SUBPATTERN:
+            found = _required_set(av[3])
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT) and av[0] >= 1:
+            found = _required_set(av[2])
+        elif op is _c.BRANCH:
+            alts = [_required_set(alt) for alt in av[1]]
+            found = None if any(a is None for a in alts) else frozenset().union(*alts)
+        # anchors, look-arounds, optional parts, back-references: nothing required
+        if found and (best is None or len(found) < len(best)):
+            best = found
+    return best
+
+
+@lru_cache(maxsize=1024)
+def required_chars(pattern: str, flags: int = 0) -> frozenset[str] | None:
+    """Characters one of which every match of ``pattern`` contains (科技兴县, 振兴县 and
+    ``[\u4e00-\u9fff]湖…`` all hold one of 兴强立富活振湖), or None when unknown or
+    more than ``MAX_CHARS``; None for a pattern that ignores case.
+
+    Why: a short window without any of them (``in`` tests) has no match, and ``re``
+    need not try a long alternation at each of its positions.
+    """
+    if _p is None or flags & re.IGNORECASE:
+        return None
+    try:
+        parsed = _p.parse(pattern, flags)
+        if parsed.state.flags & re.IGNORECASE:
+            return None
+        found = _required_set(parsed)
+    except (re.error, AttributeError, TypeError):
+        return None
+    return found if found and len(found) <= MAX_CHARS else None
+
+
 # Anything but an ASCII mark or digit or a Chinese character may have another case.
 _CASED = re.compile(r"[^\x00-\x40\x5b-\x60\x7b-\x7f\u4e00-\u9fff]")
 

@@ -343,3 +343,16 @@ def _in_slogan_reference(text: str, start: int, end: int) -> bool:
 def test_a_place_is_in_a_slogan_as_the_slogans_say(text: str, start: int, size: int) -> None:
     assert gazetteer.in_slogan(text, start, start + size) == _in_slogan_reference(
         text, start, start + size)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet="增长提高25.机乐器%H作&amp;nbsp;(ā)科技，。\n", max_size=120))
+def test_a_repair_rule_skipped_for_its_missing_characters_changes_nothing(text: str) -> None:
+    from unittest import mock
+
+    from analysis import clean
+
+    fast = clean.clean_text("d", text)
+    with mock.patch.object(clean, "required_chars", lambda *_: None):
+        plain = clean.clean_text("d", text)
+    assert fast == plain

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import re
+from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -190,3 +191,168 @@ def test_a_pattern_ignoring_case_needs_its_caseless_characters() -> None:
     rd = patterns.prechecked(re.compile(r"(?i)(?<![a-z])(?P<fix>ramp;d)(?![a-z])"))
     assert [m.span() for m in rd.finditer("R&D与RAMP;D、ramp;d和xramp;d")] == [(4, 10), (11, 17)]
     assert rd.search("R&D经费投入") is None
+
+
+def test_a_surface_read_alone_is_its_entry_in_the_whole_index() -> None:
+    for year in (None, 2009, 2017, 2023):
+        index, _ = gazetteer._index(year)
+        for surface in gazetteer._table():
+            assert gazetteer._entry_of(surface, year) == index.get(surface), (surface, year)
+    assert gazetteer._entry_of("不是地名的字", 2015) is None
+
+
+# ----------------------------------------------------------------- listed values, chrome lines
+
+_LIST_PIECES = ["29.92", "、", "30", "亿元", "\n", "，", "增长", "家", "12.5", "、\n", "x"]
+
+
+def _listed_reference(sent: str, q) -> list:
+    """listed_before as it was: the list pattern searched for every quantity."""
+    from analysis import numbers
+
+    m = numbers._BARE_LIST.search(sent, max(0, q.start - 80), q.start)
+    lead = numbers._LEADING_NUMBER.match(q.raw)
+    if m is None or lead is None or q.qualifier == "range" or float(lead.group()) == 0:
+        return []
+    scale = Decimal(repr(q.value)) / Decimal(lead.group())
+    return [q._replace(value=float(Decimal(x.group()) * scale), raw=x.group(), start=x.start(),
+                       end=x.end(), qualifier="", value_high=None)
+            for x in numbers._BARE_NUMBER.finditer(sent, m.start(), m.end())]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_LIST_PIECES), max_size=14))
+def test_listed_values_are_found_where_the_list_pattern_finds_them(pieces: list[str]) -> None:
+    from analysis import numbers
+
+    sent = "".join(pieces)
+    for x in numbers.quantity_regex().finditer(sent):
+        q = numbers.quantity_from_match(x)
+        if q is not None:
+            assert numbers.listed_before(sent, q) == _listed_reference(sent, q)
+
+
+def test_listed_values_share_the_unit_after_them() -> None:
+    from analysis import numbers
+
+    sent = "分别为29.92、29.64、\n33.57亿元"
+    q = next(q for x in numbers.quantity_regex().finditer(sent)
+             if (q := numbers.quantity_from_match(x)) is not None and q.raw.startswith("33"))
+    assert [v.value for v in numbers.listed_before(sent, q)] == [2992000000.0, 2964000000.0]
+
+
+def test_a_remembered_chrome_line_gets_the_answer_of_its_rules() -> None:
+    text = "发布日期：2023-01-05\n全市新增高企120家。\n2023年04月06日07:56\n阅读次数：12"
+    first = chrome.split_chrome(text)
+    assert first == (["全市新增高企120家。"], ["发布日期：2023-01-05", "2023年04月06日07:56",
+                                          "阅读次数：12"])
+    assert chrome.split_chrome(text) == first
+    # the same line in a text where fewer rules may match is tried with those rules
+    rules = chrome.possible_rules("全市新增高企120家。", chrome.load_chrome().lines)
+    assert chrome.split_chrome("全市新增高企120家。") == (
+        ["全市新增高企120家。"] if not any(r.matches("全市新增高企120家。") for r in rules)
+        else [], [])
+
+
+# ----------------------------------------------------------------- first characters found by str.find
+
+_FILLER = "科技创新工作取得新进展，高新技术企业数量稳步增长。\n"
+
+
+def _every_pattern() -> list:
+    from analysis.clean import load_repair_rules
+    from analysis.extract.cues import cues
+
+    found = [c.regex for kind in load_cues().values() for c in kind]
+    found += [r.pattern for r in load_repair_rules()] + list(cues().values())
+    found += [r.regex for r in chrome.load_chrome().lines]
+    return [p for p in found if isinstance(p, patterns.Prechecked)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=_ALPHABET + "【】附件H作(ā)第页.%", max_size=60),
+       st.integers(0, 40), st.sampled_from([(0, 2**62), (-5, 2**62), (7, 300), (290, 2**62)]))
+def test_a_long_text_is_searched_as_by_re(tail: str, copies: int, window: tuple[int, int]) -> None:
+    text = _FILLER * copies + tail + _FILLER * 3  # long: the str.find path (and without the
+    pos, endpos = window                            # rare first characters, most of the time)
+    for wrapped in _every_pattern():
+        raw = wrapped.regex
+        got, want = wrapped.search(text, pos, endpos), raw.search(text, pos, endpos)
+        assert (got and got.span()) == (want and want.span()), wrapped.pattern
+        assert wrapped.findall(text, pos, endpos) == raw.findall(text, pos, endpos)
+        assert [m.span() for m in wrapped.finditer(text, pos, endpos)] == [
+            m.span() for m in raw.finditer(text, pos, endpos)]
+
+
+def test_a_rare_first_character_absent_from_a_long_text_means_no_match() -> None:
+    wrapped = patterns.prechecked(re.compile(r"(?<=[\u4e00-\u9fff])[*＊](?=[\u4e00-\u9fff])"))
+    assert isinstance(wrapped, patterns.Prechecked) and wrapped.firsts == ("*", "＊")
+    long = _FILLER * 20
+    assert wrapped.search(long) is None and wrapped.findall(long) == []
+    assert wrapped.search(long + "依托*经济").span() == (len(long) + 2, len(long) + 3)
+    assert wrapped.findall(long + "依托*经济", -3) == ["*"]
+
+
+def test_a_common_first_character_hands_the_rest_to_re() -> None:
+    raw = re.compile(r"(?<![居占])(?:全市|市委)(?!唯一)")
+    wrapped = patterns.prechecked(raw)
+    assert isinstance(wrapped, patterns.Prechecked) and wrapped.firsts == ("全", "市")
+    for text in ("全市" * 40 + "市委" * 30 + "居全市唯一" * 20 + "全市",
+                 "市" * 70 + "全市唯一" + "市委",
+                 "全" * 60 + "市委" + _FILLER * 10):
+        for pos in (0, 5, 61):
+            assert [m.span() for m in wrapped.finditer(text, pos)] == [
+                m.span() for m in raw.finditer(text, pos)]
+            assert wrapped.findall(text, pos) == raw.findall(text, pos)
+
+
+def test_a_pattern_ignoring_case_starts_with_either_case_of_its_first_letter() -> None:
+    assert patterns.first_chars(r"(?i)(?<![a-z])ramp;d", re.I) == {"r", "R"}
+    assert patterns.first_chars(r"(?i)[ab]c", re.I) == {"a", "b", "A", "B"}
+    # i, k and s have more cases (ı İ, the Kelvin sign, ſ); a Chinese character: not followed
+    assert patterns.first_chars(r"(?i)kg", re.I) is None
+    assert patterns.first_chars(r"(?i)sci", re.I) is None
+    assert patterns.first_chars(r"(?i)科技", re.I) is None
+    rd = patterns.prechecked(re.compile(r"(?i)(?<![a-z])(?P<fix>ramp;d)(?![a-z])"))
+    long = _FILLER * 20 + "R&D与RAMP;D、ramp;d和xramp;d;"
+    assert [m.start() - len(_FILLER) * 20 for m in rd.finditer(long)] == [4, 11]
+    assert rd.search(_FILLER * 20 + ";") is None
+
+
+# ----------------------------------------------------------------- slogans around a place
+
+
+def test_required_chars() -> None:
+    assert patterns.required_chars(r"(?:科技|工业)(?:兴|强|立)(?:县|市)") == {"科", "工"}
+    assert patterns.required_chars(r"(?:科技|工业|人才)(?:兴|强)") == {"兴", "强"}
+    assert patterns.required_chars(r"振兴县|[\u4e00-\u9fff]湖(?:湾|流域)") == {"振", "湖"}
+    assert patterns.required_chars(r"(?<=湖)a?") is None  # look-arounds and options promise nothing
+    assert patterns.required_chars(r"x|\d+") is None  # one alternative holds no known character
+    assert patterns.required_chars(r"(?i)abc") is None
+
+
+def _in_slogan_reference(text: str, start: int, end: int) -> bool:
+    slogans = gazetteer.load_slogans()
+    lo, hi = max(start - gazetteer.SLOGAN_REACH, 0), end + gazetteer.SLOGAN_REACH
+    return any(m.start() < end and m.end() > start for m in slogans.finditer(text, lo, hi))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="科技兴县振湖湾流域工业强市青岛即墨创新平台，。a", max_size=80),
+       st.integers(0, 80), st.integers(1, 4))
+def test_a_place_is_in_a_slogan_as_the_slogans_say(text: str, start: int, size: int) -> None:
+    assert gazetteer.in_slogan(text, start, start + size) == _in_slogan_reference(
+        text, start, start + size)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet="增长提高25.机乐器%H作&amp;nbsp;(ā)科技，。\n", max_size=120))
+def test_a_repair_rule_skipped_for_its_missing_characters_changes_nothing(text: str) -> None:
+    from unittest import mock
+
+    from analysis import clean
+
+    fast = clean.clean_text("d", text)
+    with mock.patch.object(clean, "required_chars", lambda *_: None):
+        plain = clean.clean_text("d", text)
+    assert fast == plain

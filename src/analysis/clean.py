@@ -19,7 +19,7 @@ from functools import cache
 
 from .config import PACKAGE_DATA
 from .models import CleanDocument, RawDocument, Repair
-from .patterns import prechecked
+from .patterns import prechecked, required_chars
 from .text.chrome import load_chrome, possible_rules
 
 FULLWIDTH_NUMERIC = str.maketrans("０１２３４５６７８９％", "0123456789%")
@@ -87,6 +87,9 @@ class _Editor:
         replacement: str | Callable[[re.Match], str],
         record: bool = True,
     ) -> None:
+        needed = required_chars(pattern.pattern, pattern.flags)
+        if needed is not None and not any(ch in self.text for ch in needed):
+            return  # every match holds one of these characters (ocr_lost_percent: 机, 乐)
         edits = []
         for m in pattern.finditer(self.text):
             fix = next((g for g in ("fix", "fix2") if g in pattern.groupindex and m.group(g)), None)

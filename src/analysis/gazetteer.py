@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING
 
 import ahocorasick_rs
 
+from .patterns import required_chars
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -169,7 +171,20 @@ def in_slogan(text: str, start: int, end: int) -> bool:
     if slogans is None:
         return False
     lo, hi = max(start - SLOGAN_REACH, 0), end + SLOGAN_REACH
+    needed = _slogan_chars()
+    if needed is not None:  # a window holding none of them has no slogan (most windows)
+        window = text[lo:hi]
+        if not any(ch in window for ch in needed):
+            return False
     return any(m.start() < end and m.end() > start for m in slogans.finditer(text, lo, hi))
+
+
+@lru_cache(maxsize=1)
+def _slogan_chars() -> tuple[str, ...] | None:
+    """Characters one of which every slogan match holds (``patterns.required_chars``)."""
+    slogans = load_slogans()
+    chars = required_chars(slogans.pattern, slogans.flags) if slogans is not None else None
+    return tuple(sorted(chars)) if chars else None
 
 
 def _surfaces(row: dict[str, str]) -> Iterable[tuple[str, bool]]:
@@ -287,6 +302,33 @@ def _index(year: int | None = None
     return index, lengths
 
 
+Entry = tuple[tuple[dict[str, str], bool], ...]
+
+
+@cache
+def _entries(year: int | None) -> dict[str, Entry | None]:
+    """surface → its :func:`_entry` in ``year`` (None: no unit of that name then), filled
+    as names are met in texts: the same entries as :func:`_index`, for the surfaces found.
+
+    Why: a whole year's index reads every one of ~8,000 surfaces (and a corpus asks for
+    17 years, in every process: about 0.4 s of CPU per process), while a report names a few
+    dozen places and a corpus a few thousand.
+    """
+    return {}
+
+
+def _entry_of(surface: str, year: int | None) -> Entry | None:
+    """``_index(year)[0].get(surface)``, computed for this surface alone (see above)."""
+    memo = _entries(year)
+    try:
+        return memo[surface]
+    except KeyError:
+        every = _table().get(surface)
+        entry = _entry(every, year) if every else None
+        memo[surface] = entry
+        return entry
+
+
 @lru_cache(maxsize=1)
 def _word_heads() -> frozenset[str]:
     """Common two-character words whose second character opens a one-character-stem name
@@ -346,7 +388,6 @@ def scan(text: str, year: int | None = None) -> list[tuple[int, int, str]]:
     inside a slogan (科技兴县 is not 兴县). ``year`` picks the divisions of that year:
     at each position the longest name of that year is read.
     """
-    index, _ = _index(year)
     _, breakers = load_stopwords()
     out: list[tuple[int, int, str]] = []
     found = _occurrences(text)
@@ -356,8 +397,9 @@ def scan(text: str, year: int | None = None) -> list[tuple[int, int, str]]:
             continue
         for length in found[pos]:
             surface = text[pos : pos + length]
-            if surface in index:
-                short_only = not any(full for _, full in index[surface])
+            entry = _entry_of(surface, year)
+            if entry is not None:
+                short_only = not any(full for _, full in entry)
                 accidental = (short_only and _straddled(text, pos, pos + length, breakers)
                               ) or _inside_word(text, pos, pos + length)
                 if not accidental and not in_slogan(text, pos, pos + length):
@@ -374,13 +416,12 @@ def find_places(text: str, year: int | None = None) -> list[PlaceHit]:
     Ordered by first mention. An ambiguous surface (朝阳 → several units) yields one hit
     per candidate with ``n_candidates`` set, so callers can split its weight.
     """
-    index, _ = _index(year)
     spans: dict[str, list[tuple[int, int]]] = {}
     for start, end, surface in scan(text, year):
         spans.setdefault(surface, []).append((start, end))
     hits: list[PlaceHit] = []
     for surface, where in spans.items():
-        cands = index[surface]
+        cands = _entry_of(surface, year) or ()
         for row, is_full in cands:
             hits.append(
                 PlaceHit(

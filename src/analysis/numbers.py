@@ -635,6 +635,9 @@ def listed_before(sent: str, q: Quantity) -> list[Quantity]:
     Positions are those of ``sent``, like ``q``'s. Values scale exactly (Decimal), so
     29.92 with 亿元 is 2992000000.
     """
+    before = sent[max(0, q.start - 2):q.start]
+    if not (before.endswith("、") or before == "、\n"):
+        return []  # the list's 、 must end right before q ($ may stand before a last \n)
     m = _BARE_LIST.search(sent, max(0, q.start - 80), q.start)
     lead = _LEADING_NUMBER.match(q.raw)
     if m is None or lead is None or q.qualifier == "range" or float(lead.group()) == 0:

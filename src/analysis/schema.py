@@ -75,13 +75,24 @@ def load_fields() -> tuple[Field, ...]:
 
 
 def fields(table: str) -> list[Field]:
+    return list(_table_fields(table))
+
+
+@cache
+def _table_fields(table: str) -> tuple[Field, ...]:
+    """A table's fields, found once: every report's rows ask for them (four times)."""
     if table not in TABLES:
         raise KeyError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}")
-    return [f for f in load_fields() if f.table == table]
+    return tuple(f for f in load_fields() if f.table == table)
+
+
+@cache
+def _column_names(table: str) -> tuple[str, ...]:
+    return tuple(f.name for f in _table_fields(table))
 
 
 def columns(table: str) -> list[str]:
-    return [f.name for f in fields(table)]
+    return list(_column_names(table))
 
 
 def labels_zh(table: str | None = None) -> dict[str, str]:

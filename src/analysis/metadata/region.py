@@ -276,7 +276,8 @@ def _collect(title: str, body: str, voice: str = "", headline: str = "",
         spans = tuple(sp for sp in hit.spans if not _in_quote(body, *sp))
         if not spans:
             continue
-        hit = PlaceHit(**{**hit.__dict__, "spans": spans})
+        if len(spans) != len(hit.spans):  # (same spans: the same hit, not rebuilt)
+            hit = PlaceHit(**{**hit.__dict__, "spans": spans})
         if hit.level == "province":
             weights = [_mention_weight(body, a, b, None) for a, b in spans]
             ev.provinces[hit.name] += sum(weights) / hit.n_candidates

@@ -118,14 +118,35 @@ def possible_rules(text: str, rules: Iterable[LineRule]) -> tuple[LineRule, ...]
     return tuple(r for r in rules if not r.context_free or r.regex.search(text))
 
 
+# (the rules tried, a stripped line) → whether it is chrome, for the last texts split.
+_LINE_MEMO: dict[tuple[tuple[int, ...], str], bool] = {}
+LINE_MEMO_SIZE = 4096
+MEMO_LINE_CHARS = 1000
+_MEMO_OWNER: list[Chrome | None] = [None]  # the rules the memo's ids belong to (kept alive)
+
+
 def split_chrome(text: str) -> tuple[list[str], list[str]]:
-    """(body lines, chrome lines); blank lines are dropped."""
-    rules = possible_rules(text, load_chrome().lines)
+    """(body lines, chrome lines); blank lines are dropped.
+
+    A line's answer is remembered with the rules tried on it (the loaded rules live as
+    long as the process): the text as read and the cleaned text, both split for every
+    report, share nearly all their lines.
+    """
+    loaded = load_chrome()
+    rules = possible_rules(text, loaded.lines)
+    tried = tuple(map(id, rules))
+    if len(_LINE_MEMO) > LINE_MEMO_SIZE or _MEMO_OWNER[0] is not loaded:
+        _LINE_MEMO.clear()  # full, or the rules were loaded again (their ids may repeat)
+        _MEMO_OWNER[0] = loaded
     body, chrome = [], []
     for line in text.splitlines():
         stripped = line.strip()
         if stripped:
-            (chrome if any(r.matches(stripped) for r in rules) else body).append(stripped)
+            if len(stripped) > MEMO_LINE_CHARS:  # not kept: a PDF's one-line page
+                found = any(r.matches(stripped) for r in rules)
+            elif (found := _LINE_MEMO.get(key := (tried, stripped))) is None:
+                found = _LINE_MEMO[key] = any(r.matches(stripped) for r in rules)
+            (chrome if found else body).append(stripped)
     return body, chrome
 
 

@@ -362,9 +362,9 @@ def execute_notebook(job: NotebookJob) -> NotebookRun:
     """
     import papermill
 
-    def execute(nb: Any, tmp: Path) -> None:
+    def execute(nb: Any, tmp: Path) -> Any:
         with tempfile.TemporaryDirectory(prefix="analysis-nb-") as cwd:
-            papermill.execute_notebook(
+            return papermill.execute_notebook(
                 nb,
                 escape_format(tmp),  # papermill formats the path with the parameters
                 parameters=job.parameters,
@@ -379,23 +379,27 @@ def execute_notebook(job: NotebookJob) -> NotebookRun:
     return _run_notebook(job, execute)
 
 
-def _run_notebook(job: NotebookJob, execute: Callable[[Any, Path], None]) -> NotebookRun:
+def _run_notebook(job: NotebookJob, execute: Callable[[Any, Path], Any]) -> NotebookRun:
     """Read the notebook, ``execute`` it into a temp file committed as ``job.output`` (a
-    partly executed one too, with its error), then write its HTML; never raises."""
+    partly executed one too, with its error), then write its HTML; never raises.
+    ``execute`` returns the executed notebook (papermill's, as written), so a notebook
+    that ran is not read back from disk."""
     import nbformat
 
     run = NotebookRun(job.notebook, job.parameters, job.output, job.html)
     try:
         nb = params.read_notebook(job.notebook)
         with atomic_path(job.output) as tmp:
+            executed = None
             try:
-                execute(nb, tmp)
+                executed = execute(nb, tmp)
                 run.ok = True
             except Exception as exc:  # the partly executed notebook is still written
                 run.error = error_tail(exc)
                 if not tmp.exists():
                     raise
-            executed = nbformat.read(tmp, as_version=4)
+            if executed is None:
+                executed = nbformat.read(tmp, as_version=4)
         _write_html(executed, job.html)
     except Exception as exc:
         run.ok = False
@@ -490,6 +494,15 @@ def _register_warm_engine() -> None:
 
     class WarmEngine(NBClientEngine):
         @classmethod
+        def execute_notebook(cls, nb: Any, kernel_name: str, output_path: Any = None,
+                             **kwargs: Any) -> Any:
+            """Papermill's execution without its saves along the way: its manager writes
+            the whole notebook (validated, images included) when it starts and at every
+            code cell's start and end, about 20 writes per page. ``papermill.execute_notebook``
+            writes the finished notebook (or the failed one, with its error) once anyway."""
+            return super().execute_notebook(nb, kernel_name, output_path=None, **kwargs)
+
+        @classmethod
         def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, log_output: bool = False,
                                      stdout_file: Any = None, stderr_file: Any = None,
                                      start_timeout: int = 60, execution_timeout: Any = None,
@@ -511,9 +524,9 @@ def execute_warm(job: NotebookJob, warm: WarmKernel) -> NotebookRun:
 
     _register_warm_engine()
 
-    def execute(nb: Any, tmp: Path) -> None:
+    def execute(nb: Any, tmp: Path) -> Any:
         warm.reset()
-        papermill.execute_notebook(
+        return papermill.execute_notebook(
             nb, escape_format(tmp), parameters=job.parameters, kernel_name=KERNEL_NAME,
             language="python", engine_name=WARM_ENGINE, progress_bar=False,
             log_output=False, warm=warm)

@@ -171,6 +171,10 @@ def _finish(
         fig.text(0.01, bottom + line_h * (used + 0.2), "\n".join(lines), fontsize=7,
                  color="0.15", ha="left", va="bottom", linespacing=1.3)  # fmt: skip
     fig.tight_layout(rect=(0, bottom + line_h * (used + 0.4 + 1.3 * len(lines)), 1, 1))
+    # tight_layout leaves a placeholder layout engine, and with any engine set every
+    # savefig draws the whole figure once more before rendering it: the positions are
+    # fixed now, so none is kept (each saved format is one draw).
+    fig.set_layout_engine(None)
     return fig
 
 

@@ -429,7 +429,8 @@ _RESET_CODE = (
 )
 WARM_ENGINE = "analysis-warm"
 # Imported once when a kernel starts (each notebook imports them again, from memory).
-_WARM_UP_CODE = ("import matplotlib.pyplot, jupytext, papermill, seaborn\n"
+_WARM_UP_CODE = ("import analysis.params\n"  # first: it keeps nbformat's import light
+                 "import matplotlib.pyplot, jupytext, papermill, seaborn\n"
                  "import analysis.compare, analysis.display, analysis.params, analysis.plots\n"
                  "import gc\ngc.collect()\ngc.freeze()\ndel gc\n")
 

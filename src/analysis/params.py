@@ -16,6 +16,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -27,6 +28,15 @@ import pandas as pd
 
 from analysis import config
 from analysis.safeio import current_dir
+
+# Reading a notebook imports nbformat, which imports jsonschema, which imports
+# ``rfc3987_syntax`` when it is installed (it comes with jupyter-events' format extra)
+# to check the "iri" string format; that package builds an Earley parser of RFC 3987
+# when imported: 2.4 s of CPU in every process and kernel that reads or runs a notebook,
+# for a format no notebook schema uses. So, unless jsonschema is already loaded, that
+# import fails here (jsonschema then skips its "iri" check) and nothing else changes.
+if "jsonschema" not in sys.modules:
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 NOTEBOOK_SUFFIX = ".py"

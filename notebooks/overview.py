@@ -62,8 +62,9 @@ else:
 # 同一指标、年份、期间有两个以上地区的数字。
 
 # %%
-comparable = compare.comparable_metrics(mapped_rows, documents, min_regions=2)
-if len(comparable) <= detail:
+comparable = compare.comparable_metrics(mapped_rows, documents, min_regions=2, lists=False)
+if len(comparable) <= detail:  # the detail, with each group's regions
+    comparable = compare.comparable_metrics(mapped_rows, documents, min_regions=2)
     shown = comparable.assign(regions=comparable["regions"].map(plots.short_names))
     display(show.table(shown))
 else:
@@ -77,10 +78,10 @@ else:
 # 目标值只与同一地区、指标、单位、年份与期间的实际数（无实际数时为预计数）对照。
 
 # %%
-tva = compare.targets_vs_actuals(mapped_rows, documents)
+tva = compare.targets_vs_actuals(mapped_rows, documents, notes=False)
 display(show.table(plots.targets_summary(tva)))
-if len(tva) <= detail:
-    display(show.table(tva))
+if len(tva) <= detail:  # the detail, with each target's notes
+    display(show.table(compare.targets_vs_actuals(mapped_rows, documents)))
 else:
     display(Markdown(f"逐条的目标共 {len(tva)} 个，此处只列汇总（逐条见 Excel 附录的“目标完成”表）；"
                      "图中为完成率最低与最高的两端。"))

@@ -518,3 +518,16 @@ def test_flags_reach_the_yoy_table_in_words(metrics, documents):
               & (out["metric_id"] == "invention_patent_grants")]  # fmt: skip
     assert hit["flag"].tolist() == ["与本地区其他年份相差悬殊"]
     assert (out["flag"] != "").sum() == (compare.yoy(metrics, documents, kind=None)["flag"] != "").sum() + 1
+
+
+def test_counts_only_comparables_and_targets_without_notes_keep_every_other_value(
+        metrics, documents):
+    full = compare.comparable_metrics(metrics, documents, min_regions=1)
+    counts = compare.comparable_metrics(metrics, documents, min_regions=1, lists=False)
+    lists = ["regions", "admin_levels", "kinds"]
+    assert len(full) and (counts[lists] == "").all().all()
+    pd.testing.assert_frame_equal(counts.drop(columns=lists), full.drop(columns=lists))
+    tva = compare.targets_vs_actuals(metrics, documents)
+    bare = compare.targets_vs_actuals(metrics, documents, notes=False)
+    assert len(tva) and (bare["note"] == "").all() and (tva["note"] != "").any()
+    pd.testing.assert_frame_equal(bare.drop(columns="note"), tva.drop(columns="note"))

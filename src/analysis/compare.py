@@ -689,8 +689,13 @@ def comparable_metrics(
     documents: pd.DataFrame,
     min_regions: int = 2,
     kind: str | Iterable[str] | None = None,
+    lists: bool = True,
 ) -> pd.DataFrame:
-    """Indicator × year × period groups stated by at least ``min_regions`` regions."""
+    """Indicator × year × period groups stated by at least ``min_regions`` regions.
+
+    ``lists`` False: the joined regions, admin levels and kinds are left empty, for
+    callers that use the counts only (the batch's plan, a national overview's
+    indicator × year table); joining them was most of the work at national scale."""
     df = _dated_figures(metrics, documents, kind)
     cols = ["metric_id", "unit", "level", "year", "period", "n_regions", "regions", "admin_levels",
             "kinds"]
@@ -698,9 +703,13 @@ def comparable_metrics(
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
     keys = ["metric_id", "unit", "level", "year", "period"]
     out = df.groupby(keys, sort=True).agg(n_regions=("region", "nunique"))
-    out["regions"] = _joined(df, keys, "region", "、").reindex(out.index)
-    out["admin_levels"] = _joined(df, keys, "admin_level", ", ").reindex(out.index)
-    out["kinds"] = _joined(df, keys, "kind", ", ", KIND_PREFERENCE).reindex(out.index).fillna("")
+    if lists:
+        out["regions"] = _joined(df, keys, "region", "、").reindex(out.index)
+        out["admin_levels"] = _joined(df, keys, "admin_level", ", ").reindex(out.index)
+        out["kinds"] = _joined(df, keys, "kind", ", ", KIND_PREFERENCE).reindex(
+            out.index).fillna("")
+    else:
+        out["regions"] = out["admin_levels"] = out["kinds"] = ""
     out = out.reset_index()
     out = out[out["n_regions"] >= min_regions]
     return out[cols].reset_index(drop=True)
@@ -732,9 +741,13 @@ TARGET_COLUMNS = [
 ]  # fmt: skip
 
 
-def targets_vs_actuals(metrics: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+def targets_vs_actuals(metrics: pd.DataFrame, documents: pd.DataFrame,
+                       notes: bool = True) -> pd.DataFrame:
     """Each stated target beside the actual (else estimate) figure for the same region,
-    indicator, unit, year and period, with attainment = actual / target × 100."""
+    indicator, unit, year and period, with attainment = actual / target × 100.
+
+    ``notes`` False: the ``note`` column is left empty, for callers that show only the
+    summary and the chart (a national overview: a note per target was a tenth of it)."""
     df = with_doc_info(metrics, documents)
     df = df[(df["metric_id"] != "") & df["year"].notna() & df["value"].notna()]
     keys = ["region", "metric_id", "unit", "level", "year", "period"]
@@ -761,8 +774,11 @@ def targets_vs_actuals(metrics: pd.DataFrame, documents: pd.DataFrame) -> pd.Dat
     has = out["actual_value"].notna().to_numpy()
     met[has] = (out["actual_value"] >= out["target_value"]).to_numpy()[has]
     out["met"] = met
-    partial = _partial_actuals(df, out[out["actual_value"].isna()])
-    out["note"] = _target_notes(out, partial)
+    if notes:
+        partial = _partial_actuals(df, out[out["actual_value"].isna()])
+        out["note"] = _target_notes(out, partial)
+    else:
+        out["note"] = ""
     for col in ("actual_kind", "actual_qualifier", "actual_doc"):
         out[col] = out[col].astype("string").fillna("").astype(str)
     out = out.sort_values(["region", "year", "metric_id", "target_doc"], kind="mergesort")

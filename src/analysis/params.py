@@ -423,7 +423,7 @@ def comparison_years(
     """
     from analysis import compare
 
-    comp = compare.comparable_metrics(metrics, documents, min_regions=min_regions)
+    comp = compare.comparable_metrics(metrics, documents, min_regions=min_regions, lists=False)
     out: dict[int, str] = {}
     for year, group in comp.groupby("year", sort=True):
         periods = group["period"].astype(str)

@@ -6,6 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
+import nbformat
 import pytest
 from notebook_fixtures import build_processed, documents_frame, metrics_frame
 
@@ -327,3 +328,18 @@ def test_the_notebooks_read_the_generation_current_when_the_batch_starts(tmp_pat
     folders = batch.notebook_folders(processed, tmp_path / "reports")
     assert folders["processed_dir"] == str(gen.resolve())
     assert safeio.current_dir(gen) == gen  # a generation folder reads as itself
+
+
+def test_a_kernel_dying_mid_notebook_leaves_the_notebook_as_far_as_it_ran(tmp_path):
+    """On warm kernels papermill's per-cell saves are off; a kernel that dies still leaves
+    the executed part (its first cell's output) and an error, as those saves did."""
+    source = tmp_path / "dies.py"
+    source.write_text('# %%\nprint("first cell ran")\n\n# %%\nimport os\nos._exit(3)\n',
+                      encoding="utf-8")
+    job = batch.NotebookJob(str(source), {}, tmp_path / "out" / "dies.ipynb",
+                            tmp_path / "out" / "dies.html")
+    (run,) = list(batch._warm_map([job], 1))
+    assert not run.ok and run.error
+    executed = nbformat.read(job.output, as_version=4)
+    assert "first cell ran" in executed.cells[0].outputs[0]["text"]
+    assert job.html.is_file()

@@ -508,8 +508,17 @@ def _register_warm_engine() -> None:
             """Papermill's execution without its saves along the way: its manager writes
             the whole notebook (validated, images included) when it starts and at every
             code cell's start and end, about 20 writes per page. ``papermill.execute_notebook``
-            writes the finished notebook (or the failed one, with its error) once anyway."""
-            return super().execute_notebook(nb, kernel_name, output_path=None, **kwargs)
+            writes the finished notebook (or the failed one, with its error) once anyway;
+            an error out of the engine itself (a dead kernel) writes the notebook as far
+            as it ran here, as papermill's last save would have."""
+            from papermill.iorw import write_ipynb
+
+            try:
+                return super().execute_notebook(nb, kernel_name, output_path=None, **kwargs)
+            except BaseException:
+                if output_path:
+                    write_ipynb(nb, output_path)  # the manager ran this very notebook object
+                raise
 
         @classmethod
         def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, log_output: bool = False,

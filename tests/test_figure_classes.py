@@ -663,3 +663,9 @@ def test_a_park_counted_in_a_list_is_no_subject_of_the_sentence():
     got = ids("拥有国家级高新技术产业开发区1家、国家级科技企业孵化器2家、国家级高新技术企业88家。")
     assert got.get(88) == "high_tech_enterprises_total"
     assert ids("高新区新认定高新技术企业12家。") == {}  # the park itself speaks: a part
+
+
+def test_numerals_that_name_or_order_are_no_figures():
+    text = "聚焦“三个高新”,重点抓好五个方面的工作,学习十九届六次全会精神,全市新增高新技术企业三家。"
+    assert [(f.value, f.metric_id) for f in extract_figures("t", text, META)] == [
+        (3, "high_tech_enterprises_new")]

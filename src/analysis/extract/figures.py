@@ -278,6 +278,7 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
             qs = [q for x in matches[k:j] if (q := quantity_from_match(x, s)) is not None]
         if "、" in sent:
             qs = [x for q in qs for x in (*listed_before(sent, q), q)]  # x、y、z亿元
+        qs = [q for q in qs if not _names_not_counts(sent, q)]
         if qs:
             sentence = Sentence(sent, s, e)
             sentence.topic = topic
@@ -288,6 +289,21 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
             parent = next((f.indicator for f in reversed(found)
                            if f.metric_id and f.unit != "%"), "")
     return _dedupe(figures)
+
+
+QUOTE_REACH = 12  # a closing quote this close after a numeral: the numeral is in a name
+
+
+def _names_not_counts(sent: str, q: Quantity) -> bool:
+    """A numeral in words that names or orders rather than counts (“三个高新”, 五个方面,
+    十九届六次全会): no stated figure, so it is no row of the tables."""
+    if any(ch.isdigit() for ch in q.raw):
+        return False
+    if cues()["not_a_count"].match(sent, q.end):
+        return True
+    opened, closed = sent.rfind("“", 0, q.start), sent.rfind("”", 0, q.start)
+    after = sent.find("”", q.end)
+    return opened > closed and after != -1 and after - q.end <= QUOTE_REACH
 
 
 _SHARE_BASE = re.compile(r"占[^，。；,;]{0,12}的?[(（]$")  # 占规上企业的(312家)

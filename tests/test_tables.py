@@ -204,3 +204,46 @@ def test_region_stage_writes_each_region_sorted_in_its_own_row_groups(tmp_path, 
     assert got.read().equals(want)
     sizes = [got.metadata.row_group(i).num_rows for i in range(got.num_row_groups)]
     assert sizes == [3, 3, 3, 2]  # 乙市 ×6 → 3 + 3, 甲市 ×3, missing ×2
+
+
+_CELLS = {
+    "str": st.one_of(st.none(), st.text(alphabet="ab高\x00\udc80 ", max_size=6), st.just(""),
+                     st.integers(0, 9), st.just(float("nan"))),
+    "float": st.one_of(st.none(), st.floats(width=64), st.integers(-9, 9)),
+    "Int64": st.one_of(st.none(), st.integers(-2**63, 2**63 - 1), st.just(2**63), st.booleans(),
+                       st.just(1.5)),
+}
+
+
+def _reference(values, dtype, empty_is_null):
+    arr = pa.array(values, type=tables._ARROW[dtype], from_pandas=True)
+    if empty_is_null:
+        arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+    return arr
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(sorted(_CELLS)).flatmap(
+    lambda d: st.tuples(st.just(d), st.lists(_CELLS[d], max_size=12), st.booleans())))
+def test_arrow_array_equals_pyarrow_array_or_raises_what_it_raises(case):
+    """The writer's pandas-free arrays are pyarrow's own, cell for cell (missing where it
+    puts missing), and a value pyarrow refuses is refused the same way."""
+    dtype, values, empty = case
+    empty = empty and dtype == "str"
+    try:
+        want = _reference(values, dtype, empty)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError, UnicodeError) as exc:
+        with pytest.raises(type(exc)):
+            tables.arrow_array(values, dtype, empty)
+        return
+    got = tables.arrow_array(values, dtype, empty)
+    got.validate(full=True)
+    assert got.type == want.type and got.null_count == want.null_count
+    assert got.equals(want)
+
+
+def test_long_columns_take_pyarrow_array_and_equal_the_short_path(monkeypatch):
+    values = ["高新", None, "", "a"] * 3
+    short = tables.arrow_array(values, "str", True)
+    monkeypatch.setattr(tables, "SMALL_ARRAY", 2)
+    assert tables.arrow_array(values, "str", True).equals(short)

@@ -183,11 +183,15 @@ def test_formula_check_finds_what_its_plain_form_finds(text):
     assert bool(records._MAYBE_FORMULA.search(text)) == bool(plain.search(text))
 
 
-def test_region_stage_writes_each_region_sorted_in_its_own_row_groups(tmp_path, monkeypatch):
+@pytest.mark.parametrize("finish_bytes", [10**9, 1, 1500])
+def test_region_stage_writes_each_region_sorted_in_its_own_row_groups(tmp_path, monkeypatch,
+                                                                    finish_bytes):
     """finish() takes each row group from the rows as read (no sorted copy of the whole
     province): the file is the province's rows sorted by region then row, a region's
-    rows in row groups of at most REGION_GROUP_ROWS."""
+    rows in row groups of at most REGION_GROUP_ROWS; the same when a province is read in
+    waves of a few regions (a tiny FINISH_BYTES: a region per wave, or a few)."""
     monkeypatch.setattr(tables, "REGION_GROUP_ROWS", 3)
+    monkeypatch.setattr(tables, "FINISH_BYTES", finish_bytes)
     regions = ["乙市", None, "甲市", "乙市", "甲市", "乙市", None, "乙市", "乙市", "甲市", "乙市"]
     recs = [Figure("d1", "", "", "研发投入", float(i), "元", None, "", 2015, "FY", "actual",
                    "s", i, i + 1, "1元", r or "", None, "") for i, r in enumerate(regions)]
@@ -197,7 +201,15 @@ def test_region_stage_writes_each_region_sorted_in_its_own_row_groups(tmp_path, 
     provinces = pa.array(["P"] * len(recs), pa.string())
     stage.add(arrow.slice(0, 5), provinces.slice(0, 5))
     stage.add(arrow.slice(5), provinces.slice(5))
+    waves = []
+    real_waves = tables._waves
+    monkeypatch.setattr(tables, "_waves", lambda source: waves.append(real_waves(source))
+                        or waves[-1])
     stage.finish()
+    assert (waves == [[None]]) == (finish_bytes == 10**9)
+    if finish_bytes == 1:
+        assert [(w[0].to_pylist(), w[1]) for w in waves[0]] == [
+            (["乙市"], False), (["甲市"], False), ([], True)]
     got = pq.ParquetFile(tmp_path / "ds" / "province=P" / "part-0.parquet")
     want = arrow.take(pc.sort_indices(arrow, [("region", "ascending"),
                                               (tables.ROW_COLUMN, "ascending")]))

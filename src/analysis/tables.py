@@ -362,28 +362,26 @@ class _RegionStage:
 
     def finish(self) -> None:
         """One file per province, rows sorted by region (stable: original order within);
-        the staging is removed."""
+        the staging is removed.
+
+        A province's rows are read a few regions at a time, at most about
+        :data:`FINISH_BYTES` of them (a wave of consecutive regions in sort order, so
+        the waves' groups written one after the other are the sorted province): the
+        largest province read whole was the writing process's peak memory, growing with
+        the corpus (800 MB at 100,000 reports). A wave reads every staged row group and
+        keeps its regions' rows; a province that fits is read once, as before."""
         for i, (province, writer) in enumerate(list(self._writers.items())):
             writer.close()
             staged = self.stage / f"{i}.parquet"
-            rows = pq.ParquetFile(staged).read()  # read_table imports pyarrow.dataset
-            # Only the order is sorted, and each row group is taken from the rows as read:
-            # a sorted copy of the whole province (the largest one's rows, twice) was the
-            # writing process's peak memory on a national corpus.
-            order = pc.sort_indices(rows.select(["region", ROW_COLUMN]),
-                                    [("region", "ascending"), (ROW_COLUMN, "ascending")])
+            source = pq.ParquetFile(staged)
             folder = self.root / f"{PROVINCE_KEY}={hive_segment(province)}"
             folder.mkdir()
             with pq.ParquetWriter(folder / "part-0.parquet", self.schema) as out:
-                regions = rows.column("region").take(order).combine_chunks()
-                runs = pc.run_end_encode(regions)
-                start = 0
-                for end in runs.run_ends.to_pylist():
-                    while start < end:
-                        n = min(end - start, REGION_GROUP_ROWS)
-                        out.write_table(rows.take(order.slice(start, n)), row_group_size=n)
-                        start += n
-            del rows, order, regions
+                for wave in _waves(source):
+                    rows = source.read() if wave is None else _wave_rows(source, *wave)
+                    _write_region_groups(out, rows)
+                    del rows
+            del source
             staged.unlink()
         self._writers = {}
         self.stage.rmdir()
@@ -395,6 +393,70 @@ class _RegionStage:
                 writer.close()
             except Exception:  # noqa: BLE001 - cleaning up after a failure already raised
                 pass
+
+
+FINISH_BYTES = 128 * 2**20  # a province's rows (uncompressed) read at once by finish
+
+
+def _waves(source: pq.ParquetFile) -> list[tuple[pa.Array, bool] | None]:
+    """The regions of a staged province in waves of at most :data:`FINISH_BYTES` of rows
+    (a region larger than that is a wave alone): each wave the next regions in sort
+    order (missing last, as ``sort_indices`` puts it), and whether it takes the rows
+    without a region. ``[None]``: the province fits, read it whole."""
+    meta = source.metadata
+    size = sum(meta.row_group(g).total_byte_size for g in range(meta.num_row_groups))
+    if size <= FINISH_BYTES or meta.num_rows == 0:
+        return [None]
+    budget = max(1, int(FINISH_BYTES / (size / meta.num_rows)))  # rows per wave
+    regions = source.read(columns=["region"]).column("region")
+    counts = pc.value_counts(regions)
+    values, n = counts.field("values"), counts.field("counts")
+    order = pc.sort_indices(values)
+    values, n = values.take(order), n.take(order).to_pylist()
+    waves: list[tuple[pa.Array, bool] | None] = []
+    start = rows = 0
+    for i, count in enumerate(n):
+        if rows and rows + count > budget:
+            waves.append(_wave(values.slice(start, i - start)))
+            start, rows = i, 0
+        rows += count
+    waves.append(_wave(values.slice(start, len(n) - start)))
+    return waves
+
+
+def _wave(values: pa.Array) -> tuple[pa.Array, bool]:
+    return values.drop_null(), values.null_count > 0
+
+
+def _wave_rows(source: pq.ParquetFile, regions: pa.Array, missing: bool) -> pa.Table:
+    """The staged rows whose region is one of ``regions`` (or missing, with ``missing``),
+    read one row group at a time."""
+    parts = []
+    for g in range(source.num_row_groups):
+        group = source.read_row_group(g)
+        column = group.column("region")
+        mask = pc.is_in(column, value_set=regions)
+        if missing:
+            mask = pc.or_(mask, pc.is_null(column))
+        parts.append(group.filter(mask))
+        del group
+    return pa.concat_tables(parts)
+
+
+def _write_region_groups(out: pq.ParquetWriter, rows: pa.Table) -> None:
+    """``rows`` sorted by region, then row, each region's rows in row groups of their own
+    (at most :data:`REGION_GROUP_ROWS`). Only the order is sorted, and each row group is
+    taken from the rows as read (no sorted copy of them all)."""
+    order = pc.sort_indices(rows.select(["region", ROW_COLUMN]),
+                            [("region", "ascending"), (ROW_COLUMN, "ascending")])
+    regions = rows.column("region").take(order).combine_chunks()
+    runs = pc.run_end_encode(regions)
+    start = 0
+    for end in runs.run_ends.to_pylist():
+        while start < end:
+            n = min(end - start, REGION_GROUP_ROWS)
+            out.write_table(rows.take(order.slice(start, n)), row_group_size=n)
+            start += n
 
 
 def _write_partitions(rows: pa.Table, root: Path, key: str, name: str) -> None:

@@ -203,7 +203,7 @@ def test_region_stage_writes_each_region_sorted_in_its_own_row_groups(tmp_path, 
     stage.add(arrow.slice(5), provinces.slice(5))
     waves = []
     real_waves = tables._waves
-    monkeypatch.setattr(tables, "_waves", lambda source: waves.append(real_waves(source))
+    monkeypatch.setattr(tables, "_waves", lambda *args: waves.append(real_waves(*args))
                         or waves[-1])
     stage.finish()
     assert (waves == [[None]]) == (finish_bytes == 10**9)

@@ -19,6 +19,7 @@ import os
 import re
 import time
 from array import array
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -349,16 +350,20 @@ class _RegionStage:
         self.stage.mkdir(parents=True)
         self.schema = arrow_schema(table).append(pa.field(ROW_COLUMN, pa.int64()))
         self._writers: dict[str | None, pq.ParquetWriter] = {}
+        self._nbytes: dict[str | None, int] = {}  # each province's rows in memory (Arrow)
 
     def add(self, batch: pa.Table, provinces: pa.Array) -> None:
         for province in pc.unique(provinces).to_pylist():
             part = batch.filter(_equal_mask(provinces, province))
             writer = self._writers.get(province)
             if writer is None:
+                # No statistics: nobody filters the staging, and a writer keeps every row
+                # group's (the sentences' minimum and maximum) in memory until it closes.
                 writer = pq.ParquetWriter(self.stage / f"{len(self._writers)}.parquet",
-                                          self.schema)
+                                          self.schema, write_statistics=False)
                 self._writers[province] = writer
             writer.write_table(part)
+            self._nbytes[province] = self._nbytes.get(province, 0) + part.nbytes
 
     def finish(self) -> None:
         """One file per province, rows sorted by region (stable: original order within);
@@ -377,7 +382,10 @@ class _RegionStage:
             folder = self.root / f"{PROVINCE_KEY}={hive_segment(province)}"
             folder.mkdir()
             with pq.ParquetWriter(folder / "part-0.parquet", self.schema) as out:
-                for wave in _waves(source):
+                for wave in _waves(source, self._nbytes.get(province, 0)):
+                    if wave is not None and len(wave[0]) + wave[1] == 1:
+                        _stream_region(source, out, *wave)  # one region: already in order
+                        continue
                     rows = source.read() if wave is None else _wave_rows(source, *wave)
                     _write_region_groups(out, rows)
                     del rows
@@ -395,19 +403,19 @@ class _RegionStage:
                 pass
 
 
-FINISH_BYTES = 128 * 2**20  # a province's rows (uncompressed) read at once by finish
+FINISH_BYTES = 64 * 2**20  # a province's rows (as Arrow holds them) read at once by finish
 
 
-def _waves(source: pq.ParquetFile) -> list[tuple[pa.Array, bool] | None]:
-    """The regions of a staged province in waves of at most :data:`FINISH_BYTES` of rows
-    (a region larger than that is a wave alone): each wave the next regions in sort
-    order (missing last, as ``sort_indices`` puts it), and whether it takes the rows
-    without a region. ``[None]``: the province fits, read it whole."""
-    meta = source.metadata
-    size = sum(meta.row_group(g).total_byte_size for g in range(meta.num_row_groups))
-    if size <= FINISH_BYTES or meta.num_rows == 0:
+def _waves(source: pq.ParquetFile, nbytes: int) -> list[tuple[pa.Array, bool] | None]:
+    """The regions of a staged province (``nbytes`` in memory) in waves of at most
+    :data:`FINISH_BYTES` of rows (a region larger than that is a wave alone): each wave
+    the next regions in sort order (missing last, as ``sort_indices`` puts it), and
+    whether it takes the rows without a region. ``[None]``: the province fits, read it
+    whole."""
+    total = source.metadata.num_rows
+    if nbytes <= FINISH_BYTES or total == 0:
         return [None]
-    budget = max(1, int(FINISH_BYTES / (size / meta.num_rows)))  # rows per wave
+    budget = max(1, int(FINISH_BYTES / (nbytes / total)))  # rows per wave
     regions = source.read(columns=["region"]).column("region")
     counts = pc.value_counts(regions)
     values, n = counts.field("values"), counts.field("counts")
@@ -431,16 +439,35 @@ def _wave(values: pa.Array) -> tuple[pa.Array, bool]:
 def _wave_rows(source: pq.ParquetFile, regions: pa.Array, missing: bool) -> pa.Table:
     """The staged rows whose region is one of ``regions`` (or missing, with ``missing``),
     read one row group at a time."""
-    parts = []
+    return pa.concat_tables(list(_wave_parts(source, regions, missing)))
+
+
+def _wave_parts(source: pq.ParquetFile, regions: pa.Array, missing: bool) -> Iterator[pa.Table]:
     for g in range(source.num_row_groups):
         group = source.read_row_group(g)
         column = group.column("region")
         mask = pc.is_in(column, value_set=regions)
         if missing:
             mask = pc.or_(mask, pc.is_null(column))
-        parts.append(group.filter(mask))
-        del group
-    return pa.concat_tables(parts)
+        yield group.filter(mask)
+
+
+def _stream_region(source: pq.ParquetFile, out: pq.ParquetWriter, regions: pa.Array,
+                   missing: bool) -> None:
+    """One region's rows (a wave alone: more than :data:`FINISH_BYTES`), in row groups of
+    :data:`REGION_GROUP_ROWS` as :func:`_write_region_groups` makes them, at most two
+    groups' rows in memory: staged in row order, they need no sort."""
+    held: list[pa.Table] = []
+    n = 0
+    for group in _wave_parts(source, regions, missing):
+        held.append(group)
+        n += group.num_rows
+        while n >= REGION_GROUP_ROWS:
+            rows = pa.concat_tables(held)
+            out.write_table(rows.slice(0, REGION_GROUP_ROWS), row_group_size=REGION_GROUP_ROWS)
+            held, n = [rows.slice(REGION_GROUP_ROWS)], n - REGION_GROUP_ROWS
+    if n:
+        out.write_table(pa.concat_tables(held), row_group_size=n)
 
 
 def _write_region_groups(out: pq.ParquetWriter, rows: pa.Table) -> None:

@@ -95,7 +95,7 @@ def frame_csv_text(table: str, df: pd.DataFrame) -> str:
 
 
 _NONE = type(None)
-SMALL_ARRAY = 5000  # values: a column this short is built from buffers (see arrow_array)
+SMALL_ARRAY = 1000  # values: a column this short is built from buffers (see arrow_array)
 
 
 def _bitmap(valid: np.ndarray) -> tuple[pa.Buffer | None, int]:

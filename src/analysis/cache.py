@@ -196,8 +196,10 @@ def _connection(path: Path, create: bool) -> sqlite3.Connection | None:
         path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(path, timeout=60, isolation_level=None)
     try:
-        db.execute("PRAGMA journal_mode=WAL")
+        # Not synced first: with synchronous=FULL (the default) switching a new file to
+        # WAL fsyncs it, 60 ms of a one-file run (the cache only ever costs a miss).
         db.execute("PRAGMA synchronous=OFF")
+        db.execute("PRAGMA journal_mode=WAL")
         db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB)")
     except sqlite3.DatabaseError:
         db.close()

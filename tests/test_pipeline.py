@@ -141,6 +141,24 @@ def test_second_run_uses_the_cache_and_gives_identical_tables(tmp_path):
     assert again.run_log["cached"].sum() == len(again.run_log)
 
 
+def test_a_run_without_a_cache_database_looks_nothing_up_and_the_next_run_does(
+        tmp_path, monkeypatch):
+    from analysis import cache
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for p in sorted(RAW.glob("*.txt"))[:3]:
+        shutil.copy(p, raw / p.name)
+    looked: list[str] = []
+    real_get = cache.ExtractCache.get
+    monkeypatch.setattr(cache.ExtractCache, "get",
+                        lambda self, key: looked.append(key) or real_get(self, key))
+    extract_corpus(raw, tmp_path / "out", jobs=1, progress=False)
+    assert looked == []  # a fresh output folder: every look-up would have missed
+    again = extract_corpus(raw, tmp_path / "out", jobs=1, progress=False)
+    assert len(looked) == 3 and again.run_log["cached"].sum() == 3
+
+
 def test_partitioned_dataset_holds_every_figure(seed_run):
     import pyarrow.dataset as ds
 

@@ -183,11 +183,15 @@ def test_formula_check_finds_what_its_plain_form_finds(text):
     assert bool(records._MAYBE_FORMULA.search(text)) == bool(plain.search(text))
 
 
-def test_region_stage_writes_each_region_sorted_in_its_own_row_groups(tmp_path, monkeypatch):
+@pytest.mark.parametrize("finish_bytes", [10**9, 1, 1500])
+def test_region_stage_writes_each_region_sorted_in_its_own_row_groups(tmp_path, monkeypatch,
+                                                                    finish_bytes):
     """finish() takes each row group from the rows as read (no sorted copy of the whole
     province): the file is the province's rows sorted by region then row, a region's
-    rows in row groups of at most REGION_GROUP_ROWS."""
+    rows in row groups of at most REGION_GROUP_ROWS; the same when a province is read in
+    waves of a few regions (a tiny FINISH_BYTES: a region per wave, or a few)."""
     monkeypatch.setattr(tables, "REGION_GROUP_ROWS", 3)
+    monkeypatch.setattr(tables, "FINISH_BYTES", finish_bytes)
     regions = ["乙市", None, "甲市", "乙市", "甲市", "乙市", None, "乙市", "乙市", "甲市", "乙市"]
     recs = [Figure("d1", "", "", "研发投入", float(i), "元", None, "", 2015, "FY", "actual",
                    "s", i, i + 1, "1元", r or "", None, "") for i, r in enumerate(regions)]
@@ -197,10 +201,61 @@ def test_region_stage_writes_each_region_sorted_in_its_own_row_groups(tmp_path, 
     provinces = pa.array(["P"] * len(recs), pa.string())
     stage.add(arrow.slice(0, 5), provinces.slice(0, 5))
     stage.add(arrow.slice(5), provinces.slice(5))
+    waves = []
+    real_waves = tables._waves
+    monkeypatch.setattr(tables, "_waves", lambda *args: waves.append(real_waves(*args))
+                        or waves[-1])
     stage.finish()
+    assert (waves == [[None]]) == (finish_bytes == 10**9)
+    if finish_bytes == 1:
+        assert [(w[0].to_pylist(), w[1]) for w in waves[0]] == [
+            (["乙市"], False), (["甲市"], False), ([], True)]
     got = pq.ParquetFile(tmp_path / "ds" / "province=P" / "part-0.parquet")
     want = arrow.take(pc.sort_indices(arrow, [("region", "ascending"),
                                               (tables.ROW_COLUMN, "ascending")]))
     assert got.read().equals(want)
     sizes = [got.metadata.row_group(i).num_rows for i in range(got.num_row_groups)]
     assert sizes == [3, 3, 3, 2]  # 乙市 ×6 → 3 + 3, 甲市 ×3, missing ×2
+
+
+_CELLS = {
+    "str": st.one_of(st.none(), st.text(alphabet="ab高\x00\udc80 ", max_size=6), st.just(""),
+                     st.integers(0, 9), st.just(float("nan"))),
+    "float": st.one_of(st.none(), st.floats(width=64), st.integers(-9, 9)),
+    "Int64": st.one_of(st.none(), st.integers(-2**63, 2**63 - 1), st.just(2**63), st.booleans(),
+                       st.just(1.5)),
+}
+
+
+def _reference(values, dtype, empty_is_null):
+    arr = pa.array(values, type=tables._ARROW[dtype], from_pandas=True)
+    if empty_is_null:
+        arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+    return arr
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(sorted(_CELLS)).flatmap(
+    lambda d: st.tuples(st.just(d), st.lists(_CELLS[d], max_size=12), st.booleans())))
+def test_arrow_array_equals_pyarrow_array_or_raises_what_it_raises(case):
+    """The writer's pandas-free arrays are pyarrow's own, cell for cell (missing where it
+    puts missing), and a value pyarrow refuses is refused the same way."""
+    dtype, values, empty = case
+    empty = empty and dtype == "str"
+    try:
+        want = _reference(values, dtype, empty)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError, UnicodeError) as exc:
+        with pytest.raises(type(exc)):
+            tables.arrow_array(values, dtype, empty)
+        return
+    got = tables.arrow_array(values, dtype, empty)
+    got.validate(full=True)
+    assert got.type == want.type and got.null_count == want.null_count
+    assert got.equals(want)
+
+
+def test_long_columns_take_pyarrow_array_and_equal_the_short_path(monkeypatch):
+    values = ["高新", None, "", "a"] * 3
+    short = tables.arrow_array(values, "str", True)
+    monkeypatch.setattr(tables, "SMALL_ARRAY", 2)
+    assert tables.arrow_array(values, "str", True).equals(short)

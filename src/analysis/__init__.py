@@ -1,11 +1,13 @@
 """Figures from Chinese S&T bureau work reports."""
 
-from importlib.metadata import PackageNotFoundError, version
 
-try:
-    __version__ = version("kejiju-analysis")
-except PackageNotFoundError:  # running from a source tree without installing
-    __version__ = "0+unknown"
+def __getattr__(name: str) -> str:
+    """``__version__``, looked up when asked for: a run need not pay for it at import."""
+    if name == "__version__":
+        from .cache import package_version
+
+        return package_version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def extract_corpus(raw_dir=None, out_dir=None, *, corrections=None, **kwargs):

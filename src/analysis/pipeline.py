@@ -113,6 +113,9 @@ class Task:
     fingerprint: str | None = None  # of the code and data, computed once per run
     text_dir: str | None = None  # where the worker writes the cleaned text (the run's staging)
     cached: dict | None = None  # the cache entry, looked up by the writer (dask: see process_plain)
+    # False when the run began without a cache database for this code: every look-up
+    # would miss (a fresh output folder), so none is made; entries are still stored.
+    lookup: bool = True
 
 
 @dataclass
@@ -356,7 +359,7 @@ def process_file(task: Task) -> DocResult:
         result = None
         with _stage("cache"):
             hit = task.cached if task.cached is not None else (
-                cache.get(key) if cache is not None else None)
+                cache.get(key) if cache is not None and task.lookup else None)
         if hit is not None:
             try:
                 result = replace(result_from_plain(hit), source_file=source, cached=True)
@@ -654,16 +657,17 @@ def _run(raw: Path, files: list[Path], ids: dict[Path, str], manifest, refused, 
     fingerprint = code_fingerprint() if use_cache else None
     remote = engine == "dask"
     cache = ExtractCache(cache_dir, fingerprint) if cache_dir else None
+    lookup = cache is not None and cache.db_path.exists()
 
     def task(p: Path) -> Task:
         overrides = dict(manifest.overrides.get(p.relative_to(raw).as_posix(), {}))
         if not remote:
             return Task(str(p), str(raw), ids[p], overrides, cache_dir, fingerprint,
-                        str(writer.text_dir))
+                        str(writer.text_dir), lookup=lookup)
         # dask: the workers never touch the output folder; this process looks the file
         # up in the cache (it sends the entry along) and writes texts and entries.
         hit = None
-        if cache is not None:
+        if cache is not None and lookup:
             try:
                 hit = cache.get(_cache_key(file_sha256(p), overrides, ids[p]))
             except OSError:

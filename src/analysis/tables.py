@@ -18,9 +18,12 @@ import json
 import os
 import re
 import time
+from array import array
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -91,6 +94,99 @@ def frame_csv_text(table: str, df: pd.DataFrame) -> str:
     return buf.getvalue()
 
 
+_NONE = type(None)
+SMALL_ARRAY = 1000  # values: a column this short is built from buffers (see arrow_array)
+
+
+def _bitmap(valid: np.ndarray) -> tuple[pa.Buffer | None, int]:
+    """Arrow's validity bitmap of a boolean mask (None when every value is valid)."""
+    nulls = int(valid.size - np.count_nonzero(valid))
+    return (pa.py_buffer(np.packbits(valid, bitorder="little")) if nulls else None), nulls
+
+
+def _valid_of(values: list) -> np.ndarray:
+    return np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
+
+
+def _strings(values: list, empty_is_null: bool) -> pa.Array | None:
+    """A string array made with a few C-level passes (one join, one encode, numpy scans
+    for the offsets), or None when a value is not a str (or holds a NUL) and the caller
+    must ask :func:`pyarrow.array`."""
+    n = len(values)
+    kinds = set(map(type, values))
+    if not kinds <= {str, _NONE}:
+        return None
+    nones = _NONE in kinds
+    texts = ["" if v is None else v for v in values] if nones else values
+    try:
+        data = "\x00".join(texts).encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    seps = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0)
+    if len(seps) != n - 1 or len(data) - (n - 1) > 2**31 - 1:
+        return None
+    offsets = np.empty(n + 1, dtype=np.int32)
+    offsets[0] = 0
+    offsets[1:n] = seps - np.arange(n - 1)
+    offsets[n] = len(data) - (n - 1)
+    if empty_is_null:  # None and "" alike: both have no bytes
+        valid = np.diff(offsets) > 0
+    else:
+        valid = _valid_of(values) if nones else np.ones(n, dtype=bool)
+    bitmap, nulls = _bitmap(valid)
+    body = data.replace(b"\x00", b"") if n > 1 else data
+    return pa.Array.from_buffers(pa.string(), n, [bitmap, pa.py_buffer(offsets),
+                                                  pa.py_buffer(body)], null_count=nulls)
+
+
+def _numbers(values: list, dtype: str) -> pa.Array | None:
+    """A float64 (NaN and None missing) or int64 (None missing) array from a numpy array,
+    or None for values of another type (the caller asks :func:`pyarrow.array`)."""
+    kinds = set(map(type, values))
+    nones = _NONE in kinds
+    if dtype == "float":
+        if not kinds <= {float, _NONE}:
+            return None
+        arr = np.array([np.nan if v is None else v for v in values] if nones else values,
+                       dtype=np.float64)
+        valid, typ = ~np.isnan(arr), pa.float64()
+    else:
+        if not kinds <= {int, _NONE}:
+            return None
+        try:
+            arr = array("q", [0 if v is None else v for v in values] if nones else values)
+        except OverflowError:
+            return None
+        valid, typ = (_valid_of(values) if nones else np.ones(len(values), dtype=bool)), pa.int64()
+    bitmap, nulls = _bitmap(valid)
+    return pa.Array.from_buffers(typ, len(values), [bitmap, pa.py_buffer(arr)], null_count=nulls)
+
+
+def arrow_array(values: list, dtype: str, empty_is_null: bool = False) -> pa.Array:
+    """``values`` as an Arrow array of a declared type (``str``, ``float``, ``Int64``):
+    None, and NaN in a float column, missing; with ``empty_is_null`` an empty string too.
+    Equal to ``pyarrow.array(values, type, from_pandas=True)`` (``tests/test_tables.py``
+    compares them); raises what that raises for values it will not take.
+
+    Why not always that function: on its first call for a list pyarrow imports pandas
+    (``array`` asks whether the list is a pandas object): half a second of a one-file
+    run, in a writing process that needs no frame. Up to :data:`SMALL_ARRAY` values the
+    array is built from buffers instead (a join and an encode for strings, numpy for
+    numbers); longer columns, about 1.5 times faster with ``pyarrow.array``, pay the
+    import once per run.
+    """
+    if not values:
+        return pa.nulls(0, _ARROW[dtype])
+    if len(values) <= SMALL_ARRAY:
+        arr = _strings(values, empty_is_null) if dtype == "str" else _numbers(values, dtype)
+        if arr is not None:
+            return arr
+    arr = pa.array(values, type=_ARROW[dtype], from_pandas=True)
+    if dtype == "str" and empty_is_null:
+        arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+    return arr
+
+
 def columns_table(table: str, parts: list[dict[str, list]]) -> pa.Table:
     """Several :func:`record_columns` results, in order, as one Arrow table of the
     declared types: the form that is validated and written.
@@ -103,11 +199,10 @@ def columns_table(table: str, parts: list[dict[str, list]]) -> pa.Table:
     arrays = []
     try:
         for f in schema.fields(table):
-            values = [v for part in parts for v in part[f.name]]
-            arr = pa.array(values, type=_ARROW[f.dtype], from_pandas=True)
-            if f.dtype == "str" and (f.enum or f.nullable):
-                arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
-            arrays.append(arr)
+            values = parts[0][f.name] if len(parts) == 1 else [
+                v for part in parts for v in part[f.name]]
+            arrays.append(arrow_array(values, f.dtype,
+                                      f.dtype == "str" and bool(f.enum or f.nullable)))
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         import pandas as pd
 
@@ -188,7 +283,7 @@ def check_arrow(table: str, arrow: pa.Table, shown: int = 5) -> pa.Table:
             problems.append(f"column '{f.name}' has {column.null_count} missing values")
         allowed = [e for e in f.enum if e]
         if allowed:
-            inside = pc.is_in(column, value_set=pa.array(allowed, pa.string()))
+            inside = pc.is_in(column, value_set=arrow_array(allowed, "str"))
             bad = column.filter(pc.and_(pc.is_valid(column), pc.invert(inside)))
             if len(bad):
                 values = sorted(set(bad.to_pylist()))
@@ -230,6 +325,17 @@ def hive_segment(value: str | None) -> str:
     return "".join(out)
 
 
+def _equal_mask(values: pa.Array, value: object) -> pa.Array:
+    """Where ``values`` equals ``value`` (None: where it is missing); a missing value
+    elsewhere gives a null, which ``filter`` drops. The value is made an array, not a
+    scalar: pyarrow imports pandas to convert a Python scalar."""
+    if value is None:
+        return pc.is_null(values)
+    other = arrow_array([value], "str") if isinstance(value, str) else \
+        pa.Array.from_buffers(pa.int64(), 1, [None, pa.py_buffer(np.array([value], np.int64))])
+    return pc.equal(values, other[0])
+
+
 class _RegionStage:
     """Rows of a table staged per province while a run streams; :meth:`finish` writes
     ``<table>_by_region/province=<P>/part-0.parquet`` with each region's rows together
@@ -244,43 +350,46 @@ class _RegionStage:
         self.stage.mkdir(parents=True)
         self.schema = arrow_schema(table).append(pa.field(ROW_COLUMN, pa.int64()))
         self._writers: dict[str | None, pq.ParquetWriter] = {}
+        self._nbytes: dict[str | None, int] = {}  # each province's rows in memory (Arrow)
 
     def add(self, batch: pa.Table, provinces: pa.Array) -> None:
         for province in pc.unique(provinces).to_pylist():
-            mask = (pc.is_null(provinces) if province is None
-                    else pc.fill_null(pc.equal(provinces, province), False))
-            part = batch.filter(mask)
+            part = batch.filter(_equal_mask(provinces, province))
             writer = self._writers.get(province)
             if writer is None:
+                # No statistics: nobody filters the staging, and a writer keeps every row
+                # group's (the sentences' minimum and maximum) in memory until it closes.
                 writer = pq.ParquetWriter(self.stage / f"{len(self._writers)}.parquet",
-                                          self.schema)
+                                          self.schema, write_statistics=False)
                 self._writers[province] = writer
             writer.write_table(part)
+            self._nbytes[province] = self._nbytes.get(province, 0) + part.nbytes
 
     def finish(self) -> None:
         """One file per province, rows sorted by region (stable: original order within);
-        the staging is removed."""
+        the staging is removed.
+
+        A province's rows are read a few regions at a time, at most about
+        :data:`FINISH_BYTES` of them (a wave of consecutive regions in sort order, so
+        the waves' groups written one after the other are the sorted province): the
+        largest province read whole was the writing process's peak memory, growing with
+        the corpus (800 MB at 100,000 reports). A wave reads every staged row group and
+        keeps its regions' rows; a province that fits is read once, as before."""
         for i, (province, writer) in enumerate(list(self._writers.items())):
             writer.close()
             staged = self.stage / f"{i}.parquet"
-            rows = pq.read_table(staged)
-            # Only the order is sorted, and each row group is taken from the rows as read:
-            # a sorted copy of the whole province (the largest one's rows, twice) was the
-            # writing process's peak memory on a national corpus.
-            order = pc.sort_indices(rows.select(["region", ROW_COLUMN]),
-                                    [("region", "ascending"), (ROW_COLUMN, "ascending")])
+            source = pq.ParquetFile(staged)
             folder = self.root / f"{PROVINCE_KEY}={hive_segment(province)}"
             folder.mkdir()
             with pq.ParquetWriter(folder / "part-0.parquet", self.schema) as out:
-                regions = rows.column("region").take(order).combine_chunks()
-                runs = pc.run_end_encode(regions)
-                start = 0
-                for end in runs.run_ends.to_pylist():
-                    while start < end:
-                        n = min(end - start, REGION_GROUP_ROWS)
-                        out.write_table(rows.take(order.slice(start, n)), row_group_size=n)
-                        start += n
-            del rows, order, regions
+                for wave in _waves(source, self._nbytes.get(province, 0)):
+                    if wave is not None and len(wave[0]) + wave[1] == 1:
+                        _stream_region(source, out, *wave)  # one region: already in order
+                        continue
+                    rows = source.read() if wave is None else _wave_rows(source, *wave)
+                    _write_region_groups(out, rows)
+                    del rows
+            del source
             staged.unlink()
         self._writers = {}
         self.stage.rmdir()
@@ -294,6 +403,89 @@ class _RegionStage:
                 pass
 
 
+FINISH_BYTES = 64 * 2**20  # a province's rows (as Arrow holds them) read at once by finish
+
+
+def _waves(source: pq.ParquetFile, nbytes: int) -> list[tuple[pa.Array, bool] | None]:
+    """The regions of a staged province (``nbytes`` in memory) in waves of at most
+    :data:`FINISH_BYTES` of rows (a region larger than that is a wave alone): each wave
+    the next regions in sort order (missing last, as ``sort_indices`` puts it), and
+    whether it takes the rows without a region. ``[None]``: the province fits, read it
+    whole."""
+    total = source.metadata.num_rows
+    if nbytes <= FINISH_BYTES or total == 0:
+        return [None]
+    budget = max(1, int(FINISH_BYTES / (nbytes / total)))  # rows per wave
+    regions = source.read(columns=["region"]).column("region")
+    counts = pc.value_counts(regions)
+    values, n = counts.field("values"), counts.field("counts")
+    order = pc.sort_indices(values)
+    values, n = values.take(order), n.take(order).to_pylist()
+    waves: list[tuple[pa.Array, bool] | None] = []
+    start = rows = 0
+    for i, count in enumerate(n):
+        if rows and rows + count > budget:
+            waves.append(_wave(values.slice(start, i - start)))
+            start, rows = i, 0
+        rows += count
+    waves.append(_wave(values.slice(start, len(n) - start)))
+    return waves
+
+
+def _wave(values: pa.Array) -> tuple[pa.Array, bool]:
+    return values.drop_null(), values.null_count > 0
+
+
+def _wave_rows(source: pq.ParquetFile, regions: pa.Array, missing: bool) -> pa.Table:
+    """The staged rows whose region is one of ``regions`` (or missing, with ``missing``),
+    read one row group at a time."""
+    return pa.concat_tables(list(_wave_parts(source, regions, missing)))
+
+
+def _wave_parts(source: pq.ParquetFile, regions: pa.Array, missing: bool) -> Iterator[pa.Table]:
+    for g in range(source.num_row_groups):
+        group = source.read_row_group(g)
+        column = group.column("region")
+        mask = pc.is_in(column, value_set=regions)
+        if missing:
+            mask = pc.or_(mask, pc.is_null(column))
+        yield group.filter(mask)
+
+
+def _stream_region(source: pq.ParquetFile, out: pq.ParquetWriter, regions: pa.Array,
+                   missing: bool) -> None:
+    """One region's rows (a wave alone: more than :data:`FINISH_BYTES`), in row groups of
+    :data:`REGION_GROUP_ROWS` as :func:`_write_region_groups` makes them, at most two
+    groups' rows in memory: staged in row order, they need no sort."""
+    held: list[pa.Table] = []
+    n = 0
+    for group in _wave_parts(source, regions, missing):
+        held.append(group)
+        n += group.num_rows
+        while n >= REGION_GROUP_ROWS:
+            rows = pa.concat_tables(held)
+            out.write_table(rows.slice(0, REGION_GROUP_ROWS), row_group_size=REGION_GROUP_ROWS)
+            held, n = [rows.slice(REGION_GROUP_ROWS)], n - REGION_GROUP_ROWS
+    if n:
+        out.write_table(pa.concat_tables(held), row_group_size=n)
+
+
+def _write_region_groups(out: pq.ParquetWriter, rows: pa.Table) -> None:
+    """``rows`` sorted by region, then row, each region's rows in row groups of their own
+    (at most :data:`REGION_GROUP_ROWS`). Only the order is sorted, and each row group is
+    taken from the rows as read (no sorted copy of them all)."""
+    order = pc.sort_indices(rows.select(["region", ROW_COLUMN]),
+                            [("region", "ascending"), (ROW_COLUMN, "ascending")])
+    regions = rows.column("region").take(order).combine_chunks()
+    runs = pc.run_end_encode(regions)
+    start = 0
+    for end in runs.run_ends.to_pylist():
+        while start < end:
+            n = min(end - start, REGION_GROUP_ROWS)
+            out.write_table(rows.take(order.slice(start, n)), row_group_size=n)
+            start += n
+
+
 def _write_partitions(rows: pa.Table, root: Path, key: str, name: str) -> None:
     """``rows`` as a hive dataset under ``root``: ``<key>=<value>/<name>`` for each value
     of column ``key`` (which the files leave out), rows in their order, as
@@ -304,8 +496,7 @@ def _write_partitions(rows: pa.Table, root: Path, key: str, name: str) -> None:
     values = rows.column(key)
     rest = rows.drop_columns([key])
     for value in pc.unique(values).to_pylist():
-        mask = (pc.is_null(values) if value is None
-                else pc.fill_null(pc.equal(values, value), False))
+        mask = _equal_mask(values, value)
         folder = root / f"{key}={hive_segment(None if value is None else str(value))}"
         folder.mkdir(parents=True, exist_ok=True)
         pq.write_table(rest.filter(mask), folder / name, store_schema=False)
@@ -366,7 +557,9 @@ class TableSink:
         if self._region is not None:
             if provinces is None:
                 provinces = pa.nulls(arrow.num_rows, pa.string())
-            self._unchecked_provinces.append(pa.array(provinces, pa.string()))
+            elif not isinstance(provinces, pa.Array):
+                provinces = arrow_array(provinces, "str")
+            self._unchecked_provinces.append(provinces)
         if self._unchecked_rows >= BATCH_ROWS:
             self._check()
 
@@ -378,8 +571,8 @@ class TableSink:
         batch = pa.concat_tables(self._unchecked)
         self._unchecked, self._unchecked_rows = [], 0
         check_arrow(self.table, batch)
-        rows = pa.array(range(self._checked_rows, self._checked_rows + batch.num_rows),
-                        pa.int64())
+        rows = pa.Array.from_buffers(pa.int64(), batch.num_rows, [None, pa.py_buffer(
+            np.arange(self._checked_rows, self._checked_rows + batch.num_rows, dtype=np.int64))])
         self._checked_rows += batch.num_rows
         numbered = batch.append_column(ROW_COLUMN, rows)
         if self._region is not None:
@@ -394,7 +587,7 @@ class TableSink:
 
     def close(self) -> list[tuple[Path, Path]]:
         if self._header:  # no rows: still write the header
-            self.add(arrow_schema(self.table).empty_table())
+            self.add(columns_table(self.table, [{c: [] for c in schema.columns(self.table)}]))
         self._check()
         self._csv.close()
         self._pq.close()

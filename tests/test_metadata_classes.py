@@ -133,3 +133,11 @@ def test_a_dateline_line_and_a_bare_month_span_lede_date_and_scope_the_page():
             "核心提示:1-6月,某市规模以上高新技术产业完成增加值27.94亿元。\n")
     meta = infer_metadata("d", text)
     assert (meta.report_year, meta.period) == (2023, "H1")
+
+
+def test_a_report_on_last_years_results_that_says_what_this_year_will_do_has_both_parts():
+    text = ("某市科技创新呈现向好态势\n"
+            "过去一年,我市大力实施创新驱动发展战略,全市高新技术企业达到320家。\n"
+            "今年,我市将重点围绕六大主导产业,力争新增高新技术企业50家。\n")
+    assert infer_metadata("w", text).doc_type == "summary+plan"
+    assert infer_metadata("s", text.split("今年")[0]).doc_type == "summary"

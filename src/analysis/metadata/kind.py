@@ -37,7 +37,12 @@ def infer_doc_type(title: str, body: str, headline: str = "",
 def with_next_year_plan(doc_type: str, body: str, year: int | None) -> str:
     """A summary whose sentence opens with the next year and says what will be done
     (2022年，我市将… in a 2021 summary) has a plan part too: known only once the year is."""
-    if doc_type != "summary" or year is None:
+    if doc_type != "summary":
+        return doc_type
+    if (first_cue("last_year_review", body[:LEDE_CHARS]) is not None
+            and first_cue("this_year_plan", body) is not None):
+        return "summary+plan"  # 过去一年…。今年，我市将…: a work-conference report of both
+    if year is None:
         return doc_type
     for cue in load_cues().get("next_year_plan", ()):
         for m in cue.regex.finditer(body):

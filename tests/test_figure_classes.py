@@ -669,3 +669,8 @@ def test_numerals_that_name_or_order_are_no_figures():
     text = "聚焦“三个高新”,重点抓好五个方面的工作,学习十九届六次全会精神,全市新增高新技术企业三家。"
     assert [(f.value, f.metric_id) for f in extract_figures("t", text, META)] == [
         (3, "high_tech_enterprises_new")]
+
+
+def test_a_net_increase_on_the_same_period_last_year_counts_the_new_ones():
+    got = ids("截至目前,全县有效期内高新技术企业达到56家,较去年同期净增11家。")
+    assert got == {56: "high_tech_enterprises_total", 11: "high_tech_enterprises_new"}

@@ -468,8 +468,8 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
             _name_the_firms(mention, phrase, sent[: mention.clause_start], sentence.topic, right)
         if mention.indicator is None and _count_on_last_year(mention):
             completed = _complete("新增", mention, items[:i], sentence)  # 拥有量达到614家、比上年增加111家
-            if completed:
-                _match(mention, "新增" + _head(completed), right)
+            if completed:  # 有效期内高企56家,较去年同期净增11家: the new ones, without the stock's words
+                _match(mention, "新增" + cues()["stock_word"].sub("", _head(completed)), right)
         if (mention.indicator is None and (since := _SINCE_SPAN_END.search(mention.lead_in))
                 and cues()["grown"].search(mention.lead_in, since.end())):
             # 较“十三五”末增加210家: the new ones since the plan's end

@@ -674,3 +674,13 @@ def test_numerals_that_name_or_order_are_no_figures():
 def test_a_net_increase_on_the_same_period_last_year_counts_the_new_ones():
     got = ids("截至目前,全县有效期内高新技术企业达到56家,较去年同期净增11家。")
     assert got == {56: "high_tech_enterprises_total", 11: "high_tech_enterprises_new"}
+
+
+@pytest.mark.parametrize("text, value, metric", [
+    ("组织申报高新技术企业120家,通过认定85家。", 85, "high_tech_enterprises_new"),
+    ("省下达我市高新技术企业认定任务80家,全年实际认定95家。", 95, "high_tech_enterprises_new"),
+    ("全市获批省级工程技术研究中心22家,总数达到156家。", 156, "engineering_centers"),
+])
+def test_recognitions_passed_and_totals_after_a_won_count(text, value, metric):
+    assert ids(text).get(value) == metric
+    assert ids("组织申报高新技术企业120家。") == {}  # applications are no recognitions

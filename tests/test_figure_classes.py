@@ -684,3 +684,8 @@ def test_a_net_increase_on_the_same_period_last_year_counts_the_new_ones():
 def test_recognitions_passed_and_totals_after_a_won_count(text, value, metric):
     assert ids(text).get(value) == metric
     assert ids("组织申报高新技术企业120家。") == {}  # applications are no recognitions
+
+
+def test_the_whole_provinces_figure_is_not_the_regions():
+    assert ids("全市新增高企50家,全省高新技术企业达到1.2万家。") == {50: "high_tech_enterprises_new"}
+    assert ids("全省高新技术企业达到1.2万家,我市达到1200家。") == {1200: "high_tech_enterprises_total"}

@@ -1039,6 +1039,9 @@ def _to_figure(
         if _other_bureau(sent[mention.clause_start:q.start], meta):
             flags.append("other_place")
             metric_id = ""
+        elif c["wider_area"].match(sent, mention.clause_start, q.start):
+            flags.append("wider_area")  # 全省高新技术企业达到1.2万家: the province's, not ours
+            metric_id = ""
         if c["milestone"].match(sent, q.end):
             flags.append("threshold")
             metric_id = ""

@@ -689,3 +689,8 @@ def test_recognitions_passed_and_totals_after_a_won_count(text, value, metric):
 def test_the_whole_provinces_figure_is_not_the_regions():
     assert ids("全市新增高企50家,全省高新技术企业达到1.2万家。") == {50: "high_tech_enterprises_new"}
     assert ids("全省高新技术企业达到1.2万家,我市达到1200家。") == {1200: "high_tech_enterprises_total"}
+
+
+def test_a_multiple_of_last_years_value_is_a_yoy_of_one_less():
+    assert figures("技术合同成交额达到8亿元,是上年的3倍。")[0][3] == 200
+    assert figures("技术合同成交额达到8亿元,增长2倍。")[0][3] == 200

@@ -55,6 +55,7 @@ class Mention:
     yoy: float | None = None
     flags: list[str] = field(default_factory=list)  # codes of data/figure_flags.csv
     attached: bool = False  # a growth rate given to the figure it qualifies
+    times: bool = False  # 是上年的3倍: a multiple of last year's value, +200 %
     qualifier: str = ""
     unit: str = ""
     in_span: bool = False  # inside a Five-Year-Plan review, where 累计 means "over the span"
@@ -306,6 +307,7 @@ def _names_not_counts(sent: str, q: Quantity) -> bool:
     return opened > closed and after != -1 and after - q.end <= QUOTE_REACH
 
 
+_TIMES_LAST_YEAR = re.compile(r"(?:是|为|相当于|达到|达)(?:上年|去年|上一年)(?:同期)?的$")  # 是上年的3倍
 _SHARE_BASE = re.compile(r"占[^，。；,;]{0,12}的?[(（]$")  # 占规上企业的(312家)
 
 
@@ -336,7 +338,9 @@ def _sentence_figures(
             section=sec,
             idx=len(items),
         )
-        if q.unit in ("%", "倍"):
+        if q.unit == "倍" and _TIMES_LAST_YEAR.search(lead_in):
+            item.growth = item.times = True
+        elif q.unit in ("%", "倍"):
             if _lead_in_cues(lead_in).growth or (
                 prev is not None
                 and prev.growth
@@ -729,7 +733,7 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
         since_year = bool(base and named and named - int(base.group(1)) > 1)  # 2019年…比2012年增长125%
         average = bool(c["average"].search(lead_in)) or since_span or since_year
         m = c["growth"].search(lead_in)
-        subject = lead_in[: m.start()] if m else lead_in
+        subject = lead_in[: m.start()] if m else ("" if mention.times else lead_in)
         subject = re.sub(r"同比|比上年|较上年|分别|均|同期|[比较][^，。；,;]{0,12}|"
                          r"(?:与|和|同)(?:20\d\d年|上年|去年|上一年)(?:同期)?相?", "", subject)
         subject = strip_joiners(subject)
@@ -782,6 +786,8 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
                 g.flags.append("sign_unclear")
                 continue
             yoy = sign * g.q.value * (100 if g.q.unit == "倍" else 1)  # 增长2.8倍 = +280%
+            if g.times:
+                yoy = (g.q.value - 1) * 100  # 是上年的3倍 = +200%
             g.attached = True
             if not plausible_yoy(yoy):
                 t.flags.append("yoy_implausible")  # 增长2583%: a badly split sentence, dropped

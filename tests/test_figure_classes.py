@@ -694,3 +694,8 @@ def test_the_whole_provinces_figure_is_not_the_regions():
 def test_a_multiple_of_last_years_value_is_a_yoy_of_one_less():
     assert figures("技术合同成交额达到8亿元,是上年的3倍。")[0][3] == 200
     assert figures("技术合同成交额达到8亿元,增长2倍。")[0][3] == 200
+
+
+def test_since_the_plan_began_runs_to_the_reports_year_not_the_plans_end():
+    assert figures("“十四五”以来,累计新增高新技术企业300家。")[0][4:6] == (2023, "2021-2023")
+    assert figures("“十三五”期间,累计新增高新技术企业300家。")[0][4:6] == (2020, "2016-2020")

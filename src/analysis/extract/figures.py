@@ -897,6 +897,8 @@ def _to_figure(
     span_m = sentence.last_before(sentence.spans, q.start)  # the last span cue before
     if span_m is not None:
         span = fyp_span(span_m.group(1))
+        if span_m.group(0).endswith("以来") and section.year and span[0] <= section.year < span[1]:
+            span = (span[0], section.year)  # “十四五”以来 in a 2023 report: 2021-2023, so far
         year = span[1]
     since = sentence.last_before(sentence.since, q.start)
     if since is not None and span_m is None and section.year and int(since.group(1)) < section.year:

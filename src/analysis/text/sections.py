@@ -69,6 +69,7 @@ SPAN_HEADING = re.compile(
     HEADING_NO + r"\s*[^。\n，,]{0,10}?"
     r"[“\"]?十(?P<n>[一二三四五])五[”\"]?[^。\n，,]{0,6}?(?:期间|时期|以来|回顾|成就)"
 )
+SPAN_HEADING_CHARS = 30  # a span heading's own words, where 以来 is looked for
 TOP_HEADING = re.compile(HEADING_NO)
 # A line that holds a year and nothing else (2023年 … 2024年 over two lists of figures):
 # the heading of the short lines under it; one naming a year after the report's opens
@@ -159,7 +160,11 @@ class Outline:
         for h in self.spans:
             for i, s in enumerate(list(sections)):
                 if s.start <= h.start < s.end:
-                    tail = Section(h.start, min(h.end, s.end), s.kind, h.span[1], "FY", h.span)
+                    span = h.span
+                    if (s.year and span[0] <= s.year < span[1]
+                            and "以来" in self.text[h.start : h.start + SPAN_HEADING_CHARS]):
+                        span = (span[0], s.year)  # 一、“十四五”以来… in a 2023 report: so far
+                    tail = Section(h.start, min(h.end, s.end), s.kind, span[1], "FY", span)
                     rest = Section(tail.end, s.end, s.kind, s.year, s.period, s.span)
                     s.end = h.start
                     sections[i + 1 : i + 1] = [x for x in (tail, rest) if x.end > x.start]

@@ -699,3 +699,10 @@ def test_a_multiple_of_last_years_value_is_a_yoy_of_one_less():
 def test_since_the_plan_began_runs_to_the_reports_year_not_the_plans_end():
     assert figures("“十四五”以来,累计新增高新技术企业300家。")[0][4:6] == (2023, "2021-2023")
     assert figures("“十三五”期间,累计新增高新技术企业300家。")[0][4:6] == (2020, "2016-2020")
+
+
+def test_last_year_is_counted_from_the_page_date_and_left_alone_without_one():
+    dated = "发布时间:2023-12-20 10:00\n截至去年底,全市高新技术企业总数达614家,目前达到700家。\n"
+    assert [f[4] for f in figures(dated)] == [2022, 2023]  # a 2023 report posted in December
+    undated = "截至去年底,全市高新技术企业总数达614家。\n"
+    assert figures(undated)[0][4] == 2023  # no page date: the report's own year, as before

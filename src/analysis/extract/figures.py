@@ -89,7 +89,7 @@ class Sentence:
 
     __slots__ = ("text", "start", "end", "clause", "group", "stops", "spans", "since", "recent",
                  "ranges", "fyp_ends", "period_hint", "estimate", "target_verb", "years", "topic",
-                 "parent")
+                 "parent", "written")
 
     def __init__(self, text: str, start: int, end: int) -> None:
         c = cues()
@@ -115,6 +115,7 @@ class Sentence:
         self.estimate = c["estimate"].search(text) is not None
         self.target_verb = c["target_verb"].search(text) is not None
         self.years = year_cues(text) if "年" in text else ()
+        self.written: int | None = None  # the page date's year, when the page has one
         self.topic = ""  # the sentence before, when it names a subject and states no figure
         self.parent = ""  # 其中 opening the sentence: the last figure's phrase before it
 
@@ -283,6 +284,7 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
         if qs:
             sentence = Sentence(sent, s, e)
             sentence.topic = topic
+            sentence.written = doc.page_date[0] if doc.page_date else None
             if inherited != (None, None) or shadow.startswith("其中", s):
                 sentence.parent = parent
             found = _sentence_figures(doc_id, text, sentence, qs, sections, meta, inherited)
@@ -305,6 +307,13 @@ def _names_not_counts(sent: str, q: Quantity) -> bool:
     opened, closed = sent.rfind("“", 0, q.start), sent.rfind("”", 0, q.start)
     after = sent.find("”", q.end)
     return opened > closed and after != -1 and after - q.end <= QUOTE_REACH
+
+
+def _last_match(pattern: re.Pattern[str], text: str, lo: int, hi: int) -> re.Match[str] | None:
+    found = None
+    for m in pattern.finditer(text, lo, hi):
+        found = m
+    return found
 
 
 _TIMES_LAST_YEAR = re.compile(r"(?:是|为|相当于|达到|达)(?:上年|去年|上一年)(?:同期)?的$")  # 是上年的3倍
@@ -973,6 +982,12 @@ def _to_figure(
             year = None
     if change is None and (explicit or section.year) and _FROM_LAST_YEAR.search(mention.lead_in):
         explicit = (explicit or section.year) - 1  # 2022年…由上年的12.86亿元增至24.49亿元
+    if (explicit is None and since is None and span is None and sentence.written is not None
+            and (lt := _last_match(c["last_year_time"], sent, mention.group_start, q.start)) is not None
+            and not c["this_year"].search(sent, lt.end(), q.start)):
+        # 截至去年底,…614家 on a page of 2023: 2022's. 去年 is counted from when the text was
+        # written, so only a page date settles it (a report of 2022 may be posted in 2023)
+        explicit = sentence.written - 1
     if explicit is not None:
         year = explicit
     if mention.series_year is not None:

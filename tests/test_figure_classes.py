@@ -706,3 +706,14 @@ def test_last_year_is_counted_from_the_page_date_and_left_alone_without_one():
     assert [f[4] for f in figures(dated)] == [2022, 2023]  # a 2023 report posted in December
     undated = "截至去年底,全市高新技术企业总数达614家。\n"
     assert figures(undated)[0][4] == 2023  # no page date: the report's own year, as before
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("新增科技“小巨人”企业25家,累计达到300家。", {300: "sci_tech_giants"}),  # the new ones have no id yet
+    ("全市国家级专精特新“小巨人”企业达到31家。", {31: "specialized_giants"}),
+    ("认定技术先进型服务企业12家,全市技术先进型服务企业达到40家。", {40: "tech_advanced_service_firms"}),
+    ("登记省级科技成果86项。", {86: "registered_achievements"}),
+    ("获省科技进步二等奖3项。", {3: "tech_enterprises_provincial"}),
+])
+def test_indicators_often_stated_beyond_the_core(text, expected):
+    assert ids(text) == expected

@@ -717,3 +717,23 @@ def test_last_year_is_counted_from_the_page_date_and_left_alone_without_one():
 ])
 def test_indicators_often_stated_beyond_the_core(text, expected):
     assert ids(text) == expected
+
+
+def test_review_findings_last_year_base_and_such_are_no_times():
+    # 在去年基础上 / 高于去年 / 由去年N增加到M: 去年 is a comparison, not the figure's time
+    dated = "发布时间:2023-12-10\n"
+    assert [f[4] for f in figures(dated + "在去年基础上,新增高新技术企业100家。\n")] == [2023]
+    assert [f[4] for f in figures(dated + "全市研发投入增速高于去年,技术合同成交额达到12亿元。\n")] == [2023]
+    assert [f[4] for f in figures(dated + "全市高新技术企业由去年56家增加到80家。\n")] == [2022, 2023]
+    assert [f[4] for f in figures(dated + "去年全年全市新增高新技术企业120家。\n")] == [2022]
+    assert [f[4] for f in figures("在2022年的基础上,全市新增高新技术企业50家。")] == [2023]
+    # a plan mention in an earlier sentence does not date a from-value after 今年
+    assert figures("“十三五”期间,全市科技工作取得显著成效。今年,全市高新技术企业由120家增加到150家。")[0][4] is None
+
+
+def test_review_findings_parks_with_a_year_national_labs_and_a_one_year_span():
+    assert ids("高新区2023年新增高新技术企业50家。") == {}  # the park speaks: a part
+    assert ids("全国重点实验室达到3家,全国科技型中小企业评价入库企业215家。") == {
+        3: "key_labs", 215: "tech_smes"}
+    first_year = DocMeta("t", region="某市", report_year=2021, period="FY", doc_type="summary")
+    assert figures("“十四五”以来,累计新增高新技术企业30家。", first_year)[0][4:6] == (2021, "FY")

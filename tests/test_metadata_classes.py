@@ -141,3 +141,16 @@ def test_a_report_on_last_years_results_that_says_what_this_year_will_do_has_bot
             "今年,我市将重点围绕六大主导产业,力争新增高新技术企业50家。\n")
     assert infer_metadata("w", text).doc_type == "summary+plan"
     assert infer_metadata("s", text.split("今年")[0]).doc_type == "summary"
+
+
+def test_review_findings_plan_and_summary_headings_keep_their_kind():
+    from analysis.extract import extract_figures
+    summary = ("某市科技局2023年工作总结\n一、2023年工作情况\n全市工作稳步推进。\n"
+               "二、重点任务推进情况\n技术合同成交额50亿元,新增省级重点实验室5家。\n")
+    meta = infer_metadata("s", summary)
+    assert {(f.year, f.kind) for f in extract_figures("s", summary, meta) if f.metric_id} == {(2023, "actual")}
+    plan = ("某市科技局2024年工作要点\n一、强化创新主体\n二、着力提升成果转化成效\n技术合同成交额达到50亿元。\n")
+    meta = infer_metadata("p", plan)
+    assert [(f.year, f.kind) for f in extract_figures("p", plan, meta) if f.metric_id] == [(2024, "target")]
+    since = "某县科技工作\n去年12月,全县召开科技大会。\n今年以来,我县紧紧围绕主要目标,全县新增高新技术企业12家。\n"
+    assert infer_metadata("y", since).doc_type == "summary"

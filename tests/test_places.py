@@ -263,3 +263,11 @@ def test_a_visit_headline_places_the_figures_in_the_host_not_the_visitor():
             "万人有效发明专利拥有量已达4.1件。\n"
             "洛阳市科技局局长对栾川县的科技创新工作给予了充分肯定。\n")
     assert place(infer_metadata("v", text))[:2] == ("栾川县", "county")
+
+
+def test_a_visit_with_no_place_as_host_or_in_the_visitors_own_voice_keeps_the_visitor():
+    firms = "沅陵县科技局深入企业调研\n近日,沅陵县科技局一行深入企业调研。全县新增高新技术企业12家。\n"
+    trip = ("沅陵县科技局赴株洲市考察学习\n近日,沅陵县科技局赴株洲市考察学习。我县将借鉴经验。"
+            "全县新增高新技术企业12家。\n")
+    for text in (firms, trip):
+        assert place(infer_metadata("v", text))[:2] == ("沅陵县", "county")

@@ -704,9 +704,11 @@ def _pair_names(lead_in: str, group: list[Mention], before: list[Mention]) -> tu
     return (names, verb) if len(names) == len(group) else None
 
 
+# (任务目标180家): a goal set in brackets after the figure it restates
 _GOAL_ASIDE = re.compile(r"[(（]\s*(?:年度|全年)?(?:任务|目标|任务目标|目标任务|计划)(?:数)?(?:为|是)?\s*")
 _IN_PARENS = re.compile(r"[(（][^)）]*$")  # a figure inside an open parenthesis
 _BASE_YEAR_GROWTH = re.compile(r"(?:比|较|与|同)\s*(20\d\d)\s*年")  # 比2012年增长125%: since that year
+# words that make a growth rate year-on-year even after a from-to pair
 _YOY_WORDS = re.compile(r"同比|比上年|较上年|比去年|较去年|与上年|比上一年")
 
 
@@ -871,12 +873,14 @@ def _subunit(sent: str, mention: Mention) -> bool:
     return bool(c["subunit_start"].search(clause) or c["subunit_any"].search(clause))
 
 
-_FROM = re.compile(r"[从由]")  # opens a from-to statement (从500亿元增长到800亿元)
+# opens a from-to statement (从500亿元增长到800亿元); not 从事, 由于, 自由, 理由
+_FROM = re.compile(r"(?<![自理缘经])[从由](?!事|于|此|来|衷)")
 # 较“十二五”末期 (that plan's last year) or “十三五”期间 (the year before it began) near a
 # from-value without a year: the base it starts from
 _FYP_CONTEXT = re.compile(r"[“\"]?十(?P<n>[一二三四五])五[”\"]?(?P<how>期末|末|期间|时期|以来)")
-_FYP_CONTEXT_CHARS = 300
+_FYP_CONTEXT_CHARS = 300  # how far back (within the paragraph) such a plan mention is read
 _RECOGNISED_ALL = re.compile(r"(?<![新首])(?:通过)?认定")  # 认定697家 (not 新认定): renewals too
+# 从2021年的 / 由“十三五”末的 right before a value: the value is the base of a change
 _FROM_YEAR_BASE = re.compile(r"[从由]\s*(?:20\d\d\s*年(?:底|末)?|[“\"]?十[一二三四五]五[”\"]?(?:末|期末))的?$")
 _FROM_LAST_YEAR = re.compile(r"[从由](?:上年|去年|上一年)(?:的|底|末)?$")  # 由上年的 A 增至 B
 # 第二批: a batch of a list, whose count is the batch's, not the year's
@@ -907,8 +911,10 @@ def _to_figure(
     if span_m is not None:
         span = fyp_span(span_m.group(1))
         if span_m.group(0).endswith("以来") and section.year and span[0] <= section.year < span[1]:
-            span = (span[0], section.year)  # “十四五”以来 in a 2023 report: 2021-2023, so far
-        year = span[1]
+            # “十四五”以来 in a 2023 report: 2021-2023 so far; in 2021, that year alone
+            span = (span[0], section.year) if section.year > span[0] else None
+        if span is not None:
+            year = span[1]
     since = sentence.last_before(sentence.since, q.start)
     if since is not None and span_m is None and section.year and int(since.group(1)) < section.year:
         span = (int(since.group(1)), section.year)  # 2021年以来新增294家: a sum up to now
@@ -962,16 +968,18 @@ def _to_figure(
         if explicit is not None:
             year = section.year
         explicit = year_at(from_at) if since is None else None
-    if change is None and mention.lead_in.rstrip().endswith(("从", "由")) and (
+    if change is None and explicit is None and mention.lead_in.rstrip().endswith(("从", "由")) and (
             parallel := [y for y in sentence.years if y[0] and sent[y[0] - 1] in "由从" and y[1] <= q.start]):
         explicit = parallel[-1][2]  # 高企从2020年的52家增至117家;科小从78家增至150家: the same base
     elif (change is None and mention.lead_in.rstrip().endswith(("从", "由")) and explicit is None
           and span is None):
         # 由13%提升至21.2% with no year of its own: a plan's last year the paragraph names
         # (较“十二五”末期…, “十三五”期间…), else a year the text does not settle
-        lo = max(0, s - _FYP_CONTEXT_CHARS)
+        lo = max(0, s - _FYP_CONTEXT_CHARS, text.rfind("\n", 0, s) + 1)  # its own paragraph
         ctx = list(_FYP_CONTEXT.finditer(text, lo, s + q.start))
         recent_ctx = list(RECENT_YEARS.finditer(text, lo, s + q.start))
+        if c["this_year"].search(sent, mention.group_start, q.start):
+            ctx = recent_ctx = []  # 今年,…由120家增加到150家: the base is not the plan's
         if ctx and (not recent_ctx or ctx[-1].start() > recent_ctx[-1].start()):
             n, how = ctx[-1].group("n"), ctx[-1].group("how")
             first, last = fyp_span(n)
@@ -983,7 +991,7 @@ def _to_figure(
     if change is None and (explicit or section.year) and _FROM_LAST_YEAR.search(mention.lead_in):
         explicit = (explicit or section.year) - 1  # 2022年…由上年的12.86亿元增至24.49亿元
     if (explicit is None and since is None and span is None and sentence.written is not None
-            and (lt := _last_match(c["last_year_time"], sent, mention.group_start, q.start)) is not None
+            and (lt := _last_match(c["last_year_time"], sent, max(0, mention.group_start - 1), q.start)) is not None
             and not c["this_year"].search(sent, lt.end(), q.start)):
         # 截至去年底,…614家 on a page of 2023: 2022's. 去年 is counted from when the text was
         # written, so only a page date settles it (a report of 2022 may be posted in 2023)

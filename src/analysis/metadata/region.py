@@ -270,6 +270,8 @@ def _collect(title: str, body: str, voice: str = "", headline: str = "",
     ev = _Evidence(Counter(), Counter(), Counter(), Counter(), Counter())
     fitting = VOICE_LEVELS.get(voice, set())
     visit = first_cue("visit_headline", headline or title)
+    if visit is not None and not _host_is_a_place(visit[0].group("host"), body, year):
+        visit = None  # 科技局深入企业调研, 赴外地考察学习: no place hosts it, the visitor still speaks
     visitors = {h.key for h in find_places((headline or title)[: visit[0].start()], year)} if visit else set()
     lead_end = _lead_end(body, tuple(t for t in (title.strip(), headline.strip()) if t))
     for hit in find_places(body, year):
@@ -321,6 +323,17 @@ def _collect(title: str, body: str, voice: str = "", headline: str = "",
             ev.votes[hit.parent_city] += SOURCE_WEIGHT / hit.n_candidates
             ev.note(hit.key, "source line")
     return ev
+
+
+def _host_is_a_place(host: str, body: str, year: int | None) -> bool:
+    """The host of a visit headline is a unit of the gazetteer, named there or in full in
+    the body (到中方调研 … 中方县), and the body does not speak as the visitor (我县将…)."""
+    if first_cue("visit_own_voice", body) is not None:
+        return False
+    if find_places(host, year):
+        return True
+    return len(host) >= 2 and any(h.name.startswith(host) and len(h.name) <= len(host) + 1
+                                  for h in find_places(body, year))
 
 
 def _visit_host(ev: _Evidence, host: str, weight: float, words: str, year: int | None) -> None:

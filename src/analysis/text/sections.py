@@ -69,6 +69,9 @@ SPAN_HEADING = re.compile(
     HEADING_NO + r"\s*[^。\n，,]{0,10}?"
     r"[“\"]?十(?P<n>[一二三四五])五[”\"]?[^。\n，,]{0,6}?(?:期间|时期|以来|回顾|成就)"
 )
+# The summary headings that open a review inside a plan (一、发展基础, 2023年工作回顾); a plan
+# heading ending in 成效 or 进展 (着力提升成果转化成效) is a goal, not a review
+_REVIEW_IN_PLAN = re.compile(r"发展基础|发展现状|回顾|工作总结|完成情况|执行情况|20\d\d\s*年")
 SPAN_HEADING_CHARS = 30  # a span heading's own words, where 以来 is looked for
 TOP_HEADING = re.compile(HEADING_NO)
 # A line that holds a year and nothing else (2023年 … 2024年 over two lists of figures):
@@ -141,7 +144,8 @@ class Outline:
         上年工作回顾) recalls results of the year before, up to the next plan heading."""
         sections: list[Section] = []
         pos = 0
-        summaries = sorted(o.start for o in self.openings if o.kind == "summary")
+        summaries = sorted(o.start for o in self.openings if o.kind == "summary"
+                           and _REVIEW_IN_PLAN.search(self.text, o.start, o.end))
         plans = sorted(o.start for o in self.openings if o.kind == "plan")
         for start in summaries:
             if start < pos:
@@ -163,6 +167,8 @@ class Outline:
                     span = h.span
                     if (s.year and span[0] <= s.year < span[1]
                             and "以来" in self.text[h.start : h.start + SPAN_HEADING_CHARS]):
+                        if s.year == span[0]:
+                            break  # “十四五”以来 in 2021: that year alone, the part as it is
                         span = (span[0], s.year)  # 一、“十四五”以来… in a 2023 report: so far
                     tail = Section(h.start, min(h.end, s.end), s.kind, span[1], "FY", span)
                     rest = Section(tail.end, s.end, s.kind, s.year, s.period, s.span)

@@ -737,3 +737,9 @@ def test_review_findings_parks_with_a_year_national_labs_and_a_one_year_span():
         3: "key_labs", 215: "tech_smes"}
     first_year = DocMeta("t", region="某市", report_year=2021, period="FY", doc_type="summary")
     assert figures("“十四五”以来,累计新增高新技术企业30家。", first_year)[0][4:6] == (2021, "FY")
+
+
+def test_counts_above_a_level_and_level_parts_of_new_ones_keep_their_level():
+    got = [(f.metric_id, f.value, f.level) for f in
+           extract_figures("t", "新增省级以上众创空间8家,其中国家级2家。", META) if f.metric_id]
+    assert got == [("maker_spaces_new", 8, "provincial_up"), ("maker_spaces_new", 2, "national")]

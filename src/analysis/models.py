@@ -75,5 +75,5 @@ class Figure:
     region: str = ""
     value_high: float | None = None  # upper end of a range (1-2家), in the canonical unit
     note: str = ""  # why a figure has no metric_id (sub-unit, subset, growth rate only)
-    level: str = ""  # national | provincial | municipal | county: what a count counts
+    level: str = ""  # national | provincial | municipal | county | provincial_up | municipal_up
     flags: tuple[str, ...] = ()  # typed reasons (codes of data/figure_flags.csv); ``note`` says them

@@ -473,8 +473,8 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
             # 众创空间47家,其中国家级12家、省级20家: the same platforms, of one level
             parent = next((p for p in reversed(items[:i]) if not p.growth and p.indicator), None)
             # core ids keep the answer keys' rule (a part of the figure is no figure)
-            if (parent is not None and parent.indicator is not None and parent.indicator.stock
-                    and not parent.indicator.core):
+            if (parent is not None and parent.indicator is not None and not parent.indicator.core
+                    and parent.q.dimension == "count"):  # new ones too (新增众创空间8家,其中国家级2家)
                 mention.indicator, mention.phrase, mention.unit = parent.indicator, phrase, parent.indicator.unit
         if (mention.indicator is None and mention.q.dimension == "count"
                 and cues()["generic_firms"].fullmatch(cues()["strip"].sub("", strip_joiners(phrase)))):

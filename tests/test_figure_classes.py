@@ -743,3 +743,15 @@ def test_counts_above_a_level_and_level_parts_of_new_ones_keep_their_level():
     got = [(f.metric_id, f.value, f.level) for f in
            extract_figures("t", "新增省级以上众创空间8家,其中国家级2家。", META) if f.metric_id]
     assert got == [("maker_spaces_new", 8, "provincial_up"), ("maker_spaces_new", 2, "national")]
+
+
+def test_a_part_of_the_year_after_qizhong_is_that_periods_figure_not_a_subset():
+    assert figures("全年技术合同成交额12亿元,其中上半年6亿元。") == [
+        ("tech_contract_turnover", 1_200_000_000, "元", None, 2023, "FY", "actual"),
+        ("tech_contract_turnover", 600_000_000, "元", None, 2023, "H1", "actual")]
+    assert ids("技术合同成交额12亿元,其中技术开发合同6亿元。") == {1_200_000_000: "tech_contract_turnover"}
+
+
+def test_a_named_part_after_a_period_led_sentence_stays_a_subset():
+    text = "1-5月,全市技术合同成交额29.56亿元,其中海洋技术交易额4.53亿元。"
+    assert ids(text) == {2_956_000_000: "tech_contract_turnover"}

@@ -30,6 +30,7 @@ from ..text.lexicon import level_regex
 from ..text.sections import Section, fyp_span, section_at
 from .cues import CLAUSE_MARKS, GROUP_MARKS, cues, last_mark, strip_joiners
 from .periods import (
+    PERIOD_CUES,
     PERIOD_HINT,
     RECENT_YEARS,
     SINCE_YEAR,
@@ -469,6 +470,12 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
         if mention.indicator is None and (c["subset"].match(lead_in)
                                           or (sentence.parent and mention.idx == 0)):
             _inherit_measure(mention, phrase, items[:i], right, sentence.parent)
+        if mention.indicator is None and c["subset"].match(lead_in) and not PERIOD_CUES.sub(
+                "", c["subset"].sub("", strip_joiners(lead_in))).strip(" ，,"):
+            # 全年12亿元,其中上半年6亿元: the same measure, for a part of the year
+            parent = next((p for p in reversed(items[:i]) if not p.growth and p.indicator), None)
+            if parent is not None and parent.indicator is not None and parent.unit == mention.unit:
+                mention.indicator, mention.phrase = parent.indicator, parent.phrase
         if mention.indicator is None and mention.q.dimension == "count" and _level_only(phrase):
             # 众创空间47家,其中国家级12家、省级20家: the same platforms, of one level
             parent = next((p for p in reversed(items[:i]) if not p.growth and p.indicator), None)
@@ -1095,7 +1102,11 @@ def _to_figure(
         new_part = bool(ind.metric_id.endswith("_new") and mention.idx
                         and c["new_part"].match(strip_joiners(mention.lead_in))
                         and _RECOGNISED_ALL.search(items[mention.idx - 1].lead_in))
-        if not new_part and (lead_in.subset or c["subset"].search(mention.phrase)
+        # 全年12亿元,其中上半年6亿元: a part of the year is that period's figure, not a subset
+        part = c["subset"].search(mention.lead_in)
+        period_part = bool(part and cue_period is not None and cue_period != section.period
+                           and PERIOD_CUES.search(mention.lead_in, part.end()))
+        if not new_part and not period_part and (lead_in.subset or c["subset"].search(mention.phrase)
                 or c["subset"].search(sent, mention.group_start, q.start)):  # 其中4个项目…,争取经费550万元
             parent = next(
                 (p for p in reversed(items[: mention.idx]) if not p.growth and p.indicator), None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from analysis.metadata import infer_metadata
 
 
@@ -65,11 +67,18 @@ def test_a_news_lede_on_this_years_first_half_scopes_the_page():
     assert (meta.report_year, meta.period) == (2021, "H1")
 
 
-def test_a_performance_target_form_is_a_plan_of_its_year():
-    text = ("某县科学技术局2021年度部门整体支出绩效目标申报表\n(2020年度) |\n"
-            "整体绩效目标 | 1、培育高新技术企业15家,新增6家;2、技术交易合同50个。\n")
-    meta = infer_metadata("f", text)
-    assert (meta.doc_type, meta.report_year) == ("plan", 2021)
+@pytest.mark.parametrize("text, year", [
+    # a performance-target form is titled by its targets
+    ("某县科学技术局2021年度部门整体支出绩效目标申报表\n(2020年度) |\n"
+     "整体绩效目标 | 1、培育高新技术企业15家,新增6家;2、技术交易合同50个。\n", 2021),
+    # a news item on a meeting that deploys a year's work (部署了…2018年工作)
+    ("某县科技局专题学习县委经济工作会议精神\n"
+     "1月8日,某县科技局召开专题会议。会上部署了科技局2018年工作。\n"
+     "科技工作,新认定高新技术企业3家以上,发明专利申请量达到150件,为2019年争创国家级夯实基础。\n", 2018),
+])
+def test_a_plan_of_its_year(text, year):
+    meta = infer_metadata("p", text)
+    assert (meta.doc_type, meta.report_year) == ("plan", year)
 
 
 def test_a_news_item_on_an_issued_development_plan_is_a_plan():
@@ -94,14 +103,6 @@ def test_a_lede_whose_second_sentence_opens_with_the_first_half_reports_it():
     assert infer_metadata("h", text).period == "H1"
     later = "2015年,某市着力强化外引。全年新增高企20家。" + "科技工作成效明显。" * 20 + "上半年,共争取项目9项。\n"
     assert infer_metadata("f", later).period == "FY"
-
-
-def test_a_news_item_deploying_a_years_work_is_that_years_plan():
-    text = ("某县科技局专题学习县委经济工作会议精神\n"
-            "1月8日,某县科技局召开专题会议。会上部署了科技局2018年工作。\n"
-            "科技工作,新认定高新技术企业3家以上,发明专利申请量达到150件,为2019年争创国家级夯实基础。\n")
-    meta = infer_metadata("p", text)
-    assert (meta.doc_type, meta.report_year) == ("plan", 2018)
 
 
 def test_a_five_year_plans_review_part_recalls_results_of_the_year_before():

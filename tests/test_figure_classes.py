@@ -176,6 +176,8 @@ def test_counts_carry_the_level_of_what_they_count():
     ("认定技术先进型服务企业12家,全市技术先进型服务企业达到40家。", {40: "tech_advanced_service_firms"}),
     ("登记省级科技成果86项。", {86: "registered_achievements"}),
     ("获省科技进步二等奖3项。", {3: "tech_enterprises_provincial"}),
+    ("科技进步贡献率达到60%。", {60: "tech_progress_contribution"}),
+    ("全市综合科技创新水平指数达到81.38%。", {81.38: "innovation_level_index"}),
 ])
 def test_new_and_total_kept_apart_and_more_indicators_mapped(text, expected):
     assert ids(text) == expected

@@ -745,3 +745,8 @@ def test_a_part_of_the_year_after_qizhong_is_that_periods_figure_not_a_subset():
 def test_a_named_part_after_a_period_led_sentence_stays_a_subset():
     text = "1-5月,全市技术合同成交额29.56亿元,其中海洋技术交易额4.53亿元。"
     assert ids(text) == {2_956_000_000: "tech_contract_turnover"}
+
+
+def test_a_level_reached_after_a_net_increase_is_the_total():
+    assert ids("高新技术企业净增45家,达到280家。") == {
+        45: "high_tech_enterprises_new", 280: "high_tech_enterprises_total"}

@@ -610,8 +610,12 @@ def _complete(lead_in: str, mention: Mention, before: list[Mention], sentence: S
         # 有效发明专利521件,占全市总量的22%: the share of the figure just before, or of none
         bases = bases[:1]
 
+    level_reached = bool(c["stock_word"].search(lead_in))
+
     def candidates() -> Iterator[str]:  # lazily, nearest base first: most stop at the first
         for base in bases:
+            if level_reached:  # 高新技术企业净增45家,达到280家: the level, not the new ones
+                base = _NEW_VERBS.sub("", base)
             if whole:
                 yield c["strip"].sub("", base) + lead_in
             yield _head(base) + lead_in
@@ -713,6 +717,8 @@ def _pair_names(lead_in: str, group: list[Mention], before: list[Mention]) -> tu
 
 # (任务目标180家): a goal set in brackets after the figure it restates
 _GOAL_ASIDE = re.compile(r"[(（]\s*(?:年度|全年)?(?:任务|目标|任务目标|目标任务|计划)(?:数)?(?:为|是)?\s*")
+# the verbs of a count of new ones (新增, 净增 …), dropped when a level borrows its subject
+_NEW_VERBS = re.compile(r"新增|新认定|净增|凈增|新培育|新备案|新建|新引进")
 _IN_PARENS = re.compile(r"[(（][^)）]*$")  # a figure inside an open parenthesis
 _BASE_YEAR_GROWTH = re.compile(r"(?:比|较|与|同)\s*(20\d\d)\s*年")  # 比2012年增长125%: since that year
 # words that make a growth rate year-on-year even after a from-to pair

@@ -750,3 +750,9 @@ def test_a_named_part_after_a_period_led_sentence_stays_a_subset():
 def test_a_level_reached_after_a_net_increase_is_the_total():
     assert ids("高新技术企业净增45家,达到280家。") == {
         45: "high_tech_enterprises_new", 280: "high_tech_enterprises_total"}
+
+
+def test_a_threshold_passed_then_the_level_reached_across_a_comma():
+    assert ids("全市高新技术企业总数突破1000家,达到1086家。") == {1086: "high_tech_enterprises_total"}
+    assert ids("高新技术企业突破300家,科技型中小企业达到500家。") == {
+        300: "high_tech_enterprises_total", 500: "tech_smes"}

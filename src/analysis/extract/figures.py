@@ -388,8 +388,9 @@ def _sentence_figures(
             mention.flags.append("part_of_total")
     for a, b in zip(items, items[1:], strict=False):
         # 首次突破11%达到11.72%: the first value is a threshold the second one passed
-        if (a.indicator and b.clause_start == a.clause_start and cues()["more_verb"].search(a.lead_in[-3:])
-                and cues()["then_reach"].fullmatch(b.lead_in.strip())):
+        # (总数突破1000家,达到1086家: across a comma too)
+        if (a.indicator and b.group_start == a.group_start and cues()["more_verb"].search(a.lead_in[-3:])
+                and cues()["then_reach"].fullmatch(b.lead_in.strip(" \t，,"))):
             a.indicator = None
             a.flags.append("threshold")
 

@@ -178,6 +178,8 @@ def test_counts_carry_the_level_of_what_they_count():
     ("获省科技进步二等奖3项。", {3: "tech_enterprises_provincial"}),
     ("科技进步贡献率达到60%。", {60: "tech_progress_contribution"}),
     ("全市综合科技创新水平指数达到81.38%。", {81.38: "innovation_level_index"}),
+    ("规上工业企业研发机构覆盖率达到45%。", {45: "rd_institutions_industrial_share"}),
+    ("有研发机构的规上工业企业占比达16.89%。", {16.89: "rd_institutions_industrial_share"}),
 ])
 def test_new_and_total_kept_apart_and_more_indicators_mapped(text, expected):
     assert ids(text) == expected

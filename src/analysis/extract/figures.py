@@ -733,7 +733,7 @@ def _is_to_value(items: list[Mention], p: Mention) -> bool:
         return False
     if _FROM.search(p.lead_in, 0, change.start()):
         return True
-    k = items.index(p)
+    k = p.idx
     return k > 0 and items[k - 1].clause_start == p.clause_start and bool(_FROM.search(items[k - 1].lead_in))
 
 
@@ -970,7 +970,7 @@ def _to_figure(
         explicit = int(base.group(1))  # 是2007年1080亿元
     change = cues()["change_to"].search(mention.lead_in)
     prev_lead_in = items[mention.idx - 1].lead_in if mention.idx and items[mention.idx - 1].clause_start == mention.clause_start else ""
-    from_to = change is not None and (_FROM.search(mention.lead_in, 0, change.start()) or _FROM.search(prev_lead_in))
+    from_to = _is_to_value(items, mention)
     if from_to and not YEAR_CUE.search(mention.lead_in, change.end()):
         # 从2020年的500亿元增长到800亿元: the year dates the first value only; the second
         # takes the time before 从 (2019年,…由2018年的156家增加到272家)

@@ -758,3 +758,31 @@ def test_a_threshold_passed_then_the_level_reached_across_a_comma():
     assert ids("全市高新技术企业总数突破1000家,达到1086家。") == {1086: "high_tech_enterprises_total"}
     assert ids("高新技术企业突破300家,科技型中小企业达到500家。") == {
         300: "high_tech_enterprises_total", 500: "tech_smes"}
+
+
+def test_short_yoy_words_and_doublings_in_words_are_year_on_year_changes():
+    assert figures("全市实现高新技术产业产值达460亿元、比增41%。")[0][3] == 41
+    assert figures("全市技术合同成交额突破7亿元,同比实现翻番。")[0][3] == 100
+    assert figures("全市技术合同成交额达到8亿元,比上年翻了两番。")[0][3] == 300
+    # without a yoy word a doubling names no year's change, and it is never a figure itself
+    assert figures("科技型中小企业从78家增至150家,基本实现翻番。") == [
+        ("tech_smes", 78, "家", None, None, "FY", "actual"),
+        ("tech_smes", 150, "家", None, 2023, "FY", "actual")]
+    assert [f.value for f in extract_figures("t", "全市科技型企业规模同比实现翻番。", META)] == []
+
+
+def test_a_growth_named_again_later_in_the_sentence_is_its_levels_yoy():
+    text = "全市高新技术产业增加值847.85亿元,占规上工业增加值比重为54.4%;高新技术产业增加值增速18%,全省第四。"
+    assert figures(text)[0][:4] == ("high_tech_value_added", 84_785_000_000, "元", 18)
+    # another subject's growth is no yoy of the level
+    text = "全市高新技术产业增加值847.85亿元;规上工业增加值增速18%。"
+    assert figures(text)[0][3] is None
+
+
+def test_a_pdf_line_full_of_digits_is_still_a_full_line():
+    from analysis.clean import clean_text
+
+    filler = "全市科技工作稳步推进各项指标均有提升成效明显总体良好"  # 26 Chinese characters a line
+    lines = [filler] * 8 + ["术合同成交额、登记项数分别为 823.57 亿元、23003 项,", "分别增长 54.31%、117.15%。"]
+    doc = clean_text("d", "\n".join(lines))
+    assert "23003 项,分别增长" in doc.text

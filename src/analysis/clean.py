@@ -218,6 +218,11 @@ def _mid_sentence(text: str, pos: int) -> bool:
     return bool(prev) and prev[-1] not in SENTENCE_END
 
 
+def _shown_width(line: str) -> float:
+    """A line's printed width in Chinese characters: a Latin character counts half."""
+    return len(line) - 0.5 * sum(ch < "\x80" for ch in line)
+
+
 def _hard_wrap_edits(text: str) -> list[tuple[int, int, str]]:
     """Line breaks a PDF or print layout put inside sentences (every full line the same width).
 
@@ -232,10 +237,15 @@ def _hard_wrap_edits(text: str) -> list[tuple[int, int, str]]:
     full = [w for w in widths if abs(w - width) <= 3]
     if len(full) < 0.35 * len(widths) or width < 20:
         return []
+    # A line full of digits and spaces holds more characters in the same width (a Latin
+    # character is half as wide as a Chinese one): a line is full by either measure.
+    shown = [_shown_width(x) for x in lines if len(x) >= 20]
+    shown_width = max(set(shown), key=lambda w: sum(abs(x - w) <= 2 for x in shown))
     edits, pos = [], 0
     for line, nxt in zip(lines, lines[1:], strict=False):
         pos += len(line)
-        if (abs(len(line) - width) <= 3 and line[-1] not in SENTENCE_END
+        if ((abs(len(line) - width) <= 3 or (len(line) >= 20 and abs(_shown_width(line) - shown_width) <= 2))
+                and line[-1] not in SENTENCE_END
                 and nxt and not nxt[0].isspace() and not re.match(r"[一二三四五六七八九十]+、|\(", nxt)):
             edits.append((pos, pos + 1, ""))
         pos += 1

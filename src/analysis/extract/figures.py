@@ -282,6 +282,8 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
         if "、" in sent:
             qs = [x for q in qs for x in (*listed_before(sent, q), q)]  # x、y、z亿元
         qs = [q for q in qs if not _names_not_counts(sent, q)]
+        if "番" in sent and qs:
+            qs = _with_doublings(sent, qs)
         if qs:
             sentence = Sentence(sent, s, e)
             sentence.topic = topic
@@ -317,6 +319,20 @@ def _last_match(pattern: re.Pattern[str], text: str, lo: int, hi: int) -> re.Mat
     return found
 
 
+# 同比实现翻番 / 比上年翻了一番: a doubling in words is a growth of +100 % (翻两番: ×4, +300 %);
+# without a yoy word before it (基本实现翻番 after a from-to, 在2018年翻番的基础上) it says nothing
+_DOUBLED = re.compile(r"(?:同比|比上年|较上年|比去年|较去年|比上一年)(?:基本)?(?:实现|增长)?了?(?P<x>翻了?(?P<n>[一两二三])?番)")
+_DOUBLINGS = {None: 2.0, "一": 2.0, "两": 4.0, "二": 4.0, "三": 8.0}  # the multiple each wording means
+
+
+def _with_doublings(sent: str, qs: list[Quantity]) -> list[Quantity]:
+    """The sentence's quantities with its doublings in words, each as a multiple of last year
+    (unit 倍), in text order: they take a level's yoy like 是上年的2倍 does."""
+    extra = [Quantity(_DOUBLINGS[m.group("n")], "倍", "", m.group("x"), m.start("x"), m.end("x"))
+             for m in _DOUBLED.finditer(sent)]
+    return sorted([*qs, *extra], key=lambda q: q.start) if extra else qs
+
+
 _TIMES_LAST_YEAR = re.compile(r"(?:是|为|相当于|达到|达)(?:上年|去年|上一年)(?:同期)?的$")  # 是上年的3倍
 _SHARE_BASE = re.compile(r"占[^，。；,;]{0,12}的?[(（]$")  # 占规上企业的(312家)
 
@@ -348,7 +364,7 @@ def _sentence_figures(
             section=sec,
             idx=len(items),
         )
-        if q.unit == "倍" and _TIMES_LAST_YEAR.search(lead_in):
+        if q.unit == "倍" and (q.raw.startswith("翻") or _TIMES_LAST_YEAR.search(lead_in)):
             item.growth = item.times = True
         elif q.unit in ("%", "倍"):
             if _lead_in_cues(lead_in).growth or (
@@ -397,8 +413,8 @@ def _sentence_figures(
     sentence_text = text[s : sentence.end].strip()
     out = []
     for mention in items:
-        if mention.growth and mention.yoy is None and mention.attached:
-            continue
+        if mention.growth and mention.yoy is None and (mention.attached or mention.q.raw.startswith("翻")):
+            continue  # a growth given to its level; a doubling in words that found none says no figure
         out.append(_to_figure(doc_id, text, sentence, sentence_text, mention, items, meta, inherited))
     return out
 
@@ -761,7 +777,7 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
         subject = lead_in[: m.start()] if m else ("" if mention.times else lead_in)
         subject = re.sub(r"同比|比上年|较上年|分别|均|同期|[比较][^，。；,;]{0,12}|"
                          r"(?:与|和|同)(?:20\d\d年|上年|去年|上一年)(?:同期)?相?", "", subject)
-        subject = strip_joiners(subject)
+        subject = strip_joiners(subject.strip()).strip()  # a line break before 分别增长 is no subject
         candidates = [
             p
             for p in items[:i]
@@ -792,6 +808,14 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
                 hit = [p for p in candidates if key and key in p.phrase]
                 if hit and len(group) == 1:
                     targets = hit[-1:]
+                elif len(group) == 1 and not candidates:
+                    # 增加值847.85亿元,占…54.4%;高新技术产业增加值增速18%: the growth of a level the
+                    # sentence stated before, named in full again
+                    earlier = [p for p in items[:i] if not p.growth and p.yoy is None and p.indicator
+                               and p.unit not in {"%", "百分点"} and "share_base" not in p.flags
+                               and p.phrase.endswith(key) and len(key) >= 4
+                               and taxonomy.match_indicator(key, p.unit) == p.indicator]
+                    targets = earlier[-1:]
                 parts = _split_items(subject)
                 if len(group) > 1 and len(parts) == len(group):
                     # 专利申请量和授权量分别同比增长50.6%和28.1%: one subject for each rate

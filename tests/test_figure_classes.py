@@ -786,3 +786,24 @@ def test_a_pdf_line_full_of_digits_is_still_a_full_line():
     lines = [filler] * 8 + ["术合同成交额、登记项数分别为 823.57 亿元、23003 项,", "分别增长 54.31%、117.15%。"]
     doc = clean_text("d", "\n".join(lines))
     assert "23003 项,分别增长" in doc.text
+
+
+def test_firms_a_service_reached_or_picked_for_a_list_are_not_the_regions_count():
+    assert ids("为27家高新技术企业争取奖补资金135万元。") == {1_350_000: "sci_tech_funding_secured"}
+    assert ids("威孚高科等8家国家高新技术企业入选。") == {}
+    # 为 as the verb of a level is no service
+    assert ids("截止目前高企总数为15家。") == {15: "high_tech_enterprises_total"}
+    assert ids("科技型中小企业市定任务为211家。") == {211: "tech_smes"}
+
+
+def test_contracts_counted_in_fen_are_contracts():
+    assert figures("完成技术合同769份。") == [("tech_contracts", 769, "项", None, 2023, "FY", "actual")]
+    assert ids("2023年1-5月份,发放资料5000份。") == {}
+
+
+def test_the_national_part_of_prizes_of_every_level_is_the_national_award_count():
+    assert ids("全市累计获科技奖励598项,其中国家级52项、省级546项。") == {52: "national_sci_tech_awards"}
+    assert ids("科技成果获科技进步奖120项,其中国家级奖励7项。") == {7: "national_sci_tech_awards"}
+    # the national part of something else is not a prize
+    assert ids("全市科技项目立项120项,其中国家级52项。") == {120: "sci_tech_projects", 52: "sci_tech_projects"}
+    assert ids("全市专利授权1200件,其中国家级52件。") == {1200: "patent_grants"}

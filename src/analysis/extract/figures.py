@@ -500,6 +500,13 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
             if (parent is not None and parent.indicator is not None and not parent.indicator.core
                     and parent.q.dimension == "count"):  # new ones too (新增众创空间8家,其中国家级2家)
                 mention.indicator, mention.phrase, mention.unit = parent.indicator, phrase, parent.indicator.unit
+        if mention.indicator is None and mention.q.dimension == "count" and _national_award_part(phrase):
+            # 获科技奖励598项,其中国家级52项: the national part of prizes of every level
+            parent = next((p for p in reversed(items[:i]) if not p.growth and p.phrase), None)
+            if (parent is not None and parent.indicator is None and parent.group_start == mention.group_start
+                    and _AWARDS.search(parent.phrase) and parent.q.unit == mention.q.unit):
+                _match(mention, "国家科学技术奖", right)
+                mention.phrase = phrase if mention.indicator else mention.phrase
         if (mention.indicator is None and mention.q.dimension == "count"
                 and cues()["generic_firms"].fullmatch(cues()["strip"].sub("", strip_joiners(phrase)))):
             _name_the_firms(mention, phrase, sent[: mention.clause_start], sentence.topic, right)
@@ -547,6 +554,15 @@ def _other_bureau(clause: str, meta: DocMeta) -> bool:
     lead_in = [x for x in (meta.region, meta.parent_city, meta.province) if x]
     return not any(place in x or x in place or place[:-1] and x.startswith(place[:-1])
                    for x in lead_in)
+
+
+_AWARDS = re.compile(r"科技(?:进步)?奖|科学技术奖")  # prizes for S&T of any level (科技奖励, 科技进步奖)
+_NATIONAL_PART = re.compile(r"(?:其中)?国家级(?:奖励|奖项|奖)?")  # 其中国家级(奖励)52项
+
+
+def _national_award_part(phrase: str) -> bool:
+    """其中国家级奖励67项: the national part of a count of prizes, named by its level alone."""
+    return _NATIONAL_PART.fullmatch(cues()["strip"].sub("", strip_joiners(phrase))) is not None
 
 
 def _level_only(phrase: str) -> bool:
@@ -921,6 +937,7 @@ _RECOGNISED_ALL = re.compile(r"(?<![新首])(?:通过)?认定")  # 认定697家 
 # 从2021年的 / 由“十三五”末的 right before a value: the value is the base of a change
 _FROM_YEAR_BASE = re.compile(r"[从由]\s*(?:20\d\d\s*年(?:底|末)?|[“\"]?十[一二三四五]五[”\"]?(?:末|期末))的?$")
 _FROM_LAST_YEAR = re.compile(r"[从由](?:上年|去年|上一年)(?:的|底|末)?$")  # 由上年的 A 增至 B
+_FIRM_UNITS = frozenset({"家", "户"})  # the units a count of firms is written in
 # 第二批: a batch of a list, whose count is the batch's, not the year's
 _BATCH = re.compile(r"第[一二三四五六七八九十\d]+批")
 
@@ -1113,6 +1130,12 @@ def _to_figure(
             metric_id = ""
         if c["milestone"].match(sent, q.end):
             flags.append("threshold")
+            metric_id = ""
+        if q.unit in _FIRM_UNITS and c["served"].search(mention.lead_in.rstrip()):
+            flags.append("served")  # 为27家高新技术企业争取补贴: the firms helped, not how many there are
+            metric_id = ""
+        elif q.unit in _FIRM_UNITS and c["selected"].match(sent, q.end):
+            flags.append("selected")  # 8家国家高新技术企业入选…名单: another body's pick
             metric_id = ""
         if c["pace"].match(sent, q.end):
             flags.append("pace")  # 以每年6-7家的速度增加: how fast, not how many

@@ -807,3 +807,24 @@ def test_the_national_part_of_prizes_of_every_level_is_the_national_award_count(
     # the national part of something else is not a prize
     assert ids("全市科技项目立项120项,其中国家级52项。") == {120: "sci_tech_projects", 52: "sci_tech_projects"}
     assert ids("全市专利授权1200件,其中国家级52件。") == {1200: "patent_grants"}
+
+
+def test_a_parks_own_report_speaks_of_itself_by_the_parks_name():
+    park = DocMeta("t", region="某某高新技术产业开发区", admin_level="district", report_year=2019,
+                   period="FY", doc_type="summary")
+    text = "某某高新区新认定科技型中小企业545家,全年新认定高新技术企业300家。"
+    assert ids(text, park) == {545: "tech_smes", 300: "high_tech_enterprises_new"}
+    # in a city's report the park is a part of the region; in the park's own, a town is still a part
+    assert ids(text) == {}
+    assert ids("各镇新认定高新技术企业30家。", park) == {}
+
+
+def test_cumulative_new_ones_over_recent_years_are_new_ones_of_the_span():
+    meta = DocMeta("t", region="某市", report_year=2020, period="FY", doc_type="summary")
+    new = ("high_tech_enterprises_new", 300, "家", None, 2020)
+    assert figures("近三年累计新增高新技术企业300家。", meta)[0][:6] == (*new, "2018-2020")
+    assert figures("2018年以来累计新增高新技术企业300家。", meta)[0][:6] == (*new, "2018-2020")
+    # without a span, 累计认定 is the stock; so is a level reached at a span's end
+    assert ids("全市累计认定高新技术企业430家。", meta) == {430: "high_tech_enterprises_total"}
+    assert figures("近三年,全市高新技术企业累计达到430家。", meta)[0][:6] == (
+        "high_tech_enterprises_total", 430, "家", None, 2020, "FY")

@@ -360,7 +360,9 @@ def _sentence_figures(
             group_start=group_start,
             unit=q.unit,
             qualifier=q.qualifier,
-            in_span=sec.span is not None or sentence.last_before(sentence.spans, q.start) is not None,
+            in_span=(sec.span is not None or sentence.last_before(sentence.spans, q.start) is not None
+                     or sentence.last_before(sentence.recent, q.start) is not None
+                     or _since_before(sentence, q.start, sec.year)),
             section=sec,
             idx=len(items),
         )
@@ -907,24 +909,47 @@ def _same_subject(sent: str, lo: int, hi: int, lead_in: str) -> bool:
     return n >= 2 and bool(_TWO_HAN.match(subject[:n]))
 
 
+def _since_before(sentence: Sentence, pos: int, year: int | None) -> bool:
+    """2018年以来 before ``pos`` in a later year's report: the figure sums a span (累计 = over it)."""
+    since = sentence.last_before(sentence.since, pos)
+    return since is not None and year is not None and int(since.group(1)) < year
+
+
 @lru_cache(maxsize=512)
-def _lead_is_subunit(sent: str) -> bool:
+def _lead_is_subunit(sent: str, own: tuple[str, ...] = ()) -> bool:
     """The sentence opens with a part of the region (各镇…, 自创区…) or one institution
     (某某重点实验室搭建了…): cached per sentence."""
     c = cues()
     lead = sent.lstrip()
-    return bool(c["subunit_start"].search(lead) or c["subunit_any"].match(lead)
+    return bool(_park_part(lead, own) or c["subunit_any"].match(lead)
                 or c["institution_start"].search(lead))
 
 
-def _subunit(sent: str, mention: Mention) -> bool:
+def _park_part(text: str, own: tuple[str, ...]) -> bool:
+    """A park opens ``text``, and it is not the report's own region (in a 高新区's own
+    report, 聊城高新区新增… is the region speaking)."""
+    m = cues()["subunit_start"].search(text)
+    return m is not None and not (own and m.group(0).endswith(own))
+
+
+_ZONE_SELF = (("高新", ("高新区", "高新技术产业开发区")), ("开发区", ("开发区",)), ("示范区", ("示范区",)))
+
+
+@lru_cache(maxsize=256)
+def _own_park_words(region: str) -> tuple[str, ...]:
+    """The park words a zone's own report calls itself by (高新区 for 某高新技术产业开发区)."""
+    return next((words for key, words in _ZONE_SELF if key in region), ()) if region.endswith("区") else ()
+
+
+def _subunit(sent: str, mention: Mention, region: str = "") -> bool:
     c = cues()
     if c["subunit_after"].search(sent[mention.q.end : mention.q.end + 8]):
         return True
-    if _lead_is_subunit(sent):
+    own = _own_park_words(region)
+    if _lead_is_subunit(sent, own):
         return True
     clause = sent[mention.clause_start : mention.q.start].lstrip()
-    return bool(c["subunit_start"].search(clause) or c["subunit_any"].search(clause))
+    return bool(_park_part(clause, own) or c["subunit_any"].search(clause))
 
 
 # opens a from-to statement (从500亿元增长到800亿元); not 从事, 由于, 自由, 理由
@@ -1116,7 +1141,7 @@ def _to_figure(
             qualifier = "~"
     metric_id = ind.metric_id if ind and not completion else ""
     if ind and not completion:
-        if _subunit(sent, mention):
+        if _subunit(sent, mention, meta.region):
             flags.append("subunit")
             metric_id = ""
         if lead_in.comparator:

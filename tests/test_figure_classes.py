@@ -828,3 +828,24 @@ def test_cumulative_new_ones_over_recent_years_are_new_ones_of_the_span():
     assert ids("全市累计认定高新技术企业430家。", meta) == {430: "high_tech_enterprises_total"}
     assert figures("近三年,全市高新技术企业累计达到430家。", meta)[0][:6] == (
         "high_tech_enterprises_total", 430, "家", None, 2020, "FY")
+
+
+def test_colloquial_ge_yi_is_yi_yuan():
+    assert figures("全县技术交易额达2个亿。") == [("tech_contract_turnover", 200_000_000, "元", None, 2023, "FY", "actual")]
+
+
+def test_maker_spaces_and_incubators_together_are_incubation_carriers():
+    assert ids("省级以上众创空间和孵化器19家。") == {19: "incubators_total"}
+    assert ids("全市拥有众创空间20家。") == {20: "maker_spaces"}
+    assert ids("全市拥有省级孵化器12家。") == {}  # one level of them is a part
+
+
+def test_a_goal_completed_after_a_figure_is_that_indicators_target_even_after_qizhong():
+    got = figures("今年认定国高企697家,其中新认定391家,完成市对区新认定375家考核任务,有效国高企达到1550家。")
+    assert got == [("high_tech_enterprises_new", 391, "家", None, 2023, "FY", "actual"),
+                   ("high_tech_enterprises_new", 375, "家", None, 2023, "FY", "target"),
+                   ("high_tech_enterprises_total", 1550, "家", None, 2023, "FY", "actual")]
+    assert ids("新认定省科小571家,超额完成市对区新认定350家考核任务。") == {571: "tech_smes", 350: "tech_smes"}
+    # a count of the measures just named is no figure
+    assert ids("全年新获得授权专利148件,其中发明专利授权23件,两项指标均居全市第1位。") == {
+        148: "patent_grants", 23: "invention_patent_grants"}

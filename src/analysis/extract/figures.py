@@ -1185,7 +1185,7 @@ def _to_figure(
         part = c["subset"].search(mention.lead_in)
         period_part = bool(part and cue_period is not None and cue_period != section.period
                            and PERIOD_CUES.search(mention.lead_in, part.end()))
-        if not new_part and not period_part and (lead_in.subset or c["subset"].search(mention.phrase)
+        if not new_part and not period_part and not mention.goal_after and (lead_in.subset or c["subset"].search(mention.phrase)
                 or c["subset"].search(sent, mention.group_start, q.start)):  # 其中4个项目…,争取经费550万元
             parent = next(
                 (p for p in reversed(items[: mention.idx]) if not p.growth and p.indicator), None

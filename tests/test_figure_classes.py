@@ -849,3 +849,17 @@ def test_a_goal_completed_after_a_figure_is_that_indicators_target_even_after_qi
     # a count of the measures just named is no figure
     assert ids("全年新获得授权专利148件,其中发明专利授权23件,两项指标均居全市第1位。") == {
         148: "patent_grants", 23: "invention_patent_grants"}
+
+
+def test_a_level_after_its_average_growth_takes_the_growths_subject_and_its_own_year():
+    meta = DocMeta("t", region="某市", report_year=2021, period="FY", doc_type="summary")
+    got = figures("“十三五”期间全市技术合同成交额年均增速14.8%,2020年达到303.93亿元。", meta)
+    assert got == [("tech_contract_turnover", 30_393_000_000, "元", None, 2020, "FY", "actual")]
+    # a sum over the span stays the span's; a year named inside it dates its own figure
+    got = figures("“十三五”期间,全市累计新增高新技术企业300家,2020年新增80家。", meta)
+    assert [(f[1], f[4], f[5]) for f in got] == [(300, 2020, "2016-2020"), (80, 2020, "FY")]
+
+
+def test_a_count_of_valid_qualifications_after_new_ones_is_the_total():
+    assert ids("实现净新增国家高新技术企业302家,资格有效数达1928家。") == {
+        302: "high_tech_enterprises_new", 1928: "high_tech_enterprises_total"}

@@ -602,6 +602,8 @@ def _inherit_measure(mention: Mention, phrase: str, before: list[Mention], right
         _match(mention, candidate, right)
 
 
+# the growth words that end a clause's subject before its rate (成交额年均增速14.8%)
+_GROWTH_TAIL = re.compile(r"(?:同比|年均|平均|年)?(?:增速|增幅|增长率|增长|提高|提升)(?:为|达到|达)?$")
 _FIRST_DIGIT = re.compile(r"(?<![\d.])(?!(?:19|20)\d\d年)\d")  # a figure's first digit, not a year's
 # two Han characters: a word starts here (a noun after a count, a subject)
 _TWO_HAN = re.compile(r"[\u4e00-\u9fff]{2}")
@@ -621,6 +623,7 @@ def _complete(lead_in: str, mention: Mention, before: list[Mention], sentence: S
     bases = [p.phrase for p in reversed(same_group) if p.indicator]
     bases += [p.phrase for p in reversed(same_group) if p.phrase and not p.indicator][:1]
     end = mention.clause_start - 1
+    grown: set[str] = set()  # subjects of a growth rate: the whole subject is the level's
     for _ in range(4):  # the clauses before, nearest first
         if end <= mention.group_start:
             break
@@ -630,6 +633,9 @@ def _complete(lead_in: str, mention: Mention, before: list[Mention], sentence: S
         subject = _FIRST_DIGIT.split(clause, 1)[0]
         if subject and subject != clause:
             bases.append(subject)  # 科技型中小企业累计66家…,总数达226家: its subject, before its figure
+            if (bare := _GROWTH_TAIL.sub("", subject)) != subject:
+                bases.append(bare)  # 成交额年均增速14.8%,2020年达到303.93亿元: the subject of the growth
+                grown.add(bare)
         end = start - 1
     # 产值50亿元；实现增加值12亿元: the subject of an earlier group, then the sentence before
     core = c["strip"].sub("", strip_joiners(lead_in))
@@ -651,7 +657,7 @@ def _complete(lead_in: str, mention: Mention, before: list[Mention], sentence: S
         for base in bases:
             if level_reached:  # 高新技术企业净增45家,达到280家: the level, not the new ones
                 base = _NEW_VERBS.sub("", base)
-            if whole:
+            if whole or base in grown:
                 yield c["strip"].sub("", base) + lead_in
             yield _head(base) + lead_in
             yield _cut_head(base) + lead_in
@@ -753,7 +759,7 @@ def _pair_names(lead_in: str, group: list[Mention], before: list[Mention]) -> tu
 # (任务目标180家): a goal set in brackets after the figure it restates
 _GOAL_ASIDE = re.compile(r"[(（]\s*(?:年度|全年)?(?:任务|目标|任务目标|目标任务|计划)(?:数)?(?:为|是)?\s*")
 # the verbs of a count of new ones (新增, 净增 …), dropped when a level borrows its subject
-_NEW_VERBS = re.compile(r"新增|新认定|净增|凈增|新培育|新备案|新建|新引进")
+_NEW_VERBS = re.compile(r"净新增|新增|新认定|净增|凈增|新培育|新备案|新建|新引进")
 _IN_PARENS = re.compile(r"[(（][^)）]*$")  # a figure inside an open parenthesis
 _BASE_YEAR_GROWTH = re.compile(r"(?:比|较|与|同)\s*(20\d\d)\s*年")  # 比2012年增长125%: since that year
 # words that make a growth rate year-on-year even after a from-to pair
@@ -1082,6 +1088,9 @@ def _to_figure(
         span, year, explicit = None, mention.series_year, mention.series_year
     if mention.since_fyp is not None and section.year and section.year > mention.since_fyp:
         span = (mention.since_fyp + 1, section.year)  # 较“十三五”末增加210家: new over the years since
+    if (span is not None and span_m is not None and explicit is not None and span[0] <= explicit <= span[1]
+            and any(y[0] >= max(mention.clause_start, span_m.end()) and y[1] <= q.start for y in sentence.years)):
+        span, year = None, explicit  # “十三五”期间…年均增速14.8%,2020年达到303.93亿元: that year's figure
     if span is not None:
         is_stock = ind.stock if ind else False
         period = "FY" if is_stock else f"{span[0]}-{span[1]}"

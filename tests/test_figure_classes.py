@@ -863,3 +863,9 @@ def test_a_level_after_its_average_growth_takes_the_growths_subject_and_its_own_
 def test_a_count_of_valid_qualifications_after_new_ones_is_the_total():
     assert ids("实现净新增国家高新技术企业302家,资格有效数达1928家。") == {
         302: "high_tech_enterprises_new", 1928: "high_tech_enterprises_total"}
+
+
+def test_prizes_of_a_named_years_round_are_that_years():
+    meta = DocMeta("t", region="某市", report_year=2024, period="FY", doc_type="summary")
+    assert figures("11个项目荣获2023年度国家科学技术奖。", meta)[0][4] == 2023
+    assert figures("全市获国家科学技术奖11项。", meta)[0][4] == 2024

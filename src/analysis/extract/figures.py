@@ -604,6 +604,8 @@ def _inherit_measure(mention: Mention, phrase: str, before: list[Mention], right
 
 # the growth words that end a clause's subject before its rate (成交额年均增速14.8%)
 _GROWTH_TAIL = re.compile(r"(?:同比|年均|平均|年)?(?:增速|增幅|增长率|增长|提高|提升)(?:为|达到|达)?$")
+# 荣获2023年度国家科学技术奖 after a count: the prizes of that year's round, whenever announced
+_AWARD_EDITION = re.compile(r"[^，。；,;\d]{0,8}?(20\d\d)年度[^，。；,;\d]{0,6}?(?:奖|科学技术|科技)")
 _FIRST_DIGIT = re.compile(r"(?<![\d.])(?!(?:19|20)\d\d年)\d")  # a figure's first digit, not a year's
 # two Han characters: a word starts here (a noun after a count, a subject)
 _TWO_HAN = re.compile(r"[\u4e00-\u9fff]{2}")
@@ -1086,6 +1088,9 @@ def _to_figure(
         year = explicit
     if mention.series_year is not None:
         span, year, explicit = None, mention.series_year, mention.series_year
+    if (ind is not None and ind.right_context and explicit is None and span is None
+            and (edition := _AWARD_EDITION.match(sent, q.end, sentence.next_stop(q.end))) is not None):
+        year = explicit = int(edition.group(1))  # 11个项目荣获2023年度国家科学技术奖: that year's prizes
     if mention.since_fyp is not None and section.year and section.year > mention.since_fyp:
         span = (mention.since_fyp + 1, section.year)  # 较“十三五”末增加210家: new over the years since
     if (span is not None and span_m is not None and explicit is not None and span[0] <= explicit <= span[1]

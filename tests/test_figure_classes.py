@@ -869,3 +869,12 @@ def test_prizes_of_a_named_years_round_are_that_years():
     meta = DocMeta("t", region="某市", report_year=2024, period="FY", doc_type="summary")
     assert figures("11个项目荣获2023年度国家科学技术奖。", meta)[0][4] == 2023
     assert figures("全市获国家科学技术奖11项。", meta)[0][4] == 2024
+
+
+def test_a_year_right_before_a_value_dates_it_but_a_month_or_range_after_the_year_does_not():
+    meta = DocMeta("t", region="某市", report_year=2022, period="FY", doc_type="summary")
+    got = figures("高新技术企业数量从2015年232家增至2021年2886家(预计数)。", meta)
+    assert got == [("high_tech_enterprises_total", 232, "家", None, 2015, "FY", "actual"),
+                   ("high_tech_enterprises_total", 2886, "家", None, 2021, "FY", "estimate")]
+    assert figures("2022年1-5月,全市技术合同成交额12亿元。", meta)[0][4:6] == (2022, "M1-M5")
+    assert figures("2021年全市高新技术企业2886家（预计）。", meta)[0][6] == "estimate"

@@ -604,6 +604,7 @@ def _inherit_measure(mention: Mention, phrase: str, before: list[Mention], right
 
 # the growth words that end a clause's subject before its rate (成交额年均增速14.8%)
 _GROWTH_TAIL = re.compile(r"(?:同比|年均|平均|年)?(?:增速|增幅|增长率|增长|提高|提升)(?:为|达到|达)?$")
+_ESTIMATE_NOTE = re.compile(r"\s*[(（]\s*(?:预计|预估|预测|估计)(?:数|值|数据)?\s*[)）]")  # 2886家(预计数)
 # 荣获2023年度国家科学技术奖 after a count: the prizes of that year's round, whenever announced
 _AWARD_EDITION = re.compile(r"[^，。；,;\d]{0,8}?(20\d\d)年度[^，。；,;\d]{0,6}?(?:奖|科学技术|科技)")
 _FIRST_DIGIT = re.compile(r"(?<![\d.])(?!(?:19|20)\d\d年)\d")  # a figure's first digit, not a year's
@@ -1121,8 +1122,8 @@ def _to_figure(
     kind = "actual"
     if section.kind == "plan" or (mention.goal_after and not mention.growth):
         kind = "target"
-    elif sentence.estimate and (_estimate_scope(sent, mention) or lead_in.estimate):
-        kind = "estimate"
+    elif (sentence.estimate and (_estimate_scope(sent, mention) or lead_in.estimate)) or _ESTIMATE_NOTE.match(sent, q.end):
+        kind = "estimate"  # …, or 2886家(预计数): a note after the figure says it is a forecast
     elif not mention.growth and (lead_in.goal_ref
                             or (sentence.target_verb
                                 and c["target_verb"].search(sent, mention.group_start, q.start))):

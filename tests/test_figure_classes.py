@@ -878,3 +878,67 @@ def test_a_year_right_before_a_value_dates_it_but_a_month_or_range_after_the_yea
                    ("high_tech_enterprises_total", 2886, "家", None, 2021, "FY", "estimate")]
     assert figures("2022年1-5月,全市技术合同成交额12亿元。", meta)[0][4:6] == (2022, "M1-M5")
     assert figures("2021年全市高新技术企业2886家（预计）。", meta)[0][6] == "estimate"
+
+
+def test_review_eight_served_only_with_a_service_and_selected_within_its_item():
+    for text, value in [("全市高新技术企业数量创历史新高，为320家。", 320), ("全市有效高新技术企业累计为320家。", 320),
+                        ("全市高新技术企业数量：为320家。", 320)]:
+        assert ids(text) == {value: "high_tech_enterprises_total"}, text
+    assert ids("全市新认定高新技术企业全年共为45家。") == {45: "high_tech_enterprises_new"}
+    assert ids("为辖区27家高新技术企业争取奖补资金135万元。") == {1_350_000: "sci_tech_funding_secured"}
+    assert ids("为全市320家高新技术企业提供政策辅导。") == {}
+    assert ids("走访高新技术企业300家。") == {}
+    assert ids("指导45家企业成功认定为高新技术企业。") == {45: "high_tech_enterprises_new"}
+    assert ids("全市有效高新技术企业达到320家、科技型中小企业1200家、入选省级瞪羚企业15家。") == {
+        320: "high_tech_enterprises_total", 1200: "tech_smes"}
+    assert ids("全市高新技术企业达到320家（其中15家入选省百强）。") == {320: "high_tech_enterprises_total"}
+
+
+def test_review_eight_units_doublings_and_growth_named_again():
+    assert ids("全年落地3个亿元以上科技项目。") == {3: "sci_tech_projects"}
+    assert ids("高新技术产业产值超10个亿元的企业达到12家。") == {}
+    assert figures("全市技术合同成交额12亿元，高新技术企业数量同比翻番。")[0][3] is None
+    assert figures("全市技术合同成交额12亿元，其中技术开发合同同比翻番。")[0][3] is None
+    assert figures("全市技术合同成交额12亿元，高新技术企业数量是上年的3倍。")[0][3] is None
+    assert figures("全市技术合同成交额12亿元，是上年的3倍。")[0][3] == 200
+    assert figures("全市技术合同成交额12亿元，占全省比重为8%；技术合同成交额增速18%。")[0][3] == 18
+    assert figures("全市专利授权量12000件，居全省第二；专利授权量增速18%。")[0][3] == 18
+    assert figures("全市技术合同成交额12亿元,比上年增23%。")[0][3] == 23
+    assert figures("全市技术合同成交额12亿元,比去年同期降5%。")[0][3] == -5
+
+
+def test_review_eight_goals_measures_spans_parks_and_prizes():
+    assert figures("新认定高新技术企业45家，完成市下达的40家目标任务。")[1] == (
+        "high_tech_enterprises_new", 40, "家", None, 2023, "FY", "target")
+    assert ids("全年新获得授权专利148件,其中发明专利授权23件,三项指标增幅均居全市第1位。") == {
+        148: "patent_grants", 23: "invention_patent_grants"}
+    assert ids("专利授权量达到500件,上述2项指标均居全市前列。") == {500: "patent_grants"}
+    assert [f.value for f in extract_figures("t", "全市有5项指标居全省第一。", META)] == []
+    y2021 = DocMeta("t", region="某市", report_year=2021, period="FY", doc_type="summary")
+    assert figures("2016年以来，全市技术合同成交额年均增速14.8%，2020年达到303.93亿元。", y2021)[0][4:6] == (2020, "FY")
+    assert figures("“十三五”期间全市技术合同成交额年均增速14.8%，今年达到12亿元。", y2021)[0][4:6] == (2021, "FY")
+    y2020 = DocMeta("t", region="某市", report_year=2020, period="FY", doc_type="summary")
+    got = figures("2018年以来累计新增高新技术企业300家，今年新增120家。", y2020)
+    assert [(f[1], f[5]) for f in got] == [(300, "2018-2020"), (120, "FY")]
+    park = DocMeta("t", region="某某高新技术产业开发区", admin_level="district", report_year=2019,
+                   period="FY", doc_type="summary")
+    assert ids("苏州高新区新认定高新技术企业300家。", park) == {}
+    assert ids("某某高新区生物医药产业园新认定高新技术企业30家。", park) == {}
+    assert ids("某某国家高新区新认定高新技术企业300家。", park) == {300: "high_tech_enterprises_new"}
+    assert ids("全市组织申报科技奖励98项，其中国家级12项。") == {}
+    assert ids("全市累计获科技奖励598项，其中省级50项、国家级5项。") == {5: "national_sci_tech_awards"}
+    assert ids("获科技进步奖120项（其中国家级7项）。") == {7: "national_sci_tech_awards"}
+    assert ids("全市获科技奖励20个,其中国家级5个。") == {5: "national_sci_tech_awards"}
+    y2024 = DocMeta("t", region="某市", report_year=2024, period="FY", doc_type="summary")
+    for text in ("荣获2023年度国家科学技术奖11项。", "获国家科学技术奖11项（2023年度）。"):
+        assert figures(text, y2024)[0][4] == 2023, text
+
+
+def test_a_table_of_numbers_in_columns_is_not_joined_as_a_wrapped_line():
+    from analysis.clean import clean_text
+
+    filler = "全市科技工作稳步推进各项指标均有提升成效明显总体良好"
+    rows = ["高新技术产业产值（亿元）1234.56 1456.78 1678.90 15.2", "技术合同成交额（亿元）823.57 950.12 1023.45 7.7 15.4",
+            "发明专利授权量（件）1200 1350 1500 11.1"]
+    text = clean_text("d", "\n".join([filler] * 8 + rows)).text
+    assert "15.2\n技术合同成交额" in text and "15.4\n发明专利授权量" in text

@@ -45,3 +45,16 @@ def test_unknown_metric_id_lists_the_valid_ones():
 def test_the_indicator_phrase_drops_other_figures_years_and_repeats(phrase, shown):
     from analysis.taxonomy import indicator_phrase
     assert indicator_phrase(phrase) == shown
+
+
+def test_every_data_table_row_has_the_headers_columns():
+    """A pattern with an unquoted comma shifts a row's fields: the loaders would read the
+    spill-over as wordings and descriptions, silently."""
+    import csv
+
+    from analysis.config import PACKAGE_DATA
+
+    for path in sorted(PACKAGE_DATA.glob("*.csv")):
+        rows = list(csv.reader(path.open(encoding="utf-8")))
+        bad = [k + 1 for k, row in enumerate(rows) if row and len(row) != len(rows[0])]
+        assert not bad, f"{path.name}: rows {bad} do not have {len(rows[0])} fields"

@@ -223,6 +223,19 @@ def _shown_width(line: str) -> float:
     return len(line) - 0.5 * sum(ch < "\x80" for ch in line)
 
 
+_TABLE_ROW = re.compile(r"(?:\d[\d.,%]*\s+){2,}\d")  # 1234.56 1456.78 1678.90: a table's columns
+
+
+def _full_by_print(line: str, shown_width: float) -> bool:
+    """A prose line as wide in print as the text's full lines, though its digits make it
+    longer in characters. Table rows (numbers in columns) and Latin lines (addresses) are
+    not prose: their width says nothing about a wrap."""
+    if len(line) < 20 or abs(_shown_width(line) - shown_width) > 2:
+        return False
+    han = sum("\u4e00" <= ch <= "\u9fff" for ch in line)
+    return han >= 0.6 * shown_width and not _TABLE_ROW.search(line)
+
+
 def _hard_wrap_edits(text: str) -> list[tuple[int, int, str]]:
     """Line breaks a PDF or print layout put inside sentences (every full line the same width).
 
@@ -244,7 +257,7 @@ def _hard_wrap_edits(text: str) -> list[tuple[int, int, str]]:
     edits, pos = [], 0
     for line, nxt in zip(lines, lines[1:], strict=False):
         pos += len(line)
-        if ((abs(len(line) - width) <= 3 or (len(line) >= 20 and abs(_shown_width(line) - shown_width) <= 2))
+        if ((abs(len(line) - width) <= 3 or _full_by_print(line, shown_width))
                 and line[-1] not in SENTENCE_END
                 and nxt and not nxt[0].isspace() and not re.match(r"[一二三四五六七八九十]+、|\(", nxt)):
             edits.append((pos, pos + 1, ""))

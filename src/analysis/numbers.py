@@ -391,7 +391,9 @@ _CN_NOT_AFTER = (rf"(?<![{_CN_REST}])", rf"(?<![{_CN_REST}]点)")
 
 def _unit_alternation() -> str:
     names = sorted(load_units(), key=len, reverse=True)
-    return "|".join(re.escape(n).replace(r"\(", r"[(（]").replace(r"\)", r"[)）]") for n in names)
+    # a unit ending in 亿 (个亿) is not the one meant when 元 follows (3个亿元以上项目: 3个)
+    return "|".join(re.escape(n).replace(r"\(", r"[(（]").replace(r"\)", r"[)）]")
+                    + ("(?!元)" if n.endswith("亿") else "") for n in names)
 
 
 _NOT_BEFORE = r"[\d.*＊×xX○第A-Za-z]"  # masked digits (*5万元, 20xx), decimals, ranks, codes

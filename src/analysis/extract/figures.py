@@ -21,12 +21,13 @@ from ..models import DocMeta, Figure
 from ..numbers import (
     Quantity,
     listed_before,
+    parse_chinese_numeral,
     plausible_yoy,
     quantity_from_match,
     quantity_regex,
 )
 from ..text.document import Document, prepare_text
-from ..text.lexicon import level_regex
+from ..text.lexicon import level_regex, load_lexicon
 from ..text.sections import Section, fyp_span, section_at
 from .cues import CLAUSE_MARKS, GROUP_MARKS, cues, last_mark, strip_joiners
 from .periods import (
@@ -303,6 +304,8 @@ QUOTE_REACH = 12  # a closing quote this close after a numeral: the numeral is i
 def _names_not_counts(sent: str, q: Quantity) -> bool:
     """A numeral in words that names or orders rather than counts (“三个高新”, 五个方面,
     十九届六次全会): no stated figure, so it is no row of the tables."""
+    if q.unit in ("项", "个") and cues()["counts_measures"].match(sent, q.end):
+        return True  # 两项指标均居全市第1位, 上述2项指标: the measures just named
     if any(ch.isdigit() for ch in q.raw):
         return False
     if cues()["not_a_count"].match(sent, q.end):
@@ -319,17 +322,15 @@ def _last_match(pattern: re.Pattern[str], text: str, lo: int, hi: int) -> re.Mat
     return found
 
 
-# 同比实现翻番 / 比上年翻了一番: a doubling in words is a growth of +100 % (翻两番: ×4, +300 %);
-# without a yoy word before it (基本实现翻番 after a from-to, 在2018年翻番的基础上) it says nothing
-_DOUBLED = re.compile(r"(?:同比|比上年|较上年|比去年|较去年|比上一年)(?:基本)?(?:实现|增长)?了?(?P<x>翻了?(?P<n>[一两二三])?番)")
-_DOUBLINGS = {None: 2.0, "一": 2.0, "两": 4.0, "二": 4.0, "三": 8.0}  # the multiple each wording means
-
-
 def _with_doublings(sent: str, qs: list[Quantity]) -> list[Quantity]:
-    """The sentence's quantities with its doublings in words, each as a multiple of last year
-    (unit 倍), in text order: they take a level's yoy like 是上年的2倍 does."""
-    extra = [Quantity(_DOUBLINGS[m.group("n")], "倍", "", m.group("x"), m.start("x"), m.end("x"))
-             for m in _DOUBLED.finditer(sent)]
+    """The sentence's quantities with its doublings in words (同比实现翻番 = ×2, 翻两番 = ×4),
+    each as a multiple of last year (unit 倍), in text order: they take a level's yoy like
+    是上年的2倍 does. Without a yoy word before it a doubling says nothing (cue ``doubled``)."""
+    extra = []
+    for m in cues()["doubled"].finditer(sent):
+        n = parse_chinese_numeral(m.group("n")) if m.group("n") else 1
+        if n:
+            extra.append(Quantity(2.0 ** n, "倍", "", m.group("x"), m.start("x"), m.end("x")))
     return sorted([*qs, *extra], key=lambda q: q.start) if extra else qs
 
 
@@ -479,6 +480,11 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
                 and _GOAL_ASIDE.fullmatch(strip_joiners(lead_in))):
             # 新认定300家(任务目标180家): the goal of the figure just before, the same indicator
             mention.indicator, mention.phrase = prev.indicator, prev.phrase
+        elif (prev is not None and prev.indicator is not None and not prev.growth and mention.goal_after
+              and prev.group_start == mention.group_start and prev.unit == mention.unit
+              and c["goal_done"].search(lead_in) and not taxonomy.match_indicator(lead_in, mention.unit)):
+            # 新认定高新技术企业45家,完成市下达的40家目标任务: the goal of the figure just before
+            mention.indicator, mention.phrase = prev.indicator, prev.phrase
         if (mention.indicator is None and cues()["measure_noun"].search(lead_in) and not _right_is_noun(right)
                 and len(cues()["measure_noun"].sub("", cues()["strip"].sub("", lead_in))) <= 3):
             # 投入强度为0.44%: a measure whose subject sits in an earlier clause
@@ -504,9 +510,10 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
                 mention.indicator, mention.phrase, mention.unit = parent.indicator, phrase, parent.indicator.unit
         if mention.indicator is None and mention.q.dimension == "count" and _national_award_part(phrase):
             # 获科技奖励598项,其中国家级52项: the national part of prizes of every level
-            parent = next((p for p in reversed(items[:i]) if not p.growth and p.phrase), None)
+            parent = next((p for p in reversed(items[:i]) if not p.growth and p.phrase
+                           and c["awards"].search(p.phrase)), None)
             if (parent is not None and parent.indicator is None and parent.group_start == mention.group_start
-                    and _AWARDS.search(parent.phrase) and parent.q.unit == mention.q.unit):
+                    and not c["nominated"].search(parent.phrase) and {parent.q.unit, mention.q.unit} <= {"项", "个"}):
                 _match(mention, "国家科学技术奖", right)
                 mention.phrase = phrase if mention.indicator else mention.phrase
         if (mention.indicator is None and mention.q.dimension == "count"
@@ -558,13 +565,9 @@ def _other_bureau(clause: str, meta: DocMeta) -> bool:
                    for x in lead_in)
 
 
-_AWARDS = re.compile(r"科技(?:进步)?奖|科学技术奖")  # prizes for S&T of any level (科技奖励, 科技进步奖)
-_NATIONAL_PART = re.compile(r"(?:其中)?国家级(?:奖励|奖项|奖)?")  # 其中国家级(奖励)52项
-
-
 def _national_award_part(phrase: str) -> bool:
     """其中国家级奖励67项: the national part of a count of prizes, named by its level alone."""
-    return _NATIONAL_PART.fullmatch(cues()["strip"].sub("", strip_joiners(phrase))) is not None
+    return cues()["national_part"].fullmatch(cues()["strip"].sub("", strip_joiners(phrase))) is not None
 
 
 def _level_only(phrase: str) -> bool:
@@ -602,11 +605,17 @@ def _inherit_measure(mention: Mention, phrase: str, before: list[Mention], right
         _match(mention, candidate, right)
 
 
-# the growth words that end a clause's subject before its rate (成交额年均增速14.8%)
-_GROWTH_TAIL = re.compile(r"(?:同比|年均|平均|年)?(?:增速|增幅|增长率|增长|提高|提升)(?:为|达到|达)?$")
-_ESTIMATE_NOTE = re.compile(r"\s*[(（]\s*(?:预计|预估|预测|估计)(?:数|值|数据)?\s*[)）]")  # 2886家(预计数)
-# 荣获2023年度国家科学技术奖 after a count: the prizes of that year's round, whenever announced
-_AWARD_EDITION = re.compile(r"[^，。；,;\d]{0,8}?(20\d\d)年度[^，。；,;\d]{0,6}?(?:奖|科学技术|科技)")
+def _award_edition(sent: str, mention: Mention, stop: int) -> int | None:
+    """The year of a prize round named with a count of prizes (11个项目荣获2023年度国家科学技术奖,
+    荣获2023年度国家科学技术奖11项, 国家科学技术奖11项(2023年度)): those prizes are that
+    year's, whenever they were announced."""
+    c = cues()
+    m = (c["award_edition"].match(sent, mention.q.end, stop)
+         or c["award_edition_note"].match(sent, mention.q.end, stop)
+         or c["award_edition_before"].search(mention.lead_in))
+    return int(m.group(1)) if m else None
+
+
 _FIRST_DIGIT = re.compile(r"(?<![\d.])(?!(?:19|20)\d\d年)\d")  # a figure's first digit, not a year's
 # two Han characters: a word starts here (a noun after a count, a subject)
 _TWO_HAN = re.compile(r"[\u4e00-\u9fff]{2}")
@@ -636,7 +645,7 @@ def _complete(lead_in: str, mention: Mention, before: list[Mention], sentence: S
         subject = _FIRST_DIGIT.split(clause, 1)[0]
         if subject and subject != clause:
             bases.append(subject)  # 科技型中小企业累计66家…,总数达226家: its subject, before its figure
-            if (bare := _GROWTH_TAIL.sub("", subject)) != subject:
+            if (bare := c["growth_tail"].sub("", subject)) != subject:
                 bases.append(bare)  # 成交额年均增速14.8%,2020年达到303.93亿元: the subject of the growth
                 grown.add(bare)
         end = start - 1
@@ -801,7 +810,8 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
         since_year = bool(base and named and named - int(base.group(1)) > 1)  # 2019年…比2012年增长125%
         average = bool(c["average"].search(lead_in)) or since_span or since_year
         m = c["growth"].search(lead_in)
-        subject = lead_in[: m.start()] if m else ("" if mention.times else lead_in)
+        # 是上年的3倍, 同比实现翻番: what stands before the comparison is the subject, if any
+        subject = lead_in[: m.start()] if m else (cues()["times_lead"].sub("", lead_in) if mention.times else lead_in)
         subject = re.sub(r"同比|比上年|较上年|分别|均|同期|[比较][^，。；,;]{0,12}|"
                          r"(?:与|和|同)(?:20\d\d年|上年|去年|上一年)(?:同期)?相?", "", subject)
         subject = strip_joiners(subject.strip()).strip()  # a line break before 分别增长 is no subject
@@ -840,8 +850,8 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
                     # sentence stated before, named in full again
                     earlier = [p for p in items[:i] if not p.growth and p.yoy is None and p.indicator
                                and p.unit not in {"%", "百分点"} and "share_base" not in p.flags
-                               and p.phrase.endswith(key) and len(key) >= 4
-                               and taxonomy.match_indicator(key, p.unit) == p.indicator]
+                               and p.phrase.endswith((subject, key)) and len(key) >= 4
+                               and taxonomy.match_indicator(subject, p.unit) == p.indicator]
                     targets = earlier[-1:]
                 parts = _split_items(subject)
                 if len(group) > 1 and len(parts) == len(group):
@@ -918,6 +928,34 @@ def _same_subject(sent: str, lo: int, hi: int, lead_in: str) -> bool:
     return n >= 2 and bool(_TWO_HAN.match(subject[:n]))
 
 
+def _own_time_in_span(sentence: Sentence, mention: Mention, cues_before: tuple[re.Match[str] | None, ...],
+                      span: tuple[int, int], this_year: int | None) -> int | None:
+    """A year of the span (2020年) or 今年 named in the figure's own clause after the cue that
+    set the span: the figure is that year's, not a sum over the span."""
+    ends = [m.end() for m in cues_before if m is not None]
+    if not ends:
+        return None
+    lo = max(mention.clause_start, *ends)
+    hi = mention.q.start
+    named = [y[2] for y in sentence.years if lo <= y[0] and y[1] <= hi and span[0] <= y[2] <= span[1]]
+    if named:
+        return named[-1]
+    if cues()["this_year"].search(sentence.text, lo, hi):
+        return this_year
+    return None
+
+
+def _served(sent: str, mention: Mention) -> bool:
+    """A count of firms a service reached (为27家企业争取补贴, 走访高新技术企业300家), not
+    a count of the region's firms."""
+    c = cues()
+    lead = mention.lead_in.rstrip()
+    end = mention.q.end
+    if c["served"].search(lead):
+        return c["service_act"].match(sent, end) is not None
+    return c["served_by"].search(lead.strip()) is not None and c["recognised_after"].match(sent, end) is None
+
+
 def _since_before(sentence: Sentence, pos: int, year: int | None) -> bool:
     """2018年以来 before ``pos`` in a later year's report: the figure sums a span (累计 = over it)."""
     since = sentence.last_before(sentence.since, pos)
@@ -925,40 +963,62 @@ def _since_before(sentence: Sentence, pos: int, year: int | None) -> bool:
 
 
 @lru_cache(maxsize=512)
-def _lead_is_subunit(sent: str, own: tuple[str, ...] = ()) -> bool:
+def _lead_is_subunit(sent: str, self_words: tuple[str, ...] = ()) -> bool:
     """The sentence opens with a part of the region (各镇…, 自创区…) or one institution
     (某某重点实验室搭建了…): cached per sentence."""
     c = cues()
     lead = sent.lstrip()
-    return bool(_park_part(lead, own) or c["subunit_any"].match(lead)
+    return bool(_park_part(lead, self_words) or c["subunit_any"].match(lead)
                 or c["institution_start"].search(lead))
 
 
-def _park_part(text: str, own: tuple[str, ...]) -> bool:
+def _park_part(text: str, self_words: tuple[str, ...]) -> bool:
     """A park opens ``text``, and it is not the report's own region (in a 高新区's own
     report, 聊城高新区新增… is the region speaking)."""
     m = cues()["subunit_start"].search(text)
-    return m is not None and not (own and m.group(0).endswith(own))
+    return m is not None and not _is_own_park(text, m, self_words)
 
 
-_ZONE_SELF = (("高新", ("高新区", "高新技术产业开发区")), ("开发区", ("开发区",)), ("示范区", ("示范区",)))
+def _is_own_park(text: str, m: re.Match[str], self_words: tuple[str, ...]) -> bool:
+    """The park that opens a clause is the report's own: its word is the region's kind
+    (高新区), what stands before it is nothing, the region's own stem, or no bare place name
+    (苏州高新区 in another park's report is that park), and no unit inside it follows
+    (某某高新区生物医药产业园新认定…: a part)."""
+    if not self_words:
+        return False
+    stem, words = self_words[0], self_words[1:]
+    word = next((w for w in words if m.group(0).endswith(w)), None)
+    if word is None or cues()["park_inner"].match(text, m.end()):
+        return False
+    prefix = cues()["park_self"].sub("", m.group(0)[: -len(word)])
+    return not prefix or (bool(stem) and stem in prefix) or not _BARE_NAME.fullmatch(prefix)
+
+
+_BARE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")  # 苏州 before 高新区: a place's name, nothing else
 
 
 @lru_cache(maxsize=256)
 def _own_park_words(region: str) -> tuple[str, ...]:
-    """The park words a zone's own report calls itself by (高新区 for 某高新技术产业开发区)."""
-    return next((words for key, words in _ZONE_SELF if key in region), ()) if region.endswith("区") else ()
+    """(stem, word, …): the park words a zone's own report calls itself by (高新区 for
+    某某高新技术产业开发区) after its stem (某某); () when the region is no park."""
+    if not region.endswith("区"):
+        return ()
+    for key, kind in load_lexicon()["park_kind"].items():
+        if key in region:
+            stem = region[: region.find(key)].removesuffix("国家")
+            return (stem, *kind.pattern.split("|"))
+    return ()
 
 
 def _subunit(sent: str, mention: Mention, region: str = "") -> bool:
     c = cues()
     if c["subunit_after"].search(sent[mention.q.end : mention.q.end + 8]):
         return True
-    own = _own_park_words(region)
-    if _lead_is_subunit(sent, own):
+    self_words = _own_park_words(region)
+    if _lead_is_subunit(sent, self_words):
         return True
     clause = sent[mention.clause_start : mention.q.start].lstrip()
-    return bool(_park_part(clause, own) or c["subunit_any"].search(clause))
+    return bool(_park_part(clause, self_words) or c["subunit_any"].search(clause))
 
 
 # opens a from-to statement (从500亿元增长到800亿元); not 从事, 由于, 自由, 理由
@@ -971,7 +1031,6 @@ _RECOGNISED_ALL = re.compile(r"(?<![新首])(?:通过)?认定")  # 认定697家 
 # 从2021年的 / 由“十三五”末的 right before a value: the value is the base of a change
 _FROM_YEAR_BASE = re.compile(r"[从由]\s*(?:20\d\d\s*年(?:底|末)?|[“\"]?十[一二三四五]五[”\"]?(?:末|期末))的?$")
 _FROM_LAST_YEAR = re.compile(r"[从由](?:上年|去年|上一年)(?:的|底|末)?$")  # 由上年的 A 增至 B
-_FIRM_UNITS = frozenset({"家", "户"})  # the units a count of firms is written in
 # 第二批: a batch of a list, whose count is the batch's, not the year's
 _BATCH = re.compile(r"第[一二三四五六七八九十\d]+批")
 
@@ -1089,14 +1148,15 @@ def _to_figure(
         year = explicit
     if mention.series_year is not None:
         span, year, explicit = None, mention.series_year, mention.series_year
-    if (ind is not None and ind.right_context and explicit is None and span is None
-            and (edition := _AWARD_EDITION.match(sent, q.end, sentence.next_stop(q.end))) is not None):
-        year = explicit = int(edition.group(1))  # 11个项目荣获2023年度国家科学技术奖: that year's prizes
+    if ind is not None and ind.right_context and explicit is None and span is None and (
+            edition := _award_edition(sent, mention, sentence.next_stop(q.end))):
+        year = explicit = edition  # 11个项目荣获2023年度国家科学技术奖: that year's prizes
     if mention.since_fyp is not None and section.year and section.year > mention.since_fyp:
         span = (mention.since_fyp + 1, section.year)  # 较“十三五”末增加210家: new over the years since
-    if (span is not None and span_m is not None and explicit is not None and span[0] <= explicit <= span[1]
-            and any(y[0] >= max(mention.clause_start, span_m.end()) and y[1] <= q.start for y in sentence.years)):
-        span, year = None, explicit  # “十三五”期间…年均增速14.8%,2020年达到303.93亿元: that year's figure
+    if span is not None and (in_span := _own_time_in_span(sentence, mention, (span_m, since, recent), span,
+                                                          section.year)):
+        span, year = None, in_span  # “十三五”期间…年均增速14.8%,2020年达到303.93亿元: that year's figure
+        explicit = in_span if in_span != section.year else explicit
     if span is not None:
         is_stock = ind.stock if ind else False
         period = "FY" if is_stock else f"{span[0]}-{span[1]}"
@@ -1122,7 +1182,7 @@ def _to_figure(
     kind = "actual"
     if section.kind == "plan" or (mention.goal_after and not mention.growth):
         kind = "target"
-    elif (sentence.estimate and (_estimate_scope(sent, mention) or lead_in.estimate)) or _ESTIMATE_NOTE.match(sent, q.end):
+    elif (sentence.estimate and (_estimate_scope(sent, mention) or lead_in.estimate)) or c["estimate_note"].match(sent, q.end):
         kind = "estimate"  # …, or 2886家(预计数): a note after the figure says it is a forecast
     elif not mention.growth and (lead_in.goal_ref
                             or (sentence.target_verb
@@ -1171,10 +1231,10 @@ def _to_figure(
         if c["milestone"].match(sent, q.end):
             flags.append("threshold")
             metric_id = ""
-        if q.unit in _FIRM_UNITS and c["served"].search(mention.lead_in.rstrip()):
+        if c["firm_unit"].fullmatch(q.unit) and _served(sent, mention):
             flags.append("served")  # 为27家高新技术企业争取补贴: the firms helped, not how many there are
             metric_id = ""
-        elif q.unit in _FIRM_UNITS and c["selected"].match(sent, q.end):
+        elif c["firm_unit"].fullmatch(q.unit) and c["selected"].match(sent, q.end):
             flags.append("selected")  # 8家国家高新技术企业入选…名单: another body's pick
             metric_id = ""
         if c["pace"].match(sent, q.end):

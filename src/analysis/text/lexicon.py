@@ -22,7 +22,7 @@ from ..config import PACKAGE_DATA
 from ..patterns import prechecked
 
 LEXICON_PATH = PACKAGE_DATA / "lexicon.csv"
-VOCABULARIES = ("period", "kind", "admin_level", "doc_type", "heading", "fyp", "level")
+VOCABULARIES = ("period", "kind", "admin_level", "doc_type", "heading", "fyp", "level", "park_kind")
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)(?:\.([A-Za-z0-9+\-]+))?\}")
 
 

@@ -942,3 +942,10 @@ def test_a_table_of_numbers_in_columns_is_not_joined_as_a_wrapped_line():
             "发明专利授权量（件）1200 1350 1500 11.1"]
     text = clean_text("d", "\n".join([filler] * 8 + rows)).text
     assert "15.2\n技术合同成交额" in text and "15.4\n发明专利授权量" in text
+
+
+def test_a_year_after_qizhong_is_that_years_part_of_a_span_not_a_subset():
+    meta = DocMeta("t", region="某市", report_year=2021, period="FY", doc_type="summary")
+    got = figures("“十三五”期间,全市累计新增高新技术企业300家,其中2020年新增80家。", meta)
+    assert [(f[1], f[4], f[5]) for f in got] == [(300, 2020, "2016-2020"), (80, 2020, "FY")]
+    assert ids("全市新增高新技术企业50家,其中新认定30家。", meta) == {50: "high_tech_enterprises_new"}

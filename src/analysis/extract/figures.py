@@ -1258,8 +1258,9 @@ def _to_figure(
                         and _RECOGNISED_ALL.search(items[mention.idx - 1].lead_in))
         # 全年12亿元,其中上半年6亿元: a part of the year is that period's figure, not a subset
         part = c["subset"].search(mention.lead_in)
-        period_part = bool(part and cue_period is not None and cue_period != section.period
-                           and PERIOD_CUES.search(mention.lead_in, part.end()))
+        period_part = bool(part and ((cue_period is not None and cue_period != section.period
+                                      and PERIOD_CUES.search(mention.lead_in, part.end()))
+                                     or YEAR_CUE.match(mention.lead_in, part.end())))  # 其中2020年新增80家
         if not new_part and not period_part and not mention.goal_after and (lead_in.subset or c["subset"].search(mention.phrase)
                 or c["subset"].search(sent, mention.group_start, q.start)):  # 其中4个项目…,争取经费550万元
             parent = next(

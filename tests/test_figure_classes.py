@@ -949,3 +949,8 @@ def test_a_year_after_qizhong_is_that_years_part_of_a_span_not_a_subset():
     got = figures("“十三五”期间,全市累计新增高新技术企业300家,其中2020年新增80家。", meta)
     assert [(f[1], f[4], f[5]) for f in got] == [(300, 2020, "2016-2020"), (80, 2020, "FY")]
     assert ids("全市新增高新技术企业50家,其中新认定30家。", meta) == {50: "high_tech_enterprises_new"}
+
+
+def test_a_sentence_opening_with_a_towns_name_states_the_towns_figures():
+    assert ids("特别是容桂街道,高企总量接近600家,是全区高企队伍的领头羊。") == {}
+    assert ids("城镇化率达到60%,全市高新技术企业600家。") == {600: "high_tech_enterprises_total"}

@@ -968,7 +968,7 @@ def _lead_is_subunit(sent: str, self_words: tuple[str, ...] = ()) -> bool:
     (某某重点实验室搭建了…): cached per sentence."""
     c = cues()
     lead = sent.lstrip()
-    return bool(_park_part(lead, self_words) or c["subunit_any"].match(lead)
+    return bool(_park_part(lead, self_words) or c["subunit_any"].match(lead) or c["town_lead"].match(lead)
                 or c["institution_start"].search(lead))
 
 

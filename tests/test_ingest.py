@@ -741,3 +741,17 @@ def test_no_manifest_is_fine(tmp_path):
     result = load_manifest(tmp_path, discover(tmp_path))
     assert result.overrides == {}
     assert result.problems == []
+
+
+def test_html_task_table_is_read_whole_when_readability_keeps_one_row(tmp_path):
+    page = """<html><head><title>某市科技局2022年重点任务进展情况</title></head><body>
+<p>某市科技局2022年重点任务进展情况一览表</p>
+<table><tr><td>序号</td><td>任务目标</td><td>进展情况</td></tr>
+<tr><td>1</td><td>新增高新技术企业25家以上，申请发明专利160件以上。</td><td>一季度新增高新技术企业8家，申请发明专利52件。</td></tr>
+<tr><td>2</td><td>技术合同成交额达到10亿元。</td><td>一季度技术合同成交额2.1亿元。</td></tr></table>
+</body></html>"""
+    doc = read(tmp_path, "t.html", page.encode("utf-8"))
+    lines = doc.text.split("\n")
+    for line in ("某市科技局2022年重点任务进展情况一览表", "任务目标", "技术合同成交额达到10亿元。",
+                 "一季度新增高新技术企业8家，申请发明专利52件。", "一季度技术合同成交额2.1亿元。"):
+        assert line in lines, line

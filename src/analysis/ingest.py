@@ -9,6 +9,7 @@ nothing here guesses silently, and nothing reads an unbounded amount of data.
 from __future__ import annotations
 
 import codecs
+import copy
 import csv
 import hashlib
 import re
@@ -582,6 +583,35 @@ def _largest_block_text(soup: object) -> str:
     return winner.get_text("\n")
 
 
+def _table_holder(el: object) -> object | None:
+    """The block that holds the table ``el`` (a cell, a row or the table) sits in: a table is
+    read whole, with the paragraphs beside it."""
+    table = el if getattr(el, "name", None) == "table" else el.find_parent("table")
+    if table is None:
+        return None
+    return next((p for p in table.parents if p.name in BLOCK_TAGS and p.name not in ("td", "th")), None)
+
+
+def _whole_tables(summary: str, soup: object) -> str | None:
+    """readability sometimes returns one row or cell of a table (a task list, a table of
+    results) as the article: then the text is the block holding that table, so no row is lost."""
+    from bs4 import BeautifulSoup
+
+    if not re.search(r"<t[rdh][\s>]", summary) or "<table" in summary:
+        return None
+    cells = [c.get_text(" ", strip=True) for c in BeautifulSoup(summary, "lxml").find_all(["td", "th"])]
+    probe = next((c for c in cells if _cjk_count(c) >= 4), None)
+    if probe is None:
+        return None
+    for table in soup.find_all("table"):
+        if any(c.get_text(" ", strip=True) == probe for c in table.find_all(["td", "th"])):
+            holder = copy.copy(_table_holder(table) or table)
+            for link in holder.find_all("a"):  # a layout table's menus are links, its article is not
+                link.decompose()
+            return holder.get_text("\n")
+    return None
+
+
 def html_to_text(html: str) -> str:
     """Title line, then the article body: navigation, menus, footers and scripts dropped."""
     from bs4 import BeautifulSoup
@@ -594,7 +624,7 @@ def html_to_text(html: str) -> str:
     page_cjk = _cjk_count(soup.body.get_text("\n") if soup.body else soup.get_text("\n"))
     try:
         summary = Document(html).summary(html_partial=True)
-        body = BeautifulSoup(summary, "lxml").get_text("\n")
+        body = _whole_tables(summary, soup) or BeautifulSoup(summary, "lxml").get_text("\n")
     except Exception:  # readability raises bare Exceptions on odd markup
         body = ""
     if _cjk_count(body) < READABILITY_MIN_SHARE * page_cjk:

@@ -271,3 +271,35 @@ def test_a_visit_with_no_place_as_host_or_in_the_visitors_own_voice_keeps_the_vi
             "全县新增高新技术企业12家。\n")
     for text in (firms, trip):
         assert place(infer_metadata("v", text))[:2] == ("沅陵县", "county")
+
+
+# ------------------------------------------------------------ a city's zone as the author
+
+
+def test_a_district_voiced_text_naming_its_citys_zone_is_the_zone():
+    # 高新区 short for 高新技术产业开发区: the zone's official name is the city's short name
+    # + the zone kind, a district of the city in SCHEMA's levels
+    text = ("本地新闻>>区县新闻\n"
+            "截至2019年底,绍兴高新区新认定科技型中小企业120家,总数达到600家。\n"
+            "2019年以来,全区新认定高新技术企业80家,绍兴高新区还组织企业申报省级研发中心。\n")
+    assert place(infer_metadata("z", text)) == ("绍兴高新技术产业开发区", "district", "绍兴市",
+                                                 "浙江省")
+    headline = "嘉兴国家高新区上半年专利授权增长20%\n今年上半年,全区专利授权1200件。\n"
+    assert place(infer_metadata("h", headline)) == ("嘉兴高新技术产业开发区", "district",
+                                                     "嘉兴市", "浙江省")
+    econ = "湖州经开区:全区新增高企30家\n2020年,湖州经开区新增高新技术企业30家。\n"
+    assert place(infer_metadata("e", econ))[0] == "湖州经济技术开发区"
+
+
+def test_a_zone_named_once_in_passing_or_in_a_city_report_is_not_the_author():
+    # once in the body of a district-voiced text: not enough to name the author
+    once = "全区新认定高新技术企业80家,与绍兴高新区合作共建平台。全区专利授权500件。\n"
+    assert infer_metadata("o", once).region == ""
+    # a city report (全市) lists the zone as one of its parts: the city's
+    city = ("绍兴市科技局2019年工作总结\n全市新增高新技术企业300家,其中绍兴高新区新增80家,"
+            "绍兴高新区专利授权增长20%。全市技术合同成交额50亿元。\n")
+    assert infer_metadata("c", city).region == "绍兴市"
+    # a district report that names itself keeps its district
+    district = ("越城区科技局2019年工作总结\n全区新增高新技术企业60家,绍兴高新区落户越城区的"
+                "企业12家,绍兴高新区合作项目5个。\n")
+    assert infer_metadata("d", district).region == "越城区"

@@ -40,6 +40,9 @@ PROVINCE_CONFLICT_MIN = 2.0  # mentions of another province that overrule a sile
 OWN_MENTIONS_MIN = 4
 OWN_MENTIONS_RATIO = 3.0
 ZONE_CONFIDENCE = 0.5  # a zone named by its own bureau (平原示范区科技和工业信息化局)
+# Mentions of a city's zone (聊城高新区) that make a district-voiced text the zone's; a title
+# or headline mention counts this much alone.
+ZONE_MENTIONS_MIN = 2
 
 
 @dataclass(frozen=True)
@@ -412,10 +415,14 @@ def _raw_guess(title: str, body: str, headline: str, year: int | None,
     problems: list[str] = []
     notes: list[str] = []
     if code == city_code and voice in VOICE_LEVELS and level not in VOICE_LEVELS[voice]:
-        if not (masked or ev.named[city_code] == 0):
+        zone = "" if masked or voice != "district" else _city_zone(
+            title, headline, body, city_code, year)
+        if zone:
+            notes.append(f"the text speaks as a district (全区) and names {zone} as itself")
+        elif not (masked or ev.named[city_code] == 0):
             notes.append(f"the text speaks as a {voice} (全{'县' if voice == 'county' else '区'})"
                          f" but names no {voice} of {city}: never promoted to the city")
-        level, region = voice, ""  # a hidden or unnamed district/county of this city
+        level, region = voice, zone  # a zone, or a hidden or unnamed district/county of this city
     elif code == city_code and _ranked_within(ev, city_code):
         level, region = RANKED_LEVEL.get(voice, ""), ""  # a unit below the city, unnamed
     elif voice == "city" and level in VOICE_LEVELS and ev.named[code] == 0:
@@ -440,6 +447,35 @@ def _raw_guess(title: str, body: str, headline: str, year: int | None,
         confidence=confidence,
         evidence=(*notes, *cands),
     )
+
+
+def _city_zone(title: str, headline: str, body: str, city_code: str,
+               year: int | None) -> str:
+    """The official name of the city's zone (聊城高新区 → 聊城高新技术产业开发区) when the
+    text names it as itself: in its title or headline, or at least ``ZONE_MENTIONS_MIN``
+    times outside quotations and partner or list contexts; else "".
+
+    Why: a high-tech zone's committee reports as a district (全区) of no gazetteer unit,
+    and names itself by its city's name and the zone's kind."""
+    cues = load_cues().get("zone_suffix", ())
+    short = _units()[city_code]["short_name"] or _units()[city_code]["name"]
+    counts: Counter[str] = Counter()
+    for text, weight in ((title, ZONE_MENTIONS_MIN), (headline, ZONE_MENTIONS_MIN), (body, 1)):
+        for hit in find_places(text, year) if text else ():
+            if hit.key != city_code:
+                continue
+            for start, end in hit.spans:
+                if _in_quote(text, start, end) or _mention_weight(text, start, end, None) < 1.0:
+                    continue
+                cue = next((c for c in cues if c.regex.match(text, end)), None)
+                if cue is not None:
+                    counts[cue.value] += weight
+    if not counts:
+        return ""
+    (kind, n), *rest = counts.most_common(2)
+    if n < ZONE_MENTIONS_MIN or (rest and rest[0][1] == n):
+        return ""
+    return short + kind
 
 
 def _digest_cities(text: str, year: int | None) -> tuple[str, ...]:

@@ -303,3 +303,44 @@ def test_a_zone_named_once_in_passing_or_in_a_city_report_is_not_the_author():
     district = ("越城区科技局2019年工作总结\n全区新增高新技术企业60家,绍兴高新区落户越城区的"
                 "企业12家,绍兴高新区合作项目5个。\n")
     assert infer_metadata("d", district).region == "越城区"
+
+
+# ------------------------------------------------- names shared by units of several cities
+
+
+def test_a_name_shared_by_several_cities_takes_the_city_the_text_names():
+    # 鼓楼区 is a district of 南京, 徐州, 福州 and 开封: the city named elsewhere settles it
+    text = "鼓楼区科技局2020年工作总结\n全区新增高新技术企业30家,获批福州市科技计划项目12项。\n"
+    assert place(infer_metadata("g", text)) == ("鼓楼区", "district", "福州市", "福建省")
+
+
+def test_a_shared_name_stays_unplaced_when_the_context_fits_several_or_none():
+    alone = "鼓楼区科技局2020年工作总结\n全区新增高新技术企业30家。\n"
+    # 江苏省 holds two of them (南京, 徐州): the province does not settle it
+    province = "鼓楼区科技局2020年工作总结\n全区新增高新技术企业30家,获江苏省科技奖3项。\n"
+    for text in (alone, province):
+        assert place(infer_metadata("g", text)) == ("", "district", "", "")
+
+
+# ---------------------------------------------------- idioms, peers and the opening line
+
+
+def test_an_idiom_holding_a_county_name_is_no_place():
+    assert find_places("全市科技系统同心同德,攻坚克难。") == []
+    assert [h.name for h in find_places("同德县科技局召开全县科技大会")] == ["同德县"]
+
+
+def test_a_city_a_figure_comes_second_to_is_a_peer():
+    text = "2020年,全市新增高新技术企业30家,科普基地达13家,仅次于杭州。\n"
+    assert infer_metadata("p", text).region == ""
+
+
+def test_the_opening_sentence_is_read_after_a_first_section_heading():
+    # the place named once, in the sentence right after 一、总体进展, names the author
+    text = ("一、总体进展\n自创区嘉兴片区考核评估居全省第一。新增高新技术企业30家,占全省10%。\n"
+            "二、主要工作\n")
+    assert place(infer_metadata("h", text)) == ("嘉兴市", "prefecture", "嘉兴市", "浙江省")
+    # named once further on, after the opening sentence: too weak, left empty
+    later = ("一、总体进展\n创新能力稳步提升。新增高新技术企业30家,占全省10%,"
+             "其中嘉兴片区新增12家。\n")
+    assert infer_metadata("l", later).region == ""

@@ -5,11 +5,11 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
 from ..gazetteer import PlaceHit, _span, find_places, of_the_time, records
-from .cues import LEDE_CHARS, count_cues, first_cue, load_cues
+from .cues import ENUM_RE, LEDE_CHARS, count_cues, first_cue, load_cues
 
 # Weights of place evidence (per mention): judgement calls, kept together so they
 # can be tuned in one place.
@@ -207,11 +207,21 @@ def _in_quote(text: str, start: int, end: int) -> bool:
 WIRE_RE = re.compile(r"(?:[\u4e00-\u9fff]{0,6}(?:新闻网|网|日报|融媒体中心|电视台|报))?(?:讯|要闻)")
 
 
+HEADING_MAX = 20  # a numbered line this short without a comma or full stop is a heading
+
+
+def _is_heading(line: str) -> bool:
+    """一、总体进展: a numbered section heading, not the opening sentence."""
+    return (bool(ENUM_RE.match(line)) and len(line) <= HEADING_MAX
+            and not any(ch in line for ch in "，,。；;"))
+
+
 def _lead_end(body: str, skip: tuple[str, ...]) -> int:
-    """End of the opening sentence of the body (after the title or headline lines)."""
+    """End of the opening sentence of the body (after the title or headline lines and a
+    first section heading)."""
     pos = 0
     for line in body.splitlines(keepends=True):
-        if line.strip() and line.strip() not in skip:
+        if line.strip() and line.strip() not in skip and not _is_heading(line.strip()):
             break
         pos += len(line)
     m = re.compile(r"[。！？!?\n]").search(body, pos + 1, pos + LEDE_CHARS)
@@ -277,7 +287,10 @@ def _collect(title: str, body: str, voice: str = "", headline: str = "",
         visit = None  # 科技局深入企业调研, 赴外地考察学习: no place hosts it, the visitor still speaks
     visitors = {h.key for h in find_places((headline or title)[: visit[0].start()], year)} if visit else set()
     lead_end = _lead_end(body, tuple(t for t in (title.strip(), headline.strip()) if t))
-    for hit in find_places(body, year):
+    found = {text: find_places(text, year) if text else [] for text in (title, headline, body)}
+    context = _unshared(found.values())
+    found = {text: _resolved(hits, *context) for text, hits in found.items()}
+    for hit in found[body]:
         spans = tuple(sp for sp in hit.spans if not _in_quote(body, *sp))
         if not spans:
             continue
@@ -311,7 +324,7 @@ def _collect(title: str, body: str, voice: str = "", headline: str = "",
                                 (headline, HEADLINE_WEIGHT, "headline")):
         if visit and text == (headline or title):
             _visit_host(ev, visit[0].group("host"), weight, words, year)
-        for hit in find_places(text, year) if text else ():
+        for hit in found[text] if text else ():
             if hit.key in visitors:
                 continue
             if hit.level != "province" and not _in_quote(text, *hit.spans[0]):
@@ -326,6 +339,41 @@ def _collect(title: str, body: str, voice: str = "", headline: str = "",
             ev.votes[hit.parent_city] += SOURCE_WEIGHT / hit.n_candidates
             ev.note(hit.key, "source line")
     return ev
+
+
+def _unshared(found: object) -> tuple[frozenset[str], frozenset[str]]:
+    """(cities, provinces) the texts name without ambiguity: the parent city of every
+    unit found through a surface only it has, and every province named."""
+    cities: set[str] = set()
+    provinces: set[str] = set()
+    for hits in found:  # type: ignore[attr-defined]
+        for hit in hits:
+            if hit.level == "province":
+                provinces.add(hit.name)
+            elif hit.n_candidates == 1:
+                cities.add(hit.parent_city)
+    return frozenset(cities), frozenset(provinces)
+
+
+def _resolved(hits: list[PlaceHit], cities: frozenset[str],
+              provinces: frozenset[str]) -> list[PlaceHit]:
+    """Hits of a surface shared by units of several cities (海州区 of 连云港 and of 阜新)
+    narrowed to the one whose city the text names elsewhere, else to the one whose
+    province it names; left shared when the context points to none or to several."""
+    groups: dict[str, list[PlaceHit]] = {}
+    for hit in hits:
+        groups.setdefault(hit.surface, []).append(hit)
+    out: list[PlaceHit] = []
+    for group in groups.values():
+        if len(group) > 1:
+            for known, attr in ((cities, "parent_city"), (provinces, "province")):
+                fits = [h for h in group if getattr(h, attr) in known]
+                if len(fits) == 1:
+                    group = [replace(fits[0], n_candidates=1)]
+                    break
+        out.extend(group)
+    out.sort(key=lambda h: (h.spans[0][0], h.adcode))
+    return out
 
 
 def _host_is_a_place(host: str, body: str, year: int | None) -> bool:

@@ -155,3 +155,37 @@ def test_review_findings_plan_and_summary_headings_keep_their_kind():
     assert [(f.year, f.kind) for f in extract_figures("p", plan, meta) if f.metric_id] == [(2024, "target")]
     since = "某县科技工作\n去年12月,全县召开科技大会。\n今年以来,我县紧紧围绕主要目标,全县新增高新技术企业12家。\n"
     assert infer_metadata("y", since).doc_type == "summary"
+
+
+def test_an_annual_summary_published_by_april_covers_the_year_before():
+    # the year named most is the award list's and the new year's meeting's, not the one
+    # summed up: a page dated March reports the year before
+    text = ("某市入选创新百强榜单\n2019-03-28 来源:网络\n"
+            "“2019年创新百强榜单”日前出炉,某市新增高新技术企业120家。"
+            "2019年科技工作会议部署了新任务。2018年,全市专利授权3000件。\n")
+    assert infer_metadata("a", text).report_year == 2018
+    # a part-year report of the same date keeps its own year
+    quarter = text.replace("某市新增高新技术企业120家", "今年1-2月,某市新增高新技术企业12家")
+    assert infer_metadata("q", quarter).report_year == 2019
+
+
+def test_a_news_item_on_a_meeting_setting_this_years_goals_is_a_plan():
+    text = ("增强科技创新 助推转型升级\n信息来源:某省科技厅 发布日期:2012-04-28\n"
+            "日前,县科技工作领导小组召开会议,明确了今年我县在科技投入、高新技术产业等方面的"
+            "目标要求,提出全年科技创新投入要达到5.5亿元,高新技术产值达到40亿元。\n")
+    meta = infer_metadata("p", text)
+    assert (meta.doc_type, meta.report_year) == ("plan", 2012)
+    # the same meeting reporting results is a summary
+    done = text + "全年高新技术产值同比增长12%。\n"
+    assert infer_metadata("d", done).doc_type == "summary"
+
+
+def test_a_plan_recalling_a_stock_as_of_a_past_year_end_states_an_actual():
+    from analysis.extract import extract_figures
+    from analysis.models import DocMeta
+
+    meta = DocMeta("p", region="某市", report_year=2020, period="FY", doc_type="plan")
+    past = extract_figures("p", "截止2018年底,全市高新技术企业达285家。", meta)
+    assert [(f.value, f.year, f.kind) for f in past] == [(285, 2018, "actual")]
+    goal = extract_figures("p", "截至2020年底,全市高新技术企业达到450家。", meta)
+    assert [(f.value, f.year, f.kind) for f in goal] == [(450, 2020, "target")]

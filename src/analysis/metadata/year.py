@@ -113,11 +113,22 @@ def _bounds(body: str, doc_type: str, published: int | None) -> tuple[int | None
     return floor, cap
 
 
-def _allowed(source: str, year: int, floor: int | None, cap: int | None) -> bool:
+def _allowed(source: str, year: int, floor: int | None, cap: int | None,
+             weak_cap: int | None = None) -> bool:
     if cap is not None and year > cap:
         return False
     weak = YEAR_CONF[source] < YEAR_CONF["opening"]
+    if weak and weak_cap is not None and year > weak_cap:
+        return False
     return not (weak and floor is not None and year < floor)
+
+
+def _summary_cap(date: tuple[int, int] | None, doc_type: str, period: str) -> int | None:
+    """The latest year weak sources may give an annual summary published by April: the
+    year before (its most cited year is then often the year it plans or an award's)."""
+    if date is None or doc_type == "plan" or period != "FY" or date[1] > SUMMARY_LAST_MONTH:
+        return None
+    return date[0] - 1
 
 
 def _dateline_year(date: tuple[int, int] | None, doc_type: str, period: str) -> int | None:
@@ -166,6 +177,7 @@ def infer_year(
     the document's part openings (``Document.sections``; found in ``body`` when not given)."""
     date = page_date(chrome)
     floor, cap = _bounds(body, doc_type, date[0] if date else None)
+    weak_cap = _summary_cap(date, doc_type, period)
     cands: list[tuple[str, int]] = []
     if (year := _title_year(title or headline, doc_type)) is not None:
         cands.append(("title", year))
@@ -184,7 +196,7 @@ def infer_year(
     if plan_section_year is not None:
         offset = 0 if doc_type == "plan" else 1
         cands.append(("plan_section", plan_section_year - offset))
-    cited = _most_cited_year(body, lambda y: _allowed("most_cited", y, floor, cap))
+    cited = _most_cited_year(body, lambda y: _allowed("most_cited", y, floor, cap, weak_cap))
     if cited is not None:
         cands.append(("most_cited", cited))
     if (dated := _dateline_year(date, doc_type, period)) is not None:
@@ -199,7 +211,7 @@ def infer_year(
     if date is not None and _last_year_news(title, headline, body):
         cands.append(("last_year", date[0] - 1))
     cands.extend(_weak_years(body, floor))
-    cands = [(s, y) for s, y in cands if _allowed(s, y, floor, cap)]
+    cands = [(s, y) for s, y in cands if _allowed(s, y, floor, cap, weak_cap)]
     if not cands:
         return None, 0.0
     source, year = max(cands, key=lambda c: YEAR_CONF[c[0]])

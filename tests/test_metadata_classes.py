@@ -189,3 +189,14 @@ def test_a_plan_recalling_a_stock_as_of_a_past_year_end_states_an_actual():
     assert [(f.value, f.year, f.kind) for f in past] == [(285, 2018, "actual")]
     goal = extract_figures("p", "截至2020年底,全市高新技术企业达到450家。", meta)
     assert [(f.value, f.year, f.kind) for f in goal] == [(450, 2020, "target")]
+
+
+def test_the_year_a_from_to_statement_reaches_dates_a_news_item():
+    # no title, no opening year: the latest year the text reports a level for
+    text = ("某市科技创新取得新进展\n2月28日,某市举办新闻发布会。2021年以来,全市新增高新技术企业"
+            "300家,某公司进入2022年度创新创业大赛决赛。全市万人发明专利拥有量由2021年的2.5件"
+            "增长至2023年的4.1件。\n")
+    assert infer_metadata("r", text).report_year == 2023
+    # a stronger source (the title's year) is not overruled
+    titled = "某市科技局2022年工作总结\n" + text.split("\n", 1)[1]
+    assert infer_metadata("t", titled).report_year == 2022

@@ -29,14 +29,16 @@ only weighs the evidence they produce:
 * **year** — the strongest of: the title (the year before 总结, else before 要点/计划), a
   section heading (一、2021年工作成效), an opening ``2016年，``, a Five-Year-Plan stage
   (实现“十三五”开门红 → 2016), the year of the plan section (minus one for a summary),
-  the most cited year; then, weakest, the page date read against the genre's publishing
+  the year a from-to statement reaches (由2021年的A增长至2023年的B), the most cited year;
+  then, weakest, the page date read against the genre's publishing
   calendar (an annual summary by April of the next year, a 上半年 summary in Jun-Sep, a
   plan from December), the year after the latest year compared with (对比2014年), the
   dateline year of a news text about 今年, the year after a Party congress whose spirit the
   text studies. A statement (2014年是…之年) beats a plan stage; target years (力争2025年)
   and lagged R&D figure years (2023年度…研发投入, also a floor) are not counted as cited.
   A news item dated after April reports its dateline year; one whose headline or opening
-  reports 去年 the year before. Never later than the page date of a summary.
+  reports 去年 the year before. Never later than the page date of a summary; an annual
+  summary published by April covers the year before, whatever its weak sources say.
 * **period** and **doc_type** — from the title, then from section headings; a news item
   without a title reads its headline and body (半年度科技工作会议 → H1; 部署今年科技工作
   with no results stated → plan); without a period in the title, an opening reporting

@@ -20,6 +20,7 @@ YEAR_CONF = {
     "statement": 0.8,
     "fyp": 0.75,
     "plan_section": 0.6,
+    "reached": 0.5,
     "most_cited": 0.4,
     "dateline": 0.35,
     "baseline": 0.3,
@@ -192,6 +193,10 @@ def infer_year(
         cands.append(("statement", int(m[0].group("year"))))  # 部署了2018年工作: the year planned
     if (fyp := _fyp_year(body)) is not None:
         cands.append(("fyp", fyp))
+    reached = [int(m.group("year")) for c in load_cues().get("year_reached", ())
+               for m in c.regex.finditer(body)]
+    if reached:
+        cands.append(("reached", max(reached)))
     plan_section_year = _plan_section_year(parts or outline(body))
     if plan_section_year is not None:
         offset = 0 if doc_type == "plan" else 1

@@ -200,3 +200,33 @@ def test_the_year_a_from_to_statement_reaches_dates_a_news_item():
     # a stronger source (the title's year) is not overruled
     titled = "某市科技局2022年工作总结\n" + text.split("\n", 1)[1]
     assert infer_metadata("t", titled).report_year == 2022
+
+
+def test_a_title_summing_up_one_year_and_planning_the_next_is_annual():
+    body = "今年以来,我局扎实推进各项工作。前三季度,全区实现高新技术产业产值500亿元,增长24.5%。\n"
+    both = infer_metadata("b", "区科技局2018年工作总结暨2019年工作思路\n" + body)
+    assert (both.period, both.report_year, both.doc_type) == ("FY", 2018, "summary+plan")
+    # a title with no year of its own keeps reading the opening
+    assert infer_metadata("s", "区科技局工作情况汇报\n" + body).period == "Q1-Q3"
+
+
+def test_an_opening_stating_a_whole_years_figure_is_annual():
+    text = ("1.高新技术产业稳步增长。全年新增高新技术企业162家。前三季度高新技术产业增加值"
+            "129亿元。全年发明专利申请量1350件。\n")
+    assert infer_metadata("a", text).period == "FY"
+    # a forecast of the whole year in a part-year opening does not make it annual
+    forecast = "前三季度,全市高新技术产业增加值129亿元,预计全年150亿元。\n"
+    assert infer_metadata("f", forecast).period == "Q1-Q3"
+
+
+def test_a_month_span_opening_three_clauses_is_the_texts_period():
+    text = ("2021年,全市全力打造创新型城市,主要指标大幅增长。\n"
+            "1.研发费用快速增长。1-10月,全市规上工业企业研发费用186亿元,同比增长44.5%。\n"
+            "2.高新技术产业态势良好。1-10月,全市高新技术产业投资同比增长30.3%。\n"
+            "3.科技型企业培育有序。1-10月,全市新认定科技型中小企业800家。\n")
+    assert infer_metadata("m", text).period == "M1-M10"
+    # twice is a date of two figures; two different spans name no one period
+    twice = text.rsplit("3.", 1)[0]
+    mixed = text.replace("3.科技型企业培育有序。1-10月", "3.科技型企业培育有序。1-9月")
+    assert infer_metadata("t", twice).period == "FY"
+    assert infer_metadata("x", mixed).period == "FY"

@@ -43,7 +43,9 @@ only weighs the evidence they produce:
   without a title reads its headline and body (半年度科技工作会议 → H1; 部署今年科技工作
   with no results stated → plan); without a period in the title, an opening reporting
   今年1-9月 / 前三季度 / 一季度 scopes the text. A task table (序号 | 工作标准 | 完成期限)
-  or a Five-Year Plan notice is a plan; 下一步…力争 adds a plan part.
+  or a Five-Year Plan notice is a plan; 下一步…力争 adds a plan part. A title summing up
+  one year and planning the next, or an opening stating a whole year's figure (全年新增…),
+  is annual; a month span opening three clauses (1-10月,…) and no other is the period.
 
 When the evidence is too weak the field stays empty and its confidence 0.
 """

@@ -7,8 +7,8 @@ import re
 from ..text.lexicon import Cue
 from ..text.sections import Outline, outline
 from .cues import LEDE_CHARS, first_cue, load_cues
-from .year import _title_years
 from .title import after_title
+from .year import _title_years
 
 
 def infer_doc_type(title: str, body: str, headline: str = "",

@@ -230,3 +230,43 @@ def test_a_month_span_opening_three_clauses_is_the_texts_period():
     mixed = text.replace("3.科技型企业培育有序。1-10月", "3.科技型企业培育有序。1-9月")
     assert infer_metadata("t", twice).period == "FY"
     assert infer_metadata("x", mixed).period == "FY"
+
+
+def test_disclosure_rows_without_colons_do_not_hide_the_title():
+    text = ("索引号 0012345/2025-00001 公开方式 主动公开\n公开范围 面向社会 公开时限 长期公开\n"
+            "发布单位 区科技局 发文日期 2025-03-25\n统一编号 有效性\n"
+            "某市某区科学技术局2024年工作总结和2025年工作计划\n一、2024年工作总结\n全区新增高企30家。\n")
+    meta = infer_metadata("d", text)
+    assert (meta.title, meta.doc_type, meta.report_year) == (
+        "某市某区科学技术局2024年工作总结和2025年工作计划", "summary+plan", 2024)
+
+
+@pytest.mark.parametrize("plan", [
+    "该负责人表示,“2024年,全市高新技术企业力争达到50家。”\n",  # quoted, 力争
+    "2024年\n●力争全市高新技术企业总量达到2300户以上\n",  # a heading line over bullets
+    "为了提速企业发展,2024年,某市将加快推进科技型企业培育。\n",  # a subject of its own
+])
+def test_a_line_opening_with_the_next_year_and_a_goal_adds_a_plan_part(plan):
+    summary = "某市科技创新取得实效\n2023年,全市研发投入达到9.51亿元,同比增长13.5%。\n"
+    meta = infer_metadata("n", summary + plan)
+    assert (meta.report_year, meta.doc_type) == (2023, "summary+plan")
+    # the report's own year with the same words is no plan part
+    same = plan.replace("2024年", "2023年")
+    assert infer_metadata("s", summary + same).doc_type == "summary"
+
+
+def test_a_year_opening_a_goal_is_not_the_summarys_year():
+    text = ("某市工信局以科技创新引领产业发展\n"
+            "创新成果不断涌现,2023年全市规上企业研发投入达到9.51亿元,同比增长13.5%。\n"
+            "“2024年,全市高新技术企业力争达到50家、科技型中小企业达到150家。”\n")
+    assert infer_metadata("g", text).report_year == 2023
+
+
+def test_a_year_opening_a_quotation_dates_its_figures():
+    from analysis.extract import extract_figures
+    from analysis.models import DocMeta
+
+    meta = DocMeta("q", region="某市", report_year=2023, period="FY", doc_type="summary+plan")
+    text = "该负责人表示,“2024年,全市高新技术企业力争达到50家。”"
+    assert [(f.value, f.year, f.kind) for f in extract_figures("q", text, meta)] == [
+        (50, 2024, "target")]

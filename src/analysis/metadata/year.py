@@ -88,7 +88,7 @@ def _most_cited_year(body: str, ok: Callable[[int], bool]) -> int | None:
     target years (力争2025年) do not count."""
     targets = {
         m.start("year")
-        for kind in ("target_year", "lagged_year")
+        for kind in ("target_year", "lagged_year", "goal_year")
         for c in load_cues().get(kind, ())
         for m in c.regex.finditer(body)
     }
@@ -98,6 +98,12 @@ def _most_cited_year(body: str, ok: Callable[[int], bool]) -> int | None:
     if not counts:
         return None
     return max(counts, key=lambda y: (counts[y], y))
+
+
+def _opens_a_goal(text: str, at: int) -> bool:
+    """True when the year at ``at`` opens a goal (2024年,全市…力争…): the year planned."""
+    return any(m.start("year") == at for c in load_cues().get("goal_year", ())
+               for m in c.regex.finditer(text, at, at + 40))
 
 
 def _bounds(body: str, doc_type: str, published: int | None) -> tuple[int | None, int | None]:
@@ -184,7 +190,9 @@ def infer_year(
         cands.append(("title", year))
     if (m := first_cue("year_heading", body)) is not None:
         cands.append(("heading", int(m[0].group("year"))))
-    if (m := first_cue("year_opening", after_title(body, title))) is not None:
+    opening = after_title(body, title)
+    if (m := first_cue("year_opening", opening)) is not None and not (
+            doc_type != "plan" and _opens_a_goal(opening, m[0].start("year"))):
         cands.append(("opening", int(m[0].group("year"))))
     if (m := first_cue("year_statement", body)) is not None:
         cands.append(("statement", int(m[0].group("year"))))

@@ -270,3 +270,22 @@ def test_a_year_opening_a_quotation_dates_its_figures():
     text = "该负责人表示,“2024年,全市高新技术企业力争达到50家。”"
     assert [(f.value, f.year, f.kind) for f in extract_figures("q", text, meta)] == [
         (50, 2024, "target")]
+
+
+def test_a_disclosure_table_row_is_no_title():
+    text = ("索 引 号 | 0012345/2023-00006 | 文号 | |\n发布日期 | 2023-02-20 | 公开时限 | 长期公开 |\n"
+            "所属分类 | 工作计划及工作总结 | 效力状态 | 有效 |\n"
+            "今年以来,某区科技局认真落实各项部署。\n一、2022年工作情况\n全区新增高企20家。\n")
+    meta = infer_metadata("t", text)
+    assert (meta.title, meta.doc_type) == ("", "summary")
+
+
+def test_a_sentence_naming_the_next_year_and_what_it_will_do_adds_a_plan_part():
+    text = ("某市去年科技战线各项指标全部超额完成\n2021-04-06 来源:某日报\n"
+            "记者从会议上获悉,去年全市新增高新技术企业80家。\n"
+            "会议强调,2021年是“十四五”规划开局之年,各县区要围绕创新驱动发展战略抓好落实。\n")
+    meta = infer_metadata("n", text)
+    assert (meta.report_year, meta.doc_type) == (2020, "summary+plan")
+    # the same sentence about a year already summed up is no plan
+    past = text.replace("会议强调,2021年是", "会议指出,2020年是").replace("各县区要", "各县区已")
+    assert infer_metadata("p", past).doc_type == "summary"

@@ -291,6 +291,17 @@ def test_a_district_voiced_text_naming_its_citys_zone_is_the_zone():
     assert place(infer_metadata("e", econ))[0] == "湖州经济技术开发区"
 
 
+def test_a_zones_full_name_written_in_the_text_is_kept():
+    # 经济开发区 and 高新技术产业集聚区 are designations of their own: not renamed, and the
+    # short form 高新区 in the same text stands for the full name it writes
+    econ = "湖州经济开发区:全区新增高企30家\n2020年,湖州经济开发区新增高新技术企业30家。\n"
+    assert place(infer_metadata("e", econ))[0] == "湖州经济开发区"
+    cluster = ("绍兴高新区上半年专利授权增长20%\n今年上半年,全区专利授权1200件。"
+               "绍兴高新技术产业集聚区新增企业30家。\n")
+    assert place(infer_metadata("c", cluster)) == ("绍兴高新技术产业集聚区", "district", "绍兴市",
+                                                    "浙江省")
+
+
 def test_a_zone_named_once_in_passing_or_in_a_city_report_is_not_the_author():
     # once in the body of a district-voiced text: not enough to name the author
     once = "全区新认定高新技术企业80家,与绍兴高新区合作共建平台。全区专利授权500件。\n"

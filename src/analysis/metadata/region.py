@@ -501,7 +501,9 @@ def _city_zone(title: str, headline: str, body: str, city_code: str,
                year: int | None) -> str:
     """The official name of the city's zone (聊城高新区 → 聊城高新技术产业开发区) when the
     text names it as itself: in its title or headline, or at least ``ZONE_MENTIONS_MIN``
-    times outside quotations and partner or list contexts; else "".
+    times outside quotations and partner or list contexts; else "". A short form (高新区)
+    stands for the full name of its family the text writes (高新技术产业集聚区), else for
+    the usual one (``zone_suffix`` values marked ~).
 
     Why: a high-tech zone's committee reports as a district (全区) of no gazetteer unit,
     and names itself by its city's name and the zone's kind."""
@@ -518,6 +520,10 @@ def _city_zone(title: str, headline: str, body: str, city_code: str,
                 cue = next((c for c in cues if c.regex.match(text, end)), None)
                 if cue is not None:
                     counts[cue.value] += weight
+    written = {kind for kind in counts if not kind.startswith("~")}
+    for kind in [k for k in counts if k.startswith("~")]:  # 高新区: the full name written, if one
+        family = [w for w in written if w[:2] == kind[1:3]]
+        counts[family[0] if len(family) == 1 else kind[1:]] += counts.pop(kind)
     if not counts:
         return ""
     (kind, n), *rest = counts.most_common(2)

@@ -219,17 +219,18 @@ def test_an_opening_stating_a_whole_years_figure_is_annual():
     assert infer_metadata("f", forecast).period == "Q1-Q3"
 
 
-def test_a_month_span_opening_three_clauses_is_the_texts_period():
+def test_a_month_span_opening_two_clauses_of_a_news_item_is_its_period():
     text = ("2021年,全市全力打造创新型城市,主要指标大幅增长。\n"
             "1.研发费用快速增长。1-10月,全市规上工业企业研发费用186亿元,同比增长44.5%。\n"
-            "2.高新技术产业态势良好。1-10月,全市高新技术产业投资同比增长30.3%。\n"
-            "3.科技型企业培育有序。1-10月,全市新认定科技型中小企业800家。\n")
+            "2.高新技术产业态势良好。1-10月,全市高新技术产业投资同比增长30.3%。\n")
     assert infer_metadata("m", text).period == "M1-M10"
-    # twice is a date of two figures; two different spans name no one period
-    twice = text.rsplit("3.", 1)[0]
-    mixed = text.replace("3.科技型企业培育有序。1-10月", "3.科技型企业培育有序。1-9月")
-    assert infer_metadata("t", twice).period == "FY"
-    assert infer_metadata("x", mixed).period == "FY"
+    # once is the date of one figure; two different periods name no one period; a report
+    # with a title of its own is read from its title and opening only
+    once = text.rsplit("2.", 1)[0]
+    mixed = text.replace("2.高新技术产业态势良好。1-10月", "2.高新技术产业态势良好。1-9月")
+    titled = "某市科技局2021年工作总结\n" + text
+    for other in (once, mixed, titled):
+        assert infer_metadata("x", other).period == "FY"
 
 
 def test_disclosure_rows_without_colons_do_not_hide_the_title():

@@ -45,7 +45,8 @@ only weighs the evidence they produce:
   今年1-9月 / 前三季度 / 一季度 scopes the text. A task table (序号 | 工作标准 | 完成期限)
   or a Five-Year Plan notice is a plan; 下一步…力争 adds a plan part. A title summing up
   one year and planning the next, or an opening stating a whole year's figure (全年新增…),
-  is annual; a month span opening three clauses (1-10月,…) and no other is the period.
+  is annual; in a news item, a month span opening two clauses (1-10月,…) and no other is
+  the period.
 
 When the evidence is too weak the field stays empty and its confidence 0.
 """

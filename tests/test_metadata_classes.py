@@ -290,3 +290,15 @@ def test_a_sentence_naming_the_next_year_and_what_it_will_do_adds_a_plan_part():
     # the same sentence about a year already summed up is no plan
     past = text.replace("会议强调,2021年是", "会议指出,2020年是").replace("各县区要", "各县区已")
     assert infer_metadata("p", past).doc_type == "summary"
+
+
+def test_a_summary_looking_back_on_a_five_year_plans_span_dates_its_last_year():
+    text = ("某市连续通过国家科技进步考核。“十二五”期间,全市两项科技成果获得国家科技进步二等奖,"
+            "新增高新技术企业120家。\n")
+    assert infer_metadata("f", text).report_year == 2015
+    # since the plan began (以来) says nothing of where in it the text stands
+    since = text.replace("“十二五”期间", "“十三五”以来")
+    assert infer_metadata("s", since).report_year is None
+    # any year the text cites is stronger evidence
+    cited = text + "2013年,全市专利授权3000件。2013年新认定高企40家。\n"
+    assert infer_metadata("c", cited).report_year == 2013

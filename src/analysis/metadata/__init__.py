@@ -34,7 +34,8 @@ only weighs the evidence they produce:
   calendar (an annual summary by April of the next year, a 上半年 summary in Jun-Sep, a
   plan from December), the year after the latest year compared with (对比2014年), the
   dateline year of a news text about 今年, the year after a Party congress whose spirit the
-  text studies. A statement (2014年是…之年) beats a plan stage; target years (力争2025年)
+  text studies, the last year of a Five-Year Plan whose span it looks back on (“十二五”期间).
+  A year opening a goal (2024年,…力争) is the year planned, not cited. A statement (2014年是…之年) beats a plan stage; target years (力争2025年)
   and lagged R&D figure years (2023年度…研发投入, also a floor) are not counted as cited.
   A news item dated after April reports its dateline year; one whose headline or opening
   reports 去年 the year before. Never later than the page date of a summary; an annual

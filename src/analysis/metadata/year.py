@@ -24,6 +24,7 @@ YEAR_CONF = {
     "most_cited": 0.4,
     "dateline": 0.35,
     "baseline": 0.3,
+    "fyp_span": 0.29,
     "current": 0.27,
     "congress": 0.25,
 }
@@ -224,6 +225,9 @@ def infer_year(
     if date is not None and _last_year_news(title, headline, body):
         cands.append(("last_year", date[0] - 1))
     cands.extend(_weak_years(body, floor))
+    if (m := first_cue("fyp_span", body)) is not None:  # “十二五”期间: its last year
+        last = lexicon.fyp_first_years()[m[0].group("fyp")] + int(m[1].value)
+        cands.append(("fyp_span", last + (1 if doc_type == "plan" else 0)))
     cands = [(s, y) for s, y in cands if _allowed(s, y, floor, cap, weak_cap)]
     if not cands:
         return None, 0.0

@@ -329,7 +329,9 @@ def test_a_shared_name_stays_unplaced_when_the_context_fits_several_or_none():
     alone = "鼓楼区科技局2020年工作总结\n全区新增高新技术企业30家。\n"
     # 江苏省 holds two of them (南京, 徐州): the province does not settle it
     province = "鼓楼区科技局2020年工作总结\n全区新增高新技术企业30家,获江苏省科技奖3项。\n"
-    for text in (alone, province):
+    # a city inside an institution's name (福州大学) is no place the text names
+    school = "鼓楼区科技局2020年工作总结\n全区新增高新技术企业30家,与福州大学共建研发平台2个。\n"
+    for text in (alone, province, school):
         assert place(infer_metadata("g", text)) == ("", "district", "", "")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
@@ -288,7 +289,7 @@ def _collect(title: str, body: str, voice: str = "", headline: str = "",
     visitors = {h.key for h in find_places((headline or title)[: visit[0].start()], year)} if visit else set()
     lead_end = _lead_end(body, tuple(t for t in (title.strip(), headline.strip()) if t))
     found = {text: find_places(text, year) if text else [] for text in (title, headline, body)}
-    context = _unshared(found.values())
+    context = _unshared(found.items())
     found = {text: _resolved(hits, *context) for text, hits in found.items()}
     for hit in found[body]:
         spans = tuple(sp for sp in hit.spans if not _in_quote(body, *sp))
@@ -341,13 +342,17 @@ def _collect(title: str, body: str, voice: str = "", headline: str = "",
     return ev
 
 
-def _unshared(found: object) -> tuple[frozenset[str], frozenset[str]]:
-    """(cities, provinces) the texts name without ambiguity: the parent city of every
-    unit found through a surface only it has, and every province named."""
+def _unshared(found: Iterable[tuple[str, list[PlaceHit]]]
+              ) -> tuple[frozenset[str], frozenset[str]]:
+    """(cities, provinces) the texts name without ambiguity, as places (not inside an
+    institution's or a partner's name, 福州大学, 与福州合作): the parent city of every unit
+    found through a surface only it has, and every province named."""
     cities: set[str] = set()
     provinces: set[str] = set()
-    for hits in found:  # type: ignore[attr-defined]
+    for text, hits in found:
         for hit in hits:
+            if not any(_mention_weight(text, a, b, None) >= 1.0 for a, b in hit.spans):
+                continue
             if hit.level == "province":
                 provinces.add(hit.name)
             elif hit.n_candidates == 1:

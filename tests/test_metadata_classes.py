@@ -302,3 +302,15 @@ def test_a_summary_looking_back_on_a_five_year_plans_span_dates_its_last_year():
     # any year the text cites is stronger evidence
     cited = text + "2013年,全市专利授权3000件。2013年新认定高企40家。\n"
     assert infer_metadata("c", cited).report_year == 2013
+
+
+def test_a_share_of_the_years_goal_in_a_part_year_opening_keeps_its_period():
+    text = "前三季度,全市高新技术产业产值500亿元,完成全年目标任务的85%。\n"
+    assert infer_metadata("q", text).period == "Q1-Q3"
+
+
+def test_a_plans_from_to_goal_does_not_date_it():
+    text = ("某市印发《科技创新发展规划》\n某市近日印发规划。全市高新技术企业"
+            "从2020年的500家增长到2025年的1000家。2021年,全市将新增高企100家。\n")
+    meta = infer_metadata("p", text)
+    assert (meta.doc_type, meta.report_year) == ("plan", 2021)

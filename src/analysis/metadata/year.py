@@ -102,7 +102,9 @@ def _most_cited_year(body: str, ok: Callable[[int], bool]) -> int | None:
 
 
 def _opens_a_goal(text: str, at: int) -> bool:
-    """True when the year at ``at`` opens a goal (2024年,全市…力争…): the year planned."""
+    """True when the year at ``at`` opens a goal (2024年,全市…力争…): the year planned.
+    (Target years, 到2025年, were tried too: 截至2012年10月底 and a plan's 到2020年 open
+    reports of those years.)"""
     return any(m.start("year") == at for c in load_cues().get("goal_year", ())
                for m in c.regex.finditer(text, at, at + 40))
 
@@ -204,7 +206,7 @@ def infer_year(
         cands.append(("fyp", fyp))
     reached = [int(m.group("year")) for c in load_cues().get("year_reached", ())
                for m in c.regex.finditer(body)]
-    if reached:
+    if reached and doc_type != "plan":  # in a plan, 从A增长到2025年的B is a goal
         cands.append(("reached", max(reached)))
     plan_section_year = _plan_section_year(parts or outline(body))
     if plan_section_year is not None:

@@ -314,3 +314,14 @@ def test_a_plans_from_to_goal_does_not_date_it():
             "从2020年的500家增长到2025年的1000家。2021年,全市将新增高企100家。\n")
     meta = infer_metadata("p", text)
     assert (meta.doc_type, meta.report_year) == ("plan", 2021)
+
+
+def test_a_periodicals_issue_dates_an_undated_article():
+    text = ("摘要\n某高新区大力培育高新技术企业,如今这里的高企总数达到46家。\n"
+            "某某期刊 2021年第3期 90-91,共2页\n")
+    assert infer_metadata("j", text).report_year == 2020  # an annual account printed in March
+    # the issue is no cited year, and a page date of its own wins (a first-half account
+    # dated August)
+    dated = "发布日期:2022-08-01\n" + text.replace("如今", "今年上半年,")
+    meta = infer_metadata("d", dated)
+    assert (meta.report_year, meta.period) == (2022, "H1")

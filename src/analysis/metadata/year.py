@@ -89,7 +89,7 @@ def _most_cited_year(body: str, ok: Callable[[int], bool]) -> int | None:
     target years (力争2025年) do not count."""
     targets = {
         m.start("year")
-        for kind in ("target_year", "lagged_year", "goal_year")
+        for kind in ("target_year", "lagged_year", "goal_year", "issue_year")
         for c in load_cues().get(kind, ())
         for m in c.regex.finditer(body)
     }
@@ -99,6 +99,15 @@ def _most_cited_year(body: str, ok: Callable[[int], bool]) -> int | None:
     if not counts:
         return None
     return max(counts, key=lambda y: (counts[y], y))
+
+
+def _issue_date(body: str) -> tuple[int, int] | None:
+    """(year, month) of a periodical issue the text cites as its source (2021年第3期), the
+    issue number read as the month of a monthly (at most 12): the page's date when it has
+    none of its own."""
+    if (m := first_cue("issue_year", body)) is None:
+        return None
+    return int(m[0].group("year")), min(int(m[0].group("issue")), 12) or 1
 
 
 def _opens_a_goal(text: str, at: int) -> bool:
@@ -185,7 +194,7 @@ def infer_year(
 ) -> tuple[int | None, float]:
     """The year the report covers, with a confidence (see module docstring); ``parts`` are
     the document's part openings (``Document.sections``; found in ``body`` when not given)."""
-    date = page_date(chrome)
+    date = page_date(chrome) or _issue_date(body)
     floor, cap = _bounds(body, doc_type, date[0] if date else None)
     weak_cap = _summary_cap(date, doc_type, period)
     cands: list[tuple[str, int]] = []

@@ -325,3 +325,11 @@ def test_a_periodicals_issue_dates_an_undated_article():
     dated = "发布日期:2022-08-01\n" + text.replace("如今", "今年上半年,")
     meta = infer_metadata("d", dated)
     assert (meta.report_year, meta.period) == (2022, "H1")
+
+
+def test_a_plans_tasks_completed_early_date_the_year_before_its_end():
+    early = ("某市新认定高新技术企业17家,超额完成年度目标。全市高新技术企业总数达到51家,"
+             "提前两年完成“十二五”目标任务。\n")
+    assert infer_metadata("e", early).report_year == 2013
+    on_time = early.replace("提前两年完成", "完成")
+    assert infer_metadata("o", on_time).report_year == 2015

@@ -333,3 +333,9 @@ def test_a_plans_tasks_completed_early_date_the_year_before_its_end():
     assert infer_metadata("e", early).report_year == 2013
     on_time = early.replace("提前两年完成", "完成")
     assert infer_metadata("o", on_time).report_year == 2015
+
+
+def test_a_byline_ending_with_a_date_dates_the_page():
+    text = "某市科技工作成效明显\n某某 某某 2018-03-14 |\n本报讯 去年全市新增高新技术企业30家。\n"
+    assert infer_metadata("b", text).report_year == 2017  # an annual account in March
+    assert infer_metadata("n", text.replace("某某 某某 2018-03-14 |\n", "")).report_year is None

@@ -155,3 +155,187 @@ def test_review_findings_plan_and_summary_headings_keep_their_kind():
     assert [(f.year, f.kind) for f in extract_figures("p", plan, meta) if f.metric_id] == [(2024, "target")]
     since = "某县科技工作\n去年12月,全县召开科技大会。\n今年以来,我县紧紧围绕主要目标,全县新增高新技术企业12家。\n"
     assert infer_metadata("y", since).doc_type == "summary"
+
+
+def test_an_annual_summary_published_by_april_covers_the_year_before():
+    # the year named most is the award list's and the new year's meeting's, not the one
+    # summed up: a page dated March reports the year before
+    text = ("某市入选创新百强榜单\n2019-03-28 来源:网络\n"
+            "“2019年创新百强榜单”日前出炉,某市新增高新技术企业120家。"
+            "2019年科技工作会议部署了新任务。2018年,全市专利授权3000件。\n")
+    assert infer_metadata("a", text).report_year == 2018
+    # a part-year report of the same date keeps its own year
+    quarter = text.replace("某市新增高新技术企业120家", "今年1-2月,某市新增高新技术企业12家")
+    assert infer_metadata("q", quarter).report_year == 2019
+
+
+def test_a_news_item_on_a_meeting_setting_this_years_goals_is_a_plan():
+    text = ("增强科技创新 助推转型升级\n信息来源:某省科技厅 发布日期:2012-04-28\n"
+            "日前,县科技工作领导小组召开会议,明确了今年我县在科技投入、高新技术产业等方面的"
+            "目标要求,提出全年科技创新投入要达到5.5亿元,高新技术产值达到40亿元。\n")
+    meta = infer_metadata("p", text)
+    assert (meta.doc_type, meta.report_year) == ("plan", 2012)
+    # the same meeting reporting results is a summary
+    done = text + "全年高新技术产值同比增长12%。\n"
+    assert infer_metadata("d", done).doc_type == "summary"
+
+
+def test_a_plan_recalling_a_stock_as_of_a_past_year_end_states_an_actual():
+    from analysis.extract import extract_figures
+    from analysis.models import DocMeta
+
+    meta = DocMeta("p", region="某市", report_year=2020, period="FY", doc_type="plan")
+    past = extract_figures("p", "截止2018年底,全市高新技术企业达285家。", meta)
+    assert [(f.value, f.year, f.kind) for f in past] == [(285, 2018, "actual")]
+    goal = extract_figures("p", "截至2020年底,全市高新技术企业达到450家。", meta)
+    assert [(f.value, f.year, f.kind) for f in goal] == [(450, 2020, "target")]
+
+
+def test_the_year_a_from_to_statement_reaches_dates_a_news_item():
+    # no title, no opening year: the latest year the text reports a level for
+    text = ("某市科技创新取得新进展\n2月28日,某市举办新闻发布会。2021年以来,全市新增高新技术企业"
+            "300家,某公司进入2022年度创新创业大赛决赛。全市万人发明专利拥有量由2021年的2.5件"
+            "增长至2023年的4.1件。\n")
+    assert infer_metadata("r", text).report_year == 2023
+    # a stronger source (the title's year) is not overruled
+    titled = "某市科技局2022年工作总结\n" + text.split("\n", 1)[1]
+    assert infer_metadata("t", titled).report_year == 2022
+
+
+def test_a_title_summing_up_one_year_and_planning_the_next_is_annual():
+    body = "今年以来,我局扎实推进各项工作。前三季度,全区实现高新技术产业产值500亿元,增长24.5%。\n"
+    both = infer_metadata("b", "区科技局2018年工作总结暨2019年工作思路\n" + body)
+    assert (both.period, both.report_year, both.doc_type) == ("FY", 2018, "summary+plan")
+    # a title with no year of its own keeps reading the opening
+    assert infer_metadata("s", "区科技局工作情况汇报\n" + body).period == "Q1-Q3"
+
+
+def test_an_opening_stating_a_whole_years_figure_is_annual():
+    text = ("1.高新技术产业稳步增长。全年新增高新技术企业162家。前三季度高新技术产业增加值"
+            "129亿元。全年发明专利申请量1350件。\n")
+    assert infer_metadata("a", text).period == "FY"
+    # a forecast of the whole year in a part-year opening does not make it annual
+    forecast = "前三季度,全市高新技术产业增加值129亿元,预计全年150亿元。\n"
+    assert infer_metadata("f", forecast).period == "Q1-Q3"
+
+
+def test_a_month_span_opening_two_clauses_of_a_news_item_is_its_period():
+    text = ("2021年,全市全力打造创新型城市,主要指标大幅增长。\n"
+            "1.研发费用快速增长。1-10月,全市规上工业企业研发费用186亿元,同比增长44.5%。\n"
+            "2.高新技术产业态势良好。1-10月,全市高新技术产业投资同比增长30.3%。\n")
+    assert infer_metadata("m", text).period == "M1-M10"
+    # once is the date of one figure; two different periods name no one period; a report
+    # with a title of its own is read from its title and opening only
+    once = text.rsplit("2.", 1)[0]
+    mixed = text.replace("2.高新技术产业态势良好。1-10月", "2.高新技术产业态势良好。1-9月")
+    titled = "某市科技局2021年工作总结\n" + text
+    for other in (once, mixed, titled):
+        assert infer_metadata("x", other).period == "FY"
+
+
+def test_disclosure_rows_without_colons_do_not_hide_the_title():
+    text = ("索引号 0012345/2025-00001 公开方式 主动公开\n公开范围 面向社会 公开时限 长期公开\n"
+            "发布单位 区科技局 发文日期 2025-03-25\n统一编号 有效性\n"
+            "某市某区科学技术局2024年工作总结和2025年工作计划\n一、2024年工作总结\n全区新增高企30家。\n")
+    meta = infer_metadata("d", text)
+    assert (meta.title, meta.doc_type, meta.report_year) == (
+        "某市某区科学技术局2024年工作总结和2025年工作计划", "summary+plan", 2024)
+
+
+@pytest.mark.parametrize("plan", [
+    "该负责人表示,“2024年,全市高新技术企业力争达到50家。”\n",  # quoted, 力争
+    "2024年\n●力争全市高新技术企业总量达到2300户以上\n",  # a heading line over bullets
+    "为了提速企业发展,2024年,某市将加快推进科技型企业培育。\n",  # a subject of its own
+])
+def test_a_line_opening_with_the_next_year_and_a_goal_adds_a_plan_part(plan):
+    summary = "某市科技创新取得实效\n2023年,全市研发投入达到9.51亿元,同比增长13.5%。\n"
+    meta = infer_metadata("n", summary + plan)
+    assert (meta.report_year, meta.doc_type) == (2023, "summary+plan")
+    # the report's own year with the same words is no plan part
+    same = plan.replace("2024年", "2023年")
+    assert infer_metadata("s", summary + same).doc_type == "summary"
+
+
+def test_a_year_opening_a_goal_is_not_the_summarys_year():
+    text = ("某市工信局以科技创新引领产业发展\n"
+            "创新成果不断涌现,2023年全市规上企业研发投入达到9.51亿元,同比增长13.5%。\n"
+            "“2024年,全市高新技术企业力争达到50家、科技型中小企业达到150家。”\n")
+    assert infer_metadata("g", text).report_year == 2023
+
+
+def test_a_year_opening_a_quotation_dates_its_figures():
+    from analysis.extract import extract_figures
+    from analysis.models import DocMeta
+
+    meta = DocMeta("q", region="某市", report_year=2023, period="FY", doc_type="summary+plan")
+    text = "该负责人表示,“2024年,全市高新技术企业力争达到50家。”"
+    assert [(f.value, f.year, f.kind) for f in extract_figures("q", text, meta)] == [
+        (50, 2024, "target")]
+
+
+def test_a_disclosure_table_row_is_no_title():
+    text = ("索 引 号 | 0012345/2023-00006 | 文号 | |\n发布日期 | 2023-02-20 | 公开时限 | 长期公开 |\n"
+            "所属分类 | 工作计划及工作总结 | 效力状态 | 有效 |\n"
+            "今年以来,某区科技局认真落实各项部署。\n一、2022年工作情况\n全区新增高企20家。\n")
+    meta = infer_metadata("t", text)
+    assert (meta.title, meta.doc_type) == ("", "summary")
+
+
+def test_a_sentence_naming_the_next_year_and_what_it_will_do_adds_a_plan_part():
+    text = ("某市去年科技战线各项指标全部超额完成\n2021-04-06 来源:某日报\n"
+            "记者从会议上获悉,去年全市新增高新技术企业80家。\n"
+            "会议强调,2021年是“十四五”规划开局之年,各县区要围绕创新驱动发展战略抓好落实。\n")
+    meta = infer_metadata("n", text)
+    assert (meta.report_year, meta.doc_type) == (2020, "summary+plan")
+    # the same sentence about a year already summed up is no plan
+    past = text.replace("会议强调,2021年是", "会议指出,2020年是").replace("各县区要", "各县区已")
+    assert infer_metadata("p", past).doc_type == "summary"
+
+
+def test_a_summary_looking_back_on_a_five_year_plans_span_dates_its_last_year():
+    text = ("某市连续通过国家科技进步考核。“十二五”期间,全市两项科技成果获得国家科技进步二等奖,"
+            "新增高新技术企业120家。\n")
+    assert infer_metadata("f", text).report_year == 2015
+    # since the plan began (以来) says nothing of where in it the text stands
+    since = text.replace("“十二五”期间", "“十三五”以来")
+    assert infer_metadata("s", since).report_year is None
+    # any year the text cites is stronger evidence
+    cited = text + "2013年,全市专利授权3000件。2013年新认定高企40家。\n"
+    assert infer_metadata("c", cited).report_year == 2013
+
+
+def test_a_share_of_the_years_goal_in_a_part_year_opening_keeps_its_period():
+    text = "前三季度,全市高新技术产业产值500亿元,完成全年目标任务的85%。\n"
+    assert infer_metadata("q", text).period == "Q1-Q3"
+
+
+def test_a_plans_from_to_goal_does_not_date_it():
+    text = ("某市印发《科技创新发展规划》\n某市近日印发规划。全市高新技术企业"
+            "从2020年的500家增长到2025年的1000家。2021年,全市将新增高企100家。\n")
+    meta = infer_metadata("p", text)
+    assert (meta.doc_type, meta.report_year) == ("plan", 2021)
+
+
+def test_a_periodicals_issue_dates_an_undated_article():
+    text = ("摘要\n某高新区大力培育高新技术企业,如今这里的高企总数达到46家。\n"
+            "某某期刊 2021年第3期 90-91,共2页\n")
+    assert infer_metadata("j", text).report_year == 2020  # an annual account printed in March
+    # the issue is no cited year, and a page date of its own wins (a first-half account
+    # dated August)
+    dated = "发布日期:2022-08-01\n" + text.replace("如今", "今年上半年,")
+    meta = infer_metadata("d", dated)
+    assert (meta.report_year, meta.period) == (2022, "H1")
+
+
+def test_a_plans_tasks_completed_early_date_the_year_before_its_end():
+    early = ("某市新认定高新技术企业17家,超额完成年度目标。全市高新技术企业总数达到51家,"
+             "提前两年完成“十二五”目标任务。\n")
+    assert infer_metadata("e", early).report_year == 2013
+    on_time = early.replace("提前两年完成", "完成")
+    assert infer_metadata("o", on_time).report_year == 2015
+
+
+def test_a_byline_ending_with_a_date_dates_the_page():
+    text = "某市科技工作成效明显\n某某 某某 2018-03-14 |\n本报讯 去年全市新增高新技术企业30家。\n"
+    assert infer_metadata("b", text).report_year == 2017  # an annual account in March
+    assert infer_metadata("n", text.replace("某某 某某 2018-03-14 |\n", "")).report_year is None

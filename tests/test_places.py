@@ -271,3 +271,89 @@ def test_a_visit_with_no_place_as_host_or_in_the_visitors_own_voice_keeps_the_vi
             "全县新增高新技术企业12家。\n")
     for text in (firms, trip):
         assert place(infer_metadata("v", text))[:2] == ("沅陵县", "county")
+
+
+# ------------------------------------------------------------ a city's zone as the author
+
+
+def test_a_district_voiced_text_naming_its_citys_zone_is_the_zone():
+    # 高新区 short for 高新技术产业开发区: the zone's official name is the city's short name
+    # + the zone kind, a district of the city in SCHEMA's levels
+    text = ("本地新闻>>区县新闻\n"
+            "截至2019年底,绍兴高新区新认定科技型中小企业120家,总数达到600家。\n"
+            "2019年以来,全区新认定高新技术企业80家,绍兴高新区还组织企业申报省级研发中心。\n")
+    assert place(infer_metadata("z", text)) == ("绍兴高新技术产业开发区", "district", "绍兴市",
+                                                 "浙江省")
+    headline = "嘉兴国家高新区上半年专利授权增长20%\n今年上半年,全区专利授权1200件。\n"
+    assert place(infer_metadata("h", headline)) == ("嘉兴高新技术产业开发区", "district",
+                                                     "嘉兴市", "浙江省")
+    econ = "湖州经开区:全区新增高企30家\n2020年,湖州经开区新增高新技术企业30家。\n"
+    assert place(infer_metadata("e", econ))[0] == "湖州经济技术开发区"
+
+
+def test_a_zones_full_name_written_in_the_text_is_kept():
+    # 经济开发区 and 高新技术产业集聚区 are designations of their own: not renamed, and the
+    # short form 高新区 in the same text stands for the full name it writes
+    econ = "湖州经济开发区:全区新增高企30家\n2020年,湖州经济开发区新增高新技术企业30家。\n"
+    assert place(infer_metadata("e", econ))[0] == "湖州经济开发区"
+    cluster = ("绍兴高新区上半年专利授权增长20%\n今年上半年,全区专利授权1200件。"
+               "绍兴高新技术产业集聚区新增企业30家。\n")
+    assert place(infer_metadata("c", cluster)) == ("绍兴高新技术产业集聚区", "district", "绍兴市",
+                                                    "浙江省")
+
+
+def test_a_zone_named_once_in_passing_or_in_a_city_report_is_not_the_author():
+    # once in the body of a district-voiced text: not enough to name the author
+    once = "全区新认定高新技术企业80家,与绍兴高新区合作共建平台。全区专利授权500件。\n"
+    assert infer_metadata("o", once).region == ""
+    # a city report (全市) lists the zone as one of its parts: the city's
+    city = ("绍兴市科技局2019年工作总结\n全市新增高新技术企业300家,其中绍兴高新区新增80家,"
+            "绍兴高新区专利授权增长20%。全市技术合同成交额50亿元。\n")
+    assert infer_metadata("c", city).region == "绍兴市"
+    # a district report that names itself keeps its district
+    district = ("越城区科技局2019年工作总结\n全区新增高新技术企业60家,绍兴高新区落户越城区的"
+                "企业12家,绍兴高新区合作项目5个。\n")
+    assert infer_metadata("d", district).region == "越城区"
+
+
+# ------------------------------------------------- names shared by units of several cities
+
+
+def test_a_name_shared_by_several_cities_takes_the_city_the_text_names():
+    # 鼓楼区 is a district of 南京, 徐州, 福州 and 开封: the city named elsewhere settles it
+    text = "鼓楼区科技局2020年工作总结\n全区新增高新技术企业30家,获批福州市科技计划项目12项。\n"
+    assert place(infer_metadata("g", text)) == ("鼓楼区", "district", "福州市", "福建省")
+
+
+def test_a_shared_name_stays_unplaced_when_the_context_fits_several_or_none():
+    alone = "鼓楼区科技局2020年工作总结\n全区新增高新技术企业30家。\n"
+    # 江苏省 holds two of them (南京, 徐州): the province does not settle it
+    province = "鼓楼区科技局2020年工作总结\n全区新增高新技术企业30家,获江苏省科技奖3项。\n"
+    # a city inside an institution's name (福州大学) is no place the text names
+    school = "鼓楼区科技局2020年工作总结\n全区新增高新技术企业30家,与福州大学共建研发平台2个。\n"
+    for text in (alone, province, school):
+        assert place(infer_metadata("g", text)) == ("", "district", "", "")
+
+
+# ---------------------------------------------------- idioms, peers and the opening line
+
+
+def test_an_idiom_holding_a_county_name_is_no_place():
+    assert find_places("全市科技系统同心同德,攻坚克难。") == []
+    assert [h.name for h in find_places("同德县科技局召开全县科技大会")] == ["同德县"]
+
+
+def test_a_city_a_figure_comes_second_to_is_a_peer():
+    text = "2020年,全市新增高新技术企业30家,科普基地达13家,仅次于杭州。\n"
+    assert infer_metadata("p", text).region == ""
+
+
+def test_the_opening_sentence_is_read_after_a_first_section_heading():
+    # the place named once, in the sentence right after 一、总体进展, names the author
+    text = ("一、总体进展\n自创区嘉兴片区考核评估居全省第一。新增高新技术企业30家,占全省10%。\n"
+            "二、主要工作\n")
+    assert place(infer_metadata("h", text)) == ("嘉兴市", "prefecture", "嘉兴市", "浙江省")
+    # named once further on, after the opening sentence: too weak, left empty
+    later = ("一、总体进展\n创新能力稳步提升。新增高新技术企业30家,占全省10%,"
+             "其中嘉兴片区新增12家。\n")
+    assert infer_metadata("l", later).region == ""

@@ -1166,6 +1166,7 @@ def _to_figure(
         elif from_to:
             period = "FY"  # 过去五年…经费支出从17.45亿元增长到30.69亿元: the level reached, not a sum
     cue_period = None  # the period a cue before the figure sets, read once per figure
+    stated = explicit
     if span is None and sentence.period_hint:
         cue_period, cue_year = sentence_period(sent, q.start, None)
         year_cue = next((start for start, end, _ in reversed(sentence.years)
@@ -1175,6 +1176,7 @@ def _to_figure(
         period = cue_period or period
         if cue_year is not None and explicit is None:
             year = cue_year
+            stated = cue_year  # 截止2018年底,…达285家: a year stated by its cue (meta8)
     if (explicit is not None and span is None and cue_period is None and section.year
             and explicit < section.year):
         period = "FY"  # 2011年…2452亿元 in a 1-10月 report of 2012: the earlier year's whole
@@ -1191,8 +1193,8 @@ def _to_figure(
     elif (not mention.growth and span is None and year is not None and section.year is not None
           and year > section.year and _future_year(sent, mention.group_start, q.start) == year):
         kind = "target"  # 到2025年底…达到800家 in a 2023 summary: a goal, not a result
-    if (kind == "target" and section.kind == "plan" and explicit is not None and section.year
-            and explicit < section.year and not lead_in.goal_ref and not mention.goal_after
+    if (kind == "target" and section.kind == "plan" and stated is not None and section.year
+            and stated < section.year and not lead_in.goal_ref and not mention.goal_after
             and not (sentence.target_verb and c["target_verb"].search(sent, mention.group_start, q.start))):
         kind = "actual"  # 2019年总数达120家 in a 2021 plan: a past result it recalls
     if (kind != "actual" and year is not None and section.year and year < section.year

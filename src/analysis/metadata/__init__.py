@@ -29,19 +29,25 @@ only weighs the evidence they produce:
 * **year** — the strongest of: the title (the year before 总结, else before 要点/计划), a
   section heading (一、2021年工作成效), an opening ``2016年，``, a Five-Year-Plan stage
   (实现“十三五”开门红 → 2016), the year of the plan section (minus one for a summary),
-  the most cited year; then, weakest, the page date read against the genre's publishing
+  the year a from-to statement reaches (由2021年的A增长至2023年的B), the most cited year;
+  then, weakest, the page date read against the genre's publishing
   calendar (an annual summary by April of the next year, a 上半年 summary in Jun-Sep, a
   plan from December), the year after the latest year compared with (对比2014年), the
   dateline year of a news text about 今年, the year after a Party congress whose spirit the
-  text studies. A statement (2014年是…之年) beats a plan stage; target years (力争2025年)
+  text studies, the last year of a Five-Year Plan whose span it looks back on (“十二五”期间).
+  A year opening a goal (2024年,…力争) is the year planned, not cited. A statement (2014年是…之年) beats a plan stage; target years (力争2025年)
   and lagged R&D figure years (2023年度…研发投入, also a floor) are not counted as cited.
   A news item dated after April reports its dateline year; one whose headline or opening
-  reports 去年 the year before. Never later than the page date of a summary.
+  reports 去年 the year before. Never later than the page date of a summary; an annual
+  summary published by April covers the year before, whatever its weak sources say.
 * **period** and **doc_type** — from the title, then from section headings; a news item
   without a title reads its headline and body (半年度科技工作会议 → H1; 部署今年科技工作
   with no results stated → plan); without a period in the title, an opening reporting
   今年1-9月 / 前三季度 / 一季度 scopes the text. A task table (序号 | 工作标准 | 完成期限)
-  or a Five-Year Plan notice is a plan; 下一步…力争 adds a plan part.
+  or a Five-Year Plan notice is a plan; 下一步…力争 adds a plan part. A title summing up
+  one year and planning the next, or an opening stating a whole year's figure (全年新增…),
+  is annual; in a news item, a month span opening two clauses (1-10月,…) and no other is
+  the period.
 
 When the evidence is too weak the field stays empty and its confidence 0.
 """

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
+from ..text import lexicon
 from ..text.lexicon import Cue
 from ..text.sections import Outline, outline
 from .cues import LEDE_CHARS, first_cue, load_cues
 from .title import after_title
+from .year import _title_years
 
 
 def infer_doc_type(title: str, body: str, headline: str = "",
@@ -58,6 +60,28 @@ def _period_value(match: re.Match[str], cue: Cue) -> str:
     return cue.value
 
 
+def _sums_up_and_plans(title: str) -> bool:
+    """A title summing up one year and planning the next (2018年工作总结暨2019年工作思路):
+    an annual report, whatever part-year figures its opening quotes."""
+    summary_year, plan_year = _title_years(title)
+    return summary_year is not None and plan_year == summary_year + 1
+
+
+CLAUSE_SPAN_MIN = 2  # clauses opening with one month span that make it a news item's period
+
+
+def _clause_span(body: str) -> str:
+    """The month span (1-10月) that opens at least ``CLAUSE_SPAN_MIN`` clauses of the text,
+    none other opening any: a progress report whose figures all carry it; else "".
+    (Period words such as 前三季度 opening clauses were tried: a figure of 今年 beside them
+    is annotated as the whole year's, so they are left to the title and the opening.)"""
+    found = [lexicon.period_of_months(int(m.group("month")))
+             for c in load_cues().get("period_clause", ()) for m in c.regex.finditer(body)]
+    if len(found) >= CLAUSE_SPAN_MIN and len(set(found)) == 1:
+        return found[0]
+    return ""
+
+
 def infer_period(title: str, body: str = "", headline: str = "") -> str:
     """FY unless the title scopes the report to part of the year (上半年, 1-5月); without
     a title, a news item about the mid-year meeting, then its headline, decide. When
@@ -69,10 +93,13 @@ def infer_period(title: str, body: str = "", headline: str = "") -> str:
     scope = title if title.strip() else headline
     hit = first_cue("period", scope)
     if hit is None:
-        if first_cue("period_annual", scope) or re.search(r"年度|全年", title):
+        if first_cue("period_annual", scope) or re.search(r"年度|全年", title) or _sums_up_and_plans(title):
             return "FY"
-        lede = first_cue("period_lede", after_title(body, title)[:LEDE_CHARS])
-        return _period_value(*lede) if lede else "FY"
+        opening = after_title(body, title)[:LEDE_CHARS]
+        lede = first_cue("period_lede", opening)
+        if lede and first_cue("lede_annual", opening) is None:
+            return _period_value(*lede)
+        return (_clause_span(body) if not title.strip() else "") or "FY"
     match, cue = hit
     if cue.value == "H1" and first_cue("period_annual", scope):
         return "FY"  # 上半年工作总结与下年工作思路: a reposted annual report

@@ -5,11 +5,12 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
 from ..gazetteer import PlaceHit, _span, find_places, of_the_time, records
-from .cues import LEDE_CHARS, count_cues, first_cue, load_cues
+from .cues import ENUM_RE, LEDE_CHARS, count_cues, first_cue, load_cues
 
 # Weights of place evidence (per mention): judgement calls, kept together so they
 # can be tuned in one place.
@@ -40,6 +41,9 @@ PROVINCE_CONFLICT_MIN = 2.0  # mentions of another province that overrule a sile
 OWN_MENTIONS_MIN = 4
 OWN_MENTIONS_RATIO = 3.0
 ZONE_CONFIDENCE = 0.5  # a zone named by its own bureau (平原示范区科技和工业信息化局)
+# Mentions of a city's zone (聊城高新区) that make a district-voiced text the zone's; a title
+# or headline mention counts this much alone.
+ZONE_MENTIONS_MIN = 2
 
 
 @dataclass(frozen=True)
@@ -204,11 +208,21 @@ def _in_quote(text: str, start: int, end: int) -> bool:
 WIRE_RE = re.compile(r"(?:[\u4e00-\u9fff]{0,6}(?:新闻网|网|日报|融媒体中心|电视台|报))?(?:讯|要闻)")
 
 
+HEADING_MAX = 20  # a numbered line this short without a comma or full stop is a heading
+
+
+def _is_heading(line: str) -> bool:
+    """一、总体进展: a numbered section heading, not the opening sentence."""
+    return (bool(ENUM_RE.match(line)) and len(line) <= HEADING_MAX
+            and not any(ch in line for ch in "，,。；;"))
+
+
 def _lead_end(body: str, skip: tuple[str, ...]) -> int:
-    """End of the opening sentence of the body (after the title or headline lines)."""
+    """End of the opening sentence of the body (after the title or headline lines and a
+    first section heading)."""
     pos = 0
     for line in body.splitlines(keepends=True):
-        if line.strip() and line.strip() not in skip:
+        if line.strip() and line.strip() not in skip and not _is_heading(line.strip()):
             break
         pos += len(line)
     m = re.compile(r"[。！？!?\n]").search(body, pos + 1, pos + LEDE_CHARS)
@@ -274,7 +288,10 @@ def _collect(title: str, body: str, voice: str = "", headline: str = "",
         visit = None  # 科技局深入企业调研, 赴外地考察学习: no place hosts it, the visitor still speaks
     visitors = {h.key for h in find_places((headline or title)[: visit[0].start()], year)} if visit else set()
     lead_end = _lead_end(body, tuple(t for t in (title.strip(), headline.strip()) if t))
-    for hit in find_places(body, year):
+    found = {text: find_places(text, year) if text else [] for text in (title, headline, body)}
+    context = _unshared(found.items())
+    found = {text: _resolved(hits, *context) for text, hits in found.items()}
+    for hit in found[body]:
         spans = tuple(sp for sp in hit.spans if not _in_quote(body, *sp))
         if not spans:
             continue
@@ -308,7 +325,7 @@ def _collect(title: str, body: str, voice: str = "", headline: str = "",
                                 (headline, HEADLINE_WEIGHT, "headline")):
         if visit and text == (headline or title):
             _visit_host(ev, visit[0].group("host"), weight, words, year)
-        for hit in find_places(text, year) if text else ():
+        for hit in found[text] if text else ():
             if hit.key in visitors:
                 continue
             if hit.level != "province" and not _in_quote(text, *hit.spans[0]):
@@ -323,6 +340,45 @@ def _collect(title: str, body: str, voice: str = "", headline: str = "",
             ev.votes[hit.parent_city] += SOURCE_WEIGHT / hit.n_candidates
             ev.note(hit.key, "source line")
     return ev
+
+
+def _unshared(found: Iterable[tuple[str, list[PlaceHit]]]
+              ) -> tuple[frozenset[str], frozenset[str]]:
+    """(cities, provinces) the texts name without ambiguity, as places (not inside an
+    institution's or a partner's name, 福州大学, 与福州合作): the parent city of every unit
+    found through a surface only it has, and every province named."""
+    cities: set[str] = set()
+    provinces: set[str] = set()
+    for text, hits in found:
+        for hit in hits:
+            if not any(_mention_weight(text, a, b, None) >= 1.0 for a, b in hit.spans):
+                continue
+            if hit.level == "province":
+                provinces.add(hit.name)
+            elif hit.n_candidates == 1:
+                cities.add(hit.parent_city)
+    return frozenset(cities), frozenset(provinces)
+
+
+def _resolved(hits: list[PlaceHit], cities: frozenset[str],
+              provinces: frozenset[str]) -> list[PlaceHit]:
+    """Hits of a surface shared by units of several cities (海州区 of 连云港 and of 阜新)
+    narrowed to the one whose city the text names elsewhere, else to the one whose
+    province it names; left shared when the context points to none or to several."""
+    groups: dict[str, list[PlaceHit]] = {}
+    for hit in hits:
+        groups.setdefault(hit.surface, []).append(hit)
+    out: list[PlaceHit] = []
+    for group in groups.values():
+        if len(group) > 1:
+            for known, attr in ((cities, "parent_city"), (provinces, "province")):
+                fits = [h for h in group if getattr(h, attr) in known]
+                if len(fits) == 1:
+                    group = [replace(fits[0], n_candidates=1)]
+                    break
+        out.extend(group)
+    out.sort(key=lambda h: (h.spans[0][0], h.adcode))
+    return out
 
 
 def _host_is_a_place(host: str, body: str, year: int | None) -> bool:
@@ -412,10 +468,14 @@ def _raw_guess(title: str, body: str, headline: str, year: int | None,
     problems: list[str] = []
     notes: list[str] = []
     if code == city_code and voice in VOICE_LEVELS and level not in VOICE_LEVELS[voice]:
-        if not (masked or ev.named[city_code] == 0):
+        zone = "" if masked or voice != "district" else _city_zone(
+            title, headline, body, city_code, year)
+        if zone:
+            notes.append(f"the text speaks as a district (全区) and names {zone} as itself")
+        elif not (masked or ev.named[city_code] == 0):
             notes.append(f"the text speaks as a {voice} (全{'县' if voice == 'county' else '区'})"
                          f" but names no {voice} of {city}: never promoted to the city")
-        level, region = voice, ""  # a hidden or unnamed district/county of this city
+        level, region = voice, zone  # a zone, or a hidden or unnamed district/county of this city
     elif code == city_code and _ranked_within(ev, city_code):
         level, region = RANKED_LEVEL.get(voice, ""), ""  # a unit below the city, unnamed
     elif voice == "city" and level in VOICE_LEVELS and ev.named[code] == 0:
@@ -440,6 +500,41 @@ def _raw_guess(title: str, body: str, headline: str, year: int | None,
         confidence=confidence,
         evidence=(*notes, *cands),
     )
+
+
+def _city_zone(title: str, headline: str, body: str, city_code: str,
+               year: int | None) -> str:
+    """The official name of the city's zone (聊城高新区 → 聊城高新技术产业开发区) when the
+    text names it as itself: in its title or headline, or at least ``ZONE_MENTIONS_MIN``
+    times outside quotations and partner or list contexts; else "". A short form (高新区)
+    stands for the full name of its family the text writes (高新技术产业集聚区), else for
+    the usual one (``zone_suffix`` values marked ~).
+
+    Why: a high-tech zone's committee reports as a district (全区) of no gazetteer unit,
+    and names itself by its city's name and the zone's kind."""
+    cues = load_cues().get("zone_suffix", ())
+    short = _units()[city_code]["short_name"] or _units()[city_code]["name"]
+    counts: Counter[str] = Counter()
+    for text, weight in ((title, ZONE_MENTIONS_MIN), (headline, ZONE_MENTIONS_MIN), (body, 1)):
+        for hit in find_places(text, year) if text else ():
+            if hit.key != city_code:
+                continue
+            for start, end in hit.spans:
+                if _in_quote(text, start, end) or _mention_weight(text, start, end, None) < 1.0:
+                    continue
+                cue = next((c for c in cues if c.regex.match(text, end)), None)
+                if cue is not None:
+                    counts[cue.value] += weight
+    written = {kind for kind in counts if not kind.startswith("~")}
+    for kind in [k for k in counts if k.startswith("~")]:  # 高新区: the full name written, if one
+        family = [w for w in written if w[:2] == kind[1:3]]
+        counts[family[0] if len(family) == 1 else kind[1:]] += counts.pop(kind)
+    if not counts:
+        return ""
+    (kind, n), *rest = counts.most_common(2)
+    if n < ZONE_MENTIONS_MIN or (rest and rest[0][1] == n):
+        return ""
+    return short + kind
 
 
 def _digest_cities(text: str, year: int | None) -> tuple[str, ...]:

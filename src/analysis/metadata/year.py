@@ -20,9 +20,11 @@ YEAR_CONF = {
     "statement": 0.8,
     "fyp": 0.75,
     "plan_section": 0.6,
+    "reached": 0.5,
     "most_cited": 0.4,
     "dateline": 0.35,
     "baseline": 0.3,
+    "fyp_span": 0.29,
     "current": 0.27,
     "congress": 0.25,
 }
@@ -87,7 +89,7 @@ def _most_cited_year(body: str, ok: Callable[[int], bool]) -> int | None:
     target years (力争2025年) do not count."""
     targets = {
         m.start("year")
-        for kind in ("target_year", "lagged_year")
+        for kind in ("target_year", "lagged_year", "goal_year", "issue_year")
         for c in load_cues().get(kind, ())
         for m in c.regex.finditer(body)
     }
@@ -97,6 +99,23 @@ def _most_cited_year(body: str, ok: Callable[[int], bool]) -> int | None:
     if not counts:
         return None
     return max(counts, key=lambda y: (counts[y], y))
+
+
+def _issue_date(body: str) -> tuple[int, int] | None:
+    """(year, month) of a periodical issue the text cites as its source (2021年第3期), the
+    issue number read as the month of a monthly (at most 12): the page's date when it has
+    none of its own."""
+    if (m := first_cue("issue_year", body)) is None:
+        return None
+    return int(m[0].group("year")), min(int(m[0].group("issue")), 12) or 1
+
+
+def _opens_a_goal(text: str, at: int) -> bool:
+    """True when the year at ``at`` opens a goal (2024年,全市…力争…): the year planned.
+    (Target years, 到2025年, were tried too: 截至2012年10月底 and a plan's 到2020年 open
+    reports of those years.)"""
+    return any(m.start("year") == at for c in load_cues().get("goal_year", ())
+               for m in c.regex.finditer(text, at, at + 40))
 
 
 def _bounds(body: str, doc_type: str, published: int | None) -> tuple[int | None, int | None]:
@@ -113,11 +132,22 @@ def _bounds(body: str, doc_type: str, published: int | None) -> tuple[int | None
     return floor, cap
 
 
-def _allowed(source: str, year: int, floor: int | None, cap: int | None) -> bool:
+def _allowed(source: str, year: int, floor: int | None, cap: int | None,
+             weak_cap: int | None = None) -> bool:
     if cap is not None and year > cap:
         return False
     weak = YEAR_CONF[source] < YEAR_CONF["opening"]
+    if weak and weak_cap is not None and year > weak_cap:
+        return False
     return not (weak and floor is not None and year < floor)
+
+
+def _summary_cap(date: tuple[int, int] | None, doc_type: str, period: str) -> int | None:
+    """The latest year weak sources may give an annual summary published by April: the
+    year before (its most cited year is then often the year it plans or an award's)."""
+    if date is None or doc_type == "plan" or period != "FY" or date[1] > SUMMARY_LAST_MONTH:
+        return None
+    return date[0] - 1
 
 
 def _dateline_year(date: tuple[int, int] | None, doc_type: str, period: str) -> int | None:
@@ -164,14 +194,17 @@ def infer_year(
 ) -> tuple[int | None, float]:
     """The year the report covers, with a confidence (see module docstring); ``parts`` are
     the document's part openings (``Document.sections``; found in ``body`` when not given)."""
-    date = page_date(chrome)
+    date = page_date(chrome) or _issue_date(body)
     floor, cap = _bounds(body, doc_type, date[0] if date else None)
+    weak_cap = _summary_cap(date, doc_type, period)
     cands: list[tuple[str, int]] = []
     if (year := _title_year(title or headline, doc_type)) is not None:
         cands.append(("title", year))
     if (m := first_cue("year_heading", body)) is not None:
         cands.append(("heading", int(m[0].group("year"))))
-    if (m := first_cue("year_opening", after_title(body, title))) is not None:
+    opening = after_title(body, title)
+    if (m := first_cue("year_opening", opening)) is not None and not (
+            doc_type != "plan" and _opens_a_goal(opening, m[0].start("year"))):
         cands.append(("opening", int(m[0].group("year"))))
     if (m := first_cue("year_statement", body)) is not None:
         cands.append(("statement", int(m[0].group("year"))))
@@ -180,11 +213,15 @@ def infer_year(
         cands.append(("statement", int(m[0].group("year"))))  # 部署了2018年工作: the year planned
     if (fyp := _fyp_year(body)) is not None:
         cands.append(("fyp", fyp))
+    reached = [int(m.group("year")) for c in load_cues().get("year_reached", ())
+               for m in c.regex.finditer(body)]
+    if reached and doc_type != "plan":  # in a plan, 从A增长到2025年的B is a goal
+        cands.append(("reached", max(reached)))
     plan_section_year = _plan_section_year(parts or outline(body))
     if plan_section_year is not None:
         offset = 0 if doc_type == "plan" else 1
         cands.append(("plan_section", plan_section_year - offset))
-    cited = _most_cited_year(body, lambda y: _allowed("most_cited", y, floor, cap))
+    cited = _most_cited_year(body, lambda y: _allowed("most_cited", y, floor, cap, weak_cap))
     if cited is not None:
         cands.append(("most_cited", cited))
     if (dated := _dateline_year(date, doc_type, period)) is not None:
@@ -199,7 +236,10 @@ def infer_year(
     if date is not None and _last_year_news(title, headline, body):
         cands.append(("last_year", date[0] - 1))
     cands.extend(_weak_years(body, floor))
-    cands = [(s, y) for s, y in cands if _allowed(s, y, floor, cap)]
+    if (m := first_cue("fyp_span", body)) is not None:  # “十二五”期间: its last year
+        last = lexicon.fyp_first_years()[m[0].group("fyp")] + int(m[1].value)
+        cands.append(("fyp_span", last + (1 if doc_type == "plan" else 0)))
+    cands = [(s, y) for s, y in cands if _allowed(s, y, floor, cap, weak_cap)]
     if not cands:
         return None, 0.0
     source, year = max(cands, key=lambda c: YEAR_CONF[c[0]])

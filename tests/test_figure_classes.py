@@ -954,3 +954,9 @@ def test_a_year_after_qizhong_is_that_years_part_of_a_span_not_a_subset():
 def test_a_sentence_opening_with_a_towns_name_states_the_towns_figures():
     assert ids("特别是容桂街道,高企总量接近600家,是全区高企队伍的领头羊。") == {}
     assert ids("城镇化率达到60%,全市高新技术企业600家。") == {600: "high_tech_enterprises_total"}
+
+
+def test_a_year_before_a_month_span_dates_its_figures():
+    assert figures("2022年1-5月,全市技术合同成交额12亿元。")[0][4:6] == (2022, "M1-M5")
+    assert figures("2022年1―5月,全市技术合同成交额12亿元。")[0][4:6] == (2022, "M1-M5")
+    assert figures("1-5月,全市技术合同成交额12亿元。")[0][4:6] == (2023, "M1-M5")

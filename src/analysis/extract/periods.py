@@ -32,7 +32,7 @@ BASE_YEAR = re.compile(r"[较比自]")  # 较2014年: a comparison base, not the
 # (技术合同成交额10月底达到…; 6月底前 is a deadline, not a period), and YYYY年底.
 PERIOD_CUES = re.compile(expand(
     r"(?P<h1>{period.H1})|(?P<q3>{period.Q1-Q3})|(?P<q1>{period.M1-M3})"
-    r"|(?:^|[^\d])(?:1|一)\s*[-—–―~至到]\s*(?P<m>\d{1,2}|十[一二]?|[二三四五六七八九])月"
+    r"|(?:(?P<my>20\d\d)年度?|^|[^\d])(?:1|一)\s*[-—–―－~至到]\s*(?P<m>\d{1,2}|十[一二]?|[二三四五六七八九])月"
     r"|截[至止](?:(?P<cy>20\d\d)年)?(?P<c>\d{1,2}|十[一二]?|[一二三四五六七八九])月(?:底|末|份)?"
     r"|(?<![\d年至到-])(?P<e>\d{1,2}|十[一二]?)月(?:底|末)(?!前)"
     r"|(?:^|(?<=[，,；;：:\s]))(?:预计)?(?P<fy>{period.FY})|(?P<fy2>截至年底|截至年末)"
@@ -46,7 +46,7 @@ YEAR_CUE_BEFORE = r"(?:^|(?<=[，,；;：:\s“])|(?<=[我全][市区县省])|(?
 YEAR_CUE = re.compile(
     r"(?P<y>20\d\d)(?:(?<=^....)|(?<=[，,；;：:\s“]....)|(?<=[我全][市区县省]....)"
     r"|(?<=(?:力争|确保|争取|预计|统计|其中)....)|(?<=[到从由至]....)"
-    r"|(?<=在....)(?!年度?的?基础|年度?[^，。；]{0,12}?(?:考核|评价|评比|排名|监测)))年度?(?!\d{1,2}(?:[-—–~至到]\d{1,2})?(?:月|季度|日)|[\d.]*\s*[-—–~至]\s*20\d\d)"
+    r"|(?<=在....)(?!年度?的?基础|年度?[^，。；]{0,12}?(?:考核|评价|评比|排名|监测)))年度?(?!\d{1,2}(?:[-—–―－~至到]\d{1,2})?(?:月|季度|日)|[\d.]*\s*[-—–―－~至]\s*20\d\d)"
 )  # 2015年232家 dates the figure after it; 2015年1-5月, 2015年一季度 and 2015年-2020年 are other cues
 
 
@@ -55,7 +55,8 @@ def _parse_month(tok: str) -> int:
 
 
 def sentence_period(sent: str, upto: int, default: str | None) -> tuple[str | None, int | None]:
-    """The period the last cue before ``upto`` sets, and a year a 截至YYYY年N月 cue names."""
+    """The period the last cue before ``upto`` sets, and a year a 截至YYYY年N月 or YYYY年1-N月
+    cue names."""
     period, year = default, None
     if not PERIOD_HINT.search(sent, 0, upto):  # most sentences have no period cue at all
         return period, year
@@ -82,7 +83,7 @@ def _period_cues(sent: str) -> tuple[tuple[int, str | None, int | None], ...]:
 
 def period_cue_reading(m: re.Match[str]) -> tuple[str | None, int | None]:
     """(period, year) one period cue sets; None where it sets none (a month out of range)."""
-    year = int(m.group("cy") or m.group("fyy") or 0) or None
+    year = int(m.group("cy") or m.group("fyy") or m.group("my") or 0) or None  # 2022年1-5月: that year's
     if m.group("h1"):
         return "H1", year
     if m.group("q3"):

@@ -505,7 +505,7 @@ class _Writer:
             row = {**r.needs, "file": r.source_file}
             self._needs_csv.writerow([safeio.escape_formula(row.get(c)) for c in NEEDS_COLUMNS])
             self.needs.append((row["doc_id"], row["missing"]))
-        self.pending.append(replace(r, text=""))
+        self.pending.append(replace(r, text="") if r.text else r)  # a worker sent none
         if len(self.pending) >= CHUNK_DOCS:
             with _stage("write_tables"):
                 self.flush()

@@ -672,12 +672,15 @@ def _run(raw: Path, files: list[Path], ids: dict[Path, str], manifest, refused, 
     remote = engine == "dask"
     cache = ExtractCache(cache_dir, fingerprint) if cache_dir else None
     lookup = cache is not None and cache.db_path.exists()
+    raw_s, text_dir = str(raw), str(writer.text_dir)
 
     def task(p: Path) -> Task:
-        overrides = dict(manifest.overrides.get(p.relative_to(raw).as_posix(), {}))
+        # Without a manifest no file's relative name is needed (pathlib: 1 % of a run).
+        overrides = dict(manifest.overrides.get(p.relative_to(raw).as_posix(), {})) \
+            if manifest.overrides else {}
         if not remote:
-            return Task(str(p), str(raw), ids[p], overrides, cache_dir, fingerprint,
-                        str(writer.text_dir), lookup=lookup)
+            return Task(str(p), raw_s, ids[p], overrides, cache_dir, fingerprint,
+                        text_dir, lookup=lookup)
         # dask: the workers never touch the output folder; this process looks the file
         # up in the cache (it sends the entry along) and writes texts and entries.
         hit = None

@@ -278,3 +278,19 @@ def test_a_full_batch_is_written_without_waiting_for_the_chunk(tmp_path: Path,
     assert sorted(_keys(cache)) == sorted(keys[:3])  # the fourth waits
     cache_mod.flush()
     assert sorted(_keys(cache)) == sorted(keys)
+
+
+def test_a_flush_writes_its_entries_in_one_transaction(tmp_path: Path) -> None:
+    """The connection autocommits, so the flush opens the transaction itself: a BEGIN,
+    the rows, one COMMIT (not a transaction per row)."""
+    cache = ExtractCache(tmp_path, fingerprint="e" * 64)
+    keys = [hashlib.sha256(f"r{i}".encode()).hexdigest() for i in range(5)]
+    cache.put(keys[0], 0)  # the database exists
+    statements: list[str] = []
+    cache_mod._connection(cache.db_path, create=True).set_trace_callback(statements.append)
+    for i, key in enumerate(keys[1:], start=1):
+        cache.put_later(key, i)
+    assert cache_mod.flush() == 4
+    kinds = [s.split()[0].upper() for s in statements]
+    assert kinds == ["BEGIN", *["INSERT"] * 4, "COMMIT"]
+    assert sorted(_keys(cache)) == sorted(keys)

@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from charset_normalizer import from_bytes
-
 from analysis.models import RawDocument
 from analysis.text import lexicon
 
@@ -366,6 +364,8 @@ def rank_encodings(sample: bytes, complete: bool = True) -> list[str]:
     to UTF-8, then GB (mainland reports far outnumber Big5 ones). Strict UTF-8 is
     not taken on trust: short GBK text can be valid UTF-8 (全 = C8 AB = "ȫ").
     """
+    from charset_normalizer import from_bytes  # here: a UTF-8 report never needs it (35 ms)
+
     decoded: dict[str, str] = {}
     proposed = from_bytes(
         _cut_at_newline(sample), cp_isolation=CHINESE_ENCODINGS, enable_fallback=False
@@ -877,6 +877,8 @@ def _read_manifest_text(path: Path) -> tuple[str, str, set[int]] | None:
     # huge cell of a repeated character defeats the detector), decoded whole.
     sample = b"\n".join(line for line in data.split(b"\n")
                         if len(line) <= 4 * MANIFEST_MAX_LINE)[:SAMPLE]
+    from charset_normalizer import from_bytes
+
     best = from_bytes(sample, cp_isolation=CHINESE_ENCODINGS + ["utf_8"]).best()
     if best is None:
         return None

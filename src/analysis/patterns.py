@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from types import MappingProxyType
 
 try:  # the parser behind ``re``; private, so any surprise just means "no pre-check"
     from re import _compiler as _k
@@ -27,6 +28,15 @@ MAX_CHARS = 64  # a larger first-character set filters too little to be worth a 
 
 class _Unknown(Exception):
     """The pattern can start in a way this analysis does not follow."""
+
+
+@lru_cache(maxsize=1024)
+def _parsed(pattern: str, flags: int):
+    """The parse of ``pattern``, shared by every analysis below (read, never changed).
+
+    Why: each analysis parsed the pattern again, four parses per cue pattern; loading
+    the cue files is part of every one-file run."""
+    return _p.parse(pattern, flags)
 
 
 def _class_chars(items) -> set[str]:
@@ -83,7 +93,7 @@ def first_chars(pattern: str, flags: int = 0) -> frozenset[str] | None:
     if _p is None:
         return None
     try:
-        parsed = _p.parse(pattern, flags)
+        parsed = _parsed(pattern, flags)
         chars, empty = _first(parsed)
     except (_Unknown, re.error, AttributeError, TypeError):
         return None
@@ -132,7 +142,7 @@ def required_literal(pattern: str, flags: int = 0) -> str | None:
     if _p is None:
         return None
     try:
-        parsed = _p.parse(pattern, flags)
+        parsed = _parsed(pattern, flags)
         runs = _literal_runs(parsed)
     except (re.error, AttributeError, TypeError):
         return None
@@ -181,7 +191,7 @@ def required_chars(pattern: str, flags: int = 0) -> frozenset[str] | None:
     if _p is None or flags & re.IGNORECASE:
         return None
     try:
-        parsed = _p.parse(pattern, flags)
+        parsed = _parsed(pattern, flags)
         if parsed.state.flags & re.IGNORECASE:
             return None
         found = _required_set(parsed)
@@ -206,7 +216,7 @@ def re_skips_ahead(pattern: str, flags: int = 0) -> bool:
     if _k is None:
         return False
     try:
-        parsed = _p.parse(pattern, flags)
+        parsed = _parsed(pattern, flags)
         if parsed.data and parsed.data[0][0] is _c.AT and (
             parsed.data[0][1] is _c.AT_BEGINNING_STRING
             or (parsed.data[0][1] is _c.AT_BEGINNING and not flags & re.MULTILINE)
@@ -228,7 +238,7 @@ def line_anchored(pattern: str, flags: int = 0) -> bool:
     if _p is None:
         return False
     try:
-        parsed = _p.parse(pattern, flags)
+        parsed = _parsed(pattern, flags)
     except (re.error, AttributeError, TypeError):
         return False
     return bool(parsed.data) and parsed.data[0][0] is _c.AT and parsed.data[0][1] in (
@@ -262,14 +272,18 @@ def context_free(pattern: str, flags: int = 0) -> bool:
     if _p is None:
         return False
     try:
-        return not _has_context(_p.parse(pattern, flags).data)
+        return not _has_context(_parsed(pattern, flags).data)
     except Exception:  # a private API that changed: assume context
         return False
 
 
 def precheck(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     """A pattern for the characters a match of ``pattern`` must start with (see above)."""
-    chars = first_chars(pattern.pattern, pattern.flags & ~re.UNICODE)
+    return _precheck(pattern.pattern, pattern.flags & ~re.UNICODE)
+
+
+def _precheck(pattern: str, flags: int) -> re.Pattern[str] | None:
+    chars = first_chars(pattern, flags)
     if chars is None:
         return None
     return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
@@ -292,22 +306,54 @@ class Prechecked:
     Same methods and results as the pattern.
     """
 
-    __slots__ = ("regex", "pre", "needle", "firsts", "pattern", "flags", "groupindex", "groups")
+    __slots__ = ("regex", "pre", "needle", "firsts", "pattern", "flags", "groupindex", "groups",
+                 "given")
 
     def __init__(self, regex: re.Pattern[str]) -> None:
         self.regex = regex
-        flags = regex.flags & ~re.UNICODE
-        self.pre = None if re_skips_ahead(regex.pattern, flags) else precheck(regex)
-        self.needle = required_literal(regex.pattern, flags)
+        self._analyse(regex.pattern, regex.flags)
+        self.groupindex = regex.groupindex
+        self.groups = regex.groups
+
+    def _analyse(self, pattern: str, flags: int) -> None:
+        """The pre-checks of ``pattern`` with its compiled flags (inline ones included)."""
+        plain = flags & ~re.UNICODE
+        self.pre = None if re_skips_ahead(pattern, plain) else _precheck(pattern, plain)
+        self.needle = required_literal(pattern, plain)
         # Why str.find: ``re`` scans for a set of first characters (its own skip or the
         # pre-check) at about 30 ns a character; finding each of a few characters is
         # several times faster, and most long texts hold none of the rare ones (*, 【, 附).
-        chars = first_chars(regex.pattern, flags)
+        chars = first_chars(pattern, plain)
         self.firsts = tuple(sorted(chars)) if chars and len(chars) <= FIND_CHARS else None
-        self.pattern = regex.pattern
-        self.flags = regex.flags
-        self.groupindex = regex.groupindex
-        self.groups = regex.groups
+        self.pattern = pattern
+        self.flags = flags
+
+    @classmethod
+    def deferred(cls, pattern: str, flags: int = 0) -> Prechecked:
+        """The pre-checked ``re.compile(pattern, flags)``, compiled only when a text gets
+        past its pre-checks (its ``regex`` is made on first use, :meth:`__getattr__`).
+
+        Why: ``re`` compiles a Chinese character class (``[\u4e00-\u9fff]``) in about a
+        millisecond, and in a one-file run 16 of the 107 cue patterns got past their
+        pre-checks. The pattern is parsed here (the parse the pre-checks read), so a
+        pattern that does not parse, or whose look-behind has no fixed width, raises
+        ``re.error`` now, as ``re.compile`` would."""
+        parsed = _parsed(pattern, flags)
+        _check_lookbehinds(parsed.data)
+        self = cls.__new__(cls)
+        self.given = flags
+        self._analyse(pattern, parsed.state.flags)  # what re.compile's flags would be
+        self.groupindex = MappingProxyType(dict(parsed.state.groupdict))
+        self.groups = parsed.state.groups - 1
+        return self
+
+    def __getattr__(self, name: str):
+        """Only for a deferred pattern's ``regex``, on its first use (then a slot)."""
+        if name != "regex":
+            raise AttributeError(name)
+        regex = re.compile(self.pattern, self.given)
+        self.regex = regex
+        return regex
 
     def _absent(self, string: str, pos: int, endpos: int) -> bool:
         """True when no character a match can start with stands in string[pos:endpos]
@@ -410,3 +456,42 @@ def prechecked(regex: re.Pattern[str]) -> re.Pattern[str]:
     if wrapped.pre is None and wrapped.needle is None:
         return regex
     return wrapped  # type: ignore[return-value]
+
+
+def prechecked_source(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``prechecked(re.compile(pattern, flags))`` with the same matches, but a pattern
+    that has pre-checks is compiled only when first needed (``Prechecked.deferred``).
+    Raises ``re.error`` for a pattern that does not compile."""
+    if _p is None:
+        return prechecked(re.compile(pattern, flags))
+    wrapped = Prechecked.deferred(pattern, flags)
+    if wrapped.pre is None and wrapped.needle is None:
+        return re.compile(pattern, flags)
+    return wrapped  # type: ignore[return-value]
+
+
+def _check_lookbehinds(seq) -> None:
+    """The compiler's own check (``re`` raises it only when compiling): a look-behind
+    must have one width, within the limit."""
+    for op, av in seq:
+        if op in (_c.ASSERT, _c.ASSERT_NOT):
+            if av[0] < 0:
+                lo, hi = av[1].getwidth()
+                if lo > _k.MAXCODE:
+                    raise re.error("looks too much behind")
+                if lo != hi:
+                    raise re.error("look-behind requires fixed-width pattern")
+            _check_lookbehinds(av[1].data)
+        elif op is _c.SUBPATTERN:
+            _check_lookbehinds(av[3].data)
+        elif op is _c.BRANCH:
+            for alt in av[1]:
+                _check_lookbehinds(alt.data)
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+            _check_lookbehinds(av[2].data)
+        elif op is _c.ATOMIC_GROUP:
+            _check_lookbehinds(av.data)
+        elif op is _c.GROUPREF_EXISTS:
+            _check_lookbehinds(av[1].data)
+            if av[2] is not None:
+                _check_lookbehinds(av[2].data)

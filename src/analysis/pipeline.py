@@ -20,6 +20,7 @@ import shutil
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -63,6 +64,9 @@ FILE_TIMEOUT_S = 600.0  # a file that takes longer is logged failed and its work
 # per-stage profile, run with --jobs 1 so that every stage runs in this process).
 STAGE_TIMES_ENV = "ANALYSIS_STAGE_TIMES"
 _STAGE_TIMES: dict[str, float] | None = {} if os.environ.get(STAGE_TIMES_ENV) else None
+# The same stages' CPU seconds (this process), written under "cpu": on a shared machine
+# wall seconds also count the time other programs had the core.
+_STAGE_CPU: dict[str, float] = {}
 # With this variable naming a folder, each process that runs process_file writes there
 # (``<pid>.json``) the modules it has imported: the tests check that a worker imports
 # neither pandas nor pyarrow.
@@ -75,17 +79,19 @@ def _stage(name: str):
     if _STAGE_TIMES is None:
         yield
         return
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     try:
         yield
     finally:
         _STAGE_TIMES[name] = _STAGE_TIMES.get(name, 0.0) + time.perf_counter() - start
+        _STAGE_CPU[name] = _STAGE_CPU.get(name, 0.0) + time.process_time() - cpu
 
 
 def _write_stage_times() -> None:
     path = os.environ.get(STAGE_TIMES_ENV)
     if _STAGE_TIMES is not None and path:
-        Path(path).write_text(json.dumps(_STAGE_TIMES, indent=1), encoding="utf-8")
+        Path(path).write_text(json.dumps({**_STAGE_TIMES, "cpu": _STAGE_CPU}, indent=1),
+                              encoding="utf-8")
 
 
 class Amend(Protocol):
@@ -347,7 +353,7 @@ def process_file(task: Task) -> DocResult:
     path, raw_dir = Path(task.path), Path(task.raw_dir)
     source = printable_name(path.relative_to(raw_dir).as_posix()
                             if path.is_relative_to(raw_dir) else path.name)
-    cache = ExtractCache(task.cache_dir, task.fingerprint) if task.cache_dir else None
+    cache = _task_cache(task.cache_dir, task.fingerprint) if task.cache_dir else None
     sha = ""
     try:
         with _stage("read"):
@@ -370,7 +376,8 @@ def process_file(task: Task) -> DocResult:
         if result is None:
             with _stage("read"):
                 raw = read_document(path, raw_dir, task.doc_id, data=data)
-                raw = replace(raw, source_file=printable_name(raw.source_file))
+                if (shown := printable_name(raw.source_file)) != raw.source_file:
+                    raw = replace(raw, source_file=shown)
             result = _process_raw(raw, task.overrides)
             with _stage("rows"):
                 result = for_tables(result)
@@ -391,14 +398,21 @@ def process_file(task: Task) -> DocResult:
     if result.status == "ok" and task.text_dir:
         # Outside the try: a failed write is the output folder's fault (full, read-only),
         # not this file's, and stops the run (the previous outputs stay).
-        with _stage("write_text"):
-            write_text_file(Path(task.text_dir) / f"{result.doc_id}.txt", result.text)
+        with _stage("write_text"):  # a str path: pathlib's parsing cost as much as the write
+            write_text_file(os.path.join(task.text_dir, f"{result.doc_id}.txt"), result.text)
         result = replace(result, text="")
     _note_modules()
     return result
 
 
-def write_text_file(path: Path, text: str) -> None:
+@lru_cache(maxsize=4)
+def _task_cache(cache_dir: str, fingerprint: str | None) -> ExtractCache:
+    """One cache object per worker and output folder, not one per file (its paths are
+    made once; a file's entry waits in the module's batch either way)."""
+    return ExtractCache(cache_dir, fingerprint)
+
+
+def write_text_file(path: str | os.PathLike[str], text: str) -> None:
     """``text`` as UTF-8 in a new file ``path`` (in the run's unfinished generation: no
     reader sees it before the switch, so no temporary and rename per file), with two
     system calls rather than a text stream: one per report of a national corpus."""
@@ -491,7 +505,7 @@ class _Writer:
             row = {**r.needs, "file": r.source_file}
             self._needs_csv.writerow([safeio.escape_formula(row.get(c)) for c in NEEDS_COLUMNS])
             self.needs.append((row["doc_id"], row["missing"]))
-        self.pending.append(replace(r, text=""))
+        self.pending.append(replace(r, text="") if r.text else r)  # a worker sent none
         if len(self.pending) >= CHUNK_DOCS:
             with _stage("write_tables"):
                 self.flush()
@@ -658,12 +672,15 @@ def _run(raw: Path, files: list[Path], ids: dict[Path, str], manifest, refused, 
     remote = engine == "dask"
     cache = ExtractCache(cache_dir, fingerprint) if cache_dir else None
     lookup = cache is not None and cache.db_path.exists()
+    raw_s, text_dir = str(raw), str(writer.text_dir)
 
     def task(p: Path) -> Task:
-        overrides = dict(manifest.overrides.get(p.relative_to(raw).as_posix(), {}))
+        # Without a manifest no file's relative name is needed (pathlib: 1 % of a run).
+        overrides = dict(manifest.overrides.get(p.relative_to(raw).as_posix(), {})) \
+            if manifest.overrides else {}
         if not remote:
-            return Task(str(p), str(raw), ids[p], overrides, cache_dir, fingerprint,
-                        str(writer.text_dir), lookup=lookup)
+            return Task(str(p), raw_s, ids[p], overrides, cache_dir, fingerprint,
+                        text_dir, lookup=lookup)
         # dask: the workers never touch the output folder; this process looks the file
         # up in the cache (it sends the entry along) and writes texts and entries.
         hit = None

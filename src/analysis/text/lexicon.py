@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 
 from ..config import PACKAGE_DATA
-from ..patterns import prechecked
+from ..patterns import prechecked_source
 
 LEXICON_PATH = PACKAGE_DATA / "lexicon.csv"
 VOCABULARIES = ("period", "kind", "admin_level", "doc_type", "heading", "fyp", "level", "park_kind")
@@ -162,8 +162,9 @@ class Cue:
 def load_cues(name: str) -> dict[str, tuple[Cue, ...]]:
     """A cue file (``cue,pattern,value,note``) as cue kind → patterns with their value.
 
-    Patterns are compiled multi-line with their pre-check (``patterns.prechecked``);
-    each is checked here, so a bad row fails with its file and line.
+    Patterns are multi-line, with their pre-checks; each is parsed and checked here, so
+    a bad row fails with its file and line, and compiled when a text first gets past its
+    pre-checks (``patterns.prechecked_source``: most never do in a small run).
     """
     path = PACKAGE_DATA / name
     out: dict[str, list[Cue]] = {}
@@ -171,11 +172,11 @@ def load_cues(name: str) -> dict[str, tuple[Cue, ...]]:
         if not r["cue"] or not r["pattern"]:
             raise _fail(path, line, "empty cue or pattern")
         pattern = expand(r["pattern"], f"{path.name}, line {line}")
-        try:
-            regex = re.compile(pattern, re.M)
+        try:  # parsed and checked now, compiled when a text passes its pre-checks
+            regex = prechecked_source(pattern, re.M)
         except re.error as e:
             raise _fail(path, line, f"pattern does not compile: {e}") from None
-        out.setdefault(r["cue"], []).append(Cue(prechecked(regex), r["value"]))
+        out.setdefault(r["cue"], []).append(Cue(regex, r["value"]))
     return {k: tuple(v) for k, v in out.items()}
 
 

@@ -104,12 +104,29 @@ _SPACES_NEWLINE = re.compile(r" +\n")
 _NEWLINE_SPACES = re.compile(r"\n +")
 
 
+# A run of blanks other than one plain space (which stays as it is): what becomes one space.
+_BLANKS = re.compile(r"[ \t\u3000\xa0\u2002\u2003\u200b](?:[ \t\u3000\xa0\u2002\u2003\u200b]+"
+                     r"|(?<=[\t\u3000\xa0\u2002\u2003\u200b]))")
+
+
 def _normalise_whitespace(text: str) -> str:
+    """Line breaks as \\n, each run of blanks one space, no blanks around a line break, at
+    most one empty line.
+
+    Why the shapes below: a run that is already one space is left alone (most of them,
+    so the text is not rebuilt for nothing), and a pass whose pattern needs two
+    characters side by side (" \\n", "\\n\\n\\n") runs only when they are there.
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
-    text = re.sub(r"[ \t\u3000\xa0\u2002\u2003\u200b]+", " ", text)
+    text = _BLANKS.sub(" ", text)
     # spaces next to a line break go (" *\n *" tried every position; these jump to spaces)
-    text = _SPACES_NEWLINE.sub("\n", _NEWLINE_SPACES.sub("\n", text))
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+    if "\n " in text:
+        text = _NEWLINE_SPACES.sub("\n", text)
+    if " \n" in text:
+        text = _SPACES_NEWLINE.sub("\n", text)
+    if "\n\n\n" in text:
+        text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()
 
 
 def _chrome_line_edits(text: str) -> list[tuple[int, int, str]]:

@@ -199,13 +199,18 @@ _YEAR_IN_PHRASE = re.compile(r"(?<=[\u4e00-\u9fff])(?:19|20)\d\d年(?:度)?(?=[\
 _FROM_BASE = re.compile(r"[从由](?:20\d\d年(?:底|末)?|[“\"]?十[一二三四五]五[”\"]?(?:末|期末))?的?")
 
 
-def _match(item: Mention, phrase: str, right: str) -> None:
-    unit = item.unit
-    probe = phrase.replace("累计", "") if item.in_span else phrase
+@lru_cache(maxsize=PHRASE_CACHE)
+def _probe(phrase: str, in_span: bool) -> str:
+    """What of a phrase names the indicator (cached: phrases recur, see above)."""
+    probe = phrase.replace("累计", "") if in_span else phrase
     if cues()["change_to"].search(probe):  # 产值从2020年的…增长到800亿元: the level it reached
         probe = _FROM_BASE.sub("", cues()["change_to"].sub("", probe))
-    probe = _YEAR_IN_PHRASE.sub("", probe)  # 产值2018年占…: a year is no part of the indicator
-    ind = taxonomy.match_indicator(probe, unit)
+    return _YEAR_IN_PHRASE.sub("", probe)  # 产值2018年占…: a year is no part of the indicator
+
+
+def _match(item: Mention, phrase: str, right: str) -> None:
+    unit = item.unit
+    ind = taxonomy.match_indicator(_probe(phrase, item.in_span), unit)
     if ind is None:
         full = phrase + "|" + right
         for cand in taxonomy.right_context_indicators(unit):
@@ -570,6 +575,7 @@ def _national_award_part(phrase: str) -> bool:
     return cues()["national_part"].fullmatch(cues()["strip"].sub("", strip_joiners(phrase))) is not None
 
 
+@lru_cache(maxsize=PHRASE_CACHE)
 def _level_only(phrase: str) -> bool:
     """其中国家级, 省级: a phrase that names a level and nothing else."""
     core = cues()["strip"].sub("", strip_joiners(phrase)).replace("其中", "")

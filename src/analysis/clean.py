@@ -237,7 +237,7 @@ def _mid_sentence(text: str, pos: int) -> bool:
 
 def _shown_width(line: str) -> float:
     """A line's printed width in Chinese characters: a Latin character counts half."""
-    return len(line) - 0.5 * sum(ch < "\x80" for ch in line)
+    return len(line) - 0.5 * len(line.encode("ascii", "ignore"))  # its ASCII, counted in C
 
 
 _TABLE_ROW = re.compile(r"(?:\d[\d.,%]*\s+){2,}\d")  # 1234.56 1456.78 1678.90: a table's columns

@@ -41,38 +41,35 @@ def _t2s_table() -> dict[int, str]:
 
 @cache
 def _t2s_lut() -> np.ndarray:
-    """The same table as an array indexed by code point: one vectorised look-up per text."""
+    """The same table as an array indexed by any code point (all of Unicode, 4.4 MB): one
+    vectorised look-up per text, with no bounds to check first."""
     table = _t2s_table()
-    lut = np.arange(max(table) + 1, dtype=np.uint32)
+    lut = np.arange(0x110000, dtype=np.uint32)
     for k, v in table.items():
         lut[k] = ord(v)
     return lut
 
 
 @lru_cache(maxsize=2)
-def shadow_codes(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """(code points of ``text``, code points of its simplified shadow), read-only.
+def shadow_codes(text: str) -> tuple[np.ndarray, np.ndarray, int]:
+    """(code points of ``text``, code points of its simplified shadow, how many differ),
+    the arrays read-only.
 
     Why arrays: ``str.translate`` with a 4,000-entry table runs a Python-level dict
     look-up per character; indexing an array does the whole text at C speed. Cached for
     the last texts: the prepared document asks for the cleaned text's shadow and
-    whether that text is traditional.
+    whether that text is traditional, both answered by the one count.
     """
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    lut = _t2s_lut()
-    if not codes.size or codes.max() < len(lut):  # nearly always: one gather does it
-        shadow = lut[codes]
-    else:
-        inside = codes < len(lut)
-        shadow = np.where(inside, lut[np.where(inside, codes, 0)], codes)
+    shadow = _t2s_lut().take(codes)
     shadow.flags.writeable = False  # shared by the callers of the cache
-    return codes, shadow
+    return codes, shadow, int(np.count_nonzero(codes != shadow))
 
 
 def simplified_shadow(text: str) -> str:
     """The text in simplified characters, character for character (same length)."""
-    codes, shadow = shadow_codes(text)
-    if np.array_equal(codes, shadow):
+    _, shadow, changed = shadow_codes(text)
+    if not changed:
         return text
     return shadow.tobytes().decode("utf-32-le", "surrogatepass")
 
@@ -189,8 +186,7 @@ def _convert_piece(piece: str) -> str:
 
 def is_traditional(text: str) -> bool:
     """True when enough of the Han characters are traditional ones (a Big5-era report)."""
-    codes, shadow = shadow_codes(text)
-    changed = int(np.count_nonzero(codes != shadow))
+    codes, _, changed = shadow_codes(text)
     if changed < TRADITIONAL_MIN:
         return False
     han = int(np.count_nonzero((codes >= 0x4E00) & (codes <= 0x9FFF))) or 1

@@ -45,8 +45,8 @@ def _t2s_lut() -> np.ndarray:
     vectorised look-up per text, with no bounds to check first."""
     table = _t2s_table()
     lut = np.arange(0x110000, dtype=np.uint32)
-    for k, v in table.items():
-        lut[k] = ord(v)
+    lut[np.fromiter(table, dtype=np.uint32, count=len(table))] = np.fromiter(
+        map(ord, table.values()), dtype=np.uint32, count=len(table))
     return lut
 
 

@@ -41,13 +41,22 @@ def _t2s_table() -> dict[int, str]:
 
 @cache
 def _t2s_lut() -> np.ndarray:
-    """The same table as an array indexed by any code point (all of Unicode, 4.4 MB): one
-    vectorised look-up per text, with no bounds to check first."""
+    """The same table as an array indexed by code point (up to the last traditional one)."""
     table = _t2s_table()
-    lut = np.arange(0x110000, dtype=np.uint32)
+    lut = np.arange(max(table) + 1, dtype=np.uint32)
     lut[np.fromiter(table, dtype=np.uint32, count=len(table))] = np.fromiter(
         map(ord, table.values()), dtype=np.uint32, count=len(table))
     return lut
+
+
+@cache
+def _t2s_mask() -> np.ndarray:
+    """Whether each code point (all of Unicode) has a simplified form of its own: one byte
+    a code point, so a text's look-up touches a few kilobytes (its Han block), not the
+    four-byte table; only the characters it marks are then looked up in that table."""
+    mask = np.zeros(0x110000, dtype=bool)
+    mask[np.fromiter(_t2s_table(), dtype=np.uint32, count=len(_t2s_table()))] = True
+    return mask
 
 
 @lru_cache(maxsize=2)
@@ -61,9 +70,14 @@ def shadow_codes(text: str) -> tuple[np.ndarray, np.ndarray, int]:
     whether that text is traditional, both answered by the one count.
     """
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    shadow = _t2s_lut().take(codes)
+    marked = _t2s_mask().take(codes)
+    changed = int(np.count_nonzero(marked))
+    if not changed:
+        return codes, codes, 0  # (read-only: a view of the encoded bytes)
+    shadow = codes.copy()
+    shadow[marked] = _t2s_lut().take(codes[marked])
     shadow.flags.writeable = False  # shared by the callers of the cache
-    return codes, shadow, int(np.count_nonzero(codes != shadow))
+    return codes, shadow, changed
 
 
 def simplified_shadow(text: str) -> str:

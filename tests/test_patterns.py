@@ -92,7 +92,7 @@ def test_a_line_start_is_not_a_text_start():
 
 def test_prechecked_leaves_patterns_re_already_skips_through():
     """A pre-check would only add a second scan to a pattern ``re`` itself skips through."""
-    plain = re.compile("全市|我市")
+    plain = re.compile("[全我]市")
     assert patterns.prechecked(plain) is plain
     assert isinstance(patterns.prechecked(re.compile(r"(?<![比较])去年")), patterns.Prechecked)
 
@@ -117,3 +117,72 @@ def test_a_text_without_the_required_literal_is_not_scanned():
     assert pattern.search("学习贯彻党的十八大精神") is None
     assert pattern.search("认真学习十七大精神").group() == "学习十七大精神"
     assert pattern.search("认真学习十七大精神", 0, 6) is None  # endpos cuts the literal
+
+
+_FINDER_PATTERNS = [
+    r"(?<![居占列])全市(?!唯一|首位)|我市|市委|本市",  # a look-behind first: one finder
+    r"(?:增长|下降)了?\d+(?:\.\d+)?(?P<fix>[机乐])(?!器)|\d+(?:\.\d+)?(?P<fix2>[机乐])(?=增速)",
+    r"(?:(?<=[\u4e00-\u9fff\d])|^)(?P<fix>H)作",  # a group of look-arounds first
+    r"(?<!年均)(?:增幅|增速)|(?:比|较)上年增长|(?:已|共)完成",  # [比较] spread into 比, 较
+    r"[*＊×]+\s*(?:市|县)|(?:[Xx]{2}|某)(?:市|县)",
+    r"(?<!\d)1\s*[-—至]\s*(?P<month>\d{1,2})\s*月",
+]
+_FINDER_ALPHABET = "全市我委本居占列唯一首位增长下降了12.3机乐器速H作年均幅比较上已共完成*＊×Xx某县-—至月 \n"
+
+
+@pytest.mark.parametrize("pattern", _FINDER_PATTERNS)
+def test_patterns_re_crawls_through_get_finders(pattern):
+    assert not patterns.re_skips_ahead(pattern, re.M)
+    assert patterns.finders(pattern, re.M)
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.text(alphabet=_FINDER_ALPHABET, min_size=patterns.SHORT_TEXT + 1, max_size=900),
+       st.integers(0, 40))
+def test_finders_give_exactly_the_pattern_matches(text, pos):
+    """Only where a finder matches is the pattern tried: every match of re's own scan is
+    found, with its groups, from any start position."""
+    for pattern in _FINDER_PATTERNS:
+        raw = re.compile(pattern, re.M)
+        wrapped = patterns.prechecked(raw)
+        assert isinstance(wrapped, patterns.Prechecked)
+        wrapped._uses = patterns.FINDERS_AFTER  # past its first long texts: finders in use
+        assert wrapped._finder_list()
+        assert ([(m.span(), m.groups()) for m in wrapped.finditer(text, pos)]
+                == [(m.span(), m.groups()) for m in raw.finditer(text, pos)])
+        assert wrapped.findall(text) == raw.findall(text)
+        got, want = wrapped.search(text, pos), raw.search(text, pos)
+        assert (got and got.span()) == (want and want.span())
+
+
+@pytest.mark.parametrize("pattern", [
+    r"(?=(a))\1b",  # a back-reference to a group a dropped look-ahead sets
+    r"a?",  # matches empty
+    "全市|我市",  # re skips ahead by itself
+])
+def test_no_finders_where_they_could_miss_or_gain_nothing(pattern):
+    assert patterns.finders(pattern) is None
+
+
+@pytest.mark.parametrize(("pattern", "starts"), [
+    (r"小编为大家整理|供大家参考|本文由.{0,10}整理", ("小编为大家整理", "供大家参考", "本文由")),
+    (r"(?<!年均)(?:增幅|提速)|同比增长", ("增幅", "提速", "同比增长")),
+    (r"(?:增幅|增速)|同比增长", None),  # re reads 增幅|增速 as 增[幅速]: one character
+    (r"(?:到|至)20\d\d年", ("到20", "至20")),  # [到至] read one character at a time
+    (r"(?:到|至)\s*20\d\d年", None),  # one-character openings: found everywhere
+    (r"(?i)abc|def", None),  # case ignored: a literal may be written otherwise
+    ("全市", None),  # no alternation: the required literal already says it
+])
+def test_literal_starts(pattern, starts):
+    assert patterns.literal_starts(pattern) == starts
+
+
+def test_a_long_text_without_any_opening_literal_is_not_scanned():
+    raw = re.compile(r"小编为大家整理|供大家参考|本文由.{0,10}整理")
+    wrapped = patterns.prechecked(raw)
+    assert isinstance(wrapped, patterns.Prechecked)
+    text = "本市本年" * 100
+    assert wrapped.search(text) is None and wrapped.findall(text) == []
+    text += "本文由小编整理。"
+    assert wrapped.search(text).group() == raw.search(text).group() == "本文由小编整理"
+    assert wrapped.search(text, 0, len(text) - 3) is None  # endpos cuts the match

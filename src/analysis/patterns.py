@@ -277,6 +277,173 @@ def context_free(pattern: str, flags: int = 0) -> bool:
         return False
 
 
+_ZERO_WIDTH = ("ASSERT", "ASSERT_NOT")
+_BACKREFS = ("GROUPREF", "GROUPREF_EXISTS")
+
+
+def _has_backref(seq) -> bool:
+    """True when ``seq`` refers back to a group (a finder must not drop what sets it)."""
+    for op, av in seq:
+        if str(op) in _BACKREFS:
+            return True
+        if op is _c.SUBPATTERN and _has_backref(av[3]):
+            return True
+        if op is _c.BRANCH and any(_has_backref(alt) for alt in av[1]):
+            return True
+        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT) and _has_backref(av[2]):
+            return True
+        if op in (_c.ASSERT, _c.ASSERT_NOT) and _has_backref(av[1]):
+            return True
+        if op is _c.ATOMIC_GROUP and _has_backref(av):
+            return True
+    return False
+
+
+def _zero_width(op, av, nested: bool = False) -> bool:
+    """An item that consumes nothing and reads around it: a look-around, or a group of
+    look-arounds and anchors (``(?:(?<=[…])|^)``). A bare ``^`` is kept: a line start is
+    better found by the position pre-check than by what follows it."""
+    if str(op) in _ZERO_WIDTH or (nested and op is _c.AT):
+        return True
+    if op is _c.SUBPATTERN:
+        return bool(av[3]) and all(_zero_width(o, a, True) for o, a in av[3])
+    if op is _c.BRANCH:
+        return all(alt and all(_zero_width(o, a, True) for o, a in alt) for alt in av[1])
+    return False
+
+
+def _alternatives(seq) -> list[list]:
+    """The top-level alternatives of ``seq``: ``A|B`` → [A, B]; ``(?:A|B)C`` → [AC, BC]."""
+    items = list(seq)
+    if items and items[0][0] is _c.BRANCH:
+        return [[*alt, *items[1:]] for alt in items[0][1][1]]
+    if items and items[0][0] is _c.SUBPATTERN:
+        group, add_flags, del_flags, sub = items[0][1]
+        inner = list(sub)
+        if not add_flags and not del_flags and len(inner) == 1 and inner[0][0] is _c.BRANCH:
+            return [[*alt, *items[1:]] for alt in inner[0][1][1]]
+    return [items]
+
+
+MAX_FINDERS = 3  # separate scans, each costing a pass in re; more cost more than they save
+MAX_PARTS = 64
+
+
+def _parts(seq, depth: int = 0) -> list[list]:
+    """The alternatives of ``seq`` without leading look-arounds, nested alternations at
+    their start spread out (``(?<!x)(?:增幅|增速)…`` → ``增幅…``, ``增速…``), a leading
+    repeat of a class read as one of it and the rest: each part opening, if it can, with
+    what ``re`` skips to."""
+    out: list[list] = []
+    seq = list(seq)
+    while seq and _zero_width(*seq[0]):
+        seq = seq[1:]
+    for alt in _alternatives(seq):
+        while alt and _zero_width(*alt[0]):
+            alt = alt[1:]
+        if not alt:
+            raise _Unknown
+        if depth < 3 and len(_alternatives(alt)) > 1:
+            out += _parts(alt, depth + 1)
+            continue
+        op, av = alt[0]
+        if op is _c.IN and len(av) <= FIND_CHARS and all(o is _c.LITERAL for o, _ in av):
+            # (?:比|较)…, which re's parser makes [比较]…: one part per character
+            out += [[item, *alt[1:]] for item in av]
+            continue
+        if (op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[0] >= 1 and len(av[2]) == 1
+                and av[2][0][0] in (_c.IN, _c.LITERAL)):
+            # \d+…: re skips to a class, not into a repeat; one of it, then the rest
+            lo, hi, item = av
+            rest = (lo - 1, hi if hi == _c.MAXREPEAT else hi - 1, item)
+            alt = [item[0], (op, rest), *alt[1:]]
+        out.append(alt)
+        if len(out) > MAX_PARTS:
+            raise _Unknown
+    return out
+
+
+def _skips(sub, flags: int) -> bool:
+    """``re`` jumps to where a match of ``sub`` (a parsed pattern) can start."""
+    if sub.getwidth()[0] == 0:
+        return False
+    prefix, _, _ = _k._get_literal_prefix(sub, flags)
+    return bool(prefix) or bool(_k._get_charset_prefix(sub, flags))
+
+
+@lru_cache(maxsize=1024)
+def finders(pattern: str, flags: int = 0) -> tuple[re.Pattern[str], ...] | None:
+    r"""Patterns that match wherever ``pattern`` matches (and maybe elsewhere), each of which
+    ``re`` skips through to its possible starts, or None.
+
+    Why: a pattern opening with a look-behind (``(?<![居占列])全市…|我市``) or with an
+    alternation of a literal and a class (``(?:增长|下降)…|\d+…``) makes ``re`` try it at
+    every position. Without its leading look-arounds and anchors, and split into its
+    alternatives when they do not share a prefix, each part opens with a literal or a
+    class again; the positions where a part matches are the only candidates, and the
+    pattern itself decides there (same matches as ``re``'s scan).
+    """
+    if _k is None:
+        return None
+    try:
+        parsed = _parsed(pattern, flags)
+        if parsed.getwidth()[0] == 0 or _has_backref(parsed.data) or re_skips_ahead(pattern, flags):
+            return None
+        state = parsed.state
+        parts = _parts(parsed.data)
+        # the parts opening with a literal make one alternation (re skips to any of its
+        # first characters); each other part is its own finder
+        literal = [alt for alt in parts if alt[0][0] is _c.LITERAL]
+        others = [_p.SubPattern(state, alt) for alt in parts if alt[0][0] is not _c.LITERAL]
+        group = []
+        if len(literal) > 1:
+            group = [_p.SubPattern(state, [(_c.BRANCH, (None, [_p.SubPattern(state, alt)
+                                                                for alt in literal]))])]
+        elif literal:
+            group = [_p.SubPattern(state, literal[0])]
+        found = group + others
+        if len(found) <= MAX_FINDERS and all(_skips(sub, flags) for sub in found):
+            return tuple(_k.compile(sub, flags) for sub in found)
+    except Exception:  # a private API that changed, or a pattern this does not follow
+        return None
+    return None
+
+
+MAX_STARTS = 8  # literal openings looked for one by one with str.find
+
+
+@lru_cache(maxsize=1024)
+def literal_starts(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
+    """Literals of two or more characters one of which every match of ``pattern`` opens
+    with (``小编为大家整理|供大家参考|本文由.{0,10}整理``: 小编为大家整理, 供大家参考, 本文由),
+    when the pattern is an alternation of at most :data:`MAX_STARTS` such openings; else None.
+
+    Why: a long text holding none of them has no match, and ``str.find`` says so several
+    times faster than ``re``'s scan, which stops at each first character (本 of 本文由 is
+    everywhere) to try every alternative.
+    """
+    if _p is None:
+        return None
+    try:
+        parsed = _parsed(pattern, flags)
+        if (flags | parsed.state.flags) & re.IGNORECASE:
+            return None
+        starts = []
+        for alt in _parts(parsed.data):
+            lit = []
+            for op, av in alt:
+                if op is not _c.LITERAL:
+                    break
+                lit.append(chr(av))
+            if len(lit) < 2:
+                return None
+            starts.append("".join(lit))
+    except Exception:  # a private API that changed, or a pattern this does not follow
+        return None
+    unique = tuple(dict.fromkeys(starts))
+    return unique if 1 < len(unique) <= MAX_STARTS else None
+
+
 def precheck(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     """A pattern for the characters a match of ``pattern`` must start with (see above)."""
     return _precheck(pattern.pattern, pattern.flags & ~re.UNICODE)
@@ -290,6 +457,15 @@ def _precheck(pattern: str, flags: int) -> re.Pattern[str] | None:
 
 
 SHORT_TEXT = 256  # below this a second scan costs more than it saves
+_NEVER = 2**63  # no candidate left
+FINDERS_AFTER = 8  # long texts a pattern reads before its finders are compiled
+
+
+def _short(string: str, pos: int, endpos: int) -> bool:
+    """True when string[pos:endpos] is short: ``re`` scans it faster than a pre-check (a
+    look-up in a few characters of a long report, such as the four before a place name)."""
+    n = len(string)
+    return (endpos if endpos < n else n) - (pos if pos > 0 else 0) <= SHORT_TEXT
 MAX_PROBES = 48  # candidate positions tried one by one before handing over to ``re``
 FIND_CHARS = 8  # a first-character set this small is looked for with str.find first
 
@@ -306,8 +482,8 @@ class Prechecked:
     Same methods and results as the pattern.
     """
 
-    __slots__ = ("regex", "pre", "needle", "firsts", "pattern", "flags", "groupindex", "groups",
-                 "given")
+    __slots__ = ("regex", "pre", "needle", "firsts", "starts", "pattern", "flags", "groupindex",
+                 "groups", "given", "_finders", "_uses")
 
     def __init__(self, regex: re.Pattern[str]) -> None:
         self.regex = regex
@@ -325,8 +501,11 @@ class Prechecked:
         # several times faster, and most long texts hold none of the rare ones (*, 【, 附).
         chars = first_chars(pattern, plain)
         self.firsts = tuple(sorted(chars)) if chars and len(chars) <= FIND_CHARS else None
+        self.starts = literal_starts(pattern, plain) if "|" in pattern else None
         self.pattern = pattern
         self.flags = flags
+        self._finders: tuple[re.Pattern[str], ...] | None | bool = False  # False: not made yet
+        self._uses = 0  # long texts read before the finders are made
 
     @classmethod
     def deferred(cls, pattern: str, flags: int = 0) -> Prechecked:
@@ -355,20 +534,81 @@ class Prechecked:
         self.regex = regex
         return regex
 
+    def _finder_list(self) -> tuple[re.Pattern[str], ...] | None:
+        """:func:`finders` of the pattern, made once it has read :data:`FINDERS_AFTER` long
+        texts (compiling them costs more than a few scans save: a run of one file
+        never pays it); until then None, the scan without them (same matches)."""
+        if self._finders is False:
+            self._uses += 1
+            if self._uses < FINDERS_AFTER:
+                return None
+            self._finders = finders(self.pattern, self.flags & ~re.UNICODE)
+        return self._finders  # type: ignore[return-value]
+
+    def _found(self, string: str, pos: int, endpos: int, parts: tuple[re.Pattern[str], ...]):
+        """The matches, tried only where one of ``parts`` matches (see :func:`finders`)."""
+        regex = self.regex
+        if len(parts) == 1:
+            part = parts[0]
+            while True:
+                cand = part.search(string, pos, endpos)
+                if cand is None:
+                    return
+                p = cand.start()
+                m = regex.match(string, p, endpos)
+                if m is None:
+                    pos = p + 1
+                else:
+                    yield m
+                    pos = m.end()  # never empty: finders() takes no pattern matching ""
+        nxt = []
+        for part in parts:
+            cand = part.search(string, pos, endpos)
+            nxt.append(cand.start() if cand is not None else _NEVER)
+        while True:
+            p = min(nxt)
+            if p == _NEVER:
+                return
+            m = regex.match(string, p, endpos)
+            if m is None:
+                pos = p + 1
+            else:
+                yield m
+                pos = m.end()
+            for k, at in enumerate(nxt):
+                if at < pos:
+                    cand = parts[k].search(string, pos, endpos)
+                    nxt[k] = cand.start() if cand is not None else _NEVER
+
     def _absent(self, string: str, pos: int, endpos: int) -> bool:
-        """True when no character a match can start with stands in string[pos:endpos]
-        (a long string only): then there is no match."""
-        if self.firsts is None or len(string) <= SHORT_TEXT:
+        """True when no character a match can start with, or none of the literals one
+        opens with, stands in string[pos:endpos] (a long string only): no match."""
+        if (self.firsts is None and self.starts is None) or _short(string, pos, endpos):
             return False
         lo = pos if pos > 0 else 0  # re reads a negative pos as 0, str.find from the end
-        return all(string.find(ch, lo, endpos) < 0 for ch in self.firsts)
+        find = string.find
+        for group in (self.starts, self.firsts):  # (loops, not generators: called often)
+            if group is not None:
+                for w in group:
+                    if find(w, lo, endpos) >= 0:
+                        break
+                else:
+                    return True  # none of them: no match
+        return False
 
     def _matches(self, string: str, pos: int = 0, endpos: int = 2**62):
         if self.needle is not None and string.find(self.needle, pos, endpos) < 0:
             return  # a literal every match holds is not there: no match
         if self._absent(string, pos, endpos):
             return
-        if self.pre is None or len(string) <= SHORT_TEXT:
+        if _short(string, pos, endpos):
+            yield from self.regex.finditer(string, pos, endpos)
+            return
+        parts = self._finder_list()
+        if parts is not None:
+            yield from self._found(string, pos, endpos, parts)
+            return
+        if self.pre is None:
             yield from self.regex.finditer(string, pos, endpos)
             return
         last = pos  # matches do not overlap: the next one starts at or after this
@@ -398,9 +638,17 @@ class Prechecked:
             return None
         if self._absent(string, pos, endpos):
             return None
-        return self.pre is None or len(string) <= SHORT_TEXT
+        if _short(string, pos, endpos):
+            return True
+        return self.pre is None and self._finder_list() is None
 
     def search(self, string: str, pos: int = 0, endpos: int = 2**62) -> re.Match[str] | None:
+        n = len(string)
+        if (endpos if endpos < n else n) - (pos if pos > 0 else 0) <= SHORT_TEXT:
+            # a line, a title, a few characters of a report (most calls): straight to re
+            if self.needle is not None and string.find(self.needle, pos, endpos) < 0:
+                return None
+            return self.regex.search(string, pos, endpos)
         plain = self._plain(string, pos, endpos)
         if plain is None:
             return None
@@ -450,11 +698,12 @@ class Prechecked:
 
 def prechecked(regex: re.Pattern[str]) -> re.Pattern[str]:
     """``regex`` wrapped with its pre-checks (the characters a match starts with, unless
-    ``re`` already skips ahead on its own; a literal every match holds), or ``regex``
-    itself when it has neither."""
+    ``re`` already skips ahead on its own; a literal every match holds, or the literals
+    one opens with; finders where ``re`` crawls), or ``regex`` itself when it has none."""
     wrapped = Prechecked(regex)
-    if wrapped.pre is None and wrapped.needle is None:
-        return regex
+    if (wrapped.pre is None and wrapped.needle is None and wrapped.starts is None
+            and re_skips_ahead(regex.pattern, regex.flags & ~re.UNICODE)):
+        return regex  # (a pattern re crawls through may still have finders)
     return wrapped  # type: ignore[return-value]
 
 
@@ -465,7 +714,8 @@ def prechecked_source(pattern: str, flags: int = 0) -> re.Pattern[str]:
     if _p is None:
         return prechecked(re.compile(pattern, flags))
     wrapped = Prechecked.deferred(pattern, flags)
-    if wrapped.pre is None and wrapped.needle is None:
+    if (wrapped.pre is None and wrapped.needle is None and wrapped.starts is None
+            and re_skips_ahead(pattern, wrapped.flags & ~re.UNICODE)):
         return re.compile(pattern, flags)
     return wrapped  # type: ignore[return-value]
 

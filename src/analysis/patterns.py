@@ -245,21 +245,32 @@ def line_anchored(pattern: str, flags: int = 0) -> bool:
         _c.AT_BEGINNING, _c.AT_BEGINNING_STRING)
 
 
-def _has_context(seq) -> bool:
+def _any_node(seq, hit) -> bool:
+    """True when a node of the parsed pattern ``seq``, or of any group, branch, repeat,
+    look-around or atomic group inside it, is one ``hit`` accepts (``hit(op)``)."""
     for op, av in seq:
-        if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+        if hit(op):
             return True
-        if op is _c.SUBPATTERN and _has_context(av[3]):
+        if op is _c.SUBPATTERN:
+            children = (av[3],)
+        elif op is _c.BRANCH:
+            children = av[1]
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+            children = (av[2],)
+        elif op in (_c.ASSERT, _c.ASSERT_NOT):
+            children = (av[1],)
+        elif op is _c.ATOMIC_GROUP:
+            children = (av,)
+        else:
+            continue
+        if any(_any_node(child, hit) for child in children):
             return True
-        if op is _c.BRANCH and any(_has_context(alt) for alt in av[1]):
-            return True
-        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT) and _has_context(av[2]):
-            return True
-        if op is _c.ATOMIC_GROUP and _has_context(av):
-            return True
-        if op is _c.GROUPREF_EXISTS:
-            return True  # a conditional: not followed here
     return False
+
+
+def _has_context(seq) -> bool:
+    """An anchor, a look-around or a conditional (not followed here) anywhere in ``seq``."""
+    return _any_node(seq, lambda op: op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT, _c.GROUPREF_EXISTS))
 
 
 @lru_cache(maxsize=1024)
@@ -283,20 +294,7 @@ _BACKREFS = ("GROUPREF", "GROUPREF_EXISTS")
 
 def _has_backref(seq) -> bool:
     """True when ``seq`` refers back to a group (a finder must not drop what sets it)."""
-    for op, av in seq:
-        if str(op) in _BACKREFS:
-            return True
-        if op is _c.SUBPATTERN and _has_backref(av[3]):
-            return True
-        if op is _c.BRANCH and any(_has_backref(alt) for alt in av[1]):
-            return True
-        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT) and _has_backref(av[2]):
-            return True
-        if op in (_c.ASSERT, _c.ASSERT_NOT) and _has_backref(av[1]):
-            return True
-        if op is _c.ATOMIC_GROUP and _has_backref(av):
-            return True
-    return False
+    return _any_node(seq, lambda op: str(op) in _BACKREFS)
 
 
 def _zero_width(op, av, nested: bool = False) -> bool:

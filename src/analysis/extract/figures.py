@@ -307,8 +307,9 @@ QUOTE_REACH = 12  # a closing quote this close after a numeral: the numeral is i
 
 
 def _names_not_counts(sent: str, q: Quantity) -> bool:
-    """A numeral in words that names or orders rather than counts (“三个高新”, 五个方面,
-    十九届六次全会): no stated figure, so it is no row of the tables."""
+    """A numeral that names or orders rather than counts (“三个高新”, 五个方面, 十九届六次全会,
+    in words; N项指标 in digits or words, which counts the measures just named): no stated
+    figure, so it is no row of the tables."""
     if q.unit in ("项", "个") and cues()["counts_measures"].match(sent, q.end):
         return True  # 两项指标均居全市第1位, 上述2项指标: the measures just named
     if any(ch.isdigit() for ch in q.raw):
@@ -520,7 +521,8 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
             if (parent is not None and parent.indicator is None and parent.group_start == mention.group_start
                     and not c["nominated"].search(parent.phrase) and {parent.q.unit, mention.q.unit} <= {"项", "个"}):
                 _match(mention, "国家科学技术奖", right)
-                mention.phrase = phrase if mention.indicator else mention.phrase
+                if mention.indicator:
+                    mention.phrase = phrase  # the text's own words, not the probe
         if (mention.indicator is None and mention.q.dimension == "count"
                 and cues()["generic_firms"].fullmatch(cues()["strip"].sub("", strip_joiners(phrase)))):
             _name_the_firms(mention, phrase, sent[: mention.clause_start], sentence.topic, right)

@@ -124,6 +124,9 @@ def test_from_to_statements_give_each_value_its_own_year_and_no_yoy():
     assert [(v, y) for _, v, _, _, y, _, _ in got] == [(120, 2020), (200, 2023)]
     got = figures("全市高新技术产业实现产值2452亿元,是2018年1080亿元的2.27倍。")
     assert ("high_tech_output", 1.08e11, "元", None, 2018, "FY", "actual") in got
+    got = figures("全市高新技术企业从2017年的6家已达到了31家。")  # 已达到了 as the to-verb
+    assert got == [("high_tech_enterprises_total", 6, "家", None, 2017, "FY", "actual"),
+                   ("high_tech_enterprises_total", 31, "家", None, 2023, "FY", "actual")]
 
 
 def test_not_the_regions_figure():

@@ -178,7 +178,9 @@ def test_counts_carry_the_level_of_what_they_count():
     ("全市国家级专精特新“小巨人”企业达到31家。", {31: "specialized_giants"}),
     ("认定技术先进型服务企业12家,全市技术先进型服务企业达到40家。", {40: "tech_advanced_service_firms"}),
     ("登记省级科技成果86项。", {86: "registered_achievements"}),
-    ("获省科技进步二等奖3项。", {3: "tech_enterprises_provincial"}),
+    ("获省科技进步二等奖3项。", {3: "provincial_sci_tech_awards"}),
+    ("获国家科学技术奖2项、省科学技术奖17项。", {2: "national_sci_tech_awards", 17: "provincial_sci_tech_awards"}),
+    ("五年累计获得国家、省科学技术奖42项。", {}),  # both levels together: neither indicator
     ("科技进步贡献率达到60%。", {60: "tech_progress_contribution"}),
     ("全市综合科技创新水平指数达到81.38%。", {81.38: "innovation_level_index"}),
     ("规上工业企业研发机构覆盖率达到45%。", {45: "rd_institutions_industrial_share"}),

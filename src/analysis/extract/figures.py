@@ -783,7 +783,10 @@ _NEW_VERBS = re.compile(r"净新增|新增|新认定|净增|凈增|新培育|新
 _IN_PARENS = re.compile(r"[(（][^)）]*$")  # a figure inside an open parenthesis
 _BASE_YEAR_GROWTH = re.compile(r"(?:比|较|与|同)\s*(20\d\d)\s*年")  # 比2012年增长125%: since that year
 # words that make a growth rate year-on-year even after a from-to pair
-_YOY_WORDS = re.compile(r"同比|比上年|较上年|比去年|较去年|与上年|比上一年")
+@cache
+def _yoy_words() -> re.Pattern[str]:
+    """The lexicon's comparison words (同比, 比上年 …), the same ones the growth cues use."""
+    return re.compile(load_lexicon()["comparison"]["yoy"].pattern)
 
 
 def _is_to_value(items: list[Mention], p: Mention) -> bool:
@@ -831,13 +834,13 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
             and p.group_start == mention.group_start
             and p.unit not in {"%", "百分点"}
             and not cues()["change_by"].search(p.lead_in)  # 增长238.88亿元,提高65.82%: the change, not the level
-            and not (_is_to_value(items, p) and not _YOY_WORDS.search(lead_in))  # 由A增加至B,增长5.5倍: over the span
+            and not (_is_to_value(items, p) and not _yoy_words().search(lead_in))  # 由A增加至B,增长5.5倍: over the span
             and not (p.lead_in.rstrip().endswith(("从", "由")) or _FROM_YEAR_BASE.search(p.lead_in))  # a base
             and not _IN_PARENS.search(p.lead_in)  # 新认定300家(任务目标180家),同比增长16%: an aside
             and "share_base" not in p.flags
         ]
         if (not candidates and not subject and i and mention.clause_start == mention.group_start
-                and items[i - 1].group_start < mention.group_start and _YOY_WORDS.search(lead_in)):
+                and items[i - 1].group_start < mention.group_start and _yoy_words().search(lead_in)):
             # …占工业增加值的45.25%;同比增速15.5%: a bare yoy opening its group is the last level's
             before = [p for p in items[:i] if p.group_start == items[i - 1].group_start and not p.growth
                       and p.yoy is None and p.unit not in {"%", "百分点"} and "share_base" not in p.flags

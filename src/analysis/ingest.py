@@ -583,6 +583,31 @@ def _largest_block_text(soup: object) -> str:
     return winner.get_text("\n")
 
 
+MAX_CELL_CHARS = 30  # a data table's cells are short; a layout table holds whole articles
+MAX_ROW_CELLS = 16
+_SENTENCE_MARKS = re.compile(r"[，。；;！？]")  # a cell holding a sentence (a task list): one a line
+
+
+def _rows_joined(soup: object) -> object:
+    """Each row of a data table (no table inside, short cells, none a sentence) as one line of
+    tab-joined cells, so that a table of indicators keeps its columns (one cell a line loses
+    them)."""
+    from bs4 import NavigableString
+
+    for table in soup.find_all("table"):
+        if table.find("table") is not None:
+            continue
+        rows = table.find_all("tr")
+        cells = [[c.get_text(" ", strip=True) for c in r.find_all(["td", "th"])] for r in rows]
+        if not rows or any(len(r) > MAX_ROW_CELLS for r in cells) or any(
+                len(x) > MAX_CELL_CHARS or _SENTENCE_MARKS.search(x) for r in cells for x in r):
+            continue
+        for row, texts in zip(rows, cells, strict=True):
+            if texts:
+                row.replace_with(NavigableString("\n" + row_line(texts) + "\n"))
+    return soup
+
+
 def _table_holder(el: object) -> object | None:
     """The block that holds the table ``el`` (a cell, a row or the table) sits in: a table is
     read whole, with the paragraphs beside it."""
@@ -608,7 +633,7 @@ def _whole_tables(summary: str, soup: object) -> str | None:
             holder = copy.copy(_table_holder(table) or table)
             for link in holder.find_all("a"):  # a layout table's menus are links, its article is not
                 link.decompose()
-            return holder.get_text("\n")
+            return _rows_joined(holder).get_text("\n")
     return None
 
 
@@ -624,7 +649,7 @@ def html_to_text(html: str) -> str:
     page_cjk = _cjk_count(soup.body.get_text("\n") if soup.body else soup.get_text("\n"))
     try:
         summary = Document(html).summary(html_partial=True)
-        body = _whole_tables(summary, soup) or BeautifulSoup(summary, "lxml").get_text("\n")
+        body = _whole_tables(summary, soup) or _rows_joined(BeautifulSoup(summary, "lxml")).get_text("\n")
     except Exception:  # readability raises bare Exceptions on odd markup
         body = ""
     if _cjk_count(body) < READABILITY_MIN_SHARE * page_cjk:
@@ -686,6 +711,17 @@ def check_zip(path: Path, label: str = ".docx") -> None:
         )
 
 
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff（）()%])\s+(?=[\u4e00-\u9fff（）()])")
+EMPTY_CELL = "—"  # an empty cell keeps its place: the columns after it stay under their heads
+
+
+def row_line(cells: list[str]) -> str:
+    """A table row as one line, cells apart by tabs (a reader of indicator tables splits them
+    again at blanks): a cell's line breaks and blanks between Chinese characters go, so one cell
+    stays one piece, and an empty cell is a dash."""
+    return "\t".join(_CJK_GAP.sub("", " ".join(c.split())) or EMPTY_CELL for c in cells)
+
+
 def _docx_text(doc: object) -> str:
     """Paragraphs and table rows in document order; a row's cells joined by tabs, merged cells once."""
     from docx.table import Table
@@ -699,8 +735,8 @@ def _docx_text(doc: object) -> str:
                     if id(cell._tc) in seen:
                         continue
                     seen.add(id(cell._tc))
-                    cells.append(cell.text.strip().replace("\n", " "))
-                lines.append("\t".join(cells))
+                    cells.append(cell.text)
+                lines.append(row_line(cells))
         else:
             lines.append(block.text)
     return "\n".join(lines)

@@ -30,6 +30,7 @@ from ..text.document import Document, prepare_text
 from ..text.lexicon import level_regex, load_lexicon
 from ..text.sections import Section, fyp_span, section_at
 from .cues import CLAUSE_MARKS, GROUP_MARKS, cues, last_mark, strip_joiners
+from .grid import grid_figures
 from .periods import (
     PERIOD_CUES,
     PERIOD_HINT,
@@ -300,7 +301,18 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
             figures.extend(found)
             parent = next((f.indicator for f in reversed(found)
                            if f.metric_id and f.unit != "%"), "")
+    if "\n" in shadow and cues()["grid_name"].search(shadow):
+        # an indicator table (指标 单位 2022年完成 2023年目标): its rows are read by column
+        cells, rows = grid_figures(doc_id, text, shadow, sections, meta, flag_notes()["table_cell"])
+        if rows:
+            figures = [f for f in figures if not _in_rows(f.char_start, rows)] + cells
+            figures.sort(key=lambda f: f.char_start)
     return _dedupe(figures)
+
+
+def _in_rows(pos: int, rows: list[tuple[int, int]]) -> bool:
+    k = bisect_right(rows, pos, key=lambda r: r[0]) - 1
+    return k >= 0 and rows[k][0] <= pos < rows[k][1]
 
 
 QUOTE_REACH = 12  # a closing quote this close after a numeral: the numeral is in a name

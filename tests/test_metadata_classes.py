@@ -339,3 +339,11 @@ def test_a_byline_ending_with_a_date_dates_the_page():
     text = "某市科技工作成效明显\n某某 某某 2018-03-14 |\n本报讯 去年全市新增高新技术企业30家。\n"
     assert infer_metadata("b", text).report_year == 2017  # an annual account in March
     assert infer_metadata("n", text.replace("某某 某某 2018-03-14 |\n", "")).report_year is None
+
+
+def test_a_line_cut_where_a_figure_follows_is_no_title():
+    # a hard-wrapped sentence 全年共承担各类科技计划99项 opens with words a title ends with
+    text = ("科技\n全年共承担省级以上各类科技计划99项,获得无偿扶持资金11248万元。\n"
+            "新增高新技术企业30家。\n")
+    meta = infer_metadata("t", text)
+    assert (meta.title, meta.doc_type) == ("", "summary")

@@ -357,3 +357,28 @@ def test_the_opening_sentence_is_read_after_a_first_section_heading():
     later = ("一、总体进展\n创新能力稳步提升。新增高新技术企业30家,占全省10%,"
              "其中嘉兴片区新增12家。\n")
     assert infer_metadata("l", later).region == ""
+
+
+def test_cities_that_came_first_in_a_race_are_peers():
+    text = ("【概况】2006年,泰州市科技投入大幅增长。高新技术产业产值过千亿元,"
+            "成为继苏州、无锡之后全省第三个过千亿元的城市。新增高新技术企业30家。\n")
+    got = infer_metadata("r", text)
+    assert (got.region, got.report_year, got.doc_type) == ("泰州市", 2006, "summary")
+
+
+def test_a_short_name_inside_a_common_word_across_its_edge_is_no_place():
+    # 和政 (a county) before 策 is 和 + 政策; 和龙 before 头 is 和 + 龙头
+    assert find_places("通过产业规划和政策引导,培育和龙头企业合作,工作和顺利推进。") == []
+    assert [h.name for h in find_places("和政县科技局召开全县科技大会")] == ["和政县"]
+
+
+def test_a_dateline_names_the_county_a_city_page_reports_on():
+    text = ("吉安永新:永新县入选全国创新型县(市)建设名单\n"
+            "近日,科技部公布了第二批建设名单,永新县成功入选。这是吉安市第二个入选的县(市)。\n"
+            "近年来,永新县深入实施创新驱动战略。2022年高新技术企业发展到17家。\n"
+            "下一步,市科技局将督促指导各县(市、区)把创新工作抓实。\n")
+    assert place(infer_metadata("d", text)) == ("永新县", "county", "吉安市", "江西省")
+    # a city's peers listed further down, each with a colon, are no dateline
+    later = ("全市科技工作会议召开。\n一、二、三、四、\n\n\n\n\n\n\n深圳:建设创新平台。\n"
+             "上海:培育科技企业。\n")
+    assert infer_metadata("p", later).region == ""

@@ -208,6 +208,19 @@ def _in_quote(text: str, start: int, end: int) -> bool:
 WIRE_RE = re.compile(r"(?:[\u4e00-\u9fff]{0,6}(?:新闻网|网|日报|融媒体中心|电视台|报))?(?:讯|要闻)")
 
 
+DATELINE_PREFIX = 4  # 吉安永新：… — a city's short name at most before the place and its colon
+DATELINE_LINES = 6  # a dateline stands in a page's first lines (later, 深圳：… lists peers)
+
+
+def _dateline(body: str, start: int, end: int) -> bool:
+    """永新：… or 吉安永新：… opening one of the first lines: a news item's dateline, the
+    place it comes from (a city's name may stand before its county's)."""
+    if body[end:end + 1] not in (":", "：") or body.count("\n", 0, start) >= DATELINE_LINES:
+        return False
+    prefix = body[body.rfind("\n", 0, start) + 1:start]
+    return len(prefix) <= DATELINE_PREFIX and all("\u4e00" <= ch <= "\u9fff" for ch in prefix)
+
+
 HEADING_MAX = 20  # a numbered line this short without a comma or full stop is a heading
 
 
@@ -304,10 +317,11 @@ def _collect(title: str, body: str, voice: str = "", headline: str = "",
         framed = [_framed(body, start, end) for start, end in hit.spans]
         weight = (1.0 if hit.is_full else SHORT_FACTOR) * _weak_factor(body, hit, framed)
         organ = min(_organ_mentions(body, hit), ORGAN_CAP) * ORGAN_WEIGHT
-        wire = any(WIRE_RE.match(body, end) for _, end in hit.spans)
+        dateline = any(_dateline(body, start, end) for start, end in hit.spans)
+        wire = dateline or any(WIRE_RE.match(body, end) for _, end in hit.spans)
         lead = LEAD_WEIGHT if wire or hit.spans[0][0] < lead_end else 0.0
-        if lead and (_mention_weight(body, *hit.spans[0], framed[0]) < 1.0
-                     or not _fits_voice(hit.level, voice)):
+        if lead and not dateline and (_mention_weight(body, *hit.spans[0], framed[0]) < 1.0
+                                      or not _fits_voice(hit.level, voice)):
             lead = 0.0  # a partner, an institution, or a place of another level
         if hit.key in visitors:
             organ = lead = 0.0  # the visiting bureau (市科技局到中方调研) reports on its host

@@ -965,3 +965,39 @@ def test_a_year_before_a_month_span_dates_its_figures():
     assert figures("2022年1-5月,全市技术合同成交额12亿元。")[0][4:6] == (2022, "M1-M5")
     assert figures("2022年1―5月,全市技术合同成交额12亿元。")[0][4:6] == (2022, "M1-M5")
     assert figures("1-5月,全市技术合同成交额12亿元。")[0][4:6] == (2023, "M1-M5")
+
+
+@pytest.mark.parametrize("text, value", [
+    ("承担省以上各类科技计划项目89项,落实无偿资金1029.5万元。", 10_295_000),
+    ("承担各类科技计划99项,获得无偿扶持资金11248万元。", 112_480_000),
+    ("120项科技计划项目获得立项,获项目资金2600万元。", 26_000_000),
+])
+def test_funds_won_in_more_wordings(text, value):
+    assert ids(text).get(value) == "sci_tech_funding_secured"
+
+
+def test_a_level_reached_by_growing_is_a_total():
+    got = ids("全年认定高新技术企业10家,高新技术企业发展到101家。")
+    assert got == {10: "high_tech_enterprises_new", 101: "high_tech_enterprises_total"}
+
+
+def test_a_threshold_between_a_level_and_its_growth_takes_no_yoy():
+    got = figures("全年高新技术产业实现产值304.97亿元,首次突破300亿元大关,同比增长46.04%。")
+    assert got == [("high_tech_output", 30_497_000_000, "元", 46.04, 2023, "FY", "actual")]
+
+
+def test_yoy_against_last_year_written_out():
+    assert figures("高新技术企业数量1950家,同比去年下降5%。") == [
+        ("high_tech_enterprises_total", 1950, "家", -5, 2023, "FY", "actual")]
+
+
+def test_firms_applying_to_the_register_are_no_count_of_it():
+    assert ids("全市科技型中小企业申请入库2360家;科技型中小企业评价入库1500家。") == {
+        1500: "tech_smes"}
+
+
+def test_a_blank_inside_a_word_does_not_cut_the_indicator():
+    assert ids("全社会研发费用占地 区生产总值比重达到 2.82%。") == {2.82: "rd_intensity"}
+    # a heading run into the body still starts the phrase after its blank
+    assert ids("(二)科技创新能力持续提升 全市新增高新技术企业50家。") == {
+        50: "high_tech_enterprises_new"}

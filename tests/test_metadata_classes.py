@@ -347,3 +347,9 @@ def test_a_line_cut_where_a_figure_follows_is_no_title():
             "新增高新技术企业30家。\n")
     meta = infer_metadata("t", text)
     assert (meta.title, meta.doc_type) == ("", "summary")
+
+
+def test_an_action_plan_is_a_plan():
+    meta = infer_metadata("a", "某县2024年科技创新赋能行动方案\n为贯彻落实,特制定本方案。\n"
+                               "到2024年,新增高新技术企业30家。\n")
+    assert (meta.title, meta.doc_type, meta.report_year) == ("某县2024年科技创新赋能行动方案", "plan", 2024)

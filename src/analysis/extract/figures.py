@@ -200,12 +200,17 @@ _YEAR_IN_PHRASE = re.compile(r"(?<=[\u4e00-\u9fff])(?:19|20)\d\d年(?:度)?(?=[\
 _FROM_BASE = re.compile(r"[从由](?:20\d\d年(?:底|末)?|[“\"]?十[一二三四五]五[”\"]?(?:末|期末))?的?")
 
 
+_CJK_BLANK = re.compile(r"(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])")
+
+
 @lru_cache(maxsize=PHRASE_CACHE)
 def _probe(phrase: str, in_span: bool) -> str:
     """What of a phrase names the indicator (cached: phrases recur, see above)."""
     probe = phrase.replace("累计", "") if in_span else phrase
     if cues()["change_to"].search(probe):  # 产值从2020年的…增长到800亿元: the level it reached
         probe = _FROM_BASE.sub("", cues()["change_to"].sub("", probe))
+    if " " in probe:
+        probe = _CJK_BLANK.sub("", probe)  # 占地 区生产总值: a PDF's blank inside a word
     return _YEAR_IN_PHRASE.sub("", probe)  # 产值2018年占…: a year is no part of the indicator
 
 
@@ -370,7 +375,10 @@ def _sentence_figures(
         group_start = sentence.mark_before(sentence.group, 0, q.start)
         lead_in = sent[max(clause_start, prev_end) : q.start]
         if " " in lead_in.rstrip():  # a heading run into the body: "(二)…发展 全市新增…"
-            lead_in = lead_in.rstrip().rsplit(" ", 1)[-1] + lead_in[len(lead_in.rstrip()) :]
+            cut = lead_in.rstrip().rsplit(" ", 1)[-1] + lead_in[len(lead_in.rstrip()) :]
+            if (taxonomy.match_indicator(_probe(cut, False), q.unit) is not None
+                    or taxonomy.match_indicator(_probe(lead_in, False), q.unit) is None):
+                lead_in = cut  # unless only the whole names it: 占地 区生产总值, a blank in a word
         sec = section_at(sections, s + q.start)
         item = Mention(
             q=q,
@@ -835,7 +843,7 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
         m = c["growth"].search(lead_in)
         # 是上年的3倍, 同比实现翻番: what stands before the comparison is the subject, if any
         subject = lead_in[: m.start()] if m else (cues()["times_lead"].sub("", lead_in) if mention.times else lead_in)
-        subject = re.sub(r"同比|比上年|较上年|分别|均|同期|[比较][^，。；,;]{0,12}|"
+        subject = re.sub(r"同比(?:去年|上年|上一年)?|比上年|较上年|分别|均|同期|[比较][^，。；,;]{0,12}|"
                          r"(?:与|和|同)(?:20\d\d年|上年|去年|上一年)(?:同期)?相?", "", subject)
         subject = strip_joiners(subject.strip()).strip()  # a line break before 分别增长 is no subject
         candidates = [
@@ -850,6 +858,8 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
             and not (p.lead_in.rstrip().endswith(("从", "由")) or _FROM_YEAR_BASE.search(p.lead_in))  # a base
             and not _IN_PARENS.search(p.lead_in)  # 新认定300家(任务目标180家),同比增长16%: an aside
             and "share_base" not in p.flags
+            and "threshold" not in p.flags
+            and not c["milestone"].match(sent, p.q.end)  # 产值305亿元,首次突破300亿元大关,同比增长46%
         ]
         if (not candidates and not subject and i and mention.clause_start == mention.group_start
                 and items[i - 1].group_start < mention.group_start and _yoy_words().search(lead_in)):

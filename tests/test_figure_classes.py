@@ -1001,3 +1001,19 @@ def test_a_blank_inside_a_word_does_not_cut_the_indicator():
     # a heading run into the body still starts the phrase after its blank
     assert ids("(二)科技创新能力持续提升 全市新增高新技术企业50家。") == {
         50: "high_tech_enterprises_new"}
+
+
+PLAN = DocMeta("t", region="某市", report_year=2023, period="FY", doc_type="plan")
+
+
+def test_a_two_tier_goal_gives_both_tiers_the_indicator():
+    got = figures("争取上级科技部门资金支持,确保超过6000万元、争取7000万元。", PLAN)
+    assert got == [("sci_tech_funding_secured", 60_000_000, "元", None, 2023, "FY", "target"),
+                   ("sci_tech_funding_secured", 70_000_000, "元", None, 2023, "FY", "target")]
+    # 争取 opening its own clause is the verb of funds won, not a tier
+    assert ids("确保新增高新技术企业20家,争取7000万元。", PLAN).get(70_000_000) is None
+
+
+def test_a_goal_verb_with_yao_keeps_the_subject_for_the_next_measure():
+    got = ids("高新技术产业工业总产值要突破400亿元,实现工业增加值125亿元以上。", PLAN)
+    assert got == {4e10: "high_tech_output", 1.25e10: "high_tech_value_added"}

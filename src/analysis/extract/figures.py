@@ -487,7 +487,8 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
         if mention.q.dimension == "count" and _right_is_noun(right):
             # 新增29家市级孵化器: the number comes before the noun it counts
             phrase = (lead_in + right) if lead_in.rstrip().endswith("的") else _lead_verb(lead_in) + right
-        elif _is_bare(lead_in) or (mention.goal_after and not taxonomy.match_indicator(
+        elif _is_bare(lead_in) or c["tier_after"].fullmatch(mention.lead_in) or (
+                mention.goal_after and not taxonomy.match_indicator(
                 lead_in, _per_capita(lead_in, mention.q.unit))):
             # 突破年度6800亿元目标: a goal restated for the subject before it
             phrase = _complete(lead_in, mention, items[:i], sentence) or lead_in

@@ -1017,3 +1017,17 @@ def test_a_two_tier_goal_gives_both_tiers_the_indicator():
 def test_a_goal_verb_with_yao_keeps_the_subject_for_the_next_measure():
     got = ids("高新技术产业工业总产值要突破400亿元,实现工业增加值125亿元以上。", PLAN)
     assert got == {4e10: "high_tech_output", 1.25e10: "high_tech_value_added"}
+
+
+def test_new_since_a_plans_end_with_the_subject_in_its_own_clause():
+    meta = DocMeta("t", region="某市", report_year=2022, period="FY", doc_type="summary")
+    assert figures("全市高新技术企业较“十三五”末增加210家。", meta) == [
+        ("high_tech_enterprises_new", 210, "家", None, 2022, "2021-2022", "actual")]
+    # a stock with no count of new ones: its change since then is no level of it
+    assert ids("全市有效发明专利达到5000件,较“十三五”末增加2100件。", meta) == {
+        5000: "valid_invention_patents"}
+    assert ids("有效发明专利较“十三五”末增加2100件。", meta) == {}
+
+
+def test_prizes_recommended_or_applied_for_are_no_prizes_won():
+    assert ids("推荐国家科技奖3项,申报省科学技术奖12项。") == {}

@@ -551,16 +551,25 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
             completed = _complete("新增", mention, items[:i], sentence)  # 拥有量达到614家、比上年增加111家
             if completed:  # 有效期内高企56家,较去年同期净增11家: the new ones, without the stock's words
                 _match(mention, "新增" + cues()["stock_word"].sub("", _head(completed)), right)
-        if (mention.indicator is None and (since := _SINCE_SPAN_END.search(mention.lead_in))
+        if ((mention.indicator is None or mention.indicator.stock)
+                and (since := _SINCE_SPAN_END.search(mention.lead_in))
                 and cues()["grown"].search(mention.lead_in, since.end())):
             # 较“十三五”末增加210家: the new ones since the plan's end
             mention.since_fyp = fyp_span(since.group("fyp"))[1]
-            completed = _complete("新增", mention, items[:i], sentence)
+            own = strip_joiners(mention.lead_in[: since.start()])  # 全市高新技术企业较“十三五”末…
+            completed = own if _has_noun(own) else _complete("新增", mention, items[:i], sentence)
             if completed:
+                stock = mention.indicator
                 _match(mention, "新增" + _head(completed), right)
-                if mention.indicator is None:
-                    mention.since_fyp = None
+                if mention.indicator is None or not mention.indicator.metric_id.endswith("_new"):
+                    # no count of new ones (有效发明专利较“十三五”末增加2100件): the stock's change
+                    mention.since_fyp, mention.indicator = None, stock
         i += 1
+
+
+def _has_noun(text: str) -> bool:
+    """Whether a subject is more than place and filler words (全市, 我区 …): it names something."""
+    return len(cues()["strip"].sub("", text)) >= 2
 
 
 def _count_on_last_year(mention: Mention) -> bool:

@@ -1031,3 +1031,9 @@ def test_new_since_a_plans_end_with_the_subject_in_its_own_clause():
 
 def test_prizes_recommended_or_applied_for_are_no_prizes_won():
     assert ids("推荐国家科技奖3项,申报省科学技术奖12项。") == {}
+
+
+def test_progress_against_an_assigned_goal_is_that_indicators_actual():
+    got = figures("2023年省考指标为技术合同成交额5亿元,目前已完成4.2亿元。")
+    assert got == [("tech_contract_turnover", 5e8, "元", None, 2023, "FY", "target"),
+                   ("tech_contract_turnover", 4.2e8, "元", None, 2023, "FY", "actual")]

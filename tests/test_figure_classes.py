@@ -1037,3 +1037,10 @@ def test_progress_against_an_assigned_goal_is_that_indicators_actual():
     got = figures("2023年省考指标为技术合同成交额5亿元,目前已完成4.2亿元。")
     assert got == [("tech_contract_turnover", 5e8, "元", None, 2023, "FY", "target"),
                    ("tech_contract_turnover", 4.2e8, "元", None, 2023, "FY", "actual")]
+
+
+def test_a_date_with_a_month_dates_the_figure_after_it():
+    meta = DocMeta("t", region="某市", report_year=2021, period="FY", doc_type="summary")
+    got = figures("2019年5月,全市新认定高新技术企业5家。2021年1-5月,技术合同成交额2亿元。", meta)
+    assert got == [("high_tech_enterprises_new", 5, "家", None, 2019, "FY", "actual"),
+                   ("tech_contract_turnover", 2e8, "元", None, 2021, "M1-M5", "actual")]

@@ -119,3 +119,55 @@ def test_any_values_come_back_under_their_columns(values, year, gap):
         ("valid_invention_patents", values[0], "件", None, year - 1, "FY", "actual"),
         ("valid_invention_patents", values[1], "件", None, year, "FY", "target"),
     ]
+
+
+TASKS = ("<table><tr><td>序号</td><td>任务目标</td><td>进展情况</td></tr>"
+         "<tr><td>1</td><td>新增高新技术企业25家以上，申请发明专利160件以上。</td>"
+         "<td>一季度新增高新技术企业8家，申请发明专利52件。</td></tr>"
+         "<tr><td>2</td><td>技术合同成交额达到10亿元。</td><td>一季度技术合同成交额2.1亿元。</td></tr>"
+         "</table>")
+
+
+def _page(table: str) -> str:
+    return (f"<html><head><title>某县科技局2022年重点任务进展情况</title></head><body><div>"
+            f"<p>某县科技局2022年重点任务进展情况一览表</p>{table}</div></body></html>")
+
+
+def test_a_task_tables_goal_column_holds_targets_and_the_rest_results(tmp_path: Path):
+    (tmp_path / "t.html").write_text(_page(TASKS), encoding="utf-8")
+    raw = read_document(tmp_path / "t.html", tmp_path)
+    assert raw.text.split("\n")[2:5] == [
+        "序号\t任务目标\t进展情况", "1\t新增高新技术企业25家以上，申请发明专利160件以上。",
+        "一季度新增高新技术企业8家，申请发明专利52件。"]
+    r = process_document("t", raw.text)
+    assert [(f.metric_id, f.value, f.period, f.kind) for f in r.figures if f.metric_id] == [
+        ("high_tech_enterprises_new", 25, "FY", "target"),
+        ("invention_patent_applications", 160, "FY", "target"),
+        ("high_tech_enterprises_new", 8, "M1-M3", "actual"),
+        ("invention_patent_applications", 52, "M1-M3", "actual"),
+        ("tech_contract_turnover", 1e9, "FY", "target"),
+        ("tech_contract_turnover", 2.1e8, "M1-M3", "actual"),
+    ]
+
+
+def test_a_docx_task_table_reads_the_same(tmp_path: Path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("某县科技局2022年重点任务进展情况")
+    rows = [("序号", "任务目标", "完成情况"), ("1", "新增高新技术企业25家。", "全年新增高新技术企业31家。")]
+    table = document.add_table(rows=2, cols=3)
+    for r, cells in enumerate(rows):
+        for k, text in enumerate(cells):
+            table.cell(r, k).text = text
+    document.save(str(tmp_path / "t.docx"))
+    r = process_document("t", read_document(tmp_path / "t.docx", tmp_path).text)
+    assert [(f.value, f.kind) for f in r.figures if f.metric_id] == [(25, "target"), (31, "actual")]
+
+
+def test_a_table_of_sentences_without_numbered_rows_stays_a_cell_a_line(tmp_path: Path):
+    table = ("<table><tr><td>工作任务</td><td>目标</td></tr>"
+             "<tr><td>培育科技企业，壮大创新主体。</td><td>新增高新技术企业25家。</td></tr></table>")
+    (tmp_path / "u.html").write_text(_page(table), encoding="utf-8")
+    lines = read_document(tmp_path / "u.html", tmp_path).text.split("\n")
+    assert "新增高新技术企业25家。" in lines and "工作任务" in lines

@@ -588,10 +588,47 @@ MAX_ROW_CELLS = 16
 _SENTENCE_MARKS = re.compile(r"[，。；;！？]")  # a cell holding a sentence (a task list): one a line
 
 
+def _is_data_table(rows: list[list[str]]) -> bool:
+    """Short cells and no sentences in them: a table of figures, read a row a line."""
+    return not any(len(r) > MAX_ROW_CELLS for r in rows) and not any(
+        len(x) > MAX_CELL_CHARS or _SENTENCE_MARKS.search(x) for r in rows for x in r)
+
+
+_SERIAL = re.compile(r"\d{1,3}[.、．]?")
+MAX_HEAD_CHARS = 12  # a column head: 序号, 任务目标, 进展情况
+
+
+def _numbered_rows(rows: list[list[str]]) -> bool:
+    """A head row of short words, then rows numbered 1, 2, 3 … in the first column: a table
+    of tasks whose cells are sentences."""
+    head, body = rows[0] if rows else [], rows[1:]
+    return (2 <= len(head) <= 8 and all(x and len(x) <= MAX_HEAD_CHARS and not _SENTENCE_MARKS.search(x)
+                                        and not re.search(r"\d", x) for x in head)
+            and len(body) >= 1 and all(r and _SERIAL.fullmatch(r[0].strip()) for r in body)
+            and [int(re.sub(r"\D", "", r[0])) for r in body] == list(range(1, len(body) + 1)))
+
+
+def table_lines(rows: list[list[str]]) -> list[str]:
+    """A table as lines: a table of figures a row a line (cells apart by tabs); a numbered
+    table of sentences with its head row as one line, then each row's cells a line each, its
+    number before the first (so the rows stay apart and a page number is not taken for one);
+    any other table a cell a line."""
+    if _is_data_table(rows):
+        return [row_line(cells) for cells in rows]
+    if _numbered_rows(rows):
+        out = [row_line(rows[0])]
+        for serial, *rest in rows[1:]:
+            cells = [" ".join(c.split()) for c in rest]
+            out.append(serial.strip() + "\t" + (cells[0] if cells else EMPTY_CELL))
+            out.extend(c or EMPTY_CELL for c in cells[1:])
+        return out
+    return [c.strip() for cells in rows for c in cells if c.strip()]
+
+
 def _rows_joined(soup: object) -> object:
-    """Each row of a data table (no table inside, short cells, none a sentence) as one line of
-    tab-joined cells, so that a table of indicators keeps its columns (one cell a line loses
-    them)."""
+    """A data table (no table inside, short cells, none a sentence) or a numbered table of
+    tasks as :func:`table_lines` gives it, so that a table keeps its columns (one cell a line
+    loses them)."""
     from bs4 import NavigableString
 
     for table in soup.find_all("table"):
@@ -599,12 +636,10 @@ def _rows_joined(soup: object) -> object:
             continue
         rows = table.find_all("tr")
         cells = [[c.get_text(" ", strip=True) for c in r.find_all(["td", "th"])] for r in rows]
-        if not rows or any(len(r) > MAX_ROW_CELLS for r in cells) or any(
-                len(x) > MAX_CELL_CHARS or _SENTENCE_MARKS.search(x) for r in cells for x in r):
-            continue
-        for row, texts in zip(rows, cells, strict=True):
-            if texts:
-                row.replace_with(NavigableString("\n" + row_line(texts) + "\n"))
+        cells = [r for r in cells if r]
+        if not cells or not (_is_data_table(cells) or _numbered_rows(cells)):
+            continue  # a layout table, or one of sentences: a cell a line, as the page gives it
+        table.replace_with(NavigableString("\n" + "\n".join(table_lines(cells)) + "\n"))
     return soup
 
 
@@ -729,6 +764,7 @@ def _docx_text(doc: object) -> str:
     lines: list[str] = []
     for block in doc.iter_inner_content():
         if isinstance(block, Table):
+            rows = []
             for row in block.rows:
                 cells, seen = [], set()
                 for cell in row.cells:
@@ -736,7 +772,8 @@ def _docx_text(doc: object) -> str:
                         continue
                     seen.add(id(cell._tc))
                     cells.append(cell.text)
-                lines.append(row_line(cells))
+                rows.append(cells)
+            lines.extend(table_lines(rows))
         else:
             lines.append(block.text)
     return "\n".join(lines)

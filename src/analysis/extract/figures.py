@@ -30,7 +30,7 @@ from ..text.document import Document, prepare_text
 from ..text.lexicon import level_regex, load_lexicon
 from ..text.sections import Section, fyp_span, section_at
 from .cues import CLAUSE_MARKS, GROUP_MARKS, cues, last_mark, strip_joiners
-from .grid import grid_figures
+from .grid import grid_figures, task_sections
 from .periods import (
     PERIOD_CUES,
     PERIOD_HINT,
@@ -251,7 +251,7 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
     and type; adds one :class:`Figure` per stated quantity.
     """
     doc_id, text, shadow = doc.doc_id, doc.text, doc.shadow
-    sections = doc.sections.sections(meta)
+    sections = task_sections(shadow, doc.sections.sections(meta))  # a task table's goal cells
     figures: list[Figure] = []
     inherited: tuple[str | None, int | None] = (None, None)
     prev: tuple[int, int] | None = None

@@ -195,3 +195,68 @@ def _line_start(text: str, at: int) -> int:
 def _line_end(text: str, at: int) -> int:
     end = text.find("\n", at)
     return len(text) if end == -1 else end
+
+
+# ------------------------------------------------------------------ task tables
+
+TASK_COLUMNS = (3, 8)  # columns a task table has, its serial column included
+_SERIAL_LEAD = re.compile(r"(\d{1,3})[.、．]?[ \t\u3000]+")
+
+
+def task_sections(shadow: str, sections: list[Section]) -> list[Section]:
+    """The parts of a report with the goal column of each task table as a plan part of its own.
+
+    A numbered table of sentences (序号 任务目标 进展情况) states each row's goal beside what
+    was done: a figure in the goal cell is a target of the year its part covers, one in the
+    other cells what the part says it is. Ingestion gives such a table its head row as one line,
+    then each row as a line per cell, the row's number before its first cell; a row whose lines
+    do not add up (a cell of several paragraphs) ends the table.
+    """
+    c = cues()
+    if not c["task_goal"].search(shadow):
+        return sections
+    lines: list[tuple[int, str]] = []
+    pos = 0
+    for line in shadow.split("\n"):
+        lines.append((pos, line))
+        pos += len(line) + 1
+    goals: list[tuple[int, int]] = []
+    i = 0
+    while i < len(lines):
+        head = [x for x, _ in _cells(lines[i][1], 0)]
+        goal = next((g for g, x in enumerate(head) if c["task_goal"].fullmatch(x)), None)
+        if (goal is None or not c["task_serial"].fullmatch(head[0])
+                or not TASK_COLUMNS[0] <= len(head) <= TASK_COLUMNS[1]):
+            i += 1
+            continue
+        n, k, j = len(head), 1, i + 1
+        while j + n - 1 <= len(lines):
+            first = _SERIAL_LEAD.match(lines[j][1])
+            if first is None or int(first.group(1)) != k:
+                break
+            row = lines[j:j + n - 1]
+            if any((m := _SERIAL_LEAD.match(text)) and int(m.group(1)) == k + 1 for _, text in row[1:]):
+                break  # the next row starts early: a cell is missing
+            at, text = row[goal - 1]
+            lo = at + (first.end() if goal == 1 else 0)
+            goals.append((lo, at + len(text)))
+            k, j = k + 1, j + n - 1
+        i = j if k > 1 else i + 1
+    return _with_plan_cells(sections, goals) if goals else sections
+
+
+def _with_plan_cells(sections: list[Section], cells: list[tuple[int, int]]) -> list[Section]:
+    """``sections`` cut so that each cell is a plan part of the year its part has, full-year."""
+    out: list[Section] = []
+    for sec in sections:
+        pos = sec.start
+        for start, end in cells:
+            if not (sec.start <= start and end <= sec.end) or sec.kind == "plan":
+                continue
+            if start > pos:
+                out.append(Section(pos, start, sec.kind, sec.year, sec.period, sec.span))
+            out.append(Section(start, end, "plan", sec.year, "FY", None))
+            pos = end
+        if pos < sec.end:
+            out.append(Section(pos, sec.end, sec.kind, sec.year, sec.period, sec.span))
+    return out

@@ -1044,3 +1044,44 @@ def test_a_date_with_a_month_dates_the_figure_after_it():
     got = figures("2019年5月,全市新认定高新技术企业5家。2021年1-5月,技术合同成交额2亿元。", meta)
     assert got == [("high_tech_enterprises_new", 5, "家", None, 2019, "FY", "actual"),
                    ("tech_contract_turnover", 2e8, "元", None, 2021, "M1-M5", "actual")]
+
+
+def test_tech_contracts_registered_in_money_and_by_amount():
+    assert ids("全区累计完成技术合同认定登记6362.03万元。") == {63_620_300: "tech_contract_turnover"}
+    got = ids("登记技术合同19项、交易金额2.05亿元,办理技术合同登记减免税4项。")
+    assert got == {19: "tech_contracts", 2.05e8: "tech_contract_turnover"}  # tax reliefs: no count
+
+
+def test_a_forecast_for_the_years_end_keeps_its_subject_and_growth():
+    got = figures("全市技术合同成交额已实现1.89亿元,预计年底前将完成2.1亿元,同比增幅将超过20%。")
+    assert ("tech_contract_turnover", 2.1e8, "元", 20, 2023, "FY", "estimate") in got
+
+
+def test_its_value_added_is_the_subject_befores():
+    got = ids("预计将实现高新技术产业总产值500亿元,其增加值占工业增加值比重将达24.2%。")
+    assert got == {5e10: "high_tech_output", 24.2: "high_tech_value_added_share"}
+    assert ids("全市专利申请1200件,其中发明专利300件,其他900件。").get(900) is None
+
+
+def test_listed_names_share_the_measure_the_last_carries():
+    got = ids("高新技术产业、战略性新兴产业产值占规上工业总产值比重分别达55.3%、38.6%。")
+    assert got == {55.3: "high_tech_output_share"}
+    got = ids("发明专利、实用新型专利授权量分别为300件、800件。")
+    assert got == {300: "invention_patent_grants"}
+
+
+def test_a_qualified_class_of_high_tech_firms_is_no_count_of_all():
+    assert ids("拥有国家高新技术企业29家、火炬计划重点高新技术企业3家。") == {
+        29: "high_tech_enterprises_total"}
+
+
+def test_a_sum_in_a_paragraph_a_plan_span_opened_is_over_the_span():
+    meta = DocMeta("t", region="某市", report_year=2015, period="FY", doc_type="summary")
+    text = ("“十二五”期间,全市两项成果获得国家科技进步二等奖。全市吸纳技术4806项;技术合同输出共计"
+            "1699项,合同成交额共计109.6亿元。截至目前,全市拥有有效发明专利1379件。\n"
+            "2015年,技术合同累计成交额20亿元。\n")
+    got = figures(text, meta)
+    assert ("tech_contracts", 1699, "项", None, 2015, "2011-2015", "actual") in got
+    assert ("tech_contract_turnover", 1.096e10, "元", None, 2015, "2011-2015", "actual") in got
+    assert ("valid_invention_patents", 1379, "件", None, 2015, "FY", "actual") in got  # no sum
+    assert ("tech_contract_turnover", 2e9, "元", None, 2015, "FY", "actual") in got  # its own line

@@ -382,3 +382,19 @@ def test_a_dateline_names_the_county_a_city_page_reports_on():
     later = ("全市科技工作会议召开。\n一、二、三、四、\n\n\n\n\n\n\n深圳:建设创新平台。\n"
              "上海:培育科技企业。\n")
     assert infer_metadata("p", later).region == ""
+
+
+def test_ranks_within_the_city_are_no_city_voice():
+    # 增速全市排名第二 and 高于全市平均 rank the text's unit inside its city: no 全市 voice
+    text = ("三门峡高新技术产业开发区荣获综合排名第三名\n近年来,三门峡高新技术产业开发区持续强化创新主体培育。"
+            "高新区完成规模以上工业增加值64.5亿元,增速全市排名第二;研发强度12.4%,全市排名第一,"
+            "高于全市平均水平。全区累计完成技术合同认定登记6362万元,全市排第三。\n")
+    assert infer_metadata("z", text).region == "三门峡高新技术产业开发区"
+
+
+def test_a_menu_of_places_before_the_first_sentence_is_no_opening():
+    text = ("PDF 版\n· 平湖市\n· 嘉善县\n· 嵊州市\n上一期\n"
+            "桐乡市通过强化科技政策引导,营造科技创新良好氛围。桐乡市新增高新技术企业30家。\n")
+    got = infer_metadata("m", text)
+    assert got.region in ("桐乡市", "")  # never the first place of the menu
+    assert got.region != "平湖市"

@@ -92,7 +92,7 @@ class Sentence:
 
     __slots__ = ("text", "start", "end", "clause", "group", "stops", "spans", "since", "recent",
                  "ranges", "fyp_ends", "period_hint", "estimate", "target_verb", "years", "topic",
-                 "parent", "written")
+                 "parent", "written", "para_span")
 
     def __init__(self, text: str, start: int, end: int) -> None:
         c = cues()
@@ -121,6 +121,7 @@ class Sentence:
         self.written: int | None = None  # the page date's year, when the page has one
         self.topic = ""  # the sentence before, when it names a subject and states no figure
         self.parent = ""  # 其中 opening the sentence: the last figure's phrase before it
+        self.para_span: re.Match[str] | None = None  # a span cue earlier in its paragraph
 
     def mark_before(self, marks: list[int], lo: int, hi: int) -> int:
         """Like :func:`last_mark`: one past the last mark in [lo, hi), else lo."""
@@ -300,6 +301,10 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
             sentence = Sentence(sent, s, e)
             sentence.topic = topic
             sentence.written = doc.page_date[0] if doc.page_date else None
+            if not sentence.spans:
+                line = shadow.rfind("\n", 0, s) + 1
+                if "五" in shadow[line:s]:
+                    sentence.para_span = _last_match(cues()["span"], shadow, line, s)
             if inherited != (None, None) or shadow.startswith("其中", s):
                 sentence.parent = parent
             found = _sentence_figures(doc_id, text, sentence, qs, sections, meta, inherited)
@@ -487,6 +492,10 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
         if mention.q.dimension == "count" and _right_is_noun(right):
             # 新增29家市级孵化器: the number comes before the noun it counts
             phrase = (lead_in + right) if lead_in.rstrip().endswith("的") else _lead_verb(lead_in) + right
+        elif (_ITS.match(lead_in)
+              and (owner := next((p for p in reversed(items[:i]) if not p.growth and p.indicator), None))):
+            phrase = _head(owner.phrase) + lead_in[1:]  # 总产值500亿元,其增加值…: its value added
+            mention.borrowed = True
         elif _is_bare(lead_in) or c["tier_after"].fullmatch(mention.lead_in) or (
                 mention.goal_after and not taxonomy.match_indicator(
                 lead_in, _per_capita(lead_in, mention.q.unit))):
@@ -803,9 +812,23 @@ def _pair_names(lead_in: str, group: list[Mention], before: list[Mention]) -> tu
         prior = [p for p in before if not p.growth and p.phrase][-len(group):]
         if len(prior) == len(group):
             names = [_head(p.phrase) + names_text for p in prior]
+    if len(names) == len(group) >= 2 and (tail := _shared_tail(names)):
+        # 高新技术产业、战略性新兴产业产值占…比重分别达x、y: the measure after the last name is all's
+        names = [n + tail for n in names[:-1]] + names[-1:]
     return (names, verb) if len(names) == len(group) else None
 
 
+def _shared_tail(names: list[str]) -> str:
+    """The measure the last of listed names carries (产值占规上工业总产值比重), when the names
+    before it carry none: what all of them share."""
+    m = cues()["shared_measure"].search(names[-1])
+    if m is None or m.start() == 0 or any(cues()["shared_measure"].search(n) for n in names[:-1]):
+        return ""
+    return names[-1][m.start():]
+
+
+# 其增加值… after 总产值500亿元: "its", the subject of the figure before (not 其中, 其他 …)
+_ITS = re.compile(r"其(?![中他余它次实])")
 # (任务目标180家): a goal set in brackets after the figure it restates
 _GOAL_ASIDE = re.compile(r"[(（]\s*(?:年度|全年)?(?:任务|目标|任务目标|目标任务|计划)(?:数)?(?:为|是)?\s*")
 # the verbs of a count of new ones (新增, 净增 …), dropped when a level borrows its subject
@@ -1106,6 +1129,11 @@ def _to_figure(
             span = (span[0], section.year) if section.year > span[0] else None
         if span is not None:
             year = span[1]
+    if (span_m is None and span is None and sentence.para_span is not None
+            and c["span_sum"].search(mention.lead_in) and not year_cues(sent[mention.group_start:q.start])):
+        # “十二五”期间,…。…技术合同输出共计1699项: a sum later in the paragraph is over the span
+        span = fyp_span(sentence.para_span.group(1))
+        year = span[1]
     since = sentence.last_before(sentence.since, q.start)
     if since is not None and span_m is None and section.year and int(since.group(1)) < section.year:
         span = (int(since.group(1)), section.year)  # 2021年以来新增294家: a sum up to now

@@ -1085,3 +1085,12 @@ def test_a_sum_in_a_paragraph_a_plan_span_opened_is_over_the_span():
     assert ("tech_contract_turnover", 1.096e10, "元", None, 2015, "2011-2015", "actual") in got
     assert ("valid_invention_patents", 1379, "件", None, 2015, "FY", "actual") in got  # no sum
     assert ("tech_contract_turnover", 2e9, "元", None, 2015, "FY", "actual") in got  # its own line
+
+
+def test_a_next_year_sentence_going_on_with_the_work_is_a_plan():
+    meta = DocMeta("t", region="某市", report_year=2022, period="FY", doc_type="summary")
+    text = ("2022年,全市高新技术企业达225家。\n"
+            "2023年,全市继续激发创新主体活力,高新技术企业达到260家。\n")
+    assert figures(text, meta) == [
+        ("high_tech_enterprises_total", 225, "家", None, 2022, "FY", "actual"),
+        ("high_tech_enterprises_total", 260, "家", None, 2023, "FY", "target")]

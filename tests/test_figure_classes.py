@@ -1094,3 +1094,39 @@ def test_a_next_year_sentence_going_on_with_the_work_is_a_plan():
     assert figures(text, meta) == [
         ("high_tech_enterprises_total", 225, "家", None, 2022, "FY", "actual"),
         ("high_tech_enterprises_total", 260, "家", None, 2023, "FY", "target")]
+
+
+def test_prizes_won_by_a_recommended_project_are_prizes():
+    assert ids("我市推荐项目获国家科学技术进步奖2项。") == {2: "national_sci_tech_awards"}
+
+
+def test_a_month_spanning_into_the_next_year_or_since_a_month_does_not_date_the_figure():
+    got = figures("2022年11月—2023年10月,全市技术合同成交额12亿元。2022年10月以来,全市新认定高新技术企业50家。")
+    assert [(f[0], f[4]) for f in got] == [("tech_contract_turnover", 2023), ("high_tech_enterprises_new", 2023)]
+
+
+def test_from_to_with_fazhan_dao_and_a_mark_passed_after_a_level():
+    got = figures("高新技术企业由300家发展到520家。")
+    assert [(f[0], f[1]) for f in got] == [("high_tech_enterprises_total", 300),
+                                           ("high_tech_enterprises_total", 520)]
+    got = figures("技术合同成交额达12亿元,首次突破10亿元,同比增长46%。")
+    assert got == [("tech_contract_turnover", 1.2e9, "元", 46, 2023, "FY", "actual")]
+
+
+def test_month_spans_written_with_two_months():
+    got = figures("2023年1月至5月,全市技术合同成交额5亿元。")
+    assert got == [("tech_contract_turnover", 5e8, "元", None, 2023, "M1-M5", "actual")]
+
+
+def test_net_new_since_a_plans_end_and_in_the_plans_first_year():
+    assert figures("高新技术企业数量较“十三五”末净增210家。") == [
+        ("high_tech_enterprises_new", 210, "家", None, 2023, "2021-2023", "actual")]
+    meta = DocMeta("t", region="某市", report_year=2021, period="FY", doc_type="summary")
+    assert figures("高新技术企业较“十三五”末增加20家。", meta) == [
+        ("high_tech_enterprises_new", 20, "家", None, 2021, "FY", "actual")]
+
+
+def test_the_register_count_after_an_application_count_and_local_money():
+    assert ids("科技型中小企业申请入库1300家,评价入库1200家。") == {1200: "tech_smes"}
+    assert ids("落实市级科技项目资金1200万元,争取省级以上科技项目资金3000万元。") == {
+        30_000_000: "sci_tech_funding_secured"}

@@ -74,7 +74,7 @@ def test_lines_that_are_no_indicator_table_are_left_to_the_sentence_reader():
     assert rows("2021年 2022年 2023年\n高新技术企业 100 120\n") == []
 
 
-def test_an_html_table_keeps_its_columns(tmp_path: Path):
+def test_an_html_table_keeps_its_columns_and_a_row_short_of_a_cell_is_not_read(tmp_path: Path):
     page = """<html><head><title>某市科技局2023年工作要点</title></head><body><div>
     <p>一、主要目标。全市科技工作要以创新驱动为引领，推动高质量发展，主要指标如下表，各单位要抓好落实。</p>
     <table><tr><th>指标</th><th>单位</th><th>2022年完成</th><th>2023年目标</th></tr>
@@ -83,15 +83,15 @@ def test_an_html_table_keeps_its_columns(tmp_path: Path):
     <p>二、重点任务。加快建设创新平台，强化企业创新主体地位，持续优化创新生态。</p></div></body></html>"""
     (tmp_path / "p.html").write_text(page, encoding="utf-8")
     raw = read_document(tmp_path / "p.html", tmp_path)
-    assert "高新技术企业数\t家\t—\t150" in raw.text.split("\n")  # an empty cell keeps its place
+    assert "技术合同成交额\t亿元\t12.5\t15" in raw.text.split("\n")
     r = process_document("p", raw.text)
     got = {(f.metric_id, f.value, f.year, f.kind) for f in r.figures if f.metric_id}
-    assert got == {("high_tech_enterprises_total", 150, 2023, "target"),
-                   ("tech_contract_turnover", 1.25e9, 2022, "actual"),
+    # the row with an empty cell cannot say which column its 150 stands in: not read, not guessed
+    assert got == {("tech_contract_turnover", 1.25e9, 2022, "actual"),
                    ("tech_contract_turnover", 1.5e9, 2023, "target")}
 
 
-def test_a_docx_table_with_an_empty_cell_keeps_its_columns(tmp_path: Path):
+def test_a_docx_row_with_an_empty_middle_cell_is_not_read(tmp_path: Path):
     import docx
 
     document = docx.Document()
@@ -104,8 +104,8 @@ def test_a_docx_table_with_an_empty_cell_keeps_its_columns(tmp_path: Path):
     document.save(str(tmp_path / "d.docx"))
     raw = read_document(tmp_path / "d.docx", tmp_path)
     r = process_document("d", raw.text)
-    assert [(f.metric_id, f.value, f.year, f.kind) for f in r.figures if f.metric_id] == [
-        ("valid_invention_patents", 900, 2023, "target")]
+    assert [(f.metric_id, f.value, f.year, f.kind) for f in r.figures if f.metric_id] == []  # never guessed
+    assert "有效发明专利\t件\t900" in read_document(tmp_path / "d.docx", tmp_path).text.split("\n")
 
 
 @settings(max_examples=60, deadline=None)
@@ -171,3 +171,111 @@ def test_a_table_of_sentences_without_numbered_rows_stays_a_cell_a_line(tmp_path
     (tmp_path / "u.html").write_text(_page(table), encoding="utf-8")
     lines = read_document(tmp_path / "u.html", tmp_path).text.split("\n")
     assert "新增高新技术企业25家。" in lines and "工作任务" in lines
+
+
+SUMMARY = DocMeta("t", region="某市", report_year=2023, period="FY", doc_type="summary")
+
+
+def _all(text: str, meta: DocMeta = PLAN) -> list[tuple]:
+    return [(f.metric_id, f.value, f.yoy_pct, f.year, f.period, f.kind, f.qualifier)
+            for f in extract_figures("t", text, meta)]
+
+
+def test_columns_of_other_measures_are_not_read():
+    # 完成率, a province's average, a rank, an average growth, a change in points
+    text = ("指标\t单位\t2022年完成\t2023年目标\t完成率\t全省平均\t全省排名\n"
+            "研发投入强度\t%\t2.1\t2.3\t95%\t2.0\t5\n")
+    assert _all(text) == [("rd_intensity", 2.1, None, 2022, "FY", "actual", ""),
+                          ("rd_intensity", 2.3, None, 2023, "FY", "target", "")]
+    text = "指标名称\t单位\t2025年目标\t“十四五”年均增长(%)\n研发经费投入\t亿元\t50\t12\n"
+    assert _all(text) == [("rd_expenditure", 5e9, None, 2025, "FY", "target", "")]
+    text = "指标\t单位\t2022年\t2023年\t增减(百分点)\n研发投入强度\t%\t2.1\t2.3\t0.2\n"
+    assert [r[2] for r in _all(text, SUMMARY)] == [None, None]
+
+
+def test_a_column_head_gives_its_period_span_and_year():
+    text = ("指标 单位 2023年1-6月 2023年前三季度 “十四五”目标 2021-2023年累计 上年完成\n"
+            "新认定高新技术企业 家 10 20 400 300 50\n")
+    assert [(r[3], r[4], r[5]) for r in _all(text)] == [
+        (2023, "H1", "target"), (2023, "Q1-Q3", "target"), (2025, "FY", "target"),
+        (2023, "2021-2023", "target"), (2022, "FY", "actual")]
+
+
+def test_cells_with_a_qualifier_keep_it():
+    text = ("指标 单位 2022年完成 2023年目标\n高新技术企业 家 120 ≥150\n"
+            "技术合同成交额 亿元 约12 15以上\n研发投入强度 % 2.1 2.3左右\n")
+    assert [(r[1], r[6]) for r in _all(text)] == [
+        (120, ""), (150, ">"), (1.2e9, "~"), (1.5e9, ">"), (2.1, ""), (2.3, "~")]
+
+
+def test_figures_in_a_rows_note_column_are_kept():
+    got = _all("指标\t单位\t2023年目标\t备注\n高新技术企业\t家\t500\t新认定100家\n")
+    assert [(r[0], r[1]) for r in got] == [("high_tech_enterprises_total", 500),
+                                           ("high_tech_enterprises_new", 100)]
+
+
+def test_a_split_name_a_short_row_and_a_spanning_category_do_not_end_the_table():
+    text = ("指标 单位 2022年完成 2023年目标\nR&D 经费投入 亿元 12 15\n技术合同成交额 亿元 12\n"
+            "高新技术企业 家 120 150\n")
+    assert [(r[0], r[1]) for r in _all(text)] == [
+        ("rd_expenditure", 1.2e9), ("rd_expenditure", 1.5e9),
+        ("high_tech_enterprises_total", 120), ("high_tech_enterprises_total", 150)]
+    text = ("类别\t指标\t单位\t2022年完成\t2023年目标\n创新主体\t高新技术企业\t家\t300\t360\n"
+            "科技型中小企业\t家\t800\t900\n")
+    assert [r[1] for r in _all(text)] == [300, 360, 800, 900]
+
+
+def test_per_10k_patents_and_sub_rows_in_tables():
+    text = "指标\t单位\t2022年\t2023年\n每万人发明专利拥有量\t件\t12.5\t15\n"
+    assert [(r[0], r[1]) for r in _all(text, SUMMARY)] == [
+        ("invention_patents_per_10k", 12.5), ("invention_patents_per_10k", 15)]
+    text = ("指标\t单位\t2022年\t2023年\t增长\n专利授权量\t件\t5000\t6000\t20\n"
+            "其中：发明专利\t件\t800\t1000\t25\n高新技术企业\t家\t300\t360\n其中：新认定\t家\t80\t100\n")
+    assert [(r[0], r[1], r[2]) for r in _all(text, SUMMARY)] == [
+        ("patent_grants", 5000, None), ("patent_grants", 6000, 20),
+        ("invention_patent_grants", 800, None), ("invention_patent_grants", 1000, 25),
+        ("high_tech_enterprises_total", 300, None), ("high_tech_enterprises_total", 360, None),
+        ("high_tech_enterprises_new", 80, None), ("high_tech_enterprises_new", 100, None)]
+
+
+def test_a_table_captioned_for_a_part_of_the_region_is_that_parts():
+    text = ("附表2：县高新区主要指标完成情况\n指标\t单位\t2023年完成\n高新技术企业\t家\t80\n"
+            "技术合同成交额\t亿元\t2\n")
+    got = extract_figures("t", text, SUMMARY)
+    assert [(f.metric_id, f.value, f.flags) for f in got] == [
+        ("", 80, ("table_cell", "subunit")), ("", 2e8, ("table_cell", "subunit"))]
+
+
+def test_bare_years_head_columns():
+    assert [(r[1], r[3]) for r in _all("指标 单位 2022 2023\n高新技术企业 家 120 150\n", SUMMARY)] == [
+        (120, 2022), (150, 2023)]
+
+
+def test_a_disclosure_box_stays_a_cell_a_line(tmp_path: Path):
+    page = ("<html><head><title>信息公开</title></head><body><div><table>"
+            "<tr><td>索引号</td><td>11330100/2024-001</td><td>发布机构</td><td>永新县科技局</td></tr>"
+            "<tr><td>标题</td><td>永新县科技局2023年工作总结</td><td>发布日期</td><td>2024-01-05</td></tr>"
+            "</table><p>2023年，我县科技工作在县委县政府的坚强领导下，坚持创新驱动发展战略，取得了明显成效。"
+            "全县新认定高新技术企业25家，高新技术企业总数达到120家。</p></div></body></html>")
+    (tmp_path / "i.html").write_text(page, encoding="utf-8")
+    raw = read_document(tmp_path / "i.html", tmp_path)
+    assert "永新县科技局" in raw.text.split("\n")
+    assert process_document("i", raw.text).meta.region == "永新县"
+
+
+def test_an_empty_cell_leaves_no_mark_the_sentence_reader_misreads(tmp_path: Path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("某市科技局2023年工作总结")
+    table = document.add_table(rows=3, cols=4)
+    for r, cells in enumerate((("项目", "一季度", "二季度", "三季度"),
+                               ("技术合同成交额", "8亿元", "", "15亿元"),
+                               ("新认定高新技术企业", "10家", "", "25家"))):
+        for k, text in enumerate(cells):
+            table.cell(r, k).text = text
+    document.save(str(tmp_path / "e.docx"))
+    r = process_document("e", read_document(tmp_path / "e.docx", tmp_path).text)
+    assert [(f.metric_id, f.value, f.value_high) for f in r.figures] == [
+        ("tech_contract_turnover", 8e8, None), ("tech_contract_turnover", 1.5e9, None),
+        ("high_tech_enterprises_new", 10, None), ("high_tech_enterprises_new", 25, None)]

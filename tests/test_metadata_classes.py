@@ -353,3 +353,15 @@ def test_an_action_plan_is_a_plan():
     meta = infer_metadata("a", "某县2024年科技创新赋能行动方案\n为贯彻落实,特制定本方案。\n"
                                "到2024年,新增高新技术企业30家。\n")
     assert (meta.title, meta.doc_type, meta.report_year) == ("某县2024年科技创新赋能行动方案", "plan", 2024)
+
+
+@pytest.mark.parametrize("title", ["某县科技局关于科技创新三年行动方案实施情况的报告",
+                                   "某县2023年科技创新行动方案落实情况"])
+def test_a_report_on_carrying_out_an_action_plan_is_a_summary(title):
+    assert infer_metadata("a", f"{title}\n全县新认定高新技术企业20家。\n").doc_type == "summary"
+
+
+@pytest.mark.parametrize("date", ["2024年1月5日", "2024-01-05"])
+def test_a_date_glued_to_the_title_keeps_the_title(date):
+    meta = infer_metadata("d", f"某县科技局2023年工作总结{date}\n全县新认定高新技术企业20家。\n")
+    assert meta.title == "某县科技局2023年工作总结"

@@ -398,3 +398,15 @@ def test_a_menu_of_places_before_the_first_sentence_is_no_opening():
     got = infer_metadata("m", text)
     assert got.region in ("桐乡市", "")  # never the first place of the menu
     assert got.region != "平湖市"
+
+
+def test_breaker_words_do_not_cut_a_real_city():
+    # 安顺利用…: 安顺 then 利用; only 和 + 政策 / 龙头 break a name across its edge
+    text = "科技工作总结\n2023年，安顺利用大数据产业优势，新认定高新技术企业50家。\n"
+    assert infer_metadata("a", text).region == "安顺市"
+
+
+def test_a_roundup_of_places_with_colons_has_no_dateline():
+    text = ("科技工作动态\n各县区亮点：\n永新：新认定高新技术企业20家。\n井冈山：技术合同成交额1亿元。\n"
+            "全市新认定高新技术企业200家。\n")
+    assert infer_metadata("r", text).region != "井冈山市"

@@ -580,7 +580,7 @@ def _largest_block_text(soup: object) -> str:
     best = max(score.values())
     winners = [nodes[k] for k, v in score.items() if v >= 0.9 * best]
     winner = min(winners, key=lambda el: len(el.get_text()))
-    return winner.get_text("\n")
+    return _rows_joined(copy.copy(winner)).get_text("\n")
 
 
 MAX_CELL_CHARS = 30  # a data table's cells are short; a layout table holds whole articles
@@ -588,10 +588,17 @@ MAX_ROW_CELLS = 16
 _SENTENCE_MARKS = re.compile(r"[，。；;！？]")  # a cell holding a sentence (a task list): one a line
 
 
-def _is_data_table(rows: list[list[str]]) -> bool:
-    """Short cells and no sentences in them: a table of figures, read a row a line."""
-    return not any(len(r) > MAX_ROW_CELLS for r in rows) and not any(
-        len(x) > MAX_CELL_CHARS or _SENTENCE_MARKS.search(x) for r in rows for x in r)
+_VALUE_CELL = re.compile(r"[≥>＞约近]?\d[\d,]*(?:\.\d+)?\s*(?:%|％|[^\d\s]{0,4})")
+MIN_VALUE_CELLS = 2  # a table of figures has numbers in its cells; a page's info box has dates
+
+
+def _is_data_table(rows: list[list[str]], min_values: int = MIN_VALUE_CELLS) -> bool:
+    """Short cells, none a sentence, some of them numbers: a table of figures, read a row a
+    line (a disclosure page's box of 索引号 / 发布机构 / 发布日期 stays a cell a line, so its
+    organ keeps a line of its own)."""
+    return (not any(len(r) > MAX_ROW_CELLS for r in rows)
+            and not any(len(x) > MAX_CELL_CHARS or _SENTENCE_MARKS.search(x) for r in rows for x in r)
+            and sum(1 for r in rows for x in r if _VALUE_CELL.fullmatch(x.strip())) >= min_values)
 
 
 _SERIAL = re.compile(r"\d{1,3}[.、．]?")
@@ -608,12 +615,12 @@ def _numbered_rows(rows: list[list[str]]) -> bool:
             and [int(re.sub(r"\D", "", r[0])) for r in body] == list(range(1, len(body) + 1)))
 
 
-def table_lines(rows: list[list[str]]) -> list[str]:
+def table_lines(rows: list[list[str]], min_values: int = MIN_VALUE_CELLS) -> list[str]:
     """A table as lines: a table of figures a row a line (cells apart by tabs); a numbered
     table of sentences with its head row as one line, then each row's cells a line each, its
     number before the first (so the rows stay apart and a page number is not taken for one);
     any other table a cell a line."""
-    if _is_data_table(rows):
+    if _is_data_table(rows, min_values):
         return [row_line(cells) for cells in rows]
     if _numbered_rows(rows):
         out = [row_line(rows[0])]
@@ -747,14 +754,15 @@ def check_zip(path: Path, label: str = ".docx") -> None:
 
 
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff（）()%])\s+(?=[\u4e00-\u9fff（）()])")
-EMPTY_CELL = "—"  # an empty cell keeps its place: the columns after it stay under their heads
+EMPTY_CELL = "—"  # an empty cell of a task table keeps its line: the rows stay apart
 
 
 def row_line(cells: list[str]) -> str:
     """A table row as one line, cells apart by tabs (a reader of indicator tables splits them
     again at blanks): a cell's line breaks and blanks between Chinese characters go, so one cell
-    stays one piece, and an empty cell is a dash."""
-    return "\t".join(_CJK_GAP.sub("", " ".join(c.split())) or EMPTY_CELL for c in cells)
+    stays one piece. An empty cell leaves nothing (a dash there was read as a phrase or a range
+    sign); the table reader reads a row only when its cells add up to the head's."""
+    return "\t".join(t for c in cells if (t := _CJK_GAP.sub("", " ".join(c.split()))))
 
 
 def _docx_text(doc: object) -> str:
@@ -773,7 +781,7 @@ def _docx_text(doc: object) -> str:
                     seen.add(id(cell._tc))
                     cells.append(cell.text)
                 rows.append(cells)
-            lines.extend(table_lines(rows))
+            lines.extend(table_lines(rows, min_values=0))  # a document's table is no page frame
         else:
             lines.append(block.text)
     return "\n".join(lines)

@@ -313,16 +313,17 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
                            if f.metric_id and f.unit != "%"), "")
     if "\n" in shadow and cues()["grid_name"].search(shadow):
         # an indicator table (指标 单位 2022年完成 2023年目标): its rows are read by column
-        cells, rows = grid_figures(doc_id, text, shadow, sections, meta, flag_notes()["table_cell"])
-        if rows:
-            figures = [f for f in figures if not _in_rows(f.char_start, rows)] + cells
+        cells, spans = grid_figures(doc_id, text, shadow, sections, meta, flag_notes()["table_cell"],
+                                    flag_notes()["subunit"])
+        if spans:  # the sentence reader's reading of a value cell gives way to the column's
+            figures = [f for f in figures if not _in_spans(f.char_start, spans)] + cells
             figures.sort(key=lambda f: f.char_start)
     return _dedupe(figures)
 
 
-def _in_rows(pos: int, rows: list[tuple[int, int]]) -> bool:
-    k = bisect_right(rows, pos, key=lambda r: r[0]) - 1
-    return k >= 0 and rows[k][0] <= pos < rows[k][1]
+def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
+    k = bisect_right(spans, pos, key=lambda r: r[0]) - 1
+    return k >= 0 and spans[k][0] <= pos < spans[k][1]
 
 
 QUOTE_REACH = 12  # a closing quote this close after a numeral: the numeral is in a name
@@ -436,6 +437,10 @@ def _sentence_figures(
         if mention.indicator and total is not None and total.indicator == mention.indicator:
             mention.indicator = None  # 入库1311家,公示1360家,共计2671家: a part of the total after it
             mention.flags.append("part_of_total")
+    for mention in items:
+        if mention.indicator and _passed_after(items, mention):
+            mention.indicator = None  # 成交额达12亿元,首次突破10亿元: the mark it passed
+            mention.flags.append("threshold")
     for a, b in zip(items, items[1:], strict=False):
         # 首次突破11%达到11.72%: the first value is a threshold the second one passed
         # (总数突破1000家,达到1086家: across a comma too)
@@ -560,7 +565,8 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
             completed = _complete("新增", mention, items[:i], sentence)  # 拥有量达到614家、比上年增加111家
             if completed:  # 有效期内高企56家,较去年同期净增11家: the new ones, without the stock's words
                 _match(mention, "新增" + cues()["stock_word"].sub("", _head(completed)), right)
-        if ((mention.indicator is None or mention.indicator.stock)
+        if ((mention.indicator is None or mention.indicator.stock
+             or mention.indicator.metric_id.endswith("_new"))
                 and (since := _SINCE_SPAN_END.search(mention.lead_in))
                 and cues()["grown"].search(mention.lead_in, since.end())):
             # 较“十三五”末增加210家: the new ones since the plan's end
@@ -579,6 +585,18 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
 def _has_noun(text: str) -> bool:
     """Whether a subject is more than place and filler words (全市, 我区 …): it names something."""
     return len(cues()["strip"].sub("", text)) >= 2
+
+
+def _passed_after(items: list[Mention], p: Mention) -> bool:
+    """达12亿元,首次突破10亿元: a lower value of the same indicator right after the level, with
+    only 突破 / 超过 before it, is the mark the level passed (a threshold, not a figure)."""
+    k = p.idx
+    if k == 0 or p.indicator is None:
+        return False
+    a = items[k - 1]
+    return (a.indicator is p.indicator and not a.growth and a.group_start == p.group_start
+            and a.q.unit == p.q.unit and p.q.value < a.q.value
+            and bool(cues()["passed_mark"].fullmatch(strip_joiners(p.lead_in).strip())))
 
 
 def _count_on_last_year(mention: Mention) -> bool:
@@ -893,6 +911,7 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
             and "share_base" not in p.flags
             and "threshold" not in p.flags
             and not c["milestone"].match(sent, p.q.end)  # 产值305亿元,首次突破300亿元大关,同比增长46%
+            and not _passed_after(items, p)  # 成交额达12亿元,首次突破10亿元,同比增长46%
         ]
         if (not candidates and not subject and i and mention.clause_start == mention.group_start
                 and items[i - 1].group_start < mention.group_start and _yoy_words().search(lead_in)):
@@ -1222,8 +1241,10 @@ def _to_figure(
     if ind is not None and ind.right_context and explicit is None and span is None and (
             edition := _award_edition(sent, mention, sentence.next_stop(q.end))):
         year = explicit = edition  # 11个项目荣获2023年度国家科学技术奖: that year's prizes
-    if mention.since_fyp is not None and section.year and section.year > mention.since_fyp:
+    if mention.since_fyp is not None and section.year and section.year > mention.since_fyp + 1:
         span = (mention.since_fyp + 1, section.year)  # 较“十三五”末增加210家: new over the years since
+    elif mention.since_fyp is not None and section.year == mention.since_fyp + 1:
+        span, year = None, section.year  # in the plan's first year: that year's new ones
     if span is not None and (in_span := _own_time_in_span(sentence, mention, (span_m, since, recent), span,
                                                           section.year)):
         span, year = None, in_span  # “十三五”期间…年均增速14.8%,2020年达到303.93亿元: that year's figure

@@ -19,14 +19,22 @@ from .. import taxonomy
 from ..models import DocMeta, Figure
 from ..numbers import parse_quantity
 from ..text.lexicon import level_regex
-from ..text.sections import Section, section_at
+from ..text.sections import Section, fyp_span, section_at
 from .cues import cues
+from .periods import sentence_period
 
 _CELL = re.compile(r"[^ \t\u3000]+")
 _NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
+# a value cell: a number, a qualifier before or after it (≥150, 约12, 15以上, 2.3左右), a unit
+_VALUE = re.compile(r"(?P<pre>[≥>＞]|约|近|超过?|突破)?(?P<num>[-+]?\d[\d,]*(?:\.\d+)?)"
+                    r"(?P<unit>[^\d\s≥>＞]{0,5}?)(?P<post>以上|左右|余|多)?")
 _YEAR = re.compile(r"((?:19|20)\d\d)年?")
+_YEAR_RANGE = re.compile(r"((?:19|20)\d\d)\s*(?:年)?\s*[-—–~至到]\s*((?:19|20)\d\d)")
+_FYP = re.compile(r"[“\"]?十([一二三四五])五[”\"]?")
 _BRACKET_UNIT = re.compile(r"[(（]([^()（）]{1,6})[)）]$")
+_SUBSET = re.compile(r"^其中[：:、,，]?")
 MIN_CELLS = 3  # a name, at least two more columns: fewer is a line with a space in it
+TABLE_GAP = 2  # lines of words (a sub-heading, a caption) a table may hold between its rows
 
 
 @dataclass(frozen=True)
@@ -47,40 +55,62 @@ class Header:
     name: int  # the column of the indicator's name
     unit: int | None  # the column of units, if any
     columns: tuple[Column, ...]
-
-    @property
-    def required(self) -> int:
-        """Cells a row must have: the trailing growth or note columns may be empty (an empty
-        cell leaves no trace between blanks), the values may not."""
-        return 1 + max(self.name, self.unit or 0,
-                       *(col.index for col in self.columns if not col.growth))
+    subunit: bool = False  # the table's caption names a part of the region (县高新区主要指标)
+    skipped: tuple[int, ...] = ()  # columns of other measures (完成率, 全省平均, 排名)
 
 
 def _cells(line: str, offset: int) -> list[tuple[str, int]]:
     return [(m.group(0), offset + m.start()) for m in _CELL.finditer(line)]
 
 
+def _head_time(head: str, section: Section) -> tuple[int | None, str] | None:
+    """(year, period) a column head states: 2023年1-6月, 前三季度, 2021-2023年累计, “十四五”目标,
+    上年完成; the part's year and period when it states none; None for a span it cannot read."""
+    year, period = section.year, "FY"
+    if (r := _YEAR_RANGE.search(head)) is not None:
+        a, b = int(r.group(1)), int(r.group(2))
+        return (b, f"{a}-{b}") if a < b else None
+    if (f := _FYP.search(head)) is not None:
+        first, last = fyp_span(f.group(1))
+        return last, "FY"  # “十四五”目标: the plan's last year
+    if (y := _YEAR.search(head)) is not None:
+        year = int(y.group(1))
+    elif "上年" in head or "去年" in head:
+        year = year - 1 if year is not None else None
+    cue_period, cue_year = sentence_period(head, len(head), None)
+    if cue_period is not None:
+        period = cue_period
+    elif "上半年" in head:
+        period = "H1"
+    return (cue_year or year), period
+
+
 def _header(cells: list[str], meta: DocMeta, section: Section) -> Header | None:
     """The columns a head row defines, or None when the row is no head of an indicator table."""
     c = cues()
-    if len(cells) < MIN_CELLS or any(_NUMBER.fullmatch(x) for x in cells):
-        return None
+    if len(cells) < MIN_CELLS or any(_NUMBER.fullmatch(x) and not _YEAR.fullmatch(x) for x in cells):
+        return None  # a row of values (a bare year, 2023, may head a column)
     name = next((i for i, x in enumerate(cells) if c["grid_name"].fullmatch(x)), None)
     if name is None:
         return None
     unit = next((i for i, x in enumerate(cells) if c["grid_unit"].fullmatch(x)), None)
     columns = []
+    skipped = []
     for i, head in enumerate(cells):
         if i in (name, unit):
             continue
+        if c["grid_skip"].search(head):
+            skipped.append(i)  # 完成率, 全省平均, 排名, 年均增长, 增减(百分点): no values of the row's
+            continue
         growth = bool(c["grid_growth"].search(head))
-        year_m = _YEAR.search(head)
+        time = _head_time(head, section)
         target = c["grid_target"].search(head)
         estimate = c["grid_estimate"].search(head)
         actual = c["grid_actual"].search(head)
-        if not (year_m or target or estimate or actual or growth):
+        if time is None or not (_YEAR.search(head) or _FYP.search(head) or target or estimate
+                                or actual or growth):
             continue  # 序号, 责任单位, 备注: no values of the indicator
-        year = int(year_m.group(1)) if year_m else section.year
+        year, period = time
         if estimate:
             kind = "estimate"
         elif target:
@@ -92,84 +122,149 @@ def _header(cells: list[str], meta: DocMeta, section: Section) -> Header | None:
             kind = "target"  # 2023年 in a plan for 2023: the goal set for it
         else:
             kind = "actual"
-        period = "H1" if "上半年" in head else "FY"
         columns.append(Column(i, head, year, kind, period, growth))
     if not any(not col.growth for col in columns):
         return None
-    return Header(len(cells), name, unit, tuple(columns))
+    return Header(len(cells), name, unit, tuple(columns), skipped=tuple(skipped))
 
 
 def grid_figures(doc_id: str, text: str, shadow: str, sections: list[Section], meta: DocMeta,
-                 note: str) -> tuple[list[Figure], list[tuple[int, int]]]:
+                 note: str, subunit_note: str) -> tuple[list[Figure], list[tuple[int, int]]]:
     """The figures of every indicator table in ``text`` (read on its simplified ``shadow``),
-    and the spans of the rows read (the sentence reader's figures there are replaced by these).
-    ``note`` is the words of the ``table_cell`` flag."""
+    and the spans of the value cells read (the sentence reader's figures there are replaced by
+    these). ``note`` is the words of the ``table_cell`` flag, ``subunit_note`` those of
+    ``subunit`` (a table whose caption names a part of the region: its figures are that part's).
+    """
     if "\n" not in text:
         return [], []
+    c = cues()
     out: list[Figure] = []
-    rows: list[tuple[int, int]] = []
+    spans: list[tuple[int, int]] = []
     header: Header | None = None
+    gap = 0
+    caption = ""
+    parent = ""  # the name of the last row, for a 其中 row under it
     pos = 0
     for line in shadow.split("\n"):
         start, pos = pos, pos + len(line) + 1
         cells = _cells(line, start)
-        if len(cells) < MIN_CELLS:
-            header = None
+        if len(cells) < MIN_CELLS or (header is not None and not any(_NUMBER.search(x) for x, _ in cells)):
+            if header is not None and gap < TABLE_GAP and line.strip() and not c["sentence_end"].search(line):
+                gap += 1  # a sub-heading or a row of words inside the table
+                continue
+            header, gap = None, 0
+            caption = line if line.strip() else caption
             continue
         section = section_at(sections, start)
         head = _header([x for x, _ in cells], meta, section)
         if head is not None:
-            header = head
+            header, gap, parent = head, 0, ""
+            if c["subunit_start"].search(caption) or c["subunit_any"].search(caption):
+                header = Header(head.cells, head.name, head.unit, head.columns, True, head.skipped)
             continue
-        if header is None or not header.required <= len(cells) <= header.cells:
-            if header is not None and not any(_NUMBER.search(x) for x, _ in cells):
-                continue  # a row of words (a sub-heading inside the table)
-            header = None
+        if header is None:
+            caption = line
             continue
-        found = _row_figures(doc_id, text, line, cells, header, meta, note)
-        if found:
-            out.extend(found)
-            rows.append((start, start + len(line)))
-    return out, rows
+        row = _fitted(cells, header)
+        if row is None:
+            continue  # cells that do not add up to the columns: left to the sentence reader
+        gap = 0
+        found, parent = _row_figures(doc_id, text, row, header, meta, note, subunit_note, parent)
+        for fig in found:
+            out.append(fig)
+            spans.append((fig.char_start, fig.char_end))
+        if found:  # the numbers of its other columns are no figures of the row's indicator
+            spans.extend((row[i][1], row[i][1] + len(row[i][0])) for i in header.skipped if i < len(row))
+            spans.sort()
+    return out, spans
 
 
-def _row_figures(doc_id: str, text: str, line: str, cells: list[tuple[str, int]],
-                 header: Header, meta: DocMeta, note: str) -> list[Figure]:
+def _fitted(cells: list[tuple[str, int]], header: Header) -> list[tuple[str, int]] | None:
+    """The row's cells, one per column: a name split by a blank (R&D 经费投入, a PDF's 高新技术
+    企业数) joined again when the row has more cells than the head; a row one short whose
+    missing cell can only be a trailing growth column; else None (a missing cell in the middle
+    would put every value after it under the wrong head)."""
+    n = header.cells
+    if len(cells) > n:
+        extra = len(cells) - n
+        k = header.name
+        if any(_NUMBER.fullmatch(x) for x, _ in cells[k:k + extra + 1]):
+            return None
+        text = "".join(x for x, _ in cells[k:k + extra + 1])
+        cells = [*cells[:k], (text, cells[k][1]), *cells[k + extra + 1:]]
+    if len(cells) == n:
+        return cells
+    if (len(cells) == n - 1 and header.name >= 1 and (header.unit is None or header.unit >= 1)
+            and all(col.index >= 1 for col in header.columns)):
+        return [("", -1), *cells]  # a category cell spanning rows (创新主体) stood on the row before
+    if len(cells) == n - 1 and header.columns and header.columns[-1].growth \
+            and header.columns[-1].index == n - 1 and not cells[-1][0].endswith(("%", "％")):
+        return cells
+    return None
+
+
+def _merge_under(parent: str, part: str) -> str:
+    """其中 发明专利 under 专利授权量 → 发明专利授权量; 其中 新认定 under 高新技术企业 → 新认定高新技术企业:
+    the part's words and the parent's, overlapping where the part ends as the parent begins."""
+    for k in range(min(len(part), len(parent)), 0, -1):
+        if part.endswith(parent[:k]):
+            return part + parent[k:]
+    return part + parent
+
+
+def _row_figures(doc_id: str, text: str, cells: list[tuple[str, int]], header: Header,
+                 meta: DocMeta, note: str, subunit_note: str, parent: str
+                 ) -> tuple[list[Figure], str]:
     name = cells[header.name][0]
     unit_text = cells[header.unit][0] if header.unit is not None else ""
     if not unit_text and (b := _BRACKET_UNIT.search(name)):
         unit_text = b.group(1)
     phrase = _BRACKET_UNIT.sub("", name)
-    if _NUMBER.search(phrase) and not re.search(r"[\u4e00-\u9fff]", phrase):
-        return []  # no name: a row of numbers only
+    if not re.search(r"[\u4e00-\u9fffA-Za-z]", phrase):
+        return [], parent  # no name: a row of numbers only
+    if (sub := _SUBSET.match(phrase)) is not None and parent:
+        phrase = _merge_under(parent, phrase[sub.end():])
+    else:
+        parent = phrase
+    per_10k = cues()["per_10k"].search(phrase) is not None
     out: list[Figure] = []
     last_value: Figure | None = None
     for col in header.columns:
         if col.index >= len(cells):
             break
         cell, at = cells[col.index]
+        m = _VALUE.fullmatch(cell)
         if col.growth:
-            m = _NUMBER.fullmatch(cell.rstrip("%％"))
-            if m and last_value is not None and last_value.yoy_pct is None:
-                last_value.yoy_pct = float(m.group(0).replace(",", ""))
+            if m and m.group("unit") in ("", "%", "％") and last_value is not None and last_value.yoy_pct is None:
+                last_value.yoy_pct = float(m.group("num").replace(",", ""))
             continue
-        q = parse_quantity(cell) if not _NUMBER.fullmatch(cell) else parse_quantity(cell + unit_text)
+        if m is None:
+            last_value = None
+            continue
+        unit = m.group("unit") or unit_text
+        per_person = per_10k or "/万人" in unit  # 每万人发明专利拥有量 件, or 件/万人 written
+        count_unit = unit.split("/", 1)[0] or "件"
+        q = parse_quantity(m.group("num") + (count_unit if per_person else unit))
         if q is None:
             last_value = None
             continue
-        ind = taxonomy.match_indicator(phrase, q.unit)
+        fig_unit = f"{q.unit}/万人" if per_person and q.dimension == "count" else q.unit
+        ind = taxonomy.match_indicator(phrase, fig_unit)
         level = ""
-        for m in level_regex().finditer(phrase):
-            level = m.lastgroup or ""
+        for lv in level_regex().finditer(phrase):
+            level = lv.lastgroup or ""
+        qualifier = ">" if m.group("pre") in ("≥", ">", "＞", "超", "超过", "突破") or m.group("post") in (
+            "以上", "余", "多") else "~" if m.group("pre") in ("约", "近") or m.group("post") == "左右" else ""
+        metric_id = ind.metric_id if ind and not header.subunit else ""
         fig = Figure(
             doc_id=doc_id,
-            metric_id=ind.metric_id if ind else "",
-            metric_name=ind.name_zh if ind else "",
+            metric_id=metric_id,
+            metric_name=ind.name_zh if metric_id and ind else "",
             indicator=taxonomy.indicator_phrase(phrase),
             value=q.value,
-            unit=ind.unit if ind and "/" not in q.unit else q.unit,
+            unit=ind.unit if ind and "/" not in fig_unit else fig_unit,
             yoy_pct=None,
-            qualifier="",
+            qualifier=qualifier,
             year=col.year,
             period=col.period,
             kind=col.kind,
@@ -179,13 +274,13 @@ def _row_figures(doc_id: str, text: str, line: str, cells: list[tuple[str, int]]
             raw=text[at:at + len(cell)],
             region=meta.region,
             value_high=q.value_high,
-            note=note,
-            flags=("table_cell",),
+            note="; ".join(x for x in (note, subunit_note if header.subunit else "") if x),
+            flags=("table_cell", "subunit") if header.subunit else ("table_cell",),
             level=level if q.dimension == "count" else "",
         )
         out.append(fig)
         last_value = fig
-    return out
+    return out, parent
 
 
 def _line_start(text: str, at: int) -> int:

@@ -314,6 +314,8 @@ def _collect(title: str, body: str, voice: str = "", headline: str = "",
     found = {text: find_places(text, year) if text else [] for text in (title, headline, body)}
     context = _unshared(found.items())
     found = {text: _resolved(hits, *context) for text, hits in found.items()}
+    # 永新：… and 井冈山：… in a row are a roundup of places, none of them a dateline
+    dated = {hit.key for hit in found[body] if any(_dateline(body, a, b) for a, b in hit.spans)}
     for hit in found[body]:
         spans = tuple(sp for sp in hit.spans if not _in_quote(body, *sp))
         if not spans:
@@ -327,7 +329,7 @@ def _collect(title: str, body: str, voice: str = "", headline: str = "",
         framed = [_framed(body, start, end) for start, end in hit.spans]
         weight = (1.0 if hit.is_full else SHORT_FACTOR) * _weak_factor(body, hit, framed)
         organ = min(_organ_mentions(body, hit), ORGAN_CAP) * ORGAN_WEIGHT
-        dateline = any(_dateline(body, start, end) for start, end in hit.spans)
+        dateline = len(dated) == 1 and hit.key in dated
         wire = dateline or any(WIRE_RE.match(body, end) for _, end in hit.spans)
         lead = LEAD_WEIGHT if wire or hit.spans[0][0] < lead_end else 0.0
         if lead and not dateline and (_mention_weight(body, *hit.spans[0], framed[0]) < 1.0

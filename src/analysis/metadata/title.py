@@ -26,6 +26,7 @@ def _strip_prefixes(line: str) -> str:
     return line
 
 
+_DATE_AFTER = re.compile(r"\s*20\d\d\s*(?:年\s*\d{1,2}\s*月|[-./]\d{1,2}[-./]\d{1,2})")  # …总结2024年1月5日
 _JOINED = re.compile(r"\s*(?:及|和|暨|与|并)")  # a conjunction opening a title's second part
 
 
@@ -45,8 +46,8 @@ def _title_in(line: str) -> str:
         if len(gap) <= 15 and not re.search(r"\s", gap.strip() if _JOINED.match(gap) else gap):
             cut = end  # …工作总结 及2024年工作安排: a space before a conjunction joins too
     title = run_text[:cut].strip()
-    if run_text[cut:cut + 1].isdigit():
-        return ""  # 承担各类科技计划99项: a figure follows, so this is a sentence
+    if run_text[cut:cut + 1].isdigit() and not _DATE_AFTER.match(run_text, cut):
+        return ""  # 承担各类科技计划99项: a figure follows, so this is a sentence (a date may)
     if "《" in title or first_cue("title_not", title):
         return ""  # a sentence quoting the title (现将《…》印发): see ``title_quoted``
     if len(title) < 4 or not (re.search(r"工作|20\d\d|年|规划", title) or title == line.strip()):

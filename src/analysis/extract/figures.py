@@ -201,7 +201,7 @@ _YEAR_IN_PHRASE = re.compile(r"(?<=[\u4e00-\u9fff])(?:19|20)\d\d年(?:度)?(?=[\
 _FROM_BASE = re.compile(r"[从由](?:20\d\d年(?:底|末)?|[“\"]?十[一二三四五]五[”\"]?(?:末|期末))?的?")
 
 
-_CJK_BLANK = re.compile(r"(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])")
+_CJK_BLANK = re.compile(r"(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])")  # a blank between two Chinese characters (a PDF split a word)
 
 
 @lru_cache(maxsize=PHRASE_CACHE)
@@ -571,8 +571,8 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
                 and cues()["grown"].search(mention.lead_in, since.end())):
             # 较“十三五”末增加210家: the new ones since the plan's end
             mention.since_fyp = fyp_span(since.group("fyp"))[1]
-            own = strip_joiners(mention.lead_in[: since.start()])  # 全市高新技术企业较“十三五”末…
-            completed = own if _has_noun(own) else _complete("新增", mention, items[:i], sentence)
+            subject_here = strip_joiners(mention.lead_in[: since.start()])  # 全市高新技术企业较“十三五”末…
+            completed = subject_here if _has_noun(subject_here) else _complete("新增", mention, items[:i], sentence)
             if completed:
                 stock = mention.indicator
                 _match(mention, "新增" + _head(completed), right)

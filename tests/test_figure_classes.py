@@ -1130,3 +1130,21 @@ def test_the_register_count_after_an_application_count_and_local_money():
     assert ids("科技型中小企业申请入库1300家,评价入库1200家。") == {1200: "tech_smes"}
     assert ids("落实市级科技项目资金1200万元,争取省级以上科技项目资金3000万元。") == {
         30_000_000: "sci_tech_funding_secured"}
+
+
+def test_a_count_verb_right_before_a_number_and_its_noun_makes_new_ones():
+    got = ids("2021年莆田新增90家国家高新技术企业。过去一年,某市新增9家国家级高新技术企业,使全市高新技术企业达42家。")
+    assert got == {90: "high_tech_enterprises_new", 9: "high_tech_enterprises_new",
+                   42: "high_tech_enterprises_total"}
+
+
+def test_a_slogan_with_a_goal_verb_in_a_summary_makes_no_later_figure_a_goal():
+    text = ("近年来,全区努力实现更高水平科技自立自强,主要创新指标全省居前,其中高新技术企业总量突破2000家,"
+            "科技型中小企业超4500家。")
+    assert [f[6] for f in figures(text)] == ["actual", "actual"]
+    # a goal verb whose own clause states a figure reaches the next clause
+    assert [f[6] for f in figures("全年力争新增高新技术企业20家,技术合同成交额达到5亿元。")] == ["target", "target"]
+
+
+def test_incubation_carriers_of_every_kind_are_incubators():
+    assert ids("各类科技孵化载体规模达200家。") == {200: "incubators_total"}

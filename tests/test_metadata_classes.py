@@ -365,3 +365,17 @@ def test_a_report_on_carrying_out_an_action_plan_is_a_summary(title):
 def test_a_date_glued_to_the_title_keeps_the_title(date):
     meta = infer_metadata("d", f"某县科技局2023年工作总结{date}\n全县新认定高新技术企业20家。\n")
     assert meta.title == "某县科技局2023年工作总结"
+
+
+def test_a_year_heading_with_the_city_in_it_and_a_disclosure_row_no_title():
+    text = ("组配分类 | 工作计划与总结 | 发布机构 | 市科学技术局 |\n生成日期 | 2020-06-05 | 公开方式 | 主动公开 |\n"
+            "今年以来,全市科技系统各项工作取得较好成效。\n一、2016年全市科技工作基本情况\n"
+            "1-11月,我市实现高新技术产业产值710.95亿元,同比增长17.4%。\n")
+    meta = infer_metadata("z", text)
+    assert (meta.title, meta.report_year, meta.doc_type) == ("", 2016, "summary")
+
+
+def test_the_past_year_on_a_dated_page_is_the_year_before():
+    text = ("信息来源:某省科技厅 发布日期:2012-06-11 浏览量:4\n"
+            "过去一年,全市新增9家国家级高新技术企业,使全市高新技术企业达42家。\n")
+    assert infer_metadata("p", text).report_year == 2011

@@ -392,14 +392,6 @@ def test_ranks_within_the_city_are_no_city_voice():
     assert infer_metadata("z", text).region == "三门峡高新技术产业开发区"
 
 
-def test_a_menu_of_places_before_the_first_sentence_is_no_opening():
-    text = ("PDF 版\n· 平湖市\n· 嘉善县\n· 嵊州市\n上一期\n"
-            "桐乡市通过强化科技政策引导,营造科技创新良好氛围。桐乡市新增高新技术企业30家。\n")
-    got = infer_metadata("m", text)
-    assert got.region in ("桐乡市", "")  # never the first place of the menu
-    assert got.region != "平湖市"
-
-
 def test_breaker_words_do_not_cut_a_real_city():
     # 安顺利用…: 安顺 then 利用; only 和 + 政策 / 龙头 break a name across its edge
     text = "科技工作总结\n2023年，安顺利用大数据产业优势，新认定高新技术企业50家。\n"

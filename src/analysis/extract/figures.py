@@ -191,6 +191,13 @@ def _lead_verb(phrase: str) -> str:
     return m.group(0) if m else ""
 
 
+@lru_cache(maxsize=PHRASE_CACHE)
+def _verb_at_end(phrase: str) -> str:
+    """The count verb right before a number (2021年莆田新增90家…): what the number counts."""
+    m = cues()["count_verb_end"].search(phrase)
+    return m.group(1) if m else ""
+
+
 def _split_items(text: str) -> list[str]:
     return [p for p in re.split(r"[、和及与]", text) if p.strip()]
 
@@ -496,7 +503,8 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
         mention.goal_after = bool(c["goal_after"].match(right)) and not c["goal_met"].search(lead_in)
         if mention.q.dimension == "count" and _right_is_noun(right):
             # 新增29家市级孵化器: the number comes before the noun it counts
-            phrase = (lead_in + right) if lead_in.rstrip().endswith("的") else _lead_verb(lead_in) + right
+            phrase = (lead_in + right) if lead_in.rstrip().endswith("的") else (
+                _lead_verb(lead_in) or _verb_at_end(lead_in)) + right  # 2021年莆田新增90家…企业
         elif (_ITS.match(lead_in)
               and (owner := next((p for p in reversed(items[:i]) if not p.growth and p.indicator), None))):
             phrase = _head(owner.phrase) + lead_in[1:]  # 总产值500亿元,其增加值…: its value added
@@ -585,6 +593,20 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
 def _has_noun(text: str) -> bool:
     """Whether a subject is more than place and filler words (全市, 我区 …): it names something."""
     return len(cues()["strip"].sub("", text)) >= 2
+
+
+def _goal_verb_reaches(sentence: Sentence, mention: Mention) -> bool:
+    """A goal verb (力争, 确保, 努力实现) before the figure in its clause group makes it a goal;
+    in a summary, one whose own clause states no figure (努力实现更高水平科技自立自强,…,其中
+    高新技术企业总量突破2000家) is a slogan: it reaches no further than that clause."""
+    sent, q = sentence.text, mention.q
+    verb = _last_match(cues()["target_verb"], sent, mention.group_start, q.start)
+    if verb is None:
+        return False
+    if mention.section.kind != "summary":
+        return True
+    clause_end = sentence.next_stop(verb.end())
+    return clause_end >= q.start or any(ch.isdigit() for ch in sent[verb.end():clause_end])
 
 
 def _passed_after(items: list[Mention], p: Mention) -> bool:
@@ -1279,8 +1301,7 @@ def _to_figure(
     elif (sentence.estimate and (_estimate_scope(sent, mention) or lead_in.estimate)) or c["estimate_note"].match(sent, q.end):
         kind = "estimate"  # …, or 2886家(预计数): a note after the figure says it is a forecast
     elif not mention.growth and (lead_in.goal_ref
-                            or (sentence.target_verb
-                                and c["target_verb"].search(sent, mention.group_start, q.start))):
+                            or (sentence.target_verb and _goal_verb_reaches(sentence, mention))):
         kind = "target"
     elif (not mention.growth and span is None and year is not None and section.year is not None
           and year > section.year and _future_year(sent, mention.group_start, q.start) == year):

@@ -230,22 +230,13 @@ def _is_heading(line: str) -> bool:
             and not any(ch in line for ch in "，,。；;"))
 
 
-SCRAP_MAX = 12  # a line this short with no clause mark is page scrap or a label, no sentence
-
-
-def _is_scrap(line: str) -> bool:
-    """阴影, PDF 版, · 平湖市, 上一期: the short lines of a page's frame before its first
-    sentence (a place in a menu of places is no author)."""
-    return len(line) <= SCRAP_MAX and not any(ch in line for ch in "，,。；;：:")
-
-
 def _lead_end(body: str, skip: tuple[str, ...]) -> int:
     """End of the opening sentence of the body (after the title or headline lines and a
     first section heading)."""
     pos = 0
     for line in body.splitlines(keepends=True):
         bare = line.strip()
-        if bare and bare not in skip and not _is_heading(bare) and not _is_scrap(bare):
+        if bare and bare not in skip and not _is_heading(bare):
             break
         pos += len(line)
     m = re.compile(r"[。！？!?\n]").search(body, pos + 1, pos + LEDE_CHARS)

@@ -48,8 +48,8 @@ def _title_in(line: str) -> str:
     title = run_text[:cut].strip()
     if run_text[cut:cut + 1].isdigit() and not _DATE_AFTER.match(run_text, cut):
         return ""  # 承担各类科技计划99项: a figure follows, so this is a sentence (a date may)
-    if "《" in title or first_cue("title_not", title):
-        return ""  # a sentence quoting the title (现将《…》印发): see ``title_quoted``
+    if "《" in title or "|" in title or first_cue("title_not", title):
+        return ""  # a sentence quoting the title (现将《…》印发: see ``title_quoted``), a table row
     if len(title) < 4 or not (re.search(r"工作|20\d\d|年|规划", title) or title == line.strip()):
         return ""
     return title

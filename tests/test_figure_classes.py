@@ -1148,3 +1148,39 @@ def test_a_slogan_with_a_goal_verb_in_a_summary_makes_no_later_figure_a_goal():
 
 def test_incubation_carriers_of_every_kind_are_incubators():
     assert ids("各类科技孵化载体规模达200家。") == {200: "incubators_total"}
+
+
+def test_past_words_after_a_later_year_open_no_plan():
+    meta = DocMeta("t", region="某市", report_year=2021, period="FY", doc_type="summary")
+    text = ("全年新增高新技术企业50家。2022年一季度,全市继续保持良好势头,新增科技型中小企业80家。")
+    assert [f[6] for f in figures(text, meta)] == ["actual", "actual"]
+
+
+def test_the_span_carry_gives_way_to_the_sentences_own_time_and_to_a_span_ahead():
+    meta = DocMeta("t", region="某市", report_year=2020, period="FY", doc_type="summary")
+    text = "“十三五”期间,全市科技工作取得显著成效。今年以来,全市技术合同成交额累计12亿元。"
+    assert figures(text, meta) == [("tech_contract_turnover", 1.2e9, "元", None, 2020, "FY", "actual")]
+    meta = DocMeta("t", region="某市", report_year=2022, period="FY", doc_type="summary")
+    text = "“十四五”期间我市将大力实施创新驱动,力争取得更大成效。技术合同成交额累计12亿元。"
+    assert [(f[4], f[5]) for f in figures(text, meta)] == [(2022, "FY")]
+
+
+def test_a_count_verb_before_a_number_keeps_the_words_that_exclude():
+    for text in ("全市重新认定50家高新技术企业。", "全年重点培育50家高新技术企业。", "组织申报认定50家高新技术企业。"):
+        assert ids(text).get(50) != "high_tech_enterprises_new", text
+
+
+def test_nominees_and_levels_in_a_list():
+    assert ids("组织推荐国家科技进步奖获奖候选项目5项。") == {}
+    meta = DocMeta("t", region="某县", report_year=2023, period="FY", doc_type="summary")
+    assert ids("全年争取国家、省、市级科技项目资金5000万元。", meta) == {5e7: "sci_tech_funding_secured"}
+
+
+def test_a_year_in_a_goal_verbs_clause_is_no_figure():
+    got = figures("2023年,全市确保2023年各项目标任务圆满完成,高新技术企业总量突破2000家。")
+    assert [f[6] for f in got] == ["actual"]
+
+
+def test_its_share_after_a_level():
+    assert ids("高新技术产业实现产值800亿元,其占规上工业总产值比重达45%。") == {
+        8e10: "high_tech_output", 45: "high_tech_output_share"}

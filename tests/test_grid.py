@@ -279,3 +279,25 @@ def test_an_empty_cell_leaves_no_mark_the_sentence_reader_misreads(tmp_path: Pat
     assert [(f.metric_id, f.value, f.value_high) for f in r.figures] == [
         ("tech_contract_turnover", 8e8, None), ("tech_contract_turnover", 1.5e9, None),
         ("high_tech_enterprises_new", 10, None), ("high_tech_enterprises_new", 25, None)]
+
+
+def test_a_row_whose_trailing_note_is_empty_is_read(tmp_path: Path):
+    page = _page("<table><tr><th>指标名称</th><th>单位</th><th>2022年完成</th><th>2023年完成</th><th>备注</th></tr>"
+                 "<tr><td>高新技术企业数</td><td>家</td><td>120</td><td>150</td><td></td></tr>"
+                 "<tr><td>技术合同成交额</td><td>亿元</td><td>10</td><td>12</td><td>统计口径</td></tr></table>")
+    (tmp_path / "n.html").write_text(page, encoding="utf-8")
+    r = process_document("n", read_document(tmp_path / "n.html", tmp_path).text)
+    assert [(f.metric_id, f.value, f.year) for f in r.figures if f.metric_id] == [
+        ("high_tech_enterprises_total", 120, 2022), ("high_tech_enterprises_total", 150, 2023),
+        ("tech_contract_turnover", 1e9, 2022), ("tech_contract_turnover", 1.2e9, 2023)]
+
+
+def test_a_spanning_category_and_an_empty_note_together():
+    text = ("类别\t指标\t单位\t2022年完成\t2023年目标\t备注\n创新主体\t高新技术企业\t家\t300\t360\n"
+            "科技型中小企业\t家\t800\t900\n创新投入\t研发投入强度\t%\t2.1\t2.3\t口径\n")
+    assert [(r[0], r[1]) for r in _all(text)] == [
+        ("high_tech_enterprises_total", 300), ("high_tech_enterprises_total", 360),
+        ("tech_smes", 800), ("tech_smes", 900), ("rd_intensity", 2.1), ("rd_intensity", 2.3)]
+    # a value missing in the middle cannot be placed: the row is not read under wrong heads
+    got = _all("指标\t单位\t2022年完成\t2023年目标\t同比\n高新技术企业\t家\t150\t25%\n")
+    assert [r for r in got if r[0]] == []

@@ -379,3 +379,14 @@ def test_the_past_year_on_a_dated_page_is_the_year_before():
     text = ("信息来源:某省科技厅 发布日期:2012-06-11 浏览量:4\n"
             "过去一年,全市新增9家国家级高新技术企业,使全市高新技术企业达42家。\n")
     assert infer_metadata("p", text).report_year == 2011
+
+
+def test_the_past_year_on_a_page_about_this_year_is_no_last_year_news():
+    text = ("某市科技局召开上半年工作推进会\n发布日期：2023-07-12\n过去一年，我市科技创新工作成效显著。"
+            "今年上半年，全市新增高新技术企业200家。\n")
+    assert infer_metadata("h", text).report_year == 2023
+
+
+def test_a_line_running_a_date_into_a_sentence_is_no_title():
+    meta = infer_metadata("s", "全面完成年度工作计划2023年12月底全市高新技术企业达到2000家。\n新增高企20家。\n")
+    assert (meta.title, meta.doc_type) == ("", "summary")

@@ -503,9 +503,11 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
         mention.goal_after = bool(c["goal_after"].match(right)) and not c["goal_met"].search(lead_in)
         if mention.q.dimension == "count" and _right_is_noun(right):
             # 新增29家市级孵化器: the number comes before the noun it counts
-            phrase = (lead_in + right) if lead_in.rstrip().endswith("的") else (
-                _lead_verb(lead_in) or _verb_at_end(lead_in)) + right  # 2021年莆田新增90家…企业
-        elif (_ITS.match(lead_in)
+            if lead_in.rstrip().endswith("的") or (not _lead_verb(lead_in) and _verb_at_end(lead_in)):
+                phrase = lead_in + right  # 2021年莆田新增90家…企业: the verb and the words around it
+            else:
+                phrase = _lead_verb(lead_in) + right
+        elif (_ITS.match(lead_in) and not lead_in.startswith("其占")
               and (owner := next((p for p in reversed(items[:i]) if not p.growth and p.indicator), None))):
             phrase = _head(owner.phrase) + lead_in[1:]  # 总产值500亿元,其增加值…: its value added
             mention.borrowed = True
@@ -606,7 +608,7 @@ def _goal_verb_reaches(sentence: Sentence, mention: Mention) -> bool:
     if mention.section.kind != "summary":
         return True
     clause_end = sentence.next_stop(verb.end())
-    return clause_end >= q.start or any(ch.isdigit() for ch in sent[verb.end():clause_end])
+    return clause_end >= q.start or quantity_regex().search(sent, verb.end(), clause_end) is not None
 
 
 def _passed_after(items: list[Mention], p: Mention) -> bool:
@@ -1171,9 +1173,13 @@ def _to_figure(
         if span is not None:
             year = span[1]
     if (span_m is None and span is None and sentence.para_span is not None
-            and c["span_sum"].search(mention.lead_in) and not year_cues(sent[mention.group_start:q.start])):
+            and c["span_sum"].search(mention.lead_in) and not year_cues(sent[mention.group_start:q.start])
+            and not (sentence.period_hint and sentence_period(sent, q.start, None)[0])
+            and not c["this_year"].search(sent, 0, q.start)
+            and (para := fyp_span(sentence.para_span.group(1)))[1] <= (section.year or 0)):
         # “十二五”期间,…。…技术合同输出共计1699项: a sum later in the paragraph is over the span
-        span = fyp_span(sentence.para_span.group(1))
+        # (not one its own sentence dates: 今年以来, 1-6月; nor a span still ahead)
+        span = para
         year = span[1]
     since = sentence.last_before(sentence.since, q.start)
     if since is not None and span_m is None and section.year and int(since.group(1)) < section.year:

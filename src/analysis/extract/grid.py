@@ -180,10 +180,16 @@ def grid_figures(doc_id: str, text: str, shadow: str, sections: list[Section], m
 
 
 def _fitted(cells: list[tuple[str, int]], header: Header) -> list[tuple[str, int]] | None:
-    """The row's cells, one per column: a name split by a blank (R&D 经费投入, a PDF's 高新技术
-    企业数) joined again when the row has more cells than the head; a row one short whose
-    missing cell can only be a trailing growth column; else None (a missing cell in the middle
-    would put every value after it under the wrong head)."""
+    """The row's cells, one per column, or None when they cannot be put under the heads.
+
+    A name split by a blank (R&D 经费投入, a PDF's 高新技术 企业数) is joined again when the row
+    has more cells than the head. A row with fewer cells (an empty cell leaves no trace between
+    blanks) is tried as it stands (the missing cells are trailing notes or growth columns: 备注
+    left empty) and with the cells before its name column missing (a category cell spanning
+    rows, 创新主体, stood on the row before); a reading counts only when its name cell is a name,
+    its unit cell a unit and every value column holds a number in that unit — a missing cell in
+    the middle would put values under the wrong head, so such a row is not read.
+    """
     n = header.cells
     if len(cells) > n:
         extra = len(cells) - n
@@ -194,13 +200,30 @@ def _fitted(cells: list[tuple[str, int]], header: Header) -> list[tuple[str, int
         cells = [*cells[:k], (text, cells[k][1]), *cells[k + extra + 1:]]
     if len(cells) == n:
         return cells
-    if (len(cells) == n - 1 and header.name >= 1 and (header.unit is None or header.unit >= 1)
-            and all(col.index >= 1 for col in header.columns)):
-        return [("", -1), *cells]  # a category cell spanning rows (创新主体) stood on the row before
-    if len(cells) == n - 1 and header.columns and header.columns[-1].growth \
-            and header.columns[-1].index == n - 1 and not cells[-1][0].endswith(("%", "％")):
-        return cells
-    return None
+    readings = [cells]
+    if header.name >= 1 and all(col.index > header.name for col in header.columns):
+        readings.append([("", -1)] * header.name + cells)
+    fits = [r for r in readings if _reads(r, header)]
+    return fits[0] if len(fits) == 1 else None
+
+
+def _reads(row: list[tuple[str, int]], header: Header) -> bool:
+    """Whether ``row`` (possibly short of trailing cells) fits the heads: a name, a unit, and a
+    number in the row's unit under every value column it reaches, the last value column at least."""
+    values = [col for col in header.columns if not col.growth]
+    if len(row) <= max(col.index for col in values) or len(row) <= header.name:
+        return False
+    name = row[header.name][0]
+    if not re.search(r"[\u4e00-\u9fffA-Za-z]", name) or _NUMBER.fullmatch(name):
+        return False
+    unit = row[header.unit][0] if header.unit is not None and header.unit < len(row) else ""
+    if unit and (_NUMBER.search(unit) or len(unit) > 6):
+        return False
+    for col in values:
+        m = _VALUE.fullmatch(row[col.index][0])
+        if m is None or (unit and m.group("unit") not in ("", unit)):
+            return False
+    return True
 
 
 def _merge_under(parent: str, part: str) -> str:

@@ -134,6 +134,22 @@ def test_low_confidence_documents_are_listed_in_needs_manifest(tmp_path: Path):
     assert tables.summary["manifest_problems"] == []
 
 
+
+def test_a_region_given_with_modest_confidence_is_kept_and_listed_for_a_look(tmp_path: Path):
+    from analysis.metadata import REGION_LISTED_BELOW
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    # named once, in the opening sentence only: given, but not with full confidence
+    (raw / "modest.txt").write_text(
+        "科技工作总结\n近日，宁国市召开科技创新大会。会议指出，2019年全市新增高新技术企业20家。",
+        encoding="utf-8")
+    tables = extract_corpus(raw, tmp_path / "out", jobs=1, progress=False, use_cache=False)
+    doc = tables.documents.set_index("doc_id").loc["modest"]
+    assert doc["region"] == "宁国市" and doc["region_confidence"] < REGION_LISTED_BELOW
+    [(doc_id, missing)] = tables.summary["needs_manifest"]
+    assert doc_id == "modest" and missing.startswith("region (unsure: 宁国市, confidence ")
+
 # ----------------------------------------------------------- divisions of the year
 
 

@@ -1184,3 +1184,15 @@ def test_a_year_in_a_goal_verbs_clause_is_no_figure():
 def test_its_share_after_a_level():
     assert ids("高新技术产业实现产值800亿元,其占规上工业总产值比重达45%。") == {
         8e10: "high_tech_output", 45: "high_tech_output_share"}
+
+
+def test_a_sector_an_ownership_class_or_one_firm_is_no_region_total():
+    text = ("全市实现高新技术产业增加值642.6亿元。电子信息技术产业实现高新技术产业增加值60.9亿元,"
+            "新材料技术产业实现高新技术产业增加值249.2亿元。其中民营企业实现高新技术产业产值1461.8亿元。"
+            "该企业研发投入1.69亿元。")
+    assert ids(text) == {6.426e10: "high_tech_value_added"}
+
+
+def test_the_provinces_figure_said_as_ours_and_a_recognition_won():
+    assert ids("1-6月份,我省高新技术产业产值累计实现22502.43亿元。") == {}
+    assert ids("全年有6家企业成功申报认定为高新技术企业。") == {6: "high_tech_enterprises_new"}

@@ -740,7 +740,7 @@ def _complete(lead_in: str, mention: Mention, before: list[Mention], sentence: S
         end = start - 1
     # 产值50亿元；实现增加值12亿元: the subject of an earlier group, then the sentence before
     core = c["strip"].sub("", strip_joiners(lead_in))
-    last = next((p for p in reversed(before) if not p.growth), None)
+    last = next((p for p in reversed(before) if not p.growth and p.q.unit != "倍"), None)  # 是…的8.6倍 between
     if (last is not None and last.indicator and last.group_start != mention.group_start
             and (c["measure"].fullmatch(core) or core.startswith("占"))):
         bases.append(last.phrase)  # only a bare measure or share (实现增加值；占…) borrows across groups
@@ -1078,7 +1078,7 @@ def _lead_is_subunit(sent: str, self_words: tuple[str, ...] = ()) -> bool:
     c = cues()
     lead = sent.lstrip()
     return bool(_park_part(lead, self_words) or c["subunit_any"].match(lead) or c["town_lead"].match(lead)
-                or c["institution_start"].search(lead))
+                or c["institution_start"].search(lead) or c["firm_start"].match(lead))
 
 
 def _park_part(text: str, self_words: tuple[str, ...]) -> bool:

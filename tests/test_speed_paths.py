@@ -154,3 +154,47 @@ def test_pool_workers_collect_garbage_less_often() -> None:
 
     assert list(iter_ordered(_gc_threshold, [0, 1, 2], jobs=2, progress=False)) == [
         GC_THRESHOLDS] * 3
+
+
+# ----------------------------------------------------------------- chrome lines (speedm)
+
+from analysis.text import chrome  # noqa: E402
+
+_CHROME_ALPHABET = ("2023年5月6日 09:41-/.•·|小编为大家整理供参考本文由免责声明发布日期浏览次数"
+                    "docx首页>来源：阅读时间作者上一篇下一篇字号【打印】局委单位IPv6登录 \t　")
+
+
+def _by_rule(line: str, rules) -> bool:
+    return any(rule.matches(line) for rule in rules)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(alphabet=_CHROME_ALPHABET, max_size=90), min_size=1, max_size=6))
+def test_the_line_tester_says_what_the_rules_say(lines: list[str]) -> None:
+    """Rules split into their ^ alternatives and the rest, anchored ones of one length
+    limit matched as one pattern, the rest tried where a match can start: same verdicts."""
+    text = "\n".join(lines)
+    for rules in (chrome.load_chrome().lines, chrome.load_chrome().removed):
+        tester = chrome.line_tester(text, rules)
+        for line in text.split("\n"):
+            for piece in (line, line.strip()):
+                if piece:
+                    assert chrome.tested(piece, tester) is _by_rule(piece, rules), piece
+
+
+def test_the_line_tester_says_what_the_rules_say_on_the_sample_reports() -> None:
+    rules = chrome.load_chrome().lines
+    for path in sorted(RAW.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        tester = chrome.line_tester(text, rules)
+        for line in text.splitlines():
+            if line.strip():
+                assert chrome.tested(line.strip(), tester) is _by_rule(line.strip(), rules)
+
+
+def test_a_rule_is_split_only_into_its_top_level_alternatives() -> None:
+    assert chrome._branches(r"a|(?:b|c)|[|]|\||d") == ["a", "(?:b|c)", "[|]", r"\|", "d"]
+    assert chrome._branches(r"[]|]x|y") == ["[]|]x", "y"]
+    assert chrome._branches("(a|b") is None
+    first = chrome.load_chrome().lines[0]
+    assert [p.anchored for p in first.parts] == [False, True]

@@ -20,7 +20,7 @@ from functools import cache
 from .config import PACKAGE_DATA
 from .models import CleanDocument, RawDocument, Repair
 from .patterns import prechecked, required_chars
-from .text.chrome import load_chrome, possible_rules
+from .text.chrome import line_tester, load_chrome, tested
 
 FULLWIDTH_NUMERIC = str.maketrans("０１２３４５６７８９％", "0123456789%")
 SENTENCE_END = '。；;！？!?：:）)」”"】'
@@ -131,13 +131,13 @@ def _normalise_whitespace(text: str) -> str:
 
 def _chrome_line_edits(text: str) -> list[tuple[int, int, str]]:
     """Lines of the ``removed`` chrome rows (each within its length, ``data/chrome.csv``)."""
-    rules = possible_rules(text, load_chrome().removed)
-    if not rules:
+    tester = line_tester(text, load_chrome().removed)
+    if not tester:
         return []
     edits = []
     for m in re.finditer(r"[^\n]*\n?", text):
         line = m.group(0).rstrip("\n")
-        if line and any(rule.matches(line) for rule in rules):
+        if line and tested(line, tester):
             edits.append((m.start(), m.end(), ""))
     return edits
 

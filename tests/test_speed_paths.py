@@ -198,3 +198,32 @@ def test_a_rule_is_split_only_into_its_top_level_alternatives() -> None:
     assert chrome._branches("(a|b") is None
     first = chrome.load_chrome().lines[0]
     assert [p.anchored for p in first.parts] == [False, True]
+
+
+def test_a_next_year_plan_cue_reads_its_year_as_four_digits() -> None:
+    """with_next_year_plan skips a body without the next year's four digits: every cue
+    of the kind must read the year that way."""
+    from analysis.metadata.cues import load_cues
+
+    for cue in load_cues()["next_year_plan"]:
+        assert r"(?P<year>20\d\d)" in cue.regex.pattern
+
+
+def test_a_mention_weight_is_the_weakest_cue_around_it() -> None:
+    """The remembered weights (region._weights) are the minimum over the cues as before."""
+    from analysis.metadata import region
+    from analysis.metadata.cues import load_cues
+
+    def slow(text: str, start: int, end: int) -> float:
+        cues = load_cues()
+        after = [float(c.value) for c in cues.get("weak_after", ()) if c.regex.match(text, end)]
+        before = [float(c.value) for c in cues.get("partner_before", ())
+                  if c.regex.search(text, max(start - 4, 0), start)]
+        return min([1.0, *after, *before])
+
+    for path in sorted(RAW.glob("*.txt"))[:8]:
+        text = path.read_text(encoding="utf-8")
+        for hit in metadata.region.find_places(text):
+            for start, end in hit.spans:
+                assert region._mention_weight(text, start, end, None) == slow(text, start, end)
+                assert region._mention_weight(text, start, end, (0.2, True)) == 0.2

@@ -104,16 +104,49 @@ def _mention_weight(text: str, start: int, end: int,
     """Weight of one mention: naming an institution (宁波大学), listed among peers
     (杭州、宁波等), named as a partner (与上海合作, 赴深圳) or as the frame of a ranking
     (位居金华第二, 超过越城) makes it weaker evidence."""
-    cues = load_cues()
     if framed is not None:  # ``framed`` is :func:`_framed` of the mention
         return framed[0]
-    after = [float(c.value) for c in cues.get("weak_after", ()) if c.regex.match(text, end)]
-    before = [
-        float(c.value)
-        for c in cues.get("partner_before", ())
-        if c.regex.search(text, max(start - 4, 0), start)
-    ]
-    return min([1.0, *after, *before])
+    memo = _weights(text)
+    weight = memo.get((start, end))
+    if weight is None:
+        weight = memo[(start, end)] = _plain_weight(text, start, end)
+    return weight
+
+
+@lru_cache(maxsize=4)
+def _weights(text: str) -> dict[tuple[int, int], float]:
+    """(start, end) → :func:`_plain_weight` of the mentions of ``text`` met so far: a
+    mention's weight is asked for by the context check, the vote and the lead test."""
+    return {}
+
+
+_WEIGHT_CUES: list = [None, None]  # the cues loaded, and what _weight_cues made of them
+
+
+def _weight_cues() -> tuple[tuple[tuple, float], ...]:
+    """(``match`` of each weak_after cue, its value) and (``search`` of each
+    partner_before cue, its value): the cues' own methods, looked up once per loading."""
+    cues = load_cues()
+    if _WEIGHT_CUES[0] is not cues:
+        _WEIGHT_CUES[1] = (
+            tuple((c.regex.match, float(c.value)) for c in cues.get("weak_after", ())),
+            tuple((c.regex.search, float(c.value)) for c in cues.get("partner_before", ())))
+        _WEIGHT_CUES[0] = cues
+    return _WEIGHT_CUES[1]
+
+
+def _plain_weight(text: str, start: int, end: int) -> float:
+    """:func:`_mention_weight` of a mention outside any rank or comparison frame."""
+    after, before = _weight_cues()
+    weight = 1.0
+    for match, value in after:
+        if value < weight and match(text, end):
+            weight = value
+    lo = max(start - 4, 0)
+    for search, value in before:
+        if value < weight and search(text, lo, start):
+            weight = value
+    return weight
 
 
 def _weak_factor(text: str, hit: PlaceHit, framed: list[tuple[float, bool] | None]) -> float:

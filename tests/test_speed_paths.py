@@ -227,3 +227,29 @@ def test_a_mention_weight_is_the_weakest_cue_around_it() -> None:
             for start, end in hit.spans:
                 assert region._mention_weight(text, start, end, None) == slow(text, start, end)
                 assert region._mention_weight(text, start, end, (0.2, True)) == 0.2
+
+
+def test_sentences_without_a_long_one_are_the_cut_spans() -> None:
+    """Document.sentences skips cut_spans when no span is too long: the same spans."""
+    from analysis.text.document import SENTENCE_RE, prepare_text
+    from analysis.text.sentences import SENTENCE_MAX_CHARS, cut_spans
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(RAW.glob("*.txt"))]
+    texts += ["无句号" * 700 + "。短句。", "", "。", "a\n\nb。" * 3, "长" * (SENTENCE_MAX_CHARS + 1)]
+    for text in texts:
+        doc = prepare_text("t", text)
+        want = tuple(cut_spans(doc.shadow, (m.span() for m in SENTENCE_RE.finditer(doc.shadow))))
+        assert doc.sentences == want
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="2023年度 \t\u3000\n一、工作总结", max_size=80))
+def test_year_lines_are_the_year_line_pattern_matches(text: str) -> None:
+    from analysis.text import sections
+
+    want = [m.span() for m in sections.YEAR_LINE.finditer(text)]
+    assert [m.span() for m in sections._year_lines(text)] == want
+    for path in sorted(RAW.glob("*.txt"))[:4]:
+        whole = path.read_text(encoding="utf-8") + "\n" + text
+        want = [m.span() for m in sections.YEAR_LINE.finditer(whole)]
+        assert [m.span() for m in sections._year_lines(whole)] == want

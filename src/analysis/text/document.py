@@ -32,7 +32,7 @@ from ..numbers import arabic_years
 from .chrome import is_chrome, page_date, split_chrome
 from .script import simplified_shadow, to_simplified
 from .sections import Outline, outline
-from .sentences import cut_spans
+from .sentences import SENTENCE_MAX_CHARS, cut_spans
 
 CUE_FILE = "metadata_cues.csv"
 __all__ = ["CUE_FILE", "Document", "is_chrome", "page_date", "prepare", "prepare_text",
@@ -86,7 +86,10 @@ class Document:
     def sentences(self) -> tuple[tuple[int, int], ...]:
         """(start, end) of every sentence, none longer than ``SENTENCE_MAX_CHARS``: a
         line-less text (one PDF line a page) is cut by clause marks, then by length."""
-        return tuple(cut_spans(self.shadow, (m.span() for m in SENTENCE_RE.finditer(self.shadow))))
+        spans = [m.span() for m in SENTENCE_RE.finditer(self.shadow)]
+        if [1 for start, end in spans if end - start > SENTENCE_MAX_CHARS]:
+            return tuple(cut_spans(self.shadow, spans))
+        return tuple(spans)  # (what cut_spans gives when no sentence is too long)
 
 
 def prepare(raw: RawDocument) -> Document:

@@ -79,6 +79,9 @@ TOP_HEADING = re.compile(HEADING_NO)
 # that year's plan, which ends at the first line of prose (longer than LIST_LINE_MAX).
 YEAR_LINE = re.compile(r"(?m)^[ \t\u3000]*(?P<y>20\d\d)[ \t]*年度?[ \t\u3000]*$")
 LIST_LINE_MAX = 60
+# Where a year line can start after a line break: ``re`` jumps from one line break to the
+# next for it, but tries ``YEAR_LINE`` (a multi-line ``^``) at every position.
+_YEAR_LINE_AFTER = re.compile(r"\n[ \t\u3000]*20\d\d")
 PROSE_LINE = re.compile(rf"(?m)^[^\n]{{{LIST_LINE_MAX + 1},}}$")
 
 
@@ -186,7 +189,7 @@ def outline(text: str) -> Outline:
                          int(m.group("y")) if m.group("y") else None)
                  for m in plan_sentences(text)]
     openings += [Opening(m.start(), m.end(), "summary") for m in SUMMARY_HEADING.finditer(text)]
-    for m in YEAR_LINE.finditer(text):
+    for m in _year_lines(text):
         openings.append(Opening(m.start("y"), m.end(), "plan", m.group("y") + "年",
                                 int(m.group("y"))))
         if (prose := PROSE_LINE.search(text, m.end())) is not None:
@@ -197,6 +200,16 @@ def outline(text: str) -> Outline:
         spans.append(SpanHeading(m.start(), nxt.start() if nxt else len(text),
                                  fyp_span(m.group("n"))))
     return Outline(text, tuple(openings), tuple(spans), plan_start(text))
+
+
+def _year_lines(text: str) -> Iterator[re.Match[str]]:
+    """``YEAR_LINE.finditer(text)``: a match is one whole line, at the text's start or after
+    a line break followed by blanks and a year (``_YEAR_LINE_AFTER``), tried only there."""
+    if (first := YEAR_LINE.match(text)) is not None:
+        yield first
+    for at in _YEAR_LINE_AFTER.finditer(text):
+        if (m := YEAR_LINE.match(text, at.start() + 1)) is not None:
+            yield m
 
 
 def plan_start(text: str) -> Opening | None:

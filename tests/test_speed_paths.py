@@ -253,3 +253,18 @@ def test_year_lines_are_the_year_line_pattern_matches(text: str) -> None:
         whole = path.read_text(encoding="utf-8") + "\n" + text
         want = [m.span() for m in sections.YEAR_LINE.finditer(whole)]
         assert [m.span() for m in sections._year_lines(whole)] == want
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(min_value=20, max_value=60), min_size=1, max_size=60),
+       st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=60))
+def test_the_common_width_is_the_one_with_most_neighbours(widths: list[int],
+                                                          ascii_: list[int]) -> None:
+    """clean._most_neighbours gives what the pairwise comparison gave, ties included."""
+    from analysis import clean
+
+    want = max(set(widths), key=lambda w: sum(abs(x - w) <= 3 for x in widths))
+    assert clean._most_neighbours(widths, clean._WIDTH_STEPS) == want
+    shown = [w - 0.5 * a for w, a in zip(widths, ascii_, strict=False)]
+    want = max(set(shown), key=lambda w: sum(abs(x - w) <= 2 for x in shown))
+    assert clean._most_neighbours(shown, clean._SHOWN_STEPS) == want

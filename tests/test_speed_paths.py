@@ -268,3 +268,19 @@ def test_the_common_width_is_the_one_with_most_neighbours(widths: list[int],
     shown = [w - 0.5 * a for w, a in zip(widths, ascii_, strict=False)]
     want = max(set(shown), key=lambda w: sum(abs(x - w) <= 2 for x in shown))
     assert clean._most_neighbours(shown, clean._SHOWN_STEPS) == want
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=_CHROME_ALPHABET, max_size=60), min_size=1, max_size=5),
+       st.lists(st.text(alphabet=_CHROME_ALPHABET, max_size=60), min_size=0, max_size=3))
+def test_a_remembered_line_answers_as_in_a_fresh_split(shared: list[str], more: list[str]) -> None:
+    """The line memo is keyed by the line alone: a line split in one text, then in another
+    where other rules are possible, gets what a split with an empty memo gives."""
+    a, b = "\n".join(shared + more), "\n".join(shared)
+    chrome.split_chrome(a)
+    remembered = chrome.split_chrome(b)
+    chrome._LINE_MEMO.clear()
+    assert remembered == chrome.split_chrome(b)
+    rules = chrome.load_chrome().lines
+    body, found = remembered
+    assert all(_by_rule(x, rules) for x in found) and not any(_by_rule(x, rules) for x in body)

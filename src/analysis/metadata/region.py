@@ -79,6 +79,8 @@ def _framed(text: str, start: int, end: int) -> tuple[float, bool] | None:
     """(weight, is_rank) when the mention text[start:end] sits in a rank or comparison
     frame, else None."""
     spans = _frame_spans(text)
+    if not spans:
+        return None  # no frame in the text (most texts)
     starts, order, longest = _frame_index(text)
     first = bisect.bisect_left(starts, start - longest)
     last = bisect.bisect_right(starts, start)
@@ -336,7 +338,8 @@ def _collect(title: str, body: str, voice: str = "", headline: str = "",
             continue
         framed = [_framed(body, start, end) for start, end in hit.spans]
         weight = (1.0 if hit.is_full else SHORT_FACTOR) * _weak_factor(body, hit, framed)
-        organ = min(_organ_mentions(body, hit), ORGAN_CAP) * ORGAN_WEIGHT
+        organs = min(_organ_mentions(body, hit), ORGAN_CAP)
+        organ = organs * ORGAN_WEIGHT
         wire = any(WIRE_RE.match(body, end) for _, end in hit.spans)
         lead = LEAD_WEIGHT if wire or hit.spans[0][0] < lead_end else 0.0
         if lead and (_mention_weight(body, *hit.spans[0], framed[0]) < 1.0
@@ -350,7 +353,7 @@ def _collect(title: str, body: str, voice: str = "", headline: str = "",
         ev.ranked[hit.key] += sum(f is not None and f[1] for f in framed)
         ev.votes[hit.parent_city] += (hit.count * weight + organ + lead + bonus) / hit.n_candidates
         if organ:
-            ev.note(hit.key, f"bureau {hit.surface}+科技局 ×{min(_organ_mentions(body, hit), ORGAN_CAP)}")
+            ev.note(hit.key, f"bureau {hit.surface}+科技局 ×{organs}")
         if lead:
             ev.note(hit.key, "news-wire lead" if wire else "opening sentence")
         ev.note(hit.key, f"{hit.surface} ×{hit.count} in the text")

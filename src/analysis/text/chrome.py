@@ -272,35 +272,36 @@ def possible_rules(text: str, rules: Iterable[LineRule]) -> tuple[LineRule, ...]
     return tuple(r for r in rules if not r.context_free or r.regex.search(text))
 
 
-# (the rule parts tried, a stripped line) → whether it is chrome, for the last texts split.
-_LINE_MEMO: dict[tuple[tuple[int, ...], str], bool] = {}
+# A stripped line → whether it is chrome (by every rule), for the last texts split.
+_LINE_MEMO: dict[str, bool] = {}
 LINE_MEMO_SIZE = 4096
 MEMO_LINE_CHARS = 1000
-_MEMO_OWNER: list[Chrome | None] = [None]  # the rules the memo's ids belong to (kept alive)
+_MEMO_OWNER: list[Chrome | None] = [None]  # the rules the memo's answers come from
 
 
 def split_chrome(text: str) -> tuple[list[str], list[str]]:
     """(body lines, chrome lines); blank lines are dropped.
 
-    A line's answer is remembered with the rules tried on it (the loaded rules live as
-    long as the process): the text as read and the cleaned text, both split for every
-    report, share nearly all their lines.
+    A line's answer is remembered for the loaded rules: the text as read and the cleaned
+    text, both split for every report, share nearly all their lines. It is the answer of
+    every rule whatever text the line came from: a rule left out for a text
+    (:func:`possible_rules`) matches none of its lines, so the rules tried answer as
+    all of them would.
     """
     loaded = load_chrome()
-    rules = possible_rules(text, loaded.lines)
-    tester = _tester(rules)
-    tried = tuple(map(id, rules))
+    tester = _tester(possible_rules(text, loaded.lines))
     if len(_LINE_MEMO) > LINE_MEMO_SIZE or _MEMO_OWNER[0] is not loaded:
-        _LINE_MEMO.clear()  # full, or the rules were loaded again (their ids may repeat)
+        _LINE_MEMO.clear()  # full, or the rules were loaded again
         _MEMO_OWNER[0] = loaded
+    memo = _LINE_MEMO
     body, chrome = [], []
     for line in text.splitlines():
         stripped = line.strip()
         if stripped:
             if len(stripped) > MEMO_LINE_CHARS:  # not kept: a PDF's one-line page
                 found = tested(stripped, tester)
-            elif (found := _LINE_MEMO.get(key := (tried, stripped))) is None:
-                found = _LINE_MEMO[key] = tested(stripped, tester)
+            elif (found := memo.get(stripped)) is None:
+                found = memo[stripped] = tested(stripped, tester)
             (chrome if found else body).append(stripped)
     return body, chrome
 

@@ -284,3 +284,42 @@ def test_a_remembered_line_answers_as_in_a_fresh_split(shared: list[str], more: 
     rules = chrome.load_chrome().lines
     body, found = remembered
     assert all(_by_rule(x, rules) for x in found) and not any(_by_rule(x, rules) for x in body)
+
+
+def _strip_prefixes_by_sub(line: str) -> str:
+    from analysis.metadata.cues import load_cues
+
+    changed = True
+    while changed:
+        changed = False
+        for cue in load_cues().get("title_prefix", ()):
+            new = cue.regex.sub("", line, count=1).strip()
+            if new != line:
+                line, changed = new, True
+    return line
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="【科技总结】12、. 第3页共5附件：《“2023年工作总结\n", max_size=40))
+def test_title_prefixes_cut_at_the_start_are_the_prefixes_substituted(line: str) -> None:
+    from analysis.metadata import title
+
+    assert title._strip_prefixes(line) == _strip_prefixes_by_sub(line)
+    for path in sorted(RAW.glob("*.txt"))[:6]:
+        for text in path.read_text(encoding="utf-8").splitlines()[:4]:
+            assert title._strip_prefixes(line + text) == _strip_prefixes_by_sub(line + text)
+
+
+def test_a_line_start_cue_searched_line_by_line_finds_what_search_finds() -> None:
+    """cues._search_lines (a ^ cue in a long text) gives the match ``search`` gives."""
+    from analysis.metadata import cues
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(RAW.glob("*.txt"))]
+    texts = [t for text in texts for t in (text, "\n" + text, text.replace("\n", "\n\n") + "\n")]
+    anchored = [c for kind in cues.load_cues().values() for c in kind
+                if cues._at_line_start(c.regex)]
+    assert anchored
+    for text in texts:
+        for c in anchored:
+            want, got = c.regex.search(text), cues._search_lines(c.regex, text)
+            assert (want and (want.span(), want.groupdict())) == (got and (got.span(), got.groupdict()))

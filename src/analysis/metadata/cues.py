@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..patterns import line_anchored
 from ..text import lexicon
 from ..text.document import CUE_FILE
 from ..text.lexicon import Cue
@@ -32,8 +33,37 @@ def load_cues() -> dict[str, tuple[Cue, ...]]:
 def first_cue(kind: str, text: str) -> tuple[re.Match[str], Cue] | None:
     """Earliest match of any cue of ``kind`` in ``text`` (cached: the document type and
     the year both ask where the plan part starts)."""
-    found = [(m, c) for c in load_cues().get(kind, ()) if (m := c.regex.search(text))]
+    long = len(text) > LINE_STARTS_FROM
+    found = [(m, c) for c in load_cues().get(kind, ())
+             if (m := (_search_lines(c.regex, text) if long and _at_line_start(c.regex)
+                       else c.regex.search(text)))]
     return min(found, key=lambda mc: mc[0].start()) if found else None
+
+
+LINE_STARTS_FROM = 256  # a text longer than this is searched line by line for a ^ cue
+
+
+def _at_line_start(regex: re.Pattern[str]) -> bool:
+    """Whether every match of the cue opens a line (``^`` of a multi-line pattern, ``\\A``)."""
+    return line_anchored(regex.pattern, regex.flags & ~re.UNICODE)
+
+
+def _search_lines(regex: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """``regex.search(text)`` for a pattern whose matches open a line: tried at the text's
+    start and after each line break only (``re`` tries a multi-line ``^`` at every
+    position of a long text), the first that matches is the leftmost match."""
+    needle = getattr(regex, "needle", None)  # a pre-checked pattern's literal
+    if needle is not None and needle not in text:
+        return None
+    match, find = regex.match, text.find
+    if (m := match(text)) is not None:
+        return m
+    at = find("\n")
+    while at >= 0:
+        if (m := match(text, at + 1)) is not None:
+            return m
+        at = find("\n", at + 1)
+    return None
 
 
 def count_cues(kind: str, text: str, value: str | None = None) -> int:

@@ -323,3 +323,15 @@ def test_a_line_start_cue_searched_line_by_line_finds_what_search_finds() -> Non
         for c in anchored:
             want, got = c.regex.search(text), cues._search_lines(c.regex, text)
             assert (want and (want.span(), want.groupdict())) == (got and (got.span(), got.groupdict()))
+
+
+def test_the_shadow_and_the_metadata_view_share_the_years_of_one_text() -> None:
+    """document._arabic_years remembers the last texts: the same years as numbers.arabic_years."""
+    from analysis.numbers import arabic_years
+    from analysis.text import document
+
+    for text in ["二〇二三年工作总结", "二零一九年，全市", "2023年", ""]:
+        assert document._arabic_years(text) == arabic_years(text)
+        doc = document.prepare_text("t", text)
+        assert doc.shadow == arabic_years(document.simplified_shadow(text))
+        assert doc.body == "\n".join(document.split_chrome(arabic_years(document.to_simplified(text)))[0])

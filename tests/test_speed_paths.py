@@ -335,3 +335,22 @@ def test_the_shadow_and_the_metadata_view_share_the_years_of_one_text() -> None:
         doc = document.prepare_text("t", text)
         assert doc.shadow == arabic_years(document.simplified_shadow(text))
         assert doc.body == "\n".join(document.split_chrome(arabic_years(document.to_simplified(text)))[0])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="【乐山】 \t\u3000\n2023年一、工作总结宁波", max_size=60))
+def test_a_line_start_cue_iterated_line_by_line_gives_finditer(text: str) -> None:
+    """cues.finditer_cue (and _search_lines) give finditer's (search's) matches for every
+    line-start cue, in long texts made of the sample reports and generated lines."""
+    from analysis.metadata import cues
+
+    anchored = [c.regex for kind in cues.load_cues().values() for c in kind
+                if cues._at_line_start(c.regex)]
+    for path in sorted(RAW.glob("*.txt"))[:3]:
+        sample = path.read_text(encoding="utf-8")
+        for whole in (text + "\n" + sample, sample + "\n" + text * 3, (text + "\n") * 40):
+            for regex in anchored:
+                want = [(m.span(), m.groupdict()) for m in regex.finditer(whole)]
+                assert [(m.span(), m.groupdict()) for m in cues.finditer_cue(regex, whole)] == want
+                first = cues._search_lines(regex, whole)
+                assert (first and first.span()) == (want[0][0] if want else None)

@@ -56,8 +56,8 @@ def _search_lines(regex: re.Pattern[str], text: str) -> re.Match[str] | None:
     if needle is not None and needle not in text:
         return None
     match, find = regex.match, text.find
-    if (m := match(text)) is not None:
-        return m
+    if (m := match(text)) is not None or regex.pattern.startswith("\\A"):
+        return m  # (\\A: the text's start only)
     at = find("\n")
     while at >= 0:
         if (m := match(text, at + 1)) is not None:
@@ -71,3 +71,40 @@ def count_cues(kind: str, text: str, value: str | None = None) -> int:
     return sum(len(c.regex.findall(text)) for c in cues if value is None or c.value == value)
 
 
+
+
+def finditer_cue(regex: re.Pattern[str], text: str):
+    """``regex.finditer(text)``, a cue whose matches open a line and are never empty tried
+    in a long text only at the text's start and after each line break (see
+    :func:`_search_lines`): the same matches, in order, none overlapping."""
+    if len(text) <= LINE_STARTS_FROM or not _at_line_start(regex) or not _never_empty(regex):
+        yield from regex.finditer(text)
+        return
+    needle = getattr(regex, "needle", None)
+    if needle is not None and needle not in text:
+        return
+    match, find, pos = regex.match, text.find, 0  # pos: a line start
+    only_first = regex.pattern.startswith("\\A")
+    while True:
+        m = match(text, pos)
+        if m is not None:
+            yield m
+            end = m.end()
+            if text[end - 1] == "\n":  # (never empty) the match ends at a line start
+                pos = end
+                continue
+            pos = end  # the next line start after the match
+        if only_first or (at := find("\n", pos)) < 0:
+            return
+        pos = at + 1
+
+
+@lru_cache(maxsize=512)
+def _never_empty(regex: re.Pattern[str]) -> bool:
+    """Whether every match of the cue holds a character (its parse's least width)."""
+    try:
+        from re import _parser  # the parse re.compile makes (private: on a change, False)
+
+        return _parser.parse(regex.pattern, regex.flags & ~re.UNICODE).getwidth()[0] > 0
+    except Exception:  # noqa: BLE001
+        return False

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
 from ..gazetteer import PlaceHit, _span, find_places, of_the_time, records
-from .cues import ENUM_RE, LEDE_CHARS, count_cues, first_cue, load_cues
+from .cues import ENUM_RE, LEDE_CHARS, count_cues, finditer_cue, first_cue, load_cues
 
 # Weights of place evidence (per mention): judgement calls, kept together so they
 # can be tuned in one place.
@@ -577,7 +577,7 @@ def _digest_cities(text: str, year: int | None) -> tuple[str, ...]:
     """The cities a news digest's bracketed place lines (【乐山】) name, in order."""
     cities: list[str] = []
     for cue in load_cues().get("digest_heading", ()):
-        for m in cue.regex.finditer(text):
+        for m in finditer_cue(cue.regex, text):  # (a line-start cue: tried at line starts)
             for hit in find_places(m.group("place"), year):
                 if hit.level != "province" and hit.parent_city not in cities:
                     cities.append(hit.parent_city)

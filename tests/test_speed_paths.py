@@ -311,17 +311,18 @@ def test_title_prefixes_cut_at_the_start_are_the_prefixes_substituted(line: str)
 
 
 def test_a_line_start_cue_searched_line_by_line_finds_what_search_finds() -> None:
-    """cues._search_lines (a ^ cue in a long text) gives the match ``search`` gives."""
+    """lexicon.search_lines (a ^ cue in a long text) gives the match ``search`` gives."""
     from analysis.metadata import cues
+    from analysis.text import lexicon
 
     texts = [p.read_text(encoding="utf-8") for p in sorted(RAW.glob("*.txt"))]
     texts = [t for text in texts for t in (text, "\n" + text, text.replace("\n", "\n\n") + "\n")]
     anchored = [c for kind in cues.load_cues().values() for c in kind
-                if cues._at_line_start(c.regex)]
+                if lexicon.at_line_start(c.regex)]
     assert anchored
     for text in texts:
         for c in anchored:
-            want, got = c.regex.search(text), cues._search_lines(c.regex, text)
+            want, got = c.regex.search(text), lexicon.search_lines(c.regex, text)
             assert (want and (want.span(), want.groupdict())) == (got and (got.span(), got.groupdict()))
 
 
@@ -340,17 +341,19 @@ def test_the_shadow_and_the_metadata_view_share_the_years_of_one_text() -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="【乐山】 \t\u3000\n2023年一、工作总结宁波", max_size=60))
 def test_a_line_start_cue_iterated_line_by_line_gives_finditer(text: str) -> None:
-    """cues.finditer_cue (and _search_lines) give finditer's (search's) matches for every
+    """lexicon.finditer_cue (and search_lines) give finditer's (search's) matches for every
     line-start cue, in long texts made of the sample reports and generated lines."""
     from analysis.metadata import cues
+    from analysis.text import lexicon
+    from analysis.text.sections import CUE_FILE
 
-    anchored = [c.regex for kind in cues.load_cues().values() for c in kind
-                if cues._at_line_start(c.regex)]
+    every = [*cues.load_cues().values(), *lexicon.load_cues(CUE_FILE).values()]
+    anchored = [c.regex for kind in every for c in kind if lexicon.at_line_start(c.regex)]
     for path in sorted(RAW.glob("*.txt"))[:3]:
         sample = path.read_text(encoding="utf-8")
         for whole in (text + "\n" + sample, sample + "\n" + text * 3, (text + "\n") * 40):
             for regex in anchored:
                 want = [(m.span(), m.groupdict()) for m in regex.finditer(whole)]
-                assert [(m.span(), m.groupdict()) for m in cues.finditer_cue(regex, whole)] == want
-                first = cues._search_lines(regex, whole)
+                assert [(m.span(), m.groupdict()) for m in lexicon.finditer_cue(regex, whole)] == want
+                first = lexicon.search_lines(regex, whole)
                 assert (first and first.span()) == (want[0][0] if want else None)

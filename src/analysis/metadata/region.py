@@ -10,7 +10,8 @@ from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
 from ..gazetteer import PlaceHit, _span, find_places, of_the_time, records
-from .cues import ENUM_RE, LEDE_CHARS, count_cues, finditer_cue, first_cue, load_cues
+from ..text.lexicon import finditer_cue
+from .cues import ENUM_RE, LEDE_CHARS, count_cues, first_cue, load_cues
 
 # Weights of place evidence (per mention): judgement calls, kept together so they
 # can be tuned in one place.

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..models import DocMeta
-from .lexicon import expand, fyp_first_years, load_cues
+from .lexicon import expand, fyp_first_years, load_cues, search_cue
 
 CUE_FILE = "sections.csv"
 
@@ -218,7 +218,8 @@ def plan_start(text: str) -> Opening | None:
     (下半年，我局将继续…, 下一步，…将…力争). This is what decides that a report has a plan part
     and which year that part names; see the module docstring for why it is not the first
     of ``openings``."""
-    found = [m for cue in load_cues(CUE_FILE).get("plan_start", ()) if (m := cue.regex.search(text))]
+    found = [m for cue in load_cues(CUE_FILE).get("plan_start", ())
+             if (m := search_cue(cue.regex, text))]  # (a line-start cue: at line starts)
     if not found:
         return None
     m = min(found, key=lambda m: m.start())

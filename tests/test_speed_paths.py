@@ -154,3 +154,206 @@ def test_pool_workers_collect_garbage_less_often() -> None:
 
     assert list(iter_ordered(_gc_threshold, [0, 1, 2], jobs=2, progress=False)) == [
         GC_THRESHOLDS] * 3
+
+
+# ----------------------------------------------------------------- chrome lines (speedm)
+
+from analysis.text import chrome  # noqa: E402
+
+_CHROME_ALPHABET = ("2023年5月6日 09:41-/.•·|小编为大家整理供参考本文由免责声明发布日期浏览次数"
+                    "docx首页>来源：阅读时间作者上一篇下一篇字号【打印】局委单位IPv6登录 \t　")
+
+
+def _by_rule(line: str, rules) -> bool:
+    return any(rule.matches(line) for rule in rules)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(alphabet=_CHROME_ALPHABET, max_size=90), min_size=1, max_size=6))
+def test_the_line_tester_says_what_the_rules_say(lines: list[str]) -> None:
+    """Rules split into their ^ alternatives and the rest, anchored ones of one length
+    limit matched as one pattern, the rest tried where a match can start: same verdicts."""
+    text = "\n".join(lines)
+    for rules in (chrome.load_chrome().lines, chrome.load_chrome().removed):
+        tester = chrome.line_tester(text, rules)
+        for line in text.split("\n"):
+            for piece in (line, line.strip()):
+                if piece:
+                    assert chrome.tested(piece, tester) is _by_rule(piece, rules), piece
+
+
+def test_the_line_tester_says_what_the_rules_say_on_the_sample_reports() -> None:
+    rules = chrome.load_chrome().lines
+    for path in sorted(RAW.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        tester = chrome.line_tester(text, rules)
+        for line in text.splitlines():
+            if line.strip():
+                assert chrome.tested(line.strip(), tester) is _by_rule(line.strip(), rules)
+
+
+def test_a_rule_is_split_only_into_its_top_level_alternatives() -> None:
+    assert chrome._branches(r"a|(?:b|c)|[|]|\||d") == ["a", "(?:b|c)", "[|]", r"\|", "d"]
+    assert chrome._branches(r"[]|]x|y") == ["[]|]x", "y"]
+    assert chrome._branches("(a|b") is None
+    first = chrome.load_chrome().lines[0]
+    assert [p.anchored for p in first.parts] == [False, True]
+
+
+def test_a_next_year_plan_cue_reads_its_year_as_four_digits() -> None:
+    """with_next_year_plan skips a body without the next year's four digits: every cue
+    of the kind must read the year that way."""
+    from analysis.metadata.cues import load_cues
+
+    for cue in load_cues()["next_year_plan"]:
+        assert r"(?P<year>20\d\d)" in cue.regex.pattern
+
+
+def test_a_mention_weight_is_the_weakest_cue_around_it() -> None:
+    """The remembered weights (region._weights) are the minimum over the cues as before."""
+    from analysis.metadata import region
+    from analysis.metadata.cues import load_cues
+
+    def slow(text: str, start: int, end: int) -> float:
+        cues = load_cues()
+        after = [float(c.value) for c in cues.get("weak_after", ()) if c.regex.match(text, end)]
+        before = [float(c.value) for c in cues.get("partner_before", ())
+                  if c.regex.search(text, max(start - 4, 0), start)]
+        return min([1.0, *after, *before])
+
+    for path in sorted(RAW.glob("*.txt"))[:8]:
+        text = path.read_text(encoding="utf-8")
+        for hit in metadata.region.find_places(text):
+            for start, end in hit.spans:
+                assert region._mention_weight(text, start, end, None) == slow(text, start, end)
+                assert region._mention_weight(text, start, end, (0.2, True)) == 0.2
+
+
+def test_sentences_without_a_long_one_are_the_cut_spans() -> None:
+    """Document.sentences skips cut_spans when no span is too long: the same spans."""
+    from analysis.text.document import SENTENCE_RE, prepare_text
+    from analysis.text.sentences import SENTENCE_MAX_CHARS, cut_spans
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(RAW.glob("*.txt"))]
+    texts += ["无句号" * 700 + "。短句。", "", "。", "a\n\nb。" * 3, "长" * (SENTENCE_MAX_CHARS + 1)]
+    for text in texts:
+        doc = prepare_text("t", text)
+        want = tuple(cut_spans(doc.shadow, (m.span() for m in SENTENCE_RE.finditer(doc.shadow))))
+        assert doc.sentences == want
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="2023年度 \t\u3000\n一、工作总结", max_size=80))
+def test_year_lines_are_the_year_line_pattern_matches(text: str) -> None:
+    from analysis.text import sections
+
+    want = [m.span() for m in sections.YEAR_LINE.finditer(text)]
+    assert [m.span() for m in sections._year_lines(text)] == want
+    for path in sorted(RAW.glob("*.txt"))[:4]:
+        whole = path.read_text(encoding="utf-8") + "\n" + text
+        want = [m.span() for m in sections.YEAR_LINE.finditer(whole)]
+        assert [m.span() for m in sections._year_lines(whole)] == want
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(min_value=20, max_value=60), min_size=1, max_size=60),
+       st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=60))
+def test_the_common_width_is_the_one_with_most_neighbours(widths: list[int],
+                                                          ascii_: list[int]) -> None:
+    """clean._most_neighbours gives what the pairwise comparison gave, ties included."""
+    from analysis import clean
+
+    want = max(set(widths), key=lambda w: sum(abs(x - w) <= 3 for x in widths))
+    assert clean._most_neighbours(widths, clean._WIDTH_STEPS) == want
+    shown = [w - 0.5 * a for w, a in zip(widths, ascii_, strict=False)]
+    want = max(set(shown), key=lambda w: sum(abs(x - w) <= 2 for x in shown))
+    assert clean._most_neighbours(shown, clean._SHOWN_STEPS) == want
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=_CHROME_ALPHABET, max_size=60), min_size=1, max_size=5),
+       st.lists(st.text(alphabet=_CHROME_ALPHABET, max_size=60), min_size=0, max_size=3))
+def test_a_remembered_line_answers_as_in_a_fresh_split(shared: list[str], more: list[str]) -> None:
+    """The line memo is keyed by the line alone: a line split in one text, then in another
+    where other rules are possible, gets what a split with an empty memo gives."""
+    a, b = "\n".join(shared + more), "\n".join(shared)
+    chrome.split_chrome(a)
+    remembered = chrome.split_chrome(b)
+    chrome._LINE_MEMO.clear()
+    assert remembered == chrome.split_chrome(b)
+    rules = chrome.load_chrome().lines
+    body, found = remembered
+    assert all(_by_rule(x, rules) for x in found) and not any(_by_rule(x, rules) for x in body)
+
+
+def _strip_prefixes_by_sub(line: str) -> str:
+    from analysis.metadata.cues import load_cues
+
+    changed = True
+    while changed:
+        changed = False
+        for cue in load_cues().get("title_prefix", ()):
+            new = cue.regex.sub("", line, count=1).strip()
+            if new != line:
+                line, changed = new, True
+    return line
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="【科技总结】12、. 第3页共5附件：《“2023年工作总结\n", max_size=40))
+def test_title_prefixes_cut_at_the_start_are_the_prefixes_substituted(line: str) -> None:
+    from analysis.metadata import title
+
+    assert title._strip_prefixes(line) == _strip_prefixes_by_sub(line)
+    for path in sorted(RAW.glob("*.txt"))[:6]:
+        for text in path.read_text(encoding="utf-8").splitlines()[:4]:
+            assert title._strip_prefixes(line + text) == _strip_prefixes_by_sub(line + text)
+
+
+def test_a_line_start_cue_searched_line_by_line_finds_what_search_finds() -> None:
+    """lexicon.search_lines (a ^ cue in a long text) gives the match ``search`` gives."""
+    from analysis.metadata import cues
+    from analysis.text import lexicon
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(RAW.glob("*.txt"))]
+    texts = [t for text in texts for t in (text, "\n" + text, text.replace("\n", "\n\n") + "\n")]
+    anchored = [c for kind in cues.load_cues().values() for c in kind
+                if lexicon.at_line_start(c.regex)]
+    assert anchored
+    for text in texts:
+        for c in anchored:
+            want, got = c.regex.search(text), lexicon.search_lines(c.regex, text)
+            assert (want and (want.span(), want.groupdict())) == (got and (got.span(), got.groupdict()))
+
+
+def test_the_shadow_and_the_metadata_view_share_the_years_of_one_text() -> None:
+    """document._arabic_years remembers the last texts: the same years as numbers.arabic_years."""
+    from analysis.numbers import arabic_years
+    from analysis.text import document
+
+    for text in ["二〇二三年工作总结", "二零一九年，全市", "2023年", ""]:
+        assert document._arabic_years(text) == arabic_years(text)
+        doc = document.prepare_text("t", text)
+        assert doc.shadow == arabic_years(document.simplified_shadow(text))
+        assert doc.body == "\n".join(document.split_chrome(arabic_years(document.to_simplified(text)))[0])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="【乐山】 \t\u3000\n2023年一、工作总结宁波", max_size=60))
+def test_a_line_start_cue_iterated_line_by_line_gives_finditer(text: str) -> None:
+    """lexicon.finditer_cue (and search_lines) give finditer's (search's) matches for every
+    line-start cue, in long texts made of the sample reports and generated lines."""
+    from analysis.metadata import cues
+    from analysis.text import lexicon
+    from analysis.text.sections import CUE_FILE
+
+    every = [*cues.load_cues().values(), *lexicon.load_cues(CUE_FILE).values()]
+    anchored = [c.regex for kind in every for c in kind if lexicon.at_line_start(c.regex)]
+    for path in sorted(RAW.glob("*.txt"))[:3]:
+        sample = path.read_text(encoding="utf-8")
+        for whole in (text + "\n" + sample, sample + "\n" + text * 3, (text + "\n") * 40):
+            for regex in anchored:
+                want = [(m.span(), m.groupdict()) for m in regex.finditer(whole)]
+                assert [(m.span(), m.groupdict()) for m in lexicon.finditer_cue(regex, whole)] == want
+                first = lexicon.search_lines(regex, whole)
+                assert (first and first.span()) == (want[0][0] if want else None)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import csv
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -20,7 +21,7 @@ from functools import cache
 from .config import PACKAGE_DATA
 from .models import CleanDocument, RawDocument, Repair
 from .patterns import prechecked, required_chars
-from .text.chrome import load_chrome, possible_rules
+from .text.chrome import line_tester, load_chrome, tested
 
 FULLWIDTH_NUMERIC = str.maketrans("０１２３４５６７８９％", "0123456789%")
 SENTENCE_END = '。；;！？!?：:）)」”"】'
@@ -131,13 +132,13 @@ def _normalise_whitespace(text: str) -> str:
 
 def _chrome_line_edits(text: str) -> list[tuple[int, int, str]]:
     """Lines of the ``removed`` chrome rows (each within its length, ``data/chrome.csv``)."""
-    rules = possible_rules(text, load_chrome().removed)
-    if not rules:
+    tester = line_tester(text, load_chrome().removed)
+    if not tester:
         return []
     edits = []
     for m in re.finditer(r"[^\n]*\n?", text):
         line = m.group(0).rstrip("\n")
-        if line and any(rule.matches(line) for rule in rules):
+        if line and tested(line, tester):
             edits.append((m.start(), m.end(), ""))
     return edits
 
@@ -263,23 +264,37 @@ def _hard_wrap_edits(text: str) -> list[tuple[int, int, str]]:
     widths = [len(x) for x in lines if len(x) >= 20]
     if len(widths) < 8:
         return []
-    width = max(set(widths), key=lambda w: sum(abs(x - w) <= 3 for x in widths))
+    width = _most_neighbours(widths, _WIDTH_STEPS)
     full = [w for w in widths if abs(w - width) <= 3]
     if len(full) < 0.35 * len(widths) or width < 20:
         return []
     # A line full of digits and spaces holds more characters in the same width (a Latin
     # character is half as wide as a Chinese one): a line is full by either measure.
     shown = [_shown_width(x) for x in lines if len(x) >= 20]
-    shown_width = max(set(shown), key=lambda w: sum(abs(x - w) <= 2 for x in shown))
+    shown_width = _most_neighbours(shown, _SHOWN_STEPS)
     edits, pos = [], 0
     for line, nxt in zip(lines, lines[1:], strict=False):
         pos += len(line)
         if ((abs(len(line) - width) <= 3 or _full_by_print(line, shown_width))
                 and line[-1] not in SENTENCE_END
-                and nxt and not nxt[0].isspace() and not re.match(r"[一二三四五六七八九十]+、|\(", nxt)):
+                and nxt and not nxt[0].isspace() and not _LIST_OPENING.match(nxt)):
             edits.append((pos, pos + 1, ""))
         pos += 1
     return edits
+
+
+_LIST_OPENING = re.compile(r"[一二三四五六七八九十]+、|\(")
+_WIDTH_STEPS = tuple(range(-3, 4))  # line lengths within 3 of a width
+_SHOWN_STEPS = tuple(k / 2 for k in range(-4, 5))  # printed widths (halves) within 2 of one
+
+
+def _most_neighbours(values: list, steps: tuple) -> float:
+    """``max(set(values), key=lambda w: sum(abs(x - w) <= r for x in values))`` where the
+    values are whole or half numbers and ``steps`` every such offset within ``r``: the
+    counts read from a table (a PDF's hundreds of lines made the comparison of every
+    pair quadratic), the candidates in the set's own order, so ties go as before."""
+    counts = Counter(values)
+    return max(set(values), key=lambda w: sum(counts.get(w + d, 0) for d in steps))
 
 
 def _fullwidth_edits(text: str) -> list[tuple[int, int, str]]:

@@ -405,13 +405,14 @@ def scan(text: str, year: int | None = None) -> list[tuple[int, int, str]]:
     _, breakers = load_stopwords()
     out: list[tuple[int, int, str]] = []
     found = _occurrences(text)
+    memo = _entries(year)  # (what _entry_of reads; asked here for the surfaces it has)
     i = 0  # the next position a match may start at (matches do not overlap)
     for pos in sorted(found):
         if pos < i:
             continue
         for length in found[pos]:
             surface = text[pos : pos + length]
-            entry = _entry_of(surface, year)
+            entry = memo[surface] if surface in memo else _entry_of(surface, year)
             if entry is not None:
                 short_only = not any(full for _, full in entry)
                 accidental = (short_only and _straddled(text, pos, pos + length, breakers)

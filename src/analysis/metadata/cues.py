@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from ..text import lexicon
 from ..text.document import CUE_FILE
-from ..text.lexicon import Cue
+from ..text.lexicon import Cue, search_cue
 
 TITLE_LINES = 4
 TITLE_MAX = 60
@@ -32,12 +32,10 @@ def load_cues() -> dict[str, tuple[Cue, ...]]:
 def first_cue(kind: str, text: str) -> tuple[re.Match[str], Cue] | None:
     """Earliest match of any cue of ``kind`` in ``text`` (cached: the document type and
     the year both ask where the plan part starts)."""
-    found = [(m, c) for c in load_cues().get(kind, ()) if (m := c.regex.search(text))]
+    found = [(m, c) for c in load_cues().get(kind, ()) if (m := search_cue(c.regex, text))]
     return min(found, key=lambda mc: mc[0].start()) if found else None
 
 
 def count_cues(kind: str, text: str, value: str | None = None) -> int:
     cues = load_cues().get(kind, ())
     return sum(len(c.regex.findall(text)) for c in cues if value is None or c.value == value)
-
-

@@ -44,8 +44,8 @@ def with_next_year_plan(doc_type: str, body: str, year: int | None) -> str:
     if (first_cue("last_year_review", body[:LEDE_CHARS]) is not None
             and first_cue("this_year_plan", body) is not None):
         return "summary+plan"  # 过去一年…。今年，我市将…: a work-conference report of both
-    if year is None:
-        return doc_type
+    if year is None or str(year + 1) not in body:
+        return doc_type  # (a match's year group is the four digits of the next year)
     for cue in load_cues().get("next_year_plan", ()):
         for m in cue.regex.finditer(body):
             if int(m.group("year")) == year + 1:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
 from ..gazetteer import PlaceHit, _span, find_places, of_the_time, records
+from ..text.lexicon import finditer_cue
 from .cues import ENUM_RE, LEDE_CHARS, count_cues, first_cue, load_cues
 
 # Weights of place evidence (per mention): judgement calls, kept together so they
@@ -79,6 +80,8 @@ def _framed(text: str, start: int, end: int) -> tuple[float, bool] | None:
     """(weight, is_rank) when the mention text[start:end] sits in a rank or comparison
     frame, else None."""
     spans = _frame_spans(text)
+    if not spans:
+        return None  # no frame in the text (most texts)
     starts, order, longest = _frame_index(text)
     first = bisect.bisect_left(starts, start - longest)
     last = bisect.bisect_right(starts, start)
@@ -104,16 +107,49 @@ def _mention_weight(text: str, start: int, end: int,
     """Weight of one mention: naming an institution (宁波大学), listed among peers
     (杭州、宁波等), named as a partner (与上海合作, 赴深圳) or as the frame of a ranking
     (位居金华第二, 超过越城) makes it weaker evidence."""
-    cues = load_cues()
     if framed is not None:  # ``framed`` is :func:`_framed` of the mention
         return framed[0]
-    after = [float(c.value) for c in cues.get("weak_after", ()) if c.regex.match(text, end)]
-    before = [
-        float(c.value)
-        for c in cues.get("partner_before", ())
-        if c.regex.search(text, max(start - 4, 0), start)
-    ]
-    return min([1.0, *after, *before])
+    memo = _weights(text)
+    weight = memo.get((start, end))
+    if weight is None:
+        weight = memo[(start, end)] = _plain_weight(text, start, end)
+    return weight
+
+
+@lru_cache(maxsize=4)
+def _weights(text: str) -> dict[tuple[int, int], float]:
+    """(start, end) → :func:`_plain_weight` of the mentions of ``text`` met so far: a
+    mention's weight is asked for by the context check, the vote and the lead test."""
+    return {}
+
+
+_WEIGHT_CUES: list = [None, None]  # the cues loaded, and what _weight_cues made of them
+
+
+def _weight_cues() -> tuple[tuple[tuple, float], ...]:
+    """(``match`` of each weak_after cue, its value) and (``search`` of each
+    partner_before cue, its value): the cues' own methods, looked up once per loading."""
+    cues = load_cues()
+    if _WEIGHT_CUES[0] is not cues:
+        _WEIGHT_CUES[1] = (
+            tuple((c.regex.match, float(c.value)) for c in cues.get("weak_after", ())),
+            tuple((c.regex.search, float(c.value)) for c in cues.get("partner_before", ())))
+        _WEIGHT_CUES[0] = cues
+    return _WEIGHT_CUES[1]
+
+
+def _plain_weight(text: str, start: int, end: int) -> float:
+    """:func:`_mention_weight` of a mention outside any rank or comparison frame."""
+    after, before = _weight_cues()
+    weight = 1.0
+    for match, value in after:
+        if value < weight and match(text, end):
+            weight = value
+    lo = max(start - 4, 0)
+    for search, value in before:
+        if value < weight and search(text, lo, start):
+            weight = value
+    return weight
 
 
 def _weak_factor(text: str, hit: PlaceHit, framed: list[tuple[float, bool] | None]) -> float:
@@ -319,7 +355,8 @@ def _collect(title: str, body: str, voice: str = "", headline: str = "",
             continue
         framed = [_framed(body, start, end) for start, end in hit.spans]
         weight = (1.0 if hit.is_full else SHORT_FACTOR) * _weak_factor(body, hit, framed)
-        organ = min(_organ_mentions(body, hit), ORGAN_CAP) * ORGAN_WEIGHT
+        organs = min(_organ_mentions(body, hit), ORGAN_CAP)
+        organ = organs * ORGAN_WEIGHT
         dateline = len(dated) == 1 and hit.key in dated
         wire = dateline or any(WIRE_RE.match(body, end) for _, end in hit.spans)
         lead = LEAD_WEIGHT if wire or hit.spans[0][0] < lead_end else 0.0
@@ -334,7 +371,7 @@ def _collect(title: str, body: str, voice: str = "", headline: str = "",
         ev.ranked[hit.key] += sum(f is not None and f[1] for f in framed)
         ev.votes[hit.parent_city] += (hit.count * weight + organ + lead + bonus) / hit.n_candidates
         if organ:
-            ev.note(hit.key, f"bureau {hit.surface}+科技局 ×{min(_organ_mentions(body, hit), ORGAN_CAP)}")
+            ev.note(hit.key, f"bureau {hit.surface}+科技局 ×{organs}")
         if lead:
             ev.note(hit.key, "news-wire lead" if wire else "opening sentence")
         ev.note(hit.key, f"{hit.surface} ×{hit.count} in the text")
@@ -558,7 +595,7 @@ def _digest_cities(text: str, year: int | None) -> tuple[str, ...]:
     """The cities a news digest's bracketed place lines (【乐山】) name, in order."""
     cities: list[str] = []
     for cue in load_cues().get("digest_heading", ()):
-        for m in cue.regex.finditer(text):
+        for m in finditer_cue(cue.regex, text):  # (a line-start cue: tried at line starts)
             for hit in find_places(m.group("place"), year):
                 if hit.level != "province" and hit.parent_city not in cities:
                     cities.append(hit.parent_city)

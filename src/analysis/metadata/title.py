@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..patterns import line_anchored
 from .cues import (
     ENUM_RE,
     HEADLINE_MAX,
@@ -17,10 +18,15 @@ from .cues import (
 
 def _strip_prefixes(line: str) -> str:
     changed = True
+    prefixes = _prefixes()
     while changed:
         changed = False
-        for cue in load_cues().get("title_prefix", ()):
-            new = cue.regex.sub("", line, count=1).strip()
+        for regex, anchored in prefixes:
+            if anchored and "\n" not in line:  # its one match is at the start, if any
+                m = regex.match(line)
+                new = line[m.end():].strip() if m is not None else line.strip()
+            else:
+                new = regex.sub("", line, count=1).strip()
             if new != line:
                 line, changed = new, True
     return line
@@ -28,12 +34,28 @@ def _strip_prefixes(line: str) -> str:
 
 # …总结2024年1月5日 / 2024-01-05 closing the line: a date after the title
 _DATE_AFTER = re.compile(r"\s*20\d\d\s*(?:年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|[-./]\d{1,2}[-./]\d{1,2})\s*$")
+_PREFIXES: list = [None, ()]  # the cues loaded, and their title_prefix patterns as _prefixes gives
+
+
+def _prefixes() -> tuple[tuple[re.Pattern[str], bool], ...]:
+    """Each title_prefix cue's pattern and whether every match opens a line (``^``): in a
+    line, removing its first match is then cutting what it matches at the start (no
+    ``sub``, which a pre-checked pattern runs in Python)."""
+    cues = load_cues()
+    if _PREFIXES[0] is not cues:
+        _PREFIXES[1] = tuple((c.regex, line_anchored(c.regex.pattern, c.regex.flags & ~re.UNICODE))
+                             for c in cues.get("title_prefix", ()))
+        _PREFIXES[0] = cues
+    return _PREFIXES[1]
+
+
 _JOINED = re.compile(r"\s*(?:及|和|暨|与|并)")  # a conjunction opening a title's second part
+_RUN = re.compile(f"[^{SENTENCE_PUNCT}]{{1,{TITLE_MAX}}}")  # what a title may span
 
 
 def _title_in(line: str) -> str:
     """The title at the start of ``line``, or "" when the line does not open with one."""
-    run = re.match(f"[^{SENTENCE_PUNCT}]{{1,{TITLE_MAX}}}", line)
+    run = _RUN.match(line)
     if not run:
         return ""
     run_text = run.group()

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from ..clean import clean_document
 from ..models import RawDocument, Repair
@@ -32,7 +32,7 @@ from ..numbers import arabic_years
 from .chrome import is_chrome, page_date, split_chrome
 from .script import simplified_shadow, to_simplified
 from .sections import Outline, outline
-from .sentences import cut_spans
+from .sentences import SENTENCE_MAX_CHARS, cut_spans
 
 CUE_FILE = "metadata_cues.csv"
 __all__ = ["CUE_FILE", "Document", "is_chrome", "page_date", "prepare", "prepare_text",
@@ -45,7 +45,12 @@ def _metadata_view(text: str) -> str:
     """What metadata reads: phrases in simplified characters, years in Arabic digits
     (pinyin ruby is already gone: cleaning removes it, rule ``pinyin_ruby`` of
     ``data/repairs.csv``)."""
-    return arabic_years(to_simplified(text))
+    return _arabic_years(to_simplified(text))
+
+
+# The years of the last texts read: a simplified text is its own shadow and its own
+# phrase conversion, so the shadow and the metadata view ask for the same one.
+_arabic_years = lru_cache(maxsize=4)(arabic_years)
 
 
 @dataclass(frozen=True)
@@ -61,7 +66,7 @@ class Document:
     def shadow(self) -> str:
         """Simplified characters, and years in Chinese digits as Arabic ones (二〇二三 → 2023):
         both character for character, so every cue written for 2023年 reads 二〇二三年 too."""
-        return arabic_years(simplified_shadow(self.text))
+        return _arabic_years(simplified_shadow(self.text))
 
     @cached_property
     def lines(self) -> tuple[str, ...]:
@@ -86,7 +91,10 @@ class Document:
     def sentences(self) -> tuple[tuple[int, int], ...]:
         """(start, end) of every sentence, none longer than ``SENTENCE_MAX_CHARS``: a
         line-less text (one PDF line a page) is cut by clause marks, then by length."""
-        return tuple(cut_spans(self.shadow, (m.span() for m in SENTENCE_RE.finditer(self.shadow))))
+        spans = [m.span() for m in SENTENCE_RE.finditer(self.shadow)]
+        if [1 for start, end in spans if end - start > SENTENCE_MAX_CHARS]:
+            return tuple(cut_spans(self.shadow, spans))
+        return tuple(spans)  # (what cut_spans gives when no sentence is too long)
 
 
 def prepare(raw: RawDocument) -> Document:

@@ -15,11 +15,11 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from ..config import PACKAGE_DATA
-from ..patterns import prechecked_source
+from ..patterns import line_anchored, prechecked_source
 
 LEXICON_PATH = PACKAGE_DATA / "lexicon.csv"
 VOCABULARIES = ("period", "kind", "admin_level", "doc_type", "heading", "fyp", "level", "park_kind",
@@ -194,3 +194,76 @@ def load_patterns(name: str) -> dict[str, re.Pattern[str]]:
         except re.error as e:
             raise _fail(path, line, f"pattern does not compile: {e}") from None
     return out
+
+
+# ----------------------------------------------------------------- cues that open a line
+
+LINE_STARTS_FROM = 256  # a text longer than this is searched line by line for a ^ cue
+
+
+def at_line_start(regex: re.Pattern[str]) -> bool:
+    """Whether every match of the cue opens a line (``^`` of a multi-line pattern, ``\\A``)."""
+    return line_anchored(regex.pattern, regex.flags & ~re.UNICODE)
+
+
+def search_lines(regex: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """``regex.search(text)`` for a pattern whose matches open a line: tried at the text's
+    start and after each line break only (``re`` tries a multi-line ``^`` at every
+    position of a long text), the first that matches is the leftmost match."""
+    needle = getattr(regex, "needle", None)  # a pre-checked pattern's literal
+    if needle is not None and needle not in text:
+        return None
+    match, find = regex.match, text.find
+    if (m := match(text)) is not None or regex.pattern.startswith("\\A"):
+        return m  # (\\A: the text's start only)
+    at = find("\n")
+    while at >= 0:
+        if (m := match(text, at + 1)) is not None:
+            return m
+        at = find("\n", at + 1)
+    return None
+
+
+def search_cue(regex: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """``regex.search(text)``; a cue whose matches open a line, in a long text, is tried at
+    line starts only (:func:`search_lines`)."""
+    if len(text) > LINE_STARTS_FROM and at_line_start(regex):
+        return search_lines(regex, text)
+    return regex.search(text)
+
+
+def finditer_cue(regex: re.Pattern[str], text: str):
+    """``regex.finditer(text)``, a cue whose matches open a line and are never empty tried
+    in a long text only at the text's start and after each line break (see
+    :func:`search_lines`): the same matches, in order, none overlapping."""
+    if len(text) <= LINE_STARTS_FROM or not at_line_start(regex) or not _never_empty(regex):
+        yield from regex.finditer(text)
+        return
+    needle = getattr(regex, "needle", None)
+    if needle is not None and needle not in text:
+        return
+    match, find, pos = regex.match, text.find, 0  # pos: a line start
+    only_first = regex.pattern.startswith("\\A")
+    while True:
+        m = match(text, pos)
+        if m is not None:
+            yield m
+            end = m.end()
+            if text[end - 1] == "\n":  # (never empty) the match ends at a line start
+                pos = end
+                continue
+            pos = end  # the next line start after the match
+        if only_first or (at := find("\n", pos)) < 0:
+            return
+        pos = at + 1
+
+
+@lru_cache(maxsize=512)
+def _never_empty(regex: re.Pattern[str]) -> bool:
+    """Whether every match of the cue holds a character (its parse's least width)."""
+    try:
+        from re import _parser  # the parse re.compile makes (private: on a change, False)
+
+        return _parser.parse(regex.pattern, regex.flags & ~re.UNICODE).getwidth()[0] > 0
+    except Exception:  # noqa: BLE001
+        return False

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..models import DocMeta
-from .lexicon import expand, fyp_first_years, load_cues
+from .lexicon import expand, fyp_first_years, load_cues, search_cue
 
 CUE_FILE = "sections.csv"
 
@@ -79,6 +79,9 @@ TOP_HEADING = re.compile(HEADING_NO)
 # that year's plan, which ends at the first line of prose (longer than LIST_LINE_MAX).
 YEAR_LINE = re.compile(r"(?m)^[ \t\u3000]*(?P<y>20\d\d)[ \t]*年度?[ \t\u3000]*$")
 LIST_LINE_MAX = 60
+# Where a year line can start after a line break: ``re`` jumps from one line break to the
+# next for it, but tries ``YEAR_LINE`` (a multi-line ``^``) at every position.
+_YEAR_LINE_AFTER = re.compile(r"\n[ \t\u3000]*20\d\d")
 PROSE_LINE = re.compile(rf"(?m)^[^\n]{{{LIST_LINE_MAX + 1},}}$")
 
 
@@ -186,7 +189,7 @@ def outline(text: str) -> Outline:
                          int(m.group("y")) if m.group("y") else None)
                  for m in plan_sentences(text)]
     openings += [Opening(m.start(), m.end(), "summary") for m in SUMMARY_HEADING.finditer(text)]
-    for m in YEAR_LINE.finditer(text):
+    for m in _year_lines(text):
         openings.append(Opening(m.start("y"), m.end(), "plan", m.group("y") + "年",
                                 int(m.group("y"))))
         if (prose := PROSE_LINE.search(text, m.end())) is not None:
@@ -199,13 +202,24 @@ def outline(text: str) -> Outline:
     return Outline(text, tuple(openings), tuple(spans), plan_start(text))
 
 
+def _year_lines(text: str) -> Iterator[re.Match[str]]:
+    """``YEAR_LINE.finditer(text)``: a match is one whole line, at the text's start or after
+    a line break followed by blanks and a year (``_YEAR_LINE_AFTER``), tried only there."""
+    if (first := YEAR_LINE.match(text)) is not None:
+        yield first
+    for at in _YEAR_LINE_AFTER.finditer(text):
+        if (m := YEAR_LINE.match(text, at.start() + 1)) is not None:
+            yield m
+
+
 def plan_start(text: str) -> Opening | None:
     """The earliest ``plan_start`` row of ``data/sections.csv`` in ``text``: a heading such as
     2022年工作思路 (numbered or not) or a closing paragraph turning to what comes next
     (下半年，我局将继续…, 下一步，…将…力争). This is what decides that a report has a plan part
     and which year that part names; see the module docstring for why it is not the first
     of ``openings``."""
-    found = [m for cue in load_cues(CUE_FILE).get("plan_start", ()) if (m := cue.regex.search(text))]
+    found = [m for cue in load_cues(CUE_FILE).get("plan_start", ())
+             if (m := search_cue(cue.regex, text))]  # (a line-start cue: at line starts)
     if not found:
         return None
     m = min(found, key=lambda m: m.start())

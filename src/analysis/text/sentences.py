@@ -54,9 +54,8 @@ def cut_spans(text: str, spans, max_chars: int = SENTENCE_MAX_CHARS) -> Iterator
     """Any sentence spans (e.g. ``SENTENCE_RE`` matches) with each longer than
     ``max_chars`` cut as :func:`sentence_spans` cuts them; shorter ones unchanged.
 
-    The port into ``text.document.Document.sentences`` is one line::
-
-        return tuple(cut_spans(self.shadow, (m.span() for m in SENTENCE_RE.finditer(self.shadow))))
+    ``text.document.Document.sentences`` calls it only when some span is too long (it
+    gives every span unchanged otherwise), a report's spans being read once as a list.
     """
     for start, end in spans:
         yield from _cut(text, start, end, max_chars)

@@ -498,6 +498,9 @@ def _is_sign(text: str, i: int) -> bool:
 
 
 _GROUPS = ("num", "num_hi", "approx1", "mult", "approx2", "unit")
+# Quantity's fields in order, without the Python-level __new__ a NamedTuple gets for its
+# defaults (one call per number in a corpus): what ``Quantity._make`` does, minus its check.
+_new_quantity = tuple.__new__
 
 
 def quantity_from_match(m: re.Match[str], offset: int = 0) -> Quantity | None:
@@ -553,16 +556,8 @@ def quantity_from_match(m: re.Match[str], offset: int = 0) -> Quantity | None:
         hi_value = _round(hi_value * factor)
         if not -limit < hi_value < limit:
             return None
-    return Quantity(
-        value,
-        unit.canonical,
-        qualifier,
-        text[start:end],
-        start - offset,
-        end - offset,
-        hi_value,
-        unit.dimension,
-    )
+    return _new_quantity(Quantity, (value, unit.canonical, qualifier, text[start:end],
+                                    start - offset, end - offset, hi_value, unit.dimension))
 
 
 def _unit_key(written: str) -> str:

@@ -572,6 +572,7 @@ def _other_bureau(clause: str, meta: DocMeta) -> bool:
                    for x in lead_in)
 
 
+@lru_cache(maxsize=PHRASE_CACHE)
 def _national_award_part(phrase: str) -> bool:
     """其中国家级奖励67项: the national part of a count of prizes, named by its level alone."""
     return cues()["national_part"].fullmatch(cues()["strip"].sub("", strip_joiners(phrase))) is not None
@@ -1301,7 +1302,7 @@ def _to_figure(
         raw=text[start:end],
         region=meta.region,
         value_high=q.value_high,
-        note="; ".join(flag_notes()[f] for f in flags),
+        note="; ".join([flag_notes()[f] for f in flags]) if flags else "",
         flags=tuple(flags),
         level=_platform_level(mention.lead_in) if q.dimension == "count" else "",
     )
@@ -1319,6 +1320,7 @@ def flag_notes() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=PHRASE_CACHE)
 def _platform_level(lead_in: str) -> str:
     """national, provincial … when the words right before a count name the level of what
     it counts (新认定国家级众创空间12家), so that 47 maker spaces of every level are never

@@ -797,8 +797,17 @@ class Gated:
         return -1 if hit is None else hit.start()
 
     def search(self, string: str, pos: int = 0, endpos: int = 2**62) -> re.Match[str] | None:
-        at = self._from(string, pos, endpos)
-        return None if at < 0 else self.regex.search(string, at, endpos)
+        # _from, inlined: this is the call the figure rules make most
+        need = self.need
+        if need is not None and need(string, pos, endpos) is None:
+            return None
+        begin = self.begin
+        if begin is not None:
+            hit = begin(string, pos, endpos)
+            if hit is None:
+                return None
+            pos = hit.start()
+        return self.regex.search(string, pos, endpos)
 
     def finditer(self, string: str, pos: int = 0, endpos: int = 2**62):
         at = self._from(string, pos, endpos)

@@ -22,8 +22,11 @@ def cues() -> dict[str, re.Pattern[str]]:
     return {name: gated(regex) for name, regex in load_patterns("cues.csv").items()}
 
 
+_STRIPPED = JOINERS + " "
+
+
 def strip_joiners(s: str) -> str:
-    return s.strip(JOINERS + " ")
+    return s.strip(_STRIPPED)
 
 
 def last_mark(text: str, lo: int, hi: int, marks: str) -> int:

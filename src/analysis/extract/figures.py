@@ -312,7 +312,7 @@ def _names_not_counts(sent: str, q: Quantity) -> bool:
     figure, so it is no row of the tables."""
     if q.unit in ("项", "个") and cues()["counts_measures"].match(sent, q.end):
         return True  # 两项指标均居全市第1位, 上述2项指标: the measures just named
-    if any(ch.isdigit() for ch in q.raw):
+    if any(map(str.isdigit, q.raw)):
         return False
     if cues()["not_a_count"].match(sent, q.end):
         return True
@@ -407,7 +407,7 @@ def _sentence_figures(
             mention.flags.append("share_base")
     for k, mention in enumerate(items):
         total = next((t for t in items[k + 1:] if t.indicator and t.group_start == mention.group_start
-                      and cues()["total_of_parts"].match(strip_joiners(t.lead_in))), None)
+                      and cues()["total_of_parts"].match(strip_joiners(t.lead_in))), None) if mention.indicator else None
         if mention.indicator and total is not None and total.indicator == mention.indicator:
             mention.indicator = None  # 入库1311家,公示1360家,共计2671家: a part of the total after it
             mention.flags.append("part_of_total")
@@ -1093,14 +1093,14 @@ def _to_figure(
         run_on = tuple(y for y in sentence.years
                        if y[0] >= own_from or not (y[0] and sent[y[0] - 1] in "由从"))
         named = last_year_cue(run_on, mention.group_start, pos)  # not 由2018年的 A: a base
-        bases = {y[0] for y in sentence.years} - {y[0] for y in run_on}
         if (named is None and mention.group_start > 0 and section.kind == "summary"
-                and section.year is not None
-                and not any(m.start() not in bases
-                            for m in c["own_time"].finditer(sent, mention.group_start, pos))):
-            carried = last_year_cue(run_on, 0, mention.group_start)
-            if carried is not None and carried < section.year:
-                return carried  # 2023年…达到9.51亿元;高新技术产业…175亿元: the year runs on
+                and section.year is not None):
+            bases = {y[0] for y in sentence.years} - {y[0] for y in run_on}  # only when asked
+            if not any(m.start() not in bases
+                       for m in c["own_time"].finditer(sent, mention.group_start, pos)):
+                carried = last_year_cue(run_on, 0, mention.group_start)
+                if carried is not None and carried < section.year:
+                    return carried  # 2023年…达到9.51亿元;高新技术产业…175亿元: the year runs on
         return named
 
     explicit = None if since is not None else year_at(q.start)

@@ -252,3 +252,18 @@ def test_patterns_re_skips_through_or_without_gates_stay_plain():
     for pattern in (r"其中", r"[从由](?!事)", r"(?i)ab?c|d", r".*"):
         raw = re.compile(pattern)
         assert patterns.gated(raw) is raw
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=_GATE_ALPHABET, max_size=60), st.integers(0, 30),
+       st.sampled_from([(0, 2**62), (-5, 2**62), (7, 300), (290, 2**62), (100, 700)]))
+def test_gated_cues_search_a_long_text_as_re(tail, copies, window):
+    text = "科技创新工作取得新进展，高新技术企业数量稳步增长。\n" * copies + tail + "全市。" * 90
+    pos, endpos = window
+    for wrapped in _gated_cues():
+        raw = wrapped.regex
+        got, want = wrapped.search(text, pos, endpos), raw.search(text, pos, endpos)
+        assert (got and got.span()) == (want and want.span()), wrapped.pattern
+        assert wrapped.findall(text, pos, endpos) == raw.findall(text, pos, endpos)
+        assert [m.span() for m in wrapped.finditer(text, pos, endpos)] == [
+            m.span() for m in raw.finditer(text, pos, endpos)]

@@ -771,7 +771,7 @@ class Gated:
     """
 
     __slots__ = ("regex", "need", "begin", "pattern", "flags", "groups", "groupindex",
-                 "match", "fullmatch")
+                 "match", "fullmatch", "_wide")
 
     def __init__(self, regex: re.Pattern[str], need: re.Pattern[str] | None,
                  begin: re.Pattern[str] | None) -> None:
@@ -784,19 +784,29 @@ class Gated:
         self.groupindex = regex.groupindex
         self.match = regex.match  # one position: re is as quick as any gate there
         self.fullmatch = regex.fullmatch
+        self._wide: Prechecked | None = None
 
-    def _from(self, string: str, pos: int, endpos: int) -> int:
-        """Where the scan may start, or -1 when string[pos:endpos] holds no match."""
+    def wide(self) -> Prechecked:
+        """The pattern with :class:`Prechecked`'s pre-checks, for a window of a long text
+        (a whole report): there its finders beat one gate (made on first use)."""
+        if self._wide is None:
+            self._wide = Prechecked(self.regex)
+        return self._wide
+
+    def _from(self, string: str, pos: int, endpos: int) -> int | None:
+        """Where the scan may start, or None when string[pos:endpos] holds no match."""
         need = self.need
         if need is not None and need(string, pos, endpos) is None:
-            return -1
+            return None
         begin = self.begin
         if begin is None:
             return pos
         hit = begin(string, pos, endpos)
-        return -1 if hit is None else hit.start()
+        return None if hit is None else hit.start()
 
     def search(self, string: str, pos: int = 0, endpos: int = 2**62) -> re.Match[str] | None:
+        if len(string) > SHORT_TEXT and not _short(string, pos, endpos):
+            return self.wide().search(string, pos, endpos)
         # _from, inlined: this is the call the figure rules make most
         need = self.need
         if need is not None and need(string, pos, endpos) is None:
@@ -810,25 +820,29 @@ class Gated:
         return self.regex.search(string, pos, endpos)
 
     def finditer(self, string: str, pos: int = 0, endpos: int = 2**62):
+        if len(string) > SHORT_TEXT and not _short(string, pos, endpos):
+            return self.wide().finditer(string, pos, endpos)
         at = self._from(string, pos, endpos)
-        return iter(()) if at < 0 else self.regex.finditer(string, at, endpos)
+        return iter(()) if at is None else self.regex.finditer(string, at, endpos)
 
     def findall(self, string: str, pos: int = 0, endpos: int = 2**62) -> list:
+        if len(string) > SHORT_TEXT and not _short(string, pos, endpos):
+            return self.wide().findall(string, pos, endpos)
         at = self._from(string, pos, endpos)
-        return [] if at < 0 else self.regex.findall(string, at, endpos)
+        return [] if at is None else self.regex.findall(string, at, endpos)
 
     def sub(self, repl, string: str, count: int = 0) -> str:
-        if self._from(string, 0, 2**62) < 0:
+        if self._from(string, 0, 2**62) is None:
             return string
         return self.regex.sub(repl, string, count)
 
     def subn(self, repl, string: str, count: int = 0) -> tuple[str, int]:
-        if self._from(string, 0, 2**62) < 0:
+        if self._from(string, 0, 2**62) is None:
             return string, 0
         return self.regex.subn(repl, string, count)
 
     def split(self, string: str, maxsplit: int = 0) -> list:
-        if self._from(string, 0, 2**62) < 0:
+        if self._from(string, 0, 2**62) is None:
             return [string]
         return self.regex.split(string, maxsplit)
 

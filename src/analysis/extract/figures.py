@@ -524,7 +524,7 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
                 if mention.indicator:
                     mention.phrase = phrase  # the text's own words, not the probe
         if (mention.indicator is None and mention.q.dimension == "count"
-                and cues()["generic_firms"].fullmatch(cues()["strip"].sub("", strip_joiners(phrase)))):
+                and _generic_firms(phrase)):
             _name_the_firms(mention, phrase, sent[: mention.clause_start], sentence.topic, right)
         if mention.indicator is None and _count_on_last_year(mention):
             completed = _complete("新增", mention, items[:i], sentence)  # 拥有量达到614家、比上年增加111家
@@ -576,6 +576,12 @@ def _other_bureau(clause: str, meta: DocMeta) -> bool:
 def _national_award_part(phrase: str) -> bool:
     """其中国家级奖励67项: the national part of a count of prizes, named by its level alone."""
     return cues()["national_part"].fullmatch(cues()["strip"].sub("", strip_joiners(phrase))) is not None
+
+
+@lru_cache(maxsize=PHRASE_CACHE)
+def _generic_firms(phrase: str) -> bool:
+    """新认定企业36家: a count of firms of no named kind (cached per phrase)."""
+    return cues()["generic_firms"].fullmatch(cues()["strip"].sub("", strip_joiners(phrase))) is not None
 
 
 @lru_cache(maxsize=PHRASE_CACHE)

@@ -186,3 +186,84 @@ def test_a_long_text_without_any_opening_literal_is_not_scanned():
     text += "本文由小编整理。"
     assert wrapped.search(text).group() == raw.search(text).group() == "本文由小编整理"
     assert wrapped.search(text, 0, len(text) - 3) is None  # endpos cuts the match
+
+
+# ----------------------------------------------------------------- gates for short strings
+
+_GATE_ALPHABET = ("提高到至增长比上年同期去年十三五末以来全市我区科技局高新区企业国家级指标"
+                  "目标任务力争确保预计达到突破关口步伐速度2023年1-6月，,；：。(（)） 5家亿元%")
+
+
+def _gated_cues() -> list:
+    from analysis.extract import periods
+    from analysis.extract.cues import cues
+
+    found = list(cues().values()) + [periods.PERIOD_CUES, periods.RECENT_YEARS,
+                                     periods.SINCE_YEAR]
+    return [p for p in found if isinstance(p, patterns.Gated)]
+
+
+def test_the_figure_cues_re_crawls_through_are_gated():
+    names = {p.pattern for p in _gated_cues()}
+    from analysis.extract.cues import cues
+
+    assert cues()["change_to"].pattern in names and cues()["target_verb"].pattern in names
+    assert not isinstance(cues()["subset"], patterns.Gated)  # 其中: re skips to it itself
+    assert cues()["change_to"].match("提高到") and not cues()["change_to"].search("提高")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_GATE_ALPHABET, max_size=40), st.integers(-3, 45), st.integers(-2, 50))
+def test_gated_cues_give_exactly_the_pattern_results(text, pos, endpos):
+    for wrapped in _gated_cues():
+        raw = wrapped.regex
+        got, want = wrapped.search(text, pos, endpos), raw.search(text, pos, endpos)
+        assert (got and (got.span(), got.groups())) == (want and (want.span(), want.groups()))
+        assert [m.span() for m in wrapped.finditer(text, pos, endpos)] == [
+            m.span() for m in raw.finditer(text, pos, endpos)]
+        assert wrapped.findall(text, pos, endpos) == raw.findall(text, pos, endpos)
+        assert wrapped.sub("<>", text) == raw.sub("<>", text)
+        assert wrapped.sub("", text, count=1) == raw.sub("", text, count=1)
+        assert wrapped.split(text) == raw.split(text)
+        got, want = wrapped.match(text, max(pos, 0)), raw.match(text, max(pos, 0))
+        assert (got and got.span()) == (want and want.span())
+
+
+@pytest.mark.parametrize("pattern", [
+    r"(?<![提上下])(?:提高|增加)(?:到|至)",  # a look-behind first: re crawls
+    r"(?:大幅|稳步)?(?:提高|增加)(?:到|至)|(?<![提上下])[增升降]至",
+    r"^[^，。；]{0,16}?(?:高新区|开发区)(?!建设)",  # anchored: one long try
+    r"(?:^|[，,；;])\s*(?:去年|上年)(?:底|末)?",
+    r"(?m)^\s*(?:一是|二是)",
+])
+def test_a_gated_pattern_searches_as_re(pattern):
+    raw = re.compile(pattern)
+    wrapped = patterns.gated(raw)
+    assert isinstance(wrapped, patterns.Gated)
+    for text in ("", "提高", "大幅提高到", "上增至", "下增至15%", "园区高新区新增", "全市，高新区建设",
+                 "，去年底", "x\n一是", "收入增加至3亿元，稳步提高到", "一是\n二是"):
+        for pos in (0, 1, 3):
+            got, want = wrapped.search(text, pos), raw.search(text, pos)
+            assert (got and got.span()) == (want and want.span())
+            assert wrapped.findall(text, pos) == raw.findall(text, pos)
+
+
+def test_patterns_re_skips_through_or_without_gates_stay_plain():
+    for pattern in (r"其中", r"[从由](?!事)", r"(?i)ab?c|d", r".*"):
+        raw = re.compile(pattern)
+        assert patterns.gated(raw) is raw
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=_GATE_ALPHABET, max_size=60), st.integers(0, 30),
+       st.sampled_from([(0, 2**62), (-5, 2**62), (7, 300), (290, 2**62), (100, 700)]))
+def test_gated_cues_search_a_long_text_as_re(tail, copies, window):
+    text = "科技创新工作取得新进展，高新技术企业数量稳步增长。\n" * copies + tail + "全市。" * 90
+    pos, endpos = window
+    for wrapped in _gated_cues():
+        raw = wrapped.regex
+        got, want = wrapped.search(text, pos, endpos), raw.search(text, pos, endpos)
+        assert (got and got.span()) == (want and want.span()), wrapped.pattern
+        assert wrapped.findall(text, pos, endpos) == raw.findall(text, pos, endpos)
+        assert [m.span() for m in wrapped.finditer(text, pos, endpos)] == [
+            m.span() for m in raw.finditer(text, pos, endpos)]

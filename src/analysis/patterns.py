@@ -743,3 +743,155 @@ def _check_lookbehinds(seq) -> None:
             _check_lookbehinds(av[1].data)
             if av[2] is not None:
                 _check_lookbehinds(av[2].data)
+
+
+# ------------------------------------------------------------------ gates for short strings
+
+GATE_CHARS = 16  # a character set larger than this lets too much through
+
+
+def _char_class(chars) -> str:
+    return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
+
+
+class Gated:
+    """A compiled pattern behind one-scan gates, for the short strings (a sentence, a
+    figure's lead-in) the figure rules search thousands of times per report.
+
+    Why: ``re`` tries a pattern that opens with a look-behind, an alternation of classes
+    or an optional part (``(?:大幅|稳步)?(?:提高|…)(?:到|至)``) at every position of the
+    string, at a few hundred nanoseconds a position, and most lead-ins hold none of the
+    characters every match needs. ``need`` is a compiled literal or class one of whose
+    characters every match holds: no hit in string[pos:endpos], no match. ``begin``
+    finds where a match can start (its first characters, or the one finder of
+    :func:`finders`): the search begins at its first hit, since no match starts before
+    it (the text before stays visible to look-behinds and anchors, as with any ``pos``).
+    Same methods and results as the pattern (``match`` and ``fullmatch`` are the
+    pattern's own); a match's ``re`` is the wrapped pattern.
+    """
+
+    __slots__ = ("regex", "need", "begin", "pattern", "flags", "groups", "groupindex",
+                 "match", "fullmatch", "_wide")
+
+    def __init__(self, regex: re.Pattern[str], need: re.Pattern[str] | None,
+                 begin: re.Pattern[str] | None) -> None:
+        self.regex = regex
+        self.need = need.search if need is not None else None
+        self.begin = begin.search if begin is not None else None
+        self.pattern = regex.pattern
+        self.flags = regex.flags
+        self.groups = regex.groups
+        self.groupindex = regex.groupindex
+        self.match = regex.match  # one position: re is as quick as any gate there
+        self.fullmatch = regex.fullmatch
+        self._wide: Prechecked | None = None
+
+    def wide(self) -> Prechecked:
+        """The pattern with :class:`Prechecked`'s pre-checks, for a window of a long text
+        (a whole report): there its finders beat one gate (made on first use)."""
+        if self._wide is None:
+            self._wide = Prechecked(self.regex)
+        return self._wide
+
+    def _from(self, string: str, pos: int, endpos: int) -> int | None:
+        """Where the scan may start, or None when string[pos:endpos] holds no match."""
+        need = self.need
+        if need is not None and need(string, pos, endpos) is None:
+            return None
+        begin = self.begin
+        if begin is None:
+            return pos
+        hit = begin(string, pos, endpos)
+        return None if hit is None else hit.start()
+
+    def search(self, string: str, pos: int = 0, endpos: int = 2**62) -> re.Match[str] | None:
+        if len(string) > SHORT_TEXT and not _short(string, pos, endpos):
+            return self.wide().search(string, pos, endpos)
+        # _from, inlined: this is the call the figure rules make most
+        need = self.need
+        if need is not None and need(string, pos, endpos) is None:
+            return None
+        begin = self.begin
+        if begin is not None:
+            hit = begin(string, pos, endpos)
+            if hit is None:
+                return None
+            pos = hit.start()
+        return self.regex.search(string, pos, endpos)
+
+    def finditer(self, string: str, pos: int = 0, endpos: int = 2**62):
+        if len(string) > SHORT_TEXT and not _short(string, pos, endpos):
+            return self.wide().finditer(string, pos, endpos)
+        at = self._from(string, pos, endpos)
+        return iter(()) if at is None else self.regex.finditer(string, at, endpos)
+
+    def findall(self, string: str, pos: int = 0, endpos: int = 2**62) -> list:
+        if len(string) > SHORT_TEXT and not _short(string, pos, endpos):
+            return self.wide().findall(string, pos, endpos)
+        at = self._from(string, pos, endpos)
+        return [] if at is None else self.regex.findall(string, at, endpos)
+
+    def sub(self, repl, string: str, count: int = 0) -> str:
+        if self._from(string, 0, 2**62) is None:
+            return string
+        return self.regex.sub(repl, string, count)
+
+    def subn(self, repl, string: str, count: int = 0) -> tuple[str, int]:
+        if self._from(string, 0, 2**62) is None:
+            return string, 0
+        return self.regex.subn(repl, string, count)
+
+    def split(self, string: str, maxsplit: int = 0) -> list:
+        if self._from(string, 0, 2**62) is None:
+            return [string]
+        return self.regex.split(string, maxsplit)
+
+    def __repr__(self) -> str:
+        return f"Gated({self.regex!r})"
+
+
+@lru_cache(maxsize=1024)
+def gates(pattern: str, flags: int = 0) -> tuple[str | None, re.Pattern[str] | None]:
+    """(need, begin) of :class:`Gated`: the source of a literal every match holds (else
+    of a class of at most :data:`GATE_CHARS` characters one of which every match holds),
+    and a pattern whose first hit is where the first match can start (the single
+    finder, else a class of the first characters), each None when unknown."""
+    if (flags & re.IGNORECASE) or _p is None:
+        return None, None
+    try:
+        if _parsed(pattern, flags).state.flags & re.IGNORECASE:
+            return None, None
+    except (re.error, AttributeError, TypeError):
+        return None, None
+    need = None
+    needle = required_literal(pattern, flags)
+    if needle is not None:
+        need = re.escape(needle)
+    elif (chars := required_chars(pattern, flags)) is not None and len(chars) <= GATE_CHARS:
+        need = _char_class(chars)
+    begin = None
+    found = finders(pattern, flags)
+    if found is not None and len(found) == 1:
+        begin = found[0]
+    elif (firsts := first_chars(pattern, flags)) is not None and len(firsts) <= GATE_CHARS:
+        begin = re.compile(_char_class(firsts))
+    return need, begin
+
+
+def gated(regex: re.Pattern[str]) -> re.Pattern[str]:
+    """``regex`` behind its gates (see :class:`Gated`) when ``re`` would try it at every
+    position of a string or only at the string's start (``^[^，。；]{0,16}?(?:高新区|…)``:
+    one try, but a long one), and a gate is known; else ``regex`` itself. A pattern that
+    ignores case keeps none (its gates would have to ignore case too)."""
+    if not isinstance(regex, re.Pattern) or regex.flags & re.IGNORECASE:
+        return regex
+    flags = regex.flags & ~re.UNICODE
+    anchored = line_anchored(regex.pattern, flags)
+    if re_skips_ahead(regex.pattern, flags) and not anchored:
+        return regex  # re jumps to a possible start on its own
+    need, begin = gates(regex.pattern, flags)
+    if anchored:
+        begin = None  # one try at the start: nothing to skip
+    if need is None and begin is None:
+        return regex
+    return Gated(regex, re.compile(need) if need else None, begin)  # type: ignore[return-value]

@@ -342,7 +342,7 @@ def _names_not_counts(sent: str, q: Quantity) -> bool:
     figure, so it is no row of the tables."""
     if q.unit in ("项", "个") and cues()["counts_measures"].match(sent, q.end):
         return True  # 两项指标均居全市第1位, 上述2项指标: the measures just named
-    if any(ch.isdigit() for ch in q.raw):
+    if any(map(str.isdigit, q.raw)):
         return False
     if cues()["not_a_count"].match(sent, q.end):
         return True
@@ -440,7 +440,7 @@ def _sentence_figures(
             mention.flags.append("share_base")
     for k, mention in enumerate(items):
         total = next((t for t in items[k + 1:] if t.indicator and t.group_start == mention.group_start
-                      and cues()["total_of_parts"].match(strip_joiners(t.lead_in))), None)
+                      and cues()["total_of_parts"].match(strip_joiners(t.lead_in))), None) if mention.indicator else None
         if mention.indicator and total is not None and total.indicator == mention.indicator:
             mention.indicator = None  # 入库1311家,公示1360家,共计2671家: a part of the total after it
             mention.flags.append("part_of_total")
@@ -569,7 +569,7 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
                 if mention.indicator:
                     mention.phrase = phrase  # the text's own words, not the probe
         if (mention.indicator is None and mention.q.dimension == "count"
-                and cues()["generic_firms"].fullmatch(cues()["strip"].sub("", strip_joiners(phrase)))):
+                and _generic_firms(phrase)):
             _name_the_firms(mention, phrase, sent[: mention.clause_start], sentence.topic, right)
         if mention.indicator is None and _count_on_last_year(mention):
             completed = _complete("新增", mention, items[:i], sentence)  # 拥有量达到614家、比上年增加111家
@@ -653,9 +653,16 @@ def _other_bureau(clause: str, meta: DocMeta) -> bool:
                    for x in lead_in)
 
 
+@lru_cache(maxsize=PHRASE_CACHE)
 def _national_award_part(phrase: str) -> bool:
     """其中国家级奖励67项: the national part of a count of prizes, named by its level alone."""
     return cues()["national_part"].fullmatch(cues()["strip"].sub("", strip_joiners(phrase))) is not None
+
+
+@lru_cache(maxsize=PHRASE_CACHE)
+def _generic_firms(phrase: str) -> bool:
+    """新认定企业36家: a count of firms of no named kind (cached per phrase)."""
+    return cues()["generic_firms"].fullmatch(cues()["strip"].sub("", strip_joiners(phrase))) is not None
 
 
 @lru_cache(maxsize=PHRASE_CACHE)
@@ -1202,14 +1209,14 @@ def _to_figure(
         run_on = tuple(y for y in sentence.years
                        if y[0] >= own_from or not (y[0] and sent[y[0] - 1] in "由从"))
         named = last_year_cue(run_on, mention.group_start, pos)  # not 由2018年的 A: a base
-        bases = {y[0] for y in sentence.years} - {y[0] for y in run_on}
         if (named is None and mention.group_start > 0 and section.kind == "summary"
-                and section.year is not None
-                and not any(m.start() not in bases
-                            for m in c["own_time"].finditer(sent, mention.group_start, pos))):
-            carried = last_year_cue(run_on, 0, mention.group_start)
-            if carried is not None and carried < section.year:
-                return carried  # 2023年…达到9.51亿元;高新技术产业…175亿元: the year runs on
+                and section.year is not None):
+            bases = {y[0] for y in sentence.years} - {y[0] for y in run_on}  # only when asked
+            if not any(m.start() not in bases
+                       for m in c["own_time"].finditer(sent, mention.group_start, pos)):
+                carried = last_year_cue(run_on, 0, mention.group_start)
+                if carried is not None and carried < section.year:
+                    return carried  # 2023年…达到9.51亿元;高新技术产业…175亿元: the year runs on
         return named
 
     explicit = None if since is not None else year_at(q.start)
@@ -1412,7 +1419,7 @@ def _to_figure(
         raw=text[start:end],
         region=meta.region,
         value_high=q.value_high,
-        note="; ".join(flag_notes()[f] for f in flags),
+        note="; ".join([flag_notes()[f] for f in flags]) if flags else "",
         flags=tuple(flags),
         level=_platform_level(mention.lead_in) if q.dimension == "count" else "",
     )
@@ -1430,6 +1437,7 @@ def flag_notes() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=PHRASE_CACHE)
 def _platform_level(lead_in: str) -> str:
     """national, provincial … when the words right before a count name the level of what
     it counts (新认定国家级众创空间12家), so that 47 maker spaces of every level are never

@@ -11,13 +11,14 @@ from functools import lru_cache
 from ..numbers import (
     parse_chinese_numeral,
 )
+from ..patterns import gated
 from ..text.lexicon import expand, period_of_months
 from .cues import GROUP_MARKS, last_mark
 
-SINCE_YEAR = re.compile(r"(?:自|从)?(20\d\d)年(?:度)?以来")
+SINCE_YEAR = gated(re.compile(r"(?:自|从)?(20\d\d)年(?:度)?以来"))  # gated: patterns.gated
 # 近两年 / 三年来 / 三年累计: the figure sums the last N years up to the report's (近两年新增14家)
-RECENT_YEARS = re.compile(r"(?:近|过去|这)(?P<n>[两二三四五六七八九十2-9])年(?:来|以来|中|间|里)?"
-                          r"|(?<![\d十第])(?P<m>[两二三四五2-5])年(?:来|以来|中|间|里|累计)")
+RECENT_YEARS = gated(re.compile(r"(?:近|过去|这)(?P<n>[两二三四五六七八九十2-9])年(?:来|以来|中|间|里)?"
+                                r"|(?<![\d十第])(?P<m>[两二三四五2-5])年(?:来|以来|中|间|里|累计)"))
 _CN_DIGITS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 

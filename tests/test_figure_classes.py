@@ -124,6 +124,9 @@ def test_from_to_statements_give_each_value_its_own_year_and_no_yoy():
     assert [(v, y) for _, v, _, _, y, _, _ in got] == [(120, 2020), (200, 2023)]
     got = figures("全市高新技术产业实现产值2452亿元,是2018年1080亿元的2.27倍。")
     assert ("high_tech_output", 1.08e11, "元", None, 2018, "FY", "actual") in got
+    got = figures("全市高新技术企业从2017年的6家已达到了31家。")  # 已达到了 as the to-verb
+    assert got == [("high_tech_enterprises_total", 6, "家", None, 2017, "FY", "actual"),
+                   ("high_tech_enterprises_total", 31, "家", None, 2023, "FY", "actual")]
 
 
 def test_not_the_regions_figure():
@@ -175,7 +178,9 @@ def test_counts_carry_the_level_of_what_they_count():
     ("全市国家级专精特新“小巨人”企业达到31家。", {31: "specialized_giants"}),
     ("认定技术先进型服务企业12家,全市技术先进型服务企业达到40家。", {40: "tech_advanced_service_firms"}),
     ("登记省级科技成果86项。", {86: "registered_achievements"}),
-    ("获省科技进步二等奖3项。", {3: "tech_enterprises_provincial"}),
+    ("获省科技进步二等奖3项。", {3: "provincial_sci_tech_awards"}),
+    ("获国家科学技术奖2项、省科学技术奖17项。", {2: "national_sci_tech_awards", 17: "provincial_sci_tech_awards"}),
+    ("五年累计获得国家、省科学技术奖42项。", {}),  # both levels together: neither indicator
     ("科技进步贡献率达到60%。", {60: "tech_progress_contribution"}),
     ("全市综合科技创新水平指数达到81.38%。", {81.38: "innovation_level_index"}),
     ("规上工业企业研发机构覆盖率达到45%。", {45: "rd_institutions_industrial_share"}),
@@ -960,3 +965,234 @@ def test_a_year_before_a_month_span_dates_its_figures():
     assert figures("2022年1-5月,全市技术合同成交额12亿元。")[0][4:6] == (2022, "M1-M5")
     assert figures("2022年1―5月,全市技术合同成交额12亿元。")[0][4:6] == (2022, "M1-M5")
     assert figures("1-5月,全市技术合同成交额12亿元。")[0][4:6] == (2023, "M1-M5")
+
+
+@pytest.mark.parametrize("text, value", [
+    ("承担省以上各类科技计划项目89项,落实无偿资金1029.5万元。", 10_295_000),
+    ("承担各类科技计划99项,获得无偿扶持资金11248万元。", 112_480_000),
+    ("120项科技计划项目获得立项,获项目资金2600万元。", 26_000_000),
+])
+def test_funds_won_in_more_wordings(text, value):
+    assert ids(text).get(value) == "sci_tech_funding_secured"
+
+
+def test_a_level_reached_by_growing_is_a_total():
+    got = ids("全年认定高新技术企业10家,高新技术企业发展到101家。")
+    assert got == {10: "high_tech_enterprises_new", 101: "high_tech_enterprises_total"}
+
+
+def test_a_threshold_between_a_level_and_its_growth_takes_no_yoy():
+    got = figures("全年高新技术产业实现产值304.97亿元,首次突破300亿元大关,同比增长46.04%。")
+    assert got == [("high_tech_output", 30_497_000_000, "元", 46.04, 2023, "FY", "actual")]
+
+
+def test_yoy_against_last_year_written_out():
+    assert figures("高新技术企业数量1950家,同比去年下降5%。") == [
+        ("high_tech_enterprises_total", 1950, "家", -5, 2023, "FY", "actual")]
+
+
+def test_firms_applying_to_the_register_are_no_count_of_it():
+    assert ids("全市科技型中小企业申请入库2360家;科技型中小企业评价入库1500家。") == {
+        1500: "tech_smes"}
+
+
+def test_a_blank_inside_a_word_does_not_cut_the_indicator():
+    assert ids("全社会研发费用占地 区生产总值比重达到 2.82%。") == {2.82: "rd_intensity"}
+    # a heading run into the body still starts the phrase after its blank
+    assert ids("(二)科技创新能力持续提升 全市新增高新技术企业50家。") == {
+        50: "high_tech_enterprises_new"}
+
+
+PLAN = DocMeta("t", region="某市", report_year=2023, period="FY", doc_type="plan")
+
+
+def test_a_two_tier_goal_gives_both_tiers_the_indicator():
+    got = figures("争取上级科技部门资金支持,确保超过6000万元、争取7000万元。", PLAN)
+    assert got == [("sci_tech_funding_secured", 60_000_000, "元", None, 2023, "FY", "target"),
+                   ("sci_tech_funding_secured", 70_000_000, "元", None, 2023, "FY", "target")]
+    # 争取 opening its own clause is the verb of funds won, not a tier
+    assert ids("确保新增高新技术企业20家,争取7000万元。", PLAN).get(70_000_000) is None
+
+
+def test_a_goal_verb_with_yao_keeps_the_subject_for_the_next_measure():
+    got = ids("高新技术产业工业总产值要突破400亿元,实现工业增加值125亿元以上。", PLAN)
+    assert got == {4e10: "high_tech_output", 1.25e10: "high_tech_value_added"}
+
+
+def test_new_since_a_plans_end_with_the_subject_in_its_own_clause():
+    meta = DocMeta("t", region="某市", report_year=2022, period="FY", doc_type="summary")
+    assert figures("全市高新技术企业较“十三五”末增加210家。", meta) == [
+        ("high_tech_enterprises_new", 210, "家", None, 2022, "2021-2022", "actual")]
+    # a stock with no count of new ones: its change since then is no level of it
+    assert ids("全市有效发明专利达到5000件,较“十三五”末增加2100件。", meta) == {
+        5000: "valid_invention_patents"}
+    assert ids("有效发明专利较“十三五”末增加2100件。", meta) == {}
+
+
+def test_prizes_recommended_or_applied_for_are_no_prizes_won():
+    assert ids("推荐国家科技奖3项,申报省科学技术奖12项。") == {}
+
+
+def test_progress_against_an_assigned_goal_is_that_indicators_actual():
+    got = figures("2023年省考指标为技术合同成交额5亿元,目前已完成4.2亿元。")
+    assert got == [("tech_contract_turnover", 5e8, "元", None, 2023, "FY", "target"),
+                   ("tech_contract_turnover", 4.2e8, "元", None, 2023, "FY", "actual")]
+
+
+def test_a_date_with_a_month_dates_the_figure_after_it():
+    meta = DocMeta("t", region="某市", report_year=2021, period="FY", doc_type="summary")
+    got = figures("2019年5月,全市新认定高新技术企业5家。2021年1-5月,技术合同成交额2亿元。", meta)
+    assert got == [("high_tech_enterprises_new", 5, "家", None, 2019, "FY", "actual"),
+                   ("tech_contract_turnover", 2e8, "元", None, 2021, "M1-M5", "actual")]
+
+
+def test_tech_contracts_registered_in_money_and_by_amount():
+    assert ids("全区累计完成技术合同认定登记6362.03万元。") == {63_620_300: "tech_contract_turnover"}
+    got = ids("登记技术合同19项、交易金额2.05亿元,办理技术合同登记减免税4项。")
+    assert got == {19: "tech_contracts", 2.05e8: "tech_contract_turnover"}  # tax reliefs: no count
+
+
+def test_a_forecast_for_the_years_end_keeps_its_subject_and_growth():
+    got = figures("全市技术合同成交额已实现1.89亿元,预计年底前将完成2.1亿元,同比增幅将超过20%。")
+    assert ("tech_contract_turnover", 2.1e8, "元", 20, 2023, "FY", "estimate") in got
+
+
+def test_its_value_added_is_the_subject_befores():
+    got = ids("预计将实现高新技术产业总产值500亿元,其增加值占工业增加值比重将达24.2%。")
+    assert got == {5e10: "high_tech_output", 24.2: "high_tech_value_added_share"}
+    assert ids("全市专利申请1200件,其中发明专利300件,其他900件。").get(900) is None
+
+
+def test_listed_names_share_the_measure_the_last_carries():
+    got = ids("高新技术产业、战略性新兴产业产值占规上工业总产值比重分别达55.3%、38.6%。")
+    assert got == {55.3: "high_tech_output_share"}
+    got = ids("发明专利、实用新型专利授权量分别为300件、800件。")
+    assert got == {300: "invention_patent_grants"}
+
+
+def test_a_qualified_class_of_high_tech_firms_is_no_count_of_all():
+    assert ids("拥有国家高新技术企业29家、火炬计划重点高新技术企业3家。") == {
+        29: "high_tech_enterprises_total"}
+
+
+def test_a_sum_in_a_paragraph_a_plan_span_opened_is_over_the_span():
+    meta = DocMeta("t", region="某市", report_year=2015, period="FY", doc_type="summary")
+    text = ("“十二五”期间,全市两项成果获得国家科技进步二等奖。全市吸纳技术4806项;技术合同输出共计"
+            "1699项,合同成交额共计109.6亿元。截至目前,全市拥有有效发明专利1379件。\n"
+            "2015年,技术合同累计成交额20亿元。\n")
+    got = figures(text, meta)
+    assert ("tech_contracts", 1699, "项", None, 2015, "2011-2015", "actual") in got
+    assert ("tech_contract_turnover", 1.096e10, "元", None, 2015, "2011-2015", "actual") in got
+    assert ("valid_invention_patents", 1379, "件", None, 2015, "FY", "actual") in got  # no sum
+    assert ("tech_contract_turnover", 2e9, "元", None, 2015, "FY", "actual") in got  # its own line
+
+
+def test_a_next_year_sentence_going_on_with_the_work_is_a_plan():
+    meta = DocMeta("t", region="某市", report_year=2022, period="FY", doc_type="summary")
+    text = ("2022年,全市高新技术企业达225家。\n"
+            "2023年,全市继续激发创新主体活力,高新技术企业达到260家。\n")
+    assert figures(text, meta) == [
+        ("high_tech_enterprises_total", 225, "家", None, 2022, "FY", "actual"),
+        ("high_tech_enterprises_total", 260, "家", None, 2023, "FY", "target")]
+
+
+def test_prizes_won_by_a_recommended_project_are_prizes():
+    assert ids("我市推荐项目获国家科学技术进步奖2项。") == {2: "national_sci_tech_awards"}
+
+
+def test_a_month_spanning_into_the_next_year_or_since_a_month_does_not_date_the_figure():
+    got = figures("2022年11月—2023年10月,全市技术合同成交额12亿元。2022年10月以来,全市新认定高新技术企业50家。")
+    assert [(f[0], f[4]) for f in got] == [("tech_contract_turnover", 2023), ("high_tech_enterprises_new", 2023)]
+
+
+def test_from_to_with_fazhan_dao_and_a_mark_passed_after_a_level():
+    got = figures("高新技术企业由300家发展到520家。")
+    assert [(f[0], f[1]) for f in got] == [("high_tech_enterprises_total", 300),
+                                           ("high_tech_enterprises_total", 520)]
+    got = figures("技术合同成交额达12亿元,首次突破10亿元,同比增长46%。")
+    assert got == [("tech_contract_turnover", 1.2e9, "元", 46, 2023, "FY", "actual")]
+
+
+def test_month_spans_written_with_two_months():
+    got = figures("2023年1月至5月,全市技术合同成交额5亿元。")
+    assert got == [("tech_contract_turnover", 5e8, "元", None, 2023, "M1-M5", "actual")]
+
+
+def test_net_new_since_a_plans_end_and_in_the_plans_first_year():
+    assert figures("高新技术企业数量较“十三五”末净增210家。") == [
+        ("high_tech_enterprises_new", 210, "家", None, 2023, "2021-2023", "actual")]
+    meta = DocMeta("t", region="某市", report_year=2021, period="FY", doc_type="summary")
+    assert figures("高新技术企业较“十三五”末增加20家。", meta) == [
+        ("high_tech_enterprises_new", 20, "家", None, 2021, "FY", "actual")]
+
+
+def test_the_register_count_after_an_application_count_and_local_money():
+    assert ids("科技型中小企业申请入库1300家,评价入库1200家。") == {1200: "tech_smes"}
+    assert ids("落实市级科技项目资金1200万元,争取省级以上科技项目资金3000万元。") == {
+        30_000_000: "sci_tech_funding_secured"}
+
+
+def test_a_count_verb_right_before_a_number_and_its_noun_makes_new_ones():
+    got = ids("2021年莆田新增90家国家高新技术企业。过去一年,某市新增9家国家级高新技术企业,使全市高新技术企业达42家。")
+    assert got == {90: "high_tech_enterprises_new", 9: "high_tech_enterprises_new",
+                   42: "high_tech_enterprises_total"}
+
+
+def test_a_slogan_with_a_goal_verb_in_a_summary_makes_no_later_figure_a_goal():
+    text = ("近年来,全区努力实现更高水平科技自立自强,主要创新指标全省居前,其中高新技术企业总量突破2000家,"
+            "科技型中小企业超4500家。")
+    assert [f[6] for f in figures(text)] == ["actual", "actual"]
+    # a goal verb whose own clause states a figure reaches the next clause
+    assert [f[6] for f in figures("全年力争新增高新技术企业20家,技术合同成交额达到5亿元。")] == ["target", "target"]
+
+
+def test_incubation_carriers_of_every_kind_are_incubators():
+    assert ids("各类科技孵化载体规模达200家。") == {200: "incubators_total"}
+
+
+def test_past_words_after_a_later_year_open_no_plan():
+    meta = DocMeta("t", region="某市", report_year=2021, period="FY", doc_type="summary")
+    text = ("全年新增高新技术企业50家。2022年一季度,全市继续保持良好势头,新增科技型中小企业80家。")
+    assert [f[6] for f in figures(text, meta)] == ["actual", "actual"]
+
+
+def test_the_span_carry_gives_way_to_the_sentences_own_time_and_to_a_span_ahead():
+    meta = DocMeta("t", region="某市", report_year=2020, period="FY", doc_type="summary")
+    text = "“十三五”期间,全市科技工作取得显著成效。今年以来,全市技术合同成交额累计12亿元。"
+    assert figures(text, meta) == [("tech_contract_turnover", 1.2e9, "元", None, 2020, "FY", "actual")]
+    meta = DocMeta("t", region="某市", report_year=2022, period="FY", doc_type="summary")
+    text = "“十四五”期间我市将大力实施创新驱动,力争取得更大成效。技术合同成交额累计12亿元。"
+    assert [(f[4], f[5]) for f in figures(text, meta)] == [(2022, "FY")]
+
+
+def test_a_count_verb_before_a_number_keeps_the_words_that_exclude():
+    for text in ("全市重新认定50家高新技术企业。", "全年重点培育50家高新技术企业。", "组织申报认定50家高新技术企业。"):
+        assert ids(text).get(50) != "high_tech_enterprises_new", text
+
+
+def test_nominees_and_levels_in_a_list():
+    assert ids("组织推荐国家科技进步奖获奖候选项目5项。") == {}
+    meta = DocMeta("t", region="某县", report_year=2023, period="FY", doc_type="summary")
+    assert ids("全年争取国家、省、市级科技项目资金5000万元。", meta) == {5e7: "sci_tech_funding_secured"}
+
+
+def test_a_year_in_a_goal_verbs_clause_is_no_figure():
+    got = figures("2023年,全市确保2023年各项目标任务圆满完成,高新技术企业总量突破2000家。")
+    assert [f[6] for f in got] == ["actual"]
+
+
+def test_its_share_after_a_level():
+    assert ids("高新技术产业实现产值800亿元,其占规上工业总产值比重达45%。") == {
+        8e10: "high_tech_output", 45: "high_tech_output_share"}
+
+
+def test_a_sector_an_ownership_class_or_one_firm_is_no_region_total():
+    text = ("全市实现高新技术产业增加值642.6亿元。电子信息技术产业实现高新技术产业增加值60.9亿元,"
+            "新材料技术产业实现高新技术产业增加值249.2亿元。其中民营企业实现高新技术产业产值1461.8亿元。"
+            "该企业研发投入1.69亿元。")
+    assert ids(text) == {6.426e10: "high_tech_value_added"}
+
+
+def test_the_provinces_figure_said_as_ours_and_a_recognition_won():
+    assert ids("1-6月份,我省高新技术产业产值累计实现22502.43亿元。") == {}
+    assert ids("全年有6家企业成功申报认定为高新技术企业。") == {6: "high_tech_enterprises_new"}

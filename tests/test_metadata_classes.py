@@ -339,3 +339,54 @@ def test_a_byline_ending_with_a_date_dates_the_page():
     text = "某市科技工作成效明显\n某某 某某 2018-03-14 |\n本报讯 去年全市新增高新技术企业30家。\n"
     assert infer_metadata("b", text).report_year == 2017  # an annual account in March
     assert infer_metadata("n", text.replace("某某 某某 2018-03-14 |\n", "")).report_year is None
+
+
+def test_a_line_cut_where_a_figure_follows_is_no_title():
+    # a hard-wrapped sentence 全年共承担各类科技计划99项 opens with words a title ends with
+    text = ("科技\n全年共承担省级以上各类科技计划99项,获得无偿扶持资金11248万元。\n"
+            "新增高新技术企业30家。\n")
+    meta = infer_metadata("t", text)
+    assert (meta.title, meta.doc_type) == ("", "summary")
+
+
+def test_an_action_plan_is_a_plan():
+    meta = infer_metadata("a", "某县2024年科技创新赋能行动方案\n为贯彻落实,特制定本方案。\n"
+                               "到2024年,新增高新技术企业30家。\n")
+    assert (meta.title, meta.doc_type, meta.report_year) == ("某县2024年科技创新赋能行动方案", "plan", 2024)
+
+
+@pytest.mark.parametrize("title", ["某县科技局关于科技创新三年行动方案实施情况的报告",
+                                   "某县2023年科技创新行动方案落实情况"])
+def test_a_report_on_carrying_out_an_action_plan_is_a_summary(title):
+    assert infer_metadata("a", f"{title}\n全县新认定高新技术企业20家。\n").doc_type == "summary"
+
+
+@pytest.mark.parametrize("date", ["2024年1月5日", "2024-01-05"])
+def test_a_date_glued_to_the_title_keeps_the_title(date):
+    meta = infer_metadata("d", f"某县科技局2023年工作总结{date}\n全县新认定高新技术企业20家。\n")
+    assert meta.title == "某县科技局2023年工作总结"
+
+
+def test_a_year_heading_with_the_city_in_it_and_a_disclosure_row_no_title():
+    text = ("组配分类 | 工作计划与总结 | 发布机构 | 市科学技术局 |\n生成日期 | 2020-06-05 | 公开方式 | 主动公开 |\n"
+            "今年以来,全市科技系统各项工作取得较好成效。\n一、2016年全市科技工作基本情况\n"
+            "1-11月,我市实现高新技术产业产值710.95亿元,同比增长17.4%。\n")
+    meta = infer_metadata("z", text)
+    assert (meta.title, meta.report_year, meta.doc_type) == ("", 2016, "summary")
+
+
+def test_the_past_year_on_a_dated_page_is_the_year_before():
+    text = ("信息来源:某省科技厅 发布日期:2012-06-11 浏览量:4\n"
+            "过去一年,全市新增9家国家级高新技术企业,使全市高新技术企业达42家。\n")
+    assert infer_metadata("p", text).report_year == 2011
+
+
+def test_the_past_year_on_a_page_about_this_year_is_no_last_year_news():
+    text = ("某市科技局召开上半年工作推进会\n发布日期：2023-07-12\n过去一年，我市科技创新工作成效显著。"
+            "今年上半年，全市新增高新技术企业200家。\n")
+    assert infer_metadata("h", text).report_year == 2023
+
+
+def test_a_line_running_a_date_into_a_sentence_is_no_title():
+    meta = infer_metadata("s", "全面完成年度工作计划2023年12月底全市高新技术企业达到2000家。\n新增高企20家。\n")
+    assert (meta.title, meta.doc_type) == ("", "summary")

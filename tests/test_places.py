@@ -134,6 +134,22 @@ def test_low_confidence_documents_are_listed_in_needs_manifest(tmp_path: Path):
     assert tables.summary["manifest_problems"] == []
 
 
+
+def test_a_region_given_with_modest_confidence_is_kept_and_listed_for_a_look(tmp_path: Path):
+    from analysis.metadata import REGION_LISTED_BELOW
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    # named once, in the opening sentence only: given, but not with full confidence
+    (raw / "modest.txt").write_text(
+        "科技工作总结\n近日，宁国市召开科技创新大会。会议指出，2019年全市新增高新技术企业20家。",
+        encoding="utf-8")
+    tables = extract_corpus(raw, tmp_path / "out", jobs=1, progress=False, use_cache=False)
+    doc = tables.documents.set_index("doc_id").loc["modest"]
+    assert doc["region"] == "宁国市" and doc["region_confidence"] < REGION_LISTED_BELOW
+    [(doc_id, missing)] = tables.summary["needs_manifest"]
+    assert doc_id == "modest" and missing.startswith("region (unsure: 宁国市, confidence ")
+
 # ----------------------------------------------------------- divisions of the year
 
 
@@ -357,3 +373,48 @@ def test_the_opening_sentence_is_read_after_a_first_section_heading():
     later = ("一、总体进展\n创新能力稳步提升。新增高新技术企业30家,占全省10%,"
              "其中嘉兴片区新增12家。\n")
     assert infer_metadata("l", later).region == ""
+
+
+def test_cities_that_came_first_in_a_race_are_peers():
+    text = ("【概况】2006年,泰州市科技投入大幅增长。高新技术产业产值过千亿元,"
+            "成为继苏州、无锡之后全省第三个过千亿元的城市。新增高新技术企业30家。\n")
+    got = infer_metadata("r", text)
+    assert (got.region, got.report_year, got.doc_type) == ("泰州市", 2006, "summary")
+
+
+def test_a_short_name_inside_a_common_word_across_its_edge_is_no_place():
+    # 和政 (a county) before 策 is 和 + 政策; 和龙 before 头 is 和 + 龙头
+    assert find_places("通过产业规划和政策引导,培育和龙头企业合作,工作和顺利推进。") == []
+    assert [h.name for h in find_places("和政县科技局召开全县科技大会")] == ["和政县"]
+
+
+def test_a_dateline_names_the_county_a_city_page_reports_on():
+    text = ("吉安永新:永新县入选全国创新型县(市)建设名单\n"
+            "近日,科技部公布了第二批建设名单,永新县成功入选。这是吉安市第二个入选的县(市)。\n"
+            "近年来,永新县深入实施创新驱动战略。2022年高新技术企业发展到17家。\n"
+            "下一步,市科技局将督促指导各县(市、区)把创新工作抓实。\n")
+    assert place(infer_metadata("d", text)) == ("永新县", "county", "吉安市", "江西省")
+    # a city's peers listed further down, each with a colon, are no dateline
+    later = ("全市科技工作会议召开。\n一、二、三、四、\n\n\n\n\n\n\n深圳:建设创新平台。\n"
+             "上海:培育科技企业。\n")
+    assert infer_metadata("p", later).region == ""
+
+
+def test_ranks_within_the_city_are_no_city_voice():
+    # 增速全市排名第二 and 高于全市平均 rank the text's unit inside its city: no 全市 voice
+    text = ("三门峡高新技术产业开发区荣获综合排名第三名\n近年来,三门峡高新技术产业开发区持续强化创新主体培育。"
+            "高新区完成规模以上工业增加值64.5亿元,增速全市排名第二;研发强度12.4%,全市排名第一,"
+            "高于全市平均水平。全区累计完成技术合同认定登记6362万元,全市排第三。\n")
+    assert infer_metadata("z", text).region == "三门峡高新技术产业开发区"
+
+
+def test_breaker_words_do_not_cut_a_real_city():
+    # 安顺利用…: 安顺 then 利用; only 和 + 政策 / 龙头 break a name across its edge
+    text = "科技工作总结\n2023年，安顺利用大数据产业优势，新认定高新技术企业50家。\n"
+    assert infer_metadata("a", text).region == "安顺市"
+
+
+def test_a_roundup_of_places_with_colons_has_no_dateline():
+    text = ("科技工作动态\n各县区亮点：\n永新：新认定高新技术企业20家。\n井冈山：技术合同成交额1亿元。\n"
+            "全市新认定高新技术企业200家。\n")
+    assert infer_metadata("r", text).region != "井冈山市"

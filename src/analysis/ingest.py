@@ -580,7 +580,74 @@ def _largest_block_text(soup: object) -> str:
     best = max(score.values())
     winners = [nodes[k] for k, v in score.items() if v >= 0.9 * best]
     winner = min(winners, key=lambda el: len(el.get_text()))
-    return winner.get_text("\n")
+    return _rows_joined(copy.copy(winner)).get_text("\n")
+
+
+MAX_CELL_CHARS = 30  # a data table's cells are short; a layout table holds whole articles
+MAX_ROW_CELLS = 16
+_SENTENCE_MARKS = re.compile(r"[，。；;！？]")  # a cell holding a sentence (a task list): one a line
+
+
+_VALUE_CELL = re.compile(r"[≥>＞约近]?\d[\d,]*(?:\.\d+)?\s*(?:%|％|[^\d\s]{0,4})")
+MIN_VALUE_CELLS = 2  # a table of figures has numbers in its cells; a page's info box has dates
+
+
+def _is_data_table(rows: list[list[str]], min_values: int = MIN_VALUE_CELLS) -> bool:
+    """Short cells, none a sentence, some of them numbers: a table of figures, read a row a
+    line (a disclosure page's box of 索引号 / 发布机构 / 发布日期 stays a cell a line, so its
+    organ keeps a line of its own)."""
+    return (not any(len(r) > MAX_ROW_CELLS for r in rows)
+            and not any(len(x) > MAX_CELL_CHARS or _SENTENCE_MARKS.search(x) for r in rows for x in r)
+            and sum(1 for r in rows for x in r if _VALUE_CELL.fullmatch(x.strip())) >= min_values)
+
+
+_SERIAL = re.compile(r"\d{1,3}[.、．]?")
+MAX_HEAD_CHARS = 12  # a column head: 序号, 任务目标, 进展情况
+
+
+def _numbered_rows(rows: list[list[str]]) -> bool:
+    """A head row of short words, then rows numbered 1, 2, 3 … in the first column: a table
+    of tasks whose cells are sentences."""
+    head, body = rows[0] if rows else [], rows[1:]
+    return (2 <= len(head) <= 8 and all(x and len(x) <= MAX_HEAD_CHARS and not _SENTENCE_MARKS.search(x)
+                                        and not re.search(r"\d", x) for x in head)
+            and len(body) >= 1 and all(r and _SERIAL.fullmatch(r[0].strip()) for r in body)
+            and [int(re.sub(r"\D", "", r[0])) for r in body] == list(range(1, len(body) + 1)))
+
+
+def table_lines(rows: list[list[str]], min_values: int = MIN_VALUE_CELLS) -> list[str]:
+    """A table as lines: a table of figures a row a line (cells apart by tabs); a numbered
+    table of sentences with its head row as one line, then each row's cells a line each, its
+    number before the first (so the rows stay apart and a page number is not taken for one);
+    any other table a cell a line."""
+    if _is_data_table(rows, min_values):
+        return [row_line(cells) for cells in rows]
+    if _numbered_rows(rows):
+        out = [row_line(rows[0])]
+        for serial, *rest in rows[1:]:
+            cells = [" ".join(c.split()) for c in rest]
+            out.append(serial.strip() + "\t" + (cells[0] if cells else EMPTY_CELL))
+            out.extend(c or EMPTY_CELL for c in cells[1:])
+        return out
+    return [c.strip() for cells in rows for c in cells if c.strip()]
+
+
+def _rows_joined(soup: object) -> object:
+    """A data table (no table inside, short cells, none a sentence) or a numbered table of
+    tasks as :func:`table_lines` gives it, so that a table keeps its columns (one cell a line
+    loses them)."""
+    from bs4 import NavigableString
+
+    for table in soup.find_all("table"):
+        if table.find("table") is not None:
+            continue
+        rows = table.find_all("tr")
+        cells = [[c.get_text(" ", strip=True) for c in r.find_all(["td", "th"])] for r in rows]
+        cells = [r for r in cells if r]
+        if not cells or not (_is_data_table(cells) or _numbered_rows(cells)):
+            continue  # a layout table, or one of sentences: a cell a line, as the page gives it
+        table.replace_with(NavigableString("\n" + "\n".join(table_lines(cells)) + "\n"))
+    return soup
 
 
 def _table_holder(el: object) -> object | None:
@@ -608,7 +675,7 @@ def _whole_tables(summary: str, soup: object) -> str | None:
             holder = copy.copy(_table_holder(table) or table)
             for link in holder.find_all("a"):  # a layout table's menus are links, its article is not
                 link.decompose()
-            return holder.get_text("\n")
+            return _rows_joined(holder).get_text("\n")
     return None
 
 
@@ -624,7 +691,7 @@ def html_to_text(html: str) -> str:
     page_cjk = _cjk_count(soup.body.get_text("\n") if soup.body else soup.get_text("\n"))
     try:
         summary = Document(html).summary(html_partial=True)
-        body = _whole_tables(summary, soup) or BeautifulSoup(summary, "lxml").get_text("\n")
+        body = _whole_tables(summary, soup) or _rows_joined(BeautifulSoup(summary, "lxml")).get_text("\n")
     except Exception:  # readability raises bare Exceptions on odd markup
         body = ""
     if _cjk_count(body) < READABILITY_MIN_SHARE * page_cjk:
@@ -686,6 +753,18 @@ def check_zip(path: Path, label: str = ".docx") -> None:
         )
 
 
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff（）()%])\s+(?=[\u4e00-\u9fff（）()])")
+EMPTY_CELL = "—"  # an empty cell of a task table keeps its line: the rows stay apart
+
+
+def row_line(cells: list[str]) -> str:
+    """A table row as one line, cells apart by tabs (a reader of indicator tables splits them
+    again at blanks): a cell's line breaks and blanks between Chinese characters go, so one cell
+    stays one piece. An empty cell leaves nothing (a dash there was read as a phrase or a range
+    sign); the table reader reads a row only when its cells add up to the head's."""
+    return "\t".join(t for c in cells if (t := _CJK_GAP.sub("", " ".join(c.split()))))
+
+
 def _docx_text(doc: object) -> str:
     """Paragraphs and table rows in document order; a row's cells joined by tabs, merged cells once."""
     from docx.table import Table
@@ -693,14 +772,16 @@ def _docx_text(doc: object) -> str:
     lines: list[str] = []
     for block in doc.iter_inner_content():
         if isinstance(block, Table):
+            rows = []
             for row in block.rows:
                 cells, seen = [], set()
                 for cell in row.cells:
                     if id(cell._tc) in seen:
                         continue
                     seen.add(id(cell._tc))
-                    cells.append(cell.text.strip().replace("\n", " "))
-                lines.append("\t".join(cells))
+                    cells.append(cell.text)
+                rows.append(cells)
+            lines.extend(table_lines(rows, min_values=0))  # a document's table is no page frame
         else:
             lines.append(block.text)
     return "\n".join(lines)

@@ -30,6 +30,7 @@ from ..text.document import Document, prepare_text
 from ..text.lexicon import level_regex, load_lexicon
 from ..text.sections import Section, fyp_span, section_at
 from .cues import CLAUSE_MARKS, GROUP_MARKS, cues, last_mark, strip_joiners
+from .grid import grid_figures, task_sections
 from .periods import (
     PERIOD_CUES,
     PERIOD_HINT,
@@ -91,7 +92,7 @@ class Sentence:
 
     __slots__ = ("text", "start", "end", "clause", "group", "stops", "spans", "since", "recent",
                  "ranges", "fyp_ends", "period_hint", "estimate", "target_verb", "years", "topic",
-                 "parent", "written")
+                 "parent", "written", "para_span")
 
     def __init__(self, text: str, start: int, end: int) -> None:
         c = cues()
@@ -120,6 +121,7 @@ class Sentence:
         self.written: int | None = None  # the page date's year, when the page has one
         self.topic = ""  # the sentence before, when it names a subject and states no figure
         self.parent = ""  # 其中 opening the sentence: the last figure's phrase before it
+        self.para_span: re.Match[str] | None = None  # a span cue earlier in its paragraph
 
     def mark_before(self, marks: list[int], lo: int, hi: int) -> int:
         """Like :func:`last_mark`: one past the last mark in [lo, hi), else lo."""
@@ -189,6 +191,13 @@ def _lead_verb(phrase: str) -> str:
     return m.group(0) if m else ""
 
 
+@lru_cache(maxsize=PHRASE_CACHE)
+def _verb_at_end(phrase: str) -> str:
+    """The count verb right before a number (2021年莆田新增90家…): what the number counts."""
+    m = cues()["count_verb_end"].search(phrase)
+    return m.group(1) if m else ""
+
+
 def _split_items(text: str) -> list[str]:
     return [p for p in re.split(r"[、和及与]", text) if p.strip()]
 
@@ -199,12 +208,17 @@ _YEAR_IN_PHRASE = re.compile(r"(?<=[\u4e00-\u9fff])(?:19|20)\d\d年(?:度)?(?=[\
 _FROM_BASE = re.compile(r"[从由](?:20\d\d年(?:底|末)?|[“\"]?十[一二三四五]五[”\"]?(?:末|期末))?的?")
 
 
+_CJK_BLANK = re.compile(r"(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])")  # a blank between two Chinese characters (a PDF split a word)
+
+
 @lru_cache(maxsize=PHRASE_CACHE)
 def _probe(phrase: str, in_span: bool) -> str:
     """What of a phrase names the indicator (cached: phrases recur, see above)."""
     probe = phrase.replace("累计", "") if in_span else phrase
     if cues()["change_to"].search(probe):  # 产值从2020年的…增长到800亿元: the level it reached
         probe = _FROM_BASE.sub("", cues()["change_to"].sub("", probe))
+    if " " in probe:
+        probe = _CJK_BLANK.sub("", probe)  # 占地 区生产总值: a PDF's blank inside a word
     return _YEAR_IN_PHRASE.sub("", probe)  # 产值2018年占…: a year is no part of the indicator
 
 
@@ -245,7 +259,7 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
     and type; adds one :class:`Figure` per stated quantity.
     """
     doc_id, text, shadow = doc.doc_id, doc.text, doc.shadow
-    sections = doc.sections.sections(meta)
+    sections = task_sections(shadow, doc.sections.sections(meta))  # a task table's goal cells
     figures: list[Figure] = []
     inherited: tuple[str | None, int | None] = (None, None)
     prev: tuple[int, int] | None = None
@@ -294,13 +308,29 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
             sentence = Sentence(sent, s, e)
             sentence.topic = topic
             sentence.written = doc.page_date[0] if doc.page_date else None
+            if not sentence.spans:
+                line = shadow.rfind("\n", 0, s) + 1
+                if "五" in shadow[line:s]:
+                    sentence.para_span = _last_match(cues()["span"], shadow, line, s)
             if inherited != (None, None) or shadow.startswith("其中", s):
                 sentence.parent = parent
             found = _sentence_figures(doc_id, text, sentence, qs, sections, meta, inherited)
             figures.extend(found)
             parent = next((f.indicator for f in reversed(found)
                            if f.metric_id and f.unit != "%"), "")
+    if "\n" in shadow and cues()["grid_name"].search(shadow):
+        # an indicator table (指标 单位 2022年完成 2023年目标): its rows are read by column
+        cells, spans = grid_figures(doc_id, text, shadow, sections, meta, flag_notes()["table_cell"],
+                                    flag_notes()["subunit"])
+        if spans:  # the sentence reader's reading of a value cell gives way to the column's
+            figures = [f for f in figures if not _in_spans(f.char_start, spans)] + cells
+            figures.sort(key=lambda f: f.char_start)
     return _dedupe(figures)
+
+
+def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
+    k = bisect_right(spans, pos, key=lambda r: r[0]) - 1
+    return k >= 0 and spans[k][0] <= pos < spans[k][1]
 
 
 QUOTE_REACH = 12  # a closing quote this close after a numeral: the numeral is in a name
@@ -358,7 +388,10 @@ def _sentence_figures(
         group_start = sentence.mark_before(sentence.group, 0, q.start)
         lead_in = sent[max(clause_start, prev_end) : q.start]
         if " " in lead_in.rstrip():  # a heading run into the body: "(二)…发展 全市新增…"
-            lead_in = lead_in.rstrip().rsplit(" ", 1)[-1] + lead_in[len(lead_in.rstrip()) :]
+            cut = lead_in.rstrip().rsplit(" ", 1)[-1] + lead_in[len(lead_in.rstrip()) :]
+            if (taxonomy.match_indicator(_probe(cut, False), q.unit) is not None
+                    or taxonomy.match_indicator(_probe(lead_in, False), q.unit) is None):
+                lead_in = cut  # unless only the whole names it: 占地 区生产总值, a blank in a word
         sec = section_at(sections, s + q.start)
         item = Mention(
             q=q,
@@ -411,6 +444,10 @@ def _sentence_figures(
         if mention.indicator and total is not None and total.indicator == mention.indicator:
             mention.indicator = None  # 入库1311家,公示1360家,共计2671家: a part of the total after it
             mention.flags.append("part_of_total")
+    for mention in items:
+        if mention.indicator and _passed_after(items, mention):
+            mention.indicator = None  # 成交额达12亿元,首次突破10亿元: the mark it passed
+            mention.flags.append("threshold")
     for a, b in zip(items, items[1:], strict=False):
         # 首次突破11%达到11.72%: the first value is a threshold the second one passed
         # (总数突破1000家,达到1086家: across a comma too)
@@ -466,8 +503,16 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
         mention.goal_after = bool(c["goal_after"].match(right)) and not c["goal_met"].search(lead_in)
         if mention.q.dimension == "count" and _right_is_noun(right):
             # 新增29家市级孵化器: the number comes before the noun it counts
-            phrase = (lead_in + right) if lead_in.rstrip().endswith("的") else _lead_verb(lead_in) + right
-        elif _is_bare(lead_in) or (mention.goal_after and not taxonomy.match_indicator(
+            if lead_in.rstrip().endswith("的") or (not _lead_verb(lead_in) and _verb_at_end(lead_in)):
+                phrase = lead_in + right  # 2021年莆田新增90家…企业: the verb and the words around it
+            else:
+                phrase = _lead_verb(lead_in) + right
+        elif (_ITS.match(lead_in) and not lead_in.startswith("其占")
+              and (owner := next((p for p in reversed(items[:i]) if not p.growth and p.indicator), None))):
+            phrase = _head(owner.phrase) + lead_in[1:]  # 总产值500亿元,其增加值…: its value added
+            mention.borrowed = True
+        elif _is_bare(lead_in) or c["tier_after"].fullmatch(mention.lead_in) or (
+                mention.goal_after and not taxonomy.match_indicator(
                 lead_in, _per_capita(lead_in, mention.q.unit))):
             # 突破年度6800亿元目标: a goal restated for the subject before it
             phrase = _complete(lead_in, mention, items[:i], sentence) or lead_in
@@ -530,16 +575,52 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
             completed = _complete("新增", mention, items[:i], sentence)  # 拥有量达到614家、比上年增加111家
             if completed:  # 有效期内高企56家,较去年同期净增11家: the new ones, without the stock's words
                 _match(mention, "新增" + cues()["stock_word"].sub("", _head(completed)), right)
-        if (mention.indicator is None and (since := _SINCE_SPAN_END.search(mention.lead_in))
+        if ((mention.indicator is None or mention.indicator.stock
+             or mention.indicator.metric_id.endswith("_new"))
+                and (since := _SINCE_SPAN_END.search(mention.lead_in))
                 and cues()["grown"].search(mention.lead_in, since.end())):
             # 较“十三五”末增加210家: the new ones since the plan's end
             mention.since_fyp = fyp_span(since.group("fyp"))[1]
-            completed = _complete("新增", mention, items[:i], sentence)
+            subject_here = strip_joiners(mention.lead_in[: since.start()])  # 全市高新技术企业较“十三五”末…
+            completed = subject_here if _has_noun(subject_here) else _complete("新增", mention, items[:i], sentence)
             if completed:
+                stock = mention.indicator
                 _match(mention, "新增" + _head(completed), right)
-                if mention.indicator is None:
-                    mention.since_fyp = None
+                if mention.indicator is None or not mention.indicator.metric_id.endswith("_new"):
+                    # no count of new ones (有效发明专利较“十三五”末增加2100件): the stock's change
+                    mention.since_fyp, mention.indicator = None, stock
         i += 1
+
+
+def _has_noun(text: str) -> bool:
+    """Whether a subject is more than place and filler words (全市, 我区 …): it names something."""
+    return len(cues()["strip"].sub("", text)) >= 2
+
+
+def _goal_verb_reaches(sentence: Sentence, mention: Mention) -> bool:
+    """A goal verb (力争, 确保, 努力实现) before the figure in its clause group makes it a goal;
+    in a summary, one whose own clause states no figure (努力实现更高水平科技自立自强,…,其中
+    高新技术企业总量突破2000家) is a slogan: it reaches no further than that clause."""
+    sent, q = sentence.text, mention.q
+    verb = _last_match(cues()["target_verb"], sent, mention.group_start, q.start)
+    if verb is None:
+        return False
+    if mention.section.kind != "summary":
+        return True
+    clause_end = sentence.next_stop(verb.end())
+    return clause_end >= q.start or quantity_regex().search(sent, verb.end(), clause_end) is not None
+
+
+def _passed_after(items: list[Mention], p: Mention) -> bool:
+    """达12亿元,首次突破10亿元: a lower value of the same indicator right after the level, with
+    only 突破 / 超过 before it, is the mark the level passed (a threshold, not a figure)."""
+    k = p.idx
+    if k == 0 or p.indicator is None:
+        return False
+    a = items[k - 1]
+    return (a.indicator is p.indicator and not a.growth and a.group_start == p.group_start
+            and a.q.unit == p.q.unit and p.q.value < a.q.value
+            and bool(cues()["passed_mark"].fullmatch(strip_joiners(p.lead_in).strip())))
 
 
 def _count_on_last_year(mention: Mention) -> bool:
@@ -659,7 +740,7 @@ def _complete(lead_in: str, mention: Mention, before: list[Mention], sentence: S
         end = start - 1
     # 产值50亿元；实现增加值12亿元: the subject of an earlier group, then the sentence before
     core = c["strip"].sub("", strip_joiners(lead_in))
-    last = next((p for p in reversed(before) if not p.growth), None)
+    last = next((p for p in reversed(before) if not p.growth and p.q.unit != "倍"), None)  # 是…的8.6倍 between
     if (last is not None and last.indicator and last.group_start != mention.group_start
             and (c["measure"].fullmatch(core) or core.startswith("占"))):
         bases.append(last.phrase)  # only a bare measure or share (实现增加值；占…) borrows across groups
@@ -773,9 +854,23 @@ def _pair_names(lead_in: str, group: list[Mention], before: list[Mention]) -> tu
         prior = [p for p in before if not p.growth and p.phrase][-len(group):]
         if len(prior) == len(group):
             names = [_head(p.phrase) + names_text for p in prior]
+    if len(names) == len(group) >= 2 and (tail := _shared_tail(names)):
+        # 高新技术产业、战略性新兴产业产值占…比重分别达x、y: the measure after the last name is all's
+        names = [n + tail for n in names[:-1]] + names[-1:]
     return (names, verb) if len(names) == len(group) else None
 
 
+def _shared_tail(names: list[str]) -> str:
+    """The measure the last of listed names carries (产值占规上工业总产值比重), when the names
+    before it carry none: what all of them share."""
+    m = cues()["shared_measure"].search(names[-1])
+    if m is None or m.start() == 0 or any(cues()["shared_measure"].search(n) for n in names[:-1]):
+        return ""
+    return names[-1][m.start():]
+
+
+# 其增加值… after 总产值500亿元: "its", the subject of the figure before (not 其中, 其他 …)
+_ITS = re.compile(r"其(?![中他余它次实])")
 # (任务目标180家): a goal set in brackets after the figure it restates
 _GOAL_ASIDE = re.compile(r"[(（]\s*(?:年度|全年)?(?:任务|目标|任务目标|目标任务|计划)(?:数)?(?:为|是)?\s*")
 # the verbs of a count of new ones (新增, 净增 …), dropped when a level borrows its subject
@@ -783,7 +878,10 @@ _NEW_VERBS = re.compile(r"净新增|新增|新认定|净增|凈增|新培育|新
 _IN_PARENS = re.compile(r"[(（][^)）]*$")  # a figure inside an open parenthesis
 _BASE_YEAR_GROWTH = re.compile(r"(?:比|较|与|同)\s*(20\d\d)\s*年")  # 比2012年增长125%: since that year
 # words that make a growth rate year-on-year even after a from-to pair
-_YOY_WORDS = re.compile(r"同比|比上年|较上年|比去年|较去年|与上年|比上一年")
+@cache
+def _yoy_words() -> re.Pattern[str]:
+    """The lexicon's comparison words (同比, 比上年 …), the same ones the growth cues use."""
+    return re.compile(load_lexicon()["comparison"]["yoy"].pattern)
 
 
 def _is_to_value(items: list[Mention], p: Mention) -> bool:
@@ -820,7 +918,7 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
         m = c["growth"].search(lead_in)
         # 是上年的3倍, 同比实现翻番: what stands before the comparison is the subject, if any
         subject = lead_in[: m.start()] if m else (cues()["times_lead"].sub("", lead_in) if mention.times else lead_in)
-        subject = re.sub(r"同比|比上年|较上年|分别|均|同期|[比较][^，。；,;]{0,12}|"
+        subject = re.sub(r"同比(?:去年|上年|上一年)?|比上年|较上年|分别|均|同期|[比较][^，。；,;]{0,12}|"
                          r"(?:与|和|同)(?:20\d\d年|上年|去年|上一年)(?:同期)?相?", "", subject)
         subject = strip_joiners(subject.strip()).strip()  # a line break before 分别增长 is no subject
         candidates = [
@@ -831,13 +929,16 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
             and p.group_start == mention.group_start
             and p.unit not in {"%", "百分点"}
             and not cues()["change_by"].search(p.lead_in)  # 增长238.88亿元,提高65.82%: the change, not the level
-            and not (_is_to_value(items, p) and not _YOY_WORDS.search(lead_in))  # 由A增加至B,增长5.5倍: over the span
+            and not (_is_to_value(items, p) and not _yoy_words().search(lead_in))  # 由A增加至B,增长5.5倍: over the span
             and not (p.lead_in.rstrip().endswith(("从", "由")) or _FROM_YEAR_BASE.search(p.lead_in))  # a base
             and not _IN_PARENS.search(p.lead_in)  # 新认定300家(任务目标180家),同比增长16%: an aside
             and "share_base" not in p.flags
+            and "threshold" not in p.flags
+            and not c["milestone"].match(sent, p.q.end)  # 产值305亿元,首次突破300亿元大关,同比增长46%
+            and not _passed_after(items, p)  # 成交额达12亿元,首次突破10亿元,同比增长46%
         ]
         if (not candidates and not subject and i and mention.clause_start == mention.group_start
-                and items[i - 1].group_start < mention.group_start and _YOY_WORDS.search(lead_in)):
+                and items[i - 1].group_start < mention.group_start and _yoy_words().search(lead_in)):
             # …占工业增加值的45.25%;同比增速15.5%: a bare yoy opening its group is the last level's
             before = [p for p in items[:i] if p.group_start == items[i - 1].group_start and not p.growth
                       and p.yoy is None and p.unit not in {"%", "百分点"} and "share_base" not in p.flags
@@ -977,7 +1078,7 @@ def _lead_is_subunit(sent: str, self_words: tuple[str, ...] = ()) -> bool:
     c = cues()
     lead = sent.lstrip()
     return bool(_park_part(lead, self_words) or c["subunit_any"].match(lead) or c["town_lead"].match(lead)
-                or c["institution_start"].search(lead))
+                or c["institution_start"].search(lead) or c["firm_start"].match(lead))
 
 
 def _park_part(text: str, self_words: tuple[str, ...]) -> bool:
@@ -1071,6 +1172,15 @@ def _to_figure(
             span = (span[0], section.year) if section.year > span[0] else None
         if span is not None:
             year = span[1]
+    if (span_m is None and span is None and sentence.para_span is not None
+            and c["span_sum"].search(mention.lead_in) and not year_cues(sent[mention.group_start:q.start])
+            and not (sentence.period_hint and sentence_period(sent, q.start, None)[0])
+            and not c["this_year"].search(sent, 0, q.start)
+            and (para := fyp_span(sentence.para_span.group(1)))[1] <= (section.year or 0)):
+        # “十二五”期间,…。…技术合同输出共计1699项: a sum later in the paragraph is over the span
+        # (not one its own sentence dates: 今年以来, 1-6月; nor a span still ahead)
+        span = para
+        year = span[1]
     since = sentence.last_before(sentence.since, q.start)
     if since is not None and span_m is None and section.year and int(since.group(1)) < section.year:
         span = (int(since.group(1)), section.year)  # 2021年以来新增294家: a sum up to now
@@ -1159,8 +1269,10 @@ def _to_figure(
     if ind is not None and ind.right_context and explicit is None and span is None and (
             edition := _award_edition(sent, mention, sentence.next_stop(q.end))):
         year = explicit = edition  # 11个项目荣获2023年度国家科学技术奖: that year's prizes
-    if mention.since_fyp is not None and section.year and section.year > mention.since_fyp:
+    if mention.since_fyp is not None and section.year and section.year > mention.since_fyp + 1:
         span = (mention.since_fyp + 1, section.year)  # 较“十三五”末增加210家: new over the years since
+    elif mention.since_fyp is not None and section.year == mention.since_fyp + 1:
+        span, year = None, section.year  # in the plan's first year: that year's new ones
     if span is not None and (in_span := _own_time_in_span(sentence, mention, (span_m, since, recent), span,
                                                           section.year)):
         span, year = None, in_span  # “十三五”期间…年均增速14.8%,2020年达到303.93亿元: that year's figure
@@ -1195,8 +1307,7 @@ def _to_figure(
     elif (sentence.estimate and (_estimate_scope(sent, mention) or lead_in.estimate)) or c["estimate_note"].match(sent, q.end):
         kind = "estimate"  # …, or 2886家(预计数): a note after the figure says it is a forecast
     elif not mention.growth and (lead_in.goal_ref
-                            or (sentence.target_verb
-                                and c["target_verb"].search(sent, mention.group_start, q.start))):
+                            or (sentence.target_verb and _goal_verb_reaches(sentence, mention))):
         kind = "target"
     elif (not mention.growth and span is None and year is not None and section.year is not None
           and year > section.year and _future_year(sent, mention.group_start, q.start) == year):

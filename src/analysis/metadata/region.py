@@ -244,6 +244,19 @@ def _in_quote(text: str, start: int, end: int) -> bool:
 WIRE_RE = re.compile(r"(?:[\u4e00-\u9fff]{0,6}(?:新闻网|网|日报|融媒体中心|电视台|报))?(?:讯|要闻)")
 
 
+DATELINE_PREFIX = 4  # 吉安永新：… — a city's short name at most before the place and its colon
+DATELINE_LINES = 6  # a dateline stands in a page's first lines (later, 深圳：… lists peers)
+
+
+def _dateline(body: str, start: int, end: int) -> bool:
+    """永新：… or 吉安永新：… opening one of the first lines: a news item's dateline, the
+    place it comes from (a city's name may stand before its county's)."""
+    if body[end:end + 1] not in (":", "：") or body.count("\n", 0, start) >= DATELINE_LINES:
+        return False
+    prefix = body[body.rfind("\n", 0, start) + 1:start]
+    return len(prefix) <= DATELINE_PREFIX and all("\u4e00" <= ch <= "\u9fff" for ch in prefix)
+
+
 HEADING_MAX = 20  # a numbered line this short without a comma or full stop is a heading
 
 
@@ -258,7 +271,8 @@ def _lead_end(body: str, skip: tuple[str, ...]) -> int:
     first section heading)."""
     pos = 0
     for line in body.splitlines(keepends=True):
-        if line.strip() and line.strip() not in skip and not _is_heading(line.strip()):
+        bare = line.strip()
+        if bare and bare not in skip and not _is_heading(bare):
             break
         pos += len(line)
     m = re.compile(r"[。！？!?\n]").search(body, pos + 1, pos + LEDE_CHARS)
@@ -327,6 +341,8 @@ def _collect(title: str, body: str, voice: str = "", headline: str = "",
     found = {text: find_places(text, year) if text else [] for text in (title, headline, body)}
     context = _unshared(found.items())
     found = {text: _resolved(hits, *context) for text, hits in found.items()}
+    # 永新：… and 井冈山：… in a row are a roundup of places, none of them a dateline
+    dated = {hit.key for hit in found[body] if any(_dateline(body, a, b) for a, b in hit.spans)}
     for hit in found[body]:
         spans = tuple(sp for sp in hit.spans if not _in_quote(body, *sp))
         if not spans:
@@ -341,10 +357,11 @@ def _collect(title: str, body: str, voice: str = "", headline: str = "",
         weight = (1.0 if hit.is_full else SHORT_FACTOR) * _weak_factor(body, hit, framed)
         organs = min(_organ_mentions(body, hit), ORGAN_CAP)
         organ = organs * ORGAN_WEIGHT
-        wire = any(WIRE_RE.match(body, end) for _, end in hit.spans)
+        dateline = len(dated) == 1 and hit.key in dated
+        wire = dateline or any(WIRE_RE.match(body, end) for _, end in hit.spans)
         lead = LEAD_WEIGHT if wire or hit.spans[0][0] < lead_end else 0.0
-        if lead and (_mention_weight(body, *hit.spans[0], framed[0]) < 1.0
-                     or not _fits_voice(hit.level, voice)):
+        if lead and not dateline and (_mention_weight(body, *hit.spans[0], framed[0]) < 1.0
+                                      or not _fits_voice(hit.level, voice)):
             lead = 0.0  # a partner, an institution, or a place of another level
         if hit.key in visitors:
             organ = lead = 0.0  # the visiting bureau (市科技局到中方调研) reports on its host

@@ -47,6 +47,8 @@ def _prefixes() -> tuple[tuple[re.Pattern[str], bool], ...]:
     return _PREFIXES[1]
 
 
+# …总结2024年1月5日 / 2024-01-05 closing the line: a date after the title
+_DATE_AFTER = re.compile(r"\s*20\d\d\s*(?:年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|[-./]\d{1,2}[-./]\d{1,2})\s*$")
 _JOINED = re.compile(r"\s*(?:及|和|暨|与|并)")  # a conjunction opening a title's second part
 _RUN = re.compile(f"[^{SENTENCE_PUNCT}]{{1,{TITLE_MAX}}}")  # what a title may span
 
@@ -67,8 +69,10 @@ def _title_in(line: str) -> str:
         if len(gap) <= 15 and not re.search(r"\s", gap.strip() if _JOINED.match(gap) else gap):
             cut = end  # …工作总结 及2024年工作安排: a space before a conjunction joins too
     title = run_text[:cut].strip()
-    if "《" in title or first_cue("title_not", title):
-        return ""  # a sentence quoting the title (现将《…》印发): see ``title_quoted``
+    if run_text[cut:cut + 1].isdigit() and not _DATE_AFTER.match(run_text, cut):
+        return ""  # 承担各类科技计划99项: a figure follows, so this is a sentence (a date may)
+    if "《" in title or "|" in title or first_cue("title_not", title):
+        return ""  # a sentence quoting the title (现将《…》印发: see ``title_quoted``), a table row
     if len(title) < 4 or not (re.search(r"工作|20\d\d|年|规划", title) or title == line.strip()):
         return ""
     return title

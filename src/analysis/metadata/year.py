@@ -171,7 +171,11 @@ def _last_year_news(title: str, headline: str, body: str) -> bool:
     """True when the title/headline or the opening sentence reports 去年's results
     (齐齐哈尔市去年科技战线…超额完成): the text is about the year before its dateline."""
     opening = (after_title(body, title) if title else body)[:LEDE_CHARS].split("。")[0]
-    return first_cue("last_year", f"{title or headline}\n{opening}") is not None
+    if first_cue("last_year", f"{title or headline}\n{opening}") is not None:
+        return True
+    # 过去一年,… on a page that says nothing of 今年 (过去一年…今年上半年 is this year's news)
+    return (first_cue("past_year", opening) is not None and first_cue("current_year", body) is None
+            and "今年" not in body)
 
 
 def _weak_years(body: str, floor: int | None) -> list[tuple[str, int]]:

@@ -22,7 +22,8 @@ from ..config import PACKAGE_DATA
 from ..patterns import line_anchored, prechecked_source
 
 LEXICON_PATH = PACKAGE_DATA / "lexicon.csv"
-VOCABULARIES = ("period", "kind", "admin_level", "doc_type", "heading", "fyp", "level", "park_kind")
+VOCABULARIES = ("period", "kind", "admin_level", "doc_type", "heading", "fyp", "level", "park_kind",
+                "comparison")
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)(?:\.([A-Za-z0-9+\-]+))?\}")
 
 

@@ -59,8 +59,8 @@ PLAN_HEADING = re.compile(
 # text's start or after a line break or 。; written to open with that mark (kept out of
 # the position by the empty group ``at``) so that ``re`` jumps from mark to mark.
 PLAN_SENTENCE_BODY = (
-    r"\s*(?P<when>下半年|下一步|明年|下步|今后一个时期|(?P<y>20\d\d)年)"
-    r"[，,]?[^。]{0,30}?(?:将|要|重点|着力|计划|思路|目标|主要)"
+    r"\s*(?P<when>下半年|下一步|明年|下步|今后一个时期|(?P<y>20\d\d)年(?!以来|度?[一二三四第]|上半年|前|\d))"
+    r"[，,]?[^。]{0,30}?(?:将|要|重点|着力|计划|思路|目标|主要|继续|力争|确保)"
 )
 PLAN_SENTENCE = re.compile(r"[\n。](?P<at>)" + PLAN_SENTENCE_BODY)
 PLAN_SENTENCE_FIRST = re.compile(r"(?P<at>)" + PLAN_SENTENCE_BODY)  # at the text's start

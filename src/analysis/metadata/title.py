@@ -32,8 +32,6 @@ def _strip_prefixes(line: str) -> str:
     return line
 
 
-# …总结2024年1月5日 / 2024-01-05 closing the line: a date after the title
-_DATE_AFTER = re.compile(r"\s*20\d\d\s*(?:年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|[-./]\d{1,2}[-./]\d{1,2})\s*$")
 _PREFIXES: list = [None, ()]  # the cues loaded, and their title_prefix patterns as _prefixes gives
 
 
@@ -49,6 +47,8 @@ def _prefixes() -> tuple[tuple[re.Pattern[str], bool], ...]:
     return _PREFIXES[1]
 
 
+# …总结2024年1月5日 / 2024-01-05 closing the line: a date after the title
+_DATE_AFTER = re.compile(r"\s*20\d\d\s*(?:年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|[-./]\d{1,2}[-./]\d{1,2})\s*$")
 _JOINED = re.compile(r"\s*(?:及|和|暨|与|并)")  # a conjunction opening a title's second part
 _RUN = re.compile(f"[^{SENTENCE_PUNCT}]{{1,{TITLE_MAX}}}")  # what a title may span
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from re_checks import assert_searches_as_re
 
 from analysis import gazetteer, patterns
 from analysis.metadata import region as region_mod
@@ -276,12 +277,7 @@ def test_a_long_text_is_searched_as_by_re(tail: str, copies: int, window: tuple[
     text = _FILLER * copies + tail + _FILLER * 3  # long: the str.find path (and without the
     pos, endpos = window                            # rare first characters, most of the time)
     for wrapped in _every_pattern():
-        raw = wrapped.regex
-        got, want = wrapped.search(text, pos, endpos), raw.search(text, pos, endpos)
-        assert (got and got.span()) == (want and want.span()), wrapped.pattern
-        assert wrapped.findall(text, pos, endpos) == raw.findall(text, pos, endpos)
-        assert [m.span() for m in wrapped.finditer(text, pos, endpos)] == [
-            m.span() for m in raw.finditer(text, pos, endpos)]
+        assert_searches_as_re(wrapped, text, pos, endpos)
 
 
 def test_a_rare_first_character_absent_from_a_long_text_means_no_match() -> None:

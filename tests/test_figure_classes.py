@@ -1196,3 +1196,12 @@ def test_a_sector_an_ownership_class_or_one_firm_is_no_region_total():
 def test_the_provinces_figure_said_as_ours_and_a_recognition_won():
     assert ids("1-6月份,我省高新技术产业产值累计实现22502.43亿元。") == {}
     assert ids("全年有6家企业成功申报认定为高新技术企业。") == {6: "high_tech_enterprises_new"}
+
+
+def test_a_bare_sum_after_a_multiple_takes_the_whole_measure():
+    meta = DocMeta("t", region="某市", report_year=2010, period="FY", doc_type="summary")
+    got = figures("专利申请量达2225件,是2001年的8.6倍;“十一五”累计5066件。", meta)
+    assert ("patent_applications", 5066, "件", None, 2010, "2006-2010", "actual") in got
+    assert ids("新增高新技术企业20家,累计达到120家。申请专利1200件,授权800件。") == {
+        20: "high_tech_enterprises_new", 120: "high_tech_enterprises_total",
+        1200: "patent_applications", 800: "patent_grants"}

@@ -753,7 +753,8 @@ def _complete(lead_in: str, mention: Mention, before: list[Mention], sentence: S
         bases.append(last.phrase)  # only a bare measure or share (实现增加值；占…) borrows across groups
     if sentence.topic:
         bases.append(sentence.topic)
-    whole = not core or core.startswith("占") or cues()["change_to"].match(core) is not None
+    whole = (not core or core.startswith("占") or cues()["change_to"].match(core) is not None
+             or c["plain_measure"].fullmatch(core) is not None)  # “十一五”累计5066件: the base's own measure
     share = core.startswith("占")
     if share and same_group and same_group[-1].indicator and not same_group[-1].growth:
         # 有效发明专利521件,占全市总量的22%: the share of the figure just before, or of none

@@ -1205,3 +1205,15 @@ def test_a_bare_sum_after_a_multiple_takes_the_whole_measure():
     assert ids("新增高新技术企业20家,累计达到120家。申请专利1200件,授权800件。") == {
         20: "high_tech_enterprises_new", 120: "high_tech_enterprises_total",
         1200: "patent_applications", 800: "patent_grants"}
+
+
+def test_third_review_applications_firms_sectors_and_verbs():
+    # applications to be recognised are no recognitions; success is
+    assert ids("全年组织120家企业申报认定为高新技术企业。") == {}
+    # one firm, then the region again in a later clause
+    assert ids("该企业新认定为高新技术企业,全市新认定高新技术企业45家。") == {45: "high_tech_enterprises_new"}
+    # a sector or ownership class describing the region's own total is no part
+    assert ids("全市以电子信息产业为主导的高新技术产业产值达到500亿元。") == {5e10: "high_tech_output"}
+    assert ids("民营企业为主体的高新技术产业增加值达到120亿元。") == {1.2e10: "high_tech_value_added"}
+    # the words right before a count verb decide, not the whole clause
+    assert ids("通过强化申报辅导新认定45家高新技术企业。") == {45: "high_tech_enterprises_new"}

@@ -390,3 +390,9 @@ def test_the_past_year_on_a_page_about_this_year_is_no_last_year_news():
 def test_a_line_running_a_date_into_a_sentence_is_no_title():
     meta = infer_metadata("s", "全面完成年度工作计划2023年12月底全市高新技术企业达到2000家。\n新增高企20家。\n")
     assert (meta.title, meta.doc_type) == ("", "summary")
+
+
+def test_the_past_year_in_a_plan_or_beside_this_years_figures_is_no_last_year_news():
+    plan = ("关于印发工作要点的通知\n2024年2月1日\n过去一年，全市科技创新工作取得明显成效。"
+            "2024年全市科技工作的总体要求是：新增高新技术企业50家。\n")
+    assert infer_metadata("p", plan).report_year == 2024

@@ -503,8 +503,12 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
         mention.goal_after = bool(c["goal_after"].match(right)) and not c["goal_met"].search(lead_in)
         if mention.q.dimension == "count" and _right_is_noun(right):
             # 新增29家市级孵化器: the number comes before the noun it counts
-            if lead_in.rstrip().endswith("的") or (not _lead_verb(lead_in) and _verb_at_end(lead_in)):
-                phrase = lead_in + right  # 2021年莆田新增90家…企业: the verb and the words around it
+            if lead_in.rstrip().endswith("的"):
+                phrase = lead_in + right
+            elif not _lead_verb(lead_in) and (verb := _verb_at_end(lead_in)):
+                # 2021年莆田新增90家…企业: the verb and the two characters before it (重新认定,
+                # 重点培育, 申报认定 exclude; 通过强化申报辅导新认定 does not)
+                phrase = lead_in[max(0, len(lead_in.rstrip()) - len(verb) - 2):] + right
             else:
                 phrase = _lead_verb(lead_in) + right
         elif (_ITS.match(lead_in) and not lead_in.startswith("其占")
@@ -1086,7 +1090,8 @@ def _lead_is_subunit(sent: str, self_words: tuple[str, ...] = ()) -> bool:
     c = cues()
     lead = sent.lstrip()
     return bool(_park_part(lead, self_words) or c["subunit_any"].match(lead) or c["town_lead"].match(lead)
-                or c["institution_start"].search(lead) or c["firm_start"].match(lead))
+                or c["institution_start"].search(lead)
+                or (c["firm_start"].match(lead) and not c["region_again"].search(lead)))
 
 
 def _park_part(text: str, self_words: tuple[str, ...]) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 
@@ -167,15 +168,22 @@ def _dateline_year(date: tuple[int, int] | None, doc_type: str, period: str) -> 
     return year - 1 if month <= SUMMARY_LAST_MONTH else None
 
 
-def _last_year_news(title: str, headline: str, body: str) -> bool:
+def _last_year_news(title: str, headline: str, body: str, doc_type: str = "",
+                    date_year: int | None = None) -> bool:
     """True when the title/headline or the opening sentence reports 去年's results
     (齐齐哈尔市去年科技战线…超额完成): the text is about the year before its dateline."""
     opening = (after_title(body, title) if title else body)[:LEDE_CHARS].split("。")[0]
     if first_cue("last_year", f"{title or headline}\n{opening}") is not None:
         return True
-    # 过去一年,… on a page that says nothing of 今年 (过去一年…今年上半年 is this year's news)
-    return (first_cue("past_year", opening) is not None and first_cue("current_year", body) is None
-            and "今年" not in body)
+    # 过去一年,… in a summary that says nothing of 今年, of a part of the year, nor of a year
+    # from the page's own on (过去一年…今年上半年, …2024年全市科技工作的总体要求: this year's)
+    return (doc_type != "plan" and first_cue("past_year", opening) is not None
+            and first_cue("current_year", body) is None and not _PART_YEAR.search(body)
+            and not (date_year and any(int(y) >= date_year for y in _NAMED_YEAR.findall(body))))
+
+
+_NAMED_YEAR = re.compile(r"(20\d\d)\s*年(?!\s*\d{1,2}\s*月\s*\d{1,2}\s*日)")  # not a date (2024年2月1日)
+_PART_YEAR = re.compile(r"上半年|[一二三四]季度|前三季度|1\s*[-—–~至]\s*\d{1,2}\s*月|新的一年")
 
 
 def _weak_years(body: str, floor: int | None) -> list[tuple[str, int]]:
@@ -237,7 +245,7 @@ def infer_year(
         # a news text about 今年, or a news item dated after the annual summaries' season:
         # it reports the current year, off the genre calendar
         cands.append(("current", date[0]))
-    if date is not None and _last_year_news(title, headline, body):
+    if date is not None and _last_year_news(title, headline, body, doc_type, date[0]):
         cands.append(("last_year", date[0] - 1))
     cands.extend(_weak_years(body, floor))
     if (m := first_cue("fyp_span", body)) is not None:  # “十二五”期间: its last year

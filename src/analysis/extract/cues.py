@@ -1,13 +1,16 @@
-"""Cue words and marks extraction reads: the named patterns of ``data/cues.csv`` and
-the punctuation that bounds clauses and lists."""
+"""Cue words and marks extraction reads: the named patterns of ``data/cues.csv``, the
+punctuation that bounds clauses and lists, the words of the figure flags and the level a
+count's words name (shared by the sentence reader and the table reader)."""
 
 from __future__ import annotations
 
+import csv
 import re
-from functools import cache
+from functools import cache, lru_cache
 
+from ..config import PACKAGE_DATA
 from ..patterns import gated
-from ..text.lexicon import load_patterns
+from ..text.lexicon import level_regex, load_patterns
 
 CLAUSE_MARKS = "，,；;：:"
 GROUP_MARKS = "；;"
@@ -37,3 +40,26 @@ def last_mark(text: str, lo: int, hi: int, marks: str) -> int:
         if i >= 0 and i + 1 > best:
             best = i + 1
     return best
+
+
+@cache
+def flag_notes() -> dict[str, str]:
+    """Flag code → the words of the ``note`` column (``data/figure_flags.csv``, checked)."""
+    path = PACKAGE_DATA / "figure_flags.csv"
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    out = {r["code"]: r["note"] for r in rows if r["code"] and r["note"]}
+    if len(out) != len(rows):
+        raise ValueError(f"{path.name}: every row needs a unique code and a note")
+    return out
+
+
+@lru_cache(maxsize=20_000)
+def platform_level(lead_in: str) -> str:
+    """national, provincial … when the words right before a count name the level of what
+    it counts (新认定国家级众创空间12家), so that 47 maker spaces of every level are never
+    compared with 12 national ones; "" when they name none."""
+    found = ""
+    for m in level_regex().finditer(lead_in):
+        found = m.lastgroup or ""
+    return found

@@ -7,7 +7,6 @@ per stated quantity. Phrases are completed and growth rates attached in ``phrase
 
 from __future__ import annotations
 
-import csv
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
@@ -16,7 +15,6 @@ from functools import cache, lru_cache
 from typing import NamedTuple
 
 from .. import taxonomy
-from ..config import PACKAGE_DATA
 from ..models import DocMeta, Figure
 from ..numbers import (
     Quantity,
@@ -29,7 +27,15 @@ from ..numbers import (
 from ..text.document import Document, prepare_text
 from ..text.lexicon import level_regex, load_lexicon
 from ..text.sections import Section, fyp_span, section_at
-from .cues import CLAUSE_MARKS, GROUP_MARKS, cues, last_mark, strip_joiners
+from .cues import (
+    CLAUSE_MARKS,
+    GROUP_MARKS,
+    cues,
+    flag_notes,
+    last_mark,
+    platform_level,
+    strip_joiners,
+)
 from .grid import grid_figures, task_sections
 from .periods import (
     PERIOD_CUES,
@@ -320,8 +326,7 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
                            if f.metric_id and f.unit != "%"), "")
     if "\n" in shadow and cues()["grid_name"].search(shadow):
         # an indicator table (指标 单位 2022年完成 2023年目标): its rows are read by column
-        cells, spans = grid_figures(doc_id, text, shadow, sections, meta, flag_notes()["table_cell"],
-                                    flag_notes()["subunit"])
+        cells, spans = grid_figures(doc_id, text, shadow, sections, meta)
         if spans:  # the sentence reader's reading of a value cell gives way to the column's
             figures = [f for f in figures if not _in_spans(f.char_start, spans)] + cells
             figures.sort(key=lambda f: f.char_start)
@@ -1401,7 +1406,7 @@ def _to_figure(
                 (p for p in reversed(items[: mention.idx]) if not p.growth and p.indicator), None
             )
             if (parent and parent.indicator and parent.indicator.metric_id == ind.metric_id
-                    and (ind.core or _platform_level(mention.lead_in) == _platform_level(parent.lead_in))):
+                    and (ind.core or platform_level(mention.lead_in) == platform_level(parent.lead_in))):
                 flags.append("subset")
                 metric_id = ""
     phrase = mention.phrase or strip_joiners(mention.lead_in)
@@ -1427,31 +1432,8 @@ def _to_figure(
         value_high=q.value_high,
         note="; ".join([flag_notes()[f] for f in flags]) if flags else "",
         flags=tuple(flags),
-        level=_platform_level(mention.lead_in) if q.dimension == "count" else "",
+        level=platform_level(mention.lead_in) if q.dimension == "count" else "",
     )
-
-
-@cache
-def flag_notes() -> dict[str, str]:
-    """Flag code → the words of the ``note`` column (``data/figure_flags.csv``, checked)."""
-    path = PACKAGE_DATA / "figure_flags.csv"
-    with open(path, encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    out = {r["code"]: r["note"] for r in rows if r["code"] and r["note"]}
-    if len(out) != len(rows):
-        raise ValueError(f"{path.name}: every row needs a unique code and a note")
-    return out
-
-
-@lru_cache(maxsize=PHRASE_CACHE)
-def _platform_level(lead_in: str) -> str:
-    """national, provincial … when the words right before a count name the level of what
-    it counts (新认定国家级众创空间12家), so that 47 maker spaces of every level are never
-    compared with 12 national ones; "" when they name none."""
-    found = ""
-    for m in level_regex().finditer(lead_in):
-        found = m.lastgroup or ""
-    return found
 
 
 # 到2025年(底): a date ahead that the figure is to be reached by; not the end of a change

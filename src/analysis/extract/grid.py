@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from .. import taxonomy
 from ..models import DocMeta, Figure
 from ..numbers import parse_quantity
-from ..text.lexicon import level_regex
 from ..text.sections import Section, fyp_span, section_at
-from .cues import cues
+from .cues import cues, flag_notes, platform_level
 from .periods import sentence_period
 
 _CELL = re.compile(r"[^ \t\u3000]+")
@@ -60,6 +59,10 @@ class Header:
 
 
 def _cells(line: str, offset: int) -> list[tuple[str, int]]:
+    """The blank-separated cells of a line; none for a line of prose (fewer blanks than a
+    table row needs: most lines, so they cost a count, not a scan)."""
+    if line.count(" ") + line.count("\t") + line.count("\u3000") < MIN_CELLS - 1:
+        return []
     return [(m.group(0), offset + m.start()) for m in _CELL.finditer(line)]
 
 
@@ -128,13 +131,12 @@ def _header(cells: list[str], meta: DocMeta, section: Section) -> Header | None:
     return Header(len(cells), name, unit, tuple(columns), skipped=tuple(skipped))
 
 
-def grid_figures(doc_id: str, text: str, shadow: str, sections: list[Section], meta: DocMeta,
-                 note: str, subunit_note: str) -> tuple[list[Figure], list[tuple[int, int]]]:
+def grid_figures(doc_id: str, text: str, shadow: str, sections: list[Section], meta: DocMeta
+                 ) -> tuple[list[Figure], list[tuple[int, int]]]:
     """The figures of every indicator table in ``text`` (read on its simplified ``shadow``),
     and the spans of the value cells read (the sentence reader's figures there are replaced by
-    these). ``note`` is the words of the ``table_cell`` flag, ``subunit_note`` those of
-    ``subunit`` (a table whose caption names a part of the region: its figures are that part's).
-    """
+    these). A table whose caption names a part of the region gives that part's figures
+    (flagged ``subunit``)."""
     if "\n" not in text:
         return [], []
     c = cues()
@@ -169,7 +171,7 @@ def grid_figures(doc_id: str, text: str, shadow: str, sections: list[Section], m
         if row is None:
             continue  # cells that do not add up to the columns: left to the sentence reader
         gap = 0
-        found, parent = _row_figures(doc_id, text, row, header, meta, note, subunit_note, parent)
+        found, parent = _row_figures(doc_id, text, row, header, meta, parent)
         for fig in found:
             out.append(fig)
             spans.append((fig.char_start, fig.char_end))
@@ -236,8 +238,7 @@ def _merge_under(parent: str, part: str) -> str:
 
 
 def _row_figures(doc_id: str, text: str, cells: list[tuple[str, int]], header: Header,
-                 meta: DocMeta, note: str, subunit_note: str, parent: str
-                 ) -> tuple[list[Figure], str]:
+                 meta: DocMeta, parent: str) -> tuple[list[Figure], str]:
     name = cells[header.name][0]
     unit_text = cells[header.unit][0] if header.unit is not None else ""
     if not unit_text and (b := _BRACKET_UNIT.search(name)):
@@ -273,12 +274,10 @@ def _row_figures(doc_id: str, text: str, cells: list[tuple[str, int]], header: H
             continue
         fig_unit = f"{q.unit}/万人" if per_person and q.dimension == "count" else q.unit
         ind = taxonomy.match_indicator(phrase, fig_unit)
-        level = ""
-        for lv in level_regex().finditer(phrase):
-            level = lv.lastgroup or ""
         qualifier = ">" if m.group("pre") in ("≥", ">", "＞", "超", "超过", "突破") or m.group("post") in (
             "以上", "余", "多") else "~" if m.group("pre") in ("约", "近") or m.group("post") == "左右" else ""
         metric_id = ind.metric_id if ind and not header.subunit else ""
+        flags = ("table_cell", "subunit") if header.subunit else ("table_cell",)
         fig = Figure(
             doc_id=doc_id,
             metric_id=metric_id,
@@ -297,9 +296,9 @@ def _row_figures(doc_id: str, text: str, cells: list[tuple[str, int]], header: H
             raw=text[at:at + len(cell)],
             region=meta.region,
             value_high=q.value_high,
-            note="; ".join(x for x in (note, subunit_note if header.subunit else "") if x),
-            flags=("table_cell", "subunit") if header.subunit else ("table_cell",),
-            level=level if q.dimension == "count" else "",
+            note="; ".join(flag_notes()[f] for f in flags),
+            flags=flags,
+            level=platform_level(phrase) if q.dimension == "count" else "",
         )
         out.append(fig)
         last_value = fig

@@ -74,24 +74,29 @@ def test_lines_that_are_no_indicator_table_are_left_to_the_sentence_reader():
     assert rows("2021年 2022年 2023年\n高新技术企业 100 120\n") == []
 
 
-def test_an_html_table_keeps_its_columns_and_a_row_short_of_a_cell_is_not_read(tmp_path: Path):
+def test_an_html_tables_empty_cell_keeps_its_place_so_the_next_value_stays_under_its_head(
+        tmp_path: Path):
     page = """<html><head><title>某市科技局2023年工作要点</title></head><body><div>
     <p>一、主要目标。全市科技工作要以创新驱动为引领，推动高质量发展，主要指标如下表，各单位要抓好落实。</p>
-    <table><tr><th>指标</th><th>单位</th><th>2022年完成</th><th>2023年目标</th></tr>
-    <tr><td>高新技术 企业数</td><td>家</td><td></td><td>150</td></tr>
-    <tr><td>技术合同成交额</td><td>亿元</td><td>12.5</td><td>15</td></tr></table>
+    <table><tr><th>指标</th><th>单位</th><th>2022年完成</th><th>2023年目标</th><th>增长</th></tr>
+    <tr><td>高新技术 企业数</td><td>家</td><td></td><td>150</td><td>25%</td></tr>
+    <tr><td>技术合同成交额</td><td>亿元</td><td>12.5</td><td>15</td><td></td></tr>
+    <tr><td>发明专利授权量</td><td>件</td><td>800</td><td></td><td></td></tr></table>
     <p>二、重点任务。加快建设创新平台，强化企业创新主体地位，持续优化创新生态。</p></div></body></html>"""
     (tmp_path / "p.html").write_text(page, encoding="utf-8")
-    raw = read_document(tmp_path / "p.html", tmp_path)
-    assert "技术合同成交额\t亿元\t12.5\t15" in raw.text.split("\n")
-    r = process_document("p", raw.text)
-    got = {(f.metric_id, f.value, f.year, f.kind) for f in r.figures if f.metric_id}
-    # the row with an empty cell cannot say which column its 150 stands in: not read, not guessed
-    assert got == {("tech_contract_turnover", 1.25e9, 2022, "actual"),
-                   ("tech_contract_turnover", 1.5e9, 2023, "target")}
+    lines = read_document(tmp_path / "p.html", tmp_path).text.split("\n")
+    assert "高新技术企业数\t家\t—\t150\t25%" in lines
+    assert "发明专利授权量\t件\t800\t—\t—" in lines
+    r = process_document("p", "\n".join(lines))
+    assert [(f.metric_id, f.value, f.yoy_pct, f.year, f.kind) for f in r.figures] == [
+        ("high_tech_enterprises_total", 150, 25, 2023, "target"),
+        ("tech_contract_turnover", 1.25e9, None, 2022, "actual"),
+        ("tech_contract_turnover", 1.5e9, None, 2023, "target"),
+        ("invention_patent_grants", 800, None, 2022, "actual"),
+    ]  # the growth cell is the yoy of the figure before it, not a figure of its own
 
 
-def test_a_docx_row_with_an_empty_middle_cell_is_not_read(tmp_path: Path):
+def test_a_docx_row_with_an_empty_middle_cell_reads_the_filled_one_under_its_head(tmp_path: Path):
     import docx
 
     document = docx.Document()
@@ -103,9 +108,28 @@ def test_a_docx_row_with_an_empty_middle_cell_is_not_read(tmp_path: Path):
         table.cell(1, i).text = text
     document.save(str(tmp_path / "d.docx"))
     raw = read_document(tmp_path / "d.docx", tmp_path)
+    assert "有效发明专利\t件\t—\t900" in raw.text.split("\n")
     r = process_document("d", raw.text)
-    assert [(f.metric_id, f.value, f.year, f.kind) for f in r.figures if f.metric_id] == []  # never guessed
-    assert "有效发明专利\t件\t900" in read_document(tmp_path / "d.docx", tmp_path).text.split("\n")
+    assert [(f.metric_id, f.value, f.year, f.kind) for f in r.figures if f.metric_id] == [
+        ("valid_invention_patents", 900, 2023, "target")]
+
+
+def test_a_text_tables_dash_or_none_cell_is_an_empty_column():
+    text = ("指标 单位 2022年完成 2023年目标\n"
+            "高新技术企业数 家 / 150\n"
+            "技术合同成交额 亿元 12.5 无\n"
+            "有效发明专利 件 — —\n")
+    assert rows(text) == [
+        ("high_tech_enterprises_total", 150, "家", None, 2023, "FY", "target"),
+        ("tech_contract_turnover", 1.25e9, "元", None, 2022, "FY", "actual"),
+    ]
+
+
+def test_a_short_text_row_with_a_dash_is_read_but_one_without_it_is_not():
+    text = ("指标 单位 2022年完成 2023年目标 备注\n"
+            "高新技术企业数 家 — 150\n"
+            "技术合同成交额 亿元 15\n")
+    assert rows(text) == [("high_tech_enterprises_total", 150, "家", None, 2023, "FY", "target")]
 
 
 @settings(max_examples=60, deadline=None)
@@ -263,7 +287,7 @@ def test_a_disclosure_box_stays_a_cell_a_line(tmp_path: Path):
     assert process_document("i", raw.text).meta.region == "永新县"
 
 
-def test_an_empty_cell_leaves_no_mark_the_sentence_reader_misreads(tmp_path: Path):
+def test_an_empty_cells_mark_is_no_phrase_for_the_sentence_reader(tmp_path: Path):
     import docx
 
     document = docx.Document()

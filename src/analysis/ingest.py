@@ -621,7 +621,7 @@ def table_lines(rows: list[list[str]], min_values: int = MIN_VALUE_CELLS) -> lis
     number before the first (so the rows stay apart and a page number is not taken for one);
     any other table a cell a line."""
     if _is_data_table(rows, min_values):
-        return [row_line(cells) for cells in rows]
+        return [row_line(_marked_gaps(cells)) for cells in rows]
     if _numbered_rows(rows):
         out = [row_line(rows[0])]
         for serial, *rest in rows[1:]:
@@ -630,6 +630,15 @@ def table_lines(rows: list[list[str]], min_values: int = MIN_VALUE_CELLS) -> lis
             out.extend(c or EMPTY_CELL for c in cells[1:])
         return out
     return [c.strip() for cells in rows for c in cells if c.strip()]
+
+
+def _marked_gaps(cells: list[str]) -> list[str]:
+    """A row's empty cells after its first filled one as :data:`EMPTY_CELL`, so that the
+    cells after a gap stay under their own heads (2022年 empty, 2023年 filled) and a row
+    empty at its end still reaches its last column; empty cells before the first filled one
+    (a corner, a category cell spanning rows) leave nothing, as before."""
+    first = next((i for i, c in enumerate(cells) if c.strip()), len(cells))
+    return [c if c.strip() or i < first else EMPTY_CELL for i, c in enumerate(cells)]
 
 
 def _rows_joined(soup: object) -> object:
@@ -754,7 +763,7 @@ def check_zip(path: Path, label: str = ".docx") -> None:
 
 
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff（）()%])\s+(?=[\u4e00-\u9fff（）()])")
-EMPTY_CELL = "—"  # an empty cell of a task table keeps its line: the rows stay apart
+EMPTY_CELL = "—"  # an empty cell keeps its place: a task table's rows stay apart, a data table's columns under their heads
 
 
 def row_line(cells: list[str]) -> str:

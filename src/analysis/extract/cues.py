@@ -29,7 +29,10 @@ _STRIPPED = JOINERS + " "
 
 
 def strip_joiners(s: str) -> str:
-    return s.strip(_STRIPPED)
+    """``s`` without joiners and blanks at its ends; a table's empty-cell mark (—, /) alone is
+    no phrase either (a value after an empty cell shares the row's name like one after a 、)."""
+    t = s.strip(_STRIPPED)
+    return "" if len(t) <= 2 and t and cues()["empty_cell"].match(t) else t
 
 
 def last_mark(text: str, lo: int, hi: int, marks: str) -> int:

@@ -175,8 +175,10 @@ def grid_figures(doc_id: str, text: str, shadow: str, sections: list[Section], m
         for fig in found:
             out.append(fig)
             spans.append((fig.char_start, fig.char_end))
-        if found:  # the numbers of its other columns are no figures of the row's indicator
-            spans.extend((row[i][1], row[i][1] + len(row[i][0])) for i in header.skipped if i < len(row))
+        if found:  # the numbers of its other columns are no figures of the row's indicator,
+            # and its growth cells are the yoy of its figures, not figures of their own
+            others = [*header.skipped, *(col.index for col in header.columns if col.growth)]
+            spans.extend((row[i][1], row[i][1] + len(row[i][0])) for i in others if i < len(row))
             spans.sort()
     return out, spans
 
@@ -211,7 +213,8 @@ def _fitted(cells: list[tuple[str, int]], header: Header) -> list[tuple[str, int
 
 def _reads(row: list[tuple[str, int]], header: Header) -> bool:
     """Whether ``row`` (possibly short of trailing cells) fits the heads: a name, a unit, and a
-    number in the row's unit under every value column it reaches, the last value column at least."""
+    number in the row's unit (or a cell saying it has none: —, /, 无) under every value column it
+    reaches, the last value column at least, and one number at least."""
     values = [col for col in header.columns if not col.growth]
     if len(row) <= max(col.index for col in values) or len(row) <= header.name:
         return False
@@ -221,11 +224,17 @@ def _reads(row: list[tuple[str, int]], header: Header) -> bool:
     unit = row[header.unit][0] if header.unit is not None and header.unit < len(row) else ""
     if unit and (_NUMBER.search(unit) or len(unit) > 6):
         return False
+    empty = cues()["empty_cell"]
+    filled = 0
     for col in values:
-        m = _VALUE.fullmatch(row[col.index][0])
+        cell = row[col.index][0]
+        if empty.match(cell):
+            continue  # a dash or 无: this column has no value in the row
+        m = _VALUE.fullmatch(cell)
         if m is None or (unit and m.group("unit") not in ("", unit)):
             return False
-    return True
+        filled += 1
+    return filled > 0
 
 
 def _merge_under(parent: str, part: str) -> str:

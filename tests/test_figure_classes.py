@@ -1217,3 +1217,14 @@ def test_third_review_applications_firms_sectors_and_verbs():
     assert ids("民营企业为主体的高新技术产业增加值达到120亿元。") == {1.2e10: "high_tech_value_added"}
     # the words right before a count verb decide, not the whole clause
     assert ids("通过强化申报辅导新认定45家高新技术企业。") == {45: "high_tech_enterprises_new"}
+
+
+def test_new_ones_of_a_stock_indicator_summed_over_a_span_keep_the_span():
+    since = ("tech_smes", 300, "家", None, 2023, "2021-2023", "actual")
+    assert figures("2021年以来,全市累计新增科技型中小企业300家。") == [since]
+    # the verb the list shares makes the second one new ones too
+    assert figures("“十四五”以来,累计新增高新技术企业120家,科技型中小企业300家。")[1] == since
+    assert figures("2021年以来,累计新增高新技术企业120家、科技型中小企业300家。")[1] == since
+    # a level reached at a span's end stays that year's stock
+    assert figures("“十三五”期间,全市科技型中小企业达到300家。") == [
+        ("tech_smes", 300, "家", None, 2020, "FY", "actual")]

@@ -1296,7 +1296,7 @@ def _to_figure(
         span, year = None, in_span  # “十三五”期间…年均增速14.8%,2020年达到303.93亿元: that year's figure
         explicit = in_span if in_span != section.year else explicit
     if span is not None:
-        is_stock = ind.stock if ind else False
+        is_stock = bool(ind and ind.stock) and not _NEW_VERBS.search(mention.phrase)  # 累计新增科小300家: new ones, a sum
         period = "FY" if is_stock else f"{span[0]}-{span[1]}"
         year = span[1]
         if change is None and mention.lead_in.rstrip().endswith(("从", "由")):

@@ -1228,3 +1228,11 @@ def test_new_ones_of_a_stock_indicator_summed_over_a_span_keep_the_span():
     # a level reached at a span's end stays that year's stock
     assert figures("“十三五”期间,全市科技型中小企业达到300家。") == [
         ("tech_smes", 300, "家", None, 2020, "FY", "actual")]
+
+
+def test_since_a_past_plan_began_runs_up_to_the_reports_year():
+    got = figures("“十三五”以来,全市技术合同成交额累计达120亿元,高新技术企业达到430家。")
+    assert got == [("tech_contract_turnover", 1.2e10, "元", None, 2023, "2016-2023", "actual"),
+                   ("high_tech_enterprises_total", 430, "家", None, 2023, "FY", "actual")]
+    then = DocMeta("t", region="某市", report_year=2018, period="FY", doc_type="summary")
+    assert figures("“十三五”以来,全市技术合同成交额累计达120亿元。", then)[0][4:6] == (2018, "2016-2018")

@@ -1185,8 +1185,10 @@ def _to_figure(
     span_m = sentence.last_before(sentence.spans, q.start)  # the last span cue before
     if span_m is not None:
         span = fyp_span(span_m.group(1))
-        if span_m.group(0).endswith("以来") and section.year and span[0] <= section.year < span[1]:
-            # “十四五”以来 in a 2023 report: 2021-2023 so far; in 2021, that year alone
+        if span_m.group(0).endswith("以来") and section.year and span[0] <= section.year and (
+                section.year < span[1] or section.kind == "summary"):
+            # “十四五”以来 in a 2023 report: 2021-2023 so far; in 2021, that year alone; “十三五”以来
+            # in a summary of 2023: since 2016, up to now (a plan's review of it ends with the plan)
             span = (span[0], section.year) if section.year > span[0] else None
         if span is not None:
             year = span[1]

@@ -1236,3 +1236,37 @@ def test_since_a_past_plan_began_runs_up_to_the_reports_year():
                    ("high_tech_enterprises_total", 430, "家", None, 2023, "FY", "actual")]
     then = DocMeta("t", region="某市", report_year=2018, period="FY", doc_type="summary")
     assert figures("“十三五”以来,全市技术合同成交额累计达120亿元。", then)[0][4:6] == (2018, "2016-2018")
+
+
+def test_all_recognised_up_to_a_date_are_the_stock_not_new_ones():
+    listed = figures("目前,全市共培育认定科技型中小企业62家、国家级高新技术企业75家。")
+    assert listed[-1] == ("high_tech_enterprises_total", 75, "家", None, 2023, "FY", "actual")
+    assert ids("截至2023年底,全市共认定高新技术企业75家。") == {75: "high_tech_enterprises_total"}
+    # without a date of the stock, or with 新, the count is of the year's new ones
+    assert ids("2023年,全市共认定高新技术企业75家。") == {75: "high_tech_enterprises_new"}
+    assert ids("截至11月底,全市共新认定高新技术企业75家。") == {75: "high_tech_enterprises_new"}
+
+
+def test_national_and_provincial_project_money_is_funds_secured():
+    got = ids("共投入项目资金5000万元,其中,市本级安排项目资金3100万元,国家和省项目资金1900万元。")
+    assert got == {19_000_000: "sci_tech_funding_secured"}
+
+
+def test_later_clauses_of_a_sum_in_a_plan_review_are_sums_over_the_span_but_levels_are_not():
+    meta = DocMeta("t", region="某州", report_year=2010, period="FY", doc_type="summary")
+    got = figures("二、“十一五”期间,全州科技工作成效明显。共投入项目资金5000万元,其中,国家和省项目资金"
+                  "1900万元。累计申请专利364件,获授权专利214件,有效发明专利80件。", meta)
+    assert got == [
+        ("sci_tech_funding_secured", 19_000_000, "元", None, 2010, "2006-2010", "actual"),
+        ("patent_applications", 364, "件", None, 2010, "2006-2010", "actual"),
+        ("patent_grants", 214, "件", None, 2010, "2006-2010", "actual"),
+        ("valid_invention_patents", 80, "件", None, 2010, "FY", "actual"),
+    ]
+
+
+def test_since_last_year_is_a_span_of_two_years_and_a_level_keeps_the_reports_part():
+    meta = DocMeta("t", region="某市", report_year=2011, period="H1", doc_type="summary")
+    assert figures("去年以来,全市新增国家级高新技术企业3家。", meta) == [
+        ("high_tech_enterprises_new", 3, "家", None, 2011, "2010-2011", "actual")]
+    assert figures("去年以来,全市孵化器投入使用82万平方米。", meta) == [
+        ("incubator_area", 820_000, "平方米", None, 2011, "H1", "actual")]

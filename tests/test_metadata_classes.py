@@ -396,3 +396,19 @@ def test_the_past_year_in_a_plan_or_beside_this_years_figures_is_no_last_year_ne
     plan = ("关于印发工作要点的通知\n2024年2月1日\n过去一年，全市科技创新工作取得明显成效。"
             "2024年全市科技工作的总体要求是：新增高新技术企业50家。\n")
     assert infer_metadata("p", plan).report_year == 2024
+
+
+def test_a_source_line_with_a_date_dates_a_news_item():
+    text = ("某市一季度高新技术产业产值增速明显\n"
+            "稿源: 某市日报  | 2011-04-12 11:25:40\n\n"
+            "某市新闻网讯 记者从市科技局获悉,今年第一季度,全市高新技术产业创产值60.65亿元,同比增长40.78%。\n")
+    meta = infer_metadata("s", text)
+    assert (meta.report_year, meta.period) == (2011, "M1-M3")
+
+
+def test_a_part_year_span_dates_the_report_over_a_full_earlier_year_quoted_beside_it():
+    text = ("摘要\n近年来,某市坚持以科技成果转化为主线。科技投入方面,2017年全社会研发投入43.6亿元,"
+            "占GDP比重达2.51%。成果创造方面,2017年全市有效发明专利3643件;2018年1—9月,全市有效发明专利"
+            "4396件,万人发明专利拥有量19.31件。\n")
+    meta = infer_metadata("p", text)
+    assert (meta.report_year, meta.period) == (2018, "Q1-Q3")

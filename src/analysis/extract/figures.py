@@ -598,6 +598,11 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
                 if mention.indicator is None or not mention.indicator.metric_id.endswith("_new"):
                     # no count of new ones (有效发明专利较“十三五”末增加2100件): the stock's change
                     mention.since_fyp, mention.indicator = None, stock
+        if (mention.indicator is not None and mention.indicator.metric_id.endswith("_new")
+                and not _NEW_VERBS.search(mention.phrase)
+                and c["stock_recognised"].search(sent, 0, mention.q.start)):
+            # 目前,全市共认定高新技术企业75家: all recognised so far, the stock, not new ones
+            _match(mention, c["recognise_verb"].sub("", mention.phrase), right)
         i += 1
 
 
@@ -1162,6 +1167,18 @@ _FROM_LAST_YEAR = re.compile(r"[从由](?:上年|去年|上一年)(?:的|底|末
 _BATCH = re.compile(r"第[一二三四五六七八九十\d]+批")
 
 
+def _sum_continued(items: list[Mention], mention: Mention) -> bool:
+    """累计申请专利364件,获授权专利214件; 共投入资金5000万元,其中…1900万元: a later clause of a
+    sentence that opened with a sum, stating no level of its own (达到, 拥有 …), is a sum over
+    the same span."""
+    if mention.indicator is not None and mention.indicator.stock:
+        return False  # a level (投入使用82万平米) is no sum, whatever came before it
+    first = next((p for p in items[:mention.idx] if not p.growth), None)
+    return (first is not None and first.clause_start != mention.clause_start
+            and cues()["span_sum"].search(first.lead_in) is not None
+            and not cues()["stock_word"].search(mention.lead_in))
+
+
 def _to_figure(
     doc_id: str,
     text: str,
@@ -1193,7 +1210,8 @@ def _to_figure(
         if span is not None:
             year = span[1]
     if (span_m is None and span is None and sentence.para_span is not None
-            and c["span_sum"].search(mention.lead_in) and not year_cues(sent[mention.group_start:q.start])
+            and (c["span_sum"].search(mention.lead_in) or _sum_continued(items, mention))
+            and not year_cues(sent[mention.group_start:q.start])
             and not (sentence.period_hint and sentence_period(sent, q.start, None)[0])
             and not c["this_year"].search(sent, 0, q.start)
             and (para := fyp_span(sentence.para_span.group(1)))[1] <= (section.year or 0)):
@@ -1299,7 +1317,10 @@ def _to_figure(
         explicit = in_span if in_span != section.year else explicit
     if span is not None:
         is_stock = bool(ind and ind.stock) and not _NEW_VERBS.search(mention.phrase)  # 累计新增科小300家: new ones, a sum
-        period = "FY" if is_stock else f"{span[0]}-{span[1]}"
+        # a level at the span's end: the year's, or the part of it the report covers when the
+        # span runs up to now (去年以来…投入使用82万平米 in a first-half report: H1)
+        level_period = section.period if span[1] == section.year and section.period else "FY"
+        period = level_period if is_stock else f"{span[0]}-{span[1]}"
         year = span[1]
         if change is None and mention.lead_in.rstrip().endswith(("从", "由")):
             period, year = "FY", span[0] - 1  # “十三五”期间…由120家增加到300家: the span's base

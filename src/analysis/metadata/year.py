@@ -20,6 +20,7 @@ YEAR_CONF = {
     "opening": 0.85,
     "statement": 0.8,
     "fyp": 0.75,
+    "period_year": 0.7,
     "plan_section": 0.6,
     "reached": 0.5,
     "most_cited": 0.4,
@@ -225,6 +226,9 @@ def infer_year(
         cands.append(("statement", int(m[0].group("year"))))  # 部署了2018年工作: the year planned
     if (fyp := _fyp_year(body)) is not None:
         cands.append(("fyp", fyp))
+    if period != "FY" and (dated_parts := [int(m.group("year")) for c in load_cues().get("year_of_period", ())
+                                           for m in c.regex.finditer(body)]):
+        cands.append(("period_year", max(dated_parts)))  # 2017年…;2018年1—9月…: a report of 2018
     reached = [int(m.group("year")) for c in load_cues().get("year_reached", ())
                for m in c.regex.finditer(body)]
     if reached and doc_type != "plan":  # in a plan, 从A增长到2025年的B is a goal

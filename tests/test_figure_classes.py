@@ -1270,3 +1270,13 @@ def test_since_last_year_is_a_span_of_two_years_and_a_level_keeps_the_reports_pa
         ("high_tech_enterprises_new", 3, "家", None, 2011, "2010-2011", "actual")]
     assert figures("去年以来,全市孵化器投入使用82万平方米。", meta) == [
         ("incubator_area", 820_000, "平方米", None, 2011, "H1", "actual")]
+
+
+def test_a_rate_list_the_page_cut_still_pairs_its_first_rate_with_the_first_figure():
+    got = figures("全市专利申请3412件、获专利授权2218件,比上年分别增长27.5%、200")
+    assert [(g[0], g[3]) for g in got] == [("patent_applications", 27.5), ("patent_grants", None)]
+
+
+def test_a_value_that_defines_a_class_of_places_is_a_threshold():
+    got = figures("2020年全市技术合同成交额117.8亿元,成为全省第三个年度技术合同成交额突破100亿元的市州。")
+    assert got == [("tech_contract_turnover", 1.178e10, "元", None, 2020, "FY", "actual")]

@@ -412,3 +412,10 @@ def test_a_part_year_span_dates_the_report_over_a_full_earlier_year_quoted_besid
             "4396件,万人发明专利拥有量19.31件。\n")
     meta = infer_metadata("p", text)
     assert (meta.report_year, meta.period) == (2018, "Q1-Q3")
+
+
+def test_a_news_item_on_a_meeting_pushing_the_years_goals_is_a_plan():
+    text = ("某市召开科技创新重点工作推进会\n"
+            "5月13日,某市召开全市科技创新重点工作推进会,确保高新技术企业增长数、全社会R&D投入两项重点指标圆满完成。\n"
+            "2020年,全市R&D投入占GDP的比重达到2.2%。\n")
+    assert infer_metadata("m", text).doc_type == "plan"

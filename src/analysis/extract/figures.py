@@ -897,6 +897,8 @@ _ITS = re.compile(r"其(?![中他余它次实])")
 _GOAL_ASIDE = re.compile(r"[(（]\s*(?:年度|全年)?(?:任务|目标|任务目标|目标任务|计划)(?:数)?(?:为|是)?\s*")
 # the verbs of a count of new ones (新增, 净增 …), dropped when a level borrows its subject
 _NEW_VERBS = re.compile(r"净新增|新增|新认定|净增|凈增|新培育|新备案|新建|新引进")
+# rates of a 分别 list after the last one read: numbers without their % (the text was cut)
+_CUT_RATES = re.compile(r"(?:[、和及]\s*\d[\d.]*(?![\d.%％倍]))*")
 _IN_PARENS = re.compile(r"[(（][^)）]*$")  # a figure inside an open parenthesis
 _BASE_YEAR_GROWTH = re.compile(r"(?:比|较|与|同)\s*(20\d\d)\s*年")  # 比2012年增长125%: since that year
 # words that make a growth rate year-on-year even after a from-to pair
@@ -969,8 +971,11 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
         targets: list[Mention] = []
         if not average:
             if not subject:
-                if len(candidates) >= len(group):
-                    targets = candidates[-len(group) :]
+                # 分别增长207.54%、200 (the page cut the list): the unread rates still take their places
+                n = len(group) + (len(_CUT_RATES.match(sent, group[-1].q.end).group(0).split("、")) - 1
+                                  if "分别" in sent[mention.clause_start:mention.q.start] else 0)
+                if len(candidates) >= n:
+                    targets = candidates[-n:][: len(group)]
             else:
                 key = re.sub(r"[量数额]$", "", subject)
                 hit = [p for p in candidates if key and key in p.phrase]

@@ -880,12 +880,13 @@ def read_pdf(path: Path, head: bytes) -> str:
 
 def read_document(
     path: Path, raw_dir: Path, doc_id: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
-    data: bytes | None = None,
+    data: bytes | None = None, sha256: str | None = None,
 ) -> RawDocument:
     """Read one input file to text, or raise IngestError saying why not.
 
     ``data`` is the file's bytes when the caller has read them already (a small file
-    is read once, for its hash and its text).
+    is read once, for its hash and its text); ``sha256`` their hash, when the caller
+    has it (not computed twice).
     """
     path, raw_dir = Path(path), Path(raw_dir)
     suffix = path.suffix.lower()
@@ -924,7 +925,8 @@ def read_document(
         source_file=_relpath(path, raw_dir),
         fmt=fmt,
         text=text,
-        sha256=hashlib.sha256(data).hexdigest() if data is not None else file_sha256(path),
+        sha256=sha256 or (hashlib.sha256(data).hexdigest() if data is not None
+                          else file_sha256(path)),
         encoding=encoding,
     )
 

@@ -32,7 +32,7 @@ from .extract import find_figures
 from .ingest import IngestError, discover, file_sha256, load_manifest, read_document
 from .metadata import NEEDS_COLUMNS, describe, needs_entry
 from .models import DocMeta, Figure, RawDocument, Repair
-from .records import csv_text, document_row, plain_fields, record_columns
+from .records import document_row, plain_fields, table_rows
 from .safeio import printable_name
 from .text.document import prepare
 
@@ -217,7 +217,9 @@ def for_tables(r: DocResult) -> DocResult:
     notes: list[str] = []
     figures = cap_sentences(_limit(r.figures, MAX_FIGURES_PER_FILE, "figures", notes), r.text)
     repairs = _limit(r.repairs, MAX_REPAIRS_PER_FILE, "repairs", notes)
-    csv_rows = {"metrics": csv_text("metrics", figures), "repairs": csv_text("repairs", repairs)}
+    (metric_cols, metric_csv), (repair_cols, repair_csv) = (
+        table_rows("metrics", figures), table_rows("repairs", repairs))
+    csv_rows = {"metrics": metric_csv, "repairs": repair_csv}
     size = sum(len(v) for v in csv_rows.values())
     if size > MAX_ROWS_BYTES_PER_FILE:
         return replace(r, status="failed", figures=[], repairs=[], text="", reason=(
@@ -227,8 +229,7 @@ def for_tables(r: DocResult) -> DocResult:
     return replace(
         r, figures=[], repairs=[], n_chars=len(r.text), reason=reason,
         n_figures=len(figures), n_mapped=sum(1 for f in figures if f.metric_id),
-        columns={"metrics": record_columns("metrics", figures),
-                 "repairs": record_columns("repairs", repairs)},
+        columns={"metrics": metric_cols, "repairs": repair_cols},
         csv_rows=csv_rows,
     )
 
@@ -375,7 +376,7 @@ def process_file(task: Task) -> DocResult:
                     cache.discard(key)
         if result is None:
             with _stage("read"):
-                raw = read_document(path, raw_dir, task.doc_id, data=data)
+                raw = read_document(path, raw_dir, task.doc_id, data=data, sha256=sha)
                 if (shown := printable_name(raw.source_file)) != raw.source_file:
                     raw = replace(raw, source_file=shown)
             result = _process_raw(raw, task.overrides)

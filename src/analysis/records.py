@@ -56,11 +56,26 @@ def _getter(table: str, kind: type) -> Callable[[object], tuple]:
 def record_columns(table: str, records: list) -> dict[str, list]:
     """Dataclass records → {column: values}: the compact form that crosses processes
     (no object per row to pickle) and that :func:`columns_table` turns into a table."""
+    return _columns(table, _values(table, records))
+
+
+def _values(table: str, records: list) -> list[tuple]:
+    """Each record's values in the table's column order."""
+    return list(map(_row_getter(table, records[0]), records)) if records else []
+
+
+def _columns(table: str, values: list[tuple]) -> dict[str, list]:
     cols = schema.columns(table)
-    if not records:
+    if not values:
         return {c: [] for c in cols}
-    values = zip(*map(_row_getter(table, records[0]), records), strict=True)
-    return dict(zip(cols, map(list, values), strict=True))
+    return dict(zip(cols, map(list, zip(*values, strict=True)), strict=True))
+
+
+def table_rows(table: str, records: list) -> tuple[dict[str, list], str]:
+    """(:func:`record_columns`, :func:`csv_text`) of the same records, each record's values
+    read once: a worker makes both for every document."""
+    values = _values(table, records)
+    return _columns(table, values), _csv_of(table, values)
 
 
 def _csv_cell(kind: str):
@@ -90,17 +105,21 @@ def csv_text(table: str, records: list) -> str:
     writes None as an empty cell and ints as digits; only floats are formatted here,
     and strings are escaped only when some cell might need it.
     """
-    if not records:
+    return _csv_of(table, _values(table, records))
+
+
+def _csv_of(table: str, values: list[tuple]) -> str:
+    """:func:`csv_text` of the records whose values (:func:`_values`) these are."""
+    if not values:
         return ""
     flds = schema.fields(table)
-    getter = _row_getter(table, records[0])
     floats = [i for i, f in enumerate(flds) if f.dtype == "float"]
     rows = []
-    for r in records:
-        row = list(getter(r))
+    for v in values:
+        row = list(v)
         for i in floats:
-            v = row[i]
-            row[i] = "" if v is None or v != v else FLOAT_FORMAT % v
+            x = row[i]
+            row[i] = "" if x is None or x != x else FLOAT_FORMAT % x
         rows.append(row)
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(rows)
@@ -110,7 +129,7 @@ def csv_text(table: str, records: list) -> str:
     fmts = [_csv_cell(f.dtype) for f in flds]
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(
-        [[fmt(v) for fmt, v in zip(fmts, getter(r), strict=True)] for r in records])
+        [[fmt(x) for fmt, x in zip(fmts, v, strict=True)] for v in values])
     return buf.getvalue()
 
 

@@ -58,3 +58,32 @@ def test_every_data_table_row_has_the_headers_columns():
         rows = list(csv.reader(path.open(encoding="utf-8")))
         bad = [k + 1 for k, row in enumerate(rows) if row and len(row) != len(rows[0])]
         assert not bad, f"{path.name}: rows {bad} do not have {len(rows[0])} fields"
+
+
+@pytest.mark.parametrize("row, reason", [
+    ("x_count,某,家,家,0,0,0,0,a{0,6}b,,某,desc", "more fields than the header"),
+    ("Bad-id,某,家,家,0,0,0,0,某,,某,desc", "not a new lower-case identifier"),
+    ("x_count,某,家,家,2,0,0,0,某,,某,desc", "stock must be 0 or 1"),
+    ("x_count,某,元,家,0,0,0,0,某,,某,desc", "is not among accepts_units"),
+])
+def test_a_bad_indicator_row_fails_with_file_and_line(tmp_path, monkeypatch, row, reason):
+    from analysis import taxonomy
+    from analysis.text.lexicon import LexiconError
+
+    good = (taxonomy.PACKAGE_DATA / "indicators.csv").read_text(encoding="utf-8").splitlines()[:3]
+    (tmp_path / "indicators.csv").write_text("\n".join([*good, row]) + "\n", encoding="utf-8")
+    monkeypatch.setattr(taxonomy, "PACKAGE_DATA", tmp_path)
+    with pytest.raises(LexiconError, match=f"indicators.csv, line 4: .*{reason}"):
+        taxonomy.load_taxonomy.__wrapped__()
+
+
+def test_indicators_of_the_official_monitoring_and_of_rural_programmes_map():
+    from analysis.extract import extract_figures
+    from analysis.models import DocMeta
+
+    text = ("全市共有国家级星创天地2家,选派科技特派员223名,省级创新型企业8家,"
+            "高新技术产品销售收入达到59.77亿元,研发人员15030人,取得科技成果432项。")
+    got = {(f.metric_id, f.value, f.level) for f in extract_figures("t", text, DocMeta("t", report_year=2023))}
+    assert got == {("star_innovation_spaces", 2, "national"), ("sci_tech_commissioners", 223, ""),
+                   ("innovative_enterprises", 8, "provincial"), ("high_tech_product_sales", 5.977e9, ""),
+                   ("rd_personnel", 15030, ""), ("sci_tech_achievements", 432, "")}

@@ -12,14 +12,13 @@ the ``indicator`` column users read.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 
 from .config import PACKAGE_DATA
-from .text.lexicon import expand
+from .text.lexicon import _fail, _rows, expand
 
 
 @dataclass(frozen=True)
@@ -61,27 +60,47 @@ def _compiled(pattern: str, metric_id: str, column: str) -> re.Pattern[str]:
                             f"pattern does not compile: {e}") from None
 
 
+INDICATOR_COLUMNS = ("metric_id", "name_zh", "unit", "accepts_units", "stock", "core", "right_context",
+                     "batched", "require", "exclude", "wordings", "description")
+_METRIC_ID = re.compile(r"[a-z][a-z0-9_]*")  # ids are column names and file names downstream
+
+
 @cache
 def load_taxonomy() -> tuple[Indicator, ...]:
+    """The indicators of ``data/indicators.csv``, checked: a row with a field too many (an
+    unquoted comma in a pattern shifts every column after it) or a bad id, flag or
+    unit fails with the file and line, instead of an indicator that silently matches nothing
+    (patterns are compiled when first searched, and fail then with the indicator's id)."""
+    path = PACKAGE_DATA / "indicators.csv"
     out = []
-    with open(PACKAGE_DATA / "indicators.csv", encoding="utf-8") as f:
-        for r in csv.DictReader(f):
-            out.append(
-                Indicator(
-                    metric_id=r["metric_id"],
-                    name_zh=r["name_zh"],
-                    unit=r["unit"],
-                    accepts_units=tuple(r["accepts_units"].split("|")),
-                    stock=r["stock"] == "1",
-                    core=r["core"] == "1",
-                    right_context=r["right_context"] == "1",
-                    batched=r["batched"] == "1",
-                    require_pattern=r["require"],
-                    exclude_pattern=r["exclude"] or "",
-                    wordings=tuple(w for w in r["wordings"].split("|") if w),
-                    description=r["description"],
-                )
+    seen: set[str] = set()
+    for line, r in _rows(path, INDICATOR_COLUMNS):
+        mid = r["metric_id"]
+        if not _METRIC_ID.fullmatch(mid) or mid in seen:
+            raise _fail(path, line, f"metric_id {mid!r} is not a new lower-case identifier")
+        seen.add(mid)
+        flags = {c: r[c] for c in ("stock", "core", "right_context", "batched")}
+        if bad := [c for c, v in flags.items() if v not in ("0", "1")]:
+            raise _fail(path, line, f"{', '.join(bad)} must be 0 or 1")
+        units = tuple(r["accepts_units"].split("|"))
+        if r["unit"] not in units:
+            raise _fail(path, line, f"unit {r['unit']!r} is not among accepts_units {r['accepts_units']!r}")
+        out.append(
+            Indicator(
+                metric_id=mid,
+                name_zh=r["name_zh"],
+                unit=r["unit"],
+                accepts_units=units,
+                stock=flags["stock"] == "1",
+                core=flags["core"] == "1",
+                right_context=flags["right_context"] == "1",
+                batched=flags["batched"] == "1",
+                require_pattern=r["require"],
+                exclude_pattern=r["exclude"] or "",
+                wordings=tuple(w for w in r["wordings"].split("|") if w),
+                description=r["description"],
             )
+        )
     return tuple(out)
 
 

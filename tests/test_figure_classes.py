@@ -1254,10 +1254,9 @@ def test_national_and_provincial_project_money_is_funds_secured():
 
 def test_later_clauses_of_a_sum_in_a_plan_review_are_sums_over_the_span_but_levels_are_not():
     meta = DocMeta("t", region="某州", report_year=2010, period="FY", doc_type="summary")
-    got = figures("二、“十一五”期间,全州科技工作成效明显。共投入项目资金5000万元,其中,国家和省项目资金"
-                  "1900万元。累计申请专利364件,获授权专利214件,有效发明专利80件。", meta)
+    got = figures("二、“十一五”期间,全州科技工作成效明显。累计申请专利364件,获授权专利214件,"
+                  "有效发明专利80件。", meta)
     assert got == [
-        ("sci_tech_funding_secured", 19_000_000, "元", None, 2010, "2006-2010", "actual"),
         ("patent_applications", 364, "件", None, 2010, "2006-2010", "actual"),
         ("patent_grants", 214, "件", None, 2010, "2006-2010", "actual"),
         ("valid_invention_patents", 80, "件", None, 2010, "FY", "actual"),
@@ -1280,3 +1279,41 @@ def test_a_rate_list_the_page_cut_still_pairs_its_first_rate_with_the_first_figu
 def test_a_value_that_defines_a_class_of_places_is_a_threshold():
     got = figures("2020年全市技术合同成交额117.8亿元,成为全省第三个年度技术合同成交额突破100亿元的市州。")
     assert got == [("tech_contract_turnover", 1.178e10, "元", None, 2020, "FY", "actual")]
+
+
+REVIEW_TEN = DocMeta("t", region="某市", report_year=2020, period="FY", doc_type="summary")
+
+
+@pytest.mark.parametrize("text, meta, want", [
+    # a plan named in passing opens no span for this year's 共… figures
+    ("在“十三五”时期打下的良好基础上,今年我市科技工作再上新台阶。全市共申请专利5200件,授权专利3100件。", META,
+     [("patent_applications", 5200, "件", None, 2023, "FY", "actual"),
+      ("patent_grants", 3100, "件", None, 2023, "FY", "actual")]),
+    # a later clause with its own 同比 / 比上年 is the year's figure, not a sum over the span
+    ("“十三五”期间,我市科技创新成效显著。全市累计实施科技项目320项,技术合同成交额12亿元,同比增长15%。", REVIEW_TEN,
+     [("sci_tech_projects", 320, "项", None, 2020, "2016-2020", "actual"),
+      ("tech_contract_turnover", 1.2e9, "元", 15, 2020, "FY", "actual")]),
+    # the year named, or a goal it is measured against: the year's new ones
+    ("今年,截至11月底,全市共认定高新技术企业45家。", META,
+     [("high_tech_enterprises_new", 45, "家", None, 2023, "M1-M11", "actual")]),
+    ("截至目前,全市共认定高新技术企业45家,完成年度目标任务的112%。", META,
+     [("high_tech_enterprises_new", 45, "家", None, 2023, "FY", "actual")]),
+    # 去年以来 as a modifier, or beside 上半年 / 同比: no span
+    ("受去年以来疫情影响,上半年全市技术合同成交额8亿元,同比下降5%。", META,
+     [("tech_contract_turnover", 8e8, "元", -5, 2023, "H1", "actual")]),
+    ("去年以来,全市技术合同成交额达到15亿元,同比增长20%。", META,
+     [("tech_contract_turnover", 1.5e9, "元", 20, 2023, "FY", "actual")]),
+    # a last rate in 个百分点 is read, not a rate the page cut
+    ("全市高新技术产业产值、增加值分别达到850亿元、210亿元,分别增长12.3%、8.5%、3.2个百分点。", META,
+     [("high_tech_output", 8.5e10, "元", 12.3, 2023, "FY", "actual"),
+      ("high_tech_value_added", 2.1e10, "元", 8.5, 2023, "FY", "actual")]),
+    # matching funds are the region's own money; a value reached that defines a class is its own
+    ("按照1:1比例配套国家和省科技项目资金2500万元。", META, []),
+    ("我市成为全省首个研发投入强度达到3.15%的设区市。", META, [("rd_intensity", 3.15, "%", None, 2023, "FY", "actual")]),
+    # “十三五”以来 the year after the plan: the plan's own years
+    ("“十三五”以来,全市累计争取国家、省科技资金5亿元,比“十二五”增长60%。",
+     DocMeta("t", region="某市", report_year=2021, period="FY", doc_type="summary"),
+     [("sci_tech_funding_secured", 5e8, "元", 60, 2020, "2016-2020", "actual")]),
+])
+def test_review_ten_findings(text, meta, want):
+    assert figures(text, meta) == want

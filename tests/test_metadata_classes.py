@@ -419,3 +419,19 @@ def test_a_news_item_on_a_meeting_pushing_the_years_goals_is_a_plan():
             "5月13日,某市召开全市科技创新重点工作推进会,确保高新技术企业增长数、全社会R&D投入两项重点指标圆满完成。\n"
             "2020年,全市R&D投入占GDP的比重达到2.2%。\n")
     assert infer_metadata("m", text).doc_type == "plan"
+
+
+
+@pytest.mark.parametrize("title, body, doc_type, year", [
+    # a meeting news item whose opening reports results is no plan
+    ("市科技局召开全市科技创新工作推进会", "7月15日,市科技局召开全市科技创新工作推进会,要求各县区确保完成全年目标任务。"
+     "会议通报,上半年全市技术合同成交额8亿元,增长12%。", "summary", None),
+    # a part-year named as the base of a trend does not date the report
+    ("市科技局2023年上半年科技工作综述", "今年上半年,全市技术合同成交额8亿元,同比增长12%,扭转了2022年上半年以来的下滑态势。",
+     "summary", 2023),
+])
+def test_review_ten_metadata_findings(title, body, doc_type, year):
+    meta = infer_metadata("r", title + "\n" + body)
+    assert meta.doc_type == doc_type
+    if year is not None:
+        assert meta.report_year == year

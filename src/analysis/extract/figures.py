@@ -600,7 +600,9 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
                     mention.since_fyp, mention.indicator = None, stock
         if (mention.indicator is not None and mention.indicator.metric_id.endswith("_new")
                 and not _NEW_VERBS.search(mention.phrase)
-                and c["stock_recognised"].search(sent, 0, mention.q.start)):
+                and c["stock_recognised"].search(sent, 0, mention.q.start)
+                and not c["years_own"].search(sent, 0, mention.q.start)  # 今年,截至11月底…: the year's
+                and not c["target"].search(sent, mention.q.end)):  # …,完成年度目标任务的112%: the year's
             # 目前,全市共认定高新技术企业75家: all recognised so far, the stock, not new ones
             _match(mention, c["recognise_verb"].sub("", mention.phrase), right)
         i += 1
@@ -898,7 +900,7 @@ _GOAL_ASIDE = re.compile(r"[(（]\s*(?:年度|全年)?(?:任务|目标|任务目
 # the verbs of a count of new ones (新增, 净增 …), dropped when a level borrows its subject
 _NEW_VERBS = re.compile(r"净新增|新增|新认定|净增|凈增|新培育|新备案|新建|新引进")
 # rates of a 分别 list after the last one read: numbers without their % (the text was cut)
-_CUT_RATES = re.compile(r"(?:[、和及]\s*\d[\d.]*(?![\d.%％倍]))*")
+_CUT_RATES = re.compile(r"(?:[、和及]\s*\d[\d.]*(?![\d.%％倍]))*(?=\s*$)")
 _IN_PARENS = re.compile(r"[(（][^)）]*$")  # a figure inside an open parenthesis
 _BASE_YEAR_GROWTH = re.compile(r"(?:比|较|与|同)\s*(20\d\d)\s*年")  # 比2012年增长125%: since that year
 # words that make a growth rate year-on-year even after a from-to pair
@@ -972,8 +974,8 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
         if not average:
             if not subject:
                 # 分别增长207.54%、200 (the page cut the list): the unread rates still take their places
-                n = len(group) + (len(_CUT_RATES.match(sent, group[-1].q.end).group(0).split("、")) - 1
-                                  if "分别" in sent[mention.clause_start:mention.q.start] else 0)
+                cut = _CUT_RATES.match(sent, group[-1].q.end) if "分别" in sent[mention.clause_start:mention.q.start] else None
+                n = len(group) + (len(re.findall(r"[、和及]", cut.group(0))) if cut else 0)
                 if len(candidates) >= n:
                     targets = candidates[-n:][: len(group)]
             else:
@@ -1176,8 +1178,8 @@ def _sum_continued(items: list[Mention], mention: Mention) -> bool:
     """累计申请专利364件,获授权专利214件; 共投入资金5000万元,其中…1900万元: a later clause of a
     sentence that opened with a sum, stating no level of its own (达到, 拥有 …), is a sum over
     the same span."""
-    if mention.indicator is not None and mention.indicator.stock:
-        return False  # a level (投入使用82万平米) is no sum, whatever came before it
+    if (mention.indicator is not None and mention.indicator.stock) or mention.yoy is not None:
+        return False  # a level (投入使用82万平米), or a figure with its own 同比: no sum over a span
     first = next((p for p in items[:mention.idx] if not p.growth), None)
     return (first is not None and first.clause_start != mention.clause_start
             and cues()["span_sum"].search(first.lead_in) is not None
@@ -1208,9 +1210,10 @@ def _to_figure(
     if span_m is not None:
         span = fyp_span(span_m.group(1))
         if span_m.group(0).endswith("以来") and section.year and span[0] <= section.year and (
-                section.year < span[1] or section.kind == "summary"):
+                section.year < span[1] or (section.kind == "summary" and section.year >= span[1] + 2)):
             # “十四五”以来 in a 2023 report: 2021-2023 so far; in 2021, that year alone; “十三五”以来
-            # in a summary of 2023: since 2016, up to now (a plan's review of it ends with the plan)
+            # in a summary of 2023: since 2016, up to now (in 2021, or a plan's review of it, the
+            # plan's own years)
             span = (span[0], section.year) if section.year > span[0] else None
         if span is not None:
             year = span[1]
@@ -1231,7 +1234,10 @@ def _to_figure(
     recent = sentence.last_before(sentence.recent, q.start)
     if (recent is not None and span_m is None and since is None and section.year
             and recent.start() >= mention.group_start and section.kind == "summary"
-            and last_year_cue(sentence.years, recent.end(), q.start) is None):  # 近两年…,2018年…: the year's own
+            and last_year_cue(sentence.years, recent.end(), q.start) is None  # 近两年…,2018年…: the year's own
+            and not (recent.group("last") and (mention.yoy is not None or sentence.period_hint
+                                                and sentence_period(sent, q.start, None)[0]))):
+        # (去年以来…,同比增长20% or …上半年…: the figure of this year or its part, not a sum)
         span = (section.year - recent_years(recent) + 1, section.year)  # 近两年新增14家
         year = section.year
     range_m = sentence.last_before(sentence.ranges, q.start)
@@ -1395,7 +1401,8 @@ def _to_figure(
         elif c["wider_area"].match(sent, mention.clause_start, q.start):
             flags.append("wider_area")  # 全省高新技术企业达到1.2万家: the province's, not ours
             metric_id = ""
-        if c["milestone"].match(sent, q.end):
+        if c["milestone"].match(sent, q.end) or (
+                c["class_of_places"].match(sent, q.end) and c["more_verb"].search(mention.lead_in[-3:])):
             flags.append("threshold")
             metric_id = ""
         if c["firm_unit"].fullmatch(q.unit) and _served(sent, mention):

@@ -1317,3 +1317,17 @@ REVIEW_TEN = DocMeta("t", region="某市", report_year=2020, period="FY", doc_ty
 ])
 def test_review_ten_findings(text, meta, want):
     assert figures(text, meta) == want
+
+
+def test_a_bare_kind_of_the_noun_just_counted_takes_its_measure():
+    got = figures("全年共计专利受理数389件,增长37.5%;发明专利136件,增长33.3%。")
+    assert got == [("patent_applications", 389, "件", 37.5, 2023, "FY", "actual"),
+                   ("invention_patent_applications", 136, "件", 33.3, 2023, "FY", "actual")]
+    # a kind with a name of its own keeps it
+    assert ids("全年专利授权量2000件,发明专利300件,有效发明专利1500件。") == {
+        2000: "patent_grants", 300: "invention_patent_grants", 1500: "valid_invention_patents"}
+
+
+def test_firms_that_passed_an_evaluation_are_counted_but_applicants_are_not():
+    assert ids("通过省级评审科技型中小企业120家。") == {120: "tech_smes"}
+    assert ids("参加评审科技型中小企业120家。") == {}

@@ -555,6 +555,11 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
         if mention.indicator is None and (c["subset"].match(lead_in)
                                           or (sentence.parent and mention.idx == 0)):
             _inherit_measure(mention, phrase, items[:i], right, sentence.parent)
+        if (mention.indicator is None and len(core := strip_joiners(lead_in)) <= KIND_NOUN_CHARS
+                and (prev := next((p for p in reversed(items[:i]) if not p.growth and p.indicator), None))
+                and prev.q.unit == mention.q.unit and core[-2:] in prev.phrase):
+            # 专利受理数389件,增长37.5%;发明专利136件: a kind of the noun just counted, by its measure
+            _inherit_measure(mention, core, items[:i], right)
         if mention.indicator is None and c["subset"].match(lead_in) and not PERIOD_CUES.sub(
                 "", c["subset"].sub("", strip_joiners(lead_in))).strip(" ，,"):
             # 全年12亿元,其中上半年6亿元: the same measure, for a part of the year
@@ -894,6 +899,7 @@ def _shared_tail(names: list[str]) -> str:
 
 
 # 其增加值… after 总产值500亿元: "its", the subject of the figure before (not 其中, 其他 …)
+KIND_NOUN_CHARS = 6  # a bare kind of a noun (发明专利, 实用新型专利): a few characters, no clause
 _ITS = re.compile(r"其(?![中他余它次实])")
 # (任务目标180家): a goal set in brackets after the figure it restates
 _GOAL_ASIDE = re.compile(r"[(（]\s*(?:年度|全年)?(?:任务|目标|任务目标|目标任务|计划)(?:数)?(?:为|是)?\s*")

@@ -357,3 +357,12 @@ def test_a_line_start_cue_iterated_line_by_line_gives_finditer(text: str) -> Non
                 assert [(m.span(), m.groupdict()) for m in lexicon.finditer_cue(regex, whole)] == want
                 first = lexicon.search_lines(regex, whole)
                 assert (first and first.span()) == (want[0][0] if want else None)
+
+
+@pytest.mark.parametrize("phrase", ["一是全市高新技术企业达到", "其中上半年", "力争取得", "", "要实现",
+                                    "“十三五”期间累计", "(二)全区技术合同成交额"])
+def test_the_remembered_strip_gives_the_cue_s_own_sub(phrase: str) -> None:
+    from analysis.extract.cues import cues, strip_words
+
+    assert strip_words(phrase) == cues()["strip"].sub("", phrase)
+    assert strip_words(phrase) == strip_words(phrase)  # a cache hit gives the same

@@ -35,6 +35,7 @@ from .cues import (
     last_mark,
     platform_level,
     strip_joiners,
+    strip_words,
 )
 from .grid import grid_figures, task_sections
 from .periods import (
@@ -163,7 +164,7 @@ PHRASE_CACHE = 20_000
 @lru_cache(maxsize=PHRASE_CACHE)
 def _is_bare(lead_in: str) -> bool:
     """True when a phrase names no indicator by itself (授权, 总数达, 占GDP比重)."""
-    core = cues()["strip"].sub("", cues()["year_on"].sub("", strip_joiners(lead_in)))
+    core = strip_words(cues()["year_on"].sub("", strip_joiners(lead_in)))
     verb_only = bool(cues()["lead_verb"].fullmatch(taxonomy.LEADING_NOISE.sub("", core)))
     return (
         not core
@@ -179,7 +180,7 @@ def _is_bare(lead_in: str) -> bool:
 @lru_cache(maxsize=PHRASE_CACHE)
 def _head(phrase: str) -> str:
     """The noun part of a phrase, to prefix a bare phrase after it."""
-    head = cues()["strip"].sub("", phrase)
+    head = strip_words(phrase)
     head = cues()["place_lead"].sub("", head)  # 沈北新区新增高企: the place is no noun
     head = cues()["lead_verb"].sub("", head)
     head = cues()["stage"].sub("", head)
@@ -193,7 +194,7 @@ def _head(phrase: str) -> str:
 
 @lru_cache(maxsize=PHRASE_CACHE)
 def _lead_verb(phrase: str) -> str:
-    m = cues()["lead_verb"].match(cues()["strip"].sub("", phrase))
+    m = cues()["lead_verb"].match(strip_words(phrase))
     return m.group(0) if m else ""
 
 
@@ -546,7 +547,7 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
             # 新认定高新技术企业45家,完成市下达的40家目标任务: the goal of the figure just before
             mention.indicator, mention.phrase = prev.indicator, prev.phrase
         if (mention.indicator is None and cues()["measure_noun"].search(lead_in) and not _right_is_noun(right)
-                and len(cues()["measure_noun"].sub("", cues()["strip"].sub("", lead_in))) <= 3):
+                and len(cues()["measure_noun"].sub("", strip_words(lead_in))) <= 3):
             # 投入强度为0.44%: a measure whose subject sits in an earlier clause
             completed = _complete(lead_in, mention, items[:i], sentence)
             if completed and taxonomy.match_indicator(completed, _per_capita(completed, mention.q.unit)):
@@ -615,7 +616,7 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
 
 def _has_noun(text: str) -> bool:
     """Whether a subject is more than place and filler words (全市, 我区 …): it names something."""
-    return len(cues()["strip"].sub("", text)) >= 2
+    return len(strip_words(text)) >= 2
 
 
 def _goal_verb_reaches(sentence: Sentence, mention: Mention) -> bool:
@@ -677,19 +678,19 @@ def _other_bureau(clause: str, meta: DocMeta) -> bool:
 @lru_cache(maxsize=PHRASE_CACHE)
 def _national_award_part(phrase: str) -> bool:
     """其中国家级奖励67项: the national part of a count of prizes, named by its level alone."""
-    return cues()["national_part"].fullmatch(cues()["strip"].sub("", strip_joiners(phrase))) is not None
+    return cues()["national_part"].fullmatch(strip_words(strip_joiners(phrase))) is not None
 
 
 @lru_cache(maxsize=PHRASE_CACHE)
 def _generic_firms(phrase: str) -> bool:
     """新认定企业36家: a count of firms of no named kind (cached per phrase)."""
-    return cues()["generic_firms"].fullmatch(cues()["strip"].sub("", strip_joiners(phrase))) is not None
+    return cues()["generic_firms"].fullmatch(strip_words(strip_joiners(phrase))) is not None
 
 
 @lru_cache(maxsize=PHRASE_CACHE)
 def _level_only(phrase: str) -> bool:
     """其中国家级, 省级: a phrase that names a level and nothing else."""
-    core = cues()["strip"].sub("", strip_joiners(phrase)).replace("其中", "")
+    core = strip_words(strip_joiners(phrase)).replace("其中", "")
     return bool(core) and level_regex().fullmatch(core) is not None
 
 
@@ -767,7 +768,7 @@ def _complete(lead_in: str, mention: Mention, before: list[Mention], sentence: S
                 grown.add(bare)
         end = start - 1
     # 产值50亿元；实现增加值12亿元: the subject of an earlier group, then the sentence before
-    core = c["strip"].sub("", strip_joiners(lead_in))
+    core = strip_words(strip_joiners(lead_in))
     last = next((p for p in reversed(before) if not p.growth and p.q.unit != "倍"), None)  # 是…的8.6倍 between
     if (last is not None and last.indicator and last.group_start != mention.group_start
             and (c["measure"].fullmatch(core) or core.startswith("占"))):
@@ -788,7 +789,7 @@ def _complete(lead_in: str, mention: Mention, before: list[Mention], sentence: S
             if level_reached:  # 高新技术企业净增45家,达到280家: the level, not the new ones
                 base = _NEW_VERBS.sub("", base)
             if whole or base in grown:
-                yield c["strip"].sub("", base) + lead_in
+                yield strip_words(base) + lead_in
             yield _head(base) + lead_in
             yield _cut_head(base) + lead_in
             if share:
@@ -806,7 +807,7 @@ def _complete(lead_in: str, mention: Mention, before: list[Mention], sentence: S
 @lru_cache(maxsize=PHRASE_CACHE)
 def _subject(phrase: str) -> str:
     """A clause's subject with its measure noun: the words before its first verb."""
-    head = cues()["strip"].sub("", phrase)
+    head = strip_words(phrase)
     m = cues()["subject_verb"].search(head)
     return head[: m.start()] if m and m.start() > 0 else head
 
@@ -814,7 +815,7 @@ def _subject(phrase: str) -> str:
 @lru_cache(maxsize=PHRASE_CACHE)
 def _cut_head(phrase: str) -> str:
     """The subject at a clause's start: the words before its first measure or verb."""
-    head = cues()["strip"].sub("", phrase)
+    head = strip_words(phrase)
     head = cues()["place_lead"].sub("", head)
     head = cues()["lead_verb"].sub("", head)
     m = cues()["head_end"].search(head)
@@ -1064,8 +1065,8 @@ def _clause_start(sent: str, pos: int) -> int:
 def _same_subject(sent: str, lo: int, hi: int, lead_in: str) -> bool:
     """The forecast clause's subject (sent[lo:hi]) and a later figure's phrase open with
     the same noun of at least two characters."""
-    subject = cues()["subject_noise"].sub("", cues()["strip"].sub("", sent[lo:hi].strip()))
-    phrase = cues()["subject_noise"].sub("", cues()["strip"].sub("", strip_joiners(lead_in)))
+    subject = cues()["subject_noise"].sub("", strip_words(sent[lo:hi].strip()))
+    phrase = cues()["subject_noise"].sub("", strip_words(strip_joiners(lead_in)))
     n = 0
     while n < min(len(subject), len(phrase)) and subject[n] == phrase[n]:
         n += 1

@@ -435,3 +435,10 @@ def test_review_ten_metadata_findings(title, body, doc_type, year):
     assert meta.doc_type == doc_type
     if year is not None:
         assert meta.report_year == year
+
+
+def test_a_from_to_statement_with_another_rise_verb_dates_the_news_by_the_year_reached():
+    text = ("某市技术合同成交额增速居全省第三\n时间:2021-06-07 08:28 作者: 点击:\n"
+            "3月25日,我们从2021年全省技术市场统计分析会议上了解到,某市技术合同成交额增速居全省第三。"
+            "全市技术合同成交额从2018年的33.7亿元跃升到2020年117.8亿元。\n")
+    assert infer_metadata("f", text).report_year == 2020

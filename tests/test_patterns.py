@@ -263,3 +263,14 @@ def test_gated_cues_search_a_long_text_as_re(tail, copies, window):
     pos, endpos = window
     for wrapped in _gated_cues():
         assert_searches_as_re(wrapped, text, pos, endpos)
+
+
+def test_a_negative_start_on_a_long_text_is_the_start_as_for_re():
+    text = "指标" + "全市。" * 90  # long enough for the pre-checked path
+    for pattern in (r"(?:主要|核心|关键|重点)?指标", r"[从由]\d+"):
+        raw = re.compile(pattern)
+        for wrapped in (patterns.gated(raw), patterns.Prechecked(raw)):
+            if wrapped is raw:
+                continue  # no gate: re itself
+            assert_searches_as_re(wrapped, text, -5, 2**62)
+            assert_searches_as_re(wrapped, text, 0, -3)

@@ -459,6 +459,12 @@ _NEVER = 2**63  # no candidate left
 FINDERS_AFTER = 8  # long texts a pattern reads before its finders are compiled
 
 
+def _window(pos: int, endpos: int) -> tuple[int, int]:
+    """``pos`` and ``endpos`` as ``re`` reads them: below 0 is 0 (``str.find``, which the
+    pre-checks call, would count a negative start from the end)."""
+    return (pos if pos > 0 else 0), (endpos if endpos > 0 else 0)
+
+
 def _short(string: str, pos: int, endpos: int) -> bool:
     """True when string[pos:endpos] is short: ``re`` scans it faster than a pre-check (a
     look-up in a few characters of a long report, such as the four before a place name)."""
@@ -641,8 +647,9 @@ class Prechecked:
         return self.pre is None and self._finder_list() is None
 
     def search(self, string: str, pos: int = 0, endpos: int = 2**62) -> re.Match[str] | None:
+        pos, endpos = _window(pos, endpos)
         n = len(string)
-        if (endpos if endpos < n else n) - (pos if pos > 0 else 0) <= SHORT_TEXT:
+        if (endpos if endpos < n else n) - pos <= SHORT_TEXT:
             # a line, a title, a few characters of a report (most calls): straight to re
             if self.needle is not None and string.find(self.needle, pos, endpos) < 0:
                 return None
@@ -655,9 +662,10 @@ class Prechecked:
         return next(self._matches(string, pos, endpos), None)
 
     def finditer(self, string: str, pos: int = 0, endpos: int = 2**62):
-        return self._matches(string, pos, endpos)
+        return self._matches(string, *_window(pos, endpos))
 
     def findall(self, string: str, pos: int = 0, endpos: int = 2**62) -> list:
+        pos, endpos = _window(pos, endpos)
         plain = self._plain(string, pos, endpos)
         if plain is None:
             return []
@@ -805,6 +813,8 @@ class Gated:
         return None if hit is None else hit.start()
 
     def search(self, string: str, pos: int = 0, endpos: int = 2**62) -> re.Match[str] | None:
+        if pos < 0 or endpos < 0:
+            pos, endpos = _window(pos, endpos)
         if len(string) > SHORT_TEXT and not _short(string, pos, endpos):
             return self.wide().search(string, pos, endpos)
         # _from, inlined: this is the call the figure rules make most
@@ -820,12 +830,14 @@ class Gated:
         return self.regex.search(string, pos, endpos)
 
     def finditer(self, string: str, pos: int = 0, endpos: int = 2**62):
+        pos, endpos = _window(pos, endpos)
         if len(string) > SHORT_TEXT and not _short(string, pos, endpos):
             return self.wide().finditer(string, pos, endpos)
         at = self._from(string, pos, endpos)
         return iter(()) if at is None else self.regex.finditer(string, at, endpos)
 
     def findall(self, string: str, pos: int = 0, endpos: int = 2**62) -> list:
+        pos, endpos = _window(pos, endpos)
         if len(string) > SHORT_TEXT and not _short(string, pos, endpos):
             return self.wide().findall(string, pos, endpos)
         at = self._from(string, pos, endpos)

@@ -899,8 +899,8 @@ def _shared_tail(names: list[str]) -> str:
     return names[-1][m.start():]
 
 
-# 其增加值… after 总产值500亿元: "its", the subject of the figure before (not 其中, 其他 …)
 KIND_NOUN_CHARS = 6  # a bare kind of a noun (发明专利, 实用新型专利): a few characters, no clause
+# 其增加值… after 总产值500亿元: "its", the subject of the figure before (not 其中, 其他 …)
 _ITS = re.compile(r"其(?![中他余它次实])")
 # (任务目标180家): a goal set in brackets after the figure it restates
 _GOAL_ASIDE = re.compile(r"[(（]\s*(?:年度|全年)?(?:任务|目标|任务目标|目标任务|计划)(?:数)?(?:为|是)?\s*")

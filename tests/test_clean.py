@@ -92,3 +92,16 @@ def test_whitespace_is_normalised_as_by_the_plain_patterns(text):
     t = re.sub(r"[ \t\u3000\xa0\u2002\u2003\u200b]+", " ", t)
     t = re.sub(r" *\n *", "\n", t)
     assert clean._normalise_whitespace(text) == re.sub(r"\n{3,}", "\n\n", t).strip()
+
+
+def test_a_repair_row_with_an_unquoted_comma_fails_with_file_and_line(tmp_path, monkeypatch):
+    import pytest
+
+    from analysis import clean
+    from analysis.text.lexicon import LexiconError
+
+    (tmp_path / "repairs.csv").write_text(
+        "rule,pattern,replacement,status,reason\nx,a[,，]b,c,reviewed,why\n", encoding="utf-8")
+    monkeypatch.setattr(clean, "PACKAGE_DATA", tmp_path)
+    with pytest.raises(LexiconError, match="repairs.csv, line 2: more fields"):
+        clean.load_repair_rules.__wrapped__()

@@ -1331,3 +1331,32 @@ def test_a_bare_kind_of_the_noun_just_counted_takes_its_measure():
 def test_firms_that_passed_an_evaluation_are_counted_but_applicants_are_not():
     assert ids("通过省级评审科技型中小企业120家。") == {120: "tech_smes"}
     assert ids("参加评审科技型中小企业120家。") == {}
+
+
+def test_a_level_at_a_years_start_is_the_year_befores_and_takes_no_span_growth():
+    got = figures("全市高新技术企业总数从2020年初的215家跃升至2025年初的562家,增幅达161.4%。")
+    assert got == [("high_tech_enterprises_total", 215, "家", None, 2019, "FY", "actual"),
+                   ("high_tech_enterprises_total", 562, "家", None, 2024, "FY", "actual")]
+
+
+def test_short_forms_of_high_tech_output_and_value_added():
+    assert ids("全年高新总产值达到1186.13亿元,实现高新增加值282亿元,高新区总产值500亿元。") == {
+        1.18613e11: "high_tech_output", 2.82e10: "high_tech_value_added"}
+
+
+def test_within_three_years_in_a_summary_is_a_span_but_a_goal_within_them_is_not():
+    assert figures("其中高新技术企业三年内净增483家。")[0][4:6] == (2023, "2021-2023")
+    assert figures("力争三年内新增高新技术企业100家。")[0][4:7] == (2023, "FY", "target")
+
+
+def test_a_growth_rate_whose_percent_sign_the_page_lost_is_read_and_the_repair_listed():
+    from analysis.pipeline import process_document
+
+    r = process_document("t", "某市2025年前三季度科技工作综述\n"
+                              "前三季度,全市高新技术产业实现增加值504.4亿元同比增长14,增速高于全省平均。")
+    assert [(f.metric_id, f.value, f.yoy_pct, f.period) for f in r.figures if f.metric_id] == [
+        ("high_tech_value_added", 5.044e10, 14, "Q1-Q3")]
+    assert [(x.rule, x.before, x.after) for x in r.repairs] == [("lost_percent_end", "", "%")]
+    # a growth with its unit, or a count, is left as it is
+    r = process_document("u", "某市科技局2023年工作总结\n全市高新技术企业同比增长14家,成交额同比增长14%。")
+    assert r.repairs == []

@@ -11,7 +11,6 @@ recorded: it changes no character a reader would care about.
 from __future__ import annotations
 
 import bisect
-import csv
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from .config import PACKAGE_DATA
 from .models import CleanDocument, RawDocument, Repair
 from .patterns import prechecked, required_chars
 from .text.chrome import line_tester, load_chrome, tested
+from .text.lexicon import _rows
 
 FULLWIDTH_NUMERIC = str.maketrans("０１２３４５６７８９％", "0123456789%")
 SENTENCE_END = '。；;！？!?：:）)」”"】'
@@ -37,12 +37,11 @@ class Rule:
 
 @cache
 def load_repair_rules() -> tuple[Rule, ...]:
-    with open(PACKAGE_DATA / "repairs.csv", encoding="utf-8") as f:
-        return tuple(
-            Rule(r["rule"], prechecked(re.compile(r["pattern"], re.M)), r["replacement"])
-            for r in csv.DictReader(f)
-            if r["status"] == "reviewed"
-        )
+    """The reviewed rules of ``data/repairs.csv``, checked when loaded (a row with a field
+    too many, an unquoted comma in its pattern, fails with the file and line)."""
+    rows = _rows(PACKAGE_DATA / "repairs.csv", ("rule", "pattern", "replacement", "status", "reason"))
+    return tuple(Rule(r["rule"], prechecked(re.compile(r["pattern"], re.M)), r["replacement"])
+                 for _, r in rows if r["status"] == "reviewed")
 
 
 class _Editor:
@@ -93,7 +92,8 @@ class _Editor:
             return  # every match holds one of these characters (ocr_lost_percent: 机, 乐)
         edits = []
         for m in pattern.finditer(self.text):
-            fix = next((g for g in ("fix", "fix2") if g in pattern.groupindex and m.group(g)), None)
+            # the group that took part (an empty one inserts: a lost % after 同比增长14)
+            fix = next((g for g in ("fix", "fix2") if g in pattern.groupindex and m.group(g) is not None), None)
             start, end = (m.start(fix), m.end(fix)) if fix else (m.start(), m.end())
             new = replacement(m) if callable(replacement) else replacement
             if self.text[start:end] != new:

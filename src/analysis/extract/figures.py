@@ -1175,7 +1175,7 @@ _FYP_CONTEXT = re.compile(r"[“\"]?十(?P<n>[一二三四五])五[”\"]?(?P<ho
 _FYP_CONTEXT_CHARS = 300  # how far back (within the paragraph) such a plan mention is read
 _RECOGNISED_ALL = re.compile(r"(?<![新首])(?:通过)?认定")  # 认定697家 (not 新认定): renewals too
 # 从2021年的 / 由“十三五”末的 right before a value: the value is the base of a change
-_FROM_YEAR_BASE = re.compile(r"[从由]\s*(?:20\d\d\s*年(?:底|末)?|[“\"]?十[一二三四五]五[”\"]?(?:末|期末))的?$")
+_FROM_YEAR_BASE = re.compile(r"[从由]\s*(?:20\d\d\s*年(?:底|末|初)?|[“\"]?十[一二三四五]五[”\"]?(?:末|期末))的?$")
 _FROM_LAST_YEAR = re.compile(r"[从由](?:上年|去年|上一年)(?:的|底|末)?$")  # 由上年的 A 增至 B
 # 第二批: a batch of a list, whose count is the batch's, not the year's
 _BATCH = re.compile(r"第[一二三四五六七八九十\d]+批")
@@ -1451,6 +1451,10 @@ def _to_figure(
                     and (ind.core or platform_level(mention.lead_in) == platform_level(parent.lead_in))):
                 flags.append("subset")
                 metric_id = ""
+    if ind is not None and ind.stock and year is not None and any(
+            y[2] == year and y[0] >= q.start - len(mention.lead_in) and y[1] <= q.start
+            and c["year_start"].match(sent, y[1]) for y in sentence.years):
+        year, period = year - 1, "FY"  # 从2020年初的215家: the stock at the end of 2019
     phrase = mention.phrase or strip_joiners(mention.lead_in)
     start = s + q.start
     end = s + q.end

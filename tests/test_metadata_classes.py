@@ -442,3 +442,10 @@ def test_a_from_to_statement_with_another_rise_verb_dates_the_news_by_the_year_r
             "3月25日,我们从2021年全省技术市场统计分析会议上了解到,某市技术合同成交额增速居全省第三。"
             "全市技术合同成交额从2018年的33.7亿元跃升到2020年117.8亿元。\n")
     assert infer_metadata("f", text).report_year == 2020
+
+
+
+def test_a_rank_that_rose_to_a_year_does_not_date_the_report():
+    text = ("某区科技局工作总结\n全年新增高新技术企业25家,同比增长20%。全区科技进步综合排名由2018年的第9位"
+            "跃升至2020年的第3位,2022年被评为全省科技创新先进区。\n")
+    assert infer_metadata("k", text).report_year != 2020

@@ -560,7 +560,14 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
                 and (prev := next((p for p in reversed(items[:i]) if not p.growth and p.indicator), None))
                 and prev.q.unit == mention.q.unit and core[-2:] in prev.phrase):
             # 专利受理数389件,增长37.5%;发明专利136件: a kind of the noun just counted, by its measure
+            # — a kind the taxonomy names (发明专利 of 发明专利申请量), not a part (国外专利, 职务发明专利)
+            # nor the same measure again (有效专利, 累计专利)
+            kept = mention.phrase, mention.unit
             _inherit_measure(mention, core, items[:i], right)
+            ind = mention.indicator
+            if ind is not None and (ind == prev.indicator or not ind.core or not ind.name_zh.startswith(core)):
+                mention.indicator = None
+                mention.phrase, mention.unit = kept
         if mention.indicator is None and c["subset"].match(lead_in) and not PERIOD_CUES.sub(
                 "", c["subset"].sub("", strip_joiners(lead_in))).strip(" ，,"):
             # 全年12亿元,其中上半年6亿元: the same measure, for a part of the year
@@ -1451,10 +1458,10 @@ def _to_figure(
                     and (ind.core or platform_level(mention.lead_in) == platform_level(parent.lead_in))):
                 flags.append("subset")
                 metric_id = ""
-    if ind is not None and ind.stock and year is not None and any(
-            y[2] == year and y[0] >= q.start - len(mention.lead_in) and y[1] <= q.start
-            and c["year_start"].match(sent, y[1]) for y in sentence.years):
-        year, period = year - 1, "FY"  # 从2020年初的215家: the stock at the end of 2019
+    last_cue = max((y for y in sentence.years if y[1] <= q.start), default=None)
+    if (ind is not None and ind.stock and last_cue is not None and last_cue[2] == year
+            and c["year_start"].match(sent, last_cue[1])):
+        year, period = year - 1, "FY"  # 从2020年初的215家, 截至2024年初,…: the stock at the year before's end
     phrase = mention.phrase or strip_joiners(mention.lead_in)
     start = s + q.start
     end = s + q.end

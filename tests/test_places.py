@@ -418,3 +418,11 @@ def test_a_roundup_of_places_with_colons_has_no_dateline():
     text = ("科技工作动态\n各县区亮点：\n永新：新认定高新技术企业20家。\n井冈山：技术合同成交额1亿元。\n"
             "全市新认定高新技术企业200家。\n")
     assert infer_metadata("r", text).region != "井冈山市"
+
+
+def test_a_zone_named_in_the_headline_that_speaks_of_itself_is_the_zone_not_its_city():
+    text = "平顶山高新区：科技创新跑出加速度\n2022年，高新区新认定高新技术企业56家，技术合同成交额达到12亿元。\n"
+    assert place(infer_metadata("z", text)) == ("平顶山高新技术产业开发区", "district", "平顶山市", "河南省")
+    # the city speaking (全市), or the city's bureau, keeps the city
+    city = "平顶山高新区：科技创新跑出加速度\n2022年，全市新认定高新技术企业56家，其中高新区新认定20家。\n"
+    assert infer_metadata("c", city).region == "平顶山市"

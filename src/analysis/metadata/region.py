@@ -530,6 +530,12 @@ def _raw_guess(title: str, body: str, headline: str, year: int | None,
             notes.append(f"the text speaks as a {voice} (全{'县' if voice == 'county' else '区'})"
                          f" but names no {voice} of {city}: never promoted to the city")
         level, region = voice, zone  # a zone, or a hidden or unnamed district/county of this city
+    elif (code == city_code and not masked and not voice
+          and (zone := _city_zone(title, headline, "", city_code, year))
+          and first_cue("zone_self", body) is not None):
+        # 平顶山高新区:… over a body that says 高新区新认定…: the zone's own text, not the city's
+        notes.append(f"the title names {zone} and the text speaks of itself as the zone")
+        level, region = "district", zone
     elif code == city_code and _ranked_within(ev, city_code):
         level, region = RANKED_LEVEL.get(voice, ""), ""  # a unit below the city, unnamed
     elif voice == "city" and level in VOICE_LEVELS and ev.named[code] == 0:

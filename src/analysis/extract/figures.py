@@ -989,7 +989,7 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
             if not subject:
                 # 分别增长207.54%、200 (the page cut the list): the unread rates still take their places
                 cut = _CUT_RATES.match(sent, group[-1].q.end) if "分别" in sent[mention.clause_start:mention.q.start] else None
-                n = len(group) + (len(re.findall(r"[、和及]", cut.group(0))) if cut else 0)
+                n = len(group) + (sum(cut.group(0).count(ch) for ch in "、和及") if cut else 0)
                 if len(candidates) >= n:
                     targets = candidates[-n:][: len(group)]
             else:
@@ -1189,9 +1189,9 @@ _BATCH = re.compile(r"第[一二三四五六七八九十\d]+批")
 
 
 def _sum_continued(items: list[Mention], mention: Mention) -> bool:
-    """累计申请专利364件,获授权专利214件; 共投入资金5000万元,其中…1900万元: a later clause of a
-    sentence that opened with a sum, stating no level of its own (达到, 拥有 …), is a sum over
-    the same span."""
+    """累计申请专利364件,获授权专利214件: a later clause of a sentence that opened with a sum
+    (累计, 共计 …), stating no level of its own (达到, 拥有 …) and no 同比, is a sum over the same
+    span."""
     if (mention.indicator is not None and mention.indicator.stock) or mention.yoy is not None:
         return False  # a level (投入使用82万平米), or a figure with its own 同比: no sum over a span
     first = next((p for p in items[:mention.idx] if not p.growth), None)
@@ -1458,9 +1458,9 @@ def _to_figure(
                     and (ind.core or platform_level(mention.lead_in) == platform_level(parent.lead_in))):
                 flags.append("subset")
                 metric_id = ""
-    last_cue = max((y for y in sentence.years if y[1] <= q.start), default=None)
-    if (ind is not None and ind.stock and last_cue is not None and last_cue[2] == year
-            and c["year_start"].match(sent, last_cue[1])):
+    if (ind is not None and ind.stock and year is not None
+            and (last_cue := max((y for y in sentence.years if y[1] <= q.start), default=None))
+            and last_cue[2] == year and c["year_start"].match(sent, last_cue[1])):
         year, period = year - 1, "FY"  # 从2020年初的215家, 截至2024年初,…: the stock at the year before's end
     phrase = mention.phrase or strip_joiners(mention.lead_in)
     start = s + q.start

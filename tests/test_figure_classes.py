@@ -1378,3 +1378,9 @@ def test_review_eleven_findings_keep_years_and_growth():
     assert figures("力争在三年内新增高新技术企业100家。")[0][4:7] == (2023, "FY", "target")
     assert figures("2023年初至今全市高新技术企业总数达到300家。")[0][4:6] == (2023, "FY")
     assert figures("截至2024年初,全市有效发明专利达到5200件。")[0][4] == 2023
+
+
+def test_a_years_start_opening_the_sentence_dates_only_levels_as_of_it():
+    assert figures("2023年初,市科技局制定高企倍增方案,到年底,全市高新技术企业达到520家。")[0][4] == 2023
+    assert [f[4] for f in figures("截至2023年初,全市高新技术企业达到480家,年底达到520家。")] == [2022, 2023]
+    assert ids("全市通过评审入库科技型中小企业452家,同比增长30%。") == {452: "tech_smes"}

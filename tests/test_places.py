@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
+
 from analysis.gazetteer import find_places
 from analysis.ingest import MANIFEST_FIELDS, MANIFEST_KEYS
 from analysis.metadata import NEEDS_COLUMNS, infer_metadata, infer_region
@@ -426,3 +428,16 @@ def test_a_zone_named_in_the_headline_that_speaks_of_itself_is_the_zone_not_its_
     # the city speaking (全市), or the city's bureau, keeps the city
     city = "平顶山高新区：科技创新跑出加速度\n2022年，全市新认定高新技术企业56家，其中高新区新认定20家。\n"
     assert infer_metadata("c", city).region == "平顶山市"
+
+
+@pytest.mark.parametrize("title, body", [
+    # the city names itself beside its zone: the city's text
+    ("平顶山科技创新成效显著 平顶山高新区贡献突出",
+     "2023年,平顶山新认定高新技术企业120家,总数达到510家。其中,高新区新认定高新技术企业45家。"),
+    # the city's notice on several zones
+    ("平顶山市2023年度平顶山高新区等园区科技创新考核结果通报",
+     "2023年度各园区科技创新考核结果如下。高新区完成技术合同成交额3.2亿元,新认定高新技术企业25家;"
+     "经开区完成技术合同成交额1.1亿元。"),
+])
+def test_a_city_text_whose_title_names_its_zone_stays_the_citys(title, body):
+    assert infer_metadata("c", f"{title}\n{body}\n").region == "平顶山市"

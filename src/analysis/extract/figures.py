@@ -1460,8 +1460,11 @@ def _to_figure(
                 metric_id = ""
     if (ind is not None and ind.stock and year is not None
             and (last_cue := max((y for y in sentence.years if y[1] <= q.start), default=None))
-            and last_cue[2] == year and c["year_start"].match(sent, last_cue[1])):
-        year, period = year - 1, "FY"  # 从2020年初的215家, 截至2024年初,…: the stock at the year before's end
+            and last_cue[2] == year and c["year_start"].match(sent, last_cue[1])
+            and (last_cue[0] >= q.start - len(mention.lead_in)  # 从2020年初的215家: its own
+                 or (c["as_of"].search(sent, max(0, last_cue[0] - 3), last_cue[0])  # 截至2024年初,…
+                     and not PERIOD_CUES.search(mention.lead_in)))):  # (…,年底达到520家: that year's)
+        year, period = year - 1, "FY"  # the stock at the end of the year before
     phrase = mention.phrase or strip_joiners(mention.lead_in)
     start = s + q.start
     end = s + q.end

@@ -532,7 +532,8 @@ def _raw_guess(title: str, body: str, headline: str, year: int | None,
         level, region = voice, zone  # a zone, or a hidden or unnamed district/county of this city
     elif (code == city_code and not masked and not voice
           and (zone := _city_zone(title, headline, "", city_code, year))
-          and first_cue("zone_self", body) is not None):
+          and first_cue("zone_self", body) is not None
+          and _city_only_in_zone(f"{title}\n{headline}\n{body}", city_code)):
         # 平顶山高新区:… over a body that says 高新区新认定…: the zone's own text, not the city's
         notes.append(f"the title names {zone} and the text speaks of itself as the zone")
         level, region = "district", zone
@@ -595,6 +596,22 @@ def _city_zone(title: str, headline: str, body: str, city_code: str,
     if n < ZONE_MENTIONS_MIN or (rest and rest[0][1] == n):
         return ""
     return short + kind
+
+
+def _city_only_in_zone(text: str, city_code: str) -> bool:
+    """Whether every mention of the city's name is the start of its zone's (平顶山高新区): a text
+    that names the city by itself (平顶山市…通报, 2023年,平顶山新认定…) is the city's, even when
+    its title names the zone."""
+    row = _units()[city_code]
+    zone_cues = load_cues().get("zone_suffix", ())
+    for name in {row["name"], row["short_name"]} - {""}:
+        at = text.find(name)
+        while at >= 0:
+            end = at + len(name)
+            if not any(c.regex.match(text, end) for c in zone_cues):
+                return False
+            at = text.find(name, end)
+    return True
 
 
 def _digest_cities(text: str, year: int | None) -> tuple[str, ...]:

@@ -441,3 +441,8 @@ def test_a_zone_named_in_the_headline_that_speaks_of_itself_is_the_zone_not_its_
 ])
 def test_a_city_text_whose_title_names_its_zone_stays_the_citys(title, body):
     assert infer_metadata("c", f"{title}\n{body}\n").region == "平顶山市"
+
+
+def test_a_zones_titled_summary_naming_itself_in_full_is_the_zone():
+    text = "平顶山高新区2023年科技创新工作总结\n2023年,平顶山高新区新认定高新技术企业56家,技术合同成交额达到12亿元。\n"
+    assert infer_metadata("z", text).region == "平顶山高新技术产业开发区"

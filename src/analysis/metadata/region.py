@@ -532,9 +532,10 @@ def _raw_guess(title: str, body: str, headline: str, year: int | None,
         level, region = voice, zone  # a zone, or a hidden or unnamed district/county of this city
     elif (code == city_code and not masked and not voice
           and (zone := _city_zone(title, headline, "", city_code, year))
-          and first_cue("zone_self", body) is not None
+          and (first_cue("zone_self", body) is not None or _names_city(body, city_code))
           and _city_only_in_zone(f"{title}\n{headline}\n{body}", city_code)):
-        # 平顶山高新区:… over a body that says 高新区新认定…: the zone's own text, not the city's
+        # 平顶山高新区:… over a body that says 高新区新认定… or names the city only as the zone's
+        # (2023年,平顶山高新区新认定…): the zone's own text, not the city's
         notes.append(f"the title names {zone} and the text speaks of itself as the zone")
         level, region = "district", zone
     elif code == city_code and _ranked_within(ev, city_code):
@@ -596,6 +597,11 @@ def _city_zone(title: str, headline: str, body: str, city_code: str,
     if n < ZONE_MENTIONS_MIN or (rest and rest[0][1] == n):
         return ""
     return short + kind
+
+
+def _names_city(text: str, city_code: str) -> bool:
+    row = _units()[city_code]
+    return any(name in text for name in {row["name"], row["short_name"]} - {""})
 
 
 def _city_only_in_zone(text: str, city_code: str) -> bool:

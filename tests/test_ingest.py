@@ -345,6 +345,71 @@ def test_gov_html_keeps_article_drops_chrome_and_honours_gbk_meta(tmp_path):
         assert chrome not in doc.text
 
 
+NEWS_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">
+<meta name="SiteName" content="某某市人民政府">
+<meta name="PubDate" content="2021-07-20 10:05">
+<meta name="ContentSource" content="嘉兴市科学技术局">
+<title>科技局召开上半年工作推进会</title></head><body>
+<div class="nav">首页 部门动态</div>
+<div id="article"><h1>科技局召开上半年工作推进会</h1>
+<p>近日，市科技局召开上半年工作推进会。会议通报，今年以来全市新认定高新技术企业120家，技术合同成交额15.2亿元，同比增长21%。</p>
+<p>会议要求，下半年要紧盯全年目标，力争全年技术合同成交额达到30亿元。</p></div>
+<div class="footer">版权所有</div></body></html>"""
+
+
+def test_html_meta_dateline_dates_and_places_a_news_page(tmp_path):
+    from analysis.pipeline import process_document
+
+    doc = read(tmp_path, "news.html", NEWS_PAGE.encode("utf-8"))
+    lines = doc.text.split("\n")
+    assert lines[:3] == ["科技局召开上半年工作推进会", "发布时间：2021-07-20", "来源：嘉兴市科学技术局"]
+    meta = process_document("news", doc.text).meta
+    assert (meta.region, meta.report_year, meta.period) == ("嘉兴市", 2021, "H1")
+    # the same page without its head says neither where nor when
+    bare = process_document("bare", "\n".join(lines[:1] + lines[3:])).meta
+    assert (bare.region, bare.report_year) == ("", None)
+
+
+def test_html_meta_dateline_only_what_the_body_does_not_say(tmp_path):
+    page = NEWS_PAGE.replace("<p>近日", "<p>发布时间：2021-07-20 来源：嘉兴市科学技术局</p><p>近日")
+    text = read(tmp_path, "news.html", page.encode("utf-8")).text
+    assert text.count("2021-07-20") == 1 and text.count("嘉兴市科学技术局") == 1
+
+
+@pytest.mark.parametrize("date, source", [("", ""), ("明天", " \t "), ("2021-13-02", "x" * 60),
+                                          ("2021-02-40", "来源\n" * 20)])
+def test_html_meta_unreadable_values_write_no_line(tmp_path, date, source):
+    page = NEWS_PAGE.replace('content="2021-07-20 10:05"', f'content="{date}"')
+    page = page.replace('content="嘉兴市科学技术局"', f'content="{source}"')
+    text = read(tmp_path, "news.html", page.encode("utf-8")).text
+    assert "发布时间" not in text and "来源" not in text
+
+
+def test_html_meta_other_spellings_of_the_date(tmp_path):
+    page = NEWS_PAGE.replace('name="PubDate" content="2021-07-20 10:05"',
+                             'property="article:published_time" content="2021-07-20T10:05:00+08:00"')
+    assert "发布时间：2021-07-20" in read(tmp_path, "news.html", page.encode("utf-8")).text
+    page = NEWS_PAGE.replace('name="PubDate" content="2021-07-20 10:05"',
+                             'name="publishdate" content="2021年7月20日"')
+    assert "发布时间：2021-07-20" in read(tmp_path, "news.html", page.encode("utf-8")).text
+
+
+@pytest.mark.parametrize("row, message", [
+    ("PubDate,when,发布时间：{value},r", "writes 'when'"),
+    ("PubDate,date,发布时间,r", "exactly one"),
+    ("PubDate,date,发布时间：{value},", "empty name or reason"),
+])
+def test_page_meta_file_is_checked_on_load(tmp_path, row, message):
+    from analysis.ingest import load_page_meta
+    from analysis.text.lexicon import LexiconError
+
+    path = tmp_path / "page_meta.csv"
+    path.write_text("name,writes,line,reason\n" + row + "\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=message) as info:
+        load_page_meta(path)
+    assert "page_meta.csv" in str(info.value) and "2" in str(info.value)
+
+
 def test_html_utf8_meta_charset(tmp_path):
     page = GOV_PAGE.replace("charset=gb2312", "charset=utf-8")
     doc = read(tmp_path, "page.html", page.encode("utf-8"))

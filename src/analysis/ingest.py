@@ -16,6 +16,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import islice
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
@@ -81,6 +82,10 @@ CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 BLOCK_TAGS = frozenset("p div td th li article section main body pre blockquote".split())
 CHROME_TAGS = ["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe"]
 READABILITY_MIN_SHARE = 0.3
+PAGE_META_PATH = Path(__file__).parent / "data" / "page_meta.csv"
+PAGE_META_WRITES = ("date", "source")
+META_DATE_RE = re.compile(r"((?:19|20)\d\d)\D{1,3}(\d{1,2})\D{1,3}(\d{1,2})")
+META_SOURCE_MAX = 40  # a longer "source" is a description, not an organ's name
 
 
 class IngestError(Exception):
@@ -688,8 +693,54 @@ def _whole_tables(summary: str, soup: object) -> str | None:
     return None
 
 
+@cache
+def load_page_meta(path: Path = PAGE_META_PATH) -> tuple[tuple[str, str, str], ...]:
+    """(meta name in lower case, what it writes, its line template) of ``path``, checked."""
+    out = []
+    for line, r in lexicon._rows(path, ("name", "writes", "line", "reason")):
+        name, writes, template = r["name"].strip(), r["writes"].strip(), r["line"].strip()
+        if not name or not r["reason"].strip():
+            raise lexicon._fail(path, line, "empty name or reason")
+        if writes not in PAGE_META_WRITES:
+            raise lexicon._fail(path, line, f"writes {writes!r} is not one of {PAGE_META_WRITES}")
+        if template.count("{value}") != 1 or "{" in template.replace("{value}", ""):
+            raise lexicon._fail(path, line, f"line {template!r} needs exactly one {{value}}")
+        out.append((name.lower(), writes, template))
+    return tuple(out)
+
+
+def _meta_value(writes: str, content: str) -> str | None:
+    """A meta tag's content as the page line would give it: a date as YYYY-MM-DD, a source
+    as its words (one line, not too long); else None."""
+    content = " ".join(content.split())
+    if writes == "date":
+        m = META_DATE_RE.search(content)
+        if not m or not (1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31):
+            return None
+        return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+    return content if 0 < len(content) <= META_SOURCE_MAX else None
+
+
+def page_meta_lines(soup: object, body: str) -> list[str]:
+    """The page's publication date and source from its <meta> tags, as the dateline lines
+    a reader of the page sees (发布时间：…, 来源：…): saved government pages keep them in
+    the head while the article body read from them lost the visible dateline. Only what
+    the body does not already say; one line per kind, the file's first name winning."""
+    found: dict[str, str] = {}
+    rules = load_page_meta()
+    for tag in soup.find_all("meta"):
+        key = (tag.get("name") or tag.get("property") or "").strip().lower()
+        for name, writes, template in rules:
+            if key == name and writes not in found:
+                value = _meta_value(writes, str(tag.get("content") or ""))
+                if value and value not in body:
+                    found[writes] = template.format(value=value)
+    return [found[w] for w in PAGE_META_WRITES if w in found]
+
+
 def html_to_text(html: str) -> str:
-    """Title line, then the article body: navigation, menus, footers and scripts dropped."""
+    """Title line, the page's dateline from its meta tags, then the article body:
+    navigation, menus, footers and scripts dropped."""
     from bs4 import BeautifulSoup
     from readability import Document
 
@@ -710,7 +761,8 @@ def html_to_text(html: str) -> str:
     lines = _tidy_lines(body)
     if title and lines and lines[0] == title:
         lines = lines[1:]
-    return "\n".join(([title] if title else []) + lines)
+    dateline = page_meta_lines(soup, "\n".join(lines))
+    return "\n".join(([title] if title else []) + dateline + lines)
 
 
 def read_html(path: Path) -> tuple[str, str]:

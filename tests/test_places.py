@@ -226,6 +226,19 @@ def test_a_rank_within_the_parent_is_not_the_voice_of_the_text():
     assert (meta.region, meta.admin_level) == ("鄂尔多斯市", "prefecture")
 
 
+@pytest.mark.parametrize("frame", ["推动高质量发展走在嘉兴前列", "在嘉兴各县市区中排名第二",
+                                   "跻身嘉兴第一方阵"])
+def test_a_front_rank_or_ranking_among_a_citys_counties_frames_a_unit_below_it(frame):
+    """走在某市前列 in the opening sentence is no author naming itself: the text speaks for
+    a unit of that city, unnamed here, so the region stays empty and its city is kept."""
+    text = (f"2022年科技工作在市委市政府的正确领导下,{frame}。\n"
+            "全市研发投入占GDP比重为3.1%,全年新认定高新技术企业60家,列嘉兴各县市区第一。"
+            "承办嘉兴科技活动周主场活动。\n")
+    assert place(infer_metadata("f", text)) == ("", "county_city", "嘉兴市", "浙江省")
+    own = "嘉兴市科技局2022年工作总结\n" + text.replace("嘉兴", "全省")
+    assert place(infer_metadata("o", own)) == ("嘉兴市", "prefecture", "嘉兴市", "浙江省")
+
+
 def test_a_county_citys_industry_bureau_names_it_over_its_prefecture():
     # many county-level cities run science from their 工信局/经信局; portal widgets on their
     # own lines are no headline

@@ -285,6 +285,16 @@ def test_a_subject_sentence_without_figures_names_the_bare_figures_after_it():
         ("high_tech_enterprises_new", 15, 2021), ("high_tech_enterprises_new", 20, 2022)]
 
 
+def test_sentences_opening_alike_after_a_subject_sentence_share_its_subject():
+    got = figures("净增高企数创新高。2020年净增9家,2021年净增15家。2022年净增20家,创历史新高。"
+                  "2023年净增25家。")
+    assert [(m, v, yr) for m, v, _, _, yr, _, _ in got] == [
+        ("high_tech_enterprises_new", v, y) for v, y in ((9, 2020), (15, 2021), (20, 2022), (25, 2023))]
+    # another opening, or a sentence without figures between, ends the run
+    assert ids("净增高企数创新高。2021年净增15家。2022年完成20项。").get(20) is None
+    assert ids("净增高企数创新高。2021年净增15家。工作有序推进。2022年净增20家。").get(20) is None
+
+
 def test_a_bare_measure_after_a_semicolon_takes_the_subject_before():
     assert figures("高新技术产业实现产值50亿元;实现增加值12亿元。") == [
         ("high_tech_output", 50e8, "元", None, 2023, "FY", "actual"),

@@ -257,6 +257,9 @@ def extract_figures(doc_id: str, text: str, meta: DocMeta) -> list[Figure]:
 
 # A sentence without a figure this short (净增高企数创新高。) names the subject of the next.
 TOPIC_CHARS = 30
+# a sentence's opening before its first figure, past a leading year (2017年净增21家 → 净增):
+# sentences that open alike in a row share the subject of the first
+_OPENING = re.compile(r"\s*(?:(?:19|20)\d\d年(?:度|底|末)?[,，]?)?(?P<lead>[\u4e00-\u9fff]{1,4})\d")
 
 
 def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
@@ -270,6 +273,7 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
     figures: list[Figure] = []
     inherited: tuple[str | None, int | None] = (None, None)
     prev: tuple[int, int] | None = None
+    carried = ("", "")  # the topic of the sentence before and its opening words
     parent = ""  # the phrase of the last figure of the sentence before (for 其中 sentences)
     # One pass of the quantity pattern over the whole text; sentences without a
     # quantity (most of them) then cost a bisection.
@@ -293,6 +297,11 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
             i = bisect_left(starts, prev[0])
             if i == n or starts[i] >= prev[1]:  # it states no figure: 净增高企数创新高。
                 topic = shadow[prev[0]:prev[1]].strip(" \n。；;，,")
+        opening = _OPENING.match(shadow, s, e)
+        lead_words = opening.group("lead") if opening else ""
+        if not topic and carried[0] and lead_words and lead_words == carried[1]:
+            topic = carried[0]  # 。2016年净增12家,2017年净增21家。2018年净增32家: the same subject
+        carried = (topic, lead_words) if topic else ("", "")
         prev = (s, e)
         k = bisect_right(ends, s, k)  # the first match ending inside or after this sentence
         if k == n or starts[k] >= e:

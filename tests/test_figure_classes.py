@@ -295,6 +295,15 @@ def test_sentences_opening_alike_after_a_subject_sentence_share_its_subject():
     assert ids("净增高企数创新高。2021年净增15家。工作有序推进。2022年净增20家。").get(20) is None
 
 
+@pytest.mark.parametrize("opening", ["高质量完成2022年度全社会研发投入统计工作,", "据2022年度研发经费统计,"])
+def test_the_year_of_a_statistic_named_before_dates_its_figures(opening):
+    got = figures(opening + "全市研发经费投入总量达37亿元,增长12%;研发投入强度达2.39%。")
+    assert [(m, yr) for m, _, _, _, yr, _, _ in got] == [("rd_expenditure", 2022), ("rd_intensity", 2022)]
+    # a year after 完成 that is no statistic's (申报, 任务) does not date them
+    other = figures("完成2022年度科技奖励申报工作,全市研发经费投入总量达37亿元。")
+    assert [(m, yr) for m, _, _, _, yr, _, _ in other] == [("rd_expenditure", 2023)]
+
+
 def test_a_bare_measure_after_a_semicolon_takes_the_subject_before():
     assert figures("高新技术产业实现产值50亿元;实现增加值12亿元。") == [
         ("high_tech_output", 50e8, "元", None, 2023, "FY", "actual"),

@@ -304,6 +304,14 @@ def test_the_year_of_a_statistic_named_before_dates_its_figures(opening):
     assert [(m, yr) for m, _, _, _, yr, _, _ in other] == [("rd_expenditure", 2023)]
 
 
+def test_an_estimate_opening_a_semicolon_part_covers_that_part_only():
+    got = figures("全市新增国家级平台3个;预计新增高新技术企业850家,占全省的55.6%,"
+                  "高新技术企业总数达到5902家;技术合同成交额达到300亿元。")
+    assert [(m, k) for m, _, _, _, _, _, k in got] == [
+        ("high_tech_enterprises_new", "estimate"), ("high_tech_enterprises_total", "estimate"),
+        ("tech_contract_turnover", "actual")]
+
+
 def test_a_bare_measure_after_a_semicolon_takes_the_subject_before():
     assert figures("高新技术产业实现产值50亿元;实现增加值12亿元。") == [
         ("high_tech_output", 50e8, "元", None, 2023, "FY", "actual"),

@@ -1050,13 +1050,17 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
 
 
 def _estimate_scope(sent: str, mention: Mention) -> bool:
-    """预计 at a sentence's start covers the sentence; elsewhere its own clause and the
-    clauses that continue its subject (预计研发投入185亿元,占GDP比例2.35%)."""
+    """预计 at a sentence's start covers the sentence, and after a semicolon the part up to
+    the next one; elsewhere its own clause and the clauses that continue its subject
+    (预计研发投入185亿元,占GDP比例2.35%)."""
     c = cues()
     pos = mention.q.start
     for m in c["estimate"].finditer(sent, 0, pos):
-        lead = sent[: m.start()].strip(" ，,")
+        semi = max(sent.rfind("；", 0, m.start()), sent.rfind(";", 0, m.start()))
+        lead = sent[semi + 1: m.start()].strip(" ，,")
         if not lead or re.fullmatch(r"20\d\d年度?|同时|此外|另外", lead):
+            if semi >= 0 and ("；" in sent[m.end():pos] or ";" in sent[m.end():pos]):
+                continue  # …;预计新增850家,…总数达到5902家;…: a part ends at its semicolon
             # …until a clause opens with a year of its own (预计全年…,2017年我县新增…)
             return not any(m.end() < start and end <= pos for start, end, _ in year_cues(sent))
         if m.start() >= mention.clause_start:

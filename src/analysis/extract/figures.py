@@ -1062,7 +1062,10 @@ def _estimate_scope(sent: str, mention: Mention) -> bool:
             if semi >= 0 and ("；" in sent[m.end():pos] or ";" in sent[m.end():pos]):
                 continue  # …;预计新增850家,…总数达到5902家;…: a part ends at its semicolon
             # …until a clause opens with a year of its own (预计全年…,2017年我县新增…)
-            return not any(m.end() < start and end <= pos for start, end, _ in year_cues(sent))
+            covered = not any(m.end() < start and end <= pos for start, end, _ in year_cues(sent))
+            if covered or semi < 0:
+                return covered
+            # after a semicolon, a year in the part leaves it to the clause rules below
         if m.start() >= mention.clause_start:
             return True
         if mention.borrowed and mention.group_start <= m.start():

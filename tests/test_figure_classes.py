@@ -312,6 +312,18 @@ def test_an_estimate_opening_a_semicolon_part_covers_that_part_only():
         ("tech_contract_turnover", "actual")]
 
 
+@pytest.mark.parametrize("lede", ["市科技局介绍,", "据市科技局负责人表示,", "记者了解到,", ""])
+def test_a_news_items_plan_sentence_opens_after_its_attribution(lede):
+    from analysis.pipeline import process_document
+
+    r = process_document("n", "某市高新技术产业快速发展\n"
+                               "记者从市科技局获悉,2015年我市实现高新技术产业总产值327亿元,同比增长29%。\n"
+                               f"{lede}2016年,我市力争新认定高新技术企业25家。高新技术产业增加值达到90亿元。\n")
+    got = [(f.metric_id, f.year, f.kind) for f in r.figures if f.metric_id]
+    assert got == [("high_tech_output", 2015, "actual"), ("high_tech_enterprises_new", 2016, "target"),
+                   ("high_tech_value_added", 2016, "target")]
+
+
 def test_a_bare_measure_after_a_semicolon_takes_the_subject_before():
     assert figures("高新技术产业实现产值50亿元;实现增加值12亿元。") == [
         ("high_tech_output", 50e8, "元", None, 2023, "FY", "actual"),

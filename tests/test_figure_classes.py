@@ -295,15 +295,6 @@ def test_sentences_opening_alike_after_a_subject_sentence_share_its_subject():
     assert ids("净增高企数创新高。2021年净增15家。工作有序推进。2022年净增20家。").get(20) is None
 
 
-@pytest.mark.parametrize("opening", ["高质量完成2022年度全社会研发投入统计工作,", "据2022年度研发经费统计,"])
-def test_the_year_of_a_statistic_named_before_dates_its_figures(opening):
-    got = figures(opening + "全市研发经费投入总量达37亿元,增长12%;研发投入强度达2.39%。")
-    assert [(m, yr) for m, _, _, _, yr, _, _ in got] == [("rd_expenditure", 2022), ("rd_intensity", 2022)]
-    # a year after 完成 that is no statistic's (申报, 任务) does not date them
-    other = figures("完成2022年度科技奖励申报工作,全市研发经费投入总量达37亿元。")
-    assert [(m, yr) for m, _, _, _, yr, _, _ in other] == [("rd_expenditure", 2023)]
-
-
 def test_an_estimate_opening_a_semicolon_part_covers_that_part_only():
     got = figures("全市新增国家级平台3个;预计新增高新技术企业850家,占全省的55.6%,"
                   "高新技术企业总数达到5902家;技术合同成交额达到300亿元。")

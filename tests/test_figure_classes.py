@@ -295,6 +295,24 @@ def test_sentences_opening_alike_after_a_subject_sentence_share_its_subject():
     assert ids("净增高企数创新高。2021年净增15家。工作有序推进。2022年净增20家。").get(20) is None
 
 
+@pytest.mark.parametrize("opening", ["高质量完成2022年度全社会研发投入统计工作,", "据2022年度研发经费统计,"])
+def test_an_r_and_d_statistic_of_a_year_dates_the_r_and_d_figures_after_it(opening):
+    got = figures(opening + "全市研发经费投入总量达37亿元,增长12%;研发投入强度达2.39%,"
+                            "全年新认定高新技术企业120家。")
+    assert [(m, yr) for m, _, _, _, yr, _, _ in got] == [
+        ("rd_expenditure", 2022), ("rd_intensity", 2022), ("high_tech_enterprises_new", 2023)]
+
+
+@pytest.mark.parametrize("text, meta", [
+    ("完成2022年度科技奖励申报工作,全市研发经费投入总量达37亿元。", META),  # no statistic
+    ("完成2022年度研发统计,今年以来全市研发经费投入37亿元。", META),  # a time of its own
+    ("完成2023年度研发投入统计工作,力争全市研发经费投入达到37亿元。",
+     DocMeta("t", region="某市", report_year=2024, period="FY", doc_type="plan")),  # a plan's goal
+])
+def test_an_r_and_d_statistic_does_not_date_other_figures(text, meta):
+    assert [yr for _, _, _, _, yr, _, _ in figures(text, meta)] == [meta.report_year]
+
+
 def test_an_estimate_opening_a_semicolon_part_covers_that_part_only():
     got = figures("全市新增国家级平台3个;预计新增高新技术企业850家,占全省的55.6%,"
                   "高新技术企业总数达到5902家;技术合同成交额达到300亿元。")

@@ -1348,6 +1348,11 @@ def _to_figure(
     if ind is not None and ind.right_context and explicit is None and span is None and (
             edition := _award_edition(sent, mention, sentence.next_stop(q.end))):
         year = explicit = edition  # 11个项目荣获2023年度国家科学技术奖: that year's prizes
+    if (ind is not None and explicit is None and span is None and section.kind == "summary"
+            and ind.metric_id.startswith("rd_") and "统计" in sent
+            and (stat := _last_match(c["rd_statistic_year"], sent, 0, q.start)) is not None
+            and not c["own_time"].search(sent, stat.end(), q.start)):
+        year = explicit = int(stat.group("y"))  # 完成2017年度研发投入统计,…研发经费37亿元: 2017's
     if mention.since_fyp is not None and section.year and section.year > mention.since_fyp + 1:
         span = (mention.since_fyp + 1, section.year)  # 较“十三五”末增加210家: new over the years since
     elif mention.since_fyp is not None and section.year == mention.since_fyp + 1:

@@ -333,6 +333,17 @@ def test_a_news_items_plan_sentence_opens_after_its_attribution(lede):
                    ("high_tech_value_added", 2016, "target")]
 
 
+@pytest.mark.parametrize("remark", ["企业负责人表示,2024年将继续加大研发投入。", "局长表示,2024年要继续加大培育力度。"])
+def test_a_remark_quoted_inside_a_summary_paragraph_opens_no_plan_part(remark):
+    from analysis.pipeline import process_document
+
+    r = process_document("q", "某市科技局2023年工作总结\n(一)高企培育。全市新认定高新技术企业120家。"
+                              f"{remark}全市技术合同成交额25亿元,同比增长20%。\n")
+    got = [(f.metric_id, f.year, f.kind) for f in r.figures if f.metric_id]
+    assert got == [("high_tech_enterprises_new", 2023, "actual"),
+                   ("tech_contract_turnover", 2023, "actual")]
+
+
 def test_a_bare_measure_after_a_semicolon_takes_the_subject_before():
     assert figures("高新技术产业实现产值50亿元;实现增加值12亿元。") == [
         ("high_tech_output", 50e8, "元", None, 2023, "FY", "actual"),

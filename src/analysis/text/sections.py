@@ -25,6 +25,7 @@ summary's (工作任务完成情况: ``{heading.summary}``) are lexicon terms th
 
 from __future__ import annotations
 
+import heapq
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
@@ -55,16 +56,22 @@ PLAN_HEADING = re.compile(
     + expand(r"(?P<when>{heading.when}|下一步|下步|今后[^，。]{0,4})?"
              r"[^。\n，,]{0,8}?(?:工作)?{heading.plan}(?!{heading.summary})")
 )
-# A sentence that opens with 下一步 / 明年 / 20XX年 (after a news item's 市科技局介绍, or not)
-# and soon says 将, 要, 目标 … At the text's start or after a line break or 。; written to
-# open with that mark (kept out of the position by the empty group ``at``) so that ``re``
-# jumps from mark to mark.
-PLAN_SENTENCE_BODY = expand(
-    r"\s*(?:[^。，,\n]{0,10}?{heading.attribution}[，,：:])?(?P<when>下半年|下一步|明年|下步|今后一个时期|(?P<y>20\d\d)年(?!以来|度?[一二三四第]|上半年|前|\d))"
-    r"[，,]?[^。]{0,30}?(?:将|要|重点|着力|计划|思路|目标|主要|继续|力争|确保)"
+# A sentence that opens with 下一步 / 明年 / 20XX年 and soon says 将, 要, 目标 … At the
+# text's start or after a line break or 。; written to open with that mark (kept out of
+# the position by the empty group ``at``) so that ``re`` jumps from mark to mark.
+_PLAN_WHEN_YEAR = r"(?P<y>20\d\d)年(?!以来|度?[一二三四第]|上半年|前|\d)"
+_PLAN_SOON = r"[，,]?[^。]{0,30}?(?:将|要|重点|着力|计划|思路|目标|主要|继续|力争|确保)"
+PLAN_SENTENCE_BODY = (
+    r"\s*(?P<when>下半年|下一步|明年|下步|今后一个时期|" + _PLAN_WHEN_YEAR + ")" + _PLAN_SOON
 )
 PLAN_SENTENCE = re.compile(r"[\n。](?P<at>)" + PLAN_SENTENCE_BODY)
 PLAN_SENTENCE_FIRST = re.compile(r"(?P<at>)" + PLAN_SENTENCE_BODY)  # at the text's start
+# A news paragraph opening with its source, then a year's plan (市科技局介绍,2016年,我市力争…):
+# only at a line's start and with a year, so a remark quoted inside a summary paragraph
+# (局长表示,下一步将…) opens no plan part
+PLAN_SENTENCE_ATTRIBUTED = re.compile(expand(
+    r"\n(?P<at>)\s*[^。，,\n]{0,10}?{heading.attribution}[，,：:]\s*(?P<when>" + _PLAN_WHEN_YEAR + ")"
+    + _PLAN_SOON))
 SUMMARY_HEADING = re.compile(HEADING_NO + expand(r"\s*[^。\n，,]{0,14}?{heading.summary}"))
 SPAN_HEADING = re.compile(
     HEADING_NO + r"\s*[^。\n，,]{0,10}?"
@@ -240,7 +247,9 @@ def plan_sentences(text: str) -> Iterator[re.Match[str]]:
     if first is not None:
         yield first
         pos = first.end()
-    yield from PLAN_SENTENCE.finditer(text, pos)
+    yield from heapq.merge(PLAN_SENTENCE.finditer(text, pos),
+                           PLAN_SENTENCE_ATTRIBUTED.finditer(text, pos),
+                           key=lambda m: m.start("at"))
 
 
 def fyp_span(n: str) -> tuple[int, int]:

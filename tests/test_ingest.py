@@ -394,6 +394,19 @@ def test_html_meta_other_spellings_of_the_date(tmp_path):
     assert "发布时间：2021-07-20" in read(tmp_path, "news.html", page.encode("utf-8")).text
 
 
+def test_html_meta_dateline_rules_in_file_order_and_dates_in_any_writing(tmp_path):
+    # publishdate first in the page, PubDate first in the file: PubDate wins
+    page = NEWS_PAGE.replace('<meta name="PubDate"', '<meta name="publishdate" content="2024-05-01">'
+                                                     '<meta name="PubDate"')
+    assert "发布时间：2021-07-20" in read(tmp_path, "a.html", page.encode("utf-8")).text
+    compact = NEWS_PAGE.replace('content="2021-07-20 10:05"', 'content="20210720"')
+    assert "发布时间：2021-07-20" in read(tmp_path, "b.html", compact.encode("utf-8")).text
+    # the body already says the date in its own writing: no second dateline
+    said = NEWS_PAGE.replace("<p>近日", "<p>发布日期：2021年7月20日</p><p>近日")
+    text = read(tmp_path, "c.html", said.encode("utf-8")).text
+    assert "发布时间" not in text and "来源：嘉兴市科学技术局" in text
+
+
 @pytest.mark.parametrize("row, message", [
     ("PubDate,when,发布时间：{value},r", "writes 'when'"),
     ("PubDate,date,发布时间,r", "exactly one"),

@@ -84,7 +84,9 @@ CHROME_TAGS = ["script", "style", "noscript", "nav", "header", "footer", "aside"
 READABILITY_MIN_SHARE = 0.3
 PAGE_META_PATH = Path(__file__).parent / "data" / "page_meta.csv"
 PAGE_META_WRITES = ("date", "source")
-META_DATE_RE = re.compile(r"((?:19|20)\d\d)\D{1,3}(\d{1,2})\D{1,3}(\d{1,2})")
+# a date as year, month, day with separators (2021-07-20, 2021年7月20日, ISO 8601) or without
+META_DATE_RE = re.compile(r"(?P<y>(?:19|20)\d\d)\D{1,3}(?P<m>\d{1,2})\D{1,3}(?P<d>\d{1,2})"
+                          r"|(?<!\d)(?P<cy>(?:19|20)\d\d)(?P<cm>[01]\d)(?P<cd>[0-3]\d)(?!\d)")
 META_SOURCE_MAX = 40  # a longer "source" is a description, not an organ's name
 
 
@@ -709,33 +711,57 @@ def load_page_meta(path: Path = PAGE_META_PATH) -> tuple[tuple[str, str, str], .
     return tuple(out)
 
 
+def _ymd(text: str) -> list[tuple[int, int, int]]:
+    """Every (year, month, day) written in ``text`` (2021-07-20, 2021年7月20日, 20210720)."""
+    out = []
+    for m in META_DATE_RE.finditer(text):
+        y, mo, d = (int(g) for g in (m.group("y") or m.group("cy"), m.group("m") or m.group("cm"),
+                                      m.group("d") or m.group("cd")))
+        if 1 <= mo <= 12 and 1 <= d <= 31:
+            out.append((y, mo, d))
+    return out
+
+
 def _meta_value(writes: str, content: str) -> str | None:
     """A meta tag's content as the page line would give it: a date as YYYY-MM-DD, a source
     as its words (one line, not too long); else None."""
     content = " ".join(content.split())
     if writes == "date":
-        m = META_DATE_RE.search(content)
-        if not m or not (1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31):
+        dates = _ymd(content)
+        if not dates:
             return None
-        return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+        y, m, d = dates[0]
+        return f"{y:04d}-{m:02d}-{d:02d}"
     return content if 0 < len(content) <= META_SOURCE_MAX else None
+
+
+def _said(writes: str, value: str, body: str) -> bool:
+    """Whether the body already gives this date (in any writing) or source."""
+    if writes == "date":
+        return tuple(int(x) for x in value.split("-")) in _ymd(body)
+    return value in body
 
 
 def page_meta_lines(soup: object, body: str) -> list[str]:
     """The page's publication date and source from its <meta> tags, as the dateline lines
     a reader of the page sees (发布时间：…, 来源：…): saved government pages keep them in
     the head while the article body read from them lost the visible dateline. Only what
-    the body does not already say; one line per kind, the file's first name winning."""
-    found: dict[str, str] = {}
-    rules = load_page_meta()
+    the body does not already say; one line per kind, the first row of the file that the
+    page has with a readable value winning."""
+    tags: dict[str, list[str]] = {}
     for tag in soup.find_all("meta"):
         key = (tag.get("name") or tag.get("property") or "").strip().lower()
-        for name, writes, template in rules:
-            if key == name and writes not in found:
-                value = _meta_value(writes, str(tag.get("content") or ""))
-                if value and value not in body:
-                    found[writes] = template.format(value=value)
-    return [found[w] for w in PAGE_META_WRITES if w in found]
+        tags.setdefault(key, []).append(str(tag.get("content") or ""))
+    found: dict[str, str | None] = {}
+    for name, writes, template in load_page_meta():
+        if writes in found:
+            continue
+        for content in tags.get(name, ()):
+            value = _meta_value(writes, content)
+            if value:
+                found[writes] = None if _said(writes, value, body) else template.format(value=value)
+                break
+    return [line for w in PAGE_META_WRITES if (line := found.get(w))]
 
 
 def html_to_text(html: str) -> str:

@@ -449,3 +449,12 @@ def test_a_rank_that_rose_to_a_year_does_not_date_the_report():
     text = ("某区科技局工作总结\n全年新增高新技术企业25家,同比增长20%。全区科技进步综合排名由2018年的第9位"
             "跃升至2020年的第3位,2022年被评为全省科技创新先进区。\n")
     assert infer_metadata("k", text).report_year != 2020
+
+
+@pytest.mark.parametrize("title", ["某市2021年科技工作意见", "关于2021年全市科技工作的意见",
+                                   "某市人民政府办公室关于印发某市2021年科技工作意见的通知"])
+def test_a_years_work_opinions_are_its_plan(title):
+    meta = infer_metadata("o", f"{title}\n2021年,全市科技工作要以创新为引领。新增高新技术企业50家。\n")
+    assert (meta.doc_type, meta.report_year) == ("plan", 2021)
+    summary = infer_metadata("s", "某市科技局2020年工作总结\n认真办理代表提出的工作意见。全市新增高企50家。\n")
+    assert summary.doc_type == "summary"

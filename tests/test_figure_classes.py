@@ -344,6 +344,12 @@ def test_a_remark_quoted_inside_a_summary_paragraph_opens_no_plan_part(remark):
                    ("tech_contract_turnover", 2023, "actual")]
 
 
+def test_counts_per_unit_of_gdp_are_no_counts_of_the_region():
+    got = ids("每百亿元GDP专利授权数和发明专利申请数分别达180件和68件。全市专利授权3000件,"
+              "每亿元生产总值专利申请量5件。")
+    assert got == {3000: "patent_grants"}
+
+
 def test_a_bare_measure_after_a_semicolon_takes_the_subject_before():
     assert figures("高新技术产业实现产值50亿元;实现增加值12亿元。") == [
         ("high_tech_output", 50e8, "元", None, 2023, "FY", "actual"),

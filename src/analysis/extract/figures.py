@@ -1216,6 +1216,10 @@ def _sum_continued(items: list[Mention], mention: Mention) -> bool:
             and not cues()["stock_word"].search(mention.lead_in))
 
 
+# the units of counts, which a rate per unit of GDP (每百亿元GDP…180件) is not
+_COUNT_UNITS = frozenset({"件", "项", "家", "个"})
+
+
 def _to_figure(
     doc_id: str,
     text: str,
@@ -1232,6 +1236,9 @@ def _to_figure(
     s = sentence.start
     section = mention.section
     ind = mention.indicator if not mention.growth else None
+    if (ind is not None and ind.unit in _COUNT_UNITS and "亿元" in sent
+            and c["per_gdp"].search(sent, mention.group_start, q.start)):
+        ind = None  # 每百亿元GDP专利授权数…分别达180件和68件: counts per GDP, no count indicator
     flags = list(mention.flags)
     year = inherited[1] or section.year  # a 其中 sentence continues the one before it
     period = inherited[0] or section.period

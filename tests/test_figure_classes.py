@@ -350,6 +350,13 @@ def test_counts_per_unit_of_gdp_are_no_counts_of_the_region():
     assert got == {3000: "patent_grants"}
 
 
+@pytest.mark.parametrize("when", ["截止三季度,", "截至三季度末,", "截止到第三季度,"])
+def test_as_of_the_third_quarter_is_the_first_three_quarters(when):
+    got = figures(f"{when}全区高新技术产业增加值9.7亿元。全年新增高新技术企业12家。")
+    assert [(m, p) for m, _, _, _, _, p, _ in got] == [
+        ("high_tech_value_added", "Q1-Q3"), ("high_tech_enterprises_new", "FY")]
+
+
 def test_a_bare_measure_after_a_semicolon_takes_the_subject_before():
     assert figures("高新技术产业实现产值50亿元;实现增加值12亿元。") == [
         ("high_tech_output", 50e8, "元", None, 2023, "FY", "actual"),

@@ -188,6 +188,11 @@ def load_cues(name: str) -> dict[str, tuple[Cue, ...]]:
 SCREEN_FROM = 256  # a text longer than this is scanned once for the words of every cue
 
 
+# A word set a cue needs: its words of two characters or more (looked up in the set the
+# automaton found) and its single characters (``in`` finds one as fast as a look-up).
+Clause = tuple[frozenset[str], str]
+
+
 @dataclass(frozen=True, eq=False)  # (hashed by identity: a key of the per-text caches)
 class _Screen:
     """The words of a cue file's cues: one automaton of them all, and for each cue (by
@@ -195,7 +200,7 @@ class _Screen:
 
     cues: dict[str, tuple[Cue, ...]]  # the loaded cues the screen was made of
     automaton: ahocorasick_rs.AhoCorasick | None
-    clauses: dict[str, tuple[tuple[frozenset[str], ...], ...]]
+    clauses: dict[str, tuple[tuple[Clause, ...], ...]]
 
 
 def _checked(clause: frozenset[str]) -> bool:
@@ -204,13 +209,18 @@ def _checked(clause: frozenset[str]) -> bool:
     return not any(w.isascii() and w.isdigit() for w in clause)
 
 
+def _clause(words: frozenset[str]) -> Clause:
+    return (frozenset(w for w in words if len(w) > 1),
+            "".join(sorted(w for w in words if len(w) == 1)))
+
+
 def _make_screen(cues: dict[str, tuple[Cue, ...]]) -> _Screen:
-    clauses = {kind: tuple(tuple(c for c in required_words(cue.regex.pattern,
-                                                           cue.regex.flags & ~re.UNICODE)
+    clauses = {kind: tuple(tuple(_clause(c) for c in required_words(
+                                     cue.regex.pattern, cue.regex.flags & ~re.UNICODE)
                                  if _checked(c)) for cue in group)
                for kind, group in cues.items()}
-    words = sorted({w for group in clauses.values() for cue in group for c in cue for w in c
-                    if len(w) > 1})  # (a single character: ``in`` finds it as fast)
+    words = sorted({w for group in clauses.values() for cue in group for multi, _ in cue
+                    for w in multi})
     automaton = ahocorasick_rs.AhoCorasick(
         words, store_patterns=True, implementation=ahocorasick_rs.Implementation.DFA
     ) if words else None  # (the DFA: twice as fast as the NFAs on a report of 2,000 characters)
@@ -229,26 +239,34 @@ def _screen(name: str) -> _Screen:
     return screen
 
 
+class _Seen:
+    """What is known of one text: the screen's words of two characters or more it holds
+    (one scan, made when a cue first needs them) and kind → the cues that may match."""
+
+    __slots__ = ("words", "kept")
+
+    def __init__(self) -> None:
+        self.words: frozenset[str] | None = None
+        self.kept: dict[str, tuple[Cue, ...]] = {}
+
+
 @lru_cache(maxsize=8)
-def _words_in(screen: _Screen, text: str) -> frozenset[str]:
-    """The screen's words (two characters or more) that ``text`` holds: one scan."""
-    if screen.automaton is None:
-        return frozenset()
-    return frozenset(screen.automaton.find_matches_as_strings(text, overlapping=True))
+def _seen(screen: _Screen, text: str) -> _Seen:
+    return _Seen()
 
 
-def _holds(clause: frozenset[str], screen: _Screen, text: str) -> bool:
-    """Whether ``text`` holds a word of ``clause``."""
-    for w in clause:
-        if (w in _words_in(screen, text)) if len(w) > 1 else (w in text):
+def _holds(clause: Clause, screen: _Screen, text: str, seen: _Seen) -> bool:
+    """Whether ``text`` holds a word of ``clause`` (its characters first: a set they
+    settle needs no scan)."""
+    multi, chars = clause
+    for ch in chars:
+        if ch in text:
             return True
-    return False
-
-
-@lru_cache(maxsize=8)
-def _screened(screen: _Screen, text: str) -> dict[str, tuple[Cue, ...]]:
-    """kind → the screen's cues that may match in ``text`` (filled as kinds are asked)."""
-    return {}
+    if not multi or screen.automaton is None:
+        return False
+    if seen.words is None:
+        seen.words = frozenset(screen.automaton.find_matches_as_strings(text, overlapping=True))
+    return not multi.isdisjoint(seen.words)
 
 
 def cues_in(name: str, kind: str, text: str) -> tuple[Cue, ...]:
@@ -263,12 +281,12 @@ def cues_in(name: str, kind: str, text: str) -> tuple[Cue, ...]:
     cues = screen.cues.get(kind, ())
     if len(text) <= SCREEN_FROM or not cues:
         return cues
-    memo = _screened(screen, text)
-    found = memo.get(kind)
+    seen = _seen(screen, text)
+    found = seen.kept.get(kind)
     if found is None:
-        found = memo[kind] = tuple(
+        found = seen.kept[kind] = tuple(
             cue for cue, clauses in zip(cues, screen.clauses[kind], strict=True)
-            if all(_holds(clause, screen, text) for clause in clauses))
+            if all(_holds(clause, screen, text, seen) for clause in clauses))
     return found
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import re
 from decimal import Decimal
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,8 +18,11 @@ from re_checks import assert_searches_as_re
 
 from analysis import gazetteer, patterns
 from analysis.metadata import region as region_mod
-from analysis.metadata.cues import count_cues, first_cue, load_cues
-from analysis.text import chrome
+from analysis.metadata.cues import count_cues, cues_in, first_cue, load_cues
+from analysis.text import chrome, lexicon
+from analysis.text.document import CUE_FILE
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # ----------------------------------------------------------------- the per-year index
 
@@ -100,6 +104,50 @@ def test_cue_counts_and_first_cues_on_made_up_sentences() -> None:
     found = first_cue("mask_organ", "关于某市科技局的通知")
     assert found is not None and found[0].group() == "某市科技"
     assert first_cue("mask_organ", "青岛市科技局") is None
+
+
+def test_required_words() -> None:
+    assert patterns.required_words(r"(?:推进会|部署会)[^。]{0,40}?(?:确保|力争)") == (
+        {"推进会", "部署会"}, {"确保", "力争"})
+    assert patterns.required_words(r"(?<![居占列])全区(?!唯一)|我区|区委") == ({"全区", "我区", "区委"},)
+    assert patterns.required_words(r"[、]|等(?:地|城市)") == ({"、", "等"},)
+    assert patterns.required_words(r"(?:学习)?十七大(?:会议)+精神") == ({"十七大"}, {"会议"}, {"精神"})
+    assert patterns.required_words(r"(?=十七大)\w+|x?") == ()  # a look-ahead or an empty match: none
+    assert patterns.required_words(r"(?i)abc") == ()
+    assert patterns.required_words(r"a(?i:bc)d") == ({"a"}, {"d"})  # (?i:bc) may be BC
+
+
+# the words of every cue, and characters around them, for texts that keep some cues
+_CUE_WORDS = sorted({w for cue in lexicon._screen(CUE_FILE).clauses.values()
+                     for sets in cue for multi, chars in sets for w in [*multi, *chars]})
+
+
+def _assert_left_out_cues_do_not_match(text: str) -> None:
+    for kind, cues in load_cues().items():
+        kept = cues_in(kind, text)
+        for cue in cues:
+            if cue not in kept:
+                assert re.compile(cue.regex.pattern, cue.regex.flags).search(text) is None, (
+                    kind, cue.regex.pattern)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_CUE_WORDS) | st.text(alphabet=_ALPHABET, max_size=12),
+                min_size=30, max_size=120))
+def test_a_cue_left_out_for_a_text_has_no_match_in_it(pieces: list[str]) -> None:
+    _assert_left_out_cues_do_not_match("".join(pieces))
+
+
+def test_a_cue_left_out_for_a_report_has_no_match_in_it() -> None:
+    for path in sorted((ROOT / "data" / "raw").glob("*.txt"))[:8]:
+        text = path.read_text(encoding="utf-8")
+        _assert_left_out_cues_do_not_match(text)
+        assert len(text) > lexicon.SCREEN_FROM
+
+
+def test_a_short_text_keeps_every_cue() -> None:
+    assert cues_in("congress", "贯彻十八大精神") == load_cues()["congress"]
+    assert cues_in("congress", "贯彻十八大精神" + "。" * 300) == load_cues()["congress"][2:3]
 
 
 def test_a_pattern_without_its_literal_is_not_searched() -> None:

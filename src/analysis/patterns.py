@@ -154,6 +154,67 @@ def required_literal(pattern: str, flags: int = 0) -> str | None:
     return best if len(best) >= 2 else None
 
 
+MAX_WORDS = 32  # an alternation of more words than this screens too little to follow
+
+
+def _word_choice(seq) -> frozenset[str] | None:
+    """One set of words one of which every match of ``seq`` holds (the clause of
+    :func:`_word_clauses` whose shortest word is longest, then the smallest), or None."""
+    clauses = _word_clauses(seq)
+    return max(clauses, key=lambda c: (min(map(len, c)), -len(c)), default=None)
+
+
+def _word_clauses(seq) -> list[frozenset[str]]:
+    """Sets of words, each of which holds a word every match of ``seq`` contains."""
+    out: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, av in seq:
+        if op is _c.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            out.append(frozenset(["".join(run)]))
+            run = []
+        found: frozenset[str] | None = None
+        if op is _c.IN and len(av) <= FIND_CHARS and all(o is _c.LITERAL for o, _ in av):
+            found = frozenset(chr(a) for _, a in av)
+        elif op is _c.SUBPATTERN and not av[1] & re.IGNORECASE:  # (?i:…) words ignore case
+            out += _word_clauses(av[3])
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT) and av[0] >= 1:
+            out += _word_clauses(av[2])
+        elif op is _c.BRANCH:
+            alts = [_word_choice(alt) for alt in av[1]]
+            if all(alts):
+                found = frozenset().union(*alts)
+        # anchors, look-arounds, optional parts, classes, back-references: no word
+        if found and len(found) <= MAX_WORDS:
+            out.append(found)
+    if run:
+        out.append(frozenset(["".join(run)]))
+    return out
+
+
+@lru_cache(maxsize=1024)
+def required_words(pattern: str, flags: int = 0) -> tuple[frozenset[str], ...]:
+    """Sets of words such that every match of ``pattern`` holds a word of each set
+    (``(?:推进会|部署会)[^。]{0,40}?(?:确保|力争)`` → {推进会, 部署会}, {确保, 力争}); ()
+    when none is known, and for a pattern that ignores case.
+
+    Why: one scan of a report for every cue's words (an Aho-Corasick automaton, see
+    ``lexicon.cues_in``) rules out at once each cue one of whose sets it lacks, where
+    every cue alone would scan the report again (most cues are in few reports).
+    """
+    if _p is None or flags & re.IGNORECASE:
+        return ()
+    try:
+        parsed = _parsed(pattern, flags)
+        if parsed.state.flags & re.IGNORECASE:
+            return ()
+        return tuple(dict.fromkeys(_word_clauses(parsed)))
+    except (re.error, AttributeError, TypeError, RecursionError):
+        return ()
+
+
 def _required_set(seq) -> frozenset[str] | None:
     """A smallest set of characters one of which every match of ``seq`` holds, or None."""
     best: frozenset[str] | None = None

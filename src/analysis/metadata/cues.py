@@ -28,14 +28,20 @@ def load_cues() -> dict[str, tuple[Cue, ...]]:
     return lexicon.load_cues(CUE_FILE)
 
 
+def cues_in(kind: str, text: str) -> tuple[Cue, ...]:
+    """The cues of ``kind`` that may match in ``text``, in file order (``lexicon.cues_in``:
+    a long text is scanned once for the words of every cue, the others are left out)."""
+    return lexicon.cues_in(CUE_FILE, kind, text)
+
+
 @lru_cache(maxsize=64)
 def first_cue(kind: str, text: str) -> tuple[re.Match[str], Cue] | None:
     """Earliest match of any cue of ``kind`` in ``text`` (cached: the document type and
     the year both ask where the plan part starts)."""
-    found = [(m, c) for c in load_cues().get(kind, ()) if (m := search_cue(c.regex, text))]
+    found = [(m, c) for c in cues_in(kind, text) if (m := search_cue(c.regex, text))]
     return min(found, key=lambda mc: mc[0].start()) if found else None
 
 
 def count_cues(kind: str, text: str, value: str | None = None) -> int:
-    cues = load_cues().get(kind, ())
+    cues = cues_in(kind, text)
     return sum(len(c.regex.findall(text)) for c in cues if value is None or c.value == value)

@@ -7,7 +7,7 @@ import re
 from ..text import lexicon
 from ..text.lexicon import Cue
 from ..text.sections import Outline, outline
-from .cues import LEDE_CHARS, first_cue, load_cues
+from .cues import LEDE_CHARS, cues_in, first_cue
 from .title import after_title
 from .year import _title_years
 
@@ -46,7 +46,7 @@ def with_next_year_plan(doc_type: str, body: str, year: int | None) -> str:
         return "summary+plan"  # 过去一年…。今年，我市将…: a work-conference report of both
     if year is None or str(year + 1) not in body:
         return doc_type  # (a match's year group is the four digits of the next year)
-    for cue in load_cues().get("next_year_plan", ()):
+    for cue in cues_in("next_year_plan", body):
         for m in cue.regex.finditer(body):
             if int(m.group("year")) == year + 1:
                 return "summary+plan"
@@ -76,7 +76,7 @@ def _clause_span(body: str) -> str:
     (Period words such as 前三季度 opening clauses were tried: a figure of 今年 beside them
     is annotated as the whole year's, so they are left to the title and the opening.)"""
     found = [lexicon.period_of_months(int(m.group("month")))
-             for c in load_cues().get("period_clause", ()) for m in c.regex.finditer(body)]
+             for c in cues_in("period_clause", body) for m in c.regex.finditer(body)]
     if len(found) >= CLAUSE_SPAN_MIN and len(set(found)) == 1:
         return found[0]
     return ""

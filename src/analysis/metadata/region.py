@@ -11,7 +11,7 @@ from functools import cache, lru_cache
 
 from ..gazetteer import PlaceHit, _span, find_places, of_the_time, records
 from ..text.lexicon import finditer_cue
-from .cues import ENUM_RE, LEDE_CHARS, count_cues, first_cue, load_cues
+from .cues import ENUM_RE, LEDE_CHARS, count_cues, cues_in, first_cue, load_cues
 
 # Weights of place evidence (per mention): judgement calls, kept together so they
 # can be tuned in one place.
@@ -60,7 +60,7 @@ class RegionGuess:
 
 def _organ_mentions(text: str, hit: PlaceHit) -> int:
     """Mentions of ``hit`` immediately followed by a bureau name (青岛市科技局)."""
-    organs = [c.regex for c in load_cues().get("organ", ())]
+    organs = [c.regex for c in cues_in("organ", text)]
     return sum(1 for _, end in hit.spans if any(o.match(text, end) for o in organs))
 
 
@@ -71,7 +71,7 @@ def _frame_spans(text: str) -> tuple[tuple[int, int, float, bool], ...]:
     return tuple(
         (m.start("place"), m.end("place"), float(c.value), kind == "rank_frame")
         for kind in ("rank_frame", "comparator")
-        for c in load_cues().get(kind, ())
+        for c in cues_in(kind, text)
         for m in c.regex.finditer(text)
     )
 
@@ -123,24 +123,26 @@ def _weights(text: str) -> dict[tuple[int, int], float]:
     return {}
 
 
-_WEIGHT_CUES: list = [None, None]  # the cues loaded, and what _weight_cues made of them
+# the cues loaded, the text, and what _weight_cues made of them for it
+_WEIGHT_CUES: list = [None, None, None]
 
 
-def _weight_cues() -> tuple[tuple[tuple, float], ...]:
+def _weight_cues(text: str) -> tuple[tuple[tuple, float], ...]:
     """(``match`` of each weak_after cue, its value) and (``search`` of each
-    partner_before cue, its value): the cues' own methods, looked up once per loading."""
+    partner_before cue, its value) that may match in ``text``: the cues' own methods,
+    looked up once per text."""
     cues = load_cues()
-    if _WEIGHT_CUES[0] is not cues:
-        _WEIGHT_CUES[1] = (
-            tuple((c.regex.match, float(c.value)) for c in cues.get("weak_after", ())),
-            tuple((c.regex.search, float(c.value)) for c in cues.get("partner_before", ())))
-        _WEIGHT_CUES[0] = cues
-    return _WEIGHT_CUES[1]
+    if _WEIGHT_CUES[0] is not cues or _WEIGHT_CUES[1] is not text:
+        _WEIGHT_CUES[2] = (
+            tuple((c.regex.match, float(c.value)) for c in cues_in("weak_after", text)),
+            tuple((c.regex.search, float(c.value)) for c in cues_in("partner_before", text)))
+        _WEIGHT_CUES[0], _WEIGHT_CUES[1] = cues, text
+    return _WEIGHT_CUES[2]
 
 
 def _plain_weight(text: str, start: int, end: int) -> float:
     """:func:`_mention_weight` of a mention outside any rank or comparison frame."""
-    after, before = _weight_cues()
+    after, before = _weight_cues(text)
     weight = 1.0
     for match, value in after:
         if value < weight and match(text, end):
@@ -623,7 +625,7 @@ def _city_only_in_zone(text: str, city_code: str) -> bool:
 def _digest_cities(text: str, year: int | None) -> tuple[str, ...]:
     """The cities a news digest's bracketed place lines (【乐山】) name, in order."""
     cities: list[str] = []
-    for cue in load_cues().get("digest_heading", ()):
+    for cue in cues_in("digest_heading", text):
         for m in finditer_cue(cue.regex, text):  # (a line-start cue: tried at line starts)
             for hit in find_places(m.group("place"), year):
                 if hit.level != "province" and hit.parent_city not in cities:
@@ -645,7 +647,7 @@ def _zone_guess(ev: _Evidence, body: str, masked: int) -> RegionGuess | None:
     gazetteer unit claims the text: the zone, at district level, in the province the text
     names most."""
     zones = Counter(
-        m.group("zone") for c in load_cues().get("zone", ()) for m in c.regex.finditer(body)
+        m.group("zone") for c in cues_in("zone", body) for m in c.regex.finditer(body)
     )
     if not zones:
         return None
@@ -690,12 +692,12 @@ def _adjust_votes(votes: Counter[str], provinces: Counter[str], body: str,
     def province_of(city: str) -> str:
         return units[codes[city]]["province"] if city in codes else ""
 
-    for cue in load_cues().get("peer_group", ()):
+    for cue in cues_in("peer_group", body):
         if cue.regex.search(body):
             for city in cue.value.split("|"):
                 if votes.get(city, 0) > 0:
                     votes[city] += PEER_BONUS
-    for cue in load_cues().get("in_province", ()):
+    for cue in cues_in("in_province", body):
         if cue.regex.search(body):
             for city in votes:
                 if province_of(city) == city:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from ..text import lexicon
 from ..text.document import page_date
 from ..text.sections import Outline, outline
-from .cues import LEDE_CHARS, YEAR_RE, first_cue, load_cues
+from .cues import LEDE_CHARS, YEAR_RE, cues_in, first_cue
 from .title import after_title
 
 # Confidences of year sources: judgement calls, kept together.
@@ -70,7 +70,7 @@ def _title_year(title: str, doc_type: str) -> int | None:
 
 def _fyp_year(body: str) -> int | None:
     fyp = lexicon.fyp_first_years()
-    for cue in load_cues().get("fyp_stage", ()):
+    for cue in cues_in("fyp_stage", body):
         m = cue.regex.search(body)
         if m:
             return fyp[m.group("fyp")] + int(cue.value)
@@ -92,7 +92,7 @@ def _most_cited_year(body: str, ok: Callable[[int], bool]) -> int | None:
     targets = {
         m.start("year")
         for kind in ("target_year", "lagged_year", "goal_year", "issue_year")
-        for c in load_cues().get(kind, ())
+        for c in cues_in(kind, body)
         for m in c.regex.finditer(body)
     }
     counts = Counter(
@@ -116,7 +116,7 @@ def _opens_a_goal(text: str, at: int) -> bool:
     """True when the year at ``at`` opens a goal (2024年,全市…力争…): the year planned.
     (Target years, 到2025年, were tried too: 截至2012年10月底 and a plan's 到2020年 open
     reports of those years.)"""
-    return any(m.start("year") == at for c in load_cues().get("goal_year", ())
+    return any(m.start("year") == at for c in cues_in("goal_year", text)
                for m in c.regex.finditer(text, at, at + 40))
 
 
@@ -126,7 +126,7 @@ def _bounds(body: str, doc_type: str, published: int | None) -> tuple[int | None
     baselines = [
         int(m.group("year"))
         for kind in ("year_baseline", "lagged_year")
-        for c in load_cues().get(kind, ())
+        for c in cues_in(kind, body)
         for m in c.regex.finditer(body)
     ]
     floor = max(baselines) + 1 if baselines else None
@@ -226,10 +226,10 @@ def infer_year(
         cands.append(("statement", int(m[0].group("year"))))  # 部署了2018年工作: the year planned
     if (fyp := _fyp_year(body)) is not None:
         cands.append(("fyp", fyp))
-    if period != "FY" and (dated_parts := [int(m.group("year")) for c in load_cues().get("year_of_period", ())
+    if period != "FY" and (dated_parts := [int(m.group("year")) for c in cues_in("year_of_period", body)
                                            for m in c.regex.finditer(body)]):
         cands.append(("period_year", max(dated_parts)))  # 2017年…;2018年1—9月…: a report of 2018
-    reached = [int(m.group("year")) for c in load_cues().get("year_reached", ())
+    reached = [int(m.group("year")) for c in cues_in("year_reached", body)
                for m in c.regex.finditer(body)]
     if reached and doc_type != "plan":  # in a plan, 从A增长到2025年的B is a goal
         cands.append(("reached", max(reached)))

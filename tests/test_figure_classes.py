@@ -357,6 +357,16 @@ def test_as_of_the_third_quarter_is_the_first_three_quarters(when):
         ("high_tech_value_added", "Q1-Q3"), ("high_tech_enterprises_new", "FY")]
 
 
+@pytest.mark.parametrize("text, want", [
+    ("全年新认定35家省级众创空间和12家高新技术企业。",
+     {35: "maker_spaces_new", 12: "high_tech_enterprises_new"}),
+    ("全年新培育了137项高新技术产品和51家高新技术企业。", {51: "high_tech_enterprises_new"}),
+    ("全市拥有65家省级众创空间和312家高新技术企业。", {65: "maker_spaces", 312: "high_tech_enterprises_total"}),
+])
+def test_two_nouns_counted_under_one_verb(text, want):
+    assert ids(text) == want
+
+
 def test_a_bare_measure_after_a_semicolon_takes_the_subject_before():
     assert figures("高新技术产业实现产值50亿元;实现增加值12亿元。") == [
         ("high_tech_output", 50e8, "元", None, 2023, "FY", "actual"),

@@ -489,7 +489,10 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
         if mention.growth:
             i += 1
             continue
-        right = sent[mention.q.end : sentence.next_stop(mention.q.end)]
+        stop = sentence.next_stop(mention.q.end)
+        if i + 1 < len(items) and mention.q.end <= items[i + 1].q.start < stop:
+            stop = items[i + 1].q.start  # 35家省级众创空间和12家高新技术企业: its own noun only
+        right = sent[mention.q.end : stop]
         lead_in = strip_joiners(mention.lead_in)
         group = [mention]
         j = i + 1
@@ -525,7 +528,15 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
                 # 重点培育, 申报认定 exclude; 通过强化申报辅导新认定 does not)
                 phrase = lead_in[max(0, len(lead_in.rstrip()) - len(verb) - 2):] + right
             else:
-                phrase = _lead_verb(lead_in) + right
+                verb = _lead_verb(lead_in)
+                prev_item = items[i - 1] if i else None
+                if (not verb and prev_item is not None and not prev_item.growth
+                        and prev_item.group_start == mention.group_start
+                        and mention.lead_in.rstrip().endswith(_AND_WORDS)
+                        and prev_item.phrase.endswith(mention.lead_in.rstrip())):
+                    # 新培育137项高新技术产品和51家高新技术企业: two counted nouns, one verb
+                    verb = _lead_verb(strip_joiners(prev_item.lead_in))
+                phrase = verb + right
         elif (_ITS.match(lead_in) and not lead_in.startswith("其占")
               and (owner := next((p for p in reversed(items[:i]) if not p.growth and p.indicator), None))):
             phrase = _head(owner.phrase) + lead_in[1:]  # 总产值500亿元,其增加值…: its value added
@@ -1216,6 +1227,8 @@ def _sum_continued(items: list[Mention], mention: Mention) -> bool:
             and not cues()["stock_word"].search(mention.lead_in))
 
 
+# the words joining two counted nouns under one verb (新认定35家众创空间和12家高企)
+_AND_WORDS = ("和", "及", "与")
 # the units of counts, which a rate per unit of GDP (每百亿元GDP…180件) is not
 _COUNT_UNITS = frozenset({"件", "项", "家", "个"})
 

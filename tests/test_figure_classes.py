@@ -321,7 +321,7 @@ def test_an_estimate_opening_a_semicolon_part_covers_that_part_only():
         ("tech_contract_turnover", "actual")]
 
 
-@pytest.mark.parametrize("lede", ["市科技局介绍,", "据市科技局负责人表示,", "记者了解到,", ""])
+@pytest.mark.parametrize("lede", ["市科技局介绍,", "据市科技局负责人表示,", "记者从市科学技术局了解到,", ""])
 def test_a_news_items_plan_sentence_opens_after_its_attribution(lede):
     from analysis.pipeline import process_document
 
@@ -365,6 +365,38 @@ def test_as_of_the_third_quarter_is_the_first_three_quarters(when):
 ])
 def test_two_nouns_counted_under_one_verb(text, want):
     assert ids(text) == want
+
+
+def test_review_round_two_regressions_stay_fixed():
+    """Made-up texts of the second review of session eleven's rules."""
+    from analysis.pipeline import process_document
+
+    def run(text):
+        r = process_document("t", text)
+        return r.meta, [(f.metric_id, f.year, f.period, f.kind) for f in r.figures if f.metric_id]
+
+    h = "某市科技局2023年工作总结\n"
+    # a per-GDP rate in one clause leaves the counts of the next alone
+    assert run(h + "每百亿元GDP专利授权数180件,全市发明专利申请量5000件。")[1] == [
+        ("invention_patent_applications", 2023, "FY", "actual")]
+    # a report on carrying out the year's opinions is no plan, nor is a policy's 意见
+    for title in ("某市2023年科技工作意见落实情况", "关于加快推进科技成果转化工作的意见"):
+        meta, got = run(title + "\n2023年,全市新认定高新技术企业120家。")
+        assert meta.doc_type == "summary" and got[0][3] == "actual"
+    # someone's remark on a line of its own opens no plan part; the bureau's news item does
+    meta, got = run(h + "(一)高企培育。全市新认定高新技术企业120家。\n局长表示,2024年将继续加大培育力度。\n"
+                        "全市技术合同成交额25亿元,同比增长20%。")
+    assert got[-1] == ("tech_contract_turnover", 2023, "FY", "actual")
+    # 截至三季度末 dates its own sentence, not the year's summary
+    meta, got = run(h + "2023年,全市新认定高新技术企业120家。截至三季度末,全市技术合同成交额15亿元。"
+                        "全市专利授权3000件。")
+    assert meta.period == "FY" and [g[2] for g in got] == ["FY", "Q1-Q3", "FY"]
+    # a goal after an R&D statistic is this year's
+    assert run(h + "完成2022年度研发投入统计,力争研发投入强度达到2.6%。")[1] == [
+        ("rd_intensity", 2023, "FY", "target")]
+    # a number inside the counted noun does not cut it
+    assert run(h + "全年新认定15家年营收超1亿元的高新技术企业。")[1] == [
+        ("high_tech_enterprises_new", 2023, "FY", "actual")]
 
 
 def test_a_bare_measure_after_a_semicolon_takes_the_subject_before():

@@ -490,7 +490,8 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
             i += 1
             continue
         stop = sentence.next_stop(mention.q.end)
-        if i + 1 < len(items) and mention.q.end <= items[i + 1].q.start < stop:
+        if (i + 1 < len(items) and mention.q.end <= items[i + 1].q.start < stop
+                and sent[mention.q.end:items[i + 1].q.start].rstrip().endswith(_NOUN_JOINS)):
             stop = items[i + 1].q.start  # 35家省级众创空间和12家高新技术企业: its own noun only
         right = sent[mention.q.end : stop]
         lead_in = strip_joiners(mention.lead_in)
@@ -1229,6 +1230,8 @@ def _sum_continued(items: list[Mention], mention: Mention) -> bool:
 
 # the words joining two counted nouns under one verb (新认定35家众创空间和12家高企)
 _AND_WORDS = ("和", "及", "与")
+# what closes a counted noun before the next count (not 超1亿元的…企业: a number inside it)
+_NOUN_JOINS = ("和", "及", "与", "、")
 # the units of counts, which a rate per unit of GDP (每百亿元GDP…180件) is not
 _COUNT_UNITS = frozenset({"件", "项", "家", "个"})
 
@@ -1250,7 +1253,7 @@ def _to_figure(
     section = mention.section
     ind = mention.indicator if not mention.growth else None
     if (ind is not None and ind.unit in _COUNT_UNITS and "亿元" in sent
-            and c["per_gdp"].search(sent, mention.group_start, q.start)):
+            and c["per_gdp"].search(sent, mention.clause_start, q.start)):
         ind = None  # 每百亿元GDP专利授权数…分别达180件和68件: counts per GDP, no count indicator
     flags = list(mention.flags)
     year = inherited[1] or section.year  # a 其中 sentence continues the one before it
@@ -1371,7 +1374,8 @@ def _to_figure(
     if (ind is not None and explicit is None and span is None and section.kind == "summary"
             and ind.metric_id.startswith("rd_") and "统计" in sent
             and (stat := _last_match(c["rd_statistic_year"], sent, 0, q.start)) is not None
-            and not c["own_time"].search(sent, stat.end(), q.start)):
+            and not c["own_time"].search(sent, stat.end(), q.start)
+            and not c["target"].search(sent, stat.end(), q.start)):  # 完成…统计,力争…: this year's goal
         year = explicit = int(stat.group("y"))  # 完成2017年度研发投入统计,…研发经费37亿元: 2017's
     if mention.since_fyp is not None and section.year and section.year > mention.since_fyp + 1:
         span = (mention.since_fyp + 1, section.year)  # 较“十三五”末增加210家: new over the years since

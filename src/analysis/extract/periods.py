@@ -33,12 +33,14 @@ def recent_years(m: re.Match[str]) -> int:
 BASE_YEAR = re.compile(r"[较比自]")  # 较2014年: a comparison base, not the figure's year
 
 # Period words of the lexicon (each group named for the period it sets, see
-# ``period_cue_reading``), a span from January to a month, 截至N月底 or a bare N月底
+# ``period_cue_reading``), a span from January to a month, 截至N月底 (截至三季度末: the
+# first three quarters, for its sentence only) or a bare N月底
 # (技术合同成交额10月底达到…; 6月底前 is a deadline, not a period), and YYYY年底.
 PERIOD_CUES = re.compile(expand(
     r"(?P<h1>{period.H1})|(?P<q3>{period.Q1-Q3})|(?P<q1>{period.M1-M3})"
     r"|(?:(?P<my>20\d\d)年度?|^|[^\d])(?:1|一)\s*(?:月份?)?\s*[-—–―－~至到]\s*(?P<m>\d{1,2}|十[一二]?|[二三四五六七八九])月"
     r"|截[至止](?:(?P<cy>20\d\d)年)?(?P<c>\d{1,2}|十[一二]?|[一二三四五六七八九])月(?:底|末|份)?"
+    r"|(?P<q3as>截[至止]到?第?三季度(?:末|底)?)"
     r"|(?<![\d年至到-])(?P<e>\d{1,2}|十[一二]?)月(?:底|末)(?!前)"
     r"|(?:^|(?<=[，,；;：:\s]))(?:预计)?(?P<fy>{period.FY})|(?P<fy2>截至年底|截至年末)"
     r"|(?P<fyy>20\d\d)年(?:底|末)(?!前)"
@@ -93,7 +95,7 @@ def period_cue_reading(m: re.Match[str]) -> tuple[str | None, int | None]:
     year = int(m.group("cy") or m.group("fyy") or m.group("my") or 0) or None  # 2022年1-5月: that year's
     if m.group("h1"):
         return "H1", year
-    if m.group("q3"):
+    if m.group("q3") or m.group("q3as"):
         return "Q1-Q3", year
     if m.group("q1"):
         return "M1-M3", year

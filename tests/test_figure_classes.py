@@ -399,6 +399,16 @@ def test_review_round_two_regressions_stay_fixed():
         ("high_tech_enterprises_new", 2023, "FY", "actual")]
 
 
+def test_a_sum_written_without_its_digit_is_one_yi_over():
+    from analysis.pipeline import process_document
+
+    r = process_document("y", "某市科技局2009年工作总结\n向上争取各类科技拨款超亿元。"
+                              "全市超亿元高新技术企业30家,技术合同成交额突破亿元,新增亿元以上项目5个。")
+    assert [(f.metric_id, f.value, f.qualifier) for f in r.figures if f.unit == "元"] == [
+        ("sci_tech_funding_secured", 1e8, ">"), ("tech_contract_turnover", 1e8, ">")]
+    assert [x.rule for x in r.repairs] == ["numberless_yi", "numberless_yi"]
+
+
 def test_a_bare_measure_after_a_semicolon_takes_the_subject_before():
     assert figures("高新技术产业实现产值50亿元;实现增加值12亿元。") == [
         ("high_tech_output", 50e8, "元", None, 2023, "FY", "actual"),

@@ -244,8 +244,16 @@ def _match(item: Mention, phrase: str, right: str) -> None:
         item.unit = ind.unit  # 10个项目获国家科技奖 counts 项
 
 
+# the units of counts of things, which a rate per unit of GDP (每百亿元GDP…180件) is not
+_COUNT_UNITS = frozenset({"件", "项", "家", "个"})
+# the words joining two counted nouns under one verb (新认定35家众创空间和12家高企), and with
+# 、 what closes a counted noun before the next count (not 超1亿元的…企业: a number inside it)
+_AND_WORDS = ("和", "及", "与")
+_NOUN_JOINS = (*_AND_WORDS, "、")
+
+
 def _per_capita(phrase: str, unit: str) -> str:
-    if unit in {"件", "人", "家", "项", "个"} and cues()["per_10k"].search(phrase):
+    if (unit in _COUNT_UNITS or unit == "人") and cues()["per_10k"].search(phrase):
         return f"{unit}/万人"
     return unit
 
@@ -1228,12 +1236,6 @@ def _sum_continued(items: list[Mention], mention: Mention) -> bool:
             and not cues()["stock_word"].search(mention.lead_in))
 
 
-# the words joining two counted nouns under one verb (新认定35家众创空间和12家高企)
-_AND_WORDS = ("和", "及", "与")
-# what closes a counted noun before the next count (not 超1亿元的…企业: a number inside it)
-_NOUN_JOINS = ("和", "及", "与", "、")
-# the units of counts, which a rate per unit of GDP (每百亿元GDP…180件) is not
-_COUNT_UNITS = frozenset({"件", "项", "家", "个"})
 
 
 def _to_figure(

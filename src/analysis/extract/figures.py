@@ -246,9 +246,9 @@ def _match(item: Mention, phrase: str, right: str) -> None:
 
 # the units of counts of things, which a rate per unit of GDP (每百亿元GDP…180件) is not
 _COUNT_UNITS = frozenset({"件", "项", "家", "个"})
-# the words joining two counted nouns under one verb (新认定35家众创空间和12家高企), and with
-# 、 what closes a counted noun before the next count (not 超1亿元的…企业: a number inside it)
+# the words joining two counted nouns under one verb (新认定35家众创空间和12家高企)
 _AND_WORDS = ("和", "及", "与")
+# what closes a counted noun before the next count (not 超1亿元的…企业: a number inside it)
 _NOUN_JOINS = (*_AND_WORDS, "、")
 
 

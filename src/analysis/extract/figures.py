@@ -125,7 +125,7 @@ class Sentence:
         self.estimate = c["estimate"].search(text) is not None
         self.target_verb = c["target_verb"].search(text) is not None
         self.years = year_cues(text) if "年" in text else ()
-        self.written: int | None = None  # the page date's year, when the page has one
+        self.written: int | None = None  # the year the page was written (Document.written)
         self.topic = ""  # the sentence before, when it names a subject and states no figure
         self.parent = ""  # 其中 opening the sentence: the last figure's phrase before it
         self.para_span: re.Match[str] | None = None  # a span cue earlier in its paragraph
@@ -331,7 +331,7 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
         if qs:
             sentence = Sentence(sent, s, e)
             sentence.topic = topic
-            sentence.written = doc.page_date[0] if doc.page_date else None
+            sentence.written = doc.written[0] if doc.written else None
             if not sentence.spans:
                 line = shadow.rfind("\n", 0, s) + 1
                 if "五" in shadow[line:s]:
@@ -1364,7 +1364,8 @@ def _to_figure(
             and (lt := _last_match(c["last_year_time"], sent, max(0, mention.group_start - 1), q.start)) is not None
             and not c["this_year"].search(sent, lt.end(), q.start)):
         # 截至去年底,…614家 on a page of 2023: 2022's. 去年 is counted from when the text was
-        # written, so only a page date settles it (a report of 2022 may be posted in 2023)
+        # written, so only a page date (or the conference a news lede reports) settles it
+        # (a report of 2022 may be posted in 2023)
         explicit = sentence.written - 1
     if explicit is not None:
         year = explicit

@@ -6,13 +6,13 @@ import re
 from functools import lru_cache
 
 from ..text import lexicon
+from ..text.dating import LEDE_CHARS as LEDE_CHARS  # (shared with the text steps)
 from ..text.document import CUE_FILE
 from ..text.lexicon import Cue, search_cue
 
 TITLE_LINES = 4
 TITLE_MAX = 60
 HEADLINE_MAX = 40
-LEDE_CHARS = 300  # a news item says what the meeting did in its first sentences
 
 # 20XX年, not inside a number or a range (2016-2020年). The look-behind sits after the
 # leading 2 (same matches) so that re can jump from one 2 to the next.

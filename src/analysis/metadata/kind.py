@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..text import lexicon
+from ..text.dating import looks_back
 from ..text.lexicon import Cue
 from ..text.sections import Outline, outline
 from .cues import LEDE_CHARS, cues_in, first_cue
@@ -41,8 +42,7 @@ def with_next_year_plan(doc_type: str, body: str, year: int | None) -> str:
     (2022年，我市将… in a 2021 summary) has a plan part too: known only once the year is."""
     if doc_type != "summary":
         return doc_type
-    if (first_cue("last_year_review", body[:LEDE_CHARS]) is not None
-            and first_cue("this_year_plan", body) is not None):
+    if looks_back(body) and first_cue("this_year_plan", body) is not None:
         return "summary+plan"  # 过去一年…。今年，我市将…: a work-conference report of both
     if year is None or str(year + 1) not in body:
         return doc_type  # (a match's year group is the four digits of the next year)

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from ..text import lexicon
+from ..text.dating import meeting_date
 from ..text.document import page_date
 from ..text.sections import Outline, outline
 from .cues import LEDE_CHARS, YEAR_RE, cues_in, first_cue
@@ -39,7 +40,8 @@ AGREE_BONUS = 0.03
 
 
 def _title_years(title: str) -> tuple[int | None, int | None]:
-    """(summary year, plan year) read from the title: the year before 总结 / 要点."""
+    """(summary year, plan year) read from the title: the year before 总结 / 要点 (or before
+    the name of the year's work conference, which plans its year)."""
     summary_year = plan_year = None
     for m in YEAR_RE.finditer(title):
         rest = title[m.end() :]
@@ -48,8 +50,8 @@ def _title_years(title: str) -> tuple[int | None, int | None]:
         year = int(m.group(1))
         if first_cue("doc_summary", scope) and summary_year is None:
             summary_year = year
-        elif first_cue("doc_plan", scope) and plan_year is None:
-            plan_year = year
+        elif (first_cue("doc_plan", scope) or first_cue("meeting_title", scope)) and plan_year is None:
+            plan_year = year  # 2023年工作要点; 召开2023年科技工作会议 (it reviews 2022)
         elif summary_year is None and plan_year is None and not nxt:
             summary_year = year  # a bare year in the title
     return summary_year, plan_year
@@ -207,7 +209,7 @@ def infer_year(
 ) -> tuple[int | None, float]:
     """The year the report covers, with a confidence (see module docstring); ``parts`` are
     the document's part openings (``Document.sections``; found in ``body`` when not given)."""
-    date = page_date(chrome) or _issue_date(body)
+    date = page_date(chrome) or _issue_date(body) or meeting_date(body)
     floor, cap = _bounds(body, doc_type, date[0] if date else None)
     weak_cap = _summary_cap(date, doc_type, period)
     cands: list[tuple[str, int]] = []

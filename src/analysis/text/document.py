@@ -30,12 +30,13 @@ from ..clean import clean_document
 from ..models import RawDocument, Repair
 from ..numbers import arabic_years
 from .chrome import is_chrome, page_date, split_chrome
+from .dating import looks_back, meeting_date
 from .script import simplified_shadow, to_simplified
 from .sections import Outline, outline
 from .sentences import SENTENCE_MAX_CHARS, cut_spans
 
 CUE_FILE = "metadata_cues.csv"
-__all__ = ["CUE_FILE", "Document", "is_chrome", "page_date", "prepare", "prepare_text",
+__all__ = ["CUE_FILE", "Document", "is_chrome", "meeting_date", "page_date", "prepare", "prepare_text",
            "split_chrome"]
 # A sentence: a run up to and including its closing mark, or up to a line break.
 SENTENCE_RE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
@@ -82,10 +83,16 @@ class Document:
         return page_date(self.chrome)
 
     @cached_property
+    def written(self) -> tuple[int, int] | None:
+        """(year, month) the text was written: the page date, else the work conference its
+        lede reports (what 去年 and 今年 count from)."""
+        return self.page_date or meeting_date(self.body)
+
+    @cached_property
     def sections(self) -> Outline:
         """Where the summary, plan and Five-Year-Plan review parts open, in the shadow: the
         one reading of it, for metadata (the plan start) and extraction (every part)."""
-        return outline(self.shadow)
+        return outline(self.shadow, looks_back(self.body))
 
     @cached_property
     def sentences(self) -> tuple[tuple[int, int], ...]:

@@ -35,6 +35,11 @@ from ..models import DocMeta
 from .lexicon import expand, fyp_first_years, load_cues, search_cue
 
 CUE_FILE = "sections.csv"
+# The metadata cue file, for its 今年-plan sentences (``this_year_plan``), read here only when
+# the text looks back on the year before it was written.
+META_CUE_FILE = "metadata_cues.csv"
+# The marks a cue's match may open on before its sentence starts.
+_MARKS = "。\n；;"
 
 
 @dataclass
@@ -189,13 +194,21 @@ class Outline:
         sections[:] = [s for s in sections if s.end > s.start]
 
 
-def outline(text: str) -> Outline:
-    """Every part opening of a (shadow) text, in the order the finders meet them."""
+def outline(text: str, looks_back: bool = False) -> Outline:
+    """Every part opening of a (shadow) text, in the order the finders meet them.
+
+    ``looks_back``: the text was written after the year it reports (``text.dating``), so
+    a sentence opening with 今年 and saying what will be done (今年,全市将力争…) opens the
+    plan of the year after the report's."""
     openings = [Opening(m.start(), m.end(), "plan", m.group("when"))
                 for m in PLAN_HEADING.finditer(text)]
     openings += [Opening(m.start("at"), m.end(), "plan", m.group("when"),
                          int(m.group("y")) if m.group("y") else None)
                  for m in plan_sentences(text)]
+    if looks_back:
+        openings += [Opening(m.start() + (text[m.start():m.start() + 1] in _MARKS), m.end(), "plan", "今年")
+                     for cue in load_cues(META_CUE_FILE).get("this_year_plan", ())
+                     for m in cue.regex.finditer(text)]
     openings += [Opening(m.start(), m.end(), "summary") for m in SUMMARY_HEADING.finditer(text)]
     for m in _year_lines(text):
         openings.append(Opening(m.start("y"), m.end(), "plan", m.group("y") + "年",

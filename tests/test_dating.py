@@ -1,0 +1,74 @@
+"""When a text was written, read from its lede when the page carries no date: a year's
+work conference opens that year, so its 去年 is the year before and its 今年,…将 plans
+the year itself (made-up texts)."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.extract import find_figures
+from analysis.metadata import describe
+from analysis.text.dating import looks_back, meeting_date
+from analysis.text.document import prepare_text
+
+NEWS = ("2月10日,某某市召开2023年科技创新工作会议。会议指出,去年,全市高新技术企业增至800家,"
+        "技术合同成交额12亿元。今年,全市将力争高新技术企业达到900家。")
+
+
+@pytest.mark.parametrize(("lede", "date"), [
+    ("2月10日,某某市召开2023年科技创新工作会议。", (2023, 2)),
+    ("1月5日,2021年度全县科技工作会议召开。", (2021, 1)),
+    ("近日,某某区召开了2022年科技创新大会。", (2022, 1)),
+    ("2023年全市科技工作会议在市行政中心召开。", (2023, 1)),
+    ("7月8日,某某市召开2023年上半年科技工作会议。", None),  # a mid-year meeting
+    ("某某市召开2023年第三季度科技工作会议。", None),
+    ("全市高新技术企业达到800家。", None),
+])
+def test_a_conference_lede_dates_the_page(lede: str, date: tuple[int, int] | None) -> None:
+    assert meeting_date(lede) == date
+
+
+def test_only_the_lede_is_read() -> None:
+    far = "全市科技工作稳步推进。" * 40 + "2月10日,某某市召开2023年科技创新工作会议。"
+    assert meeting_date(far) is None and not looks_back(far)
+
+
+def test_a_text_looks_back_from_its_lede() -> None:
+    assert looks_back(NEWS)
+    assert looks_back("过去一年,全市科技创新工作取得新成效。")
+    assert not looks_back("今年以来,全市科技创新工作取得新成效。")
+
+
+def test_a_conference_news_item_reports_the_year_before_and_plans_its_own() -> None:
+    doc = prepare_text("n", NEWS)
+    assert doc.written == (2023, 2)
+    meta = describe(doc)
+    assert (meta.report_year, meta.period, meta.doc_type) == (2022, "FY", "summary+plan")
+    got = {(f.metric_id, f.value): (f.year, f.kind) for f in find_figures(doc, meta)}
+    assert got == {("high_tech_enterprises_total", 800): (2022, "actual"),
+                   ("tech_contract_turnover", 1_200_000_000): (2022, "actual"),
+                   ("high_tech_enterprises_total", 900): (2023, "target")}
+
+
+def test_a_dated_page_that_looks_back_plans_the_year_it_was_written() -> None:
+    doc = prepare_text("p", "发布时间:2023-02-12\n去年,全市高新技术企业增至800家。\n"
+                            "今年,全市将力争高新技术企业达到900家。")
+    meta = describe(doc)
+    assert (meta.report_year, meta.doc_type) == (2022, "summary+plan")
+    got = {f.value: (f.year, f.kind) for f in find_figures(doc, meta)}
+    assert got == {800: (2022, "actual"), 900: (2023, "target")}
+
+
+def test_a_summary_written_in_its_year_keeps_its_this_year() -> None:
+    """No conference, no 去年 lede: 今年 is the report's own year, no plan part opens."""
+    doc = prepare_text("s", "今年,全市高新技术企业达到800家。今年,全市将力争技术合同成交额达到20亿元。")
+    meta = describe(doc, "某某区2022年科技工作总结")
+    assert (meta.report_year, meta.doc_type) == (2022, "summary")
+    assert {f.year for f in find_figures(doc, meta)} == {2022}
+    assert [o for o in doc.sections.openings if o.when == "今年"] == []
+
+
+def test_a_title_naming_the_years_conference_is_its_plan_year() -> None:
+    doc = prepare_text("t", "会议指出,去年全市新认定高新技术企业120家。")
+    meta = describe(doc, "某某市召开2023年科技创新工作会议")
+    assert meta.report_year == 2022

@@ -458,3 +458,29 @@ def test_a_years_work_opinions_are_its_plan(title):
     assert (meta.doc_type, meta.report_year) == ("plan", 2021)
     summary = infer_metadata("s", "某市科技局2020年工作总结\n认真办理代表提出的工作意见。全市新增高企50家。\n")
     assert summary.doc_type == "summary"
+
+
+def test_a_city_papers_dated_wire_lead_names_its_place():
+    """某某日报3月2日讯: the paper's own city, though 日报 after a place names an institution."""
+    text = ("丽水日报3月2日讯 全市科技工作会议于2月28日召开。市领导出席会议。\n"
+            "今年我市科技工作的重点是,加快创新平台建设,推进市校合作,深化与杭州、上海等地高校的合作。\n"
+            "去年,全市专利申请量和授权量分别达1370件和1102件。\n")
+    meta = infer_metadata("w", text)
+    assert meta.region == "丽水市" and meta.region_confidence >= 0.45
+
+
+def test_a_report_on_meeting_performance_targets_is_a_summary():
+    text = ("某市科学技术局\n关于2019年度绩效目标完成情况的自查报告\n发布时间:2020-07-13\n"
+            "2019年,市科学技术局认真贯彻创新驱动发展战略。全年技术合同认定登记额3963.1万元。\n")
+    meta = infer_metadata("p", text)
+    assert (meta.doc_type, meta.report_year) == ("summary", 2019)
+    assert infer_metadata("f", "某区科技局2020年部门整体支出绩效目标申报表\n").doc_type == "plan"
+
+
+def test_a_document_a_news_item_says_was_issued_is_not_its_title():
+    text = ("某某网讯 3月6日,市高新技术企业协会召开会员大会。\n2024年,全市新认定国家高新技术企业560家。\n"
+            "会上,印发了《市高企协会2025年工作要点(征求意见稿)》。\n")
+    meta = infer_metadata("q", text)
+    assert (meta.title, meta.doc_type, meta.report_year) == ("", "summary", 2024)
+    letter = "各有关单位:\n现将《某区2019年科技工作总结》印发给你们,请结合实际贯彻落实。\n"
+    assert infer_metadata("l", letter).title == "某区2019年科技工作总结"

@@ -243,7 +243,10 @@ def _in_quote(text: str, start: int, end: int) -> bool:
     return not (text[lo] == "《" and ISSUER_RE.search(text, lo, start))
 
 
-WIRE_RE = re.compile(r"(?:[\u4e00-\u9fff]{0,6}(?:新闻网|网|日报|融媒体中心|电视台|报))?(?:讯|要闻)")
+# A news-wire lead after a place: 瓜州讯, 某某新闻网讯, 某某要闻, and a paper's dated lead
+# (某某日报5月4日讯): the date stands only between the outlet's name and 讯.
+WIRE_RE = re.compile(r"(?:[\u4e00-\u9fff]{0,6}(?:新闻网|网|日报|融媒体中心|电视台|报)"
+                     r"(?:\s*\d{1,2}\s*月\s*\d{1,2}\s*日)?)?(?:讯|要闻)")
 
 
 DATELINE_PREFIX = 4  # 吉安永新：… — a city's short name at most before the place and its colon
@@ -362,7 +365,8 @@ def _collect(title: str, body: str, voice: str = "", headline: str = "",
         dateline = len(dated) == 1 and hit.key in dated
         wire = dateline or any(WIRE_RE.match(body, end) for _, end in hit.spans)
         lead = LEAD_WEIGHT if wire or hit.spans[0][0] < lead_end else 0.0
-        if lead and not dateline and (_mention_weight(body, *hit.spans[0], framed[0]) < 1.0
+        own_wire = WIRE_RE.match(body, hit.spans[0][1]) is not None  # 某某日报讯: the paper's own place
+        if lead and not dateline and ((not own_wire and _mention_weight(body, *hit.spans[0], framed[0]) < 1.0)
                                       or not _fits_voice(hit.level, voice)):
             lead = 0.0  # a partner, an institution, or a place of another level
         if hit.key in visitors:

@@ -25,7 +25,7 @@ from ..patterns import line_anchored, prechecked_source, required_words
 
 LEXICON_PATH = PACKAGE_DATA / "lexicon.csv"
 VOCABULARIES = ("period", "kind", "admin_level", "doc_type", "heading", "fyp", "level", "park_kind",
-                "comparison")
+                "comparison", "meeting")
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)(?:\.([A-Za-z0-9+\-]+))?\}")
 
 

@@ -1508,3 +1508,45 @@ def test_a_years_start_opening_the_sentence_dates_only_levels_as_of_it():
     assert figures("2023年初,市科技局制定高企倍增方案,到年底,全市高新技术企业达到520家。")[0][4] == 2023
     assert [f[4] for f in figures("截至2023年初,全市高新技术企业达到480家,年底达到520家。")] == [2022, 2023]
     assert ids("全市通过评审入库科技型中小企业452家,同比增长30%。") == {452: "tech_smes"}
+
+
+@pytest.mark.parametrize("text, value", [
+    ("全市专利申请量1001件,比上年增加62件。", 62),  # a flow's change on last year
+    ("全市有效发明专利1200件,比上年增加200件。", 200),  # a stock with no count of new ones
+    ("全年新认定高新技术企业50家,比上年增加10家。", 10),  # more new ones than last year
+    ("全市上市的高新技术企业4家,较上年增加2家。", 2),  # the increase of a subset
+])
+def test_an_increase_on_last_year_is_a_change_not_a_level(text, value):
+    assert value not in ids(text)
+
+
+def test_an_increase_of_a_stock_of_firms_counts_the_new_ones():
+    assert ids("全市高新技术企业达到117家,比上年增加26家。") == {
+        117: "high_tech_enterprises_total", 26: "high_tech_enterprises_new"}
+
+
+def test_the_figures_of_a_group_of_firms_are_not_the_regions():
+    got = ids("120家高新技术企业中,企业自办研发机构144个;专利申请数量1001件,较上年增加62件。")
+    assert 1001 not in got and 62 not in got
+    assert ids("全市专利申请数量1001件。") == {1001: "patent_applications"}
+
+
+def test_a_breakdown_gives_parts_not_the_whole():
+    got = ids("从技术合同登记的主体看,企业登记的技术合同6968项,成交金额为200.95亿元,占比95.5%。")
+    assert got == {}
+    assert ids("全市登记技术合同7950项,成交额210亿元。") == {
+        7950: "tech_contracts", 21_000_000_000: "tech_contract_turnover"}
+
+
+def test_a_provinces_figures_dated_at_the_clause_start_are_not_the_citys():
+    got = ids("2023年全省高企总数要从1.8万家增长到2.4万家,我市高企总数要从750家增长到970家。")
+    assert 18_000 not in got and 24_000 not in got
+    assert got.get(970) == "high_tech_enterprises_total"
+
+
+@pytest.mark.parametrize("text, value, metric", [
+    ("研究与试验发展(R&D)经费投入占比2.04%。", 2.04, "rd_intensity"),
+    ("全社会R&D预计完成17.30亿元。", 1_730_000_000, "rd_expenditure"),
+])
+def test_rd_wordings_with_a_gloss_or_without_its_noun(text, value, metric):
+    assert ids(text).get(value) == metric

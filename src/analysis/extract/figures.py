@@ -454,8 +454,11 @@ def _sentence_figures(
     _attach_growth(items, sent)
     for mention in items:
         if (mention.indicator and mention.q.unit != "%" and _lead_in_cues(mention.lead_in).change_by
-                and mention.since_fyp is None and not _count_on_last_year(mention)):
-            mention.indicator = None  # 拥有量提高7件: a change, not the level
+                and mention.since_fyp is None
+                and not (_count_on_last_year(mention) and _new_of_stock(items, mention))):
+            # 拥有量提高7件: a change, not the level; 专利申请量1001件,比上年增加62件: a flow's
+            # change on last year (only a stock's, 比上年增加26家 firms, counts the new ones)
+            mention.indicator = None
             mention.flags.append("change_not_level")
     for mention in items:
         if mention.indicator and _SHARE_BASE.search(mention.lead_in) and sent[mention.q.end:mention.q.end + 1] in ")）":
@@ -479,6 +482,11 @@ def _sentence_figures(
             a.indicator = None
             a.flags.append("threshold")
 
+    if (scope := cues()["firms_scope"].match(sent)) is not None:
+        for mention in items:  # 117家高新技术企业中,…专利申请数量1001件: that group's patents
+            if mention.indicator and mention.q.start >= scope.end():
+                mention.indicator = None
+                mention.flags.append("group_of_firms")
     sentence_text = text[s : sentence.end].strip()
     out = []
     for mention in items:
@@ -679,6 +687,17 @@ def _passed_after(items: list[Mention], p: Mention) -> bool:
     return (a.indicator is p.indicator and not a.growth and a.group_start == p.group_start
             and a.q.unit == p.q.unit and p.q.value < a.q.value
             and bool(cues()["passed_mark"].fullmatch(strip_joiners(p.lead_in).strip())))
+
+
+def _new_of_stock(items: list[Mention], mention: Mention) -> bool:
+    """高企达到117家,比上年增加26家: the increase of a stock read as its new ones (an _new
+    indicator after a level of another); not 新认定50家,比上年增加10家 (a flow's change)."""
+    ind = mention.indicator
+    if ind is None or not ind.metric_id.endswith("_new"):
+        return False
+    before = next((p for p in reversed(items[: mention.idx]) if not p.growth), None)
+    # (上市的高企4家,较上年增加2家: the increase of a subset the taxonomy does not count)
+    return before is None or (before.indicator is not None and before.indicator is not ind)
 
 
 def _count_on_last_year(mention: Mention) -> bool:

@@ -1550,3 +1550,31 @@ def test_a_provinces_figures_dated_at_the_clause_start_are_not_the_citys():
 ])
 def test_rd_wordings_with_a_gloss_or_without_its_noun(text, value, metric):
     assert ids(text).get(value) == metric
+
+
+def test_an_assigned_task_from_a_level_to_a_goal():
+    """要从A增长到B in a summary: B is the goal, A the level it starts from (the year
+    before); each year's net gain in brackets is that year's new ones, also a goal."""
+    got = figures("根据任务分解表,2023年我市高企总数要从750家增长到970家(年净增220家),"
+                  "2024年要增长到1200家(年净增230家)。")
+    assert got == [
+        ("high_tech_enterprises_total", 750, "家", None, 2022, "FY", "actual"),
+        ("high_tech_enterprises_total", 970, "家", None, 2023, "FY", "target"),
+        ("high_tech_enterprises_new", 220, "家", None, 2023, "FY", "target"),
+        ("high_tech_enterprises_total", 1200, "家", None, 2024, "FY", "target"),
+        ("high_tech_enterprises_new", 230, "家", None, 2024, "FY", "target"),
+    ]
+    assert ids("全市高企总数达到970家(比上年净增220家)。") == {
+        970: "high_tech_enterprises_total", 220: "high_tech_enterprises_new"}
+    # 主要 / 需要 are no goal verbs
+    assert {f[6] for f in figures("全市高新技术企业达到970家,主要从制造业企业中培育。")} == {"actual"}
+
+
+def test_a_goal_verb_whose_clause_only_dates_the_goal_reaches_the_next():
+    got = figures("局长表示,力争到2023年底,全社会研发经费支出占GDP比重超过3.8%。",
+                  DocMeta("t", region="某市", report_year=2023, period="H1", doc_type="summary"))
+    assert got == [("rd_intensity", 3.8, "%", None, 2023, "FY", "target")]
+
+
+def test_firms_recommended_for_a_register_are_not_registered():
+    assert ids("完成科技型中小企业入库推荐920家,入库科技型中小企业850家。") == {850: "tech_smes"}

@@ -161,17 +161,24 @@ class Sentence:
 PHRASE_CACHE = 20_000
 
 
+# A change to a level after a year and a modal (2020年要增长到, 将提高至): no noun of its own.
+_MODAL_CHANGE_TO = re.compile(r"(?:将|要|力争|确保|预计)?\s*(?:大幅|稳步|快速|持续|显著)?"
+                              r"(?:提高|提升|增加|增长|上升|跃升|攀升)(?:到|至)$")
+
+
 @lru_cache(maxsize=PHRASE_CACHE)
 def _is_bare(lead_in: str) -> bool:
     """True when a phrase names no indicator by itself (授权, 总数达, 占GDP比重)."""
     core = strip_words(cues()["year_on"].sub("", strip_joiners(lead_in)))
-    verb_only = bool(cues()["lead_verb"].fullmatch(taxonomy.LEADING_NOISE.sub("", core)))
+    plain = taxonomy.LEADING_NOISE.sub("", core)
+    verb_only = bool(cues()["lead_verb"].fullmatch(plain))
     return (
         not core
         or bool(cues()["measure"].fullmatch(core))
         or verb_only  # 2021年净增15家: the subject is before
         or core.startswith("占")
         or bool(cues()["change_to"].match(core))
+        or bool(_MODAL_CHANGE_TO.match(plain))  # 2020年要增长到1200家: the subject is before
         or bool(cues()["goal_ref"].search(core))
         or bool(_BASE_VALUE.fullmatch(core))
     )
@@ -663,6 +670,10 @@ def _has_noun(text: str) -> bool:
     return len(strip_words(text)) >= 2
 
 
+# A goal verb's clause that only dates the goal (力争到2023年底, 确保今年年底前).
+_GOAL_DATE = re.compile(r"\s*(?:到|至|在|于)?\s*(?:20\d\d\s*年|今年|明年)?\s*(?:底|末|年底|年末)?\s*前?\s*")
+
+
 def _goal_verb_reaches(sentence: Sentence, mention: Mention) -> bool:
     """A goal verb (力争, 确保, 努力实现) before the figure in its clause group makes it a goal;
     in a summary, one whose own clause states no figure (努力实现更高水平科技自立自强,…,其中
@@ -674,6 +685,8 @@ def _goal_verb_reaches(sentence: Sentence, mention: Mention) -> bool:
     if mention.section.kind != "summary":
         return True
     clause_end = sentence.next_stop(verb.end())
+    if _GOAL_DATE.fullmatch(sent, verb.end(), clause_end) and clause_end < len(sent):
+        clause_end = sentence.next_stop(clause_end + 1)  # 力争到2023年底,…超过3.8%: the goal's date
     return clause_end >= q.start or quantity_regex().search(sent, verb.end(), clause_end) is not None
 
 
@@ -1452,6 +1465,11 @@ def _to_figure(
     if (kind != "actual" and year is not None and section.year and year < section.year
             and _FROM_YEAR_BASE.search(mention.lead_in)):
         kind = "actual"  # 预计…将从2021年的5亿元增长至11亿元: the base of a change is a past fact
+    if (kind == "target" and span is None and change is None
+            and mention.lead_in.rstrip().endswith(("从", "由")) and not _FROM_YEAR_BASE.search(mention.lead_in)
+            and mention.idx + 1 < len(items) and _is_to_value(items, items[mention.idx + 1])):
+        # 2019年高企总数要从750家增长到970家: 750 is where the goal starts, a fact of the year before
+        kind, year = "actual", None if year is None else year - 1
     completion = q.unit == "%" and (c["completion"].search(mention.lead_in) is not None
                                     or c["completion"].search(sent, mention.clause_start, q.start) is not None)
     if completion:

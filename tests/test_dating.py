@@ -75,3 +75,21 @@ def test_a_title_naming_the_years_conference_is_its_plan_year() -> None:
     doc = prepare_text("t", "会议指出,去年全市新认定高新技术企业120家。")
     meta = describe(doc, "某某市召开2023年科技创新工作会议")
     assert meta.report_year == 2022
+
+
+def test_a_conference_lede_without_a_year_looks_back_and_its_years_paragraph_is_the_summary():
+    text = ("本报讯2月23日下午,记者从全市科技工作会议上获悉,今年我市将全力以赴稳增长,持续提升创新力。\n"
+            "2021年,我市大力推进创新驱动战略。全年新增高新技术企业84户,全市研发经费投入达到29.78亿元,同比增长17.8%。\n"
+            "会议要求,今年全市将力争新增高新技术企业100户。")
+    assert looks_back(text) and meeting_date(text) is None
+    doc = prepare_text("m", text)
+    meta = describe(doc)
+    assert (meta.report_year, meta.doc_type) == (2021, "summary+plan")
+    got = {f.value: (f.metric_id, f.year, f.kind) for f in find_figures(doc, meta)}
+    assert got[84] == ("high_tech_enterprises_new", 2021, "actual")
+    assert got[2_978_000_000] == ("rd_expenditure", 2021, "actual")
+    assert got[100] == ("high_tech_enterprises_new", 2022, "target")
+
+
+def test_a_summary_mentioning_a_later_meeting_does_not_look_back():
+    assert not looks_back("今年以来,全市科技工作稳步推进。7月8日,召开全市上半年科技工作会议。")

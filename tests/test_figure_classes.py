@@ -1578,3 +1578,11 @@ def test_a_goal_verb_whose_clause_only_dates_the_goal_reaches_the_next():
 
 def test_firms_recommended_for_a_register_are_not_registered():
     assert ids("完成科技型中小企业入库推荐920家,入库科技型中小企业850家。") == {850: "tech_smes"}
+
+
+@pytest.mark.parametrize("text", [
+    "全市研究与试验发展(R&D)经费投入占比2.04%,达56.94亿元。",
+    "全市R&D经费支出占GDP比重达2.04%,总量达到56.94亿元。",
+])
+def test_a_level_after_a_share_is_the_level_of_its_measure(text):
+    assert ids(text) == {2.04: "rd_intensity", 5_694_000_000: "rd_expenditure"}

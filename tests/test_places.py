@@ -460,3 +460,12 @@ def test_a_city_text_whose_title_names_its_zone_stays_the_citys(title, body):
 def test_a_zones_titled_summary_naming_itself_in_full_is_the_zone():
     text = "平顶山高新区2023年科技创新工作总结\n2023年,平顶山高新区新认定高新技术企业56家,技术合同成交额达到12亿元。\n"
     assert infer_metadata("z", text).region == "平顶山高新技术产业开发区"
+
+
+def test_a_milestone_is_no_county():
+    """首次突破千亿元大关: 大关 is a milestone here, not 大关县 (云南)."""
+    from analysis.metadata import infer_metadata
+
+    meta = infer_metadata("g", "宝鸡市科技局2021年工作总结\n全年规上工业增加值首次突破千亿元大关,"
+                               "全市研发经费投入达到29.78亿元。")
+    assert meta.region == "宝鸡市"

@@ -161,6 +161,8 @@ class Sentence:
 PHRASE_CACHE = 20_000
 
 
+# A share's words closing a phrase (经费投入占比, 支出占GDP比重达): what is left names its level.
+_SHARE_TAIL = re.compile(r"(?:占比|占[^，。；,;]{0,12}?比重|比重)(?:达到|达|为)?\s*$")
 # A change to a level after a year and a modal (2020年要增长到, 将提高至): no noun of its own.
 _MODAL_CHANGE_TO = re.compile(r"(?:将|要|力争|确保|预计)?\s*(?:大幅|稳步|快速|持续|显著)?"
                               r"(?:提高|提升|增加|增长|上升|跃升|攀升)(?:到|至)$")
@@ -856,6 +858,8 @@ def _complete(lead_in: str, mention: Mention, before: list[Mention], sentence: S
         for base in bases:
             if level_reached:  # 高新技术企业净增45家,达到280家: the level, not the new ones
                 base = _NEW_VERBS.sub("", base)
+            if mention.q.unit != "%" and (level := _SHARE_TAIL.sub("", base)) != base:
+                base = level  # R&D经费投入占比2.04%,达56.94亿元: the level of the share's measure
             if whole or base in grown:
                 yield strip_words(base) + lead_in
             yield _head(base) + lead_in

@@ -36,7 +36,12 @@ def meeting_date(body: str) -> tuple[int, int] | None:
 
 def looks_back(body: str) -> bool:
     """Whether the text was written after the year it reports: its lede reports a year's
-    work conference or opens a line with 去年 / 过去一年 (so its 今年 is the year after)."""
+    work conference (with its year or without) or opens a line with 去年 / 过去一年 (so its
+    今年 is the year after)."""
     lede = body[:LEDE_CHARS]
-    return meeting_date(body) is not None or any(
+    meeting = body[:MEETING_LEDE_CHARS]
+    if meeting_date(body) is not None or any(
+            c.regex.search(meeting) for c in lexicon.cues_in(CUE_FILE, "meeting_lede", meeting)):
+        return True
+    return any(
         search_cue(c.regex, lede) for c in lexicon.cues_in(CUE_FILE, "last_year_review", lede))

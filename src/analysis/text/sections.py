@@ -38,6 +38,8 @@ CUE_FILE = "sections.csv"
 # The metadata cue file, for its 今年-plan sentences (``this_year_plan``), read here only when
 # the text looks back on the year before it was written.
 META_CUE_FILE = "metadata_cues.csv"
+# A paragraph opening with a year and a comma (2021年,我市大力推进…).
+_YEAR_PARAGRAPH = re.compile(r"\n(?P<at>)[ \t\u3000]*(?P<y>20\d\d)\s*年\s*[,，]")
 # The marks a cue's match may open on before its sentence starts.
 _MARKS = "。\n；;"
 
@@ -107,6 +109,7 @@ class Opening:
     kind: str  # plan | summary
     when: str | None = None  # a plan's time word: 2022年, 明年, 下半年, 下一步 …
     named_year: int | None = None  # a plan sentence opening with 20XX年: a plan only if later
+    # (a summary paragraph opening with 20XX年: a summary only if not later than the report)
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,10 @@ class Outline:
         next_year = None if year is None else (year if period != "FY" else year + 1)
         marks: list[tuple[int, str, int | None]] = []
         for o in self.openings:
-            if o.kind == "summary":
+            if o.kind == "summary" and o.named_year is not None:
+                if year is not None and o.named_year <= year:
+                    marks.append((o.start, "summary", year))  # 2021年,我市… after a 今年 plan lede
+            elif o.kind == "summary":
                 marks.append((o.start, "summary", year))
             elif o.named_year is None or (year is not None and o.named_year > year):
                 # "2015年,…" in a 2015 summary is the summary year
@@ -209,6 +215,9 @@ def outline(text: str, looks_back: bool = False) -> Outline:
         openings += [Opening(m.start() + (text[m.start():m.start() + 1] in _MARKS), m.end(), "plan", "今年")
                      for cue in load_cues(META_CUE_FILE).get("this_year_plan", ())
                      for m in cue.regex.finditer(text)]
+        # a paragraph opening with a year the report covers (2021年,我市…) goes back to the summary
+        openings += [Opening(m.start("at"), m.end(), "summary", None, int(m.group("y")))
+                     for m in _YEAR_PARAGRAPH.finditer(text)]
     openings += [Opening(m.start(), m.end(), "summary") for m in SUMMARY_HEADING.finditer(text)]
     for m in _year_lines(text):
         openings.append(Opening(m.start("y"), m.end(), "plan", m.group("y") + "年",

@@ -160,11 +160,16 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
 def escape_formula(value: object) -> object:
     """Prefix ``'`` to a string that a spreadsheet would read as a formula; others unchanged.
 
-    Only ``str`` values are touched: a numeric -5.0 stays a number.
+    A carriage return then becomes a line break: pandas' CSV writer quotes a cell holding
+    ``\n`` but not one holding a lone ``\r``, which a reader then takes for a row's end, so
+    ``'\r=…`` would read back as a cell opening with ``=``. Only ``str`` values are touched:
+    a numeric -5.0 stays a number.
     """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_PREFIXES):
+        value = "'" + value
+    return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
 
 
 def _needs_escape(series: pd.Series) -> bool:
@@ -172,8 +177,9 @@ def _needs_escape(series: pd.Series) -> bool:
     if values.empty:
         return False
     if values.dtype != object:  # a string dtype: one vectorised test for the whole column
-        return bool(values.str.startswith(FORMULA_PREFIXES).fillna(False).any())
-    return bool(values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_PREFIXES)).any())
+        return bool((values.str.startswith(FORMULA_PREFIXES) | values.str.contains("\r", regex=False))
+                    .fillna(False).any())
+    return bool(values.map(lambda v: isinstance(v, str) and (v.startswith(FORMULA_PREFIXES) or "\r" in v)).any())
 
 
 def escape_frame(df: pd.DataFrame) -> pd.DataFrame:

@@ -79,7 +79,7 @@ def test_a_title_naming_the_years_conference_is_its_plan_year() -> None:
 
 def test_a_conference_lede_without_a_year_looks_back_and_its_years_paragraph_is_the_summary():
     text = ("本报讯2月23日下午,记者从全市科技工作会议上获悉,今年我市将全力以赴稳增长,持续提升创新力。\n"
-            "2021年,我市大力推进创新驱动战略。全年新增高新技术企业84户,全市研发经费投入达到29.78亿元,同比增长17.8%。\n"
+            "2021年,我市大力推进创新驱动战略。去年全年新增高新技术企业84户,全市研发经费投入达到29.78亿元,同比增长17.8%。\n"
             "会议要求,今年全市将力争新增高新技术企业100户。")
     assert looks_back(text) and meeting_date(text) is None
     doc = prepare_text("m", text)
@@ -93,3 +93,35 @@ def test_a_conference_lede_without_a_year_looks_back_and_its_years_paragraph_is_
 
 def test_a_summary_mentioning_a_later_meeting_does_not_look_back():
     assert not looks_back("今年以来,全市科技工作稳步推进。7月8日,召开全市上半年科技工作会议。")
+
+
+@pytest.mark.parametrize("text", [
+    # a summary recounting the year's conference: no 去年 of its own
+    "2月15日,市委市政府召开2023年全市科技创新大会,部署全年科技工作。全年新增高新技术企业120家。",
+    "近日,某市召开2023年度科技成果转化工作会议,会上通报,今年全市技术合同成交额35亿元。",
+    # 去年底 dates an event; 今年以来 says the text reports this year
+    "去年底,市委市政府出台若干政策。今年以来,全市新认定高新技术企业180家。",
+    "去年,市委出台若干政策。今年以来,全市新认定高新技术企业180家。",
+])
+def test_what_is_no_evidence_of_looking_back(text):
+    assert not looks_back(text)
+
+
+def test_a_summary_recounting_its_conference_keeps_its_year():
+    doc = prepare_text("s", "2月15日,市委市政府召开2023年全市科技创新大会,部署全年科技工作。"
+                            "全年新增高新技术企业120家,总数达到520家。")
+    meta = describe(doc, "某市科技局工作总结")
+    assert meta.report_year == 2023 and doc.written is None
+    assert {f.year for f in find_figures(doc, meta)} == {2023}
+    plan = prepare_text("p", "今年,全市计划新增科技型中小企业200家,实际入库260家。")
+    meta = describe(plan, "某市科技局2023年工作总结")
+    assert {(f.year, f.kind) for f in find_figures(plan, meta) if f.value == 260} == {(2023, "actual")}
+
+
+def test_a_speech_at_the_years_conference_plans_its_year():
+    doc = prepare_text("k", "在2024年全市科技工作会议上的讲话\n全市新认定高新技术企业180家,总数达到650家。"
+                            "今年,全市将力争高企突破800家。")
+    meta = describe(doc)
+    assert (meta.report_year, meta.doc_type) == (2023, "summary+plan")
+    got = {f.value: (f.year, f.kind) for f in find_figures(doc, meta)}
+    assert got == {180: (2023, "actual"), 650: (2023, "actual"), 800: (2024, "target")}

@@ -1529,13 +1529,21 @@ def test_the_figures_of_a_group_of_firms_are_not_the_regions():
     got = ids("120家高新技术企业中,企业自办研发机构144个;专利申请数量1001件,较上年增加62件。")
     assert 1001 not in got and 62 not in got
     assert ids("全市专利申请数量1001件。") == {1001: "patent_applications"}
+    # counts of the group's firms, and the region named again, are the region's
+    assert ids("520家高新技术企业中,新认定企业180家。").get(180) == "high_tech_enterprises_new"
+    assert ids("150家企业中,有86家通过高新技术企业认定,全市高企总数达到520家。").get(520) == (
+        "high_tech_enterprises_total")
 
 
-def test_a_breakdown_gives_parts_not_the_whole():
-    got = ids("从技术合同登记的主体看,企业登记的技术合同6968项,成交金额为200.95亿元,占比95.5%。")
-    assert got == {}
-    assert ids("全市登记技术合同7950项,成交额210亿元。") == {
-        7950: "tech_contracts", 21_000_000_000: "tech_contract_turnover"}
+@pytest.mark.parametrize("text, expected", [
+    # a breakdown frame does not hide the region's own totals (review of session 13)
+    ("从技术合同类型看,全年共登记技术合同1500项,成交额45亿元。",
+     {1500: "tech_contracts", 4_500_000_000: "tech_contract_turnover"}),
+    ("从创新主体看,全市高新技术企业达到650家,科技型中小企业入库860家。",
+     {650: "high_tech_enterprises_total", 860: "tech_smes"}),
+])
+def test_a_breakdown_frame_keeps_the_regions_totals(text, expected):
+    assert ids(text) == expected
 
 
 def test_a_provinces_figures_dated_at_the_clause_start_are_not_the_citys():
@@ -1586,3 +1594,35 @@ def test_firms_recommended_for_a_register_are_not_registered():
 ])
 def test_a_level_after_a_share_is_the_level_of_its_measure(text):
     assert ids(text) == {2.04: "rd_intensity", 5_694_000_000: "rd_expenditure"}
+
+
+@pytest.mark.parametrize("text, actual", [
+    ("围绕市委提出的科技创新要从三个方面发力的要求,全市高新技术企业达到980家,专利授权量3200件。",
+     ("high_tech_enterprises_total", 980)),
+    ("今年要从3个方面抓好科技工作,全市高新技术企业达到980家。", ("high_tech_enterprises_total", 980)),
+    ("确保年底前,全市高新技术企业达到650家的目标顺利完成,全年新认定180家。",
+     ("high_tech_enterprises_new", 180)),
+])
+def test_results_beside_goal_words_stay_actuals(text, actual):
+    assert (*actual, "家", None, 2023, "FY", "actual") in figures(text)
+
+
+def test_a_level_now_after_a_goal_is_the_reports_years_actual():
+    got = figures("按照规划,全市高企数量要从2020年的300家增长到2025年的800家,目前已达到650家。")
+    assert ("high_tech_enterprises_total", 800, "家", None, 2025, "FY", "target") in got
+    assert ("high_tech_enterprises_total", 650, "家", None, 2023, "FY", "actual") in got
+
+
+def test_a_later_years_value_with_a_modal_in_a_summary_is_a_goal():
+    assert figures("全市技术合同成交额45亿元,2024年将提高到50亿元。")[-1] == (
+        "tech_contract_turnover", 5_000_000_000, "元", None, 2024, "FY", "target")
+
+
+def test_first_in_the_province_is_the_regions_own_figure():
+    assert ids("2023年全省率先实现技术合同成交额突破45亿元。") == {4_500_000_000: "tech_contract_turnover"}
+
+
+@pytest.mark.parametrize("text", ["全市研发经费支出45亿元,其中企业研究与试验发展(R&D)经费占比78%。",
+                                  "企业研发经费占比为75%。"])
+def test_the_firms_share_of_rd_is_not_the_rd_intensity(text):
+    assert "rd_intensity" not in ids(text).values()

@@ -492,8 +492,13 @@ def _sentence_figures(
             a.flags.append("threshold")
 
     if (scope := cues()["firms_scope"].match(sent)) is not None:
-        for mention in items:  # 117家高新技术企业中,…专利申请数量1001件: that group's patents
-            if mention.indicator and mention.q.start >= scope.end():
+        # 117家高新技术企业中,…专利申请数量1001件: that group's patents — not a count of its
+        # firms (520家高企中,新认定180家: the region's new ones), nor after 全市 names the region
+        back = cues()["region_again"].search(sent, scope.end())
+        stop = back.start() if back else len(sent)
+        for mention in items:
+            if (mention.indicator and scope.end() <= mention.q.start < stop
+                    and not cues()["firm_unit"].fullmatch(mention.q.unit)):
                 mention.indicator = None
                 mention.flags.append("group_of_firms")
     sentence_text = text[s : sentence.end].strip()
@@ -688,7 +693,9 @@ def _goal_verb_reaches(sentence: Sentence, mention: Mention) -> bool:
         return True
     clause_end = sentence.next_stop(verb.end())
     if _GOAL_DATE.fullmatch(sent, verb.end(), clause_end) and clause_end < len(sent):
-        clause_end = sentence.next_stop(clause_end + 1)  # 力争到2023年底,…超过3.8%: the goal's date
+        # 力争到2023年底,…超过3.8%: the clause only dates the goal, which is the next one's
+        # (确保年底前,…达到650家的目标顺利完成,全年新认定180家: not the clause after that)
+        return sentence.next_stop(clause_end + 1) >= q.start
     return clause_end >= q.start or quantity_regex().search(sent, verb.end(), clause_end) is not None
 
 
@@ -1469,9 +1476,20 @@ def _to_figure(
     if (kind != "actual" and year is not None and section.year and year < section.year
             and _FROM_YEAR_BASE.search(mention.lead_in)):
         kind = "actual"  # 预计…将从2021年的5亿元增长至11亿元: the base of a change is a past fact
-    if (kind == "target" and span is None and change is None
+    if (section.kind == "summary" and section.year and year is not None
+            and (now := c["now_word"].search(sent, mention.clause_start, q.start)) is not None
+            and not YEAR_CUE.search(sent, now.end(), q.start)):
+        # …要从300家增长到2025年的800家,目前已达到650家: the level now, not the goal's
+        year = section.year
+        if kind == "target" and not c["target_verb"].search(sent, mention.clause_start, q.start):
+            kind = "actual"
+    to_value = items[mention.idx + 1] if mention.idx + 1 < len(items) else None
+    if (kind in ("target", "actual") and span is None and change is None and to_value is not None
             and mention.lead_in.rstrip().endswith(("从", "由")) and not _FROM_YEAR_BASE.search(mention.lead_in)
-            and mention.idx + 1 < len(items) and _is_to_value(items, items[mention.idx + 1])):
+            and _is_to_value(items, to_value)
+            and (kind == "target" or (sentence.target_verb and (
+                verb := _last_match(c["target_verb"], sent, mention.group_start, to_value.q.start)) is not None
+                and verb.start() < q.start))):
         # 2019年高企总数要从750家增长到970家: 750 is where the goal starts, a fact of the year before
         kind, year = "actual", None if year is None else year - 1
     completion = q.unit == "%" and (c["completion"].search(mention.lead_in) is not None
@@ -1583,15 +1601,15 @@ def _to_figure(
 
 # 到2025年(底): a date ahead that the figure is to be reached by; not the end of a change
 # (增长至2023年的4.04件) nor of a from-to (由2021年…至2023年).
-_FUTURE_YEAR = re.compile(r"(?<![长高升加截止])(?:到|至)(20\d\d)年(?:底|末)?")
+_FUTURE_YEAR = re.compile(r"(?<![长高升加截止])(?:到|至)(20\d\d)年(?:底|末)?|(20\d\d)年(?:底|末)?\s*[,，]?\s*(?:将|要|力争|确保)")
 
 
 def _future_year(sent: str, lo: int, hi: int) -> int | None:
-    """The year a 到YYYY年 cue in sent[lo:hi] names, unless the clause is a from-to."""
+    """The year a 到YYYY年 (or YYYY年将) cue in sent[lo:hi] names, unless the clause is a from-to."""
     found = None
     for m in _FUTURE_YEAR.finditer(sent, lo, hi):
         if not re.search(r"[由从]", sent[lo : m.start()]):
-            found = int(m.group(1))
+            found = int(m.group(1) or m.group(2))  # (or 2024年将提高到…: a year and a modal)
     return found
 
 

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from ..text import lexicon
-from ..text.dating import meeting_date
+from ..text.dating import looks_back, written_date
 from ..text.document import page_date
 from ..text.sections import Outline, outline
 from .cues import LEDE_CHARS, YEAR_RE, cues_in, first_cue
@@ -39,9 +39,10 @@ PLAN_FIRST_MONTH, PLAN_LAST_MONTH = 12, 6
 AGREE_BONUS = 0.03
 
 
-def _title_years(title: str) -> tuple[int | None, int | None]:
-    """(summary year, plan year) read from the title: the year before 总结 / 要点 (or before
-    the name of the year's work conference, which plans its year)."""
+def _title_years(title: str, back: bool = False) -> tuple[int | None, int | None]:
+    """(summary year, plan year) read from the title: the year before 总结 / 要点 (or, in a
+    text that looks ``back`` on the year before, before the name of the year's work
+    conference, which plans its year)."""
     summary_year = plan_year = None
     for m in YEAR_RE.finditer(title):
         rest = title[m.end() :]
@@ -50,19 +51,19 @@ def _title_years(title: str) -> tuple[int | None, int | None]:
         year = int(m.group(1))
         if first_cue("doc_summary", scope) and summary_year is None:
             summary_year = year
-        elif (first_cue("doc_plan", scope) or first_cue("meeting_title", scope)) and plan_year is None:
+        elif (first_cue("doc_plan", scope) or (back and first_cue("meeting_title", scope))) and plan_year is None:
             plan_year = year  # 2023年工作要点; 召开2023年科技工作会议 (it reviews 2022)
         elif summary_year is None and plan_year is None and not nxt:
             summary_year = year  # a bare year in the title
     return summary_year, plan_year
 
 
-def _title_year(title: str, doc_type: str) -> int | None:
+def _title_year(title: str, doc_type: str, back: bool = False) -> int | None:
     """A plan covers the year it plans; a summary (or summary+plan) the year it sums up.
     A Five-Year Plan (“十三五”规划) is dated by its first year."""
     if doc_type == "plan" and (m := first_cue("fyp_plan", title)) is not None:
         return lexicon.fyp_first_years()[m[0].group("fyp")]
-    summary_year, plan_year = _title_years(title)
+    summary_year, plan_year = _title_years(title, back)
     if doc_type == "plan":
         return plan_year or summary_year
     if summary_year is not None:
@@ -209,11 +210,12 @@ def infer_year(
 ) -> tuple[int | None, float]:
     """The year the report covers, with a confidence (see module docstring); ``parts`` are
     the document's part openings (``Document.sections``; found in ``body`` when not given)."""
-    date = page_date(chrome) or _issue_date(body) or meeting_date(body)
+    date = page_date(chrome) or _issue_date(body) or written_date(body)
     floor, cap = _bounds(body, doc_type, date[0] if date else None)
     weak_cap = _summary_cap(date, doc_type, period)
     cands: list[tuple[str, int]] = []
-    if (year := _title_year(title or headline, doc_type)) is not None:
+    back = looks_back(f"{title}\n{body}" if title and title not in body[:len(title) + 200] else body)
+    if (year := _title_year(title or headline, doc_type, back)) is not None:
         cands.append(("title", year))
     if (m := first_cue("year_heading", body)) is not None:
         cands.append(("heading", int(m[0].group("year"))))

@@ -5,7 +5,8 @@ review opening with 去年 / 过去一年 was written after the year it reports:
 year, and its 今年,…将 sentences plan the year after. Read by the prepared document (the
 year 去年 counts from), by the outline (whether a 今年 sentence opens a plan part) and by
 metadata (the report's year and type). The cues are rows of ``data/metadata_cues.csv``
-(``meeting_year``, ``last_year_review``), checked when loaded.
+(``meeting_year``, ``meeting_speech``, ``meeting_lede``, ``last_year_review``,
+``last_year_word``, ``this_year_so_far``), checked when loaded.
 """
 
 from __future__ import annotations
@@ -21,12 +22,12 @@ LEDE_CHARS = 300
 
 
 def meeting_date(body: str) -> tuple[int, int] | None:
-    """(year, month) of the year's work conference a news item's lede reports
-    (1月14日,某市召开2020年科技创新工作会议): such a conference opens its year, so a page
-    without a date of its own was written then (month 1 when the lede names none)."""
+    """(year, month) of the year's work conference a lede names (1月14日,某市召开2020年科技
+    创新工作会议; 在2024年全市科技工作会议上的讲话), month 1 when it names none; whether the
+    text reports on it looking back is :func:`looks_back`'s question."""
     lede = body[:MEETING_LEDE_CHARS]
-    found = [m for c in lexicon.cues_in(CUE_FILE, "meeting_year", lede)
-             if (m := c.regex.search(lede))]
+    found = [m for kind in ("meeting_year", "meeting_speech")
+             for c in lexicon.cues_in(CUE_FILE, kind, lede) if (m := c.regex.search(lede))]
     if not found:
         return None
     m = min(found, key=lambda m: m.start())
@@ -34,14 +35,31 @@ def meeting_date(body: str) -> tuple[int, int] | None:
     return int(m.group("year")), month if 1 <= month <= 12 else 1
 
 
+def _has(kind: str, text: str) -> bool:
+    return any(search_cue(c.regex, text) for c in lexicon.cues_in(CUE_FILE, kind, text))
+
+
 def looks_back(body: str) -> bool:
-    """Whether the text was written after the year it reports: its lede reports a year's
-    work conference (with its year or without) or opens a line with 去年 / 过去一年 (so its
-    今年 is the year after)."""
+    """Whether the text was written after the year it reports, so its 去年 is that year and
+    its 今年 the year after: a speech at the year's work conference; a lede that opens a line
+    with 去年 / 过去一年 (not 去年底…, nor beside 今年以来); or a news lede on the year's
+    conference (with its year or without) in a text that speaks of 去年. A conference in a
+    summary's opening (2月15日,召开2023年科技创新大会,部署全年工作) is no such evidence alone."""
     lede = body[:LEDE_CHARS]
     meeting = body[:MEETING_LEDE_CHARS]
-    if meeting_date(body) is not None or any(
-            c.regex.search(meeting) for c in lexicon.cues_in(CUE_FILE, "meeting_lede", meeting)):
+    if _has("meeting_speech", meeting):
         return True
-    return any(
-        search_cue(c.regex, lede) for c in lexicon.cues_in(CUE_FILE, "last_year_review", lede))
+    if _has("this_year_so_far", lede):
+        return False
+    if _has("last_year_review", lede):
+        return True
+    return ((meeting_date(body) is not None or _has("meeting_lede", meeting))
+            and _has("last_year_word", body))
+
+
+def written_date(body: str) -> tuple[int, int] | None:
+    """(year, month) a page without a date of its own was written, from the conference its
+    lede reports, when the text looks back on the year before it (else none: the lede's year
+    is then no evidence of when it was written)."""
+    date = meeting_date(body)
+    return date if date is not None and looks_back(body) else None

@@ -30,7 +30,7 @@ from ..clean import clean_document
 from ..models import RawDocument, Repair
 from ..numbers import arabic_years
 from .chrome import is_chrome, page_date, split_chrome
-from .dating import looks_back, meeting_date
+from .dating import looks_back, meeting_date, written_date
 from .script import simplified_shadow, to_simplified
 from .sections import Outline, outline
 from .sentences import SENTENCE_MAX_CHARS, cut_spans
@@ -85,8 +85,8 @@ class Document:
     @cached_property
     def written(self) -> tuple[int, int] | None:
         """(year, month) the text was written: the page date, else the work conference its
-        lede reports (what 去年 and 今年 count from)."""
-        return self.page_date or meeting_date(self.body)
+        lede reports in a text looking back on the year before (what 去年 counts from)."""
+        return self.page_date or written_date(self.body)
 
     @cached_property
     def sections(self) -> Outline:

@@ -259,3 +259,16 @@ def test_long_columns_take_pyarrow_array_and_equal_the_short_path(monkeypatch):
     short = tables.arrow_array(values, "str", True)
     monkeypatch.setattr(tables, "SMALL_ARRAY", 2)
     assert tables.arrow_array(values, "str", True).equals(short)
+
+
+def test_a_carriage_return_in_a_figures_text_cannot_open_a_row_of_its_own():
+    """The worker's CSV rendering writes a \\r as \\n like the pandas path (a lone \\r is
+    not quoted by either writer, and a reader ends the row there)."""
+    fig = Figure(doc_id="d1", metric_id="", metric_name="", indicator="x", value=1.0, unit="元",
+                 yoy_pct=None, qualifier="", year=2023, period="FY", kind="actual",
+                 sentence="甲\r=HYPERLINK(1)", char_start=0, char_end=1, raw="1\r", region="",
+                 value_high=None, note="")
+    text = tables.csv_text("metrics", [fig])
+    assert text == _frame_csv("metrics", _frame("metrics", [fig]))
+    back = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False)
+    assert len(back) == 1 and not any(str(v).startswith("=") for v in back.iloc[0])

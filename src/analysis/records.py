@@ -124,8 +124,8 @@ def _csv_of(table: str, values: list[tuple]) -> str:
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(rows)
     text = buf.getvalue()
-    if not _MAYBE_FORMULA.search(text):
-        return text
+    if "\r" not in text and not _MAYBE_FORMULA.search(text):
+        return text  # (a \r anywhere: the exact rendering writes it as a line break)
     fmts = [_csv_cell(f.dtype) for f in flds]
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(

@@ -617,7 +617,7 @@ class TableSink:
 
 
 # What the CSV writer (safeio) prefixes with an apostrophe to defuse formulas.
-_ESCAPED_RE = re.compile(r"^'(?=[=+\-@\t\r])")
+_ESCAPED_RE = re.compile(r"^'(?=[=+\-@\t\r\n])")  # (\n: a \r the writer wrote as \n)
 
 
 def table_exists(out_dir: Path | str, table: str) -> bool:

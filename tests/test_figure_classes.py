@@ -1626,3 +1626,20 @@ def test_first_in_the_province_is_the_regions_own_figure():
                                   "企业研发经费占比为75%。"])
 def test_the_firms_share_of_rd_is_not_the_rd_intensity(text):
     assert "rd_intensity" not in ids(text).values()
+
+
+def test_a_contracts_amount_after_a_count_of_tech_contracts_is_their_turnover():
+    assert ids("全市技术合同认证登记46项,合同成交金额6766.10万元。") == {
+        46: "tech_contracts", 67_661_000: "tech_contract_turnover"}
+    assert ids("全市签订产学研合作项目46项,合同金额6766.10万元。") == {}
+
+
+def test_a_science_parks_firms_are_not_the_regions():
+    got = ids("截至目前,某某大学科技园已累计引进和培育企业超过120家,其中上市企业11家、国家高新技术企业15家。")
+    assert got == {}
+    assert ids("截至目前,全市高新技术企业达到650家。") == {650: "high_tech_enterprises_total"}
+
+
+def test_municipal_tech_smes_are_not_the_national_register():
+    assert ids("新认定高新技术企业20家,市级科技型中小企业103家。") == {20: "high_tech_enterprises_new"}
+    assert ids("全市科技型中小企业评价入库860家。") == {860: "tech_smes"}

@@ -469,3 +469,14 @@ def test_a_milestone_is_no_county():
     meta = infer_metadata("g", "宝鸡市科技局2021年工作总结\n全年规上工业增加值首次突破千亿元大关,"
                                "全市研发经费投入达到29.78亿元。")
     assert meta.region == "宝鸡市"
+
+
+def test_a_county_named_in_the_citys_opening_sentence_does_not_take_the_report():
+    """Both in one long opening sentence, the city named three times and a county-level
+    city once, inside a maker space's name: the city's report."""
+    from analysis.metadata import infer_metadata
+
+    text = ("为加快科技创新平台建设,2021年1-6月,保山市科技部门共组织申报保山学院、市检测中心等院士专家"
+            "工作站11个;申报保山某某咖啡星创天地等星创天地9个;申报保山学院某某众创空间、腾冲某某众创空间"
+            "等省级众创空间7个。截止目前,全市共建成院士专家工作站31个,拥有国家高新技术企业36户。")
+    assert infer_metadata("b", text).region == "保山市"

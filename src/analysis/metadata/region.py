@@ -729,7 +729,9 @@ def _county_unit(city_code: str, ev: _Evidence, voice: str, year: int | None = N
                 len(fits) == 1 or fits[-1][:2] > fits[-2][:2]):
             return fits[-1][2]
     by_named = sorted((ev.named[c], ev.mentions[c], c) for c in members if ev.named[c] > 0)
-    if by_named and by_named[-1][0] >= ev.named[city_code]:
+    # (named as the city is, in one opening sentence: the one the text mentions more wins —
+    # 保山市科技部门…申报…腾冲某某众创空间 is the city's)
+    if by_named and by_named[-1][:2] >= (ev.named[city_code], ev.mentions[city_code]):
         return by_named[-1][2]
     if _ranked_within(ev, city_code):
         by_mentions = sorted((ev.mentions[c], c) for c in members if ev.mentions[c] > 0)

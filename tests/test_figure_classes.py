@@ -1640,6 +1640,3 @@ def test_a_science_parks_firms_are_not_the_regions():
     assert ids("截至目前,全市高新技术企业达到650家。") == {650: "high_tech_enterprises_total"}
 
 
-def test_municipal_tech_smes_are_not_the_national_register():
-    assert ids("新认定高新技术企业20家,市级科技型中小企业103家。") == {20: "high_tech_enterprises_new"}
-    assert ids("全市科技型中小企业评价入库860家。") == {860: "tech_smes"}

@@ -1640,3 +1640,27 @@ def test_a_science_parks_firms_are_not_the_regions():
     assert ids("截至目前,全市高新技术企业达到650家。") == {650: "high_tech_enterprises_total"}
 
 
+
+
+def test_growth_against_an_earlier_year_in_a_sentence_without_one_is_no_yoy():
+    got = figures("今年,全市国家高新技术企业总数达到385家,比2019年底总数提升近4倍。")
+    assert ("high_tech_enterprises_total", 385, "家", None, 2023, "FY", "actual") in got
+    got = figures("全市科技型中小企业共计2671家,与2022年相比增长25%。")  # the year before: yoy
+    assert ("tech_smes", 2671, "家", 25.0, 2023, "FY", "actual") in got
+
+
+def test_the_output_of_high_tech_firms_is_not_the_high_tech_industrys():
+    assert ids("今年全市高新技术企业产值预计实现2500亿元,占全市规上企业工业总产值的30%。") == {}
+    assert ids("全市高新技术产业产值实现2500亿元,占规上工业总产值的比重达30%。") == {
+        250_000_000_000: "high_tech_output", 30: "high_tech_output_share"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("获高企认定7家,保有量为34家。", {7: "high_tech_enterprises_new", 34: "high_tech_enterprises_total"}),
+    ("全市高新技术企业数量达125家,比2022年增加46家。",
+     {125: "high_tech_enterprises_total", 46: "high_tech_enterprises_new"}),
+    ("日前,某市对1524家科技型中小企业进行了奖励。", {}),  # the firms rewarded
+    ("对120家企业进行了高新技术企业认定。", {120: "high_tech_enterprises_new"}),
+])
+def test_stocks_increases_and_rewarded_firms(text, expected):
+    assert ids(text) == expected

@@ -484,3 +484,9 @@ def test_a_document_a_news_item_says_was_issued_is_not_its_title():
     assert (meta.title, meta.doc_type, meta.report_year) == ("", "summary", 2024)
     letter = "各有关单位:\n现将《某区2019年科技工作总结》印发给你们,请结合实际贯彻落实。\n"
     assert infer_metadata("l", letter).title == "某区2019年科技工作总结"
+
+
+def test_a_day_first_date_line_dates_the_page_and_beats_a_comparison_floor():
+    text = ("28.12.2015  10:03\n今年,某某市共组织申报国家高新技术企业163家,"
+            "全市国家高新技术企业总数达到385家,比2011年底总数提升近4倍。\n")
+    assert infer_metadata("d", text).report_year == 2015

@@ -1024,7 +1024,8 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
         sign = -1.0 if c["negative"].search(lead_in[-6:]) else 1.0
         since_span = bool(_SINCE_ANY_PLAN_END.search(lead_in))
         base = _BASE_YEAR_GROWTH.search(lead_in)
-        named = last_year_cue(year_cues(sent), 0, mention.q.start) if base else None
+        # (no year in the sentence: the part's own, 今年…比2011年底总数提升近4倍 in a 2015 text)
+        named = (last_year_cue(year_cues(sent), 0, mention.q.start) or mention.section.year) if base else None
         since_year = bool(base and named and named - int(base.group(1)) > 1)  # 2019年…比2012年增长125%
         average = bool(c["average"].search(lead_in)) or since_span or since_year
         m = c["growth"].search(lead_in)
@@ -1184,6 +1185,8 @@ def _served(sent: str, mention: Mention) -> bool:
     end = mention.q.end
     if c["served"].search(lead):
         return c["service_act"].match(sent, end) is not None
+    if lead.endswith("对") and c["rewarded"].match(sent, end):
+        return True  # 对1524家科技型中小企业进行了奖励
     return c["served_by"].search(lead.strip()) is not None and c["recognised_after"].match(sent, end) is None
 
 

@@ -91,10 +91,10 @@ def _plan_section_year(parts: Outline) -> int | None:
 
 def _most_cited_year(body: str, ok: Callable[[int], bool]) -> int | None:
     """The year cited most often among those ``ok`` allows (ties → the later year);
-    target years (力争2025年) do not count."""
+    target years (力争2025年) and years compared with (比2011年) do not count."""
     targets = {
         m.start("year")
-        for kind in ("target_year", "lagged_year", "goal_year", "issue_year")
+        for kind in ("target_year", "lagged_year", "goal_year", "issue_year", "compared_year")
         for c in cues_in(kind, body)
         for m in c.regex.finditer(body)
     }

@@ -486,7 +486,14 @@ def test_a_document_a_news_item_says_was_issued_is_not_its_title():
     assert infer_metadata("l", letter).title == "某区2019年科技工作总结"
 
 
-def test_a_day_first_date_line_dates_the_page_and_beats_a_comparison_floor():
-    text = ("28.12.2015  10:03\n今年,某某市共组织申报国家高新技术企业163家,"
-            "全市国家高新技术企业总数达到385家,比2011年底总数提升近4倍。\n")
+def test_a_day_first_date_line_dates_the_page():
+    text = "28.12.2015  10:03\n今年,某某市共组织申报国家高新技术企业163家,全市国家高新技术企业总数达到385家。\n"
     assert infer_metadata("d", text).report_year == 2015
+    # (a comparison year still sets a floor: 比2012年增长1倍 may be one year's doubling)
+    assert infer_metadata("f", "某市科技局工作总结\n全市高新技术企业总数达到126家,比2012年增长1倍。").report_year == 2013
+
+
+def test_a_county_level_citys_bureau_guided_by_its_city_is_the_author():
+    text = ("今年以来,腾冲市科技局在保山市科技局的精心指导下,扎实推进各项工作。"
+            "争取保山市科技项目12项,全市新认定高新技术企业45家。")
+    assert infer_metadata("g", text).region == "腾冲市"

@@ -161,6 +161,8 @@ class Sentence:
 PHRASE_CACHE = 20_000
 
 
+# The stock held, bare (保有量为, 存量达): of the firms counted right before it.
+_HELD = re.compile(r"(?:保有量|存量)(?:达到|达|为|是)?")
 # A share's words closing a phrase (经费投入占比, 支出占GDP比重达): what is left names its level.
 _SHARE_TAIL = re.compile(r"(?:占比|占[^，。；,;]{0,12}?比重|比重)(?:达到|达|为)?\s*$")
 # A change to a level after a year and a modal (2020年要增长到, 将提高至): no noun of its own.
@@ -860,6 +862,11 @@ def _complete(lead_in: str, mention: Mention, before: list[Mention], sentence: S
         bases = bases[:1]
 
     level_reached = bool(c["stock_word"].search(lead_in))
+    if (_HELD.fullmatch(strip_words(strip_joiners(lead_in)).strip())
+            and same_group and same_group[-1].indicator is None and same_group[-1].phrase):
+        # 新认定省级专精特新中小企业25家,保有量达到140家: the stock of the firms just counted,
+        # not of an indicator named before them
+        return _head(same_group[-1].phrase) + lead_in
 
     def candidates() -> Iterator[str]:  # lazily, nearest base first: most stop at the first
         for base in bases:
@@ -1007,6 +1014,14 @@ def _is_to_value(items: list[Mention], p: Mention) -> bool:
     return k > 0 and items[k - 1].clause_start == p.clause_start and bool(_FROM.search(items[k - 1].lead_in))
 
 
+def _part_year(before: str, year: int | None) -> int | None:
+    """The year a sentence without a year cue speaks of: its part's, or the one before it
+    when it says 去年 / 上年."""
+    if year is not None and cues()["last_year_word"].search(before):
+        return year - 1
+    return year
+
+
 def _attach_growth(items: list[Mention], sent: str) -> None:
     c = cues()
     i = 0
@@ -1024,8 +1039,10 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
         sign = -1.0 if c["negative"].search(lead_in[-6:]) else 1.0
         since_span = bool(_SINCE_ANY_PLAN_END.search(lead_in))
         base = _BASE_YEAR_GROWTH.search(lead_in)
-        # (no year in the sentence: the part's own, 今年…比2011年底总数提升近4倍 in a 2015 text)
-        named = (last_year_cue(year_cues(sent), 0, mention.q.start) or mention.section.year) if base else None
+        # (no year in the sentence: the part's own, 今年…比2011年底总数提升近4倍 in a 2015 text;
+        # the year before it for 去年…比2021年增长30% in a 2023 text)
+        named = (last_year_cue(year_cues(sent), 0, mention.q.start)
+                 or _part_year(sent[: mention.q.start], mention.section.year)) if base else None
         since_year = bool(base and named and named - int(base.group(1)) > 1)  # 2019年…比2012年增长125%
         average = bool(c["average"].search(lead_in)) or since_span or since_year
         m = c["growth"].search(lead_in)

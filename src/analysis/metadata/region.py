@@ -305,6 +305,7 @@ class _Evidence:
     provinces: Counter[str]  # province name → mentions
     ranked: Counter[str]  # key → mentions as the frame of a ranking (居绍兴第2)
     why: dict[str, list[str]] = field(default_factory=dict)  # key → evidence in words
+    organs: Counter[str] = field(default_factory=Counter)  # key → bureau mentions (某某市科技局)
 
     def note(self, key: str, words: str) -> None:
         self.why.setdefault(key, [])
@@ -373,6 +374,7 @@ def _collect(title: str, body: str, voice: str = "", headline: str = "",
             organ = lead = 0.0  # the visiting bureau (市科技局到中方调研) reports on its host
         bonus = VOICE_BONUS if hit.level in fitting else 0.0
         ev.named[hit.key] += organ + lead
+        ev.organs[hit.key] += organs
         ev.mentions[hit.key] += sum(f is None for f in framed)  # the region's own
         ev.ranked[hit.key] += sum(f is not None and f[1] for f in framed)
         ev.votes[hit.parent_city] += (hit.count * weight + organ + lead + bonus) / hit.n_candidates
@@ -729,9 +731,12 @@ def _county_unit(city_code: str, ev: _Evidence, voice: str, year: int | None = N
                 len(fits) == 1 or fits[-1][:2] > fits[-2][:2]):
             return fits[-1][2]
     by_named = sorted((ev.named[c], ev.mentions[c], c) for c in members if ev.named[c] > 0)
-    # (named as the city is, in one opening sentence: the one the text mentions more wins —
-    # 保山市科技部门…申报…腾冲某某众创空间 is the city's)
-    if by_named and by_named[-1][:2] >= (ev.named[city_code], ev.mentions[city_code]):
+    # named as much as the city: the unit's own bureau (瑞安市科技局在温州市科技局的指导下)
+    # makes it the author; a name in one opening sentence only (保山市科技部门…申报…腾冲某某
+    # 众创空间) does when the text mentions the unit at least as often as the city
+    if by_named and (by_named[-1][0] > ev.named[city_code] or (
+            by_named[-1][0] == ev.named[city_code]
+            and (ev.organs[by_named[-1][2]] > 0 or by_named[-1][1] >= ev.mentions[city_code]))):
         return by_named[-1][2]
     if _ranked_within(ev, city_code):
         by_mentions = sorted((ev.mentions[c], c) for c in members if ev.mentions[c] > 0)

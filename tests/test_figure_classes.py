@@ -71,6 +71,8 @@ def test_patents_counted_in_xiang_are_patents():
     ("高新技术产业实现工业总产值987.7亿元,实现工业增加值255.6亿元。", 25_560_000_000, "high_tech_value_added"),
     ("国家科技型中小企业数量由78家增至150家。", 150, "tech_smes"),
     ("高新技术企业由2010年的6家发展到2015年的26家。", 26, "high_tech_enterprises_total"),
+    ("研究与试验发展(R&D)经费投入占比2.04%。", 2.04, "rd_intensity"),  # a gloss in brackets
+    ("全社会R&D预计完成17.30亿元。", 1_730_000_000, "rd_expenditure"),  # without its noun
 ])
 def test_the_many_wordings_of_one_indicator(text, value, metric):
     assert ids(text).get(value) == metric
@@ -1550,14 +1552,6 @@ def test_a_provinces_figures_dated_at_the_clause_start_are_not_the_citys():
     got = ids("2023年全省高企总数要从1.8万家增长到2.4万家,我市高企总数要从750家增长到970家。")
     assert 18_000 not in got and 24_000 not in got
     assert got.get(970) == "high_tech_enterprises_total"
-
-
-@pytest.mark.parametrize("text, value, metric", [
-    ("研究与试验发展(R&D)经费投入占比2.04%。", 2.04, "rd_intensity"),
-    ("全社会R&D预计完成17.30亿元。", 1_730_000_000, "rd_expenditure"),
-])
-def test_rd_wordings_with_a_gloss_or_without_its_noun(text, value, metric):
-    assert ids(text).get(value) == metric
 
 
 def test_an_assigned_task_from_a_level_to_a_goal():

@@ -125,3 +125,22 @@ def test_a_speech_at_the_years_conference_plans_its_year():
     assert (meta.report_year, meta.doc_type) == (2023, "summary+plan")
     got = {f.value: (f.year, f.kind) for f in find_figures(doc, meta)}
     assert got == {180: (2023, "actual"), 650: (2023, "actual"), 800: (2024, "target")}
+
+
+@pytest.mark.parametrize("text", [
+    # a comparison with last year is no 去年 of the text's own
+    "2月15日,某市召开2023年全市科技创新大会,对全年科技工作作出部署。截至11月底,全市新认定高新技术企业45家,"
+    "技术合同成交额达到12亿元,超过去年全年水平。",
+    # a span that runs from last year into this one
+    "去年下半年以来,某市持续加大科技投入。2023年上半年,全市新增科技型中小企业120家。",
+])
+def test_comparisons_and_spans_from_last_year_do_not_look_back(text):
+    assert not looks_back(text)
+
+
+def test_a_paragraph_on_the_past_year_after_a_plan_lede_is_the_summary():
+    doc = prepare_text("c", "2月10日,某市召开2024年全市科技工作会议。会议提出,今年,全市将力争新增高新技术企业60家。\n"
+                            "过去一年,全市新认定高新技术企业45家,技术合同成交额达到50亿元。")
+    meta = describe(doc)
+    got = {f.value: (f.year, f.kind) for f in find_figures(doc, meta)}
+    assert got == {60: (2024, "target"), 45: (2023, "actual"), 5_000_000_000: (2023, "actual")}

@@ -1668,3 +1668,22 @@ def test_growth_against_the_year_before_last_year_is_last_years_yoy():
     got = figures("去年全市技术合同成交额达到50亿元,比2021年增长30%。",
                   DocMeta("t", region="某市", report_year=2023, period="FY", doc_type="summary"))
     assert [f[3] for f in got if f[0] == "tech_contract_turnover"] == [30.0]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # review 3: the stock after a re-examined count or a part is the indicator's
+    ("全市新认定高新技术企业58家,复审通过23家,保有量达到210家。",
+     {58: "high_tech_enterprises_new", 210: "high_tech_enterprises_total"}),
+    ("全市新增高新技术企业42家,其中规上工业企业30家,保有量达到210家。",
+     {42: "high_tech_enterprises_new", 210: "high_tech_enterprises_total"}),
+    # firms funded, whatever word describes them
+    ("全市科技型中小企业评价入库450家。对120家评价入库的科技型中小企业予以补助。", {450: "tech_smes"}),
+    ("全市新认定高新技术企业60家。对35家首次认定的高新技术企业给予奖励。", {60: "high_tech_enterprises_new"}),
+])
+def test_held_stocks_and_funded_firms(text, expected):
+    assert ids(text) == expected
+
+
+def test_last_year_only_as_a_comparison_does_not_make_a_two_year_growth_a_yoy():
+    got = figures("全市技术合同成交额达到50亿元,超过上年全年总量,比2021年增长80%。")
+    assert [f[3] for f in got if f[0] == "tech_contract_turnover"] == [None]

@@ -497,3 +497,9 @@ def test_a_county_level_citys_bureau_guided_by_its_city_is_the_author():
     text = ("今年以来,腾冲市科技局在保山市科技局的精心指导下,扎实推进各项工作。"
             "争取保山市科技项目12项,全市新认定高新技术企业45家。")
     assert infer_metadata("g", text).region == "腾冲市"
+
+
+def test_the_citys_bureau_named_first_keeps_its_meeting_news():
+    text = ("4月2日,保山市科技局组织召开科技工作推进会,腾冲市科技局负责人参加会议。会议指出,"
+            "2023年保山市新认定高新技术企业45家,保山市技术合同成交额达到12亿元。")
+    assert infer_metadata("m", text).region == "保山市"

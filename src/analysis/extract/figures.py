@@ -161,6 +161,8 @@ class Sentence:
 PHRASE_CACHE = 20_000
 
 
+# Re-examined or re-recognised firms (复审通过23家): the same kind as the firms before them.
+_RENEWED = re.compile(r"复审|复核|重新认定")
 # The stock held, bare (保有量为, 存量达): of the firms counted right before it.
 _HELD = re.compile(r"(?:保有量|存量)(?:达到|达|为|是)?")
 # A share's words closing a phrase (经费投入占比, 支出占GDP比重达): what is left names its level.
@@ -462,7 +464,7 @@ def _sentence_figures(
             a.indicator = None
             a.flags.append("share_base")
             b.indicator, b.phrase, b.unit = taxonomy.match_indicator(a.phrase, "%"), a.phrase, "%"
-    _attach_growth(items, sent)
+    _attach_growth(items, sent, sentence.written)
     for mention in items:
         if (mention.indicator and mention.q.unit != "%" and _lead_in_cues(mention.lead_in).change_by
                 and mention.since_fyp is None
@@ -863,7 +865,9 @@ def _complete(lead_in: str, mention: Mention, before: list[Mention], sentence: S
 
     level_reached = bool(c["stock_word"].search(lead_in))
     if (_HELD.fullmatch(strip_words(strip_joiners(lead_in)).strip())
-            and same_group and same_group[-1].indicator is None and same_group[-1].phrase):
+            and same_group and same_group[-1].indicator is None and same_group[-1].phrase
+            and not c["subset"].search(same_group[-1].lead_in)  # 其中规上工业企业30家: a part
+            and not _RENEWED.search(same_group[-1].phrase)):  # 复审通过23家: the same firms
         # 新认定省级专精特新中小企业25家,保有量达到140家: the stock of the firms just counted,
         # not of an indicator named before them
         return _head(same_group[-1].phrase) + lead_in
@@ -1014,15 +1018,16 @@ def _is_to_value(items: list[Mention], p: Mention) -> bool:
     return k > 0 and items[k - 1].clause_start == p.clause_start and bool(_FROM.search(items[k - 1].lead_in))
 
 
-def _part_year(before: str, year: int | None) -> int | None:
-    """The year a sentence without a year cue speaks of: its part's, or the one before it
-    when it says 去年 / 上年."""
-    if year is not None and cues()["last_year_word"].search(before):
-        return year - 1
+def _part_year(before: str, year: int | None, written: int | None) -> int | None:
+    """The year a sentence without a year cue speaks of: its part's, or the year before
+    the one it was written in when it opens on 去年 / 上年 (a summary is written in its
+    year unless the page date or a conference lede says otherwise)."""
+    if year is not None and cues()["last_year_word"].match(before):
+        return (written if written is not None else year) - 1
     return year
 
 
-def _attach_growth(items: list[Mention], sent: str) -> None:
+def _attach_growth(items: list[Mention], sent: str, written: int | None = None) -> None:
     c = cues()
     i = 0
     while i < len(items):
@@ -1042,7 +1047,7 @@ def _attach_growth(items: list[Mention], sent: str) -> None:
         # (no year in the sentence: the part's own, 今年…比2011年底总数提升近4倍 in a 2015 text;
         # the year before it for 去年…比2021年增长30% in a 2023 text)
         named = (last_year_cue(year_cues(sent), 0, mention.q.start)
-                 or _part_year(sent[: mention.q.start], mention.section.year)) if base else None
+                 or _part_year(sent[: mention.q.start], mention.section.year, written)) if base else None
         since_year = bool(base and named and named - int(base.group(1)) > 1)  # 2019年…比2012年增长125%
         average = bool(c["average"].search(lead_in)) or since_span or since_year
         m = c["growth"].search(lead_in)

@@ -64,6 +64,12 @@ def _organ_mentions(text: str, hit: PlaceHit) -> int:
     return sum(1 for _, end in hit.spans if any(o.match(text, end) for o in organs))
 
 
+def _first_organ(text: str, hit: PlaceHit) -> int | None:
+    """Where ``hit`` is first named as a bureau (某某市科技局), if it is."""
+    organs = [c.regex for c in cues_in("organ", text)]
+    return next((start for start, end in hit.spans if any(o.match(text, end) for o in organs)), None)
+
+
 @lru_cache(maxsize=4)
 def _frame_spans(text: str) -> tuple[tuple[int, int, float, bool], ...]:
     """(start, end, weight, is_rank) of the places a figure is ranked within (位居金华第二)
@@ -305,7 +311,7 @@ class _Evidence:
     provinces: Counter[str]  # province name → mentions
     ranked: Counter[str]  # key → mentions as the frame of a ranking (居绍兴第2)
     why: dict[str, list[str]] = field(default_factory=dict)  # key → evidence in words
-    organs: Counter[str] = field(default_factory=Counter)  # key → bureau mentions (某某市科技局)
+    organ_at: dict[str, int] = field(default_factory=dict)  # key → where first named as a bureau
 
     def note(self, key: str, words: str) -> None:
         self.why.setdefault(key, [])
@@ -374,7 +380,8 @@ def _collect(title: str, body: str, voice: str = "", headline: str = "",
             organ = lead = 0.0  # the visiting bureau (市科技局到中方调研) reports on its host
         bonus = VOICE_BONUS if hit.level in fitting else 0.0
         ev.named[hit.key] += organ + lead
-        ev.organs[hit.key] += organs
+        if organs and (at := _first_organ(body, hit)) is not None:
+            ev.organ_at[hit.key] = min(at, ev.organ_at.get(hit.key, at))
         ev.mentions[hit.key] += sum(f is None for f in framed)  # the region's own
         ev.ranked[hit.key] += sum(f is not None and f[1] for f in framed)
         ev.votes[hit.parent_city] += (hit.count * weight + organ + lead + bonus) / hit.n_candidates
@@ -718,6 +725,14 @@ def _ranked_within(ev: _Evidence, city_code: str) -> bool:
     return ev.ranked[city_code] > 0 and ev.named[city_code] == 0
 
 
+def _first_bureau(ev: _Evidence, unit: str, city: str, unit_mentions: int) -> bool:
+    """Whether a county-level ``unit`` named as much as its ``city`` is the author."""
+    at, city_at = ev.organ_at.get(unit), ev.organ_at.get(city)
+    if at is not None or city_at is not None:
+        return at is not None and (city_at is None or at < city_at)
+    return unit_mentions >= ev.mentions[city]
+
+
 def _county_unit(city_code: str, ev: _Evidence, voice: str, year: int | None = None) -> str:
     """A county-level unit of the city when the title/organ names it, the voice fits, or
     the text ranks itself within the city (位居金华第二) and names one of its units most."""
@@ -731,12 +746,13 @@ def _county_unit(city_code: str, ev: _Evidence, voice: str, year: int | None = N
                 len(fits) == 1 or fits[-1][:2] > fits[-2][:2]):
             return fits[-1][2]
     by_named = sorted((ev.named[c], ev.mentions[c], c) for c in members if ev.named[c] > 0)
-    # named as much as the city: the unit's own bureau (瑞安市科技局在温州市科技局的指导下)
-    # makes it the author; a name in one opening sentence only (保山市科技部门…申报…腾冲某某
-    # 众创空间) does when the text mentions the unit at least as often as the city
+    # named as much as the city: the bureau named first is the author (某县级市科技局在某市
+    # 科技局的指导下; not 某市科技局召开…,某县级市科技局负责人参加); without bureaus, a name in
+    # one opening sentence (保山市科技部门…申报…腾冲某某众创空间) takes it only when the text
+    # mentions the unit at least as often as the city
     if by_named and (by_named[-1][0] > ev.named[city_code] or (
-            by_named[-1][0] == ev.named[city_code]
-            and (ev.organs[by_named[-1][2]] > 0 or by_named[-1][1] >= ev.mentions[city_code]))):
+            by_named[-1][0] == ev.named[city_code] and _first_bureau(ev, by_named[-1][2], city_code,
+                                                                     by_named[-1][1]))):
         return by_named[-1][2]
     if _ranked_within(ev, city_code):
         by_mentions = sorted((ev.mentions[c], c) for c in members if ev.mentions[c] > 0)

@@ -40,6 +40,8 @@ CUE_FILE = "sections.csv"
 META_CUE_FILE = "metadata_cues.csv"
 # A paragraph opening with a year and a comma (2021年,我市大力推进…).
 _YEAR_PARAGRAPH = re.compile(r"\n(?P<at>)[ \t\u3000]*(?P<y>20\d\d)\s*年\s*[,，]")
+# A paragraph opening on the year before (过去一年, / 去年, / 一年来,): the summary again.
+_PAST_PARAGRAPH = re.compile(r"\n(?P<at>)[ \t\u3000]*(?:过去(?:的)?一年|去年|一年来)\s*[,，]")
 # The marks a cue's match may open on before its sentence starts.
 _MARKS = "。\n；;"
 
@@ -215,9 +217,11 @@ def outline(text: str, looks_back: bool = False) -> Outline:
         openings += [Opening(m.start() + (text[m.start():m.start() + 1] in _MARKS), m.end(), "plan", "今年")
                      for cue in load_cues(META_CUE_FILE).get("this_year_plan", ())
                      for m in cue.regex.finditer(text)]
-        # a paragraph opening with a year the report covers (2021年,我市…) goes back to the summary
+        # a paragraph opening with a year the report covers (2021年,我市…), or on the year
+        # before (过去一年,…), goes back to the summary
         openings += [Opening(m.start("at"), m.end(), "summary", None, int(m.group("y")))
                      for m in _YEAR_PARAGRAPH.finditer(text)]
+        openings += [Opening(m.start("at"), m.end(), "summary") for m in _PAST_PARAGRAPH.finditer(text)]
     openings += [Opening(m.start(), m.end(), "summary") for m in SUMMARY_HEADING.finditer(text)]
     for m in _year_lines(text):
         openings.append(Opening(m.start("y"), m.end(), "plan", m.group("y") + "年",

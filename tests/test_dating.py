@@ -102,6 +102,11 @@ def test_a_summary_mentioning_a_later_meeting_does_not_look_back():
     # 去年底 dates an event; 今年以来 says the text reports this year
     "去年底,市委市政府出台若干政策。今年以来,全市新认定高新技术企业180家。",
     "去年,市委出台若干政策。今年以来,全市新认定高新技术企业180家。",
+    # a comparison with last year is no 去年 of the text's own
+    "2月15日,某市召开2023年全市科技创新大会,对全年科技工作作出部署。截至11月底,全市新认定高新技术企业45家,"
+    "技术合同成交额达到12亿元,超过去年全年水平。",
+    # a span that runs from last year into this one
+    "去年下半年以来,某市持续加大科技投入。2023年上半年,全市新增科技型中小企业120家。",
 ])
 def test_what_is_no_evidence_of_looking_back(text):
     assert not looks_back(text)
@@ -118,29 +123,18 @@ def test_a_summary_recounting_its_conference_keeps_its_year():
     assert {(f.year, f.kind) for f in find_figures(plan, meta) if f.value == 260} == {(2023, "actual")}
 
 
-def test_a_speech_at_the_years_conference_plans_its_year():
-    doc = prepare_text("k", "在2024年全市科技工作会议上的讲话\n全市新认定高新技术企业180家,总数达到650家。"
-                            "今年,全市将力争高企突破800家。")
-    meta = describe(doc)
-    assert (meta.report_year, meta.doc_type) == (2023, "summary+plan")
-    got = {f.value: (f.year, f.kind) for f in find_figures(doc, meta)}
-    assert got == {180: (2023, "actual"), 650: (2023, "actual"), 800: (2024, "target")}
-
-
-@pytest.mark.parametrize("text", [
-    # a comparison with last year is no 去年 of the text's own
-    "2月15日,某市召开2023年全市科技创新大会,对全年科技工作作出部署。截至11月底,全市新认定高新技术企业45家,"
-    "技术合同成交额达到12亿元,超过去年全年水平。",
-    # a span that runs from last year into this one
-    "去年下半年以来,某市持续加大科技投入。2023年上半年,全市新增科技型中小企业120家。",
+@pytest.mark.parametrize("text, meta_expected, expected", [
+    # a speech at the year's conference reviews the year before and plans its own
+    ("在2024年全市科技工作会议上的讲话\n全市新认定高新技术企业180家,总数达到650家。今年,全市将力争高企突破800家。",
+     (2023, "summary+plan"), {180: (2023, "actual"), 650: (2023, "actual"), 800: (2024, "target")}),
+    # a paragraph on the past year after a plan lede is the summary again
+    ("2月10日,某市召开2024年全市科技工作会议。会议提出,今年,全市将力争新增高新技术企业60家。\n"
+     "过去一年,全市新认定高新技术企业45家,技术合同成交额达到50亿元。",
+     (2023, "summary+plan"), {60: (2024, "target"), 45: (2023, "actual"), 5_000_000_000: (2023, "actual")}),
 ])
-def test_comparisons_and_spans_from_last_year_do_not_look_back(text):
-    assert not looks_back(text)
-
-
-def test_a_paragraph_on_the_past_year_after_a_plan_lede_is_the_summary():
-    doc = prepare_text("c", "2月10日,某市召开2024年全市科技工作会议。会议提出,今年,全市将力争新增高新技术企业60家。\n"
-                            "过去一年,全市新认定高新技术企业45家,技术合同成交额达到50亿元。")
+def test_parts_of_a_text_that_looks_back(text, meta_expected, expected):
+    doc = prepare_text("k", text)
     meta = describe(doc)
-    got = {f.value: (f.year, f.kind) for f in find_figures(doc, meta)}
-    assert got == {60: (2024, "target"), 45: (2023, "actual"), 5_000_000_000: (2023, "actual")}
+    assert (meta.report_year, meta.doc_type) == meta_expected
+    assert {f.value: (f.year, f.kind) for f in find_figures(doc, meta)} == expected
+

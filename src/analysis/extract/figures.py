@@ -161,10 +161,6 @@ class Sentence:
 PHRASE_CACHE = 20_000
 
 
-# Re-examined or re-recognised firms (复审通过23家): the same kind as the firms before them.
-_RENEWED = re.compile(r"复审|复核|重新认定")
-# The stock held, bare (保有量为, 存量达): of the firms counted right before it.
-_HELD = re.compile(r"(?:保有量|存量)(?:达到|达|为|是)?")
 # A share's words closing a phrase (经费投入占比, 支出占GDP比重达): what is left names its level.
 _SHARE_TAIL = re.compile(r"(?:占比|占[^，。；,;]{0,12}?比重|比重)(?:达到|达|为)?\s*$")
 # A change to a level after a year and a modal (2020年要增长到, 将提高至): no noun of its own.
@@ -864,10 +860,10 @@ def _complete(lead_in: str, mention: Mention, before: list[Mention], sentence: S
         bases = bases[:1]
 
     level_reached = bool(c["stock_word"].search(lead_in))
-    if (_HELD.fullmatch(strip_words(strip_joiners(lead_in)).strip())
+    if (c["held"].fullmatch(strip_words(strip_joiners(lead_in)).strip())
             and same_group and same_group[-1].indicator is None and same_group[-1].phrase
             and not c["subset"].search(same_group[-1].lead_in)  # 其中规上工业企业30家: a part
-            and not _RENEWED.search(same_group[-1].phrase)):  # 复审通过23家: the same firms
+            and not c["renewed"].search(same_group[-1].phrase)):  # 复审通过23家: the same firms
         # 新认定省级专精特新中小企业25家,保有量达到140家: the stock of the firms just counted,
         # not of an indicator named before them
         return _head(same_group[-1].phrase) + lead_in

@@ -1687,3 +1687,17 @@ def test_held_stocks_and_funded_firms(text, expected):
 def test_last_year_only_as_a_comparison_does_not_make_a_two_year_growth_a_yoy():
     got = figures("全市技术合同成交额达到50亿元,超过上年全年总量,比2021年增长80%。")
     assert [f[3] for f in got if f[0] == "tech_contract_turnover"] == [None]
+
+
+@pytest.mark.parametrize("text, yoy", [
+    # a sentence of growth only, then the level: the level's yoy
+    ("全市技术合同成交额在2022年翻番的基础上,继续大幅增长77%。全年共认定登记技术合同21074项,成交额1273.36亿元。",
+     {127_336_000_000: 77.0, 21074: None}),
+    ("全市专利申请量增长5%。全年发明专利申请量300件,专利申请量1200件。", {300: None, 1200: 5.0}),
+    # not a fall (no sign is read across sentences), nor a level with a yoy of its own
+    ("全市专利申请量下降5%。全年专利申请量1200件。", {1200: None}),
+    ("全市专利申请量增长5%。全年专利申请量1200件,同比增长8%。", {1200: 8.0}),
+])
+def test_a_growth_only_sentence_gives_the_next_level_its_yoy(text, yoy):
+    got = {f[1]: f[3] for f in figures(text)}
+    assert {v: got.get(v) for v in yoy} == yoy

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import NamedTuple
 
@@ -292,6 +292,7 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
     prev: tuple[int, int] | None = None
     carried = ("", "")  # the topic of the sentence before and its opening words
     parent = ""  # the phrase of the last figure of the sentence before (for 其中 sentences)
+    growth_before: tuple[list[Figure], int] | None = None  # a sentence of growth rates only, its end
     # One pass of the quantity pattern over the whole text; sentences without a
     # quantity (most of them) then cost a bisection.
     matches = list(quantity_regex().finditer(shadow))
@@ -348,6 +349,10 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
             if inherited != (None, None) or shadow.startswith("其中", s):
                 sentence.parent = parent
             found = _sentence_figures(doc_id, text, sentence, qs, sections, meta, inherited)
+            if growth_before and growth_before[1] == s:
+                found = _with_growth_before(found, growth_before[0])
+            growth_before = ((found, e) if found and all("growth_only" in f.flags for f in found)
+                             else None)
             figures.extend(found)
             parent = next((f.indicator for f in reversed(found)
                            if f.metric_id and f.unit != "%"), "")
@@ -358,6 +363,30 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
             figures = [f for f in figures if not _in_spans(f.char_start, spans)] + cells
             figures.sort(key=lambda f: f.char_start)
     return _dedupe(figures)
+
+
+def _with_growth_before(found: list[Figure], growth: list[Figure]) -> list[Figure]:
+    """全市技术合同成交额继续大幅增长77%。全年…成交额1273.36亿元: a sentence that states only
+    an indicator's growth, right before one stating its level, gives that level its yoy (the
+    first figure of the same indicator without one)."""
+    if len(growth) != 1:
+        return found
+    g = growth[0]
+    m = cues()["growth"].search(g.indicator)
+    subject = strip_words(g.indicator[: m.start()] if m else g.indicator)
+    # its own phrase, or (全市技术合同成交额在2018年翻番的基础上,继续大幅增长77%) a clause before
+    at = g.sentence.find(g.raw)
+    subjects = [subject, *(strip_words(x) for x in reversed(re.split(r"[，,；;]", g.sentence[: max(at, 0)])[:-1]))]
+    if (cues()["negative"].search(g.indicator[-6:]) or cues()["average"].search(g.indicator)
+            or not plausible_yoy(g.value)):
+        return found
+    for k, f in enumerate(found):
+        if f.metric_id and f.unit != "%" and f.yoy_pct is None:
+            for subj in subjects[:3]:
+                ind = taxonomy.match_indicator(subj, f.unit) if subj else None
+                if ind is not None and ind.metric_id == f.metric_id:
+                    return [*found[:k], replace(f, yoy_pct=g.value), *found[k + 1:]]
+    return found
 
 
 def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:

@@ -1701,3 +1701,7 @@ def test_last_year_only_as_a_comparison_does_not_make_a_two_year_growth_a_yoy():
 def test_a_growth_only_sentence_gives_the_next_level_its_yoy(text, yoy):
     got = {f[1]: f[3] for f in figures(text)}
     assert {v: got.get(v) for v in yoy} == yoy
+
+
+def test_a_part_years_growth_does_not_go_to_the_years_level():
+    assert [f[3] for f in figures("上半年,全市专利申请量增长5%。全年专利申请量1200件。") if f[0]] == [None]

@@ -381,7 +381,8 @@ def _with_growth_before(found: list[Figure], growth: list[Figure]) -> list[Figur
             or not plausible_yoy(g.value)):
         return found
     for k, f in enumerate(found):
-        if f.metric_id and f.unit != "%" and f.yoy_pct is None:
+        if (f.metric_id and f.unit != "%" and f.yoy_pct is None
+                and (f.period, f.kind) == (g.period, g.kind)):  # (上半年…增长5%。全年…: not the year's)
             for subj in subjects[:3]:
                 ind = taxonomy.match_indicator(subj, f.unit) if subj else None
                 if ind is not None and ind.metric_id == f.metric_id:

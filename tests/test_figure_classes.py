@@ -1691,8 +1691,15 @@ def test_last_year_only_as_a_comparison_does_not_make_a_two_year_growth_a_yoy():
 
 @pytest.mark.parametrize("text, yoy", [
     # a sentence of growth only, then the level: the level's yoy
-    ("全市技术合同成交额在2022年翻番的基础上,继续大幅增长77%。全年共认定登记技术合同21074项,成交额1273.36亿元。",
+    ("全市技术合同成交额继续大幅增长77%。全年共认定登记技术合同21074项,成交额1273.36亿元。",
      {127_336_000_000: 77.0, 21074: None}),
+    # review 4: no multiple, no other year, no growth over years, no other measure's or subset's
+    ("全市技术合同成交额增长2.8倍。全年技术合同成交额80亿元。", {8_000_000_000: None}),
+    ("2022年全市技术合同成交额增长20%。2023年全市技术合同成交额80亿元。", {8_000_000_000: None}),
+    ("与2020年相比,全市技术合同成交额增长60%。全年技术合同成交额80亿元。", {8_000_000_000: None}),
+    ("全市技术合同成交额累计增长60%。全年技术合同成交额80亿元。", {8_000_000_000: None}),
+    ("全市技术合同成交额再创新高,登记数量增长20%。全年技术合同成交额80亿元。", {8_000_000_000: None}),
+    ("全市规上工业企业研发投入增长18%。全社会研发投入50亿元。", {5_000_000_000: None}),
     ("全市专利申请量增长5%。全年发明专利申请量300件,专利申请量1200件。", {300: None, 1200: 5.0}),
     # not a fall (no sign is read across sentences), nor a level with a yoy of its own
     ("全市专利申请量下降5%。全年专利申请量1200件。", {1200: None}),

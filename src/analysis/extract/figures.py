@@ -368,24 +368,28 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
 def _with_growth_before(found: list[Figure], growth: list[Figure]) -> list[Figure]:
     """全市技术合同成交额继续大幅增长77%。全年…成交额1273.36亿元: a sentence that states only
     an indicator's growth, right before one stating its level, gives that level its yoy (the
-    first figure of the same indicator without one)."""
+    first figure of the same indicator, period, kind and year without one, whose own phrase
+    the growth sentence names: not 全社会研发投入 after 规上工业企业研发投入增长18%)."""
     if len(growth) != 1:
         return found
     g = growth[0]
+    if (g.unit != "%" or cues()["negative"].search(g.indicator[-6:]) or not plausible_yoy(g.value)
+            or cues()["average"].search(g.sentence) or cues()["over_years"].search(g.sentence)):
+        return found  # (no 倍, no fall, no 年均, no 与2020年相比 / 累计 / 两年: not a yoy)
     m = cues()["growth"].search(g.indicator)
     subject = strip_words(g.indicator[: m.start()] if m else g.indicator)
-    # its own phrase, or (全市技术合同成交额在2018年翻番的基础上,继续大幅增长77%) a clause before
-    at = g.sentence.find(g.raw)
-    subjects = [subject, *(strip_words(x) for x in reversed(re.split(r"[，,；;]", g.sentence[: max(at, 0)])[:-1]))]
-    if (cues()["negative"].search(g.indicator[-6:]) or cues()["average"].search(g.indicator)
-            or not plausible_yoy(g.value)):
-        return found
+    subjects = [subject]
+    if not _has_noun(subject):  # (全市技术合同成交额在…的基础上,继续大幅增长77%): the clause before
+        at = g.sentence.find(g.raw)
+        subjects += [strip_words(x) for x in reversed(re.split(r"[，,；;]", g.sentence[: max(at, 0)])[:-1])][:2]
     for k, f in enumerate(found):
         if (f.metric_id and f.unit != "%" and f.yoy_pct is None
-                and (f.period, f.kind) == (g.period, g.kind)):  # (上半年…增长5%。全年…: not the year's)
-            for subj in subjects[:3]:
+                and (f.period, f.kind) == (g.period, g.kind)  # (上半年…增长5%。全年…: not the year's)
+                and (g.year is None or f.year is None or g.year == f.year)):
+            own = strip_words(f.indicator)
+            for subj in subjects:
                 ind = taxonomy.match_indicator(subj, f.unit) if subj else None
-                if ind is not None and ind.metric_id == f.metric_id:
+                if ind is not None and ind.metric_id == f.metric_id and own and own in subj:
                     return [*found[:k], replace(f, yoy_pct=g.value), *found[k + 1:]]
     return found
 

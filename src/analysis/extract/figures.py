@@ -386,10 +386,10 @@ def _with_growth_before(found: list[Figure], growth: list[Figure]) -> list[Figur
         if (f.metric_id and f.unit != "%" and f.yoy_pct is None
                 and (f.period, f.kind) == (g.period, g.kind)  # (上半年…增长5%。全年…: not the year's)
                 and (g.year is None or f.year is None or g.year == f.year)):
-            own = strip_words(f.indicator)
+            level_phrase = strip_words(f.indicator)
             for subj in subjects:
                 ind = taxonomy.match_indicator(subj, f.unit) if subj else None
-                if ind is not None and ind.metric_id == f.metric_id and own and own in subj:
+                if ind is not None and ind.metric_id == f.metric_id and level_phrase and level_phrase in subj:
                     return [*found[:k], replace(f, yoy_pct=g.value), *found[k + 1:]]
     return found
 

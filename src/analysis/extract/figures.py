@@ -1052,7 +1052,7 @@ def _part_year(before: str, year: int | None, written: int | None) -> int | None
     """The year a sentence without a year cue speaks of: its part's, or the year before
     the one it was written in when it opens on 去年 / 上年 (a summary is written in its
     year unless the page date or a conference lede says otherwise)."""
-    if year is not None and cues()["last_year_word"].match(before):
+    if year is not None and cues()["opens_on_last_year"].match(before):
         return (written if written is not None else year) - 1
     return year
 

@@ -1712,3 +1712,20 @@ def test_a_growth_only_sentence_gives_the_next_level_its_yoy(text, yoy):
 
 def test_a_part_years_growth_does_not_go_to_the_years_level():
     assert [f[3] for f in figures("上半年,全市专利申请量增长5%。全年专利申请量1200件。") if f[0]] == [None]
+
+
+@pytest.mark.parametrize("text, meta, expected", [
+    # a county of the city by its name opening the sentence: that county's figure
+    ("全市技术合同成交额达到50亿元。其中,湘潭县完成技术合同成交额15.65亿元。",
+     DocMeta("t", region="湘潭市", report_year=2021, period="FY", doc_type="summary"),
+     {5_000_000_000: "tech_contract_turnover"}),
+    # the county's own report speaking of itself
+    ("其中,湘潭县完成技术合同成交额15.65亿元。",
+     DocMeta("t", region="湘潭县", report_year=2021, period="FY", doc_type="summary"),
+     {1_565_000_000: "tech_contract_turnover"}),
+    # a breakdown by field: parts of the whole
+    ("在八大高新技术领域中,新材料、生物医药领跑前二,其产值分别为182.06亿元、133.12亿元。", META, {}),
+    ("全市高新技术产业产值达到1500亿元,在电子信息领域中增长最快。", META, {150_000_000_000: "high_tech_output"}),
+])
+def test_named_units_and_fields_are_parts(text, meta, expected):
+    assert ids(text, meta) == expected

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-from .. import taxonomy
+from .. import gazetteer, taxonomy
 from ..models import DocMeta, Figure
 from ..numbers import (
     Quantity,
@@ -1304,8 +1304,18 @@ def _subunit(sent: str, mention: Mention, region: str = "") -> bool:
     self_words = _own_park_words(region)
     if _lead_is_subunit(sent, self_words):
         return True
+    if (unit := c["unit_lead"].match(sent.lstrip())) is not None and _other_unit(unit.group("place"), region):
+        return True  # 其中,甲县完成技术合同成交额15.65亿元 in the city's report
     clause = sent[mention.clause_start : mention.q.start].lstrip()
     return bool(_park_part(clause, self_words) or c["subunit_any"].search(clause))
+
+
+@lru_cache(maxsize=PHRASE_CACHE)
+def _other_unit(place: str, region: str) -> bool:
+    """A county or district the gazetteer knows that is not the report's own region."""
+    if region and (place in region or region in place):
+        return False
+    return bool(gazetteer.lookup(place))
 
 
 # opens a from-to statement (从500亿元增长到800亿元); not 从事, 由于, 自由, 理由

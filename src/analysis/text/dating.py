@@ -11,6 +11,8 @@ metadata (the report's year and type). The cues are rows of ``data/metadata_cues
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from . import lexicon
 from .lexicon import search_cue
 
@@ -21,6 +23,9 @@ MEETING_LEDE_CHARS = 400
 LEDE_CHARS = 300
 
 
+# The document, the outline, the year and the type all ask about the same body: each answer
+# is read once per text (a string's hash is kept, so a look-up costs no scan).
+@lru_cache(maxsize=8)
 def meeting_date(body: str) -> tuple[int, int] | None:
     """(year, month) of the year's work conference a lede names (1月14日,某市召开2020年科技
     创新工作会议; 在2024年全市科技工作会议上的讲话), month 1 when it names none; whether the
@@ -39,6 +44,7 @@ def _has(kind: str, text: str) -> bool:
     return any(search_cue(c.regex, text) for c in lexicon.cues_in(CUE_FILE, kind, text))
 
 
+@lru_cache(maxsize=8)
 def looks_back(body: str) -> bool:
     """Whether the text was written after the year it reports, so its 去年 is that year and
     its 今年 the year after: a speech at the year's work conference; a lede that opens a line

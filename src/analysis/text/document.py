@@ -30,12 +30,11 @@ from ..clean import clean_document
 from ..models import RawDocument, Repair
 from ..numbers import arabic_years
 from .chrome import is_chrome, page_date, split_chrome
-from .dating import looks_back, meeting_date, written_date
+from .dating import CUE_FILE, looks_back, meeting_date, written_date
 from .script import simplified_shadow, to_simplified
 from .sections import Outline, outline
 from .sentences import SENTENCE_MAX_CHARS, cut_spans
 
-CUE_FILE = "metadata_cues.csv"
 __all__ = ["CUE_FILE", "Document", "is_chrome", "meeting_date", "page_date", "prepare", "prepare_text",
            "split_chrome"]
 # A sentence: a run up to and including its closing mark, or up to a line break.

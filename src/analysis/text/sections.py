@@ -32,12 +32,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..models import DocMeta
+from .dating import (
+    CUE_FILE as META_CUE_FILE,  # its 今年-plan sentences, read when a text looks back
+)
 from .lexicon import expand, fyp_first_years, load_cues, search_cue
 
 CUE_FILE = "sections.csv"
-# The metadata cue file, for its 今年-plan sentences (``this_year_plan``), read here only when
-# the text looks back on the year before it was written.
-META_CUE_FILE = "metadata_cues.csv"
 # A paragraph opening with a year and a comma (2021年,我市大力推进…).
 _YEAR_PARAGRAPH = re.compile(r"\n(?P<at>)[ \t\u3000]*(?P<y>20\d\d)\s*年\s*[,，]")
 # A paragraph opening on the year before (过去一年, / 去年, / 一年来,): the summary again.

@@ -54,7 +54,7 @@ def test_each_row_keeps_its_length_limit():
 
 HEADER = "kind,pattern,max_chars,removed,reason\n"
 GOOD = ("line,浏览次数,80,yes,counter\nspan,第\\d页,,,page\n"
-        'date,"(?P<year>20\\d\\d)-(?P<month>\\d\\d)",,,date\n')
+        'date,"(?P<year>20\\d\\d)-(?P<month>\\d\\d)-(?P<day>\\d\\d)",,,date\n')
 
 
 @pytest.mark.parametrize("row, reason", [
@@ -64,7 +64,7 @@ GOOD = ("line,浏览次数,80,yes,counter\nspan,第\\d页,,,page\n"
     ("line,x,80,maybe,r\n", "removed 'maybe' is not yes or no"),
     ("line,x,80,yes,\n", "empty pattern or reason"),
     ("span,x,80,,r\n", "max_chars and removed are for line rows, not span"),
-    ("date,(?P<year>20\\d\\d),,,r\n", "a date row needs the groups year and month"),
+    ("date,(?P<year>20\\d\\d),,,r\n", "a date row needs the groups year, month and day"),
     ("line,本文由.{0,10}整理,120,yes,r\n", "more fields than the header has columns"),
 ])
 def test_a_bad_row_fails_with_its_file_line_and_reason(tmp_path, row, reason):

@@ -138,3 +138,69 @@ def test_parts_of_a_text_that_looks_back(text, meta_expected, expected):
     assert (meta.report_year, meta.doc_type) == meta_expected
     assert {f.value: (f.year, f.kind) for f in find_figures(doc, meta)} == expected
 
+
+
+# Session fourteen: a news item on this year so far, and a conference deploying its year.
+def _figures(text: str) -> tuple[object, dict[tuple[str, float], tuple[object, ...]]]:
+    doc = prepare_text("s", text)
+    meta = describe(doc)
+    return meta, {(f.metric_id, f.value): (f.year, f.period, f.kind) for f in find_figures(doc, meta)}
+
+
+@pytest.mark.parametrize(("lead", "period"), [
+    ("某某网6月6日讯 ", "M1-M5"),  # early in June: the months before it
+    ("某某日报讯(记者某某)10月13日,", "M1-M10"),
+    ("某某网11月1日讯 ", "M1-M10"),
+    ("某某网12月20日讯 ", "FY"),  # by the year's end: the whole year
+    ("发布时间:2018-10-13 10:02\n", "M1-M10"),  # a page date counts like a wire line
+    ("", "FY"),  # no date: nothing says how far into the year it is
+])
+def test_a_news_item_on_this_year_so_far_runs_to_its_date(lead: str, period: str) -> None:
+    meta, got = _figures(lead + "今年以来,某某县完成技术合同登记15项,同比增长66.7%,"
+                                "科技型中小企业入库134家。")
+    assert meta.period == period
+    assert {v[1] for v in got.values()} == {period}
+
+
+def test_what_does_not_make_a_so_far_period() -> None:
+    # a year named before the so-far: the figures are that year's
+    meta, _ = _figures("某某网6月6日讯 2014年,某某市新认定高新技术企业12家。截至目前,全市高新技术企业达到461家。")
+    assert (meta.report_year, meta.period) == (2014, "FY")
+    # a related item's wire line below the lead dates nothing
+    meta, _ = _figures("本报讯(记者某某)今年以来,某某市新认定高新技术企业12家。\n"
+                       "新闻推荐\n本报讯(记者某某)2月28日,市长听取汇报。")
+    assert meta.period == "FY"
+    # a whole year's figure in the opening: an annual text
+    meta, _ = _figures("某某网11月1日讯 今年以来,全年新增高新技术企业162家。")
+    assert meta.period == "FY"
+    # 截至今年6月 states its own period
+    meta, _ = _figures("某某网7月20日讯 截至今年6月,某某县科技型中小企业入库134家。")
+    assert meta.period != "M1-M7"
+
+
+def test_last_years_figure_in_a_so_far_item_is_last_years_whole() -> None:
+    _, got = _figures("某某网6月6日讯 今年以来,某某县完成技术合同登记15项。去年,全县技术合同成交额1亿元。")
+    assert got[("tech_contracts", 15)][1] == "M1-M5"
+    assert got[("tech_contract_turnover", 100_000_000)][1] == "FY"
+
+
+DEPLOYS = ("某某区部署2021年科技重点工作\n时间:2021-04-27 20:37\n"
+           "今天上午,某某区召开科技工作会议,部署2021年科技创新各项工作。 去年,全区组织申报高新技术企业467家,"
+           "全年净增高企219家,有效高新技术企业累计达716家,全区争取上级经费2.18亿元。今年以来,我区加快"
+           "科技型企业培育。 下阶段,我区将积极培育创新主体,净增高新技术企业不少于160家。")
+
+
+def test_a_conference_deploying_its_year_looks_back_on_the_year_before() -> None:
+    assert meeting_date("某某区召开科技工作会议,部署2021年科技创新各项工作。") == (2021, 1)
+    assert meeting_date("某某区召开科技工作会议,部署下半年工作。") is None
+    assert looks_back(prepare_text("d", DEPLOYS).body)  # its 去年 comes before its 今年以来
+    meta, got = _figures(DEPLOYS)
+    assert (meta.report_year, meta.doc_type) == (2020, "summary+plan")
+    assert got[("high_tech_enterprises_new", 219)] == (2020, "FY", "actual")  # 全年 of 去年
+    assert got[("high_tech_enterprises_total", 716)] == (2020, "FY", "actual")
+    assert got[("sci_tech_funding_secured", 218_000_000)] == (2020, "FY", "actual")
+    assert got[("high_tech_enterprises_new", 160)] == (2021, "FY", "target")  # 下阶段…不少于
+
+
+def test_a_lede_on_this_year_so_far_before_its_last_year_does_not_look_back() -> None:
+    assert not looks_back("某某区召开2021年科技工作会议。今年以来,全区新增高企10家。去年,全区新增高企9家。")

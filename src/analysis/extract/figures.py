@@ -1468,9 +1468,11 @@ def _to_figure(
             year = None
     if change is None and (explicit or section.year) and _FROM_LAST_YEAR.search(mention.lead_in):
         explicit = (explicit or section.year) - 1  # 2022年…由上年的12.86亿元增至24.49亿元
-    if (explicit is None and since is None and span is None and sentence.written is not None
-            and (lt := _last_match(c["last_year_time"], sent, max(0, mention.group_start - 1), q.start)) is not None
-            and not c["this_year"].search(sent, lt.end(), q.start)):
+    last_year_clause = (
+        explicit is None and since is None and span is None
+        and (lt := _last_match(c["last_year_time"], sent, max(0, mention.group_start - 1), q.start)) is not None
+        and not c["this_year_again"].search(sent, lt.end(), q.start))
+    if last_year_clause and sentence.written is not None:
         # 截至去年底,…614家 on a page of 2023: 2022's. 去年 is counted from when the text was
         # written, so only a page date (or the conference a news lede reports) settles it
         # (a report of 2022 may be posted in 2023)
@@ -1522,6 +1524,8 @@ def _to_figure(
     if (explicit is not None and span is None and cue_period is None and section.year
             and explicit < section.year):
         period = "FY"  # 2011年…2452亿元 in a 1-10月 report of 2012: the earlier year's whole
+    elif last_year_clause and explicit is None and cue_period is None:
+        period = "FY"  # 去年,全县…1亿元 in a 1-5月 item of no known year: last year's whole
     lead_in = _lead_in_cues(mention.lead_in)
     kind = "actual"
     if section.kind == "plan" or (mention.goal_after and not mention.growth):

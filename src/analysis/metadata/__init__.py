@@ -88,7 +88,7 @@ def describe(doc: Document, title: str = "") -> DocMeta:
     headline = "" if found_title else extract_headline(body_lines)
     body = doc.body
     doc_type = infer_doc_type(found_title, body, headline, doc.sections)
-    period = infer_period(found_title, body, headline)
+    period = infer_period(found_title, body, headline, doc.dateline)
     year, year_conf = infer_year(found_title, body, doc_type, [*doc.chrome, *dated], period,
                                  headline, doc.sections)
     doc_type = with_next_year_plan(doc_type, body, year)

@@ -8,7 +8,7 @@ from ..text import lexicon
 from ..text.dating import looks_back
 from ..text.lexicon import Cue
 from ..text.sections import Outline, outline
-from .cues import LEDE_CHARS, cues_in, first_cue
+from .cues import LEDE_CHARS, YEAR_RE, cues_in, first_cue
 from .title import after_title
 from .year import _title_years
 
@@ -67,6 +67,28 @@ def _sums_up_and_plans(title: str) -> bool:
     return summary_year is not None and plan_year == summary_year + 1
 
 
+# How far into a news item its "this year so far" (今年以来) is looked for.
+SO_FAR_CHARS = 800
+# A page dated up to this day of a month reports the months before it (6月6日讯 → 1-5月).
+SO_FAR_LAST_DAY = 10
+
+
+def _so_far(body: str, dateline: tuple[int, int] | None) -> str:
+    """The span from January to when a news item on this year so far (今年以来, 截至目前)
+    was dated, with no period of its own: a page of 6月6日 reports 1-5月, one of 10月13日
+    1-10月 (from a December date: the year); "" when it names no so-far, has no date or
+    names a year before its so-far."""
+    if dateline is None or (hit := first_cue("so_far", body[:SO_FAR_CHARS])) is None:
+        return ""
+    if first_cue("lede_annual", body[:SO_FAR_CHARS]) is not None:
+        return ""
+    if (year := YEAR_RE.search(body)) is not None and year.start() < hit[0].start():
+        return ""  # 2014年,某市…。截至目前,…: the year it names, not the page's months
+    month, day = dateline
+    last = month - 1 if day <= SO_FAR_LAST_DAY else month
+    return lexicon.period_of_months(last) if last >= 1 else ""
+
+
 CLAUSE_SPAN_MIN = 2  # clauses opening with one month span that make it a news item's period
 
 
@@ -82,11 +104,13 @@ def _clause_span(body: str) -> str:
     return ""
 
 
-def infer_period(title: str, body: str = "", headline: str = "") -> str:
+def infer_period(title: str, body: str = "", headline: str = "",
+                 dateline: tuple[int, int] | None = None) -> str:
     """FY unless the title scopes the report to part of the year (上半年, 1-5月); without
     a title, a news item about the mid-year meeting, then its headline, decide. When
     neither names a period, an opening that reports 1-9月 / 一季度 scopes the text
-    (a title that calls itself annual, 年度工作总结, keeps FY)."""
+    (a title that calls itself annual, 年度工作总结, keeps FY); a news item on this year so
+    far (今年以来) runs to the (month, day) of its ``dateline``."""
     if not title.strip():
         if (body_hit := first_cue("period_body", body[:LEDE_CHARS])) is not None:
             return body_hit[1].value
@@ -99,7 +123,9 @@ def infer_period(title: str, body: str = "", headline: str = "") -> str:
         lede = first_cue("period_lede", opening)
         if lede and first_cue("lede_annual", opening) is None:
             return _period_value(*lede)
-        return (_clause_span(body) if not title.strip() else "") or "FY"
+        if title.strip():
+            return "FY"
+        return _clause_span(body) or _so_far(body, dateline) or "FY"
     match, cue = hit
     if cue.value == "H1" and first_cue("period_annual", scope):
         return "FY"  # 上半年工作总结与下年工作思路: a reposted annual report

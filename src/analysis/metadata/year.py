@@ -51,8 +51,10 @@ def _title_years(title: str, back: bool = False) -> tuple[int | None, int | None
         year = int(m.group(1))
         if first_cue("doc_summary", scope) and summary_year is None:
             summary_year = year
-        elif (first_cue("doc_plan", scope) or (back and first_cue("meeting_title", scope))) and plan_year is None:
-            plan_year = year  # 2023年工作要点; 召开2023年科技工作会议 (it reviews 2022)
+        elif (first_cue("doc_plan", scope) or (back and (first_cue("meeting_title", scope)
+                                                          or first_cue("title_deploys", title[:m.start()])))
+              ) and plan_year is None:
+            plan_year = year  # 2023年工作要点; 召开2023年科技工作会议, 部署2023年工作 (it reviews 2022)
         elif summary_year is None and plan_year is None and not nxt:
             summary_year = year  # a bare year in the title
     return summary_year, plan_year

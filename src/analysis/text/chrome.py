@@ -250,8 +250,8 @@ def load_chrome(path: Path = CHROME_PATH) -> Chrome:
             raise _fail(path, line, f"max_chars and removed are for line rows, not {kind}")
         if kind == "span":
             spans.append(regex.pattern)
-        elif not {"year", "month"} <= set(regex.groupindex):
-            raise _fail(path, line, "a date row needs the groups year and month")
+        elif not {"year", "month", "day"} <= set(regex.groupindex):
+            raise _fail(path, line, "a date row needs the groups year, month and day")
         else:
             dates.append(prechecked(regex))
     if not lines or not spans or not dates:
@@ -308,8 +308,15 @@ def split_chrome(text: str) -> tuple[list[str], list[str]]:
 
 def page_date(chrome: Iterable[str]) -> tuple[int, int] | None:
     """(year, month) of the latest full date in the chrome (the page's publication date)."""
+    day = page_day(chrome)
+    return day[:2] if day else None
+
+
+def page_day(chrome: Iterable[str]) -> tuple[int, int, int] | None:
+    """(year, month, day) of the latest full date in the chrome: the day says how much of
+    its month a news item's "this year so far" covers."""
     dates = [
-        (int(m.group("year")), int(m.group("month")))
+        (int(m.group("year")), int(m.group("month")), int(m.group("day")))
         for line in chrome
         for regex in load_chrome().dates
         for m in regex.finditer(line)

@@ -6,7 +6,7 @@ year, and its 今年,…将 sentences plan the year after. Read by the prepared 
 year 去年 counts from), by the outline (whether a 今年 sentence opens a plan part) and by
 metadata (the report's year and type). The cues are rows of ``data/metadata_cues.csv``
 (``meeting_year``, ``meeting_speech``, ``meeting_lede``, ``last_year_review``,
-``last_year_word``, ``this_year_so_far``), checked when loaded.
+``last_year_word``, ``this_year_so_far``, ``lede_day``), checked when loaded.
 """
 
 from __future__ import annotations
@@ -41,7 +41,14 @@ def meeting_date(body: str) -> tuple[int, int] | None:
 
 
 def _has(kind: str, text: str) -> bool:
-    return any(search_cue(c.regex, text) for c in lexicon.cues_in(CUE_FILE, kind, text))
+    return _first(kind, text) is not None
+
+
+def _first(kind: str, text: str) -> int | None:
+    """Where the earliest match of a cue kind opens in ``text``, or None."""
+    starts = [m.start() for c in lexicon.cues_in(CUE_FILE, kind, text)
+              if (m := search_cue(c.regex, text)) is not None]
+    return min(starts, default=None)
 
 
 @lru_cache(maxsize=8)
@@ -49,18 +56,21 @@ def looks_back(body: str) -> bool:
     """Whether the text was written after the year it reports, so its 去年 is that year and
     its 今年 the year after: a speech at the year's work conference; a lede that opens a line
     with 去年 / 过去一年 (not 去年底…, nor beside 今年以来); or a news lede on the year's
-    conference (with its year or without) in a text that speaks of 去年. A conference in a
+    conference (with its year or without) in a text that speaks of 去年 (before any 今年以来
+    of its lede). A conference in a
     summary's opening (2月15日,召开2023年科技创新大会,部署全年工作) is no such evidence alone."""
     lede = body[:LEDE_CHARS]
     meeting = body[:MEETING_LEDE_CHARS]
     if _has("meeting_speech", meeting):
         return True
-    if _has("this_year_so_far", lede):
-        return False
+    meeting_named = meeting_date(body) is not None or _has("meeting_lede", meeting)
+    if (so_far := _first("this_year_so_far", lede)) is not None:
+        # a conference lede reviewing 去年 before it turns to 今年以来 still looks back
+        last_year = _first("last_year_word", lede)
+        return meeting_named and last_year is not None and last_year < so_far
     if _has("last_year_review", lede):
         return True
-    return ((meeting_date(body) is not None or _has("meeting_lede", meeting))
-            and _has("last_year_word", body))
+    return meeting_named and _has("last_year_word", body)
 
 
 def written_date(body: str) -> tuple[int, int] | None:
@@ -69,3 +79,13 @@ def written_date(body: str) -> tuple[int, int] | None:
     is then no evidence of when it was written)."""
     date = meeting_date(body)
     return date if date is not None and looks_back(body) else None
+
+
+def lede_day(body: str) -> tuple[int, int] | None:
+    """(month, day) of a news item's wire line (某某网6月6日讯, 本报讯(记者…)6月6日): how
+    far into its year a page without a date of its own was written."""
+    wire = next((line for line in body[:LEDE_CHARS].split("\n") if "讯" in line or "电" in line), "")
+    for c in lexicon.cues_in(CUE_FILE, "lede_day", wire):  # the first wire line only (not
+        if (m := c.regex.search(wire)) is not None and 1 <= int(m.group("month")) <= 12:
+            return int(m.group("month")), int(m.group("day"))  # a related item's below it)
+    return None

@@ -7,7 +7,8 @@ Like spaCy's ``Doc``: every later step reads it and none rebuilds any part of it
 * ``shadow`` — the same text in simplified characters, character for character, which is
   what every pattern is matched on (a traditional-script report maps like any other);
 * ``chrome`` and ``page_date`` — the web-page furniture lines of the text as read, taken
-  before cleaning removes them, and the publication date they carry;
+  before cleaning removes them, and the publication date they carry; ``dateline`` the
+  month and day of that date, or of a news item's wire line (6月6日讯);
 * ``lines`` — the body lines as metadata reads them: phrase-converted to simplified
   characters (for a traditional text), chrome lines left out;
 * ``sections`` — where the summary, plan and Five-Year-Plan review parts open (an
@@ -29,8 +30,8 @@ from functools import cached_property, lru_cache
 from ..clean import clean_document
 from ..models import RawDocument, Repair
 from ..numbers import arabic_years
-from .chrome import is_chrome, page_date, split_chrome
-from .dating import CUE_FILE, looks_back, meeting_date, written_date
+from .chrome import is_chrome, page_date, page_day, split_chrome
+from .dating import CUE_FILE, lede_day, looks_back, meeting_date, written_date
 from .script import simplified_shadow, to_simplified
 from .sections import Outline, outline
 from .sentences import SENTENCE_MAX_CHARS, cut_spans
@@ -80,6 +81,12 @@ class Document:
     @cached_property
     def page_date(self) -> tuple[int, int] | None:
         return page_date(self.chrome)
+
+    @cached_property
+    def dateline(self) -> tuple[int, int] | None:
+        """(month, day) the page was dated: its chrome's date, else its wire line's."""
+        day = page_day(self.chrome)
+        return day[1:] if day else lede_day(self.body)
 
     @cached_property
     def written(self) -> tuple[int, int] | None:

@@ -152,6 +152,7 @@ def _figures(text: str) -> tuple[object, dict[tuple[str, float], tuple[object, .
     ("某某日报讯(记者某某)10月13日,", "M1-M10"),
     ("某某网11月1日讯 ", "M1-M10"),
     ("某某网12月20日讯 ", "FY"),  # by the year's end: the whole year
+    ("某某网12月5日讯 ", "FY"),  # in December too
     ("发布时间:2018-10-13 10:02\n", "M1-M10"),  # a page date counts like a wire line
     ("", "FY"),  # no date: nothing says how far into the year it is
 ])
@@ -204,3 +205,40 @@ def test_a_conference_deploying_its_year_looks_back_on_the_year_before() -> None
 
 def test_a_lede_on_this_year_so_far_before_its_last_year_does_not_look_back() -> None:
     assert not looks_back("某某区召开2021年科技工作会议。今年以来,全区新增高企10家。去年,全区新增高企9家。")
+
+
+def test_a_year_opening_what_will_be_done_is_not_the_summarys_year() -> None:
+    text = ("昨日,某某市人大常委会检查组对某某市科技工作进行了检查。2012年,全市财政科技投入5.93亿元,"
+            "发明专利申请量超过1.5万件。全市实现高新技术产业产值2010亿元。2011年全市技术市场交易额实现204.52亿元,"
+            "2012年突破300亿元。\n"
+            "2013年,某某市科技工作将在四个方面实现新突破。全市新增高新技术企业100家,企业总数达到1000家。")
+    meta, got = _figures(text)
+    assert (meta.report_year, meta.doc_type) == (2012, "summary+plan")
+    assert got[("high_tech_output", 201_000_000_000)][:1] == (2012,)
+    assert got[("high_tech_enterprises_new", 100)] == (2013, "FY", "target")
+
+
+def test_a_conference_report_reviewing_last_year_and_deploying_this_one_has_both_parts() -> None:
+    text = ("3月27日,全市科技工作暨党风廉政建设会议在某某召开。\n"
+            "局长在工作报告中回顾了去年全市科技工作情况并对今年的工作进行了部署。他指出,2012年,"
+            "全市新培育认定高新技术企业3家,总数达到了11家;全市专利申请达到了739件。")
+    meta, got = _figures(text)
+    assert (meta.report_year, meta.doc_type) == (2012, "summary+plan")
+    assert got[("patent_applications", 739)] == (2012, "FY", "actual")
+    # a speech recalling another's report is no such announcement
+    speech = ("刚才,某某同志全面回顾总结了2021年科技工作,对2022年全市科技工作进行了安排部署,我完全同意。"
+              "2021年,全市新增高新技术企业30家。")
+    assert _figures(speech)[0].doc_type == "summary"
+
+
+def test_a_review_of_a_past_years_work_plans_the_year_it_was_written() -> None:
+    text = ("某某市:今年研发经费投入增长百分之十\n某某市政府工作报告对2023年工作进行回顾,一组组数据显示出创新活力。"
+            "技术合同成交总额378.3亿元,增长40.8%。\n"
+            "今年,某某市又提出新目标:全年新增高新技术企业70家、科技型中小企业300家。\n"
+            "强化企业创新主体地位,去年,某某市新增高新技术企业230家。")
+    meta, got = _figures(text)
+    assert (meta.report_year, meta.doc_type) == (2023, "summary+plan")
+    assert got[("tech_contract_turnover", 37_830_000_000)] == (2023, "FY", "actual")
+    assert got[("high_tech_enterprises_new", 70)] == (2024, "FY", "target")
+    assert got[("tech_smes", 300)] == (2024, "FY", "target")
+    assert got[("high_tech_enterprises_new", 230)] == (2023, "FY", "actual")  # 去年 in the plan part

@@ -1729,3 +1729,27 @@ def test_a_part_years_growth_does_not_go_to_the_years_level():
 ])
 def test_named_units_and_fields_are_parts(text, meta, expected):
     assert ids(text, meta) == expected
+
+
+def _got(text: str) -> dict[tuple[str, float], tuple]:
+    meta = DocMeta("t", region="某市", report_year=2022, period="FY", doc_type="summary")
+    return {(f[0], f[1]): f[3:] for f in figures(text, meta)}
+
+
+def test_from_to_pairs_under_a_span_of_years_are_its_ends():
+    # session fourteen: 2018年至2021年,…由A增长至B gives A to 2018 and B to 2021, and a multiple
+    # after the pair (增长2.7倍) is the growth over the span, not a year-on-year change
+    got = _got("2022年某某市科技工作总结\n2018年至2021年,全市研发投入强度由1.74%增长至2.45%;"
+               "高新技术企业总量由1323家增长到4130家,增长2.1倍;技术合同成交额由82.3亿元,增长到306.5亿元,增长2.7倍。")
+    assert got[("rd_intensity", 1.74)] == (None, 2018, "FY", "actual")
+    assert got[("rd_intensity", 2.45)] == (None, 2021, "FY", "actual")
+    assert got[("high_tech_enterprises_total", 1323)] == (None, 2018, "FY", "actual")
+    assert got[("high_tech_enterprises_total", 4130)] == (None, 2021, "FY", "actual")
+    assert got[("tech_contract_turnover", 8_230_000_000)] == (None, 2018, "FY", "actual")
+    assert got[("tech_contract_turnover", 30_650_000_000)] == (None, 2021, "FY", "actual")
+    # a pair split by a comma keeps a stated year-on-year change on its second value
+    got = _got("2022年某某市科技工作总结\n技术合同成交额由82.3亿元,增长到306.5亿元,同比增长20%。")
+    assert got[("tech_contract_turnover", 30_650_000_000)][0] == 20
+    # a span's sum is still a sum
+    got = _got("2022年某某市科技工作总结\n2021年至2022年,新认定高新技术企业300家。")
+    assert got[("high_tech_enterprises_new", 300)][2] == "2021-2022"

@@ -1045,7 +1045,14 @@ def _is_to_value(items: list[Mention], p: Mention) -> bool:
     if _FROM.search(p.lead_in, 0, change.start()):
         return True
     k = p.idx
-    return k > 0 and items[k - 1].clause_start == p.clause_start and bool(_FROM.search(items[k - 1].lead_in))
+    if k == 0:
+        return False
+    before = items[k - 1]
+    if before.clause_start == p.clause_start and _FROM.search(before.lead_in):
+        return True
+    # 由82.3亿元,增长到306.5亿元: the pair split by a comma, the change opening the clause
+    return (before.group_start == p.group_start and before.lead_in.rstrip().endswith(("从", "由"))
+            and not strip_joiners(p.lead_in[: change.start()]).strip("，, "))
 
 
 def _part_year(before: str, year: int | None, written: int | None) -> int | None:
@@ -1433,7 +1440,6 @@ def _to_figure(
     if (base := _BASE_VALUE.fullmatch(strip_joiners(mention.lead_in))) is not None:
         explicit = int(base.group(1))  # 是2007年1080亿元
     change = cues()["change_to"].search(mention.lead_in)
-    prev_lead_in = items[mention.idx - 1].lead_in if mention.idx and items[mention.idx - 1].clause_start == mention.clause_start else ""
     from_to = _is_to_value(items, mention)
     if from_to and not YEAR_CUE.search(mention.lead_in, change.end()):
         # 从2020年的500亿元增长到800亿元: the year dates the first value only; the second
@@ -1441,8 +1447,8 @@ def _to_figure(
         if (m := _FROM.search(mention.lead_in, 0, change.start())) is not None:
             from_at = q.start - len(mention.lead_in) + m.start()
         else:
-            prev = items[mention.idx - 1]
-            from_at = prev.q.start - len(prev_lead_in) + _FROM.search(prev_lead_in).start()
+            prev = items[mention.idx - 1]  # (its lead-in: the pair may span a comma)
+            from_at = prev.q.start - len(prev.lead_in) + _FROM.search(prev.lead_in).start()
         if explicit is not None:
             year = section.year
         explicit = year_at(from_at) if since is None else None
@@ -1468,6 +1474,11 @@ def _to_figure(
             year = None
     if change is None and (explicit or section.year) and _FROM_LAST_YEAR.search(mention.lead_in):
         explicit = (explicit or section.year) - 1  # 2022年…由上年的12.86亿元增至24.49亿元
+    if (span_m is None and since is None and (change is None or from_to)
+            and (whole := sentence.last_before(sentence.ranges, q.start)) is not None
+            and (from_to or mention.lead_in.rstrip().endswith(("从", "由")))):
+        # 2018年至2021年,全市…由1.74%增长至2.45%: the levels at the span's ends, not a sum
+        span, explicit = None, int(whole.group("b" if from_to else "a"))
     last_year_clause = (
         explicit is None and since is None and span is None
         and (lt := _last_match(c["last_year_time"], sent, max(0, mention.group_start - 1), q.start)) is not None
@@ -1477,6 +1488,8 @@ def _to_figure(
         # written, so only a page date (or the conference a news lede reports) settles it
         # (a report of 2022 may be posted in 2023)
         explicit = sentence.written - 1
+    elif last_year_clause and section.kind == "plan" and section.year:
+        explicit = section.year - 1  # 今年…提出新目标:…。去年,某市新增230家: a plan recalls a result
     if explicit is not None:
         year = explicit
     if mention.series_year is not None:

@@ -12,6 +12,10 @@ from .cues import LEDE_CHARS, YEAR_RE, cues_in, first_cue
 from .title import after_title
 from .year import _title_years
 
+# How far into a text a sentence announcing its parts is looked for (a cover letter's 现将…
+# 汇报如下, a conference report's 回顾了去年…并对今年的工作进行了部署 after its lede).
+ANNOUNCED_CHARS = 600
+
 
 def infer_doc_type(title: str, body: str, headline: str = "",
                    parts: Outline | None = None) -> str:
@@ -32,7 +36,7 @@ def infer_doc_type(title: str, body: str, headline: str = "",
     if not summary and first_cue("plan_table", body):
         return "plan"
     plan_start = (parts or outline(body)).plan_start
-    if plan_start is not None or first_cue("plan_announced", body[:LEDE_CHARS]):
+    if plan_start is not None or first_cue("plan_announced", body[:ANNOUNCED_CHARS]):
         return "summary+plan"
     return "summary"
 
@@ -85,7 +89,7 @@ def _so_far(body: str, dateline: tuple[int, int] | None) -> str:
     if (year := YEAR_RE.search(body)) is not None and year.start() < hit[0].start():
         return ""  # 2014年,某市…。截至目前,…: the year it names, not the page's months
     month, day = dateline
-    last = month - 1 if day <= SO_FAR_LAST_DAY else month
+    last = month - 1 if day <= SO_FAR_LAST_DAY and month < 12 else month  # December: the year
     return lexicon.period_of_months(last) if last >= 1 else ""
 
 

@@ -118,10 +118,11 @@ def _issue_date(body: str) -> tuple[int, int] | None:
 
 
 def _opens_a_goal(text: str, at: int) -> bool:
-    """True when the year at ``at`` opens a goal (2024年,全市…力争…): the year planned.
+    """True when the year at ``at`` opens a goal (2024年,全市…力争…; 2013年,全市科技工作将在…):
+    the year planned.
     (Target years, 到2025年, were tried too: 截至2012年10月底 and a plan's 到2020年 open
     reports of those years.)"""
-    return any(m.start("year") == at for c in cues_in("goal_year", text)
+    return any(m.start("year") == at for kind in ("goal_year", "will_year") for c in cues_in(kind, text)
                for m in c.regex.finditer(text, at, at + 40))
 
 

@@ -1753,3 +1753,19 @@ def test_from_to_pairs_under_a_span_of_years_are_its_ends():
     # a span's sum is still a sum
     got = _got("2022年某某市科技工作总结\n2021年至2022年,新认定高新技术企业300家。")
     assert got[("high_tech_enterprises_new", 300)][2] == "2021-2022"
+
+
+def test_a_from_to_base_after_a_comma_takes_its_second_values_measure():
+    got = _got("2022年某某市科技工作总结\n“十三五”末以来,每年的研究与试验发展经费投入,由135.63亿元提高到201.3亿元,增长48%;"
+               "高新技术企业数量,由2013户提高到3500户以上。")
+    assert ("rd_expenditure", 13_563_000_000) in got and ("rd_expenditure", 20_130_000_000) in got
+    assert ("high_tech_enterprises_total", 2013) in got  # 户 counted as 家, like its pair
+    # a base of another dimension is no level of the pair's measure
+    got = _got("2022年某某市科技工作总结\n技术合同成交额,由5项增加到10亿元。")
+    assert ("tech_contract_turnover", 5) not in got
+
+
+def test_recognised_firms_as_of_now_are_the_stock():
+    got = _got("2022年某某市科技工作总结\n截至目前,全市经认定的国家高新技术企业1600家。今年新认定高新技术企业120家。")
+    assert ("high_tech_enterprises_total", 1600) in got and ("high_tech_enterprises_new", 1600) not in got
+    assert ("high_tech_enterprises_new", 120) in got

@@ -482,3 +482,16 @@ def test_a_day_first_date_line_dates_the_page():
     assert infer_metadata("d", text).report_year == 2015
     # (a comparison year still sets a floor: 比2012年增长1倍 may be one year's doubling)
     assert infer_metadata("f", "某市科技局工作总结\n全市高新技术企业总数达到126家,比2012年增长1倍。").report_year == 2013
+
+
+def test_a_part_year_news_item_on_this_year_takes_its_page_year():
+    # 今年1至9月 on a page of 2017 is 2017's, whatever earlier years it cites ...
+    text = ("北京日增科技企业217家\n\n21.11.2017  20:22\n\n记者从某某市科委获悉,今年1至9月,某某市日均新增217家"
+            "科技型企业,全市技术合同成交额同比增长19.0%。2016年“科技三会”以来,某某市建设科技创新中心取得了显著成效。"
+            "《某某区域科技创新评价报告2016-2017》显示,某某市综合科技创新水平位列首位。2016年,全市新增企业多家。\n")
+    meta = infer_metadata("p", text)
+    assert (meta.report_year, meta.period) == (2017, "Q1-Q3")
+    # ... unless the text never names the page's year: a repost of an older item
+    repost = ("某某面对面 2022-06-08\n2019年某某市在科技创新上有哪些重点工作开展和成效取得?2019年,全市科技工作稳步推进。\n"
+              "今年1-6月:新增国家入库科技型中小企业2703家;技术合同登记成交额453.59亿元。\n")
+    assert infer_metadata("r", repost).report_year == 2019

@@ -488,6 +488,12 @@ def _sentence_figures(
 
     _complete_phrases(items, sentence)
     for a, b in zip(items, items[1:], strict=False):
+        if (a.indicator is None and b.indicator is not None and not a.growth and not b.growth
+                and a.q.dimension == b.q.dimension and a.lead_in.rstrip().endswith(("从", "由"))
+                and _is_to_value(items, b)):
+            # 经费投入,由135.63亿元提高到201.3亿元: the base is a level of what its second value is
+            _match(a, b.phrase, "")
+    for a, b in zip(items, items[1:], strict=False):
         if (b.q.unit == "%" and a.q.unit != "%" and not a.growth and a.clause_start == b.clause_start
                 and strip_joiners(b.lead_in).strip() == "的" and strip_joiners(a.lead_in).lstrip().startswith("占")):
             # 增加值27.94亿元,占工业增加值61.75亿元的45.25%: the money is the share's base

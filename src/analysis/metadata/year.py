@@ -236,6 +236,11 @@ def infer_year(
     if period != "FY" and (dated_parts := [int(m.group("year")) for c in cues_in("year_of_period", body)
                                            for m in c.regex.finditer(body)]):
         cands.append(("period_year", max(dated_parts)))  # 2017年…;2018年1—9月…: a report of 2018
+    elif (period != "FY" and date is not None and first_cue("this_year_period", body) is not None
+          and str(date[0]) in body):
+        # 今年1至9月 on a page of 2017: 2017's (when the text names that year at all: a
+        # repost's page date is not the year of a text that cites only earlier ones)
+        cands.append(("period_year", date[0]))
     reached = [int(m.group("year")) for c in cues_in("year_reached", body)
                for m in c.regex.finditer(body)]
     if reached and doc_type != "plan":  # in a plan, 从A增长到2025年的B is a goal

@@ -242,3 +242,26 @@ def test_a_review_of_a_past_years_work_plans_the_year_it_was_written() -> None:
     assert got[("high_tech_enterprises_new", 70)] == (2024, "FY", "target")
     assert got[("tech_smes", 300)] == (2024, "FY", "target")
     assert got[("high_tech_enterprises_new", 230)] == (2023, "FY", "actual")  # 去年 in the plan part
+
+
+def test_a_so_far_item_on_a_dated_page_is_that_years_and_its_earlier_years_keep_theirs() -> None:
+    text = ("时间:2018-08-20 09:13 来源:某某网\n记者近日从某某县科技局获悉,今年以来,该县已申请发明专利受理21件,"
+            "完成技术合同交易2300万元,认定高新技术企业2户。\n"
+            "近年来,某某县加快推进创新型县建设。2017年全县科技研发投入达到1.96亿元,占GDP的1.4%,"
+            "申请各类专利77件,其中发明专利30件,实现技术成果交易2500万元。2017年,全县新建平台3个。")
+    meta, got = _figures(text)
+    assert (meta.report_year, meta.period) == (2018, "M1-M8")
+    assert got[("invention_patent_applications", 21)] == (2018, "M1-M8", "actual")
+    assert got[("tech_contract_turnover", 23_000_000)] == (2018, "M1-M8", "actual")
+    assert got[("patent_applications", 77)] == (2017, "FY", "actual")
+    assert got[("invention_patent_applications", 30)] == (2017, "FY", "actual")
+    assert got[("tech_contract_turnover", 25_000_000)] == (2017, "FY", "actual")
+
+
+def test_a_conference_news_item_with_last_years_results_is_no_plan_and_a_prize_edition_no_year() -> None:
+    text = ("某某网讯(记者某某)5月14日,全县科技工作会召开。会议总结了我县去年科技工作情况,研究部署了今年全县科技工作。\n"
+            "据了解,去年,我县专利申请量、授权量分别为176件、30件,较上年同期分别上升39.68%、20%。\n"
+            "会议还对获得2010年度的科技进步奖和2010年度的科技进步奖的单位进行了表彰。")
+    meta, got = _figures(text)
+    assert meta.doc_type != "plan" and meta.report_year is None  # the text never says its year
+    assert got[("patent_applications", 176)][2] == "actual"

@@ -1769,3 +1769,11 @@ def test_recognised_firms_as_of_now_are_the_stock():
     got = _got("2022年某某市科技工作总结\n截至目前,全市经认定的国家高新技术企业1600家。今年新认定高新技术企业120家。")
     assert ("high_tech_enterprises_total", 1600) in got and ("high_tech_enterprises_new", 1600) not in got
     assert ("high_tech_enterprises_new", 120) in got
+
+
+def test_patents_of_all_kinds_and_technology_deals_in_money():
+    got = _got("2022年某某县科技工作总结\n全县申请各类专利77件,其中发明专利30件;完成技术合同交易2300万元,"
+               "实现技术成果交易2500万元。企业申请各类专利20件。")
+    assert ("patent_applications", 77) in got and ("invention_patent_applications", 30) in got
+    assert ("tech_contract_turnover", 23_000_000) in got and ("tech_contract_turnover", 25_000_000) in got
+    assert ("patent_applications", 20) not in got  # the firms' own

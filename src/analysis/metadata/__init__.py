@@ -60,7 +60,7 @@ from functools import lru_cache
 from ..models import DocMeta, RawDocument
 from ..text.document import Document, prepare
 from .cues import TITLE_LINES, YEAR_RE, first_cue, load_cues
-from .kind import infer_doc_type, infer_period, with_next_year_plan
+from .kind import infer_doc_type, infer_period, so_far, with_next_year_plan
 from .region import RegionGuess, infer_region, source_text
 from .title import extract_headline, extract_title
 from .year import _dateline_year, infer_year
@@ -89,8 +89,11 @@ def describe(doc: Document, title: str = "") -> DocMeta:
     body = doc.body
     doc_type = infer_doc_type(found_title, body, headline, doc.sections)
     period = infer_period(found_title, body, headline, doc.dateline)
+    dated_so_far = (doc.page_date is not None and not found_title.strip()
+                    and period != "FY" and so_far(body, doc.dateline) == period)
     year, year_conf = infer_year(found_title, body, doc_type, [*doc.chrome, *dated], period,
-                                 headline, doc.sections)
+                                 headline, doc.sections,
+                                 doc.page_date[0] if dated_so_far and doc.page_date else None)
     doc_type = with_next_year_plan(doc_type, body, year)
     region = _region(found_title, body, headline, year,  # the divisions of its year
                      source_text([*doc.chrome, *body_lines[:TITLE_LINES]]))

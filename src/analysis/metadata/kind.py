@@ -77,7 +77,7 @@ SO_FAR_CHARS = 800
 SO_FAR_LAST_DAY = 10
 
 
-def _so_far(body: str, dateline: tuple[int, int] | None) -> str:
+def so_far(body: str, dateline: tuple[int, int] | None) -> str:
     """The span from January to when a news item on this year so far (今年以来, 截至目前)
     was dated, with no period of its own: a page of 6月6日 reports 1-5月, one of 10月13日
     1-10月 (from a December date: the year); "" when it names no so-far, has no date or
@@ -129,7 +129,7 @@ def infer_period(title: str, body: str = "", headline: str = "",
             return _period_value(*lede)
         if title.strip():
             return "FY"
-        return _clause_span(body) or _so_far(body, dateline) or "FY"
+        return _clause_span(body) or so_far(body, dateline) or "FY"
     match, cue = hit
     if cue.value == "H1" and first_cue("period_annual", scope):
         return "FY"  # 上半年工作总结与下年工作思路: a reposted annual report

@@ -93,10 +93,11 @@ def _plan_section_year(parts: Outline) -> int | None:
 
 def _most_cited_year(body: str, ok: Callable[[int], bool]) -> int | None:
     """The year cited most often among those ``ok`` allows (ties → the later year);
-    target years (力争2025年) and years compared with (比2011年) do not count."""
+    target years (力争2025年), years compared with (比2011年) and prize editions (2010年度科技进步奖)
+    do not count."""
     targets = {
         m.start("year")
-        for kind in ("target_year", "lagged_year", "goal_year", "issue_year", "compared_year")
+        for kind in ("target_year", "lagged_year", "goal_year", "issue_year", "compared_year", "award_year")
         for c in cues_in(kind, body)
         for m in c.regex.finditer(body)
     }
@@ -210,9 +211,11 @@ def infer_year(
     period: str = "FY",
     headline: str = "",
     parts: Outline | None = None,
+    so_far_year: int | None = None,
 ) -> tuple[int | None, float]:
     """The year the report covers, with a confidence (see module docstring); ``parts`` are
-    the document's part openings (``Document.sections``; found in ``body`` when not given)."""
+    the document's part openings (``Document.sections``; found in ``body`` when not given);
+    ``so_far_year`` the page date's year when the period runs from January to that date."""
     date = page_date(chrome) or _issue_date(body) or written_date(body)
     floor, cap = _bounds(body, doc_type, date[0] if date else None)
     weak_cap = _summary_cap(date, doc_type, period)
@@ -241,6 +244,8 @@ def infer_year(
         # 今年1至9月 on a page of 2017: 2017's (when the text names that year at all: a
         # repost's page date is not the year of a text that cites only earlier ones)
         cands.append(("period_year", date[0]))
+    elif so_far_year is not None:
+        cands.append(("period_year", so_far_year))  # 今年以来 on a page of 2018-08: 2018's months
     reached = [int(m.group("year")) for c in cues_in("year_reached", body)
                for m in c.regex.finditer(body)]
     if reached and doc_type != "plan":  # in a plan, 从A增长到2025年的B is a goal

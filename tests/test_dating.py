@@ -265,3 +265,51 @@ def test_a_conference_news_item_with_last_years_results_is_no_plan_and_a_prize_e
     meta, got = _figures(text)
     assert meta.doc_type != "plan" and meta.report_year is None  # the text never says its year
     assert got[("patent_applications", 176)][2] == "actual"
+
+
+# The review of session fourteen's rules (made-up probes): each misfire it found, now right.
+@pytest.mark.parametrize(("text", "period"), [
+    ("某某网2021年6月6日讯 今年以来,某某县完成技术合同登记15项,同比增长66.7%。", "M1-M5"),  # a dated wire line
+    ("某某网6月6日讯 2021年是十四五开局之年。今年以来,某某县完成技术合同登记15项。", "M1-M5"),
+    ("某县电子信息产业加快发展\n某某网6月6日讯 今年以来,某县完成技术合同登记15项。", "M1-M5"),  # 电 in a headline
+    ("喜讯!某县新增高企15家\n某某网6月6日讯 今年以来,某县新认定高新技术企业15家。", "M1-M5"),
+    ("某某网6月6日讯 记者获悉,截至今年年底,全市高新技术企业将达到500家。", "FY"),  # a year-end goal
+    ("某某网10月20日讯 截至今年第三季度末,全市科技型中小企业入库134家。", "FY"),  # states its own period
+    ("发布时间:2021-06-20\n今年以来,某县完成技术合同登记15项。去年,全县技术合同成交额1亿元,"
+     "全年新认定高新技术企业20家。", "H1"),  # 全年 of 去年 is no whole year of this one
+    ("发布时间:2019-11-25\n今年以来,我局紧紧围绕中心工作,全市新认定高新技术企业100家。"
+     "明年,我局将继续围绕中心工作,力争新认定高新技术企业120家。", "FY"),  # a summary with a plan part
+    ("发布时间:2019-11-18\n今年以来,我局各项工作取得明显成效。\n一、主要工作及成效\n"
+     "全市新认定高新技术企业100家。\n二、存在问题\n企业创新能力不强。", "FY"),  # a report's outline
+    ("本报讯 1月18日,记者获悉,截至目前,某市高新技术企业总数达64家。", "FY"),  # January: the year just ended
+])
+def test_reviewed_so_far_periods(text: str, period: str) -> None:
+    assert _figures(text)[0].period == period
+
+
+def test_reviewed_years_and_parts() -> None:
+    _, got = _figures("发布时间:2021-10-20\n今年以来,全市技术合同成交额35亿元。去年全市技术合同成交额30亿元,"
+                      "预计全年可达45亿元。")
+    assert got[("tech_contract_turnover", 4_500_000_000)][0] == 2021  # 预计全年: this year's
+    _, got = _figures("发布时间:2021-12-25\n今年以来,全市技术合同成交额完成50亿元,上年为40亿元,"
+                      "全年新认定高新技术企业80家,当年新增科技型中小企业200家。")
+    assert got[("high_tech_enterprises_new", 80)][0] == 2021  # 上年为40亿元 dates only itself
+    assert got[("tech_smes", 200)][0] == 2021
+    meta, got = _figures("2019年,全市将重点实验室建设作为科技工作的突破口,新认定高新技术企业120家。"
+                         "十三五以来,全市累计新认定高新技术企业400家。2020年全市将力争新认定高新技术企业150家。")
+    assert (meta.report_year, meta.doc_type) == (2019, "summary+plan")  # 将…作为 is no future
+    assert got[("high_tech_enterprises_new", 400)][:2] == (2019, "2016-2019")
+    meta, _ = _figures("发布时间:2021-12-20\n2021年,全市科技工作取得新成效。年初,市政府召开全市科技创新大会,"
+                       "回顾了2020年全市科技工作,并对2021年工作进行了部署。全年新认定高新技术企业120家。")
+    assert meta.doc_type == "summary"  # its January conference recalled
+    meta, got = _figures("年初,我局召开全市科技工作会议,部署2021年科技创新工作。一年来,全市新认定"
+                         "高新技术企业120家,去年为80家,技术合同成交额50亿元。")
+    assert meta.report_year == 2021 and got[("high_tech_enterprises_new", 80)][0] == 2020
+    _, got = _figures("2月20日,某市召开2021年全市科技工作会议。去年,全市新认定高新技术企业100家。"
+                      "今年以来,全市新认定高新技术企业5家。今年,全市将力争新认定高新技术企业120家。")
+    assert got[("high_tech_enterprises_new", 100)][0] == 2020
+    assert got[("high_tech_enterprises_new", 5)][0] == 2021  # this year so far, not last year's
+    assert got[("high_tech_enterprises_new", 120)] == (2021, "FY", "target")
+    meta, got = _figures("某区2020年科技工作总结\n一、主要成绩\n科创园一期已建成投用。下阶段将启动二期建设,"
+                         "目标是打造区域创新高地。全年技术合同成交额10亿元,同比增长20%。")
+    assert got[("tech_contract_turnover", 1_000_000_000)] == (2020, "FY", "actual")  # a project's phase

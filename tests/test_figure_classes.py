@@ -1777,3 +1777,16 @@ def test_patents_of_all_kinds_and_technology_deals_in_money():
     assert ("patent_applications", 77) in got and ("invention_patent_applications", 30) in got
     assert ("tech_contract_turnover", 23_000_000) in got and ("tech_contract_turnover", 25_000_000) in got
     assert ("patent_applications", 20) not in got  # the firms' own
+
+
+def test_reviewed_from_to_pairs():
+    got = _got("2022年某某市科技工作总结\n2016年至2020年,全市累计新认定高新技术企业500家;"
+               "2021年,全市高新技术企业总数由800家增长到950家。")
+    assert got[("high_tech_enterprises_total", 950)][1] == 2021  # its own clause's year, not the span's
+    got = _got("2022年某某市科技工作总结\n十三五以来,全市高新技术企业由2015年的300家增长到2020年的800家。")
+    assert got[("high_tech_enterprises_total", 300)][1:3] == (2015, "FY")
+    assert got[("high_tech_enterprises_total", 800)][1:3] == (2020, "FY")
+    got = _got("2022年某某市科技工作总结\n全市专利授权量由上年的3000件,增加到3600件,同比增长20%,"
+               "其中发明专利授权由200件,增长到260件。")
+    assert ("invention_patent_grants", 260) in got  # the part's second value, not a subset
+    assert got[("patent_grants", 3600)][0] == 20

@@ -493,6 +493,10 @@ def _sentence_figures(
                 and _is_to_value(items, b)):
             # 经费投入,由135.63亿元提高到201.3亿元: the base is a level of what its second value is
             _match(a, b.phrase, "")
+        elif (b.indicator is None and a.indicator is not None and not a.growth and not b.growth
+              and a.q.dimension == b.q.dimension and a.lead_in.rstrip().endswith(("从", "由"))
+              and _is_to_value(items, b)):
+            _match(b, a.phrase, "")  # 发明专利授权由200件,增长到260件: and the other way round
     for a, b in zip(items, items[1:], strict=False):
         if (b.q.unit == "%" and a.q.unit != "%" and not a.growth and a.clause_start == b.clause_start
                 and strip_joiners(b.lead_in).strip() == "的" and strip_joiners(a.lead_in).lstrip().startswith("占")):
@@ -1338,6 +1342,9 @@ _FROM = re.compile(r"(?<![自理缘经])[从由](?!事|于|此|来|衷)")
 _FYP_CONTEXT = re.compile(r"[“\"]?十(?P<n>[一二三四五])五[”\"]?(?P<how>期末|末|期间|时期|以来)")
 _FYP_CONTEXT_CHARS = 300  # how far back (within the paragraph) such a plan mention is read
 _RECOGNISED_ALL = re.compile(r"(?<![新首])(?:通过)?认定")  # 认定697家 (not 新认定): renewals too
+# A from-to pair's own year, right before a value (由2015年的300家, 增长到2020年的800家): it dates
+# that value even inside a span since some year (十三五以来), which would otherwise sum it.
+_PAIR_YEAR = re.compile(r"(?:[从由]|[到至])\s*(?P<y>20\d\d)\s*年(?:底|末)?的?$")
 # 从2021年的 / 由“十三五”末的 right before a value: the value is the base of a change
 _FROM_YEAR_BASE = re.compile(r"[从由]\s*(?:20\d\d\s*年(?:底|末|初)?|[“\"]?十[一二三四五]五[”\"]?(?:末|期末))的?$")
 _FROM_LAST_YEAR = re.compile(r"[从由](?:上年|去年|上一年)(?:的|底|末)?$")  # 由上年的 A 增至 B
@@ -1482,7 +1489,8 @@ def _to_figure(
         explicit = (explicit or section.year) - 1  # 2022年…由上年的12.86亿元增至24.49亿元
     if (span_m is None and since is None and (change is None or from_to)
             and (whole := sentence.last_before(sentence.ranges, q.start)) is not None
-            and (from_to or mention.lead_in.rstrip().endswith(("从", "由")))):
+            and (from_to or mention.lead_in.rstrip().endswith(("从", "由")))
+            and not [y for y in sentence.years if whole.end() <= y[0] < q.start]):  # (…;2021年,…由A: its own)
         # 2018年至2021年,全市…由1.74%增长至2.45%: the levels at the span's ends, not a sum
         span, explicit = None, int(whole.group("b" if from_to else "a"))
     last_year_clause = (
@@ -1496,6 +1504,16 @@ def _to_figure(
         explicit = sentence.written - 1
     elif last_year_clause and section.kind == "plan" and section.year:
         explicit = section.year - 1  # 今年…提出新目标:…。去年,某市新增230家: a plan recalls a result
+    if (explicit is None and span is None and section.kind == "summary" and sentence.written is not None
+            and section.year is not None and section.year < sentence.written
+            and c["so_far_opening"].match(sent)):
+        explicit = sentence.written  # 召开2021年…会议。去年,…。今年以来,…新认定5家: 2021's
+    if explicit is None and span is None and c["last_year_base"].search(mention.lead_in):
+        named = last_year_cue(sentence.years, 0, q.start)
+        now = named or sentence.written or section.year
+        explicit = None if now is None else now - 1  # 2021年…120家,去年为80家: 2020's
+    if (pair_year := _PAIR_YEAR.search(mention.lead_in)) is not None and (change is None or from_to):
+        span, explicit = None, int(pair_year.group("y"))  # 十三五以来,…由2015年的300家增长到2020年的800家
     if explicit is not None:
         year = explicit
     if mention.series_year is not None:
@@ -1650,6 +1668,7 @@ def _to_figure(
                 (p for p in reversed(items[: mention.idx]) if not p.growth and p.indicator), None
             )
             if (parent and parent.indicator and parent.indicator.metric_id == ind.metric_id
+                    and not (from_to and parent is items[mention.idx - 1])  # 其中…由200件,增长到260件
                     and (ind.core or platform_level(mention.lead_in) == platform_level(parent.lead_in))):
                 flags.append("subset")
                 metric_id = ""

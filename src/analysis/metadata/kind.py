@@ -7,8 +7,8 @@ import re
 from ..text import lexicon
 from ..text.dating import looks_back
 from ..text.lexicon import Cue
-from ..text.sections import Outline, outline
-from .cues import LEDE_CHARS, YEAR_RE, cues_in, first_cue
+from ..text.sections import Outline, outline, plan_start
+from .cues import LEDE_CHARS, cues_in, first_cue
 from .title import after_title
 from .year import _title_years
 
@@ -75,22 +75,40 @@ def _sums_up_and_plans(title: str) -> bool:
 SO_FAR_CHARS = 800
 # A page dated up to this day of a month reports the months before it (6月6日讯 → 1-5月).
 SO_FAR_LAST_DAY = 10
+# The shortest so-far span read from a date: January to February (a page of 3月5日).
+SO_FAR_FIRST_MONTH = 2
+
+
+# A year opening a sentence as its time (2014年,某市…): the year a so-far then belongs to.
+_YEAR_AS_TIME = re.compile(r"(?<!\d)20\d\d\s*年\s*(?:以来\s*)?[,，]")
+# A sentence opening on last year (去年,全县…,全年新认定20家): its 全年 is that year's.
+_LAST_YEAR_SENTENCE = re.compile(r"(?:^|[。\n])\s*(?:[^，,。；;\n]{0,10}[，,:：])?\s*(?:去年|上年)[^。\n]*")
+# A report's own outline (一、主要工作…): an annual summary, not a news item on the year so far.
+_NUMBERED_HEADING = re.compile(r"(?:^|\n)\s*[一二三四五六七八九十]{1,2}\s*[、.．]")
 
 
 def so_far(body: str, dateline: tuple[int, int] | None) -> str:
     """The span from January to when a news item on this year so far (今年以来, 截至目前)
     was dated, with no period of its own: a page of 6月6日 reports 1-5月, one of 10月13日
-    1-10月 (from a December date: the year); "" when it names no so-far, has no date or
-    names a year before its so-far."""
-    if dateline is None or (hit := first_cue("so_far", body[:SO_FAR_CHARS])) is None:
+    1-10月 (from a December date: the year); "" when it names no so-far, has no date,
+    opens a sentence with an earlier year before its so-far, states a whole year's figure of
+    this year, or is a report with an outline or a plan part (今年以来… in a November
+    summary that says 明年,我局将…)."""
+    lede = body[:SO_FAR_CHARS]
+    if dateline is None or (hit := first_cue("so_far", lede)) is None:
         return ""
-    if first_cue("lede_annual", body[:SO_FAR_CHARS]) is not None:
+    last_year = [m.span() for m in _LAST_YEAR_SENTENCE.finditer(lede)]
+    if any(not any(a <= m.start() < b for a, b in last_year)
+           for c in cues_in("lede_annual", lede) for m in c.regex.finditer(lede)):
         return ""
-    if (year := YEAR_RE.search(body)) is not None and year.start() < hit[0].start():
+    if any(m.start() < hit[0].start() for m in _YEAR_AS_TIME.finditer(lede)):
         return ""  # 2014年,某市…。截至目前,…: the year it names, not the page's months
+    if _NUMBERED_HEADING.search(body) or plan_start(body) is not None:
+        return ""
     month, day = dateline
     last = month - 1 if day <= SO_FAR_LAST_DAY and month < 12 else month  # December: the year
-    return lexicon.period_of_months(last) if last >= 1 else ""
+    # (dated in January: its "so far" is the year just ended, which nothing here settles)
+    return lexicon.period_of_months(last) if last >= SO_FAR_FIRST_MONTH else ""
 
 
 CLAUSE_SPAN_MIN = 2  # clauses opening with one month span that make it a news item's period

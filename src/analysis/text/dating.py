@@ -11,6 +11,7 @@ metadata (the report's year and type). The cues are rows of ``data/metadata_cues
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from . import lexicon
@@ -84,8 +85,14 @@ def written_date(body: str) -> tuple[int, int] | None:
 def lede_day(body: str) -> tuple[int, int] | None:
     """(month, day) of a news item's wire line (某某网6月6日讯, 本报讯(记者…)6月6日): how
     far into its year a page without a date of its own was written."""
-    wire = next((line for line in body[:LEDE_CHARS].split("\n") if "讯" in line or "电" in line), "")
-    for c in lexicon.cues_in(CUE_FILE, "lede_day", wire):  # the first wire line only (not
-        if (m := c.regex.search(wire)) is not None and 1 <= int(m.group("month")) <= 12:
-            return int(m.group("month")), int(m.group("day"))  # a related item's below it)
+    for line in body[:LEDE_CHARS].split("\n"):
+        for c in lexicon.cues_in(CUE_FILE, "lede_day", line):
+            if (m := c.regex.search(line)) is not None and 1 <= int(m.group("month")) <= 12:
+                return int(m.group("month")), int(m.group("day"))
+        if _UNDATED_WIRE.search(line):
+            return None  # the item's own wire line has no date (a related item's below it)
     return None
+
+
+# A wire lead without a date (本报讯(记者某某)2014年,…; 某某网讯): what dates the item, if any.
+_UNDATED_WIRE = re.compile(r"(?:网|报|台|中心|社|新闻)讯|讯\s*[(（]")

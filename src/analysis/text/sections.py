@@ -65,13 +65,15 @@ PLAN_HEADING = re.compile(
     + expand(r"(?P<when>{heading.when}|下一步|下步|今后[^，。]{0,4})?"
              r"[^。\n，,]{0,8}?(?:工作)?{heading.plan}(?!{heading.summary})")
 )
-# A sentence that opens with 下一步 (下阶段) / 明年 / 20XX年 and soon says 将, 要, 目标 … At the
+# A sentence that opens with 下一步 (下阶段 + the region or bureau, not a project's next
+# phase) / 明年 / 20XX年 and soon says 将, 要, 目标 … At the
 # text's start or after a line break or 。; written to open with that mark (kept out of
 # the position by the empty group ``at``) so that ``re`` jumps from mark to mark.
 _PLAN_WHEN_YEAR = r"(?P<y>20\d\d)年(?!以来|度?[一二三四第]|上半年|前|\d)"
 _PLAN_SOON = r"[，,]?[^。]{0,30}?(?:将|要|重点|着力|计划|思路|目标|主要|继续|力争|确保)"
 PLAN_SENTENCE_BODY = (
-    r"\s*(?P<when>下半年|下一步|下一?阶段|明年|下步|今后一个时期|" + _PLAN_WHEN_YEAR + ")" + _PLAN_SOON
+    r"\s*(?P<when>下半年|下一步|下一?阶段(?=\s*[,，]?\s*(?:我局|我们|全市|全区|全县|我市|我区|我县))|明年|下步|"
+    r"今后一个时期|" + _PLAN_WHEN_YEAR + ")" + _PLAN_SOON
 )
 PLAN_SENTENCE = re.compile(r"[\n。](?P<at>)" + PLAN_SENTENCE_BODY)
 PLAN_SENTENCE_FIRST = re.compile(r"(?P<at>)" + PLAN_SENTENCE_BODY)  # at the text's start

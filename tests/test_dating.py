@@ -313,3 +313,15 @@ def test_reviewed_years_and_parts() -> None:
     meta, got = _figures("某区2020年科技工作总结\n一、主要成绩\n科创园一期已建成投用。下阶段将启动二期建设,"
                          "目标是打造区域创新高地。全年技术合同成交额10亿元,同比增长20%。")
     assert got[("tech_contract_turnover", 1_000_000_000)] == (2020, "FY", "actual")  # a project's phase
+
+
+def test_a_portal_line_dates_the_page_and_names_its_paper_and_a_wire_lead_with_its_reporter_looks_back() -> None:
+    text = ("某市发明专利申请量全省第一\n\nhttp://www.sina.com.cn 2007年01月29日04:13 舜网-某某时报\n\n"
+            "  时报1月28日讯(记者 某某)去年,我市专利申请量达到8223件,同比增长26.43%。其中,发明专利申请量达到1678件。")
+    doc = prepare_text("w", text)
+    assert doc.page_date == (2007, 1)
+    meta, got = _figures(text)
+    assert meta.report_year == 2006
+    assert got[("patent_applications", 8223)] == (2006, "FY", "actual")
+    from analysis.metadata.region import source_text
+    assert source_text(doc.chrome) == "舜网-某某时报"

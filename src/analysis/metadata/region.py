@@ -33,6 +33,8 @@ LEAD_WEIGHT = 2.0  # a place in the opening sentence (or a news-wire lead 瓜州
 # a lead, and only for a unit of the level the text speaks as (a city paper on 全市).
 SOURCE_WEIGHT = 2.0
 SOURCE_RE = re.compile(r"来源\s*[:：]\s*(?P<source>[^\s|｜]{2,30})")
+# The same publisher after a portal line's date and time (…2007年01月29日04:13 舜网-济南时报).
+SOURCE_AFTER_TIME_RE = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?\s+(?P<source>[^\s|｜。，,]{2,30}?(?:报|网|台|电视台|融媒体中心))\s*$")
 # Calibrated on the tuning half of the development corpus (see data/README.md): below it,
 # the region is left empty and the document listed in needs_manifest.csv.
 REGION_THRESHOLD = 0.45
@@ -331,7 +333,8 @@ def _fits_voice(level: str, voice: str) -> bool:
 
 def source_text(chrome: list[str] | tuple[str, ...]) -> str:
     """The publishers named in the page's 来源 lines (来源：东北网-哈尔滨日报)."""
-    return " ".join(m.group("source") for line in chrome for m in SOURCE_RE.finditer(line))
+    return " ".join(m.group("source") for line in chrome
+                    for regex in (SOURCE_RE, SOURCE_AFTER_TIME_RE) for m in regex.finditer(line))
 
 
 def _collect(title: str, body: str, voice: str = "", headline: str = "",

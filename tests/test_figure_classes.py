@@ -1790,3 +1790,10 @@ def test_reviewed_from_to_pairs():
                "其中发明专利授权由200件,增长到260件。")
     assert ("invention_patent_grants", 260) in got  # the part's second value, not a subset
     assert got[("patent_grants", 3600)][0] == 20
+
+
+def test_a_per_capita_figure_without_its_noun_takes_the_count_before_it():
+    got = _got("2022年某某县科技工作总结\n截止3月底全市有效发明专利312件,每万人拥有量达到3.94件。"
+               "全县科技人员3000人,每万人拥有4.5人。")
+    assert ("valid_invention_patents", 312) in got and ("invention_patents_per_10k", 3.94) in got
+    assert not [k for k in got if k[1] == 4.5]  # no indicator counts people per 10,000

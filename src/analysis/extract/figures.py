@@ -488,6 +488,12 @@ def _sentence_figures(
 
     _complete_phrases(items, sentence)
     for a, b in zip(items, items[1:], strict=False):
+        if (b.indicator is None and a.indicator is not None and "/万人" in b.unit and "/万人" not in a.unit
+                and a.group_start == b.group_start and not b.growth
+                and _BARE_PER_10K.fullmatch(strip_joiners(b.lead_in).strip("，, "))):
+            # 有效发明专利312件,每万人拥有量达到3.94件: the count's measure per 10,000 people
+            _match(b, f"每万人{a.indicator.name_zh}", "")
+    for a, b in zip(items, items[1:], strict=False):
         if (a.indicator is None and b.indicator is not None and not a.growth and not b.growth
                 and a.q.dimension == b.q.dimension and a.lead_in.rstrip().endswith(("从", "由"))
                 and _is_to_value(items, b)):
@@ -1342,6 +1348,8 @@ _FROM = re.compile(r"(?<![自理缘经])[从由](?!事|于|此|来|衷)")
 _FYP_CONTEXT = re.compile(r"[“\"]?十(?P<n>[一二三四五])五[”\"]?(?P<how>期末|末|期间|时期|以来)")
 _FYP_CONTEXT_CHARS = 300  # how far back (within the paragraph) such a plan mention is read
 _RECOGNISED_ALL = re.compile(r"(?<![新首])(?:通过)?认定")  # 认定697家 (not 新认定): renewals too
+# A per-capita phrase without its noun (每万人拥有量达到, 每万人口拥有): the count before it is its noun.
+_BARE_PER_10K = re.compile(r"(?:平均)?每万(?:人|人口|名)(?:拥有量?|拥有)?(?:数|量)?(?:达到|达|为)?")
 # A from-to pair's own year, right before a value (由2015年的300家, 增长到2020年的800家): it dates
 # that value even inside a span since some year (十三五以来), which would otherwise sum it.
 _PAIR_YEAR = re.compile(r"(?:[从由]|[到至])\s*(?P<y>20\d\d)\s*年(?:底|末)?的?$")

@@ -24,7 +24,7 @@ FLOW = (
     ("text", "text.document"),
     ("metadata", "extract"),  # side by side: both read the prepared document
     ("tables", "records"),  # records: a document's rows, made in the workers
-    ("pipeline",),
+    ("pipeline", "warm"),  # warm: the pool server's warm-up, one extraction of a sample
     ("corrections",),
     ("compare", "themes"),
     ("plots", "excel", "review", "display", "flags"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -119,6 +120,10 @@ def _extract(a: argparse.Namespace) -> int:
         # imports: Python's default collected the young objects of the imports and the
         # loaded data files every 700 allocations, about 0.1 s of a one-file run.
         gc.set_threshold(*GC_THRESHOLDS)
+        # No OpenBLAS thread pool, here and in the workers (they inherit the environment):
+        # extraction does no linear algebra, but numpy's import (text.script, tables) starts
+        # a BLAS thread that spins for a while, about 0.07 s of CPU per process.
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from . import extract_corpus
     from .pipeline import format_summary
     from .safeio import OutputBusy

@@ -42,6 +42,9 @@ if TYPE_CHECKING:  # the writing process imports them (a worker needs neither)
     from .tables import Tables
 
 log = logging.getLogger(__name__)
+# what the process pool's server imports before it forks workers (engine._preload): the
+# extraction's modules and data, loaded once and inherited instead of once per worker
+SERVER_PRELOAD = ("analysis.warm",)
 after_chunk(extract_cache.flush)  # a worker stores a chunk's cache entries in one transaction
 
 META_FIELDS = ("title", "region", "admin_level", "parent_city", "province", "report_year",

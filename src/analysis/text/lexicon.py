@@ -284,9 +284,15 @@ def cues_in(name: str, kind: str, text: str) -> tuple[Cue, ...]:
     seen = _seen(screen, text)
     found = seen.kept.get(kind)
     if found is None:
-        found = seen.kept[kind] = tuple(
-            cue for cue, clauses in zip(cues, screen.clauses[kind], strict=True)
-            if all(_holds(clause, screen, text, seen) for clause in clauses))
+        # (loops, not generators: every text asks for some 25 kinds the first time)
+        kept = []
+        for cue, clauses in zip(cues, screen.clauses[kind], strict=True):
+            for clause in clauses:
+                if not _holds(clause, screen, text, seen):
+                    break
+            else:
+                kept.append(cue)
+        found = seen.kept[kind] = tuple(kept)
     return found
 
 

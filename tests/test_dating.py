@@ -325,3 +325,15 @@ def test_a_portal_line_dates_the_page_and_names_its_paper_and_a_wire_lead_with_i
     assert got[("patent_applications", 8223)] == (2006, "FY", "actual")
     from analysis.metadata.region import source_text
     assert source_text(doc.chrome) == "舜网-某某时报"
+
+
+def test_a_so_far_in_the_annual_results_season_with_last_years_figures_is_last_years() -> None:
+    text = ("某某市现有1020家科技创新平台\n\n2025-03-25  来源: 某某网\n\n  3月24日下午,新闻发布会举行。截至目前,"
+            "某某市市级以上科技创新平台1020家。\n  近年来,某某市科技局统筹抓好各项工作:2024年全市国家科技型中小企业"
+            "入库1295家;高新技术产业产值占规模以上工业总产值的比例达到50.84%。")
+    meta, got = _figures(text)
+    assert (meta.report_year, meta.period) == (2024, "FY")
+    assert got[("tech_smes", 1295)] == (2024, "FY", "actual")
+    # later in the year the so-far holds, and an earlier year's paragraph keeps its year
+    later = text.replace("2025-03-25", "2025-08-25").replace("3月24日", "8月24日")
+    assert _figures(later)[0].period == "M1-M8"

@@ -1797,3 +1797,10 @@ def test_a_per_capita_figure_without_its_noun_takes_the_count_before_it():
                "全县科技人员3000人,每万人拥有4.5人。")
     assert ("valid_invention_patents", 312) in got and ("invention_patents_per_10k", 3.94) in got
     assert not [k for k in got if k[1] == 4.5]  # no indicator counts people per 10,000
+
+
+def test_levels_after_listed_rates_take_the_names_the_rates_were_listed_with():
+    got = _got("2022年某某县科技工作总结\n近两年来,某某县高新技术企业、科技型中小企业、专精特新企业分别增长134%、15%、119%,"
+               "达到82家、976家、35家。")
+    assert ("high_tech_enterprises_total", 82) in got and ("tech_smes", 976) in got
+    assert ("high_tech_enterprises_total", 976) not in got and ("high_tech_enterprises_total", 35) not in got

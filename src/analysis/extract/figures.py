@@ -585,6 +585,8 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
             _series_years(group, sentence)
         # only a list of values or 分别 can pair names with values (most figures: neither)
         pairing = _pair_names(lead_in, group, items[:i]) if len(group) >= 2 or "分别" in lead_in else None
+        if pairing is None and len(group) >= 2 and cues()["then_reach"].fullmatch(lead_in.strip(" ，,")):
+            pairing = _names_of_rates(lead_in, group, items[:i])
         if pairing is not None:
             names, verb = pairing
             first_head = _head(names[0])
@@ -1024,6 +1026,16 @@ def _pair_names(lead_in: str, group: list[Mention], before: list[Mention]) -> tu
         # 高新技术产业、战略性新兴产业产值占…比重分别达x、y: the measure after the last name is all's
         names = [n + tail for n in names[:-1]] + names[-1:]
     return (names, verb) if len(names) == len(group) else None
+
+
+def _names_of_rates(verb: str, group: list[Mention], before: list[Mention]) -> tuple[list[str], str] | None:
+    """A、B、C分别增长x%、y%、z%,达到p家、q家、r家: the levels take the names the rates were
+    listed with (one per value, in order)."""
+    rates = [p for p in before if p.growth and p.group_start == group[0].group_start]
+    if len(rates) != len(group) or "分别" not in rates[0].lead_in:
+        return None
+    names = _split_items(strip_joiners(rates[0].lead_in).partition("分别")[0])
+    return (names, verb.strip(" ，,")) if len(names) == len(group) else None
 
 
 def _shared_tail(names: list[str]) -> str:

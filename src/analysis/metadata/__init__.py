@@ -88,12 +88,13 @@ def describe(doc: Document, title: str = "") -> DocMeta:
     headline = "" if found_title else extract_headline(body_lines)
     body = doc.body
     doc_type = infer_doc_type(found_title, body, headline, doc.sections)
-    period = infer_period(found_title, body, headline, doc.dateline)
-    dated_so_far = (doc.page_date is not None and not found_title.strip()
-                    and period != "FY" and so_far(body, doc.dateline) == period)
+    page_year = doc.page_date[0] if doc.page_date else None
+    period = infer_period(found_title, body, headline, doc.dateline, page_year)
+    dated_so_far = (page_year is not None and not found_title.strip()
+                    and period != "FY" and so_far(body, doc.dateline, page_year) == period)
     year, year_conf = infer_year(found_title, body, doc_type, [*doc.chrome, *dated], period,
                                  headline, doc.sections,
-                                 doc.page_date[0] if dated_so_far and doc.page_date else None)
+                                 page_year if dated_so_far else None)
     doc_type = with_next_year_plan(doc_type, body, year)
     region = _region(found_title, body, headline, year,  # the divisions of its year
                      source_text([*doc.chrome, *body_lines[:TITLE_LINES]]))

@@ -10,7 +10,7 @@ from ..text.lexicon import Cue
 from ..text.sections import Outline, outline, plan_start
 from .cues import LEDE_CHARS, cues_in, first_cue
 from .title import after_title
-from .year import _title_years
+from .year import SUMMARY_LAST_MONTH, _title_years
 
 # How far into a text a sentence announcing its parts is looked for (a cover letter's 现将…
 # 汇报如下, a conference report's 回顾了去年…并对今年的工作进行了部署 after its lede).
@@ -79,15 +79,16 @@ SO_FAR_LAST_DAY = 10
 SO_FAR_FIRST_MONTH = 2
 
 
-# A year opening a sentence as its time (2014年,某市…): the year a so-far then belongs to.
-_YEAR_AS_TIME = re.compile(r"(?<!\d)20\d\d\s*年\s*(?:以来\s*)?[,，]")
+# A year opening a sentence as its time (2014年,某市…; 2024年全市…): the year a so-far then
+# belongs to, when it comes first or is earlier than the page's.
+_YEAR_AS_TIME = re.compile(r"(?<!\d)(?P<y>20\d\d)\s*年\s*(?:以来\s*)?(?:[,，]|(?=全[市区县]|我[市区县]))")
 # A sentence opening on last year (去年,全县…,全年新认定20家): its 全年 is that year's.
 _LAST_YEAR_SENTENCE = re.compile(r"(?:^|[。\n])\s*(?:[^，,。；;\n]{0,10}[，,:：])?\s*(?:去年|上年)[^。\n]*")
 # A report's own outline (一、主要工作…): an annual summary, not a news item on the year so far.
 _NUMBERED_HEADING = re.compile(r"(?:^|\n)\s*[一二三四五六七八九十]{1,2}\s*[、.．]")
 
 
-def so_far(body: str, dateline: tuple[int, int] | None) -> str:
+def so_far(body: str, dateline: tuple[int, int] | None, page_year: int | None = None) -> str:
     """The span from January to when a news item on this year so far (今年以来, 截至目前)
     was dated, with no period of its own: a page of 6月6日 reports 1-5月, one of 10月13日
     1-10月 (from a December date: the year); "" when it names no so-far, has no date,
@@ -106,6 +107,9 @@ def so_far(body: str, dateline: tuple[int, int] | None) -> str:
     if _NUMBERED_HEADING.search(body) or plan_start(body) is not None:
         return ""
     month, day = dateline
+    if (page_year is not None and month <= SUMMARY_LAST_MONTH
+            and any(int(m.group("y")) < page_year for m in _YEAR_AS_TIME.finditer(lede))):
+        return ""  # a page of 2025-03 whose figures are 2024年全市…'s: the annual results' season
     last = month - 1 if day <= SO_FAR_LAST_DAY and month < 12 else month  # December: the year
     # (dated in January: its "so far" is the year just ended, which nothing here settles)
     return lexicon.period_of_months(last) if last >= SO_FAR_FIRST_MONTH else ""
@@ -127,7 +131,7 @@ def _clause_span(body: str) -> str:
 
 
 def infer_period(title: str, body: str = "", headline: str = "",
-                 dateline: tuple[int, int] | None = None) -> str:
+                 dateline: tuple[int, int] | None = None, page_year: int | None = None) -> str:
     """FY unless the title scopes the report to part of the year (上半年, 1-5月); without
     a title, a news item about the mid-year meeting, then its headline, decide. When
     neither names a period, an opening that reports 1-9月 / 一季度 scopes the text
@@ -147,7 +151,7 @@ def infer_period(title: str, body: str = "", headline: str = "",
             return _period_value(*lede)
         if title.strip():
             return "FY"
-        return _clause_span(body) or so_far(body, dateline) or "FY"
+        return _clause_span(body) or so_far(body, dateline, page_year) or "FY"
     match, cue = hit
     if cue.value == "H1" and first_cue("period_annual", scope):
         return "FY"  # 上半年工作总结与下年工作思路: a reposted annual report

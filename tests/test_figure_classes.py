@@ -1804,3 +1804,12 @@ def test_levels_after_listed_rates_take_the_names_the_rates_were_listed_with():
                "达到82家、976家、35家。")
     assert ("high_tech_enterprises_total", 82) in got and ("tech_smes", 976) in got
     assert ("high_tech_enterprises_total", 976) not in got and ("high_tech_enterprises_total", 35) not in got
+
+
+def test_newly_approved_firms_their_running_total_and_funds_from_above():
+    got = _got("2022年某某市科技工作总结\n我市全年国家高新技术企业新获批712家、累计数达1774家。"
+               "全市获省级以上财政资金支持超5亿元。")
+    assert ("high_tech_enterprises_new", 712) in got and ("high_tech_enterprises_total", 1774) in got
+    assert ("sci_tech_funding_secured", 500_000_000) in got
+    got = _got("2022年某某市科技工作总结\n某企业获省级以上财政资金支持5000万元用于技术改造,贷款2亿元。")
+    assert ("sci_tech_funding_secured", 200_000_000) not in got

@@ -1053,7 +1053,7 @@ _ITS = re.compile(r"其(?![中他余它次实])")
 # (任务目标180家): a goal set in brackets after the figure it restates
 _GOAL_ASIDE = re.compile(r"[(（]\s*(?:年度|全年)?(?:任务|目标|任务目标|目标任务|计划)(?:数)?(?:为|是)?\s*")
 # the verbs of a count of new ones (新增, 净增 …), dropped when a level borrows its subject
-_NEW_VERBS = re.compile(r"净新增|新增|新认定|净增|凈增|新培育|新备案|新建|新引进")
+_NEW_VERBS = re.compile(r"净新增|新增|新认定|新获批|净增|凈增|新培育|新备案|新建|新引进")
 # rates of a 分别 list after the last one read: numbers without their % (the text was cut)
 _CUT_RATES = re.compile(r"(?:[、和及]\s*\d[\d.]*(?![\d.%％倍]))*(?=\s*$)")
 _IN_PARENS = re.compile(r"[(（][^)）]*$")  # a figure inside an open parenthesis

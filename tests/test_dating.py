@@ -337,3 +337,21 @@ def test_a_so_far_in_the_annual_results_season_with_last_years_figures_is_last_y
     # later in the year the so-far holds, and an earlier year's paragraph keeps its year
     later = text.replace("2025-03-25", "2025-08-25").replace("3月24日", "8月24日")
     assert _figures(later)[0].period == "M1-M8"
+
+
+# The second review (made-up probes) of session fourteen's rules.
+def test_second_review_so_far_and_the_results_season() -> None:
+    meta, got = _figures("发布时间:2023-04-18\n今年以来,全市新增入库科技型中小企业320家,技术合同成交额18亿元,"
+                         "同比增长25%。2022年全市科技型中小企业入库1100家。")
+    assert (meta.report_year, meta.period) == (2023, "M1-M4")  # 今年以来 says this year's own
+    assert got[("tech_smes", 1100)] == (2022, "FY", "actual")
+    meta, got = _figures("发布时间:2023-02-15\n截至目前,全市有效高新技术企业1250家。去年,全市新认定高新技术企业310家,"
+                         "技术合同成交额58亿元。")
+    assert (meta.report_year, meta.period) == (2022, "FY")  # 去年 in the season: last year's report
+    assert got[("high_tech_enterprises_new", 310)] == (2022, "FY", "actual")
+    meta, got = _figures("某某网3月8日讯 今年以来,某某县新认定高新技术企业6家。2022年,全县新认定高新技术企业30家。")
+    assert got[("high_tech_enterprises_new", 30)][:2] == (2022, "FY")  # no page year: no so-far
+    meta, got = _figures("发布时间:2022-08-15\n今年以来,全市新认定高新技术企业60家。去年是十四五开局之年,"
+                         "全市新认定高新技术企业120家。")
+    assert (meta.report_year, meta.period) == (2022, "M1-M8")
+    assert got[("high_tech_enterprises_new", 120)] == (2021, "FY", "actual")  # 去年是… is a time

@@ -1813,3 +1813,21 @@ def test_newly_approved_firms_their_running_total_and_funds_from_above():
     assert ("sci_tech_funding_secured", 500_000_000) in got
     got = _got("2022年某某市科技工作总结\n某企业获省级以上财政资金支持5000万元用于技术改造,贷款2亿元。")
     assert ("sci_tech_funding_secured", 200_000_000) not in got
+
+
+def test_second_review_bases_per_capita_and_listed_rates():
+    got = _got("2022年某某市科技工作总结\n2021年,全市技术合同成交额完成50亿元,上年为40亿元,同比增长25%。")
+    assert got[("tech_contract_turnover", 5_000_000_000)][:2] == (25, 2021)
+    assert got[("tech_contract_turnover", 4_000_000_000)][:2] == (None, 2020)  # the base: no yoy
+    got = _got("2022年某某市科技工作总结\n2021年,全市新认定高新技术企业120家,去年为80家。")
+    assert got[("high_tech_enterprises_new", 80)][1] == 2020
+    got = _got("2022年某某市科技工作总结\n2021年,全市研发经费投入,由2020年的35.6亿元提高到42.3亿元。")
+    assert got[("rd_expenditure", 3_560_000_000)][1] == 2020
+    got = _got("2022年某某市科技工作总结\n全市有效发明专利3120件,同比增长20%,每万人拥有量3.94件。"
+               "全市专利授权量4100件,每万人拥有量达到12.1件。")
+    assert ("invention_patents_per_10k", 3.94) in got
+    assert not [k for k in got if k[1] == 12.1]  # 拥有量 is a stock's, not the flow's
+    got = _got("2022年某某市科技工作总结\n专利申请量、授权量分别增长20%、15%,分别达到3600件、1800件。")
+    assert ("patent_applications", 3600) in got and ("patent_grants", 1800) in got
+    got = _got("2022年某某市科技工作总结\n全市申请各类专利1520件,授权各类专利860件。全市新增经认定的国家高新技术企业85家。")
+    assert ("patent_grants", 860) in got and ("high_tech_enterprises_new", 85) in got

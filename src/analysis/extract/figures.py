@@ -487,22 +487,26 @@ def _sentence_figures(
         prev_end = q.end
 
     _complete_phrases(items, sentence)
-    for a, b in zip(items, items[1:], strict=False):
-        if (b.indicator is None and a.indicator is not None and "/万人" in b.unit and "/万人" not in a.unit
-                and a.group_start == b.group_start and not b.growth
-                and _BARE_PER_10K.fullmatch(strip_joiners(b.lead_in).strip("，, "))):
-            # 有效发明专利312件,每万人拥有量达到3.94件: the count's measure per 10,000 people
+    for k, b in enumerate(items):
+        a = next((p for p in reversed(items[:k]) if not p.growth), None)
+        if (a is not None and b.indicator is None and a.indicator is not None and a.indicator.stock
+                and "/万人" in b.unit and "/万人" not in a.unit and a.group_start == b.group_start
+                and not b.growth and _BARE_PER_10K.fullmatch(strip_joiners(b.lead_in).strip("，, "))):
+            # 有效发明专利312件(,同比增长20%),每万人拥有量达到3.94件: the stock per 10,000 people
             _match(b, f"每万人{a.indicator.name_zh}", "")
     for a, b in zip(items, items[1:], strict=False):
+        base_of_pair = a.lead_in.rstrip().endswith(("从", "由")) or _FROM_YEAR_BASE.search(a.lead_in)
         if (a.indicator is None and b.indicator is not None and not a.growth and not b.growth
-                and a.q.dimension == b.q.dimension and a.lead_in.rstrip().endswith(("从", "由"))
-                and _is_to_value(items, b)):
+                and a.q.dimension == b.q.dimension and base_of_pair and _is_to_value(items, b)):
             # 经费投入,由135.63亿元提高到201.3亿元: the base is a level of what its second value is
             _match(a, b.phrase, "")
         elif (b.indicator is None and a.indicator is not None and not a.growth and not b.growth
-              and a.q.dimension == b.q.dimension and a.lead_in.rstrip().endswith(("从", "由"))
-              and _is_to_value(items, b)):
+              and a.q.dimension == b.q.dimension and base_of_pair and _is_to_value(items, b)):
             _match(b, a.phrase, "")  # 发明专利授权由200件,增长到260件: and the other way round
+        elif (b.indicator is None and a.indicator is not None and not a.growth and not b.growth
+              and a.q.dimension == b.q.dimension and a.group_start == b.group_start
+              and cues()["last_year_base"].search(b.lead_in)):
+            _match(b, a.phrase, "")  # 成交额完成50亿元,上年为40亿元: the same measure a year before
     for a, b in zip(items, items[1:], strict=False):
         if (b.q.unit == "%" and a.q.unit != "%" and not a.growth and a.clause_start == b.clause_start
                 and strip_joiners(b.lead_in).strip() == "的" and strip_joiners(a.lead_in).lstrip().startswith("占")):
@@ -584,9 +588,11 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
         if len(group) >= 2 and "分别" in lead_in:
             _series_years(group, sentence)
         # only a list of values or 分别 can pair names with values (most figures: neither)
-        pairing = _pair_names(lead_in, group, items[:i]) if len(group) >= 2 or "分别" in lead_in else None
-        if pairing is None and len(group) >= 2 and cues()["then_reach"].fullmatch(lead_in.strip(" ，,")):
-            pairing = _names_of_rates(lead_in, group, items[:i])
+        pairing = None
+        if len(group) >= 2 and cues()["then_reach"].fullmatch(lead_in.replace("分别", "").strip(" ，,")):
+            pairing = _names_of_rates(lead_in, group, items[:i])  # …分别增长x、y,(分别)达到p、q
+        if pairing is None and (len(group) >= 2 or "分别" in lead_in):
+            pairing = _pair_names(lead_in, group, items[:i])
         if pairing is not None:
             names, verb = pairing
             first_head = _head(names[0])
@@ -1034,7 +1040,8 @@ def _names_of_rates(verb: str, group: list[Mention], before: list[Mention]) -> t
     rates = [p for p in before if p.growth and p.group_start == group[0].group_start]
     if len(rates) != len(group) or "分别" not in rates[0].lead_in:
         return None
-    names = _split_items(strip_joiners(rates[0].lead_in).partition("分别")[0])
+    names_text = strip_joiners(rates[0].lead_in).partition("分别")[0]
+    names = _split_items(re.sub(r"同比|比上年|较上年|比去年|较去年", "", names_text))
     return (names, verb.strip(" ，,")) if len(names) == len(group) else None
 
 
@@ -1130,7 +1137,8 @@ def _attach_growth(items: list[Mention], sent: str, written: int | None = None) 
             and p.unit not in {"%", "百分点"}
             and not cues()["change_by"].search(p.lead_in)  # 增长238.88亿元,提高65.82%: the change, not the level
             and not (_is_to_value(items, p) and not _yoy_words().search(lead_in))  # 由A增加至B,增长5.5倍: over the span
-            and not (p.lead_in.rstrip().endswith(("从", "由")) or _FROM_YEAR_BASE.search(p.lead_in))  # a base
+            and not (p.lead_in.rstrip().endswith(("从", "由")) or _FROM_YEAR_BASE.search(p.lead_in)
+                     or c["last_year_base"].search(p.lead_in))  # a base (由A…, 上年为A)
             and not _IN_PARENS.search(p.lead_in)  # 新认定300家(任务目标180家),同比增长16%: an aside
             and "share_base" not in p.flags
             and "threshold" not in p.flags
@@ -1528,7 +1536,7 @@ def _to_figure(
             and section.year is not None and section.year < sentence.written
             and c["so_far_opening"].match(sent)):
         explicit = sentence.written  # 召开2021年…会议。去年,…。今年以来,…新认定5家: 2021's
-    if explicit is None and span is None and c["last_year_base"].search(mention.lead_in):
+    if span is None and c["last_year_base"].search(mention.lead_in):
         named = last_year_cue(sentence.years, 0, q.start)
         now = named or sentence.written or section.year
         explicit = None if now is None else now - 1  # 2021年…120家,去年为80家: 2020's

@@ -107,9 +107,14 @@ def so_far(body: str, dateline: tuple[int, int] | None, page_year: int | None = 
     if _NUMBERED_HEADING.search(body) or plan_start(body) is not None:
         return ""
     month, day = dateline
-    if (page_year is not None and month <= SUMMARY_LAST_MONTH
-            and any(int(m.group("y")) < page_year for m in _YEAR_AS_TIME.finditer(lede))):
-        return ""  # a page of 2025-03 whose figures are 2024年全市…'s: the annual results' season
+    years = [int(m.group("y")) for m in _YEAR_AS_TIME.finditer(lede)]
+    if page_year is None and years:
+        return ""  # 3月8日讯 今年以来,…。2022年,全县…: which year is this one, the text does not say
+    earlier = [y for y in years if page_year is not None and y < page_year] or last_year
+    if month <= SUMMARY_LAST_MONTH and earlier and "今年以来" not in lede:
+        # a page of 2025-03 whose 截至目前 stands beside 2024年全市… (or 去年,…) figures: the
+        # annual results' season, reporting the year before (今年以来 says this year's own)
+        return ""
     last = month - 1 if day <= SO_FAR_LAST_DAY and month < 12 else month  # December: the year
     # (dated in January: its "so far" is the year just ended, which nothing here settles)
     return lexicon.period_of_months(last) if last >= SO_FAR_FIRST_MONTH else ""

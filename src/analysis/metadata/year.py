@@ -20,6 +20,7 @@ YEAR_CONF = {
     "last_year": 0.9,
     "opening": 0.85,
     "statement": 0.8,
+    "so_far": 0.78,  # a dated page's 今年以来: its year, above a Five-Year-Plan stage it recalls
     "fyp": 0.75,
     "period_year": 0.7,
     "plan_section": 0.6,
@@ -245,7 +246,7 @@ def infer_year(
         # repost's page date is not the year of a text that cites only earlier ones)
         cands.append(("period_year", date[0]))
     elif so_far_year is not None:
-        cands.append(("period_year", so_far_year))  # 今年以来 on a page of 2018-08: 2018's months
+        cands.append(("so_far", so_far_year))  # 今年以来 on a page of 2018-08: 2018's months
     reached = [int(m.group("year")) for c in cues_in("year_reached", body)
                for m in c.regex.finditer(body)]
     if reached and doc_type != "plan":  # in a plan, 从A增长到2025年的B is a goal

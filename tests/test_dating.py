@@ -355,3 +355,17 @@ def test_second_review_so_far_and_the_results_season() -> None:
                          "全市新认定高新技术企业120家。")
     assert (meta.report_year, meta.period) == (2022, "M1-M8")
     assert got[("high_tech_enterprises_new", 120)] == (2021, "FY", "actual")  # 去年是… is a time
+
+
+def test_a_paper_byline_with_a_font_switch_dates_the_page_and_an_untitled_news_page_is_its_years() -> None:
+    text = ("某某区荣获全国科技创新百强区\n\n某某晚报 2018-10-13 10:02 大字\n\n记者 某某\n\n"
+            "晚报讯近期,某某区入选“全国科技创新百强区”。据悉,某某区获高企认定7家,保有量为34家。")
+    doc = prepare_text("b", text)
+    assert doc.page_date == (2018, 10)
+    assert _figures(text)[0].report_year == 2018
+    slogan = ("科技是第一生产力、人才是第一资源\n\n   2010-10-28 某某市科技局供稿\n"
+              "某某市以特色产业基地建设为抓手,有力地促进了全市高新技术产业快速发展。全市高新技术企业达到85家。")
+    assert _figures(slogan)[0].report_year == 2010
+    # an annual summary's title keeps the genre calendar: published in October, no year said
+    titled = "某某市科技局工作总结\n发布时间:2010-10-28\n全市高新技术企业达到85家。"
+    assert _figures(titled)[0].report_year is None

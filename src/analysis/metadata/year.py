@@ -262,7 +262,8 @@ def infer_year(
         cands.append(("dateline", dated))
     elif date is not None and (
         first_cue("current_year", body) is not None
-        or (headline and not title and date[1] > SUMMARY_LAST_MONTH)
+        or (date[1] > SUMMARY_LAST_MONTH and first_cue("doc_summary", title) is None
+            and first_cue("doc_plan", title) is None)  # no report's title: a news item's page
     ):
         # a news text about 今年, or a news item dated after the annual summaries' season:
         # it reports the current year, off the genre calendar

@@ -369,3 +369,16 @@ def test_a_paper_byline_with_a_font_switch_dates_the_page_and_an_untitled_news_p
     # an annual summary's title keeps the genre calendar: published in October, no year said
     titled = "某某市科技局工作总结\n发布时间:2010-10-28\n全市高新技术企业达到85家。"
     assert _figures(titled)[0].report_year is None
+
+
+def test_a_site_users_byline_dates_the_page_and_a_span_of_rising_levels_dates_the_text() -> None:
+    text = ("某某市上半年新增704家科技型中小企业\n\nadmin 2019-11-02 04:02:37 导读\n\n"
+            "今年上半年,我市新增科技型中小企业704家,总数达到11494家。")
+    doc = prepare_text("u", text)
+    assert doc.page_date == (2019, 11)
+    meta, got = _figures(text)
+    assert (meta.report_year, meta.period) == (2019, "H1")  # it names no year: the page's
+    assert got[("tech_smes", 11494)][:2] == (2019, "H1")
+    meta, _ = _figures("本报讯 昨日,调研组来到某某市。2018年至2021年,全市研发投入强度由1.74%增长至2.45%,"
+                       "技术合同成交额由82.3亿元,增长到306.5亿元。")
+    assert meta.report_year == 2021

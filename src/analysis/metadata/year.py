@@ -241,8 +241,8 @@ def infer_year(
                                            for m in c.regex.finditer(body)]):
         cands.append(("period_year", max(dated_parts)))  # 2017年…;2018年1—9月…: a report of 2018
     elif (period != "FY" and date is not None and first_cue("this_year_period", body) is not None
-          and str(date[0]) in body):
-        # 今年1至9月 on a page of 2017: 2017's (when the text names that year at all: a
+          and (str(date[0]) in body or YEAR_RE.search(body) is None)):
+        # 今年1至9月 on a page of 2017: 2017's (when the text names that year, or none: a
         # repost's page date is not the year of a text that cites only earlier ones)
         cands.append(("period_year", date[0]))
     elif so_far_year is not None:

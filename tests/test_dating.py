@@ -147,6 +147,14 @@ def _figures(text: str) -> tuple[object, dict[tuple[str, float], tuple[object, .
     return meta, {(f.metric_id, f.value): (f.year, f.period, f.kind) for f in find_figures(doc, meta)}
 
 
+def _reads(text: str, meta_expected: tuple[object, str, str],
+           expected: dict[tuple[str, float], tuple[object, ...]]) -> None:
+    """The text's (year, period, type) and the (year, period, kind) of the figures named."""
+    meta, got = _figures(text)
+    assert (meta.report_year, meta.period, meta.doc_type) == meta_expected
+    assert {key: got.get(key) for key in expected} == expected
+
+
 @pytest.mark.parametrize(("lead", "period"), [
     ("某某网6月6日讯 ", "M1-M5"),  # early in June: the months before it
     ("某某日报讯(记者某某)10月13日,", "M1-M10"),
@@ -236,12 +244,11 @@ def test_a_review_of_a_past_years_work_plans_the_year_it_was_written() -> None:
             "技术合同成交总额378.3亿元,增长40.8%。\n"
             "今年,某某市又提出新目标:全年新增高新技术企业70家、科技型中小企业300家。\n"
             "强化企业创新主体地位,去年,某某市新增高新技术企业230家。")
-    meta, got = _figures(text)
-    assert (meta.report_year, meta.doc_type) == (2023, "summary+plan")
-    assert got[("tech_contract_turnover", 37_830_000_000)] == (2023, "FY", "actual")
-    assert got[("high_tech_enterprises_new", 70)] == (2024, "FY", "target")
-    assert got[("tech_smes", 300)] == (2024, "FY", "target")
-    assert got[("high_tech_enterprises_new", 230)] == (2023, "FY", "actual")  # 去年 in the plan part
+    _reads(text, (2023, "FY", "summary+plan"), {
+        ("tech_contract_turnover", 37_830_000_000): (2023, "FY", "actual"),
+        ("high_tech_enterprises_new", 70): (2024, "FY", "target"),
+        ("tech_smes", 300): (2024, "FY", "target"),
+        ("high_tech_enterprises_new", 230): (2023, "FY", "actual")})  # 去年 in the plan part
 
 
 def test_a_so_far_item_on_a_dated_page_is_that_years_and_its_earlier_years_keep_theirs() -> None:
@@ -249,13 +256,12 @@ def test_a_so_far_item_on_a_dated_page_is_that_years_and_its_earlier_years_keep_
             "完成技术合同交易2300万元,认定高新技术企业2户。\n"
             "近年来,某某县加快推进创新型县建设。2017年全县科技研发投入达到1.96亿元,占GDP的1.4%,"
             "申请各类专利77件,其中发明专利30件,实现技术成果交易2500万元。2017年,全县新建平台3个。")
-    meta, got = _figures(text)
-    assert (meta.report_year, meta.period) == (2018, "M1-M8")
-    assert got[("invention_patent_applications", 21)] == (2018, "M1-M8", "actual")
-    assert got[("tech_contract_turnover", 23_000_000)] == (2018, "M1-M8", "actual")
-    assert got[("patent_applications", 77)] == (2017, "FY", "actual")
-    assert got[("invention_patent_applications", 30)] == (2017, "FY", "actual")
-    assert got[("tech_contract_turnover", 25_000_000)] == (2017, "FY", "actual")
+    _reads(text, (2018, "M1-M8", "summary"), {
+        ("invention_patent_applications", 21): (2018, "M1-M8", "actual"),
+        ("tech_contract_turnover", 23_000_000): (2018, "M1-M8", "actual"),
+        ("patent_applications", 77): (2017, "FY", "actual"),
+        ("invention_patent_applications", 30): (2017, "FY", "actual"),
+        ("tech_contract_turnover", 25_000_000): (2017, "FY", "actual")})
 
 
 def test_a_conference_news_item_with_last_years_results_is_no_plan_and_a_prize_edition_no_year() -> None:

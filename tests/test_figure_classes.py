@@ -1831,3 +1831,10 @@ def test_second_review_bases_per_capita_and_listed_rates():
     assert ("patent_applications", 3600) in got and ("patent_grants", 1800) in got
     got = _got("2022年某某市科技工作总结\n全市申请各类专利1520件,授权各类专利860件。全市新增经认定的国家高新技术企业85家。")
     assert ("patent_grants", 860) in got and ("high_tech_enterprises_new", 85) in got
+
+
+def test_listed_names_before_goal_words_and_a_shared_verb():
+    meta = DocMeta("t", region="某市", report_year=2012, period="FY", doc_type="plan")
+    got = {(f[0], f[1]): f[3:] for f in figures("全市高新技术产业产值、增加值要力争突破1000亿元和300亿元。", meta)}
+    assert got[("high_tech_output", 100_000_000_000)][3] == "target"
+    assert got[("high_tech_value_added", 30_000_000_000)][3] == "target"

@@ -1022,7 +1022,8 @@ def _pair_names(lead_in: str, group: list[Mention], before: list[Mention]) -> tu
         names_text, verb = (lead_in[: m.start()], m.group(0)) if m else (lead_in, "")
     else:
         return None
-    names = _split_items(names_text)
+    # 产值、增加值要力争突破x和y: the goal words before the verb are no part of the last name
+    names = _split_items(_GOAL_WORDS_END.sub("", names_text))
     if len(names) < len(group) and "分别" in lead_in:
         # 累计分别达到x、y: the names are the figures before this clause
         prior = [p for p in before if not p.growth and p.phrase][-len(group):]
@@ -1368,6 +1369,8 @@ _FROM = re.compile(r"(?<![自理缘经])[从由](?!事|于|此|来|衷)")
 _FYP_CONTEXT = re.compile(r"[“\"]?十(?P<n>[一二三四五])五[”\"]?(?P<how>期末|末|期间|时期|以来)")
 _FYP_CONTEXT_CHARS = 300  # how far back (within the paragraph) such a plan mention is read
 _RECOGNISED_ALL = re.compile(r"(?<![新首])(?:通过)?认定")  # 认定697家 (not 新认定): renewals too
+# Goal and time words between listed names and their shared verb (…增加值要力争突破x和y).
+_GOAL_WORDS_END = re.compile(r"(?:要|将|力争|确保|争取|预计|努力|年内|年底前)+$")
 # A per-capita phrase without its noun (每万人拥有量达到, 每万人口拥有): the count before it is its noun.
 _BARE_PER_10K = re.compile(r"(?:平均)?每万(?:人|人口|名)(?:拥有量?|拥有)?(?:数|量)?(?:达到|达|为)?")
 # A from-to pair's own year, right before a value (由2015年的300家, 增长到2020年的800家): it dates

@@ -388,3 +388,16 @@ def test_a_site_users_byline_dates_the_page_and_a_span_of_rising_levels_dates_th
     meta, _ = _figures("本报讯 昨日,调研组来到某某市。2018年至2021年,全市研发投入强度由1.74%增长至2.45%,"
                        "技术合同成交额由82.3亿元,增长到306.5亿元。")
     assert meta.report_year == 2021
+
+
+def test_third_review_years_and_bylines() -> None:
+    # a report of a whole finished year, posted in June under a title: not the page's year
+    assert _figures("发布时间:2020-06-15\n一年来,全市全年新增高新技术企业52家,比上年增长18%。")[0].report_year is None
+    # a span recalled after the year the text cites most
+    meta, _ = _figures("全市科技工作综述\n2021年全市新增高新技术企业80家。2021年全市专利授权量2300件。"
+                       "近年来,2016年至2020年,全市高新技术企业由120家增长至450家。")
+    assert meta.report_year == 2021
+    # a sidebar headline that opens with a Latin word is no byline
+    doc = prepare_text("s", "发布时间:2020-02-10\n某县科技局年度工作总结\n一年来,全县新增高新技术企业12家。\n"
+                            "相关新闻\nAI赋能制造业论坛在我县举行 2021-06-18\n")
+    assert doc.page_date == (2020, 2)

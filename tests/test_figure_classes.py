@@ -1838,3 +1838,11 @@ def test_listed_names_before_goal_words_and_a_shared_verb():
     got = {(f[0], f[1]): f[3:] for f in figures("全市高新技术产业产值、增加值要力争突破1000亿元和300亿元。", meta)}
     assert got[("high_tech_output", 100_000_000_000)][3] == "target"
     assert got[("high_tech_value_added", 30_000_000_000)][3] == "target"
+
+
+def test_third_review_newly_approved_and_funds():
+    got = _got("2022年某某市科技工作总结\n全市新获批高新技术企业35家,累计数达到210家。")
+    assert ("high_tech_enterprises_new", 35) in got and ("high_tech_enterprises_total", 210) in got
+    got = _got("2022年某某市科技工作总结\n全市有15家高新技术企业新获批省级研发机构,累计数达86家。"
+               "共有42家高新技术企业新获批省级专精特新企业。全市工业企业获省级以上技改专项资金支持1.2亿元。")
+    assert not [k for k in got if k[1] in (15, 86, 42, 120_000_000)]

@@ -13,6 +13,9 @@ from ..text.sections import Outline, outline
 from .cues import LEDE_CHARS, YEAR_RE, cues_in, first_cue
 from .title import after_title
 
+# A text that speaks of a whole year (一年来, 上一年度) or of the next (明年): no page of the year
+# it was posted in.
+_WHOLE_OR_NEXT_YEAR = re.compile(r"一年来|上一年度|明年|全年")
 # Confidences of year sources: judgement calls, kept together.
 YEAR_CONF = {
     "title": 0.95,
@@ -249,8 +252,14 @@ def infer_year(
         cands.append(("so_far", so_far_year))  # 今年以来 on a page of 2018-08: 2018's months
     reached = [int(m.group("year")) for c in cues_in("year_reached", body)
                for m in c.regex.finditer(body)]
+    spans = [int(m.group("year")) for c in cues_in("span_reached", body) for m in c.regex.finditer(body)]
     if reached and doc_type != "plan":  # in a plan, 从A增长到2025年的B is a goal
         cands.append(("reached", max(reached)))
+    if spans and doc_type != "plan" and max(spans) >= max(
+            (int(y) for y in YEAR_RE.findall(body)), default=0):
+        # 2018年至2021年,…由A增长至B: the text's latest state, unless it cites a later year
+        # (2021年全市…。近年来,2016年至2020年,…由A增长至B recalls an earlier span)
+        cands.append(("reached", max(spans)))
     plan_section_year = _plan_section_year(parts or outline(body))
     if plan_section_year is not None:
         offset = 0 if doc_type == "plan" else 1
@@ -262,8 +271,10 @@ def infer_year(
         cands.append(("dateline", dated))
     elif date is not None and (
         first_cue("current_year", body) is not None
-        or (date[1] > SUMMARY_LAST_MONTH and first_cue("doc_summary", title) is None
-            and first_cue("doc_plan", title) is None)  # no report's title: a news item's page
+        or (headline and not title and date[1] > SUMMARY_LAST_MONTH)
+        or (not title and not headline and date[1] > SUMMARY_LAST_MONTH
+            and first_cue("lede_annual", body) is None and not _WHOLE_OR_NEXT_YEAR.search(body))
+        # (no title nor headline at all, nothing said of a whole year or the next: the page's)
     ):
         # a news text about 今年, or a news item dated after the annual summaries' season:
         # it reports the current year, off the genre calendar

@@ -401,3 +401,12 @@ def test_third_review_years_and_bylines() -> None:
     doc = prepare_text("s", "发布时间:2020-02-10\n某县科技局年度工作总结\n一年来,全县新增高新技术企业12家。\n"
                             "相关新闻\nAI赋能制造业论坛在我县举行 2021-06-18\n")
     assert doc.page_date == (2020, 2)
+
+
+def test_a_conference_reviewing_a_year_and_arranging_the_next_is_both_and_its_goals_for_later_are_targets() -> None:
+    text = ("2016年某市科技工作会议召开\n2016年3月14日,某市科技工作会议在某某宫召开,本次会议全面总结了“十二五”及"
+            "2015年全市科技工作,2016年科技工作进行了安排部署。\n《报告》对“十三五”时期全市科技工作进行了展望,"
+            "提出到2020年,全市R&D经费支出占GDP比重达到2.5%以上。")
+    meta, got = _figures(text)
+    assert (meta.report_year, meta.doc_type) == (2015, "summary+plan")
+    assert got[("rd_intensity", 2.5)] == (2020, "FY", "target")

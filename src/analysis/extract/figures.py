@@ -1603,8 +1603,9 @@ def _to_figure(
     elif not mention.growth and (lead_in.goal_ref
                             or (sentence.target_verb and _goal_verb_reaches(sentence, mention))):
         kind = "target"
-    elif (not mention.growth and span is None and year is not None and section.year is not None
-          and year > section.year and _future_year(sent, mention.group_start, q.start) == year):
+    elif (not mention.growth and (span is None or span[1] == year) and year is not None
+          and section.year is not None and year > section.year
+          and _future_year(sent, mention.group_start, q.start) == year):  # (…十三五…,到2020年…达到)
         kind = "target"  # 到2025年底…达到800家 in a 2023 summary: a goal, not a result
     if (kind == "target" and section.kind == "plan" and stated is not None and section.year
             and stated < section.year and not lead_in.goal_ref and not mention.goal_after

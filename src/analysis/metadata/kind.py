@@ -10,11 +10,7 @@ from ..text.lexicon import Cue
 from ..text.sections import Outline, outline, plan_start
 from .cues import LEDE_CHARS, cues_in, first_cue
 from .title import after_title
-from .year import SUMMARY_LAST_MONTH, _title_years
-
-# How far into a text a sentence announcing its parts is looked for (a cover letter's 现将…
-# 汇报如下, a conference report's 回顾了去年…并对今年的工作进行了部署 after its lede).
-ANNOUNCED_CHARS = 600
+from .year import ANNOUNCED_CHARS, SUMMARY_LAST_MONTH, _title_years
 
 
 def infer_doc_type(title: str, body: str, headline: str = "",

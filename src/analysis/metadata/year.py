@@ -16,6 +16,9 @@ from .title import after_title
 # A text that speaks of a whole year (一年来, 上一年度) or of the next (明年): no page of the year
 # it was posted in.
 _WHOLE_OR_NEXT_YEAR = re.compile(r"一年来|上一年度|明年|全年")
+# How far into a text a sentence announcing a review and a plan (总结了2015年…,对2016年…部署)
+# is looked for: such a conference's title year is the year it plans.
+ANNOUNCED_CHARS = 600
 # Confidences of year sources: judgement calls, kept together.
 YEAR_CONF = {
     "title": 0.95,
@@ -224,7 +227,8 @@ def infer_year(
     floor, cap = _bounds(body, doc_type, date[0] if date else None)
     weak_cap = _summary_cap(date, doc_type, period)
     cands: list[tuple[str, int]] = []
-    back = looks_back(f"{title}\n{body}" if title and title not in body[:len(title) + 200] else body)
+    back = (looks_back(f"{title}\n{body}" if title and title not in body[:len(title) + 200] else body)
+            or first_cue("plan_announced", body[:ANNOUNCED_CHARS]) is not None)  # 总结了2015年…,2016年…部署
     if (year := _title_year(title or headline, doc_type, back)) is not None:
         cands.append(("title", year))
     if (m := first_cue("year_heading", body)) is not None:

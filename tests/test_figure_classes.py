@@ -1846,3 +1846,7 @@ def test_third_review_newly_approved_and_funds():
     got = _got("2022年某某市科技工作总结\n全市有15家高新技术企业新获批省级研发机构,累计数达86家。"
                "共有42家高新技术企业新获批省级专精特新企业。全市工业企业获省级以上技改专项资金支持1.2亿元。")
     assert not [k for k in got if k[1] in (15, 86, 42, 120_000_000)]
+
+
+def test_incubation_institutions_count_as_incubators():
+    assert ("incubators_total", 30) in _got("2022年某某市科技工作总结\n全市科技企业孵化机构30家。")

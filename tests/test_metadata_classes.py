@@ -495,3 +495,15 @@ def test_a_part_year_news_item_on_this_year_takes_its_page_year():
     repost = ("某某面对面 2022-06-08\n2019年某某市在科技创新上有哪些重点工作开展和成效取得?2019年,全市科技工作稳步推进。\n"
               "今年1-6月:新增国家入库科技型中小企业2703家;技术合同登记成交额453.59亿元。\n")
     assert infer_metadata("r", repost).report_year == 2019
+
+
+def test_a_cover_letter_below_a_disclosure_pages_rows_names_the_report():
+    text = ("113302820029365B/2025-188639\n市科技局\n主动公开\n通知公告\n科技、教育/科技\n面向社会\n"
+            "局机关各科室、局属单位:\n现将《某某市科学技术局2025年工作要点》印发给你们,请结合实际,认真贯彻落实。\n"
+            "全年高新技术企业新增120家、总量超1120家。\n")
+    meta = infer_metadata("c", text)
+    assert (meta.report_year, meta.doc_type) == (2025, "plan")
+    # a bulletin's news line about a report being issued is no cover letter
+    news = ("某某科技信息\n第 一 期\n某某市科技局 2017年一月十八日\n早研究 早部署 早启动\n切实谋划好2017年科技创新工作\n"
+            "思路清则方向明。\n2017年1月16日,《某某市科学技术局2016年工作总结暨2017年工作计划》印发实施,切实谋划好2017年工作。\n")
+    assert infer_metadata("n", news).title == ""

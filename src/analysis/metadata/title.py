@@ -78,6 +78,10 @@ def _title_in(line: str) -> str:
     return title
 
 
+# How far a cover letter that quotes the report's title (现将《…工作要点》印发) is looked for.
+COVER_LINES = 10
+
+
 def extract_title(body_lines: list[str]) -> str:
     """First line(s) naming the report, without chrome, tags or page numbers; else a
     report title a cover letter quotes in its first lines (现将《…工作总结》印发)."""
@@ -91,6 +95,11 @@ def extract_title(body_lines: list[str]) -> str:
             return title
     for line in top:
         if (hit := first_cue("title_quoted", line)) is not None:
+            return hit[0].group("title").strip()
+    # a disclosure page's rows may stand above the cover letter (现将《…》印发给你们): a few
+    # lines further, the letter's own wording only (not a news line: 《…》印发实施,…)
+    for line in body_lines[len(top):COVER_LINES] if len(top) == TITLE_LINES else ():
+        if (hit := first_cue("title_quoted", line)) is not None and "将《" in hit[0].group(0):
             return hit[0].group("title").strip()
     return ""
 

@@ -1850,3 +1850,10 @@ def test_third_review_newly_approved_and_funds():
 
 def test_incubation_institutions_count_as_incubators():
     assert ("incubators_total", 30) in _got("2022年某某市科技工作总结\n全市科技企业孵化机构30家。")
+
+
+def test_firms_above_a_revenue_mark_are_a_qualified_subset():
+    got = _got("2022年某某市科技工作总结\n截止2021年底,全市亿元以上高新技术企业达到84家,其中,5亿元以上高新技术企业14家,"
+               "10亿元以上高新技术企业5家。全市高新技术企业达到300家以上。")
+    assert ("high_tech_enterprises_total", 300) in got
+    assert not [k for k in got if k[1] in (84, 14, 5)]

@@ -410,3 +410,20 @@ def test_a_conference_reviewing_a_year_and_arranging_the_next_is_both_and_its_go
     meta, got = _figures(text)
     assert (meta.report_year, meta.doc_type) == (2015, "summary+plan")
     assert got[("rd_intensity", 2.5)] == (2020, "FY", "target")
+
+
+def test_fourth_review_conferences_and_cover_letters() -> None:
+    # a conference reviewing the title's own year keeps it
+    meta, _ = _figures("2016年某市科技工作会议召开\n12月28日,某市召开科技工作会议,会议全面总结了2016年全市科技工作,"
+                       "对2017年科技工作进行了安排部署。2016年,全市高新技术企业达到300家。")
+    assert meta.report_year == 2016
+    # a summary recalling its own conference has no plan part for it
+    meta, _ = _figures("某市科技局2020年工作总结\n3月,召开全市科技工作会议,总结了2019年全市科技工作,"
+                       "2020年科技工作进行了安排部署。全年专利申请量5000件。")
+    assert (meta.report_year, meta.doc_type) == (2020, "summary")
+    rows = "113302820029365B/2025-188639\n市科技局\n主动公开\n通知公告\n科技、教育/科技\n面向社会\n局机关各科室、局属单位:\n"
+    meta, _ = _figures(rows + "现将《某市科学技术局2024年工作要点》落实情况报告如下。2024年,全市高新技术企业达到7000家。")
+    assert meta.doc_type == "summary"  # a report on carrying out a plan
+    assert _figures(rows + "现将 《某市科学技术局2025年工作要点》 印发给你们。全年新增高新技术企业120家。")[0].doc_type == "plan"
+    meta, got = _figures(rows + "现将《某市“十四五”科技创新规划》印发给你们。到2025年,全市高新技术企业达到10000家。")
+    assert meta.doc_type == "plan" and got[("high_tech_enterprises_total", 10000)][2] == "target"

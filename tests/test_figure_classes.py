@@ -1857,3 +1857,11 @@ def test_firms_above_a_revenue_mark_are_a_qualified_subset():
                "10亿元以上高新技术企业5家。全市高新技术企业达到300家以上。")
     assert ("high_tech_enterprises_total", 300) in got
     assert not [k for k in got if k[1] in (84, 14, 5)]
+
+
+def test_fourth_review_above_marks_and_incubation_bodies():
+    got = _got("2022年某某市科技工作总结\n全市研发投入增长10%以上、高新技术企业达到1000家;新增科技型中小企业300家以上及"
+               "高新技术企业总量达到1200家。")
+    assert ("high_tech_enterprises_total", 1000) in got and ("high_tech_enterprises_total", 1200) in got
+    got = _got("2022年某某市科技工作总结\n全市人才孵化机构3家,科技企业孵化机构30家。")
+    assert ("incubators_total", 30) in got and ("incubators_total", 3) not in got

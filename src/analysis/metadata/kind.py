@@ -32,7 +32,10 @@ def infer_doc_type(title: str, body: str, headline: str = "",
     if not summary and first_cue("plan_table", body):
         return "plan"
     plan_start = (parts or outline(body)).plan_start
-    if plan_start is not None or first_cue("plan_announced", body[:ANNOUNCED_CHARS]):
+    announced = first_cue("plan_announced", body[:ANNOUNCED_CHARS])
+    if announced is not None and summary and "现将" not in announced[0].group(0):
+        announced = None  # a summary recalling its own conference (3月,召开…,总结了2019年…)
+    if plan_start is not None or announced:
         return "summary+plan"
     return "summary"
 

@@ -80,6 +80,8 @@ def _title_in(line: str) -> str:
 
 # How far a cover letter that quotes the report's title (现将《…工作要点》印发) is looked for.
 COVER_LINES = 10
+# The letter's own wording before the quoted title (现将《, 特将 《).
+_LETTER = re.compile(r"[现特兹]将\s*《")
 
 
 def extract_title(body_lines: list[str]) -> str:
@@ -99,7 +101,7 @@ def extract_title(body_lines: list[str]) -> str:
     # a disclosure page's rows may stand above the cover letter (现将《…》印发给你们): a few
     # lines further, the letter's own wording only (not a news line: 《…》印发实施,…)
     for line in body_lines[len(top):COVER_LINES] if len(top) == TITLE_LINES else ():
-        if (hit := first_cue("title_quoted", line)) is not None and "将《" in hit[0].group(0):
+        if (hit := first_cue("title_quoted", line)) is not None and _LETTER.search(line, 0, hit[0].end()):
             return hit[0].group("title").strip()
     return ""
 

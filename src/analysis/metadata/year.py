@@ -67,6 +67,20 @@ def _title_years(title: str, back: bool = False) -> tuple[int | None, int | None
     return summary_year, plan_year
 
 
+def _reviews_the_year_before(title: str, body: str) -> bool:
+    """A conference the text says reviewed one year and arranged the next (总结了…2015年…
+    工作,2016年…安排部署) under a title naming the later year: the title's is the year planned."""
+    hit = first_cue("plan_announced", body[:ANNOUNCED_CHARS])
+    if hit is None:
+        return False
+    said = hit[0].group(0)
+    said = said[min((i for w in ("回顾", "总结") if (i := said.find(w)) >= 0), default=0):]
+    if "去年" in said or "上年" in said:
+        return True
+    years = [int(y) for y in re.findall(r"(20\d\d)\s*年", said)]  # (after 总结: not the meeting's date)
+    return len(years) >= 2 and years[-1] == years[0] + 1 and str(years[-1]) in title
+
+
 def _title_year(title: str, doc_type: str, back: bool = False) -> int | None:
     """A plan covers the year it plans; a summary (or summary+plan) the year it sums up.
     A Five-Year Plan (“十三五”规划) is dated by its first year."""
@@ -228,7 +242,7 @@ def infer_year(
     weak_cap = _summary_cap(date, doc_type, period)
     cands: list[tuple[str, int]] = []
     back = (looks_back(f"{title}\n{body}" if title and title not in body[:len(title) + 200] else body)
-            or first_cue("plan_announced", body[:ANNOUNCED_CHARS]) is not None)  # 总结了2015年…,2016年…部署
+            or _reviews_the_year_before(title or headline, body))
     if (year := _title_year(title or headline, doc_type, back)) is not None:
         cands.append(("title", year))
     if (m := first_cue("year_heading", body)) is not None:

@@ -89,10 +89,11 @@ def describe(doc: Document, title: str = "") -> DocMeta:
     body = doc.body
     doc_type = infer_doc_type(found_title, body, headline, doc.sections)
     page_year = doc.page_date[0] if doc.page_date else None
-    period = infer_period(found_title, body, headline, doc.dateline, page_year)
+    span = "" if found_title.strip() else so_far(body, doc.dateline, page_year,
+                                                 doc.sections.plan_start is not None)
+    period = infer_period(found_title, body, headline, span)
     # (December's is FY: then only when the text names the page's year, as a repost may not)
-    dated_so_far = (page_year is not None and not found_title.strip()
-                    and so_far(body, doc.dateline, page_year) == period
+    dated_so_far = (page_year is not None and span == period != ""
                     and (period != "FY" or str(page_year) in body))
     year, year_conf = infer_year(found_title, body, doc_type, [*doc.chrome, *dated], period,
                                  headline, doc.sections,

@@ -7,7 +7,7 @@ import re
 from ..text import lexicon
 from ..text.dating import looks_back
 from ..text.lexicon import Cue
-from ..text.sections import Outline, outline, plan_start
+from ..text.sections import Outline, outline
 from .cues import LEDE_CHARS, cues_in, first_cue
 from .title import after_title
 from .year import ANNOUNCED_CHARS, SUMMARY_LAST_MONTH, _title_years
@@ -87,13 +87,14 @@ _LAST_YEAR_SENTENCE = re.compile(r"(?:^|[。\n])\s*(?:[^，,。；;\n]{0,10}[，
 _NUMBERED_HEADING = re.compile(r"(?:^|\n)\s*[一二三四五六七八九十]{1,2}\s*[、.．]")
 
 
-def so_far(body: str, dateline: tuple[int, int] | None, page_year: int | None = None) -> str:
+def so_far(body: str, dateline: tuple[int, int] | None, page_year: int | None = None,
+           has_plan: bool = False) -> str:
     """The span from January to when a news item on this year so far (今年以来, 截至目前)
     was dated, with no period of its own: a page of 6月6日 reports 1-5月, one of 10月13日
     1-10月 (from a December date: the year); "" when it names no so-far, has no date,
     opens a sentence with an earlier year before its so-far, states a whole year's figure of
-    this year, or is a report with an outline or a plan part (今年以来… in a November
-    summary that says 明年,我局将…)."""
+    this year, or is a report with an outline or a plan part (``has_plan``: 今年以来… in a
+    November summary that says 明年,我局将…)."""
     lede = body[:SO_FAR_CHARS]
     if dateline is None or (hit := first_cue("so_far", lede)) is None:
         return ""
@@ -103,7 +104,7 @@ def so_far(body: str, dateline: tuple[int, int] | None, page_year: int | None = 
         return ""
     if any(m.start() < hit[0].start() for m in _YEAR_AS_TIME.finditer(lede)):
         return ""  # 2014年,某市…。截至目前,…: the year it names, not the page's months
-    if _NUMBERED_HEADING.search(body) or plan_start(body) is not None:
+    if has_plan or _NUMBERED_HEADING.search(body):
         return ""
     month, day = dateline
     years = [int(m.group("y")) for m in _YEAR_AS_TIME.finditer(lede)]
@@ -134,13 +135,12 @@ def _clause_span(body: str) -> str:
     return ""
 
 
-def infer_period(title: str, body: str = "", headline: str = "",
-                 dateline: tuple[int, int] | None = None, page_year: int | None = None) -> str:
+def infer_period(title: str, body: str = "", headline: str = "", so_far_span: str = "") -> str:
     """FY unless the title scopes the report to part of the year (上半年, 1-5月); without
     a title, a news item about the mid-year meeting, then its headline, decide. When
     neither names a period, an opening that reports 1-9月 / 一季度 scopes the text
     (a title that calls itself annual, 年度工作总结, keeps FY); a news item on this year so
-    far (今年以来) runs to the (month, day) of its ``dateline``."""
+    far (今年以来) runs to its date (``so_far_span``, :func:`so_far`'s reading)."""
     if not title.strip():
         if (body_hit := first_cue("period_body", body[:LEDE_CHARS])) is not None:
             return body_hit[1].value
@@ -155,7 +155,7 @@ def infer_period(title: str, body: str = "", headline: str = "",
             return _period_value(*lede)
         if title.strip():
             return "FY"
-        return _clause_span(body) or so_far(body, dateline, page_year) or "FY"
+        return _clause_span(body) or so_far_span or "FY"
     match, cue = hit
     if cue.value == "H1" and first_cue("period_annual", scope):
         return "FY"  # 上半年工作总结与下年工作思路: a reposted annual report

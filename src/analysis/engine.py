@@ -24,6 +24,7 @@ import multiprocessing
 import os
 import pickle
 import sys
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sized
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -40,6 +41,7 @@ MAX_CHUNKSIZE = 32  # keeps results of one chunk small and the load balanced
 CHUNKS_PER_WORKER = 4  # for load balancing when items differ in cost
 WINDOW_PER_WORKER = 2  # chunks in flight per worker: workers never idle, memory bounded
 START_METHOD_ENV = "ANALYSIS_MP_START"
+EXIT_CODE_POLLS, EXIT_CODE_POLL_S = 20, 0.05  # up to 1 s for a dead worker's exit code to show
 GC_THRESHOLDS = (10_000, 50, 100)  # young collections ten times rarer than Python's 700
 
 
@@ -296,6 +298,12 @@ class _Pool:
         for p in procs:
             with _suppress_os_error():
                 p.join(timeout=2)
+            for _ in range(EXIT_CODE_POLLS):
+                # the executor's own thread may be reaping the same dead worker: its exit code
+                # shows a moment later (without it the reason would say only "died")
+                if p.exitcode is not None:
+                    break
+                time.sleep(EXIT_CODE_POLL_S)
         return [p.exitcode for p in procs]
 
     def kill(self) -> None:

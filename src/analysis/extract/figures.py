@@ -495,16 +495,14 @@ def _sentence_figures(
             # 有效发明专利312件(,同比增长20%),每万人拥有量达到3.94件: the stock per 10,000 people
             _match(b, f"每万人{a.indicator.name_zh}", "")
     for a, b in zip(items, items[1:], strict=False):
-        base_of_pair = a.lead_in.rstrip().endswith(("从", "由")) or _FROM_YEAR_BASE.search(a.lead_in)
-        if (a.indicator is None and b.indicator is not None and not a.growth and not b.growth
-                and a.q.dimension == b.q.dimension and base_of_pair and _is_to_value(items, b)):
-            # 经费投入,由135.63亿元提高到201.3亿元: the base is a level of what its second value is
-            _match(a, b.phrase, "")
-        elif (b.indicator is None and a.indicator is not None and not a.growth and not b.growth
-              and a.q.dimension == b.q.dimension and base_of_pair and _is_to_value(items, b)):
-            _match(b, a.phrase, "")  # 发明专利授权由200件,增长到260件: and the other way round
-        elif (b.indicator is None and a.indicator is not None and not a.growth and not b.growth
-              and a.q.dimension == b.q.dimension and a.group_start == b.group_start
+        if a.growth or b.growth or a.q.dimension != b.q.dimension or (a.indicator is None) == (b.indicator is None):
+            continue  # two levels of one kind, only one of them named
+        if (a.lead_in.rstrip().endswith(("从", "由")) or _FROM_YEAR_BASE.search(a.lead_in)) and _is_to_value(items, b):
+            # 经费投入,由135.63亿元提高到201.3亿元 (发明专利授权由200件,增长到260件): the two
+            # values of a from-to pair are levels of one measure, whichever of them names it
+            named, bare = (b, a) if a.indicator is None else (a, b)
+            _match(bare, named.phrase, "")
+        elif (b.indicator is None and a.group_start == b.group_start
               and cues()["last_year_base"].search(b.lead_in)):
             _match(b, a.phrase, "")  # 成交额完成50亿元,上年为40亿元: the same measure a year before
     for a, b in zip(items, items[1:], strict=False):

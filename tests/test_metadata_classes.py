@@ -507,3 +507,31 @@ def test_a_cover_letter_below_a_disclosure_pages_rows_names_the_report():
     news = ("某某科技信息\n第 一 期\n某某市科技局 2017年一月十八日\n早研究 早部署 早启动\n切实谋划好2017年科技创新工作\n"
             "思路清则方向明。\n2017年1月16日,《某某市科学技术局2016年工作总结暨2017年工作计划》印发实施,切实谋划好2017年工作。\n")
     assert infer_metadata("n", news).title == ""
+
+
+def _rows(doc_id: str, text: str) -> tuple[tuple, list[tuple]]:
+    from analysis.pipeline import process_document
+
+    r = process_document(doc_id, text)
+    meta = (r.meta.report_year, r.meta.doc_type)
+    return meta, [(f.metric_id, f.value, f.year, f.kind) for f in r.figures if f.metric_id]
+
+
+@pytest.mark.parametrize("opening", ["新的一年,我市将力争", "新一年,全市将确保", "明年,我县将力争"])
+def test_a_summarys_new_year_goals_are_next_years_targets(opening):
+    text = (f"某某市科技局2017年工作总结\n过去的一年,全市新认定高新技术企业85家,发明专利授权1200件,同比增长12%。"
+            f"{opening}新增高新技术企业100家。\n")
+    meta, rows = _rows("n", text)
+    assert meta == (2017, "summary+plan")
+    assert ("high_tech_enterprises_new", 85, 2017, "actual") in rows
+    assert ("high_tech_enterprises_new", 100, 2018, "target") in rows
+
+
+def test_a_conference_item_recalling_the_past_year_looks_back():
+    # 会议指出,过去的一年 in an item on the year's conference: the year before, and 今年 the plan
+    text = ("全市科技工作会议召开\n2018-01-05\n1月5日,全市科技工作会议召开。会议指出,过去的一年,全市新认定高新技术"
+            "企业85家,发明专利授权1200件。会议要求,今年全市力争新增高新技术企业100家。\n")
+    meta, rows = _rows("c", text)
+    assert meta == (2017, "summary+plan")
+    assert ("invention_patent_grants", 1200, 2017, "actual") in rows
+    assert ("high_tech_enterprises_new", 100, 2018, "target") in rows

@@ -535,3 +535,26 @@ def test_a_conference_item_recalling_the_past_year_looks_back():
     assert meta == (2017, "summary+plan")
     assert ("invention_patent_grants", 1200, 2017, "actual") in rows
     assert ("high_tech_enterprises_new", 100, 2018, "target") in rows
+
+
+def test_years_that_are_no_time_of_the_text_are_not_cited():
+    # a list's batch (2017年(第六批)) and a programme's start (从2017年实施为期3年的) are not the
+    # year a half-year news item reports; the year of its own activity is
+    text = ("本报讯 今年上半年,某某县新认定高企10家。某某县从2017年实施为期3年的制造业升级行动。"
+            "全县开展2018年“两化融合”水平评估工作;某某公司入选市2017年(第六批)示范企业。\n")
+    assert infer_metadata("b", text).report_year == 2018
+    # the page's date line (2007年6月8日 收藏 打印) is when it appeared, not a year it reports
+    page = ("浙江日报\n2007年6月8日 收藏 打印 推荐\n某某市\n某某市积极培育高新技术企业,至2006年底全市已有高新技术企业60家。"
+            "2006年专利授权达561件。\n")
+    assert infer_metadata("p", page).report_year == 2006
+    # 到2025年底 in a plan is still its goal, no year reported
+    plan = "某某县科技局2023年工作要点\n力争到2025年底全县高新技术企业达到100家。\n"
+    assert infer_metadata("g", plan).report_year == 2023
+
+
+def test_a_city_never_named_does_not_take_the_text_of_its_one_unit():
+    # only 平湖市 named (twice), never its prefecture: the county-level city's, not 嘉兴市's
+    from analysis.metadata import infer_region
+
+    guess = infer_region("", "学院、行业、企业三头并进\n平湖市通过强化科技政策引导。平湖市已有高新技术企业60家。\n")
+    assert (guess.region, guess.admin_level) == ("平湖市", "county_city")

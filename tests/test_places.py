@@ -487,3 +487,26 @@ def test_who_the_author_is(text, region):
     meta = infer_metadata("a", text)
     assert meta.region == region and meta.region_confidence >= 0.45
 
+
+
+def test_a_pages_menu_of_places_is_no_evidence():
+    # an e-paper's menu (· 甲市 / · 乙县 …, one name a line) lists the edition's places;
+    # the item below it is one place's
+    menu = "\n".join(f"· {p}" for p in ("嘉善县", "嵊州市", "永康市", "黄岩区", "温岭市", "定海区", "长兴县"))
+    text = (f"第00020版:又好又快\n{menu}\n返回主页 | 版面导航\n2007年6月8日\n平湖市\n学院、行业、企业三头并进\n"
+            "平湖市通过强化科技政策引导,营造创新氛围。平湖市至2006年底已有高新技术企业60家。\n")
+    meta = infer_metadata("m", text)
+    assert place(meta)[:2] == ("平湖市", "county_city")
+    # two or three names in a row are no menu: a short list of the report's own towns counts
+    assert infer_metadata("t", "嘉善县\n西塘镇\n2019年,全县新增高新技术企业30家。\n").region == "嘉善县"
+
+
+def test_a_university_named_after_another_province_raises_no_conflict():
+    text = ("2025年,晋江各创新平台新增技术合同登记217项。香港理工大学科技成果转化大会在晋江举行,"
+            "香港理工大学与晋江企业签署协议。香港理工大学将深化合作,香港理工大学专家到访。晋江市科技局表示,"
+            "晋江将持续优化创新生态,居泉州各县(市、区)首位。\n")
+    assert place(infer_metadata("h", text))[:2] == ("晋江市", "county_city")
+    # the province itself named twice, not inside a name, still conflicts
+    other = ("2025年,晋江各创新平台新增技术合同登记217项。晋江市科技局表示,晋江将持续优化创新生态。"
+             "香港是重要合作伙伴,香港企业积极参与,香港的资金持续流入。\n")
+    assert infer_metadata("o", other).region == ""

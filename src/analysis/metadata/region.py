@@ -38,6 +38,9 @@ SOURCE_AFTER_TIME_RE = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?\s+(?P<source>[^\s|�
 # Calibrated on the tuning half of the development corpus (see data/README.md): below it,
 # the region is left empty and the document listed in needs_manifest.csv.
 REGION_THRESHOLD = 0.45
+# The weight of a place opening an institution's name (weak_after 大学|学院…, 0.5) or a
+# firm's (0.4): at or below it, a province mention is not counted.
+INSTITUTION_WEIGHT = 0.5
 PROVINCE_CONFLICT_MIN = 2.0  # mentions of another province that overrule a silent one
 # A unit of the city mentioned at least this often, and this many times as often as the
 # city and as any other unit, when nothing names the city as the author: the unit's text.
@@ -251,6 +254,34 @@ def _in_quote(text: str, start: int, end: int) -> bool:
     return not (text[lo] == "《" and ISSUER_RE.search(text, lo, start))
 
 
+# A page's menu of places (· 平湖市 / · 嘉善县 / · 嵊州市 …, one short name a line, a bullet
+# or none): the paper's navigation, no evidence of whose text it is. MENU_MIN lines in a row.
+MENU_LINE_RE = re.compile(r"(?m)^[ \t\u3000]*[·•●▪◆■]?[ \t\u3000]*[\u4e00-\u9fff]{2,6}[ \t\u3000]*$")
+MENU_MIN = 3
+
+
+@lru_cache(maxsize=4)
+def _menus(text: str) -> tuple[tuple[int, int], ...]:
+    """Spans of runs of at least MENU_MIN menu lines (``MENU_LINE_RE``), one after another."""
+    runs: list[tuple[int, int]] = []
+    start = end = -1
+    n = 0
+    for m in MENU_LINE_RE.finditer(text):
+        if n and m.start() == end + 1:  # the next line
+            end, n = m.end(), n + 1
+            continue
+        if n >= MENU_MIN:
+            runs.append((start, end))
+        start, end, n = m.start(), m.end(), 1
+    if n >= MENU_MIN:
+        runs.append((start, end))
+    return tuple(runs)
+
+
+def _in_menu(text: str, start: int, end: int) -> bool:
+    return any(lo <= start and end <= hi for lo, hi in _menus(text))
+
+
 # A news-wire lead after a place: 瓜州讯, 某某新闻网讯, 某某要闻, and a paper's dated lead
 # (某某日报5月4日讯): the date stands only between the outlet's name and 讯.
 WIRE_RE = re.compile(r"(?:[\u4e00-\u9fff]{0,6}(?:新闻网|网|日报|融媒体中心|电视台|报)"
@@ -359,13 +390,15 @@ def _collect(title: str, body: str, voice: str = "", headline: str = "",
     # 永新：… and 井冈山：… in a row are a roundup of places, none of them a dateline
     dated = {hit.key for hit in found[body] if any(_dateline(body, a, b) for a, b in hit.spans)}
     for hit in found[body]:
-        spans = tuple(sp for sp in hit.spans if not _in_quote(body, *sp))
+        spans = tuple(sp for sp in hit.spans if not _in_quote(body, *sp) and not _in_menu(body, *sp))
         if not spans:
             continue
         if len(spans) != len(hit.spans):  # (same spans: the same hit, not rebuilt)
             hit = PlaceHit(**{**hit.__dict__, "spans": spans})
         if hit.level == "province":
-            weights = [_mention_weight(body, a, b, None) for a, b in spans]
+            # an institution or firm named after a province (香港理工大学, 浙江某某有限公司) is
+            # where it stands, no evidence of the report's province
+            weights = [w for a, b in spans if (w := _mention_weight(body, a, b, None)) > INSTITUTION_WEIGHT]
             ev.provinces[hit.name] += sum(weights) / hit.n_candidates
             continue
         framed = [_framed(body, start, end) for start, end in hit.spans]
@@ -766,7 +799,9 @@ def _county_unit(city_code: str, ev: _Evidence, voice: str, year: int | None = N
         # often than the city: it is that unit's (绵竹 ×7, 德阳 ×1)
         city_mentions = ev.mentions[city_code]
         by_mentions = sorted((ev.mentions[c], c) for c in members if ev.mentions[c] > 0)
-        if (by_mentions and by_mentions[-1][0] >= max(OWN_MENTIONS_MIN, OWN_MENTIONS_RATIO * city_mentions)
+        # (a city never mentioned at all: its one unit named is the text's, however rarely)
+        least = OWN_MENTIONS_MIN if city_mentions else 1
+        if (by_mentions and by_mentions[-1][0] >= max(least, OWN_MENTIONS_RATIO * city_mentions)
                 and (len(by_mentions) == 1 or by_mentions[-1][0] >= OWN_MENTIONS_RATIO * by_mentions[-2][0])):
             return by_mentions[-1][1]
     if voice in VOICE_LEVELS and ev.named[city_code] == 0:

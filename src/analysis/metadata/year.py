@@ -114,11 +114,13 @@ def _plan_section_year(parts: Outline) -> int | None:
 
 def _most_cited_year(body: str, ok: Callable[[int], bool]) -> int | None:
     """The year cited most often among those ``ok`` allows (ties → the later year);
-    target years (力争2025年), years compared with (比2011年) and prize editions (2010年度科技进步奖)
-    do not count."""
+    target years (力争2025年), years compared with (比2011年), prize editions (2010年度科技进步奖)
+    and other years that are no time of the text's (a list's batch, a programme's start, the
+    page's date line) do not count."""
     targets = {
         m.start("year")
-        for kind in ("target_year", "lagged_year", "goal_year", "issue_year", "compared_year", "award_year")
+        for kind in ("target_year", "lagged_year", "goal_year", "issue_year", "compared_year", "award_year",
+                     "not_cited_year")
         for c in cues_in(kind, body)
         for m in c.regex.finditer(body)
     }

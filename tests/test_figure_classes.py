@@ -1865,3 +1865,39 @@ def test_fourth_review_above_marks_and_incubation_bodies():
     assert ("high_tech_enterprises_total", 1000) in got and ("high_tech_enterprises_total", 1200) in got
     got = _got("2022年某某市科技工作总结\n全市人才孵化机构3家,科技企业孵化机构30家。")
     assert ("incubators_total", 30) in got and ("incubators_total", 3) not in got
+
+
+@pytest.mark.parametrize("text, value, metric", [
+    ("全区技术合同成交额已接近百亿元。", 10_000_000_000, "tech_contract_turnover"),
+    ("全市高新技术产业产值突破千亿元。", 100_000_000_000, "high_tech_output"),
+    ("全市新增高新技术企业近百家。", 100, "high_tech_enterprises_new"),
+])
+def test_a_round_hundred_or_thousand_after_an_approach_word_is_a_figure(text, value, metric):
+    assert ids(text).get(value) == metric
+
+
+def test_hundred_and_thousand_opening_names_are_no_figures():
+    got = [f[1] for f in figures("全市百强企业20家,千亿级产业集群2个。")]
+    assert 100 not in got and 1000 not in got
+
+
+@pytest.mark.parametrize("text", ["全年新增技术合同登记217项,金额6.01亿元。", "登记技术合同217项,合同金额6.01亿元。"])
+def test_the_amount_after_a_count_of_technology_contracts_is_their_turnover(text):
+    assert figures(text) == [("tech_contracts", 217, "项", None, 2023, "FY", "actual"),
+                             ("tech_contract_turnover", 601_000_000, "元", None, 2023, "FY", "actual")]
+
+
+def test_a_rank_after_a_sub_item_leaves_it_its_parents_measure():
+    got = figures("全区专利授权量11318件,其中发明专利3688件居全市前三,同比增加45.8%。")
+    assert ("invention_patent_grants", 3688, "件", 45.8, 2023, "FY", "actual") in got
+
+
+def test_growth_of_the_figures_just_stated_referred_to_as_two_items():
+    for ref in ("两项数据较上年", "两者", "以上指标"):
+        got = figures(f"专利申请量达到6080件,专利授权量达到3571件,{ref}分别增长5.39%和22.04%。")
+        assert got == [("patent_applications", 6080, "件", 5.39, 2023, "FY", "actual"),
+                       ("patent_grants", 3571, "件", 22.04, 2023, "FY", "actual")], ref
+
+
+def test_an_industrys_completed_value_is_its_output():
+    assert ids("高新技术产业完成值62.4亿元,比上年增长20.9%。").get(6_240_000_000) == "high_tech_output"

@@ -386,6 +386,9 @@ _AR_NOT_SEP_GROUP_LATER = "(?!(?<=[{}]\\d)(?:{})\\d{{2}}(?!\\d))".format(  # aft
     _SEP, "|".join(rf"(?<=(?<!\d)\d{{{n}}}[{_SEP}]\d)" for n in (1, 2, 3))
 )
 # A Chinese numeral does not start inside another (第二十家, 万一) or after 零点/三点.
+# The words before a bare 百 / 千 that make it a round figure (近百亿元, 超千亿元, 突破百亿元,
+# 上千家, 逾千项): one hundred, one thousand. Elsewhere 百 / 千 open names (百强, 千亿级).
+_APPROACH = "近超过破逾达上约"
 _CN_NOT_AFTER = (rf"(?<![{_CN_REST}])", rf"(?<![{_CN_REST}]点)")
 
 
@@ -442,10 +445,11 @@ def quantity_regex() -> re.Pattern[str]:
     ar_not = "".join(_one_later(x) for x in _AR_NOT_AFTER) + _AR_NOT_SEP_GROUP_LATER
     cn_not = "".join(_one_later(x) for x in _CN_NOT_AFTER)
     pattern = (
-        rf"(?P<num>[\d{_CN_FIRST}零〇](?<!{_NOT_BEFORE}.)(?<!第\s.)"
+        rf"(?P<num>[\d{_CN_FIRST}零〇百千](?<!{_NOT_BEFORE}.)(?<!第\s.)"
         rf"(?:(?<=\d){ar_not}{_AR_REST}"  # the rest of _AR
         rf"|(?<=[{_CN_FIRST}]){cn_not}[{_CN_REST}]*(?:{_CN_POINT})?"  # the rest of _CN
-        rf"|(?<=[零〇]){cn_not}{_CN_POINT}))" + _unit_tail()  # 零点五
+        rf"|(?<=[零〇]){cn_not}{_CN_POINT}"  # 零点五
+        rf"|(?<=[{_APPROACH}][百千])))" + _unit_tail()  # 近百亿元, 突破千亿元, 上千家: 一百, 一千
     )
     return re.compile(pattern)
 
@@ -472,7 +476,7 @@ def _num_value(text: str) -> float | None:
             return float(text)
         except ValueError:
             return None
-    n = _read(text, False)
+    n = _read("一" + text if text in ("百", "千") else text, False)
     return None if n is None else n.value
 
 
@@ -499,6 +503,12 @@ def _is_sign(text: str, i: int) -> bool:
 
 _GROUPS = ("num", "num_hi", "approx1", "mult", "approx2", "unit")
 # Quantity's fields in order, without the Python-level __new__ a NamedTuple gets for its
+# 两项数据 / 三项指标 after figures: a reference back to them (两项数据分别增长5%和22%), no
+# count of its own; what follows the count and the count itself.
+_BACK_REFERENCE = re.compile(r"(?:数据|指标)")
+_BACK_COUNT = re.compile(r"[两二三四五六七八九]项")
+
+
 # defaults (one call per number in a corpus): what ``Quantity._make`` does, minus its check.
 _new_quantity = tuple.__new__
 
@@ -522,6 +532,8 @@ def quantity_from_match(m: re.Match[str], offset: int = 0) -> Quantity | None:
     value, canonical, qualifier, hi_value, dimension = parsed
     start, end = m.span()
     text = m.string
+    if _BACK_REFERENCE.match(text, end) and _BACK_COUNT.fullmatch(m.group(0)):
+        return None  # 两项数据较上年分别增长…: the figures just stated, not a count of items
     if start > 1 and text[start - 1] in _MINUS and _is_sign(text, start - 1):
         start -= 1
         value = -value if value else 0.0
@@ -544,7 +556,7 @@ def _parsed_groups(groups: tuple[str | None, ...]) -> tuple | None:
     num, hi, approx1, mult_w, approx2, unit_w = groups
     chinese = not num[0].isdigit()
     if chinese:
-        n = _read(num, False)
+        n = _read("一" + num if num in ("百", "千") else num, False)
         if n is None:
             return None
         value = n.value

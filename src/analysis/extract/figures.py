@@ -883,6 +883,10 @@ def _complete(lead_in: str, mention: Mention, before: list[Mention], sentence: S
     c = cues()
     sent = sentence.text
     same_group = [p for p in before if not p.growth and p.group_start == mention.group_start]
+    if (same_group and same_group[-1].indicator is None and c["subset"].search(same_group[-1].lead_in)
+            and mention.q.dimension == "money" and same_group[-1].q.dimension != "money"
+            and c["measure"].fullmatch(strip_words(strip_joiners(lead_in)))):
+        return None  # …,其中技术开发合同320项,合同金额4.2亿元: the amount of that part, not the whole's
     bases = [p.phrase for p in reversed(same_group) if p.indicator]
     bases += [p.phrase for p in reversed(same_group) if p.phrase and not p.indicator][:1]
     end = mention.clause_start - 1
@@ -1125,7 +1129,9 @@ def _attach_growth(items: list[Mention], sent: str, written: int | None = None) 
         # 是上年的3倍, 同比实现翻番: what stands before the comparison is the subject, if any
         subject = lead_in[: m.start()] if m else (cues()["times_lead"].sub("", lead_in) if mention.times else lead_in)
         subject = re.sub(r"同比(?:去年|上年|上一年)?|比上年|较上年|分别|均|同期|[比较][^，。；,;]{0,12}|"
-                         r"(?:与|和|同)(?:20\d\d年|上年|去年|上一年)(?:同期)?相?", "", subject)
+                         r"(?:与|和|同)(?:20\d\d年|上年|去年|上一年)(?:同期)?相?|"
+                         r"(?:[两二三四五六七八九]项|以上|上述|这两?项?|此两?项?)(?:数据|指标)|二者|两者", "", subject)
+        # (两项数据较2016年分别增长x%和y%: the figures just stated, no subject of its own)
         subject = strip_joiners(subject.strip()).strip()  # a line break before 分别增长 is no subject
         candidates = [
             p

@@ -558,3 +558,11 @@ def test_a_city_never_named_does_not_take_the_text_of_its_one_unit():
 
     guess = infer_region("", "学院、行业、企业三头并进\n平湖市通过强化科技政策引导。平湖市已有高新技术企业60家。\n")
     assert (guess.region, guess.admin_level) == ("平湖市", "county_city")
+
+
+def test_a_line_stating_a_figure_is_no_title():
+    from analysis.metadata.title import extract_title
+
+    # a yearbook entry's line that happens to end in 计划 states a figure, cut inside a quote
+    assert extract_title(["对上争取 获得补助经费480万。", "创新培育 投入资金1500万元实施2018年度“科技助推新旧动能转换计划"]) == ""
+    assert extract_title(["某某市科技局2018年工作计划", "一、总体要求"]) == "某某市科技局2018年工作计划"

@@ -510,3 +510,11 @@ def test_a_university_named_after_another_province_raises_no_conflict():
     other = ("2025年,晋江各创新平台新增技术合同登记217项。晋江市科技局表示,晋江将持续优化创新生态。"
              "香港是重要合作伙伴,香港企业积极参与,香港的资金持续流入。\n")
     assert infer_metadata("o", other).region == ""
+
+
+def test_the_whole_prefecture_speaking_of_itself_is_no_county():
+    # 全州 is 全市 of a 州 (黔南州): not the county 全州县, named so only in full
+    text = ("全州科技和人才工作取得长足进步\n从17日召开的黔南州科技活动日表彰大会上了解到,全州科技和人才工作取得长足进步。"
+            "2014年全州发明专利申请量为382件,同比增长200%。\n")
+    assert infer_metadata("q", text).region != "全州县"
+    assert infer_metadata("c", "全州县科技局2019年工作总结\n2019年,全县新增高新技术企业5家。\n").region == "全州县"

@@ -51,6 +51,8 @@ def _prefixes() -> tuple[tuple[re.Pattern[str], bool], ...]:
 _DATE_AFTER = re.compile(r"\s*20\d\d\s*(?:年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|[-./]\d{1,2}[-./]\d{1,2})\s*$")
 _JOINED = re.compile(r"\s*(?:及|和|暨|与|并)")  # a conjunction opening a title's second part
 _RUN = re.compile(f"[^{SENTENCE_PUNCT}]{{1,{TITLE_MAX}}}")  # what a title may span
+# A figure with its unit (1500万元, 67家): a title names a report, it states no figures.
+_FIGURE_IN = re.compile(r"\d(?:[\d.]*)\s*(?:万|亿)?\s*(?:元|家|项|件|个|人|平方米)")
 
 
 def _title_in(line: str) -> str:
@@ -75,6 +77,8 @@ def _title_in(line: str) -> str:
         return ""  # a sentence quoting the title (现将《…》印发: see ``title_quoted``), a table row
     if len(title) < 4 or not (re.search(r"工作|20\d\d|年|规划", title) or title == line.strip()):
         return ""
+    if _FIGURE_IN.search(title) or title.count("“") > title.count("”"):
+        return ""  # 投入资金1500万元实施2018年度“…计划: a sentence stating a figure, cut inside a quote
     return title
 
 

@@ -1901,3 +1901,20 @@ def test_growth_of_the_figures_just_stated_referred_to_as_two_items():
 
 def test_an_industrys_completed_value_is_its_output():
     assert ids("高新技术产业完成值62.4亿元,比上年增长20.9%。").get(6_240_000_000) == "high_tech_output"
+
+
+def test_a_share_or_a_rise_whose_percent_sign_the_page_lost_is_read():
+    from analysis.pipeline import process_document
+
+    r = process_document("s", "某市科技局2018年工作总结\n2017年度,全市全社会研发经费支出达到99亿元,占GDP比重为2.13,"
+                              "增长0.24个百分点。预计全区技术合同成交额达15亿元,同比上升15,可完成任务。")
+    got = {(f.metric_id, f.value, f.yoy_pct) for f in r.figures if f.metric_id}
+    assert ("rd_intensity", 2.13, None) in got and ("tech_contract_turnover", 1.5e9, 15) in got
+    assert sorted(x.rule for x in r.repairs) == ["lost_percent_end", "lost_percent_share"]
+    # a count after 占比 keeps its unit; three digits are no share
+    r = process_document("c", "某市科技局2018年工作总结\n高新技术企业占比为120家企业的一半。占比为120,位居前列。")
+    assert r.repairs == []
+
+
+def test_funds_approved_from_provincial_and_higher_programmes_are_funds_won():
+    assert ids("2018年,全市获批省级以上财政扶持资金1.06亿元。").get(106_000_000) == "sci_tech_funding_secured"

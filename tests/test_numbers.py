@@ -207,3 +207,32 @@ def test_bare_numbers_listed_before_a_quantity_share_its_unit(values, unit_scale
     assert [g.raw for g in got] == texts[:-1]
     assert [g.value for g in got] == [float(Decimal(t) * scale) for t in texts[:-1]]
     assert all(g.unit == q.unit and sent[g.start:g.end] == g.raw for g in got)
+
+
+def test_a_january_span_written_with_both_months_reads_as_one():
+    from analysis.numbers import month_spans
+
+    assert month_spans("今年1月至3月,全市") == "今年1 至3月,全市"
+    assert month_spans("1月份—9月份,登记技术合同") == "1  —9月份,登记技术合同"
+    # a date, another first month, a day or a decimal are left alone
+    for text in ("2025年1月3日至5日", "4月至6月", "11月至12月", "0.1月至3月", "1月,3月"):
+        assert month_spans(text) == text
+
+
+@given(st.text(alphabet="1月份至到-—3 9日年", max_size=40))
+def test_month_spans_keep_every_offset(text):
+    from analysis.numbers import month_spans
+
+    out = month_spans(text)
+    assert len(out) == len(text)
+    assert all(a == b or (a in "月份" and b == " ") for a, b in zip(text, out, strict=True))
+
+
+def test_a_news_item_on_january_to_march_is_that_periods():
+    from analysis.pipeline import process_document
+
+    r = process_document("k", "某市打造区域科创中心\n2025-04-21 16:39:16 来源: 某某日报\n日前,某某市科技创新喜讯连连。今年1月至3月,"
+                              "某某市登记技术合同30项,技术合同成交额突破3.2亿元;《2025年某某市专利目录》公布。2023年10月,某某厅与某某市签署协议。\n")
+    assert (r.meta.report_year, r.meta.period) == (2025, "M1-M3")
+    assert [(f.metric_id, f.year, f.period) for f in r.figures if f.metric_id][:2] == [
+        ("tech_contracts", 2025, "M1-M3"), ("tech_contract_turnover", 2025, "M1-M3")]

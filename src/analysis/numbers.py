@@ -650,6 +650,19 @@ def arabic_years(text: str) -> str:
     return _cn_year().sub(lambda m: m.group(0).translate(_YEAR_DIGITS), text)
 
 
+# 1月至3月, 1月份—9月份: a span from January written with its first month's 月 (份); read as
+# 1至3月 by every cue written for 1-3月 (the 月 becomes blanks, the length stays).
+_JANUARY_SPAN = re.compile(r"(?<![\d.])1(?P<m>月份?)(?=\s*[-—–~至到]\s*(?:[2-9]|1[0-2])\s*月)")
+
+
+def month_spans(text: str) -> str:
+    """The text with 1月至3月 as 1 至3月 (character for character, like :func:`arabic_years`),
+    so that a January-to-month span reads as the 1-3月 every period cue is written for."""
+    if "1月" not in text:
+        return text
+    return _JANUARY_SPAN.sub(lambda m: "1" + " " * len(m.group("m")), text)
+
+
 # 29.92、29.64、33.57、30.75亿元: bare numbers listed before one with a unit share it
 _BARE_LIST = re.compile(r"(?:(?<![\d.])\d+(?:\.\d+)?、)+$")
 _BARE_NUMBER = re.compile(r"\d+(?:\.\d+)?")

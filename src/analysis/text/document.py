@@ -29,7 +29,7 @@ from functools import cached_property, lru_cache
 
 from ..clean import clean_document
 from ..models import RawDocument, Repair
-from ..numbers import arabic_years
+from ..numbers import arabic_years, month_spans
 from .chrome import is_chrome, page_date, page_day, split_chrome
 from .dating import CUE_FILE, lede_day, looks_back, meeting_date, written_date
 from .script import simplified_shadow, to_simplified
@@ -49,9 +49,12 @@ def _metadata_view(text: str) -> str:
     return _arabic_years(to_simplified(text))
 
 
-# The years of the last texts read: a simplified text is its own shadow and its own
-# phrase conversion, so the shadow and the metadata view ask for the same one.
-_arabic_years = lru_cache(maxsize=4)(arabic_years)
+# The years (and January spans, 1月至3月) of the last texts read: a simplified text is its
+# own shadow and its own phrase conversion, so the shadow and the metadata view ask for the
+# same one.
+@lru_cache(maxsize=4)
+def _arabic_years(text: str) -> str:
+    return month_spans(arabic_years(text))
 
 
 @dataclass(frozen=True)

@@ -1918,3 +1918,9 @@ def test_a_share_or_a_rise_whose_percent_sign_the_page_lost_is_read():
 
 def test_funds_approved_from_provincial_and_higher_programmes_are_funds_won():
     assert ids("2018年,全市获批省级以上财政扶持资金1.06亿元。").get(106_000_000) == "sci_tech_funding_secured"
+
+
+def test_firms_approved_as_high_tech_enterprises_are_new_ones():
+    got = ids("去年全区52家企业获批国家高新技术企业,12家企业获批高新技术企业研发中心。")
+    assert got.get(52) == "high_tech_enterprises_new"
+    assert got.get(12) != "high_tech_enterprises_new"

@@ -566,12 +566,3 @@ def test_a_line_stating_a_figure_is_no_title():
     # a yearbook entry's line that happens to end in 计划 states a figure, cut inside a quote
     assert extract_title(["对上争取 获得补助经费480万。", "创新培育 投入资金1500万元实施2018年度“科技助推新旧动能转换计划"]) == ""
     assert extract_title(["某某市科技局2018年工作计划", "一、总体要求"]) == "某某市科技局2018年工作计划"
-
-
-def test_a_headline_naming_january_to_a_month_beats_a_mid_year_meeting():
-    text = ("今年1-5月 某市规上工业研发费用同比增长23%\n来源:某某日报 发布:2022-06-29 09:37:19\n"
-            "6月27日,市科技局召开全市半年度科技工作会议,对上半年科技工作进行总结。\n"
-            "今年1-5月,全市规上工业研发费用达270.4亿元,同比增长23%。新认定省科技型中小企业2405家。\n")
-    assert infer_metadata("h", text).period == "M1-M5"
-    # without such a headline the meeting's half year stands
-    assert infer_metadata("m", text.replace("今年1-5月 某市", "某市", 1)).period == "H1"

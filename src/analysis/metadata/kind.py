@@ -142,9 +142,6 @@ def infer_period(title: str, body: str = "", headline: str = "", so_far_span: st
     (a title that calls itself annual, 年度工作总结, keeps FY); a news item on this year so
     far (今年以来) runs to its date (``so_far_span``, :func:`so_far`'s reading)."""
     if not title.strip():
-        named = first_cue("period", headline)
-        if named is not None and _period_value(*named).startswith("M1-M"):
-            return _period_value(*named)  # 今年1-5月 杭州…: the months its figures cover, at a mid-year meeting too
         if (body_hit := first_cue("period_body", body[:LEDE_CHARS])) is not None:
             return body_hit[1].value
     scope = title if title.strip() else headline

@@ -1924,3 +1924,16 @@ def test_firms_approved_as_high_tech_enterprises_are_new_ones():
     got = ids("去年全区52家企业获批国家高新技术企业,12家企业获批高新技术企业研发中心。")
     assert got.get(52) == "high_tech_enterprises_new"
     assert got.get(12) != "high_tech_enterprises_new"
+
+
+def test_a_growth_sentence_built_on_an_earlier_year_gives_the_next_level_its_yoy():
+    from analysis.pipeline import process_document
+
+    r = process_document("g", "某市科技局2019年工作总结\n成果转化持续提速——全市技术合同成交额在2018年翻番的基础上,"
+                              "继续大幅增长77%。全年共认定登记技术合同21074项,成交额1273.36亿元。")
+    got = [(f.metric_id, f.value, f.yoy_pct, f.year) for f in r.figures]
+    assert ("", 77, None, 2019) in got  # the growth is this year's, not 2018's
+    assert ("tech_contract_turnover", 127_336_000_000, 77, 2019) in got
+    # compared with an earlier year, it is no year-on-year change
+    r = process_document("h", "某市科技局2019年工作总结\n全市技术合同成交额与2015年相比增长77%。全年成交额1273.36亿元。")
+    assert [f.yoy_pct for f in r.figures if f.metric_id] == [None]

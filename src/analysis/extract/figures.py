@@ -365,23 +365,32 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
     return _dedupe(figures)
 
 
+# 继续大幅 / 持续快速 before 增长: how it grew, no subject
+_HOW_IT_GREW = re.compile(r"(?:继续|持续|进一步|再次|又|仍然?|保持)*(?:大幅|稳步|快速|显著|较快|高速|平稳|迅速)?(?:地)?")
+# 在2018年翻番的基础上 / 在去年高速增长的基础上: what the growth builds on, no part of its subject
+_ON_THE_BASIS = re.compile(r"在[^，。；,;]{0,16}?的?基础上")
+
+
 def _with_growth_before(found: list[Figure], growth: list[Figure]) -> list[Figure]:
     """全市技术合同成交额继续大幅增长77%。全年…成交额1273.36亿元: a sentence that states only
     an indicator's growth, right before one stating its level, gives that level its yoy (the
     first figure of the same indicator, period, kind and year without one, whose own phrase
     the growth sentence names: not 全社会研发投入 after 规上工业企业研发投入增长18%)."""
-    if len(growth) != 1:
+    rates = [g for g in growth if g.unit == "%"]  # (在2018年翻番的基础上,增长77%: a doubling recalled)
+    if len(rates) != 1:
         return found
-    g = growth[0]
+    g = rates[0]
     if (g.unit != "%" or cues()["negative"].search(g.indicator[-6:]) or not plausible_yoy(g.value)
             or cues()["average"].search(g.sentence) or cues()["over_years"].search(g.sentence)):
         return found  # (no 倍, no fall, no 年均, no 与2020年相比 / 累计 / 两年: not a yoy)
     m = cues()["growth"].search(g.indicator)
-    subject = strip_words(g.indicator[: m.start()] if m else g.indicator)
+    subject = strip_words(_ON_THE_BASIS.sub("", g.indicator[: m.start()] if m else g.indicator))
     subjects = [subject]
-    if not _has_noun(subject):  # (全市技术合同成交额在…的基础上,继续大幅增长77%): the clause before
+    if not _has_noun(subject) or _HOW_IT_GREW.fullmatch(subject):
+        # (全市技术合同成交额在…的基础上,继续大幅增长77%): the clause before
         at = g.sentence.find(g.raw)
-        subjects += [strip_words(x) for x in reversed(re.split(r"[，,；;]", g.sentence[: max(at, 0)])[:-1])][:2]
+        subjects += [strip_words(_ON_THE_BASIS.sub("", x))
+                     for x in reversed(re.split(r"[，,；;]|——", g.sentence[: at if at >= 0 else None])[:-1])][:2]
     for k, f in enumerate(found):
         if (f.metric_id and f.unit != "%" and f.yoy_pct is None
                 and (f.period, f.kind) == (g.period, g.kind)  # (上半年…增长5%。全年…: not the year's)

@@ -1935,5 +1935,5 @@ def test_a_growth_sentence_built_on_an_earlier_year_gives_the_next_level_its_yoy
     assert ("", 77, None, 2019) in got  # the growth is this year's, not 2018's
     assert ("tech_contract_turnover", 127_336_000_000, 77, 2019) in got
     # compared with an earlier year, it is no year-on-year change
-    r = process_document("h", "某市科技局2019年工作总结\n全市技术合同成交额与2015年相比增长77%。全年成交额1273.36亿元。")
+    r = process_document("h", "某市科技局2019年工作总结\n全市技术合同成交额与2015年相比增长77%。全年技术合同成交额1273.36亿元。")
     assert [f.yoy_pct for f in r.figures if f.metric_id] == [None]

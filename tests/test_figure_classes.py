@@ -1937,3 +1937,18 @@ def test_a_growth_sentence_built_on_an_earlier_year_gives_the_next_level_its_yoy
     # compared with an earlier year, it is no year-on-year change
     r = process_document("h", "某市科技局2019年工作总结\n全市技术合同成交额与2015年相比增长77%。全年技术合同成交额1273.36亿元。")
     assert [f.yoy_pct for f in r.figures if f.metric_id] == [None]
+
+
+def test_round_figures_rank_changes_and_references_the_review_probed():
+    from analysis.pipeline import process_document
+
+    r = process_document("p", "某市科技局2019年工作总结\n全市专利授权量1200件,在全省排名比上年上升3,居第八位。"
+                              "全市打造达千亿级产业集群2个。线上千人观看。\n")
+    assert [(f.value, f.unit) for f in r.figures] == [(1200, "件"), (2, "个")]  # no 3%, no 千亿, no 千人
+    got = figures("专利申请量6080件,专利授权量3571件,上述两项指标分别增长5%和22%。全年登记技术合同1200项,合同成交金额15亿元。")
+    assert got == [("patent_applications", 6080, "件", 5, 2023, "FY", "actual"),
+                   ("patent_grants", 3571, "件", 22, 2023, "FY", "actual"),
+                   ("tech_contracts", 1200, "项", None, 2023, "FY", "actual"),
+                   ("tech_contract_turnover", 1_500_000_000, "元", None, 2023, "FY", "actual")]
+    r = process_document("s", "某市科技局2019年工作总结\n研发经费占GDP比重2.13,增长0.24个百分点。\n")
+    assert [(f.metric_id, f.value) for f in r.figures if f.metric_id] == [("rd_intensity", 2.13)]

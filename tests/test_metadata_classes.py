@@ -566,3 +566,9 @@ def test_a_line_stating_a_figure_is_no_title():
     # a yearbook entry's line that happens to end in 计划 states a figure, cut inside a quote
     assert extract_title(["对上争取 获得补助经费480万。", "创新培育 投入资金1500万元实施2018年度“科技助推新旧动能转换计划"]) == ""
     assert extract_title(["某某市科技局2018年工作计划", "一、总体要求"]) == "某某市科技局2018年工作计划"
+
+
+def test_a_year_called_one_of_innovation_opens_no_plan():
+    text = ("某某市科技局2019年工作总结\n2019年,全市新增科技型中小企业100家。2019年是全市科技创新的一年,要继续保持,"
+            "全市新增科技型中小企业120家。\n")
+    assert infer_metadata("i", text).doc_type == "summary"

@@ -518,3 +518,16 @@ def test_the_whole_prefecture_speaking_of_itself_is_no_county():
             "2014年全州发明专利申请量为382件,同比增长200%。\n")
     assert infer_metadata("q", text).region != "全州县"
     assert infer_metadata("c", "全州县科技局2019年工作总结\n2019年,全县新增高新技术企业5家。\n").region == "全州县"
+
+
+@pytest.mark.parametrize("text, region", [
+    # a report's own short heading lines are no menu
+    ("嘉善县科技局\n工作总结\n主要成效\n2019年,全县新增高新技术企业30家,专利授权量1500件。\n", "嘉善县"),
+    ("科技创新\n平湖新闻网\n平湖市\n2019年,全市新增高新技术企业60家,技术合同成交额5亿元。\n", "平湖市"),
+    # a bureau line after a bulleted menu is the text's own
+    ("· 嘉善县\n· 嵊州市\n· 永康市\n· 黄岩区\n平湖市科技局\n2019年,平湖市新增高新技术企业60家。\n", "平湖市"),
+    # a text speaking as the city (全市) that names one district is still the city's
+    ("2019年,全市新增高新技术企业60家,技术合同成交额5亿元。余杭区承办了全市科技活动周。\n", "杭州市"),
+])
+def test_menus_and_units_the_review_probed(text, region):
+    assert infer_metadata("r", text).region == region

@@ -1139,7 +1139,7 @@ def _attach_growth(items: list[Mention], sent: str, written: int | None = None) 
         subject = lead_in[: m.start()] if m else (cues()["times_lead"].sub("", lead_in) if mention.times else lead_in)
         subject = re.sub(r"同比(?:去年|上年|上一年)?|比上年|较上年|分别|均|同期|[比较][^，。；,;]{0,12}|"
                          r"(?:与|和|同)(?:20\d\d年|上年|去年|上一年)(?:同期)?相?|"
-                         r"(?:[两二三四五六七八九]项|以上|上述|这两?项?|此两?项?)(?:数据|指标)|二者|两者", "", subject)
+                         r"(?:上述|以上|这|此)?(?:[两二三四五六七八九]项)?(?:数据|指标)|二者|两者", "", subject)
         # (两项数据较2016年分别增长x%和y%: the figures just stated, no subject of its own)
         subject = strip_joiners(subject.strip()).strip()  # a line break before 分别增长 is no subject
         candidates = [

@@ -254,9 +254,10 @@ def _in_quote(text: str, start: int, end: int) -> bool:
     return not (text[lo] == "《" and ISSUER_RE.search(text, lo, start))
 
 
-# A page's menu of places (· 平湖市 / · 嘉善县 / · 嵊州市 …, one short name a line, a bullet
-# or none): the paper's navigation, no evidence of whose text it is. MENU_MIN lines in a row.
-MENU_LINE_RE = re.compile(r"(?m)^[ \t\u3000]*[·•●▪◆■]?[ \t\u3000]*[\u4e00-\u9fff]{2,6}[ \t\u3000]*$")
+# A page's menu of places (· 平湖市 / · 嘉善县 / · 嵊州市 …, one bulleted short name a line):
+# the paper's navigation, no evidence of whose text it is. MENU_MIN lines in a row. (Without
+# the bullet, short lines are as often the report's own headings: 嘉善县科技局 / 工作总结.)
+MENU_LINE_RE = re.compile(r"(?m)^[ \t\u3000]*[·•●▪◆■][ \t\u3000]*[\u4e00-\u9fff]{2,6}[ \t\u3000]*$")
 MENU_MIN = 3
 
 
@@ -799,8 +800,9 @@ def _county_unit(city_code: str, ev: _Evidence, voice: str, year: int | None = N
         # often than the city: it is that unit's (绵竹 ×7, 德阳 ×1)
         city_mentions = ev.mentions[city_code]
         by_mentions = sorted((ev.mentions[c], c) for c in members if ev.mentions[c] > 0)
-        # (a city never mentioned at all: its one unit named is the text's, however rarely)
-        least = OWN_MENTIONS_MIN if city_mentions else 1
+        # (a city never mentioned in a text that speaks as no level at all: its one unit
+        # named is the text's, however rarely; a text saying 全市 may name its districts)
+        least = OWN_MENTIONS_MIN if city_mentions or voice else 1
         if (by_mentions and by_mentions[-1][0] >= max(least, OWN_MENTIONS_RATIO * city_mentions)
                 and (len(by_mentions) == 1 or by_mentions[-1][0] >= OWN_MENTIONS_RATIO * by_mentions[-2][0])):
             return by_mentions[-1][1]

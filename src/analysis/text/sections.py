@@ -72,7 +72,7 @@ PLAN_HEADING = re.compile(
 _PLAN_WHEN_YEAR = r"(?P<y>20\d\d)年(?!以来|度?[一二三四第]|上半年|前|\d)"
 _PLAN_SOON = r"[，,]?[^。]{0,30}?(?:将|要|重点|着力|计划|思路|目标|主要|继续|力争|确保)"
 PLAN_SENTENCE_BODY = (
-    r"\s*(?P<when>下半年|下一步|下一?阶段(?=\s*[,，]?\s*(?:我局|我们|全市|全区|全县|我市|我区|我县))|明年|新的?一年|下步|"
+    r"\s*(?P<when>下半年|下一步|下一?阶段(?=\s*[,，]?\s*(?:我局|我们|全市|全区|全县|我市|我区|我县))|明年|(?<![创更全革])新的?一年|下步|"
     r"今后一个时期|" + _PLAN_WHEN_YEAR + ")" + _PLAN_SOON
 )
 PLAN_SENTENCE = re.compile(r"[\n。](?P<at>)" + PLAN_SENTENCE_BODY)

@@ -214,18 +214,22 @@ def test_a_january_span_written_with_both_months_reads_as_one():
 
     assert month_spans("今年1月至3月,全市") == "今年1 至3月,全市"
     assert month_spans("1月份—9月份,登记技术合同") == "1  —9月份,登记技术合同"
+    assert month_spans("今年一月至五月,全市") == "今年1 至5月,全市"
+    assert month_spans("一至九月份") == "1至9月份"
     # a date, another first month, a day or a decimal are left alone
-    for text in ("2025年1月3日至5日", "4月至6月", "11月至12月", "0.1月至3月", "1月,3月"):
+    for text in ("2025年1月3日至5日", "4月至6月", "11月至12月", "0.1月至3月", "1月,3月", "十一月至十二月",
+                 "统一至五月", "一至五年"):
         assert month_spans(text) == text
 
 
-@given(st.text(alphabet="1月份至到-—3 9日年", max_size=40))
+@given(st.text(alphabet="1一二九十月份至到-—3 9日年", max_size=40))
 def test_month_spans_keep_every_offset(text):
     from analysis.numbers import month_spans
 
     out = month_spans(text)
     assert len(out) == len(text)
-    assert all(a == b or (a in "月份" and b == " ") for a, b in zip(text, out, strict=True))
+    assert all(a == b or (a in "月份" and b == " ") or (a in "一二九" and b in "129")
+               for a, b in zip(text, out, strict=True))
 
 
 def test_a_news_item_on_january_to_march_is_that_periods():

@@ -655,12 +655,23 @@ def arabic_years(text: str) -> str:
 _JANUARY_SPAN = re.compile(r"(?<![\d.])1(?P<m>月份?)(?=\s*[-—–~至到]\s*(?:[2-9]|1[0-2])\s*月)")
 
 
+# 一月至五月 / 一至五月 (months in Chinese numerals, one character each) after a year, 今, a
+# mark or nothing: 1 至5月 / 1至5月
+_JANUARY_SPAN_CN = re.compile(r"(?:(?<=[年今自从\s,，、:：(（])|(?<![\s\S]))一(?P<m>月份?)?(?P<to>\s*[-—–~至到]\s*)"
+                              r"(?P<n>[二三四五六七八九])(?=\s*月)")
+_MONTH_DIGIT = {c: str(i) for i, c in enumerate("一二三四五六七八九", start=1)}
+
+
 def month_spans(text: str) -> str:
-    """The text with 1月至3月 as 1 至3月 (character for character, like :func:`arabic_years`),
-    so that a January-to-month span reads as the 1-3月 every period cue is written for."""
-    if "1月" not in text:
-        return text
-    return _JANUARY_SPAN.sub(lambda m: "1" + " " * len(m.group("m")), text)
+    """The text with 1月至3月 as 1 至3月 and 一月至五月 as 1 至5月 (character for character,
+    like :func:`arabic_years`), so that a January-to-month span reads as the 1-3月 every
+    period cue is written for."""
+    if "1月" in text:
+        text = _JANUARY_SPAN.sub(lambda m: "1" + " " * len(m.group("m")), text)
+    if "一" in text and "月" in text:
+        text = _JANUARY_SPAN_CN.sub(lambda m: "1" + " " * len(m.group("m") or "") + m.group("to")
+                                    + _MONTH_DIGIT[m.group("n")], text)
+    return text
 
 
 # 29.92、29.64、33.57、30.75亿元: bare numbers listed before one with a unit share it

@@ -316,9 +316,17 @@ def load_patterns(name: str) -> dict[str, re.Pattern[str]]:
 LINE_STARTS_FROM = 256  # a text longer than this is searched line by line for a ^ cue
 
 
+# cue pattern → :func:`at_line_start` of it: asked once per search of a long text, and the
+# flags' arithmetic (``RegexFlag`` operators, in Python) cost more than the answer's look-up
+_LINE_START: dict[object, bool] = {}
+
+
 def at_line_start(regex: re.Pattern[str]) -> bool:
     """Whether every match of the cue opens a line (``^`` of a multi-line pattern, ``\\A``)."""
-    return line_anchored(regex.pattern, regex.flags & ~re.UNICODE)
+    found = _LINE_START.get(regex)
+    if found is None:
+        found = _LINE_START[regex] = line_anchored(regex.pattern, regex.flags & ~re.UNICODE)
+    return found
 
 
 def search_lines(regex: re.Pattern[str], text: str) -> re.Match[str] | None:

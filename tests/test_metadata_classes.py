@@ -572,3 +572,11 @@ def test_a_year_called_one_of_innovation_opens_no_plan():
     text = ("某某市科技局2019年工作总结\n2019年,全市新增科技型中小企业100家。2019年是全市科技创新的一年,要继续保持,"
             "全市新增科技型中小企业120家。\n")
     assert infer_metadata("i", text).doc_type == "summary"
+
+
+def test_a_conferences_past_year_results_stay_actuals_of_that_year():
+    # 过去的一年里, in an item whose 今年…将力争 makes it a plan: last year's results, not goals
+    text = ("全市科技工作会议召开\n2019-01-08\n1月8日,全市科技工作会议召开。会议指出,过去的一年里,全市新认定高新技术企业85家。"
+            "会议强调,今年全市将力争新增高新技术企业100家。\n")
+    _, rows = _rows("p", text)
+    assert rows == [("high_tech_enterprises_new", 85, 2018, "actual"), ("high_tech_enterprises_new", 100, 2019, "target")]

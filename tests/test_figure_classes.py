@@ -1952,3 +1952,9 @@ def test_round_figures_rank_changes_and_references_the_review_probed():
                    ("tech_contract_turnover", 1_500_000_000, "元", None, 2023, "FY", "actual")]
     r = process_document("s", "某市科技局2019年工作总结\n研发经费占GDP比重2.13,增长0.24个百分点。\n")
     assert [(f.metric_id, f.value) for f in r.figures if f.metric_id] == [("rd_intensity", 2.13)]
+
+
+def test_the_past_five_years_with_de_is_a_span_too():
+    meta = DocMeta("t", region="某市", report_year=2019, period="FY", doc_type="summary")
+    assert figures("过去的五年,全市新认定高新技术企业300家。", meta) == [
+        ("high_tech_enterprises_new", 300, "家", None, 2019, "2015-2019", "actual")]

@@ -17,7 +17,7 @@ from .cues import GROUP_MARKS, last_mark
 
 SINCE_YEAR = gated(re.compile(r"(?:自|从)?(20\d\d)年(?:度)?以来"))  # gated: patterns.gated
 # 近两年 / 三年来 / 三年累计: the figure sums the last N years up to the report's (近两年新增14家)
-RECENT_YEARS = gated(re.compile(r"(?:近|过去|这)(?P<n>[两二三四五六七八九十2-9])年(?:来|以来|中|间|里)?"
+RECENT_YEARS = gated(re.compile(r"(?:近|过去的?|这)(?P<n>[两二三四五六七八九十2-9])年(?:来|以来|中|间|里)?"
                                 r"|(?<![\d十第])(?P<m>[两二三四五2-5])年(?:来|以来|中|间|里|累计)"
                                 r"|(?:^|(?<=[，,；;。：:\s]))(?P<last>去年|上年)以来(?=\s*[，,]|[全我本][市区县])"))
 # (去年以来, opening a clause: since last year, it and this one; 受去年以来疫情影响 is no span)

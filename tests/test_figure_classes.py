@@ -1903,14 +1903,15 @@ def test_an_industrys_completed_value_is_its_output():
     assert ids("高新技术产业完成值62.4亿元,比上年增长20.9%。").get(6_240_000_000) == "high_tech_output"
 
 
-def test_a_share_or_a_rise_whose_percent_sign_the_page_lost_is_read():
+def test_a_share_whose_percent_sign_the_page_lost_is_read():
     from analysis.pipeline import process_document
 
     r = process_document("s", "某市科技局2018年工作总结\n2017年度,全市全社会研发经费支出达到99亿元,占GDP比重为2.13,"
-                              "增长0.24个百分点。预计全区技术合同成交额达15亿元,同比上升15,可完成任务。")
+                              "增长0.24个百分点。全市专利授权量1200件,全省排名第八,比上年上升2。")
     got = {(f.metric_id, f.value, f.yoy_pct) for f in r.figures if f.metric_id}
-    assert ("rd_intensity", 2.13, None) in got and ("tech_contract_turnover", 1.5e9, 15) in got
-    assert sorted(x.rule for x in r.repairs) == ["lost_percent_end", "lost_percent_share"]
+    assert ("rd_intensity", 2.13, None) in got and ("patent_grants", 1200, None) in got
+    # (上升2 after a rank is the rank's change: 上升 takes no lost %)
+    assert [x.rule for x in r.repairs] == ["lost_percent_share"]
     # a count after 占比 keeps its unit; three digits are no share
     r = process_document("c", "某市科技局2018年工作总结\n高新技术企业占比为120家企业的一半。占比为120,位居前列。")
     assert r.repairs == []
@@ -1958,3 +1959,15 @@ def test_the_past_five_years_with_de_is_a_span_too():
     meta = DocMeta("t", region="某市", report_year=2019, period="FY", doc_type="summary")
     assert figures("过去的五年,全市新认定高新技术企业300家。", meta) == [
         ("high_tech_enterprises_new", 300, "家", None, 2019, "2015-2019", "actual")]
+
+
+def test_the_review_probes_of_the_second_round():
+    from analysis.pipeline import process_document
+
+    text = ("某市科技局2019年工作总结\n全市高新技术企业在2018年达到300家的基础上,2019年达到420家。培育超百亿元级企业5家,"
+            "科技活动周网上千人观看直播。全新的一年,我局将力争新增高新技术企业80家。\n")
+    r = process_document("r", text)
+    got = [(f.metric_id, f.value, f.year, f.kind) for f in r.figures]
+    assert ("high_tech_enterprises_total", 300, 2018, "actual") in got  # a level inside 在…的基础上 keeps its year
+    assert ("high_tech_enterprises_new", 80, 2020, "target") in got  # 全新的一年: next year
+    assert not [v for _, v, _, _ in got if v in (1e10, 1000)]  # 百亿元级, 网上千人: no figures

@@ -580,3 +580,11 @@ def test_a_conferences_past_year_results_stay_actuals_of_that_year():
             "会议强调,今年全市将力争新增高新技术企业100家。\n")
     _, rows = _rows("p", text)
     assert rows == [("high_tech_enterprises_new", 85, 2018, "actual"), ("high_tech_enterprises_new", 100, 2019, "target")]
+
+
+def test_a_late_summarys_past_year_is_its_own_and_a_conferences_plan_is_both():
+    _, rows = _rows("l", "某某市科技局2019年工作总结\n过去的一年,全市新认定高新技术企业85家。\n")
+    assert rows == [("high_tech_enterprises_new", 85, 2019, "actual")]
+    meta, _ = _rows("c", "全市科技工作会议召开\n2019-01-08\n1月8日,全市科技工作会议召开。会议指出,去年,全市新认定高新技术企业"
+                         "85家。会议强调,今年全市将力争新增高新技术企业100家。\n")
+    assert meta == (2018, "summary+plan")

@@ -449,7 +449,7 @@ def quantity_regex() -> re.Pattern[str]:
         rf"(?:(?<=\d){ar_not}{_AR_REST}"  # the rest of _AR
         rf"|(?<=[{_CN_FIRST}]){cn_not}[{_CN_REST}]*(?:{_CN_POINT})?"  # the rest of _CN
         rf"|(?<=[零〇]){cn_not}{_CN_POINT}"  # 零点五
-        rf"|(?<=[{_APPROACH}][百千])(?<!线上.)(?![万亿]?级)))" + _unit_tail()  # 近百亿元, 突破千亿元, 上千家: 一百, 一千
+        rf"|(?<=[{_APPROACH}][百千])(?<![线网]上.)(?![万亿]?元?级)))" + _unit_tail()  # 近百亿元, 突破千亿元, 上千家: 一百, 一千
     )
     return re.compile(pattern)
 

@@ -27,8 +27,10 @@ def infer_doc_type(title: str, body: str, headline: str = "",
         return "summary+plan"
     if plan or first_cue("fyp_plan", title or headline):
         return "plan"
-    if not summary and first_cue("plan_news", body[:LEDE_CHARS]) and not first_cue("result", body):
-        return "plan"  # a news item deploying this year's work, with no results yet
+    if (not summary and first_cue("plan_news", body[:LEDE_CHARS]) and not first_cue("result", body)
+            and not looks_back(body)):
+        return "plan"  # a news item deploying this year's work, with no results yet (not one
+        # on the year's conference that recalls last year's: 过去的一年,…。今年…将力争 is both)
     if not summary and first_cue("plan_table", body):
         return "plan"
     plan_start = (parts or outline(body)).plan_start

@@ -476,8 +476,13 @@ def _num_value(text: str) -> float | None:
             return float(text)
         except ValueError:
             return None
-    n = _read("一" + text if text in ("百", "千") else text, False)
+    n = _read(_one_before_bare(text), False)
     return None if n is None else n.value
+
+
+def _one_before_bare(num: str) -> str:
+    """百 / 千 alone (近百亿元, 上千家, see ``_APPROACH``) is 一百 / 一千."""
+    return "一" + num if num in ("百", "千") else num
 
 
 _MINUS = "-－−"
@@ -501,14 +506,14 @@ def _is_sign(text: str, i: int) -> bool:
     return k >= 0 and text[k] not in _dash_context()
 
 
-_GROUPS = ("num", "num_hi", "approx1", "mult", "approx2", "unit")
-# Quantity's fields in order, without the Python-level __new__ a NamedTuple gets for its
 # 两项数据 / 三项指标 after figures: a reference back to them (两项数据分别增长5%和22%), no
 # count of its own; what follows the count and the count itself.
 _BACK_REFERENCE = re.compile(r"(?:数据|指标)")
 _BACK_COUNT = re.compile(r"[两二三四五六七八九]项")
 
 
+_GROUPS = ("num", "num_hi", "approx1", "mult", "approx2", "unit")
+# Quantity's fields in order, without the Python-level __new__ a NamedTuple gets for its
 # defaults (one call per number in a corpus): what ``Quantity._make`` does, minus its check.
 _new_quantity = tuple.__new__
 
@@ -556,7 +561,7 @@ def _parsed_groups(groups: tuple[str | None, ...]) -> tuple | None:
     num, hi, approx1, mult_w, approx2, unit_w = groups
     chinese = not num[0].isdigit()
     if chinese:
-        n = _read("一" + num if num in ("百", "千") else num, False)
+        n = _read(_one_before_bare(num), False)
         if n is None:
             return None
         value = n.value

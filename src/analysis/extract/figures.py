@@ -380,7 +380,7 @@ def _with_growth_before(found: list[Figure], growth: list[Figure]) -> list[Figur
     if len(rates) != 1:
         return found
     g = rates[0]
-    if (g.unit != "%" or cues()["negative"].search(g.indicator[-6:]) or not plausible_yoy(g.value)
+    if (cues()["negative"].search(g.indicator[-6:]) or not plausible_yoy(g.value)
             or cues()["average"].search(g.sentence) or cues()["over_years"].search(g.sentence)):
         return found  # (no 倍, no fall, no 年均, no 与2020年相比 / 累计 / 两年: not a yoy)
     m = cues()["growth"].search(g.indicator)

@@ -571,7 +571,8 @@ def test_from_last_years_value_to_this_years():
 
 def test_a_bare_total_takes_the_subject_before_the_first_figure_of_its_clause():
     got = figures("科技型中小企业累计66家通过省级评审,总数达226家,市定任务为211家。")
-    assert got == [("tech_smes", 226, "家", None, 2023, "FY", "actual"),
+    assert got == [("tech_smes", 66, "家", None, 2023, "FY", "actual"),  # the subject before a process
+                   ("tech_smes", 226, "家", None, 2023, "FY", "actual"),
                    ("tech_smes", 211, "家", None, 2023, "FY", "target")]
 
 
@@ -1971,3 +1972,77 @@ def test_the_review_probes_of_the_second_round():
     assert ("high_tech_enterprises_total", 300, 2018, "actual") in got  # a level inside 在…的基础上 keeps its year
     assert ("high_tech_enterprises_new", 80, 2020, "target") in got  # 全新的一年: next year
     assert not [v for _, v, _, _ in got if v in (1e10, 1000)]  # 百亿元级, 网上千人: no figures
+
+
+@pytest.mark.parametrize("text, value, metric_id", [
+    ("科技型中小企业累计66家通过省级评审。", 66, "tech_smes"),
+    ("高新技术企业新增8家通过认定。", 8, "high_tech_enterprises_new"),
+    ("全年共有126家通过高企认定。", 126, "high_tech_enterprises_new"),  # the number-first form still reads
+    ("新增12家获批省级众创空间。", 12, "maker_spaces_new"),
+    ("高新技术企业中有20家通过复审。", 20, None),  # a part, and re-recognised: no figure
+    ("高新技术企业20家通过复审。", 20, None),
+])
+def test_a_process_after_the_count_leaves_the_subject_before_it(text, value, metric_id):
+    assert ids(text).get(value) == metric_id
+
+
+def test_a_share_opening_on_an_adverb_is_the_share_of_the_subject_before():
+    got = figures("高新技术产业产值完成50亿元,累计占规模以上工业总产值比重为31.47%。")
+    assert ("high_tech_output_share", 31.47, "%", None, 2023, "FY", "actual") in got
+    # the province's output gives its share the province too
+    got = figures("1-6月份,我省高新技术产业产值累计实现22502.43亿元,同比增长10.02%,"
+                  "累计占规模以上工业比重32.10%。全市高新技术产业产值实现500亿元,占规模以上工业比重30%。")
+    assert [g[1] for g in got if g[0] == "high_tech_output_share"] == [30]
+
+
+def test_a_stock_grown_over_the_last_years_counts_the_new_ones_of_the_span():
+    meta = DocMeta("t", region="某市", report_year=2024, period="FY", doc_type="summary")
+    got = figures("国家高新技术企业4年增加6000多家,2024年突破2.5万家。", meta)
+    assert got == [("high_tech_enterprises_new", 6000, "家", None, 2024, "2021-2024", "actual"),
+                   ("high_tech_enterprises_total", 25000, "家", None, 2024, "FY", "actual")]
+    assert figures("国家高新技术企业五年来增加6000家。", meta) == [
+        ("high_tech_enterprises_new", 6000, "家", None, 2024, "2020-2024", "actual")]
+    # years in a row are no span; a stock of patents has no new-ones indicator: a change
+    assert figures("高新技术企业连续3年增加,总数达到500家。有效发明专利3年增加2000件。", meta) == [
+        ("high_tech_enterprises_total", 500, "家", None, 2024, "FY", "actual")]
+
+
+def test_winners_at_a_national_prize_round_are_national_awards():
+    got = ids("在2020年初召开的国家科学技术奖励大会上,共有14个项目获奖,为历年最高。")
+    assert got == {14: "national_sci_tech_awards"}
+    assert ids("在全省科学技术奖励大会上,共有14个项目获奖。全年共有9个项目获奖。") == {}
+    assert ids("国家科学技术奖申报推荐5个项目,有2个项目获奖。") == {}  # after 推荐: not settled
+    # a national part before a smaller count of winners is no part of it
+    got = figures("“十三五”期间全市累计获科技奖励598项,其中国家级52项、省级546项,"
+                  "在2020年初召开的国家科学技术奖励大会上,共有14个项目获奖。",
+                  DocMeta("t", region="某市", report_year=2020, period="FY", doc_type="summary"))
+    assert [g[1] for g in got] == [52, 14]
+
+
+def test_now_in_a_dated_news_item_on_the_year_before_is_the_date_s_months():
+    from analysis.pipeline import process_document
+
+    text = ("某县高新技术企业又添新丁\n2014年04月30日 14:33\n近日,从科技部门获悉,某县3家企业通过认定。"
+            "2013年,全县高新技术企业实现产值122.9亿元。目前,全县高新技术企业达21家。\n")
+    got = [(f.metric_id, f.value, f.year, f.period) for f in process_document("n", text).figures if f.metric_id]
+    assert ("high_tech_output", 12_290_000_000, 2013, "FY") in got
+    assert ("high_tech_enterprises_total", 21, 2014, "M1-M4") in got
+    # dated early in a month: the months before it; a labelled byline date (供稿: | …) dates the page
+    text = ("副中心高新企业数量突破1100家\n供稿: | 2024-06-08\n2023年技术合同成交额494亿元,全市排名第五。"
+            "2024年截至目前,副中心技术合同成交额已接近百亿元。\n2023年,副中心新增市级众创空间3家。"
+            "2023年,副中心高新技术企业保有量达到1121家。\n")
+    r = process_document("m", text)
+    assert (r.meta.report_year, r.meta.period) == (2023, "FY")  # a year's figure before the so-far
+    got = [(f.value, f.year, f.period) for f in r.figures if f.metric_id == "tech_contract_turnover"]
+    assert got == [(49_400_000_000, 2023, "FY"), (10_000_000_000, 2024, "M1-M5")]
+    # a report with an outline: its 目前 is the year it reports
+    text = "某县科技局2013年工作总结\n2014年02月20日\n一、主要工作\n目前,全县高新技术企业达21家。\n"
+    got = [(f.value, f.year, f.period) for f in process_document("o", text).figures if f.metric_id]
+    assert got == [(21, 2013, "FY")]
+
+
+def test_so_far_months_of_a_page_date():
+    from analysis.text.dating import so_far_months
+
+    assert [so_far_months(6, 6), so_far_months(4, 30), so_far_months(12, 3), so_far_months(1, 20),
+            so_far_months(2, 5)] == [5, 4, 12, 0, 0]

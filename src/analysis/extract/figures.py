@@ -24,8 +24,9 @@ from ..numbers import (
     quantity_from_match,
     quantity_regex,
 )
+from ..text.dating import so_far_months
 from ..text.document import Document, prepare_text
-from ..text.lexicon import level_regex, load_lexicon
+from ..text.lexicon import level_regex, load_lexicon, period_of_months
 from ..text.sections import Section, fyp_span, section_at
 from .cues import (
     CLAUSE_MARKS,
@@ -99,7 +100,7 @@ class Sentence:
 
     __slots__ = ("text", "start", "end", "clause", "group", "stops", "spans", "since", "recent",
                  "ranges", "fyp_ends", "period_hint", "estimate", "target_verb", "years", "topic",
-                 "parent", "written", "para_span")
+                 "parent", "written", "news_date", "para_span")
 
     def __init__(self, text: str, start: int, end: int) -> None:
         c = cues()
@@ -126,6 +127,7 @@ class Sentence:
         self.target_verb = c["target_verb"].search(text) is not None
         self.years = year_cues(text) if "年" in text else ()
         self.written: int | None = None  # the year the page was written (Document.written)
+        self.news_date: tuple[int, int, int] | None = None  # a news item's date (Document.news_date)
         self.topic = ""  # the sentence before, when it names a subject and states no figure
         self.parent = ""  # 其中 opening the sentence: the last figure's phrase before it
         self.para_span: re.Match[str] | None = None  # a span cue earlier in its paragraph
@@ -163,6 +165,8 @@ PHRASE_CACHE = 20_000
 
 # A share's words closing a phrase (经费投入占比, 支出占GDP比重达): what is left names its level.
 _SHARE_TAIL = re.compile(r"(?:占比|占[^，。；,;]{0,12}?比重|比重)(?:达到|达|为)?\s*$")
+# A phrase that opens with a share (占…, 累计占…比重为): the share of a subject named before it.
+_SHARE_OPENS = re.compile(r"(?:累计|合计|共|已|均|分别)?占")
 # A change to a level after a year and a modal (2020年要增长到, 将提高至): no noun of its own.
 _MODAL_CHANGE_TO = re.compile(r"(?:将|要|力争|确保|预计)?\s*(?:大幅|稳步|快速|持续|显著)?"
                               r"(?:提高|提升|增加|增长|上升|跃升|攀升)(?:到|至)$")
@@ -178,7 +182,7 @@ def _is_bare(lead_in: str) -> bool:
         not core
         or bool(cues()["measure"].fullmatch(core))
         or verb_only  # 2021年净增15家: the subject is before
-        or core.startswith("占")
+        or bool(_SHARE_OPENS.match(core))
         or bool(cues()["change_to"].match(core))
         or bool(_MODAL_CHANGE_TO.match(plain))  # 2020年要增长到1200家: the subject is before
         or bool(cues()["goal_ref"].search(core))
@@ -342,6 +346,7 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
             sentence = Sentence(sent, s, e)
             sentence.topic = topic
             sentence.written = doc.written[0] if doc.written else None
+            sentence.news_date = doc.news_date
             if not sentence.spans:
                 line = shadow.rfind("\n", 0, s) + 1
                 if "五" in shadow[line:s]:
@@ -525,7 +530,8 @@ def _sentence_figures(
     for mention in items:
         if (mention.indicator and mention.q.unit != "%" and _lead_in_cues(mention.lead_in).change_by
                 and mention.since_fyp is None
-                and not (_count_on_last_year(mention) and _new_of_stock(items, mention))):
+                and not (_count_on_last_year(mention) and _new_of_stock(items, mention))
+                and not _new_over_span(mention, sentence)):
             # 拥有量提高7件: a change, not the level; 专利申请量1001件,比上年增加62件: a flow's
             # change on last year (only a stock's, 比上年增加26家 firms, counts the new ones)
             mention.indicator = None
@@ -536,6 +542,7 @@ def _sentence_figures(
             mention.flags.append("share_base")
     for k, mention in enumerate(items):
         total = next((t for t in items[k + 1:] if t.indicator and t.group_start == mention.group_start
+                      and t.q.value >= mention.q.value  # (…其中国家级52项,…共有14个项目获奖: no total)
                       and cues()["total_of_parts"].match(strip_joiners(t.lead_in))), None) if mention.indicator else None
         if mention.indicator and total is not None and total.indicator == mention.indicator:
             mention.indicator = None  # 入库1311家,公示1360家,共计2671家: a part of the total after it
@@ -633,6 +640,13 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
                     # 新培育137项高新技术产品和51家高新技术企业: two counted nouns, one verb
                     verb = _lead_verb(strip_joiners(prev_item.lead_in))
                 phrase = verb + right
+            if (c["process_after"].match(right) and not c["subset"].search(lead_in)
+                    and not c["part_of_lead"].search(lead_in) and not c["renewed"].search(right)
+                    and not taxonomy.match_indicator(phrase, _per_capita(phrase, mention.q.unit))
+                    and taxonomy.match_indicator(lead_in, _per_capita(lead_in, mention.q.unit))):
+                # 科技型中小企业累计66家通过省级评审: what the firms went through, after the
+                # number, names no kind; the subject before it does (N家通过高企认定 still reads right)
+                phrase = lead_in
         elif (_ITS.match(lead_in) and not lead_in.startswith("其占")
               and (owner := next((p for p in reversed(items[:i]) if not p.growth and p.indicator), None))):
             phrase = _head(owner.phrase) + lead_in[1:]  # 总产值500亿元,其增加值…: its value added
@@ -706,6 +720,13 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
                 _match(mention, "国家科学技术奖", right)
                 if mention.indicator:
                     mention.phrase = phrase  # the text's own words, not the probe
+        if (mention.indicator is None and mention.q.dimension == "count" and c["prize_won"].match(right)
+                and (event := c["national_award_event"].search(sent, mention.group_start, mention.q.start))
+                and not c["nominated"].search(sent, event.end(), mention.q.start)):
+            # 在国家科学技术奖励大会上,共有14个项目获奖: the prizes of the national round named
+            _match(mention, "国家科学技术奖", right)
+            if mention.indicator:
+                mention.phrase = phrase
         if (mention.indicator is None and mention.q.dimension == "count"
                 and _generic_firms(phrase)):
             _name_the_firms(mention, phrase, sent[: mention.clause_start], sentence.topic, right)
@@ -785,6 +806,23 @@ def _new_of_stock(items: list[Mention], mention: Mention) -> bool:
     before = next((p for p in reversed(items[: mention.idx]) if not p.growth), None)
     # (上市的高企4家,较上年增加2家: the increase of a subset the taxonomy does not count)
     return before is None or (before.indicator is not None and before.indicator is not ind)
+
+
+def _new_over_span(mention: Mention, sentence: Sentence) -> bool:
+    """国家高新技术企业4年增加6000多家: a stock of firms or platforms grown by a count over the
+    last N years counts the new ones of that span (the span is set where the figure is dated);
+    re-named to the stock's new-ones indicator, or left as it was when the taxonomy has none."""
+    stock = mention.indicator
+    if (stock is None or not stock.stock or mention.q.dimension != "count"
+            or sentence.last_before(sentence.recent, mention.q.start) is None
+            or sentence.last_before(sentence.recent, mention.q.start).start() < mention.group_start):
+        return False
+    kept = mention.phrase
+    _match(mention, "新增" + _head(cues()["stock_word"].sub("", mention.phrase)), "")
+    if mention.indicator is not None and mention.indicator.metric_id.endswith("_new"):
+        return True
+    mention.indicator, mention.phrase = stock, kept
+    return False
 
 
 def _count_on_last_year(mention: Mention) -> bool:
@@ -917,13 +955,13 @@ def _complete(lead_in: str, mention: Mention, before: list[Mention], sentence: S
     core = strip_words(strip_joiners(lead_in))
     last = next((p for p in reversed(before) if not p.growth and p.q.unit != "倍"), None)  # 是…的8.6倍 between
     if (last is not None and last.indicator and last.group_start != mention.group_start
-            and (c["measure"].fullmatch(core) or core.startswith("占"))):
+            and (c["measure"].fullmatch(core) or _SHARE_OPENS.match(core))):
         bases.append(last.phrase)  # only a bare measure or share (实现增加值；占…) borrows across groups
     if sentence.topic:
         bases.append(sentence.topic)
-    whole = (not core or core.startswith("占") or cues()["change_to"].match(core) is not None
+    whole = (not core or _SHARE_OPENS.match(core) is not None or cues()["change_to"].match(core) is not None
              or c["plain_measure"].fullmatch(core) is not None)  # “十一五”累计5066件: the base's own measure
-    share = core.startswith("占")
+    share = _SHARE_OPENS.match(core) is not None
     if share and same_group and same_group[-1].indicator and not same_group[-1].growth:
         # 有效发明专利521件,占全市总量的22%: the share of the figure just before, or of none
         bases = bases[:1]
@@ -1634,6 +1672,15 @@ def _to_figure(
         year = section.year
         if kind == "target" and not c["target_verb"].search(sent, mention.clause_start, q.start):
             kind = "actual"
+    if (kind == "actual" and span is None and cue_period is None and section.kind == "summary"
+            and sentence.news_date is not None and section.year is not None
+            and section.year < sentence.news_date[0] and year in (section.year, sentence.news_date[0])
+            and (now := c["so_far_now"].search(sent, mention.group_start, q.start)) is not None
+            and not [y for y in sentence.years if now.end() <= y[0] < q.start]
+            and (months := so_far_months(*sentence.news_date[1:]))):
+        # a news item of 2014-04-30 on the year before: 目前,全县高新技术企业达21家 is the
+        # level when it was written, 2014's first four months, not the year it looks back on
+        year, period = sentence.news_date[0], period_of_months(months)
     to_value = items[mention.idx + 1] if mention.idx + 1 < len(items) else None
     if (kind in ("target", "actual") and span is None and change is None and to_value is not None
             and mention.lead_in.rstrip().endswith(("从", "由")) and not _FROM_YEAR_BASE.search(mention.lead_in)
@@ -1670,9 +1717,13 @@ def _to_figure(
         if _other_bureau(sent[mention.clause_start:q.start], meta):
             flags.append("other_place")
             metric_id = ""
-        elif c["wider_area"].match(sent, mention.clause_start, q.start):
+        elif c["wider_area"].match(sent, mention.clause_start, q.start) or (
+                mention.borrowed and (base := next((p for p in reversed(items[:mention.idx]) if not p.growth
+                                                    and p.group_start == mention.group_start), None))
+                and c["wider_area"].match(sent, base.clause_start, base.q.start)
+                and not c["own_region"].search(sent, mention.clause_start, q.start)):  # (…,我市达到1200家)
             flags.append("wider_area")  # 全省高新技术企业达到1.2万家: the province's, not ours
-            metric_id = ""
+            metric_id = ""  # (我省…产值…,累计占…比重32.1%: its share borrows the province too)
         if c["milestone"].match(sent, q.end) or (
                 c["class_of_places"].match(sent, q.end) and c["more_verb"].search(mention.lead_in[-3:])):
             flags.append("threshold")
@@ -1708,7 +1759,8 @@ def _to_figure(
                                       and PERIOD_CUES.search(mention.lead_in, part.end()))
                                      or YEAR_CUE.match(mention.lead_in, part.end())))  # 其中2020年新增80家
         if not new_part and not period_part and not mention.goal_after and (lead_in.subset or c["subset"].search(mention.phrase)
-                or c["subset"].search(sent, mention.group_start, q.start)):  # 其中4个项目…,争取经费550万元
+                or (c["subset"].search(sent, mention.group_start, q.start)  # 其中4个项目…,争取经费550万元
+                    and not c["total_of_parts"].match(strip_joiners(mention.lead_in)))):  # (…其中…,共有14个)
             parent = next(
                 (p for p in reversed(items[: mention.idx]) if not p.growth and p.indicator), None
             )

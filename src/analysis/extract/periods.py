@@ -16,9 +16,11 @@ from ..text.lexicon import expand, period_of_months
 from .cues import GROUP_MARKS, last_mark
 
 SINCE_YEAR = gated(re.compile(r"(?:自|从)?(20\d\d)年(?:度)?以来"))  # gated: patterns.gated
-# 近两年 / 三年来 / 三年累计: the figure sums the last N years up to the report's (近两年新增14家)
+# 近两年 / 三年来 / 三年累计: the figure sums the last N years up to the report's (近两年新增14家;
+# 高企4年增加6000家, not 连续3年增加)
 RECENT_YEARS = gated(re.compile(r"(?:近|过去的?|这)(?P<n>[两二三四五六七八九十2-9])年(?:来|以来|中|间|里)?"
                                 r"|(?<![\d十第])(?P<m>[两二三四五2-5])年(?:来|以来|中|间|里|累计)"
+                                r"|(?<![\d十第续])(?P<k>[两二三四五2-5])年(?=(?:共|累计)?(?:新增|净增|增加))"
                                 r"|(?:^|(?<=[，,；;。：:\s]))(?P<last>去年|上年)以来(?=\s*[，,]|[全我本][市区县])"))
 # (去年以来, opening a clause: since last year, it and this one; 受去年以来疫情影响 is no span)
 _CN_DIGITS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -28,7 +30,7 @@ def recent_years(m: re.Match[str]) -> int:
     """How many years a RECENT_YEARS match spans (近两年, 去年以来 → 2)."""
     if m.group("last"):
         return 2
-    tok = m.group("n") or m.group("m")
+    tok = m.group("n") or m.group("m") or m.group("k")
     return int(tok) if tok.isdigit() else _CN_DIGITS[tok]
 BASE_YEAR = re.compile(r"[较比自]")  # 较2014年: a comparison base, not the figure's year
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from ..text import lexicon
-from ..text.dating import looks_back
+from ..text.dating import looks_back, so_far_months
 from ..text.lexicon import Cue
-from ..text.sections import Outline, outline
+from ..text.sections import NUMBERED_HEADING, Outline, outline
 from .cues import LEDE_CHARS, cues_in, first_cue
 from .title import after_title
 from .year import ANNOUNCED_CHARS, SUMMARY_LAST_MONTH, _title_years
@@ -74,19 +74,15 @@ def _sums_up_and_plans(title: str) -> bool:
 
 # How far into a news item its "this year so far" (今年以来) is looked for.
 SO_FAR_CHARS = 800
-# A page dated up to this day of a month reports the months before it (6月6日讯 → 1-5月).
-SO_FAR_LAST_DAY = 10
-# The shortest so-far span read from a date: January to February (a page of 3月5日).
-SO_FAR_FIRST_MONTH = 2
 
 
 # A year opening a sentence as its time (2014年,某市…; 2024年全市…): the year a so-far then
 # belongs to, when it comes first or is earlier than the page's.
-_YEAR_AS_TIME = re.compile(r"(?<!\d)(?P<y>20\d\d)\s*年\s*(?:以来\s*)?(?:[,，]|(?=全[市区县]|我[市区县]))")
+_YEAR_AS_TIME = re.compile(r"(?<!\d)(?P<y>20\d\d)\s*年\s*(?:以来\s*)?(?:[,，]|(?=全[市区县]|我[市区县]))"
+                           r"|(?<!\d)(?P<yf>20\d\d)\s*年(?=[\u4e00-\u9fff]{2,12}\d)(?!以来|底|末|度|上半|前三|一季)")
+# (2023年技术合同成交额494亿元: a year dating the figure right after it, too)
 # A sentence opening on last year (去年,全县…,全年新认定20家): its 全年 is that year's.
 _LAST_YEAR_SENTENCE = re.compile(r"(?:^|[。\n])\s*(?:[^，,。；;\n]{0,10}[，,:：])?\s*(?:去年|上年)[^。\n]*")
-# A report's own outline (一、主要工作…): an annual summary, not a news item on the year so far.
-_NUMBERED_HEADING = re.compile(r"(?:^|\n)\s*[一二三四五六七八九十]{1,2}\s*[、.．]")
 
 
 def so_far(body: str, dateline: tuple[int, int] | None, page_year: int | None = None,
@@ -106,10 +102,10 @@ def so_far(body: str, dateline: tuple[int, int] | None, page_year: int | None = 
         return ""
     if any(m.start() < hit[0].start() for m in _YEAR_AS_TIME.finditer(lede)):
         return ""  # 2014年,某市…。截至目前,…: the year it names, not the page's months
-    if has_plan or _NUMBERED_HEADING.search(body):
+    if has_plan or NUMBERED_HEADING.search(body):
         return ""
     month, day = dateline
-    years = [int(m.group("y")) for m in _YEAR_AS_TIME.finditer(lede)]
+    years = [int(m.group("y") or m.group("yf")) for m in _YEAR_AS_TIME.finditer(lede)]
     if page_year is None and years:
         return ""  # 3月8日讯 今年以来,…。2022年,全县…: which year is this one, the text does not say
     earlier = [y for y in years if page_year is not None and y < page_year] or last_year
@@ -117,9 +113,8 @@ def so_far(body: str, dateline: tuple[int, int] | None, page_year: int | None = 
         # a page of 2025-03 whose 截至目前 stands beside 2024年全市… (or 去年,…) figures: the
         # annual results' season, reporting the year before (今年以来 says this year's own)
         return ""
-    last = month - 1 if day <= SO_FAR_LAST_DAY and month < 12 else month  # December: the year
-    # (dated in January: its "so far" is the year just ended, which nothing here settles)
-    return lexicon.period_of_months(last) if last >= SO_FAR_FIRST_MONTH else ""
+    last = so_far_months(month, day)
+    return lexicon.period_of_months(last) if last else ""
 
 
 CLAUSE_SPAN_MIN = 2  # clauses opening with one month span that make it a news item's period

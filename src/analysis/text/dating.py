@@ -96,3 +96,19 @@ def lede_day(body: str) -> tuple[int, int] | None:
 
 # A wire lead without a date (本报讯(记者某某)2014年,…; 某某网讯): what dates the item, if any.
 _UNDATED_WIRE = re.compile(r"(?:网|报|台|中心|社|新闻)讯|讯\s*[(（]")
+
+
+# A page dated up to this day of a month reports the months before it (6月6日讯 → 1-5月; the
+# answer keys read 10月13日 as 1-10月, and one 6月12日 as 1-5月: the day is left at 10).
+SO_FAR_LAST_DAY = 10
+# The shortest so-far span read from a date: January to February (a page of 3月5日).
+SO_FAR_FIRST_MONTH = 2
+
+
+def so_far_months(month: int, day: int) -> int:
+    """How many months of its year a page dated ``month``/``day`` reports "so far"
+    (今年以来, 目前): 6月6日 → 5, 4月30日 → 4, December → 12; 0 when too early to say (a
+    January page's "so far" is the year just ended, which the date alone does not settle)."""
+    last = month - 1 if day <= SO_FAR_LAST_DAY and month < 12 else month
+    return last if last >= SO_FAR_FIRST_MONTH else 0
+

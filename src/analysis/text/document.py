@@ -33,7 +33,7 @@ from ..numbers import arabic_years, month_spans
 from .chrome import is_chrome, page_date, page_day, split_chrome
 from .dating import CUE_FILE, lede_day, looks_back, meeting_date, written_date
 from .script import simplified_shadow, to_simplified
-from .sections import Outline, outline
+from .sections import NUMBERED_HEADING, Outline, outline
 from .sentences import SENTENCE_MAX_CHARS, cut_spans
 
 __all__ = ["CUE_FILE", "Document", "is_chrome", "meeting_date", "page_date", "prepare", "prepare_text",
@@ -96,6 +96,17 @@ class Document:
         """(year, month) the text was written: the page date, else the work conference its
         lede reports in a text looking back on the year before (what 去年 counts from)."""
         return self.page_date or written_date(self.body)
+
+    @cached_property
+    def news_date(self) -> tuple[int, int, int] | None:
+        """(year, month, day) of a dated news item, what its 目前 / 截至目前 means; None for
+        an undated page or a report with an outline (一、…) or a plan part, whose 目前 is the
+        end of the year it reports."""
+        if self.page_date is None or self.dateline is None or self.dateline[0] != self.page_date[1]:
+            return None
+        if NUMBERED_HEADING.search(self.body) or self.sections.plan_start is not None:
+            return None
+        return (self.page_date[0], *self.dateline)
 
     @cached_property
     def sections(self) -> Outline:

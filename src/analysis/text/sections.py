@@ -60,6 +60,8 @@ class Section:
 # Written to start with the numeral (the look-behind after it) so that ``re`` can skip
 # straight to numerals instead of trying every position.
 HEADING_NO = r"[一二三四五六七八九十](?<![^\n。；;\s][一二三四五六七八九十])[一二三四五六七八九十]?[、.．]"
+# A report's own outline (一、主要工作…): an annual summary or plan, not a news item.
+NUMBERED_HEADING = re.compile(r"(?:^|\n)\s*[一二三四五六七八九十]{1,2}\s*[、.．]")
 PLAN_HEADING = re.compile(
     HEADING_NO + r"\s*"
     + expand(r"(?P<when>{heading.when}|下一步|下步|今后[^，。]{0,4})?"

@@ -2046,3 +2046,65 @@ def test_so_far_months_of_a_page_date():
 
     assert [so_far_months(6, 6), so_far_months(4, 30), so_far_months(12, 3), so_far_months(1, 20),
             so_far_months(2, 5)] == [5, 4, 12, 0, 0]
+
+
+@pytest.mark.parametrize("text, yoy", [
+    ("实现高新技术产业产值同比增长15%，达到300亿元。", 15),
+    ("全年技术合同成交额同比增长35.6%，达到8.2亿元。", 35.6),
+    ("技术合同成交额达到10.5亿元，增长率为35%。", 35),
+])
+def test_a_growth_before_its_level_after_a_verb_or_filler_and_a_growth_rate(text, yoy):
+    got = figures(text)
+    assert len(got) == 1 and got[0][3] == yoy
+
+
+def test_a_target_growth_before_its_level_in_a_plan():
+    from analysis.pipeline import process_document
+
+    r = process_document("p", "某区科技局2024年工作要点\n力争技术合同成交额同比增长20%，达到12亿元。\n")
+    assert [(f.metric_id, f.value, f.yoy_pct, f.year, f.kind) for f in r.figures] == [
+        ("tech_contract_turnover", 1_200_000_000, 20, 2024, "target")]
+
+
+def test_measures_after_a_topic_clause_and_a_list_of_measures_take_its_noun():
+    assert ids("专利工作成效显著，全年申请1862件，授权1024件。") == {
+        1862: "patent_applications", 1024: "patent_grants"}
+    assert ids("全市高新技术产业加快发展，实现产值356亿元；实现增加值98亿元。") == {
+        35_600_000_000: "high_tech_output", 9_800_000_000: "high_tech_value_added"}
+    assert ids("技术合同成交额、登记数分别达到12.3亿元、560项。") == {
+        1_230_000_000: "tech_contract_turnover", 560: "tech_contracts"}
+    assert ids("共登记合同462项。") == {462: "tech_contracts"}
+
+
+def test_new_ones_of_a_stock_just_stated_and_wordings_of_the_stock():
+    assert ids("高新技术企业达到210家，其中当年新认定45家。") == {
+        210: "high_tech_enterprises_total", 45: "high_tech_enterprises_new"}
+    assert ids("专利申请量1200件，其中新增300件。") == {1200: "patent_applications"}  # no new-ones id
+    assert ids("发明专利拥有量3256件,每万人发明专利拥有量12.5件。") == {
+        3256: "valid_invention_patents", 12.5: "invention_patents_per_10k"}
+
+
+def test_square_metre_signs_and_a_full_width_ampersand():
+    assert figures("孵化器面积达到18万㎡,新增孵化面积2万m2。")[0][:3] == ("incubator_area", 180_000, "平方米")
+    from analysis.pipeline import process_document
+
+    r = process_document("a", "某县科技局2023年工作总结\n全县R＆D经费支出占GDP比重达到1.85%。\n")
+    assert [(f.metric_id, f.value) for f in r.figures] == [("rd_intensity", 1.85)]
+
+
+def test_a_mark_passed_is_the_figure_when_no_exact_value_is_stated():
+    assert figures("技术合同登记额首次突破10亿元大关。") == [
+        ("tech_contract_turnover", 1_000_000_000, "元", None, 2023, "FY", "actual")]
+    assert ids("高新技术产业产值305亿元,首次突破300亿元大关,同比增长46%。") == {30_500_000_000: "high_tech_output"}
+
+
+def test_a_town_and_the_parent_city_are_not_the_region():
+    assert ids("城关镇新认定高新技术企业8家，技术合同成交额1.2亿元。某某镇科技型中小企业达到36家。") == {}
+    assert ids("统筹城乡科技型企业发展,全县科技型中小企业达到36家。") == {36: "tech_smes"}
+    district = DocMeta("t", region="市南区", admin_level="district", report_year=2023, period="FY",
+                       doc_type="summary")
+    assert ids("全市技术合同成交额突破100亿元。全区技术合同成交额12亿元。", district) == {
+        1_200_000_000: "tech_contract_turnover"}
+    city = DocMeta("t", region="胶州市", admin_level="county_city", report_year=2023, period="FY",
+                   doc_type="summary")
+    assert ids("全市技术合同成交额突破10亿元。", city) == {1_000_000_000: "tech_contract_turnover"}

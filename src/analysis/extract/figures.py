@@ -616,6 +616,12 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
                     phrase = first_head + name + verb
                 g.unit = _per_capita(phrase, g.q.unit)
                 _match(g, phrase, right)
+                if (g.indicator is None and g is not group[0] and not phrase.startswith(first_head)
+                        and len(strip_words(name)) <= _MEASURE_NAME_CHARS):
+                    # 技术合同成交额、登记数分别达到12.3亿元、560项: a later name of the
+                    # list continues the first one's noun
+                    g.unit = _per_capita(first_head + phrase, g.q.unit)
+                    _match(g, first_head + phrase, right)
                 if cues()["more_verb"].search(verb):
                     g.qualifier = ">"
             i = j
@@ -698,6 +704,14 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
             if ind is not None and (ind == prev.indicator or not ind.core or not ind.name_zh.startswith(core)):
                 mention.indicator = None
                 mention.phrase, mention.unit = kept
+        if (mention.indicator is None and mention.q.dimension == "count"
+                and _BARE_NEW.fullmatch(strip_words(strip_joiners(lead_in)))
+                and (stock := next((p for p in reversed(items[:i]) if not p.growth and p.indicator), None))
+                and stock.indicator is not None and stock.indicator.stock and stock.group_start == mention.group_start):
+            # 高新技术企业达到210家,其中当年新认定45家: the new ones of the stock just stated
+            _match(mention, "新增" + _head(c["stock_word"].sub("", stock.phrase)), right)
+            if mention.indicator is not None and not mention.indicator.metric_id.endswith("_new"):
+                mention.indicator = None
         if mention.indicator is None and c["subset"].match(lead_in) and not PERIOD_CUES.sub(
                 "", c["subset"].sub("", strip_joiners(lead_in))).strip(" ，,"):
             # 全年12亿元,其中上半年6亿元: the same measure, for a part of the year
@@ -1104,11 +1118,15 @@ def _shared_tail(names: list[str]) -> str:
     return names[-1][m.start():]
 
 
+# a later name of a list that is only a measure (登记数, 授权量): a few characters
+_MEASURE_NAME_CHARS = 3
 KIND_NOUN_CHARS = 6  # a bare kind of a noun (发明专利, 实用新型专利): a few characters, no clause
 # 其增加值… after 总产值500亿元: "its", the subject of the figure before (not 其中, 其他 …)
 _ITS = re.compile(r"其(?![中他余它次实])")
 # (任务目标180家): a goal set in brackets after the figure it restates
 _GOAL_ASIDE = re.compile(r"[(（]\s*(?:年度|全年)?(?:任务|目标|任务目标|目标任务|计划)(?:数)?(?:为|是)?\s*")
+# a count of new ones with no noun (其中当年新认定, 今年新增): of the stock stated before it
+_BARE_NEW = re.compile(r"(?:其中)?(?:当年|今年|本年|年内)?(?:新认定|新增|新培育|净增)")
 # the verbs of a count of new ones (新增, 净增 …), dropped when a level borrows its subject
 _NEW_VERBS = re.compile(r"净新增|新增|新认定|新获批|净增|凈增|新培育|新备案|新建|新引进")
 # rates of a 分别 list after the last one read: numbers without their % (the text was cut)
@@ -1237,8 +1255,10 @@ def _attach_growth(items: list[Mention], sent: str, written: int | None = None) 
             if (not targets and len(group) == 1 and nxt is not None and not nxt.growth
                     and nxt.yoy is None and nxt.group_start == mention.group_start
                     and cues()["then_reach"].fullmatch(strip_joiners(nxt.lead_in).strip())
-                    and (not subject or re.sub(r"[量数额]$", "", subject) in nxt.phrase)):
+                    and (not subject or re.sub(r"[量数额]$", "", subject) in nxt.phrase
+                         or (bare := _bare_subject(subject)) and bare in nxt.phrase)):
                 targets = [nxt]  # 成交额同比增长25%,达到10亿元: the level after its growth
+                # (全年 / 实现 / 力争 before the subject: 实现产值同比增长15%,达到300亿元)
         for g, t in zip(group, targets, strict=False):
             if sign < 0 and g.q.value < 0:  # 下降-5%: which way it went is not clear
                 g.flags.append("sign_unclear")
@@ -1258,6 +1278,15 @@ def _attach_growth(items: list[Mention], sent: str, written: int | None = None) 
                                else "average_growth" if average else "growth_only")
                 g.phrase = strip_joiners(lead_in)
         i = j
+
+
+@lru_cache(maxsize=PHRASE_CACHE)
+def _bare_subject(subject: str) -> str:
+    """A growth's subject without the filler and verb before it (全年, 实现, 力争) nor its
+    measure's last character: what the level after it names too."""
+    core = cues()["lead_verb"].sub("", strip_words(subject))
+    core = cues()["target_verb"].sub("", core) if cues()["target_verb"].match(core) else core
+    return re.sub(r"[量数额]$", "", strip_words(core))
 
 
 def _estimate_scope(sent: str, mention: Mention) -> bool:
@@ -1724,8 +1753,14 @@ def _to_figure(
                 and not c["own_region"].search(sent, mention.clause_start, q.start)):  # (…,我市达到1200家)
             flags.append("wider_area")  # 全省高新技术企业达到1.2万家: the province's, not ours
             metric_id = ""  # (我省…产值…,累计占…比重32.1%: its share borrows the province too)
-        if c["milestone"].match(sent, q.end) or (
+        elif (meta.region.endswith(("区", "县")) and meta.admin_level in ("district", "county")
+              and c["parent_city_lead"].match(sent, mention.clause_start, q.start)):
+            flags.append("parent_city")  # 全市技术合同成交额突破100亿元 in a district's report: the city's
+            metric_id = ""
+        if (c["milestone"].match(sent, q.end) and any(
+                o is not mention and o.indicator is ind and not o.growth for o in items)) or (
                 c["class_of_places"].match(sent, q.end) and c["more_verb"].search(mention.lead_in[-3:])):
+            # (产值305亿元,首次突破300亿元大关: the mark; stated alone, 首次突破10亿元大关 is the figure, >)
             flags.append("threshold")
             metric_id = ""
         if c["firm_unit"].fullmatch(q.unit) and _served(sent, mention):

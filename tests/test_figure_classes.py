@@ -2108,3 +2108,35 @@ def test_a_town_and_the_parent_city_are_not_the_region():
     city = DocMeta("t", region="胶州市", admin_level="county_city", report_year=2023, period="FY",
                    doc_type="summary")
     assert ids("全市技术合同成交额突破10亿元。", city) == {1_000_000_000: "tech_contract_turnover"}
+
+
+def test_a_growth_after_a_gain_on_last_year_is_the_level_s():
+    got = figures("高新技术企业总数达到128家，比上年净增35家，增长37.6%。")
+    assert got == [("high_tech_enterprises_total", 128, "家", 37.6, 2023, "FY", "actual"),
+                   ("high_tech_enterprises_new", 35, "家", None, 2023, "FY", "actual")]
+    assert figures("新认定高新技术企业50家,比上年增加10家,增长25%。") == [
+        ("high_tech_enterprises_new", 50, "家", 25, 2023, "FY", "actual")]
+
+
+def test_a_stock_s_gain_on_last_year_and_built_ones_are_new_ones():
+    assert ids("科技企业孵化器较上年净增3家，达到15家。") == {3: "incubators_new", 15: "incubators_total"}
+    assert ids("建成科技企业孵化器1家。") == {1: "incubators_new"}
+    assert ids("提交高新技术企业认定申请92家。") == {}  # applications
+
+
+def test_a_forecast_reaches_into_its_parts():
+    got = figures("全年预计完成专利授权2800件，其中发明专利授权350件。")
+    assert [g[-1] for g in got] == ["estimate", "estimate"]
+
+
+def test_a_plan_goes_on_with_the_subject_of_the_sentence_before():
+    from analysis.pipeline import process_document
+
+    text = ("某区科技局2024年工作要点\n预计2023年全区技术合同成交额达到18亿元。2024年力争突破20亿元。"
+            "2023年全区高新技术企业达到256家,科技型中小企业达到300家。2024年力争达到320家。\n")
+    got = [(f.metric_id, f.value, f.year, f.kind) for f in process_document("p", text).figures]
+    assert got == [("tech_contract_turnover", 1_800_000_000, 2023, "estimate"),
+                   ("tech_contract_turnover", 2_000_000_000, 2024, "target"),
+                   ("high_tech_enterprises_total", 256, 2023, "actual"),
+                   ("tech_smes", 300, 2023, "actual"),
+                   ("tech_smes", 320, 2024, "target")]

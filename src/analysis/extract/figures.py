@@ -165,6 +165,8 @@ PHRASE_CACHE = 20_000
 
 # A share's words closing a phrase (经费投入占比, 支出占GDP比重达): what is left names its level.
 _SHARE_TAIL = re.compile(r"(?:占比|占[^，。；,;]{0,12}?比重|比重)(?:达到|达|为)?\s*$")
+# A goal verb and nothing else (力争突破, 确保达到): no noun of its own.
+_GOAL_ONLY = re.compile(r"(?:要|将)?(?:力争|确保|争取)(?:全年)?(?:突破|超过|达到|达|实现|完成)")
 # A phrase that opens with a share (占…, 累计占…比重为): the share of a subject named before it.
 _SHARE_OPENS = re.compile(r"(?:累计|合计|共|已|均|分别)?占")
 # A change to a level after a year and a modal (2020年要增长到, 将提高至): no noun of its own.
@@ -185,6 +187,7 @@ def _is_bare(lead_in: str) -> bool:
         or bool(_SHARE_OPENS.match(core))
         or bool(cues()["change_to"].match(core))
         or bool(_MODAL_CHANGE_TO.match(plain))  # 2020年要增长到1200家: the subject is before
+        or bool(_GOAL_ONLY.fullmatch(plain))  # 2024年力争突破20亿元: a goal verb, no noun
         or bool(cues()["goal_ref"].search(core))
         or bool(_BASE_VALUE.fullmatch(core))
     )
@@ -279,6 +282,11 @@ def extract_figures(doc_id: str, text: str, meta: DocMeta) -> list[Figure]:
 # A sentence without a figure this short (净增高企数创新高。) names the subject of the next.
 TOPIC_CHARS = 30
 # a sentence's opening before its first figure, past a leading year (2017年净增21家 → 净增):
+# a sentence opening on a year and a goal verb with a figure and no noun (2024年力争达到300家):
+# it goes on with the subject of the sentence just before
+_GOAL_OPENING = re.compile(r"\s*(?:(?:19|20)\d\d年(?:度|底|末)?|今年|明年|下一步)[,，]?\s*(?:要|将)?"
+                           r"(?:力争|确保|争取|预计|计划)(?:全年)?(?:达到|突破|超过|实现|完成|增长到|提高到|增至|达)"
+                           r"\s*(?:近|超|约)?\d")
 # sentences that open alike in a row share the subject of the first
 _OPENING = re.compile(r"\s*(?:(?:19|20)\d\d年(?:度|底|末)?[,，]?)?(?P<lead>[\u4e00-\u9fff]{1,4})\d")
 
@@ -296,6 +304,7 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
     prev: tuple[int, int] | None = None
     carried = ("", "")  # the topic of the sentence before and its opening words
     parent = ""  # the phrase of the last figure of the sentence before (for 其中 sentences)
+    parent_end: int | None = None  # where the sentence that set it ends
     growth_before: tuple[list[Figure], int] | None = None  # a sentence of growth rates only, its end
     # One pass of the quantity pattern over the whole text; sentences without a
     # quantity (most of them) then cost a bisection.
@@ -324,6 +333,9 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
         if not topic and carried[0] and lead_words and lead_words == carried[1]:
             topic = carried[0]  # 。2016年净增12家,2017年净增21家。2018年净增32家: the same subject
         carried = (topic, lead_words) if topic else ("", "")
+        if (not topic and parent and parent_end is not None and "\n" not in shadow[parent_end:s]
+                and prev is not None and prev[1] == parent_end and _GOAL_OPENING.match(shadow, s, e)):
+            topic = parent  # 2023年全区高企达到256家。2024年力争达到300家: the same subject, a year on
         prev = (s, e)
         k = bisect_right(ends, s, k)  # the first match ending inside or after this sentence
         if k == n or starts[k] >= e:
@@ -361,6 +373,7 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
             figures.extend(found)
             parent = next((f.indicator for f in reversed(found)
                            if f.metric_id and f.unit != "%"), "")
+            parent_end = e
     if "\n" in shadow and cues()["grid_name"].search(shadow):
         # an indicator table (指标 单位 2022年完成 2023年目标): its rows are read by column
         cells, spans = grid_figures(doc_id, text, shadow, sections, meta)
@@ -744,6 +757,13 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
         if (mention.indicator is None and mention.q.dimension == "count"
                 and _generic_firms(phrase)):
             _name_the_firms(mention, phrase, sent[: mention.clause_start], sentence.topic, right)
+        if (mention.indicator is not None and mention.indicator.stock and mention.q.dimension == "count"
+                and (on := c["year_on_end"].search(strip_joiners(mention.lead_in))) is not None):
+            # 科技企业孵化器较上年净增3家,达到15家: the new ones, when the taxonomy counts them
+            stock, kept = mention.indicator, mention.phrase
+            _match(mention, "新增" + _head(strip_joiners(mention.lead_in)[: on.start()]), right)
+            if mention.indicator is None or not mention.indicator.metric_id.endswith("_new"):
+                mention.indicator, mention.phrase = stock, kept
         if mention.indicator is None and _count_on_last_year(mention):
             completed = _complete("新增", mention, items[:i], sentence)  # 拥有量达到614家、比上年增加111家
             if completed:  # 有效期内高企56家,较去年同期净增11家: the new ones, without the stock's words
@@ -966,7 +986,7 @@ def _complete(lead_in: str, mention: Mention, before: list[Mention], sentence: S
                 grown.add(bare)
         end = start - 1
     # 产值50亿元；实现增加值12亿元: the subject of an earlier group, then the sentence before
-    core = strip_words(strip_joiners(lead_in))
+    core = taxonomy.LEADING_NOISE.sub("", strip_words(strip_joiners(lead_in)))  # (2024年力争突破: no words)
     last = next((p for p in reversed(before) if not p.growth and p.q.unit != "倍"), None)  # 是…的8.6倍 between
     if (last is not None and last.indicator and last.group_start != mention.group_start
             and (c["measure"].fullmatch(core) or _SHARE_OPENS.match(core))):
@@ -1210,6 +1230,8 @@ def _attach_growth(items: list[Mention], sent: str, written: int | None = None) 
             and not (p.lead_in.rstrip().endswith(("从", "由")) or _FROM_YEAR_BASE.search(p.lead_in)
                      or c["last_year_base"].search(p.lead_in))  # a base (由A…, 上年为A)
             and not _IN_PARENS.search(p.lead_in)  # 新认定300家(任务目标180家),同比增长16%: an aside
+            and not (_count_on_last_year(p) and any(not o.growth and o.group_start == p.group_start
+                                                    for o in items[: p.idx]))  # 达到128家,比上年净增35家,增长37.6%
             and "share_base" not in p.flags
             and "threshold" not in p.flags
             and not c["milestone"].match(sent, p.q.end)  # 产值305亿元,首次突破300亿元大关,同比增长46%
@@ -1317,6 +1339,8 @@ def _estimate_scope(sent: str, mention: Mention) -> bool:
             lo, hi = m.end(), digit.start() if digit else m.end()
         if mention.group_start <= m.start() and _same_subject(sent, lo, hi, mention.lead_in):
             return True  # 预计研发支出397亿元,研发投入强度达到1.95%: the same subject goes on
+        if mention.group_start <= m.start() and cues()["subset"].match(strip_joiners(mention.lead_in)):
+            return True  # 预计完成专利授权2800件,其中发明专利授权350件: a part of the forecast
     return False
 
 
@@ -1691,6 +1715,8 @@ def _to_figure(
             and stated < section.year and not lead_in.goal_ref and not mention.goal_after
             and not (sentence.target_verb and c["target_verb"].search(sent, mention.group_start, q.start))):
         kind = "actual"  # 2019年总数达120家 in a 2021 plan: a past result it recalls
+        if sentence.estimate and (_estimate_scope(sent, mention) or lead_in.estimate):
+            kind = "estimate"  # 预计2023年…达到18亿元 in a 2024 plan: last year's forecast
     if (kind != "actual" and year is not None and section.year and year < section.year
             and _FROM_YEAR_BASE.search(mention.lead_in)):
         kind = "actual"  # 预计…将从2021年的5亿元增长至11亿元: the base of a change is a past fact

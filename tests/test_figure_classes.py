@@ -2099,12 +2099,22 @@ def test_a_mark_passed_is_the_figure_when_no_exact_value_is_stated():
 
 
 def test_a_town_and_the_parent_city_are_not_the_region():
-    assert ids("城关镇新认定高新技术企业8家，技术合同成交额1.2亿元。某某镇科技型中小企业达到36家。") == {}
+    assert ids("城关镇新认定高新技术企业8家。某某镇科技型中小企业达到36家。") == {}
     assert ids("统筹城乡科技型企业发展,全县科技型中小企业达到36家。") == {36: "tech_smes"}
+    # the town's clause only: the county's own figure after it stays (review probes)
+    assert ids("城关镇新认定高新技术企业8家，全县共新认定20家。") == {20: "high_tech_enterprises_new"}
+    assert ids("特色小镇新增科技型中小企业30家，全县新增200家。") == {200: "tech_smes"}
+    assert ids("全县乡镇新认定高新技术企业20家。") == {20: "high_tech_enterprises_new"}
     district = DocMeta("t", region="市南区", admin_level="district", report_year=2023, period="FY",
                        doc_type="summary")
     assert ids("全市技术合同成交额突破100亿元。全区技术合同成交额12亿元。", district) == {
         1_200_000_000: "tech_contract_turnover"}
+    # in a later clause, after a time word, and in a masked district's report; 占全市 is its share
+    assert ids("全区技术合同成交额12亿元，今年，全市技术合同成交额突破80亿元。", district) == {
+        1_200_000_000: "tech_contract_turnover"}
+    masked = DocMeta("t", region="", admin_level="district", report_year=2023, period="FY", doc_type="summary")
+    assert ids("全区高新技术企业达到286家，占全市的21%，全市总数1362家。全区专利授权量达到6850件，占全市的三分之一。",
+               masked) == {286: "high_tech_enterprises_total", 6850: "patent_grants"}
     city = DocMeta("t", region="胶州市", admin_level="county_city", report_year=2023, period="FY",
                    doc_type="summary")
     assert ids("全市技术合同成交额突破10亿元。", city) == {1_000_000_000: "tech_contract_turnover"}
@@ -2140,3 +2150,22 @@ def test_a_plan_goes_on_with_the_subject_of_the_sentence_before():
                    ("high_tech_enterprises_total", 256, 2023, "actual"),
                    ("tech_smes", 300, 2023, "actual"),
                    ("tech_smes", 320, 2024, "target")]
+
+
+def test_review_probes_of_the_first_batch_stay_no_figures():
+    assert ids("高新技术企业38家获得省级研发费用补助。高新技术企业56家纳入省级培育库。"
+               "科技企业孵化器5家通过省级考核评价。有效发明专利15件通过质押获得贷款。") == {}
+    assert ids("科技型中小企业评价工作顺利推进,科技型中小企业56家通过评价入库。") == {56: "tech_smes"}
+    assert ids("国家科技奖励大会召开后，全市召开科技创新大会，共有30个项目获奖。") == {}
+    assert ids("在国家科学技术奖励大会上，我市5个项目获奖，全市科技奖励大会上，共有60个项目获奖。") == {
+        5: "national_sci_tech_awards"}
+    assert ids("高校发明专利拥有量1200件。高新技术企业每2年增加100家左右。") == {}
+
+
+def test_a_comparison_year_is_no_year_of_a_so_far_news_item():
+    from analysis.pipeline import process_document
+
+    r = process_document("k", "某区科技工作简讯\n2024年03月06日 10:00\n截至目前，全区技术合同成交额达到3亿元，"
+                              "较2023年同期增长20%。\n")
+    assert (r.meta.report_year, r.meta.period) == (2024, "M1-M2")
+    assert [(f.value, f.yoy_pct, f.year, f.period) for f in r.figures] == [(300_000_000, 20, 2024, "M1-M2")]

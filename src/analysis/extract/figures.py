@@ -749,7 +749,8 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
                     mention.phrase = phrase  # the text's own words, not the probe
         if (mention.indicator is None and mention.q.dimension == "count" and c["prize_won"].match(right)
                 and (event := c["national_award_event"].search(sent, mention.group_start, mention.q.start))
-                and not c["nominated"].search(sent, event.end(), mention.q.start)):
+                and not c["nominated"].search(sent, event.end(), mention.q.start)
+                and not c["other_round"].search(sent, event.end(), mention.q.start)):
             # 在国家科学技术奖励大会上,共有14个项目获奖: the prizes of the national round named
             _match(mention, "国家科学技术奖", right)
             if mention.indicator:
@@ -1138,6 +1139,8 @@ def _shared_tail(names: list[str]) -> str:
     return names[-1][m.start():]
 
 
+# the levels below a city: their reports' 全市 is the parent city
+_BELOW_CITY = ("district", "county")
 # a later name of a list that is only a measure (登记数, 授权量): a few characters
 _MEASURE_NAME_CHARS = 3
 KIND_NOUN_CHARS = 6  # a bare kind of a noun (发明专利, 实用新型专利): a few characters, no clause
@@ -1445,17 +1448,26 @@ def _own_park_words(region: str) -> tuple[str, ...]:
     return ()
 
 
-def _subunit(sent: str, mention: Mention, region: str = "") -> bool:
+def _subunit(sent: str, mention: Mention, region: str = "", level: str = "") -> bool:
     c = cues()
-    if c["subunit_after"].search(sent[mention.q.end : mention.q.end + 8]):
-        return True
+    if (c["subunit_after"].search(sent[mention.q.end : mention.q.end + 8])
+            and not (level in _BELOW_CITY and "全市" in sent[mention.q.end : mention.q.end + 8])):
+        return True  # (全区…12亿元,占全市的15% in a district's report: its share of the city)
     self_words = _own_park_words(region)
     if _lead_is_subunit(sent, self_words):
         return True
     if (unit := c["unit_lead"].match(sent.lstrip())) is not None and _other_unit(unit.group("place"), region):
         return True  # 其中,甲县完成技术合同成交额15.65亿元 in the city's report
-    clause = sent[mention.clause_start : mention.q.start].lstrip()
-    return bool(_park_part(clause, self_words) or c["subunit_any"].search(clause))
+    clause = sent[mention.clause_start : mention.q.start].lstrip(" \t，,；;")
+    return bool(_park_part(clause, self_words) or c["subunit_any"].search(clause)
+                or c["town_clause"].match(clause))  # 城关镇新认定…8家,全县共新认定20家: the 8
+
+
+def _clause_body(sent: str, start: int) -> int:
+    """Where a clause's words begin: after the mark and blanks that open it."""
+    while start < len(sent) and sent[start] in " \t，,；;。":
+        start += 1
+    return start
 
 
 @lru_cache(maxsize=PHRASE_CACHE)
@@ -1763,7 +1775,7 @@ def _to_figure(
             qualifier = "~"
     metric_id = ind.metric_id if ind and not completion else ""
     if ind and not completion:
-        if _subunit(sent, mention, meta.region):
+        if _subunit(sent, mention, meta.region, meta.admin_level):
             flags.append("subunit")
             metric_id = ""
         if lead_in.comparator:
@@ -1779,8 +1791,9 @@ def _to_figure(
                 and not c["own_region"].search(sent, mention.clause_start, q.start)):  # (…,我市达到1200家)
             flags.append("wider_area")  # 全省高新技术企业达到1.2万家: the province's, not ours
             metric_id = ""  # (我省…产值…,累计占…比重32.1%: its share borrows the province too)
-        elif (meta.region.endswith(("区", "县")) and meta.admin_level in ("district", "county")
-              and c["parent_city_lead"].match(sent, mention.clause_start, q.start)):
+        elif (meta.admin_level in _BELOW_CITY and (not meta.region or meta.region.endswith(("区", "县", "旗")))
+              and c["parent_city_lead"].match(sent,
+                                              _clause_body(sent, mention.clause_start), q.start)):
             flags.append("parent_city")  # 全市技术合同成交额突破100亿元 in a district's report: the city's
             metric_id = ""
         if (c["milestone"].match(sent, q.end) and any(

@@ -79,7 +79,7 @@ SO_FAR_CHARS = 800
 # A year opening a sentence as its time (2014年,某市…; 2024年全市…): the year a so-far then
 # belongs to, when it comes first or is earlier than the page's.
 _YEAR_AS_TIME = re.compile(r"(?<!\d)(?P<y>20\d\d)\s*年\s*(?:以来\s*)?(?:[,，]|(?=全[市区县]|我[市区县]))"
-                           r"|(?<!\d)(?P<yf>20\d\d)\s*年(?=[\u4e00-\u9fff]{2,12}\d)(?!以来|底|末|度|上半|前三|一季)")
+                           r"|(?<![\d较比与同自从])(?P<yf>20\d\d)\s*年(?=[\u4e00-\u9fff]{2,12}\d)(?!以来|底|末|度|上半|前三|一季|同期)")
 # (2023年技术合同成交额494亿元: a year dating the figure right after it, too)
 # A sentence opening on last year (去年,全县…,全年新认定20家): its 全年 is that year's.
 _LAST_YEAR_SENTENCE = re.compile(r"(?:^|[。\n])\s*(?:[^，,。；;\n]{0,10}[，,:：])?\s*(?:去年|上年)[^。\n]*")

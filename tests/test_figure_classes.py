@@ -2169,3 +2169,24 @@ def test_a_comparison_year_is_no_year_of_a_so_far_news_item():
                               "较2023年同期增长20%。\n")
     assert (r.meta.report_year, r.meta.period) == (2024, "M1-M2")
     assert [(f.value, f.yoy_pct, f.year, f.period) for f in r.figures] == [(300_000_000, 20, 2024, "M1-M2")]
+
+
+def test_a_plan_s_recalled_year_runs_on_through_its_sentence():
+    from analysis.pipeline import process_document
+
+    text = ("某区科技局2023年工作要点\n2022年，全区新增高企45家，总数达到268家；技术合同成交额18.6亿元，增长21%；"
+            "争取省级以上科技资金6200万元。2022年，全区新增科技型中小企业80家；2023年力争技术合同成交额达到20亿元；"
+            "确保新增科技型中小企业100家。\n")
+    got = [(f.value, f.year, f.kind) for f in process_document("p", text).figures if f.metric_id]
+    assert got == [(45, 2022, "actual"), (268, 2022, "actual"), (1_860_000_000, 2022, "actual"),
+                   (62_000_000, 2022, "actual"), (80, 2022, "actual"), (2_000_000_000, 2023, "target"),
+                   (100, 2023, "target")]
+
+
+def test_a_title_of_goals_is_a_plan_but_goals_met_are_a_summary():
+    from analysis.pipeline import process_document
+
+    r = process_document("g", "某县科技局2022年目标任务\n1.高企总数达到70家；2.技术合同成交额达到5亿元。\n")
+    assert r.meta.doc_type == "plan" and [f.kind for f in r.figures] == ["target", "target"]
+    r = process_document("h", "2021年某市技术合同认定登记份数937份 超额完成目标任务\n2021年全市完成技术合同成交额160亿元。\n")
+    assert r.meta.doc_type == "summary"

@@ -1141,6 +1141,8 @@ def _shared_tail(names: list[str]) -> str:
 
 # the levels below a city: their reports' 全市 is the parent city
 _BELOW_CITY = ("district", "county")
+# how far into a sentence its opening year may stand (2022年, / 一是2022年): it then dates the sentence
+_YEAR_OPENS_AT = 4
 # a later name of a list that is only a measure (登记数, 授权量): a few characters
 _MEASURE_NAME_CHARS = 3
 KIND_NOUN_CHARS = 6  # a bare kind of a noun (发明专利, 实用新型专利): a few characters, no clause
@@ -1581,8 +1583,11 @@ def _to_figure(
         run_on = tuple(y for y in sentence.years
                        if y[0] >= own_from or not (y[0] and sent[y[0] - 1] in "由从"))
         named = last_year_cue(run_on, mention.group_start, pos)  # not 由2018年的 A: a base
-        if (named is None and mention.group_start > 0 and section.kind == "summary"
-                and section.year is not None):
+        opens_past = bool(sentence.years and sentence.years[0][0] <= _YEAR_OPENS_AT
+                          and section.year is not None and sentence.years[0][2] < section.year)
+        if (named is None and mention.group_start > 0 and section.year is not None
+                and (section.kind == "summary" or (section.kind == "plan" and opens_past))):
+            # (a plan's 2022年,全区新增高企45家…;技术合同成交额18.6亿元: the year it recalls runs on)
             bases = {y[0] for y in sentence.years} - {y[0] for y in run_on}  # only when asked
             if not any(m.start() not in bases
                        for m in c["own_time"].finditer(sent, mention.group_start, pos)):

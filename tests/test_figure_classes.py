@@ -2130,7 +2130,8 @@ def test_a_growth_after_a_gain_on_last_year_is_the_level_s():
 
 def test_a_stock_s_gain_on_last_year_and_built_ones_are_new_ones():
     assert ids("科技企业孵化器较上年净增3家，达到15家。") == {3: "incubators_new", 15: "incubators_total"}
-    assert ids("建成科技企业孵化器1家。") == {1: "incubators_new"}
+    assert ids("全区已建成科技企业孵化器12家。") == {12: "incubators_total"}  # built so far: the stock
+    assert ids("所辖乡镇新增高新技术企业20家。") == {20: "high_tech_enterprises_new"}  # all its towns
     assert ids("提交高新技术企业认定申请92家。") == {}  # applications
 
 
@@ -2190,3 +2191,16 @@ def test_a_title_of_goals_is_a_plan_but_goals_met_are_a_summary():
     assert r.meta.doc_type == "plan" and [f.kind for f in r.figures] == ["target", "target"]
     r = process_document("h", "2021年某市技术合同认定登记份数937份 超额完成目标任务\n2021年全市完成技术合同成交额160亿元。\n")
     assert r.meta.doc_type == "summary"
+
+
+def test_second_review_probes_stay_right():
+    from analysis.pipeline import process_document
+
+    r = process_document("p", "某区科技局2024年工作要点\n2023年全区新增高新技术企业45家；力争技术合同成交额达到20亿元。\n")
+    assert [(f.value, f.year, f.kind) for f in r.figures] == [(45, 2023, "actual"), (2_000_000_000, 2024, "target")]
+    for title, year, doc_type in [("沂水县科技局关于完成2023年度目标任务的报告", 2023, "summary"),
+                                  ("沂水县科技局2023年度目标任务总结", 2023, "summary"),
+                                  ("沂水县科技局2024年目标任务分解", 2024, "summary")]:
+        meta = process_document("t", title + "\n全县高新技术企业达到70家。\n").meta
+        assert (meta.report_year, meta.doc_type) == (year, doc_type)
+    assert ids("国家科学技术奖励大会在京召开，我市3个项目获奖。") == {3: "national_sci_tech_awards"}

@@ -1586,7 +1586,9 @@ def _to_figure(
         opens_past = bool(sentence.years and sentence.years[0][0] <= _YEAR_OPENS_AT
                           and section.year is not None and sentence.years[0][2] < section.year)
         if (named is None and mention.group_start > 0 and section.year is not None
-                and (section.kind == "summary" or (section.kind == "plan" and opens_past))):
+                and (section.kind == "summary" or (
+                    section.kind == "plan" and opens_past
+                    and not c["target_verb"].search(sent, mention.group_start, pos)))):  # (…;力争…: this year's)
             # (a plan's 2022年,全区新增高企45家…;技术合同成交额18.6亿元: the year it recalls runs on)
             bases = {y[0] for y in sentence.years} - {y[0] for y in run_on}  # only when asked
             if not any(m.start() not in bases

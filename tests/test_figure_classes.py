@@ -2204,3 +2204,13 @@ def test_second_review_probes_stay_right():
         meta = process_document("t", title + "\n全县高新技术企业达到70家。\n").meta
         assert (meta.report_year, meta.doc_type) == (year, doc_type)
     assert ids("国家科学技术奖励大会在京召开，我市3个项目获奖。") == {3: "national_sci_tech_awards"}
+
+
+def test_new_ones_in_the_next_sentence_a_change_without_new_ones_and_full_width_rd():
+    assert ids("全区高新技术企业达到210家。其中当年新认定45家。") == {
+        210: "high_tech_enterprises_total", 45: "high_tech_enterprises_new"}
+    assert ids("全区科技型中小企业较上年新增120家。") == {}  # no new-ones id: a change of the stock
+    from analysis.pipeline import process_document
+
+    r = process_document("r", "某县科技局2023年工作总结\n全社会Ｒ＆Ｄ经费支出达到35亿元。\n")
+    assert [(f.metric_id, f.value) for f in r.figures] == [("rd_expenditure", 3_500_000_000)]

@@ -719,10 +719,9 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
                 mention.phrase, mention.unit = kept
         if (mention.indicator is None and mention.q.dimension == "count"
                 and _BARE_NEW.fullmatch(strip_words(strip_joiners(lead_in)))
-                and (stock := next((p for p in reversed(items[:i]) if not p.growth and p.indicator), None))
-                and stock.indicator is not None and stock.indicator.stock and stock.group_start == mention.group_start):
-            # 高新技术企业达到210家,其中当年新认定45家: the new ones of the stock just stated
-            _match(mention, "新增" + _head(c["stock_word"].sub("", stock.phrase)), right)
+                and (stock_phrase := _stock_before(items[:i], mention, sentence.parent))):
+            # 高新技术企业达到210家,其中当年新认定45家 (or 。其中…): the new ones of the stock just stated
+            _match(mention, "新增" + _head(c["stock_word"].sub("", stock_phrase)), right)
             if mention.indicator is not None and not mention.indicator.metric_id.endswith("_new"):
                 mention.indicator = None
         if mention.indicator is None and c["subset"].match(lead_in) and not PERIOD_CUES.sub(
@@ -764,7 +763,9 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
             stock, kept = mention.indicator, mention.phrase
             _match(mention, "新增" + _head(strip_joiners(mention.lead_in)[: on.start()]), right)
             if mention.indicator is None or not mention.indicator.metric_id.endswith("_new"):
-                mention.indicator, mention.phrase = stock, kept
+                # 科技型中小企业较上年新增120家: no count of new ones, a change of the stock
+                mention.indicator, mention.phrase = None, kept
+                mention.flags.append("change_not_level")
         if mention.indicator is None and _count_on_last_year(mention):
             completed = _complete("新增", mention, items[:i], sentence)  # 拥有量达到614家、比上年增加111家
             if completed:  # 有效期内高企56家,较去年同期净增11家: the new ones, without the stock's words
@@ -791,6 +792,17 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
             # 目前,全市共认定高新技术企业75家: all recognised so far, the stock, not new ones
             _match(mention, c["recognise_verb"].sub("", mention.phrase), right)
         i += 1
+
+
+def _stock_before(before: list[Mention], mention: Mention, parent: str) -> str:
+    """The phrase of the stock stated right before a bare count of new ones: in its clause
+    group, else (a sentence opening on 其中) the last figure of the sentence before."""
+    stock = next((p for p in reversed(before) if not p.growth and p.indicator), None)
+    if stock is not None:
+        ok = stock.indicator is not None and stock.indicator.stock and stock.group_start == mention.group_start
+        return stock.phrase if ok else ""
+    ind = taxonomy.match_indicator(parent, "家") if parent and mention.idx == 0 else None
+    return parent if ind is not None and ind.stock else ""
 
 
 def _has_noun(text: str) -> bool:

@@ -860,9 +860,10 @@ def _new_over_span(mention: Mention, sentence: Sentence) -> bool:
     last N years counts the new ones of that span (the span is set where the figure is dated);
     re-named to the stock's new-ones indicator, or left as it was when the taxonomy has none."""
     stock = mention.indicator
-    if (stock is None or not stock.stock or mention.q.dimension != "count"
-            or sentence.last_before(sentence.recent, mention.q.start) is None
-            or sentence.last_before(sentence.recent, mention.q.start).start() < mention.group_start):
+    if stock is None or not stock.stock or mention.q.dimension != "count":
+        return False
+    recent = sentence.last_before(sentence.recent, mention.q.start)
+    if recent is None or recent.start() < mention.group_start:
         return False
     kept = mention.phrase
     _match(mention, "新增" + _head(cues()["stock_word"].sub("", mention.phrase)), "")
@@ -1153,7 +1154,8 @@ def _shared_tail(names: list[str]) -> str:
 
 # the levels below a city: their reports' 全市 is the parent city
 _BELOW_CITY = ("district", "county")
-# how far into a sentence its opening year may stand (2022年, / 一是2022年): it then dates the sentence
+# how far into a sentence its opening year may stand (2022年,…; a blank before it): it then dates
+# the sentence
 _YEAR_OPENS_AT = 4
 # a later name of a list that is only a measure (登记数, 授权量): a few characters
 _MEASURE_NAME_CHARS = 3

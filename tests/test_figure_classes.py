@@ -2214,3 +2214,10 @@ def test_new_ones_in_the_next_sentence_a_change_without_new_ones_and_full_width_
 
     r = process_document("r", "某县科技局2023年工作总结\n全社会Ｒ＆Ｄ经费支出达到35亿元。\n")
     assert [(f.metric_id, f.value) for f in r.figures] == [("rd_expenditure", 3_500_000_000)]
+
+
+def test_a_count_s_mark_stated_alone_is_the_figure_with_its_growth():
+    assert figures("高新技术企业总数突破300家大关，同比增长15%。专利申请量首次突破5000件大关。") == [
+        ("high_tech_enterprises_total", 300, "家", 15, 2023, "FY", "actual"),
+        ("patent_applications", 5000, "件", None, 2023, "FY", "actual")]
+    assert figures("技术合同成交额突破10亿元大关，同比增长20%。")[0][3] == 20

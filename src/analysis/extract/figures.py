@@ -1253,7 +1253,8 @@ def _attach_growth(items: list[Mention], sent: str, written: int | None = None) 
                                                     for o in items[: p.idx]))  # 达到128家,比上年净增35家,增长37.6%
             and "share_base" not in p.flags
             and "threshold" not in p.flags
-            and not c["milestone"].match(sent, p.q.end)  # 产值305亿元,首次突破300亿元大关,同比增长46%
+            and not (c["milestone"].match(sent, p.q.end)  # 产值305亿元,首次突破300亿元大关,同比增长46%
+                     and any(o is not p and not o.growth and o.indicator is p.indicator for o in items))
             and not _passed_after(items, p)  # 成交额达12亿元,首次突破10亿元,同比增长46%
         ]
         if (not candidates and not subject and i and mention.clause_start == mention.group_start

@@ -2221,3 +2221,50 @@ def test_a_count_s_mark_stated_alone_is_the_figure_with_its_growth():
         ("high_tech_enterprises_total", 300, "家", 15, 2023, "FY", "actual"),
         ("patent_applications", 5000, "件", None, 2023, "FY", "actual")]
     assert figures("技术合同成交额突破10亿元大关，同比增长20%。")[0][3] == 20
+
+
+def _doc(title: str, body: str) -> list[tuple]:
+    from analysis.pipeline import process_document
+
+    r = process_document("d", title + "\n" + body + "\n")
+    return [(f.metric_id, f.value, f.yoy_pct, f.year, f.period, f.kind) for f in r.figures if f.metric_id]
+
+
+def test_a_list_of_years_dates_each_value_of_its_list():
+    assert _doc("某县科技局2021年工作总结", "2019年、2020年、2021年全县高新技术企业数量分别为20家、35家、52家。") == [
+        ("high_tech_enterprises_total", 20, None, 2019, "FY", "actual"),
+        ("high_tech_enterprises_total", 35, None, 2020, "FY", "actual"),
+        ("high_tech_enterprises_total", 52, None, 2021, "FY", "actual")]
+    assert [f[3] for f in _doc("某县科技局2023年工作总结",
+                               "2021、2022、2023年，全县分别新增高新技术企业15家、20家、28家。")] == [2021, 2022, 2023]
+    assert [f[3] for f in _doc("某县科技局2023年工作总结",
+                               "2022年和2023年，全县技术合同成交额分别为3.5亿元和5.2亿元。")] == [2022, 2023]
+    # two names, no years: each name its value, the report's year
+    assert _doc("某县科技局2021年工作总结", "全县高新技术企业和科技型中小企业分别为20家、35家。") == [
+        ("high_tech_enterprises_total", 20, None, 2021, "FY", "actual"),
+        ("tech_smes", 35, None, 2021, "FY", "actual")]
+
+
+def test_a_growth_named_in_a_list_is_the_yoy_of_the_name_before_it():
+    assert _doc("某县科技局2023年工作总结", "全县技术合同成交额、增幅分别为12亿元、15%。") == [
+        ("tech_contract_turnover", 1_200_000_000, 15, 2023, "FY", "actual")]
+
+
+def test_a_base_at_an_earlier_plans_end_in_a_five_year_review_is_that_years():
+    title = "某县科技局“十三五”科技创新工作总结"
+    got = _doc(title, "“十三五”期间，全县高新技术企业由“十二五”末的58家增长到215家，技术合同成交额累计达到35亿元。")
+    assert got == [("high_tech_enterprises_total", 58, None, 2015, "FY", "actual"),
+                   ("high_tech_enterprises_total", 215, None, 2020, "FY", "actual"),
+                   ("tech_contract_turnover", 3_500_000_000, None, 2020, "2016-2020", "actual")]
+
+
+def test_the_regions_own_part_of_its_citys_figure_is_its_own():
+    assert _doc("某区科技局2023年工作总结", "全市新认定高新技术企业850家，其中我区120家。") == [
+        ("high_tech_enterprises_new", 120, None, 2023, "FY", "actual")]
+    assert _doc("某县科技局2023年工作总结", "全市新增科技型中小企业1200家，其中我县新增86家。") == [
+        ("tech_smes", 86, None, 2023, "FY", "actual")]
+    assert [f[1] for f in _doc("某市科技局2023年工作总结", "全省技术合同成交额达到1200亿元，其中我市达到85.6亿元。")] == [
+        8_560_000_000]
+    # a town's part, or the region's own figure with an own part, stays a part
+    assert [f[1] for f in _doc("某县科技局2023年工作总结", "全县新认定高新技术企业50家，其中城关镇12家。")] == [50]
+    assert [f[1] for f in _doc("某县科技局2023年工作总结", "全县新增科技型中小企业120家，其中我县新增86家。")] == [120]

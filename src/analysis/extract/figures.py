@@ -76,6 +76,7 @@ class Mention:
     goal_after: bool = False  # named a goal after its value (6800亿元目标)
     series_year: int | None = None  # 2015-2018年…分别x、y、z、w: the year of this value
     since_fyp: int | None = None  # 较“十三五”末增加N家: new since the end of that plan (its last year)
+    own_part: bool = False  # 全市…850家,其中我区120家: the region's own share of a wider figure
 
 
 # a clause mark: where a clause ends
@@ -624,6 +625,9 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
             names, verb = pairing
             first_head = _head(names[0])
             for g, name in zip(group, names, strict=True):
+                if g is not group[0] and g.q.unit == "%" and _RATE_NAME.fullmatch(strip_joiners(name)):
+                    g.growth = True  # 成交额、增幅分别为12亿元、15%: the rate of the name before it
+                    continue
                 phrase = name + verb
                 if _is_bare(name):
                     phrase = first_head + name + verb
@@ -685,6 +689,14 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
         mention.unit = _per_capita(phrase, mention.q.unit)
         _match(mention, phrase, right)
         prev = items[i - 1] if i else None
+        if (prev is not None and prev.indicator is not None and not prev.growth
+                and mention.indicator in (None, prev.indicator)
+                and prev.group_start == mention.group_start and prev.q.unit == mention.q.unit
+                and _own_part(strip_joiners(lead_in), prev.phrase)
+                and (c["parent_city_lead"].match(sent, _clause_body(sent, prev.clause_start), prev.q.start)
+                     or c["wider_area"].match(sent, prev.clause_start, prev.q.start))):
+            # 全市新认定高企850家,其中我区120家: the region's own part of its city's figure
+            mention.indicator, mention.phrase, mention.own_part = prev.indicator, prev.phrase, True
         if (prev is not None and prev.indicator is not None and not prev.growth
                 and prev.group_start == mention.group_start and prev.unit == mention.unit
                 and _GOAL_ASIDE.fullmatch(strip_joiners(lead_in))):
@@ -884,6 +896,11 @@ def _series_years(group: list[Mention], sentence: Sentence) -> None:
     first = group[0]
     span = next((m for m in reversed(sentence.ranges) if m.end() <= first.q.start), None)
     if span is None:
+        # 2021、2022、2023年,全县分别新增…x、y、z: a list of years in the clause group
+        years = _year_list(sentence.text[first.group_start : first.q.start])
+        if years is not None and len(years[0]) == len(group):
+            for g, y in zip(group, years[0], strict=True):
+                g.series_year = y
         return
     a, b = int(span.group("a")), int(span.group("b"))
     if b - a + 1 == len(group):
@@ -1119,6 +1136,11 @@ def _pair_names(lead_in: str, group: list[Mention], before: list[Mention]) -> tu
         names_text, verb = (lead_in[: m.start()], m.group(0)) if m else (lead_in, "")
     else:
         return None
+    if (years := _year_list(names_text)) is not None and len(years[0]) == len(group):
+        # 2019年、2020年、2021年高企数量分别为x、y、z: one name, a year for each value
+        for g, y in zip(group, years[0], strict=True):
+            g.series_year = y
+        return [years[1]] * len(group), verb
     # 产值、增加值要力争突破x和y: the goal words before the verb are no part of the last name
     names = _split_items(_GOAL_WORDS_END.sub("", names_text))
     if len(names) < len(group) and "分别" in lead_in:
@@ -1130,6 +1152,23 @@ def _pair_names(lead_in: str, group: list[Mention], before: list[Mention]) -> tu
         # 高新技术产业、战略性新兴产业产值占…比重分别达x、y: the measure after the last name is all's
         names = [n + tail for n in names[:-1]] + names[-1:]
     return (names, verb) if len(names) == len(group) else None
+
+
+# 2019年、2020年和2021年 (or 2019、2020、2021年): a list of years, one per value after it
+_YEAR_LIST = re.compile(r"(?:(?:19|20)\d\d\s*年?(?:度)?\s*[、，,和及与]\s*)+(?:19|20)\d\d\s*年(?:度)?")
+
+
+def _year_list(names_text: str) -> tuple[list[int], str] | None:
+    """The years a 分别 list's name part enumerates, in rising order, and the name part
+    without them (全县2019年、2020年高企数 → [2019, 2020], 全县高企数); None when it lists
+    no years."""
+    m = _YEAR_LIST.search(names_text)
+    if m is None:
+        return None
+    years = [int(y) for y in re.findall(r"(?:19|20)\d\d", m.group(0))]
+    if any(b <= a for a, b in zip(years, years[1:], strict=False)):
+        return None
+    return years, names_text[: m.start()] + names_text[m.end():]
 
 
 def _names_of_rates(verb: str, group: list[Mention], before: list[Mention]) -> tuple[list[str], str] | None:
@@ -1157,6 +1196,22 @@ _BELOW_CITY = ("district", "county")
 # how far into a sentence its opening year may stand (2022年,…; a blank before it): it then dates
 # the sentence
 _YEAR_OPENS_AT = 4
+# 其中我区 (为, 有, 达到): the region's own part of the wider figure before it, no noun of its own
+_OWN_PART = re.compile(r"其中\s*(?:我|本)(?:区|县|旗|市)")
+# the verbs an own part may state its number with, whatever the wider figure said
+_OWN_PART_VERBS = ("", "为", "有", "共有", "达", "达到", "占")
+
+
+def _own_part(lead: str, wider: str) -> bool:
+    """其中我区120家 / 其中我县新增86家 after the city's figure: the part names no noun,
+    only the region and a plain verb or the wider figure's own verb."""
+    m = _OWN_PART.match(lead)
+    if m is None:
+        return False
+    rest = lead[m.end():].strip()
+    return rest in _OWN_PART_VERBS or (len(rest) <= 3 and rest in wider)
+# 增幅, 增速 as a name of a 分别 list: the growth rate of the name before it
+_RATE_NAME = re.compile(r"(?:同比)?(?:增幅|增速|增长率|增长幅度|增长速度|增长)")
 # a later name of a list that is only a measure (登记数, 授权量): a few characters
 _MEASURE_NAME_CHARS = 3
 KIND_NOUN_CHARS = 6  # a bare kind of a noun (发明专利, 实用新型专利): a few characters, no clause
@@ -1615,10 +1670,14 @@ def _to_figure(
 
     explicit = None if since is not None else year_at(q.start)
     fyp_end = sentence.last_before(sentence.fyp_ends, q.start)
-    if (fyp_end is not None and fyp_end.start() >= mention.group_start and span is None
+    own_base = (fyp_end is not None and cues()["change_to"].search(mention.lead_in) is None
+                and _FROM.search(sent, q.start - len(mention.lead_in), fyp_end.start()) is not None)
+    if (fyp_end is not None and fyp_end.start() >= mention.group_start and (span is None or own_base)
             and not (mention.idx and items[mention.idx - 1].q.start >= fyp_end.end())):
         # only the value right after it (是“十二五”末期的6.2倍、…总数达到2560家: not the total)
         explicit = fyp_span(fyp_end.group(1))[1]  # 由“十三五”末的120家: the plan's last year
+        if own_base:
+            span = None  # “十三五”期间,…由“十二五”末的58家增长到…: the base, not a level of the span
     if (base := _BASE_VALUE.fullmatch(strip_joiners(mention.lead_in))) is not None:
         explicit = int(base.group(1))  # 是2007年1080亿元
     change = cues()["change_to"].search(mention.lead_in)
@@ -1854,7 +1913,7 @@ def _to_figure(
         period_part = bool(part and ((cue_period is not None and cue_period != section.period
                                       and PERIOD_CUES.search(mention.lead_in, part.end()))
                                      or YEAR_CUE.match(mention.lead_in, part.end())))  # 其中2020年新增80家
-        if not new_part and not period_part and not mention.goal_after and (lead_in.subset or c["subset"].search(mention.phrase)
+        if not new_part and not period_part and not mention.goal_after and not mention.own_part and (lead_in.subset or c["subset"].search(mention.phrase)
                 or (c["subset"].search(sent, mention.group_start, q.start)  # 其中4个项目…,争取经费550万元
                     and not c["total_of_parts"].match(strip_joiners(mention.lead_in)))):  # (…其中…,共有14个)
             parent = next(

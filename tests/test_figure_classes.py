@@ -2268,3 +2268,51 @@ def test_the_regions_own_part_of_its_citys_figure_is_its_own():
     # a town's part, or the region's own figure with an own part, stays a part
     assert [f[1] for f in _doc("某县科技局2023年工作总结", "全县新认定高新技术企业50家，其中城关镇12家。")] == [50]
     assert [f[1] for f in _doc("某县科技局2023年工作总结", "全县新增科技型中小企业120家，其中我县新增86家。")] == [120]
+
+
+def test_a_plan_recalls_last_year_by_its_number_since_or_past_year():
+    plan = "某区科技局2024年工作要点"
+    assert _doc(plan, "一是2023年全区高新技术企业达到320家。二是力争2024年高新技术企业达到360家。") == [
+        ("high_tech_enterprises_total", 320, None, 2023, "FY", "actual"),
+        ("high_tech_enterprises_total", 360, None, 2024, "FY", "target")]
+    assert _doc(plan, "2023年以来，全区新认定高新技术企业45家；力争新认定高新技术企业50家。") == [
+        ("high_tech_enterprises_new", 45, None, 2023, "FY", "actual"),
+        ("high_tech_enterprises_new", 50, None, 2024, "FY", "target")]
+    assert _doc(plan, "2022年以来，全区新认定高新技术企业95家；力争2024年新认定高新技术企业50家。") == [
+        ("high_tech_enterprises_new", 95, None, 2023, "2022-2023", "actual"),
+        ("high_tech_enterprises_new", 50, None, 2024, "FY", "target")]
+    assert _doc(plan, "过去一年，全区新增高新技术企业45家，技术合同成交额达到18亿元。2024年，力争新增高新技术企业50家。") == [
+        ("high_tech_enterprises_new", 45, None, 2023, "FY", "actual"),
+        ("tech_contract_turnover", 1_800_000_000, None, 2023, "FY", "actual"),
+        ("high_tech_enterprises_new", 50, None, 2024, "FY", "target")]
+    # in a summary the past year is the year summed up; a summary's 2021年以来 is a sum up to now
+    assert _doc("某区科技局2023年工作总结", "过去一年，全区新增高新技术企业45家。") == [
+        ("high_tech_enterprises_new", 45, None, 2023, "FY", "actual")]
+    assert _doc("某区科技局2023年工作总结", "2021年以来，全区新认定高新技术企业95家。") == [
+        ("high_tech_enterprises_new", 95, None, 2023, "2021-2023", "actual")]
+
+
+def test_a_plans_goal_after_a_recalled_level_is_the_same_subjects_and_this_years():
+    plan = "某区科技局2024年工作要点"
+    for body in ("2023年底，全区高新技术企业达到320家；力争2024年末达到360家。",
+                 "2023年底，全区高新技术企业达到320家；力争达到360家。",
+                 "截至2023年底，全区高新技术企业达到320家，力争年底达到360家。"):
+        assert _doc(plan, body) == [("high_tech_enterprises_total", 320, None, 2023, "FY", "actual"),
+                                    ("high_tech_enterprises_total", 360, None, 2024, "FY", "target")], body
+    assert _doc(plan, "力争2023年全区高新技术企业达到320家。")[0][3:] == (2023, "FY", "target")
+
+
+def test_a_flow_named_after_a_stock_in_a_list_drops_the_stock_word():
+    assert _doc("某区科技局2023年工作总结", "全区有效发明专利、授权量分别达到1200件、350件。") == [
+        ("valid_invention_patents", 1200, None, 2023, "FY", "actual"),
+        ("invention_patent_grants", 350, None, 2023, "FY", "actual")]
+
+
+def test_a_conference_item_early_in_a_year_looking_back_is_last_years():
+    head = "某县召开2023年科技创新工作会议"
+    got = _doc(head, "2023-02-15 09:30\n2月14日，某县召开2023年科技创新工作会议。会议总结了过去一年的工作：全县新增高新技术企业25家，"
+                     "技术合同成交额达到8.6亿元。会议提出，今年力争新增高新技术企业30家。")
+    assert [(f[1], f[3], f[5]) for f in got] == [(25, 2022, "actual"), (860_000_000, 2022, "actual"),
+                                                 (30, 2023, "target")]
+    got = _doc(head, "2023-02-15 09:30\n会议指出，一年来，全县新增高新技术企业25家。")
+    assert [(f[1], f[3]) for f in got] == [(25, 2022)]

@@ -176,6 +176,11 @@ _MODAL_CHANGE_TO = re.compile(r"(?:将|要|力争|确保|预计)?\s*(?:大幅|�
 
 
 @lru_cache(maxsize=PHRASE_CACHE)
+def _goal_verb_only(lead_in: str) -> bool:
+    """力争达到, 力争2024年末达到: a goal verb and perhaps its year, no noun of its own."""
+    return _GOAL_ONLY.fullmatch(_YEAR_WORD.sub("", strip_joiners(lead_in)).strip()) is not None
+
+
 def _is_bare(lead_in: str) -> bool:
     """True when a phrase names no indicator by itself (授权, 总数达, 占GDP比重)."""
     core = strip_words(cues()["year_on"].sub("", strip_joiners(lead_in)))
@@ -189,6 +194,7 @@ def _is_bare(lead_in: str) -> bool:
         or bool(cues()["change_to"].match(core))
         or bool(_MODAL_CHANGE_TO.match(plain))  # 2020年要增长到1200家: the subject is before
         or bool(_GOAL_ONLY.fullmatch(plain))  # 2024年力争突破20亿元: a goal verb, no noun
+        or _goal_verb_only(lead_in)  # 力争2024年末达到360家
         or bool(cues()["goal_ref"].search(core))
         or bool(_BASE_VALUE.fullmatch(core))
     )
@@ -630,7 +636,10 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
                     continue
                 phrase = name + verb
                 if _is_bare(name):
-                    phrase = first_head + name + verb
+                    head = first_head
+                    if g is not group[0] and _FLOW_NAME.match(strip_joiners(name)):
+                        head = _STOCK_OF_HEAD.sub("", head)  # 有效发明专利、授权量: the grants of 发明专利
+                    phrase = head + name + verb
                 g.unit = _per_capita(phrase, g.q.unit)
                 _match(g, phrase, right)
                 if (g.indicator is None and g is not group[0] and not phrase.startswith(first_head)
@@ -1020,8 +1029,10 @@ def _complete(lead_in: str, mention: Mention, before: list[Mention], sentence: S
     core = taxonomy.LEADING_NOISE.sub("", strip_words(strip_joiners(lead_in)))  # (2024年力争突破: no words)
     last = next((p for p in reversed(before) if not p.growth and p.q.unit != "倍"), None)  # 是…的8.6倍 between
     if (last is not None and last.indicator and last.group_start != mention.group_start
-            and (c["measure"].fullmatch(core) or _SHARE_OPENS.match(core))):
-        bases.append(last.phrase)  # only a bare measure or share (实现增加值；占…) borrows across groups
+            and (c["measure"].fullmatch(core) or _SHARE_OPENS.match(core) or _goal_verb_only(lead_in))):
+        # only a bare measure or share (实现增加值；占…) borrows across groups, or a goal verb
+        # alone (…达到320家；力争2024年末达到360家: the same subject's goal)
+        bases.append(last.phrase)
     if sentence.topic:
         bases.append(sentence.topic)
     whole = (not core or _SHARE_OPENS.match(core) is not None or cues()["change_to"].match(core) is not None
@@ -1196,6 +1207,15 @@ _BELOW_CITY = ("district", "county")
 # how far into a sentence its opening year may stand (2022年,…; a blank before it): it then dates
 # the sentence
 _YEAR_OPENS_AT = 4
+# a later name of a list that counts a flow (授权量, 申请量): the stock word of the first is not its
+_FLOW_NAME = re.compile(r"(?:获得)?(?:授权|申请)")
+# the word that makes a noun a stock (有效发明专利): dropped when a flow continues it
+_STOCK_OF_HEAD = re.compile(r"有效|拥有")
+# the last month a news item looking back on "the past year" is still about the year before
+# (as metadata/year.py's SUMMARY_LAST_MONTH: an annual summary appears by April)
+_LOOK_BACK_LAST_MONTH = 4
+# a year and its end (2024年末): no words of a phrase
+_YEAR_WORD = re.compile(r"20\d\d年(?:底|末|度)?")
 # 其中我区 (为, 有, 达到): the region's own part of the wider figure before it, no noun of its own
 _OWN_PART = re.compile(r"其中\s*(?:我|本)(?:区|县|旗|市)")
 # the verbs an own part may state its number with, whatever the wider figure said
@@ -1630,9 +1650,18 @@ def _to_figure(
         span = para
         year = span[1]
     since = sentence.last_before(sentence.since, q.start)
+    recalled_since = None  # 2023年以来 in a 2024 plan: the results of the years before it
+    if (since is not None and section.kind == "plan"
+            and ([y for y in sentence.years if since.end() <= y[0] < q.start]
+                 or c["target_verb"].search(sent, since.end(), q.start))):
+        since = None  # 2022年以来,…;力争2024年新认定50家: the goal's own time
     if since is not None and span_m is None and section.year and int(since.group(1)) < section.year:
         span = (int(since.group(1)), section.year)  # 2021年以来新增294家: a sum up to now
         year = section.year
+        if section.kind == "plan":
+            recalled_since = section.year - 1
+            span = None if span[0] == recalled_since else (span[0], recalled_since)
+            year = recalled_since
     recent = sentence.last_before(sentence.recent, q.start)
     if (recent is not None and span_m is None and since is None and section.year
             and recent.start() >= mention.group_start and section.kind == "summary"
@@ -1653,6 +1682,10 @@ def _to_figure(
         run_on = tuple(y for y in sentence.years
                        if y[0] >= own_from or not (y[0] and sent[y[0] - 1] in "由从"))
         named = last_year_cue(run_on, mention.group_start, pos)  # not 由2018年的 A: a base
+        if (named is not None and section.kind == "plan" and section.year and named < section.year
+                and (cue := max((y for y in run_on if mention.group_start <= y[0] and y[1] <= pos), default=None))
+                and c["target_verb"].search(sent, cue[1], pos)):
+            named = None  # a plan's 截至2023年底,…320家,力争年底达到360家: the goal is not 2023's
         opens_past = bool(sentence.years and sentence.years[0][0] <= _YEAR_OPENS_AT
                           and section.year is not None and sentence.years[0][2] < section.year)
         if (named is None and mention.group_start > 0 and section.year is not None
@@ -1668,7 +1701,7 @@ def _to_figure(
                     return carried  # 2023年…达到9.51亿元;高新技术产业…175亿元: the year runs on
         return named
 
-    explicit = None if since is not None else year_at(q.start)
+    explicit = recalled_since if since is not None and span is None else None if since is not None else year_at(q.start)
     fyp_end = sentence.last_before(sentence.fyp_ends, q.start)
     own_base = (fyp_end is not None and cues()["change_to"].search(mention.lead_in) is None
                 and _FROM.search(sent, q.start - len(mention.lead_in), fyp_end.start()) is not None)
@@ -1730,8 +1763,20 @@ def _to_figure(
         # written, so only a page date (or the conference a news lede reports) settles it
         # (a report of 2022 may be posted in 2023)
         explicit = sentence.written - 1
-    elif last_year_clause and section.kind == "plan" and section.year:
-        explicit = section.year - 1  # 今年…提出新目标:…。去年,某市新增230家: a plan recalls a result
+    elif section.kind == "plan" and section.year and (last_year_clause or (
+            explicit is None and since is None and span is None
+            and (pt := _last_match(c["past_year_plan"], sent, max(0, mention.group_start - 1), q.start)) is not None
+            and not c["this_year_again"].search(sent, pt.end(), q.start)
+            and not c["target_verb"].search(sent, pt.end(), q.start))):
+        # 今年…提出新目标:…。去年,某市新增230家 (过去一年,全区…): a plan recalls a result
+        explicit = section.year - 1
+    elif (section.kind == "summary" and sentence.news_date is not None
+          and sentence.news_date[1] <= _LOOK_BACK_LAST_MONTH
+          and explicit is None and since is None and span is None
+          and (pt := _last_match(c["past_year_plan"], sent, 0, q.start)) is not None
+          and not c["this_year_again"].search(sent, pt.end(), q.start)
+          and not c["target_verb"].search(sent, pt.end(), q.start)):
+        explicit = sentence.news_date[0] - 1  # a news item of 2023-02: 过去一年,全县新增… is 2022's
     if (explicit is None and span is None and section.kind == "summary" and sentence.written is not None
             and section.year is not None and section.year < sentence.written
             and c["so_far_opening"].match(sent)):
@@ -1782,6 +1827,9 @@ def _to_figure(
                          if start >= mention.group_start and end <= q.start), None)
         if cue_period and year_cue is not None and year_cue >= last_period_cue_end(sent, q.start):
             cue_period = None  # 今年1至5月份…;2010年,实现产值310亿元: a year named after the period
+        if (section.kind == "plan" and cue_year is not None and section.year and cue_year < section.year
+                and c["target_verb"].search(sent, max(sent.rfind(str(cue_year), 0, q.start), 0), q.start)):
+            cue_period = cue_year = None  # a plan's 2023年底,…320家;力争达到360家: the goal's year is its own
         period = cue_period or period
         if cue_year is not None and explicit is None:
             year = cue_year
@@ -1804,8 +1852,9 @@ def _to_figure(
           and section.year is not None and year > section.year
           and _future_year(sent, mention.group_start, q.start) == year):  # (…十三五…,到2020年…达到)
         kind = "target"  # 到2025年底…达到800家 in a 2023 summary: a goal, not a result
-    if (kind == "target" and section.kind == "plan" and stated is not None and section.year
-            and stated < section.year and not lead_in.goal_ref and not mention.goal_after
+    if (kind == "target" and section.kind == "plan" and section.year
+            and ((stated is not None and stated < section.year) or recalled_since is not None)
+            and not lead_in.goal_ref and not mention.goal_after
             and not (sentence.target_verb and c["target_verb"].search(sent, mention.group_start, q.start))):
         kind = "actual"  # 2019年总数达120家 in a 2021 plan: a past result it recalls
         if sentence.estimate and (_estimate_scope(sent, mention) or lead_in.estimate):

@@ -48,13 +48,13 @@ PERIOD_CUES = re.compile(expand(
     r"|(?P<fyy>20\d\d)年(?:底|末)(?!前)"
 ))
 PERIOD_HINT = re.compile(r"半年|季度|月|全年|年底|年末")
-# A year that dates what follows it: at a clause's start, after 我市/全区, 力争, 到 … The
+# A year that dates what follows it: at a clause's start, after 我市/全区, 力争, 到, 一是 … The
 # plain form puts these look-behinds first; written year-first (each look-behind then
 # spans the four digits too) ``re`` jumps to each "20" instead of trying every position.
-YEAR_CUE_BEFORE = r"(?:^|(?<=[，,；;：:\s“])|(?<=[我全][市区县省])|(?<=力争|确保|争取|预计|统计|其中)|(?<=[到从由至]))"
+YEAR_CUE_BEFORE = r"(?:^|(?<=[，,；;：:\s“])|(?<=[我全][市区县省])|(?<=力争|确保|争取|预计|统计|其中)|(?<=[到从由至])|(?<=[一二三四五六七八九十][是、]))"
 YEAR_CUE = re.compile(
     r"(?P<y>20\d\d)(?:(?<=^....)|(?<=[，,；;：:\s“]....)|(?<=[我全][市区县省]....)"
-    r"|(?<=(?:力争|确保|争取|预计|统计|其中)....)|(?<=[到从由至]....)"
+    r"|(?<=(?:力争|确保|争取|预计|统计|其中)....)|(?<=[到从由至]....)|(?<=[一二三四五六七八九十][是、]....)"
     r"|(?<=在....)(?!年度?[^，。；,;\d]{0,8}?的?基础|年度?[^，。；]{0,12}?(?:考核|评价|评比|排名|监测)))年度?(?!\d{1,2}[-—–―－~至到]\d{1,2}(?:月|季度|日)|\d{1,2}(?:季度|日)|[\d.]*\s*[-—–―－~至]\s*20\d\d"
     r"|\d{1,2}月(?:份)?(?:底|末)?\s*(?:[-—–―－~至到]|以来))"
 )  # 2015年232家 and 2019年5月,… date the figure after them; 2015年1-5月, 2015年一季度 and

@@ -2316,3 +2316,54 @@ def test_a_conference_item_early_in_a_year_looking_back_is_last_years():
                                                  (30, 2023, "target")]
     got = _doc(head, "2023-02-15 09:30\n会议指出，一年来，全县新增高新技术企业25家。")
     assert [(f[1], f[3]) for f in got] == [(25, 2022)]
+
+
+def test_a_base_of_last_year_or_a_named_year_gives_its_growth_to_the_level():
+    t = "某县科技局2023年工作总结"
+    assert _doc(t, "技术合同成交额由上年的5.6亿元增长到8.2亿元，增长46.4%。") == [
+        ("tech_contract_turnover", 560_000_000, None, 2022, "FY", "actual"),
+        ("tech_contract_turnover", 820_000_000, 46.4, 2023, "FY", "actual")]
+    assert _doc(t, "全县专利授权量较2022年的980件增长了21%，达到1186件。") == [
+        ("patent_grants", 980, None, 2022, "FY", "actual"),
+        ("patent_grants", 1186, 21, 2023, "FY", "actual")]
+    # a from-to pair of no named years: the growth is over the span, not the year's
+    assert [f[2] for f in _doc(t, "高新技术企业由56家增加到70家，增长25%。")] == [None, None]
+
+
+def test_a_growth_before_its_level_reached_passed_or_listed():
+    t = "某县科技局2023年工作总结"
+    assert _doc(t, "全县技术合同成交额同比增长15%，突破25亿元。") == [
+        ("tech_contract_turnover", 2_500_000_000, 15, 2023, "FY", "actual")]
+    assert _doc(t, "全县技术合同成交额、登记数分别增长22%、15%，达到4.6亿元、268项。") == [
+        ("tech_contract_turnover", 460_000_000, 22, 2023, "FY", "actual"),
+        ("tech_contracts", 268, 15, 2023, "FY", "actual")]
+    assert _doc("某县科技局2024年工作要点", "2024年，确保技术合同成交额同比增长15%，突破25亿元。") == [
+        ("tech_contract_turnover", 2_500_000_000, 15, 2024, "FY", "target")]
+
+
+@pytest.mark.parametrize("body, yoy", [
+    ("全县技术合同成交额8.6亿元，较上年度增长19.8%。", 19.8),
+    ("全县技术合同成交额8.6亿元，降幅为4.5%。", -4.5),
+    ("全县技术合同成交额8.6亿元，同比负增长1.2%。", -1.2),
+    ("全县技术合同成交额8.6亿元，同比増长14.2%。", 14.2),  # the Japanese form of 增
+])
+def test_more_wordings_of_a_change_on_last_year(body, yoy):
+    assert [f[2] for f in _doc("某县科技局2023年工作总结", body)] == [yoy]
+
+
+def test_a_sum_of_new_recognitions_is_new_ones():
+    got = _doc("某县科技局2023年工作总结", "2021-2023年，全县累计新认定高新技术企业120家。“十三五”期间累计新增高新技术企业85家。")
+    assert got == [("high_tech_enterprises_new", 120, None, 2023, "2021-2023", "actual"),
+                   ("high_tech_enterprises_new", 85, None, 2020, "2016-2020", "actual")]
+    # 累计认定 alone stays the stock
+    assert [f[0] for f in _doc("某县科技局2023年工作总结", "全县累计认定高新技术企业300家。")] == [
+        "high_tech_enterprises_total"]
+
+
+def test_a_bracketed_sub_heading_of_a_years_goals_opens_the_plan():
+    got = _doc("某县科技局2023年工作总结和2024年工作计划",
+               "一、2023年工作总结\n全县高新技术企业达到100家。\n（三）2024年主要目标\n1.高新技术企业总数达到120家；\n2.技术合同成交额达到10亿元。")
+    assert [(f[1], f[3], f[5]) for f in got] == [(100, 2023, "actual"), (120, 2024, "target"),
+                                                 (1_000_000_000, 2024, "target")]
+    got = _doc("某县科技局2023年工作总结", "一、2023年工作总结\n（一）主要成效\n全县高新技术企业达到100家。\n（二）工作重点\n新认定高新技术企业20家。")
+    assert [f[5] for f in got] == ["actual", "actual"]

@@ -1214,6 +1214,8 @@ _STOCK_OF_HEAD = re.compile(r"有效|拥有")
 # the last month a news item looking back on "the past year" is still about the year before
 # (as metadata/year.py's SUMMARY_LAST_MONTH: an annual summary appears by April)
 _LOOK_BACK_LAST_MONTH = 4
+# the verb of a level after its growth (…同比增长15%,达到/突破/超过25亿元): the level reached
+_REACHED = re.compile(r"(?:(?:首次|已经|已)?(?:达到|达|为|至|突破|超过|超)(?:了)?(?:近|约)?)")
 # a year and its end (2024年末): no words of a phrase
 _YEAR_WORD = re.compile(r"20\d\d年(?:底|末|度)?")
 # 其中我区 (为, 有, 达到): the region's own part of the wider figure before it, no noun of its own
@@ -1307,7 +1309,7 @@ def _attach_growth(items: list[Mention], sent: str, written: int | None = None) 
         m = c["growth"].search(lead_in)
         # 是上年的3倍, 同比实现翻番: what stands before the comparison is the subject, if any
         subject = lead_in[: m.start()] if m else (cues()["times_lead"].sub("", lead_in) if mention.times else lead_in)
-        subject = re.sub(r"同比(?:去年|上年|上一年)?|比上年|较上年|分别|均|同期|[比较][^，。；,;]{0,12}|"
+        subject = re.sub(r"同比(?:去年|上年|上一年)?|比上年度?|较上年度?|分别|均|同期|[比较][^，。；,;]{0,12}|"
                          r"(?:与|和|同)(?:20\d\d年|上年|去年|上一年)(?:同期)?相?|"
                          r"(?:上述|以上|这|此)?(?:[两二三四五六七八九]项)?(?:数据|指标)|二者|两者", "", subject)
         # (两项数据较2016年分别增长x%和y%: the figures just stated, no subject of its own)
@@ -1320,9 +1322,11 @@ def _attach_growth(items: list[Mention], sent: str, written: int | None = None) 
             and p.group_start == mention.group_start
             and p.unit not in {"%", "百分点"}
             and not cues()["change_by"].search(p.lead_in)  # 增长238.88亿元,提高65.82%: the change, not the level
-            and not (_is_to_value(items, p) and not _yoy_words().search(lead_in))  # 由A增加至B,增长5.5倍: over the span
+            and not (_is_to_value(items, p) and not _yoy_words().search(lead_in)  # 由A增加至B,增长5.5倍: over the span
+                     and not (p.idx and _FROM_LAST_YEAR.search(items[p.idx - 1].lead_in)))  # (由上年的A: on last year)
             and not (p.lead_in.rstrip().endswith(("从", "由")) or _FROM_YEAR_BASE.search(p.lead_in)
-                     or c["last_year_base"].search(p.lead_in))  # a base (由A…, 上年为A)
+                     or _FROM_LAST_YEAR.search(p.lead_in) or _COMPARED_BASE.search(p.lead_in)
+                     or c["last_year_base"].search(p.lead_in))  # a base (由A…, 由上年的A, 较2022年的A, 上年为A)
             and not _IN_PARENS.search(p.lead_in)  # 新认定300家(任务目标180家),同比增长16%: an aside
             and not (_count_on_last_year(p) and any(not o.growth and o.group_start == p.group_start
                                                     for o in items[: p.idx]))  # 达到128家,比上年净增35家,增长37.6%
@@ -1369,9 +1373,15 @@ def _attach_growth(items: list[Mention], sent: str, written: int | None = None) 
                     if all(found) and len(set(map(id, found))) == len(found):
                         targets = found
             nxt = items[j] if j < len(items) else None
+            after = items[j : j + len(group)]
+            if (not targets and len(group) > 1 and len(after) == len(group) and _parts_named(subject, len(group))
+                    and all(not a.growth and a.yoy is None and a.group_start == mention.group_start for a in after)
+                    and _REACHED.fullmatch(strip_joiners(after[0].lead_in).strip())
+                    and all(strip_joiners(a.lead_in) == "" for a in after[1:])):
+                targets = after  # 成交额、登记数分别增长22%、15%,达到4.6亿元、268项: in order
             if (not targets and len(group) == 1 and nxt is not None and not nxt.growth
                     and nxt.yoy is None and nxt.group_start == mention.group_start
-                    and cues()["then_reach"].fullmatch(strip_joiners(nxt.lead_in).strip())
+                    and _REACHED.fullmatch(strip_joiners(nxt.lead_in).strip())
                     and (not subject or re.sub(r"[量数额]$", "", subject) in nxt.phrase
                          or (bare := _bare_subject(subject)) and bare in nxt.phrase)):
                 targets = [nxt]  # 成交额同比增长25%,达到10亿元: the level after its growth
@@ -1395,6 +1405,11 @@ def _attach_growth(items: list[Mention], sent: str, written: int | None = None) 
                                else "average_growth" if average else "growth_only")
                 g.phrase = strip_joiners(lead_in)
         i = j
+
+
+def _parts_named(subject: str, n: int) -> bool:
+    """A growth list's subject names ``n`` measures (成交额、登记数), one per rate."""
+    return len(_split_items(subject)) == n
 
 
 @lru_cache(maxsize=PHRASE_CACHE)
@@ -1587,6 +1602,8 @@ _PAIR_YEAR = re.compile(r"(?:[从由]|[到至])\s*(?P<y>20\d\d)\s*年(?:底|末)
 # 从2021年的 / 由“十三五”末的 right before a value: the value is the base of a change
 _FROM_YEAR_BASE = re.compile(r"[从由]\s*(?:20\d\d\s*年(?:底|末|初)?|[“\"]?十[一二三四五]五[”\"]?(?:末|期末))的?$")
 _FROM_LAST_YEAR = re.compile(r"[从由](?:上年|去年|上一年)(?:的|底|末)?$")  # 由上年的 A 增至 B
+# 较2022年的 A 增长了21%: the value a growth is measured from, of the year it names
+_COMPARED_BASE = re.compile(r"(?:较|比)\s*(?:(?P<y>20\d\d)\s*年(?:底|末)?|上年|去年|上一年)(?:同期)?的$")
 # 第二批: a batch of a list, whose count is the batch's, not the year's
 _BATCH = re.compile(r"第[一二三四五六七八九十\d]+批")
 
@@ -1713,6 +1730,9 @@ def _to_figure(
             span = None  # “十三五”期间,…由“十二五”末的58家增长到…: the base, not a level of the span
     if (base := _BASE_VALUE.fullmatch(strip_joiners(mention.lead_in))) is not None:
         explicit = int(base.group(1))  # 是2007年1080亿元
+    if (compared := _COMPARED_BASE.search(mention.lead_in)) is not None and section.year:
+        # 专利授权量较2022年的980件增长了21%: 980 is that year's
+        explicit = int(compared.group("y")) if compared.group("y") else section.year - 1
     change = cues()["change_to"].search(mention.lead_in)
     from_to = _is_to_value(items, mention)
     if from_to and not YEAR_CUE.search(mention.lead_in, change.end()):

@@ -67,6 +67,12 @@ PLAN_HEADING = re.compile(
     + expand(r"(?P<when>{heading.when}|下一步|下步|今后[^，。]{0,4})?"
              r"[^。\n，,]{0,8}?(?:工作)?{heading.plan}(?!{heading.summary})")
 )
+# A bracketed sub-heading naming a year and plan words (（三）2024年主要目标): it opens that
+# year's plan too; without a year ((二)工作重点 inside a summary part) it is a topic heading
+SUB_PLAN_HEADING = re.compile(
+    r"[（(](?<![^\n。；;\s][（(])[一二三四五六七八九十]{1,2}[)）]\s*"
+    + expand(r"(?P<when>{heading.when})[^。\n，,]{0,8}?(?:工作)?{heading.plan}(?!{heading.summary})")
+)
 # A sentence that opens with 下一步 (下阶段 + the region or bureau, not a project's next
 # phase) / 明年 / 20XX年 and soon says 将, 要, 目标 … At the
 # text's start or after a line break or 。; written to open with that mark (kept out of
@@ -213,7 +219,8 @@ def outline(text: str, looks_back: bool = False) -> Outline:
     a sentence opening with 今年 and saying what will be done (今年,全市将力争…) opens the
     plan of the year after the report's."""
     openings = [Opening(m.start(), m.end(), "plan", m.group("when"))
-                for m in PLAN_HEADING.finditer(text)]
+                for pattern in (PLAN_HEADING, SUB_PLAN_HEADING) for m in pattern.finditer(text)]
+    openings.sort(key=lambda o: o.start)
     openings += [Opening(m.start("at"), m.end(), "plan", m.group("when"),
                          int(m.group("y")) if m.group("y") else None)
                  for m in plan_sentences(text)]

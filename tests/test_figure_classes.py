@@ -2367,3 +2367,38 @@ def test_a_bracketed_sub_heading_of_a_years_goals_opens_the_plan():
                                                  (1_000_000_000, 2024, "target")]
     got = _doc("某县科技局2023年工作总结", "一、2023年工作总结\n（一）主要成效\n全县高新技术企业达到100家。\n（二）工作重点\n新认定高新技术企业20家。")
     assert [f[5] for f in got] == ["actual", "actual"]
+
+
+def test_thousands_commas_do_not_split_a_list_into_clauses():
+    assert _doc("某县科技局2023年工作总结", "全年专利申请量、专利授权量、发明专利授权量分别为3,620件、2,150件、260件。") == [
+        ("patent_applications", 3620, None, 2023, "FY", "actual"),
+        ("patent_grants", 2150, None, 2023, "FY", "actual"),
+        ("invention_patent_grants", 260, None, 2023, "FY", "actual")]
+
+
+def test_a_topic_clause_and_the_stock_after_new_ones_with_no_noun_again():
+    t = "某县科技局2023年工作总结"
+    assert _doc(t, "专利方面，全年授权2468件，同比增长11%，其中发明专利318件。") == [
+        ("patent_grants", 2468, 11, 2023, "FY", "actual"),
+        ("invention_patent_grants", 318, None, 2023, "FY", "actual")]
+    for body in ("高企培育方面，新认定35家，有效期内达到121家。",
+                 "全年新认定高新技术企业35家，目前全县有效期内共121家。",
+                 "全年新认定高新技术企业35家。截至年底，全县有效期内的总数达到121家。"):
+        assert [(f[0], f[1]) for f in _doc(t, body)] == [
+            ("high_tech_enterprises_new", 35), ("high_tech_enterprises_total", 121)], body
+
+
+def test_parts_in_brackets_and_parts_of_the_year():
+    t = "某县科技局2023年工作总结"
+    assert [(f[0], f[1]) for f in _doc(t, "授权专利2468件（其中发明专利318件）。")] == [
+        ("patent_grants", 2468), ("invention_patent_grants", 318)]
+    assert [(f[0], f[1]) for f in _doc(t, "高新技术企业达到198家（新增46家）。")] == [
+        ("high_tech_enterprises_total", 198), ("high_tech_enterprises_new", 46)]
+    assert _doc(t, "全年技术合同成交额实现15.6亿元。其中，上半年完成7.2亿元。") == [
+        ("tech_contract_turnover", 1_560_000_000, None, 2023, "FY", "actual"),
+        ("tech_contract_turnover", 720_000_000, None, 2023, "H1", "actual")]
+    assert _doc(t, "全县新认定高新技术企业30家。其中上半年新认定12家。")[1] == (
+        "high_tech_enterprises_new", 12, None, 2023, "H1", "actual")
+    # a town's or a kind's part stays a part
+    assert [f[1] for f in _doc(t, "全县新认定高新技术企业30家，其中城关镇12家。")] == [30]
+    assert [f[1] for f in _doc(t, "全年技术合同成交额12亿元，其中技术开发合同6亿元。")] == [1_200_000_000]

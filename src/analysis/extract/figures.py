@@ -79,10 +79,12 @@ class Mention:
     own_part: bool = False  # 全市…850家,其中我区120家: the region's own share of a wider figure
 
 
+# the comma of a thousands group (3,620件): inside a number, no clause mark
+_DIGIT_GROUP = r"(?<=\d),\d{3}(?!\d)"
 # a clause mark: where a clause ends
-_CLAUSE_RE = re.compile(f"[{CLAUSE_MARKS}]")
+_CLAUSE_RE = re.compile(f"(?!{_DIGIT_GROUP})[{CLAUSE_MARKS}]")
 # a clause mark or 。: where an indicator phrase stops
-_STOP_RE = re.compile(f"[{CLAUSE_MARKS}。]")
+_STOP_RE = re.compile(f"(?!{_DIGIT_GROUP})[{CLAUSE_MARKS}。]")
 # 2021年至2022年, 2016-2020年: a span of years at a clause's start dates a sum over it
 _YEAR_RANGE = re.compile(r"(?P<a>20\d\d)\s*年?\s*(?:至|到|-|—|–|~)\s*(?P<b>20\d\d)\s*年(?:度)?(?:间|期间)?")
 # the marks a span of years (2016-2020年) may follow at a clause's start
@@ -294,6 +296,10 @@ TOPIC_CHARS = 30
 _GOAL_OPENING = re.compile(r"\s*(?:(?:19|20)\d\d年(?:度|底|末)?|今年|明年|下一步)[,，]?\s*(?:要|将)?"
                            r"(?:力争|确保|争取|预计|计划)(?:全年)?(?:达到|突破|超过|实现|完成|增长到|提高到|增至|达)"
                            r"\s*(?:近|超|约)?\d")
+# a sentence opening on the stock with no noun (截至年底,全县有效期内的总数达到121家): it goes on
+# with the subject of the sentence just before, whose figure counted new ones of it
+_STOCK_OPENING = re.compile(r"\s*(?:(?:截至|截止|到)?(?:年底|年末|目前)[,，]?\s*)?(?:全[市区县]|我[市区县])?"
+                            r"(?:有效期内的?)?(?:总数|总量|存量|保有量)?(?:累计)?(?:达到|达|为|共有|共)\s*(?:近|超|约)?\d")
 # sentences that open alike in a row share the subject of the first
 _OPENING = re.compile(r"\s*(?:(?:19|20)\d\d年(?:度|底|末)?[,，]?)?(?P<lead>[\u4e00-\u9fff]{1,4})\d")
 
@@ -341,8 +347,11 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
             topic = carried[0]  # 。2016年净增12家,2017年净增21家。2018年净增32家: the same subject
         carried = (topic, lead_words) if topic else ("", "")
         if (not topic and parent and parent_end is not None and "\n" not in shadow[parent_end:s]
-                and prev is not None and prev[1] == parent_end and _GOAL_OPENING.match(shadow, s, e)):
-            topic = parent  # 2023年全区高企达到256家。2024年力争达到300家: the same subject, a year on
+                and prev is not None and prev[1] == parent_end and (
+                    _GOAL_OPENING.match(shadow, s, e) or _STOCK_OPENING.match(shadow, s, e))):
+            # 2023年全区高企达到256家。2024年力争达到300家: the same subject, a year on
+            # (新认定高企35家。截至年底,全县有效期内的总数达到121家: the stock of the new ones)
+            topic = parent
         prev = (s, e)
         k = bisect_right(ends, s, k)  # the first match ending inside or after this sentence
         if k == n or starts[k] >= e:
@@ -723,9 +732,11 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
             if completed and taxonomy.match_indicator(completed, _per_capita(completed, mention.q.unit)):
                 mention.unit = _per_capita(completed, mention.q.unit)
                 _match(mention, completed, right)
-        if mention.indicator is None and (c["subset"].match(lead_in)
+        open_lead = lead_in.lstrip(" （(")  # (其中发明专利318件): a part in brackets
+        if mention.indicator is None and (c["subset"].match(open_lead)
                                           or (sentence.parent and mention.idx == 0)):
-            _inherit_measure(mention, phrase, items[:i], right, sentence.parent)
+            _inherit_measure(mention, open_lead if open_lead != lead_in else phrase, items[:i], right,
+                             sentence.parent)
         if (mention.indicator is None and len(core := strip_joiners(lead_in)) <= KIND_NOUN_CHARS
                 and (prev := next((p for p in reversed(items[:i]) if not p.growth and p.indicator), None))
                 and prev.q.unit == mention.q.unit and core[-2:] in prev.phrase):
@@ -739,18 +750,23 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
                 mention.indicator = None
                 mention.phrase, mention.unit = kept
         if (mention.indicator is None and mention.q.dimension == "count"
-                and _BARE_NEW.fullmatch(strip_words(strip_joiners(lead_in)))
+                and _BARE_NEW.fullmatch(strip_words(strip_joiners(open_lead)))
                 and (stock_phrase := _stock_before(items[:i], mention, sentence.parent))):
             # 高新技术企业达到210家,其中当年新认定45家 (or 。其中…): the new ones of the stock just stated
             _match(mention, "新增" + _head(c["stock_word"].sub("", stock_phrase)), right)
             if mention.indicator is not None and not mention.indicator.metric_id.endswith("_new"):
                 mention.indicator = None
-        if mention.indicator is None and c["subset"].match(lead_in) and not PERIOD_CUES.sub(
-                "", c["subset"].sub("", strip_joiners(lead_in))).strip(" ，,"):
-            # 全年12亿元,其中上半年6亿元: the same measure, for a part of the year
+        opened = sent[: mention.q.start] if i == 0 and sentence.parent and c["subset"].match(sent) else lead_in
+        if mention.indicator is None and c["subset"].match(opened):
+            # 全年12亿元,其中上半年6亿元 (。其中,上半年完成7.2亿元): the same measure, for a part of the year
+            rest = PERIOD_CUES.sub("", c["subset"].sub("", strip_joiners(opened))).strip(" ，,")
             parent = next((p for p in reversed(items[:i]) if not p.growth and p.indicator), None)
-            if parent is not None and parent.indicator is not None and parent.unit == mention.unit:
+            if (parent is not None and parent.indicator is not None and parent.unit == mention.unit
+                    and (_PLAIN_VERB.fullmatch(rest) or rest in parent.phrase)):
                 mention.indicator, mention.phrase = parent.indicator, parent.phrase
+            elif (parent is None and opened is not lead_in and PERIOD_CUES.search(opened)
+                  and (_PLAIN_VERB.fullmatch(rest) or rest in sentence.parent)):
+                _match(mention, sentence.parent, right)
         if mention.indicator is None and mention.q.dimension == "count" and _level_only(phrase):
             # 众创空间47家,其中国家级12家、省级20家: the same platforms, of one level
             parent = next((p for p in reversed(items[:i]) if not p.growth and p.indicator), None)
@@ -1216,6 +1232,8 @@ _STOCK_OF_HEAD = re.compile(r"有效|拥有")
 _LOOK_BACK_LAST_MONTH = 4
 # the verb of a level after its growth (…同比增长15%,达到/突破/超过25亿元): the level reached
 _REACHED = re.compile(r"(?:(?:首次|已经|已)?(?:达到|达|为|至|突破|超过|超)(?:了)?(?:近|约)?)")
+# what a part of the year may say besides its period (其中,上半年完成7.2亿元): no noun
+_PLAIN_VERB = re.compile(r"(?:完成|实现|达到|达|为|共|累计)?")
 # a year and its end (2024年末): no words of a phrase
 _YEAR_WORD = re.compile(r"20\d\d年(?:底|末|度)?")
 # 其中我区 (为, 有, 达到): the region's own part of the wider figure before it, no noun of its own

@@ -2402,3 +2402,26 @@ def test_parts_in_brackets_and_parts_of_the_year():
     # a town's or a kind's part stays a part
     assert [f[1] for f in _doc(t, "全县新认定高新技术企业30家，其中城关镇12家。")] == [30]
     assert [f[1] for f in _doc(t, "全年技术合同成交额12亿元，其中技术开发合同6亿元。")] == [1_200_000_000]
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("技术合同登记服务站3个，技术合同登记网点5个，全年登记技术合同300项。", [("tech_contracts", 300)]),
+    ("全县孵化面积达到12.5万平方米，新增孵化面积2万平方米。", [("incubator_area", 125_000)]),
+    ("新增入库科技型中小企业后备企业60家。", []),
+    ("专利授权量较上年净增312件，达到2450件。", [("patent_grants", 2450)]),
+    ("技术合同成交额比上年增加2亿元，达到12亿元。", [("tech_contract_turnover", 1_200_000_000)]),
+    ("带动全社会研发投入新增2.3亿元。", []),
+    ("高新技术企业较上年净增20家。", [("high_tech_enterprises_new", 20)]),
+])
+def test_service_points_added_area_reserves_and_changes_are_no_level(body, expected):
+    assert [(f[0], f[1]) for f in _doc("某县科技局2023年工作总结", body)] == expected
+
+
+@pytest.mark.parametrize("body, metric", [
+    ("高新技术产业增加值比重达到46.8%。", "high_tech_value_added_share"),
+    ("发明专利获权318件。", "invention_patent_grants"),
+    ("全年专利获权1200件。", "patent_grants"),
+    ("获国家级科技奖励2项。", "national_sci_tech_awards"),
+])
+def test_more_wordings_of_core_indicators(body, metric):
+    assert [f[0] for f in _doc("某县科技局2023年工作总结", body)] == [metric]

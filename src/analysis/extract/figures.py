@@ -557,7 +557,10 @@ def _sentence_figures(
             b.indicator, b.phrase, b.unit = taxonomy.match_indicator(a.phrase, "%"), a.phrase, "%"
     _attach_growth(items, sent, sentence.written)
     for mention in items:
-        if (mention.indicator and mention.q.unit != "%" and _lead_in_cues(mention.lead_in).change_by
+        if (mention.indicator and mention.q.unit != "%"
+                and (_lead_in_cues(mention.lead_in).change_by
+                     or (not mention.indicator.stock and not mention.indicator.metric_id.endswith("_new")
+                         and cues()["year_on_end"].search(mention.lead_in.rstrip())))  # 授权量较上年净增312件
                 and mention.since_fyp is None
                 and not (_count_on_last_year(mention) and _new_of_stock(items, mention))
                 and not _new_over_span(mention, sentence)):

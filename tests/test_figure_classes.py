@@ -2425,3 +2425,25 @@ def test_service_points_added_area_reserves_and_changes_are_no_level(body, expec
 ])
 def test_more_wordings_of_core_indicators(body, metric):
     assert [f[0] for f in _doc("某县科技局2023年工作总结", body)] == [metric]
+
+
+def test_growths_in_brackets_before_a_total_before_listed_levels_and_after_a_gain_on_a_year():
+    t = "某县科技局2023年工作总结"
+    assert [f[2] for f in _doc(t, "全社会研发投入同比增长15.2%，总额达到12.6亿元。")] == [15.2]
+    assert [f[2] for f in _doc(t, "技术合同成交额12.6亿元（同比增长35%）。")] == [35]
+    assert [(f[0], f[2]) for f in _doc(t, "高企达到73家，较2022年净增15家，增长25.9%。")] == [
+        ("high_tech_enterprises_total", 25.9)]
+    assert [(f[0], f[2]) for f in _doc(t, "高新技术产业产值、增加值分别增长12%和15%，分别达到120亿元和40亿元。")] == [
+        ("high_tech_output", 12), ("high_tech_value_added", 15)]
+    assert [f[0] for f in _doc(t, "高新技术产业产值、增加值分别增长12%和15%，占规上工业比重分别达到52.3%和46.8%。")] == [
+        "high_tech_output_share", "high_tech_value_added_share"]
+
+
+def test_earlier_years_listed_back_and_a_recognition_after_the_count():
+    t = "某县科技局2023年工作总结"
+    assert _doc(t, "2023年，全县新认定高新技术企业18家，2022年、2021年分别为12家、9家。") == [
+        ("high_tech_enterprises_new", 18, None, 2023, "FY", "actual"),
+        ("high_tech_enterprises_new", 12, None, 2022, "FY", "actual"),
+        ("high_tech_enterprises_new", 9, None, 2021, "FY", "actual")]
+    assert [f[0] for f in _doc(t, "高新技术企业35家通过认定。")] == ["high_tech_enterprises_new"]
+    assert [f[0] for f in _doc(t, "高新技术企业累计35家通过认定。")] == ["high_tech_enterprises_total"]

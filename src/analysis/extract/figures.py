@@ -635,8 +635,10 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
             _series_years(group, sentence)
         # only a list of values or 分别 can pair names with values (most figures: neither)
         pairing = None
-        if len(group) >= 2 and cues()["then_reach"].fullmatch(lead_in.replace("分别", "").strip(" ，,")):
-            pairing = _names_of_rates(lead_in, group, items[:i])  # …分别增长x、y,(分别)达到p、q
+        if len(group) >= 2 and (cues()["then_reach"].fullmatch(lead_in.replace("分别", "").strip(" ，,"))
+                                or (_SHARE_OPENS.match(lead_in.strip(" ，,")) and "分别" in lead_in)):
+            # …分别增长x、y,(分别)达到p、q (,占规上工业比重分别达到p、q: the shares of those names)
+            pairing = _names_of_rates(lead_in, group, items[:i])
         if pairing is None and (len(group) >= 2 or "分别" in lead_in):
             pairing = _pair_names(lead_in, group, items[:i])
         if pairing is not None:
@@ -662,6 +664,11 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
                     _match(g, first_head + phrase, right)
                 if cues()["more_verb"].search(verb):
                     g.qualifier = ">"
+            named = next((p for p in reversed(items[:i]) if not p.growth and p.indicator), None)
+            if (named is not None and all(g.series_year is not None and g.indicator is None for g in group)
+                    and all(g.unit == named.unit for g in group) and _is_bare(names[0] + verb)):
+                for g in group:  # 新认定高企18家,2022年、2021年分别为12家、9家: the same measure, other years
+                    g.indicator, g.phrase = named.indicator, named.phrase
             i = j
             continue
         phrase = lead_in
@@ -691,6 +698,10 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
                 # 科技型中小企业累计66家通过省级评审: what the firms went through, after the
                 # number, names no kind; the subject before it does (N家通过高企认定 still reads right)
                 phrase = lead_in
+                if (_RECOGNISED_AFTER.match(right)
+                        and (new := taxonomy.match_indicator("新认定" + lead_in, mention.q.unit)) is not None
+                        and new.metric_id.endswith("_new")):
+                    phrase = "新认定" + lead_in  # 高新技术企业35家通过认定: the new ones
         elif (_ITS.match(lead_in) and not lead_in.startswith("其占")
               and (owner := next((p for p in reversed(items[:i]) if not p.growth and p.indicator), None))):
             phrase = _head(owner.phrase) + lead_in[1:]  # 总产值500亿元,其增加值…: its value added
@@ -1189,15 +1200,16 @@ _YEAR_LIST = re.compile(r"(?:(?:19|20)\d\d\s*年?(?:度)?\s*[、，,和及与]\s
 
 
 def _year_list(names_text: str) -> tuple[list[int], str] | None:
-    """The years a 分别 list's name part enumerates, in rising order, and the name part
+    """The years a 分别 list's name part enumerates, in order (rising or falling), and the name part
     without them (全县2019年、2020年高企数 → [2019, 2020], 全县高企数); None when it lists
     no years."""
     m = _YEAR_LIST.search(names_text)
     if m is None:
         return None
     years = [int(y) for y in re.findall(r"(?:19|20)\d\d", m.group(0))]
-    if any(b <= a for a, b in zip(years, years[1:], strict=False)):
-        return None
+    if not (all(b > a for a, b in zip(years, years[1:], strict=False))
+            or all(b < a for a, b in zip(years, years[1:], strict=False))):
+        return None  # (2022年、2021年分别为: the years back, in order too)
     return years, names_text[: m.start()] + names_text[m.end():]
 
 
@@ -1234,9 +1246,13 @@ _STOCK_OF_HEAD = re.compile(r"有效|拥有")
 # (as metadata/year.py's SUMMARY_LAST_MONTH: an annual summary appears by April)
 _LOOK_BACK_LAST_MONTH = 4
 # the verb of a level after its growth (…同比增长15%,达到/突破/超过25亿元): the level reached
-_REACHED = re.compile(r"(?:(?:首次|已经|已)?(?:达到|达|为|至|突破|超过|超)(?:了)?(?:近|约)?)")
+_REACHED = re.compile(r"(?:(?:总额|总量|总数|规模)?(?:首次|已经|已)?(?:达到|达|为|至|突破|超过|超)(?:了)?(?:近|约)?)")
 # what a part of the year may say besides its period (其中,上半年完成7.2亿元): no noun
 _PLAIN_VERB = re.compile(r"(?:完成|实现|达到|达|为|共|累计)?")
+# 较2022年净增15家: a gain on a named year, after the level it is of
+_GAIN_ON_YEAR = re.compile(r"(?:比|较)\s*20\d\d\s*年(?:底|末)?(?:新增|净增|凈增|增加)")
+# 通过认定 / 获得认定 right after a count of firms: they were recognised this year
+_RECOGNISED_AFTER = re.compile(r"\s*(?:首次)?(?:通过|获得?)(?:了)?(?:国家级?|省级?)?(?:高新技术企业|高企)?认定")
 # a year and its end (2024年末): no words of a phrase
 _YEAR_WORD = re.compile(r"20\d\d年(?:底|末|度)?")
 # 其中我区 (为, 有, 达到): the region's own part of the wider figure before it, no noun of its own
@@ -1330,7 +1346,7 @@ def _attach_growth(items: list[Mention], sent: str, written: int | None = None) 
         m = c["growth"].search(lead_in)
         # 是上年的3倍, 同比实现翻番: what stands before the comparison is the subject, if any
         subject = lead_in[: m.start()] if m else (cues()["times_lead"].sub("", lead_in) if mention.times else lead_in)
-        subject = re.sub(r"同比(?:去年|上年|上一年)?|比上年度?|较上年度?|分别|均|同期|[比较][^，。；,;]{0,12}|"
+        subject = re.sub(r"[（(]|同比(?:去年|上年|上一年)?|比上年度?|较上年度?|分别|均|同期|[比较][^，。；,;]{0,12}|"
                          r"(?:与|和|同)(?:20\d\d年|上年|去年|上一年)(?:同期)?相?|"
                          r"(?:上述|以上|这|此)?(?:[两二三四五六七八九]项)?(?:数据|指标)|二者|两者", "", subject)
         # (两项数据较2016年分别增长x%和y%: the figures just stated, no subject of its own)
@@ -1349,8 +1365,9 @@ def _attach_growth(items: list[Mention], sent: str, written: int | None = None) 
                      or _FROM_LAST_YEAR.search(p.lead_in) or _COMPARED_BASE.search(p.lead_in)
                      or c["last_year_base"].search(p.lead_in))  # a base (由A…, 由上年的A, 较2022年的A, 上年为A)
             and not _IN_PARENS.search(p.lead_in)  # 新认定300家(任务目标180家),同比增长16%: an aside
-            and not (_count_on_last_year(p) and any(not o.growth and o.group_start == p.group_start
-                                                    for o in items[: p.idx]))  # 达到128家,比上年净增35家,增长37.6%
+            and not ((_count_on_last_year(p) or _GAIN_ON_YEAR.match(strip_joiners(p.lead_in)))
+                     and any(not o.growth and o.group_start == p.group_start
+                             for o in items[: p.idx]))  # 达到128家,比上年(较2022年)净增35家,增长37.6%
             and "share_base" not in p.flags
             and "threshold" not in p.flags
             and not (c["milestone"].match(sent, p.q.end)  # 产值305亿元,首次突破300亿元大关,同比增长46%
@@ -1397,7 +1414,7 @@ def _attach_growth(items: list[Mention], sent: str, written: int | None = None) 
             after = items[j : j + len(group)]
             if (not targets and len(group) > 1 and len(after) == len(group) and _parts_named(subject, len(group))
                     and all(not a.growth and a.yoy is None and a.group_start == mention.group_start for a in after)
-                    and _REACHED.fullmatch(strip_joiners(after[0].lead_in).strip())
+                    and _REACHED.fullmatch(strip_joiners(after[0].lead_in).replace("分别", "").strip())
                     and all(strip_joiners(a.lead_in) == "" for a in after[1:])):
                 targets = after  # 成交额、登记数分别增长22%、15%,达到4.6亿元、268项: in order
             if (not targets and len(group) == 1 and nxt is not None and not nxt.growth

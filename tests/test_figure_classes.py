@@ -2447,3 +2447,29 @@ def test_earlier_years_listed_back_and_a_recognition_after_the_count():
         ("high_tech_enterprises_new", 9, None, 2021, "FY", "actual")]
     assert [f[0] for f in _doc(t, "高新技术企业35家通过认定。")] == ["high_tech_enterprises_new"]
     assert [f[0] for f in _doc(t, "高新技术企业累计35家通过认定。")] == ["high_tech_enterprises_total"]
+
+
+def test_periods_up_to_a_months_end_in_a_title_or_a_note():
+    from analysis.pipeline import process_document
+
+    for title, period in [("某县科技局关于截至11月底科技工作进展情况的汇报", "M1-M11"),
+                          ("某县科技局关于截至6月底科技工作进展情况的汇报", "H1"),
+                          ("某县科技局1-9月工作进展", "Q1-Q3")]:
+        assert process_document("t", title + "\n全县技术合同成交额达到8.6亿元。\n").meta.period == period
+    got = _doc("某县科技局2023年工作总结", "截至目前，全县技术合同成交额达到7.5亿元（截至11月底）。")
+    assert got == [("tech_contract_turnover", 750_000_000, None, 2023, "M1-M11", "actual")]
+
+
+def test_a_goal_met_ahead_after_the_result_is_the_goal():
+    got = _doc("某县科技局2023年工作总结", "全县技术合同成交额累计达到86亿元，提前完成全年80亿元的目标任务。")
+    assert [(f[1], f[5]) for f in got] == [(8_600_000_000, "actual"), (8_000_000_000, "target")]
+    got = _doc("某县科技局2023年工作总结", "全县研发投入强度在2023年提前达到2.0%的目标。")
+    assert [(f[0], f[5]) for f in got] == [("rd_intensity", "actual")]
+
+
+def test_an_intensity_after_a_semicolon_new_product_output_and_the_provinces_smes():
+    t = "某县科技局2023年工作总结"
+    assert [f[0] for f in _doc(t, "R&D经费支出5.6亿元；投入强度1.8%。")] == ["rd_expenditure", "rd_intensity"]
+    assert [f[0] for f in _doc(t, "新产品产值率达到18.5%，新产品实现产值42亿元。")] == ["new_product_output"]
+    assert [f[1] for f in _doc(t, "全省科技型中小企业入库突破3万家，我县入库科技型中小企业120家。")] == [120]
+    assert [f[1] for f in _doc(t, "全国科技型中小企业评价入库120家。")] == [120]  # the national register's name

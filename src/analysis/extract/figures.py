@@ -672,7 +672,12 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
             i = j
             continue
         phrase = lead_in
-        mention.goal_after = bool(c["goal_after"].match(right)) and not c["goal_met"].search(lead_in)
+        result_before = bool(i and not items[i - 1].growth and items[i - 1].indicator is not None
+                             and items[i - 1].q.unit == mention.q.unit
+                             and items[i - 1].group_start == mention.group_start)
+        # (在2024年提前达到2.0%的目标: the value reached; 达到86亿元,提前完成全年80亿元的目标任务: the goal)
+        mention.goal_after = bool(c["goal_after"].match(right)) and (not c["goal_met"].search(lead_in)
+                                                                    or result_before)
         if mention.q.dimension == "count" and _right_is_noun(right):
             # 新增29家市级孵化器: the number comes before the noun it counts
             if lead_in.rstrip().endswith("的"):
@@ -1059,7 +1064,8 @@ def _complete(lead_in: str, mention: Mention, before: list[Mention], sentence: S
     core = taxonomy.LEADING_NOISE.sub("", strip_words(strip_joiners(lead_in)))  # (2024年力争突破: no words)
     last = next((p for p in reversed(before) if not p.growth and p.q.unit != "倍"), None)  # 是…的8.6倍 between
     if (last is not None and last.indicator and last.group_start != mention.group_start
-            and (c["measure"].fullmatch(core) or _SHARE_OPENS.match(core) or _goal_verb_only(lead_in))):
+            and (c["measure"].fullmatch(core) or _SHARE_OPENS.match(core) or _goal_verb_only(lead_in)
+                 or _INTENSITY.fullmatch(core))):  # R&D经费支出5.6亿元；投入强度1.8%
         # only a bare measure or share (实现增加值；占…) borrows across groups, or a goal verb
         # alone (…达到320家；力争2024年末达到360家: the same subject's goal)
         bases.append(last.phrase)
@@ -1253,6 +1259,10 @@ _PLAIN_VERB = re.compile(r"(?:完成|实现|达到|达|为|共|累计)?")
 _GAIN_ON_YEAR = re.compile(r"(?:比|较)\s*20\d\d\s*年(?:底|末)?(?:新增|净增|凈增|增加)")
 # 通过认定 / 获得认定 right after a count of firms: they were recognised this year
 _RECOGNISED_AFTER = re.compile(r"\s*(?:首次)?(?:通过|获得?)(?:了)?(?:国家级?|省级?)?(?:高新技术企业|高企)?认定")
+# (截至11月底) right after a figure: the months it covers
+_PERIOD_NOTE = re.compile(r"\s*[（(]\s*(?:数据)?截[至止](?:20\d\d年)?(?P<m>\d{1,2})月(?:底|末|份)?\s*[)）]")
+# 投入强度, 研发强度 with no subject: the intensity of the spending named before
+_INTENSITY = re.compile(r"(?:经费)?(?:投入|研发|支出)?强度")
 # a year and its end (2024年末): no words of a phrase
 _YEAR_WORD = re.compile(r"20\d\d年(?:底|末|度)?")
 # 其中我区 (为, 有, 达到): the region's own part of the wider figure before it, no noun of its own
@@ -1892,6 +1902,8 @@ def _to_figure(
         if cue_year is not None and explicit is None:
             year = cue_year
             stated = cue_year  # 截止2018年底,…达285家: a year stated by its cue (meta8)
+    if span is None and (note := _PERIOD_NOTE.match(sent, q.end)) is not None:
+        cue_period = period = period_of_months(int(note.group("m")))  # 7.5亿元(截至11月底): its months
     if (explicit is not None and span is None and cue_period is None and section.year
             and explicit < section.year):
         period = "FY"  # 2011年…2452亿元 in a 1-10月 report of 2012: the earlier year's whole

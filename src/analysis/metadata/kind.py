@@ -60,8 +60,7 @@ def with_next_year_plan(doc_type: str, body: str, year: int | None) -> str:
 
 def _period_value(match: re.Match[str], cue: Cue) -> str:
     if "{month}" in cue.value:
-        month = int(match.group("month"))
-        return "FY" if month == 12 else cue.value.format(month=month)
+        return lexicon.period_of_months(int(match.group("month")))  # (截至6月底: H1, 截至9月底: Q1-Q3)
     return cue.value
 
 

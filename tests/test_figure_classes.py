@@ -2473,3 +2473,42 @@ def test_an_intensity_after_a_semicolon_new_product_output_and_the_provinces_sme
     assert [f[0] for f in _doc(t, "新产品产值率达到18.5%，新产品实现产值42亿元。")] == ["new_product_output"]
     assert [f[1] for f in _doc(t, "全省科技型中小企业入库突破3万家，我县入库科技型中小企业120家。")] == [120]
     assert [f[1] for f in _doc(t, "全国科技型中小企业评价入库120家。")] == [120]  # the national register's name
+
+
+def test_review_17_a_sub_heading_of_the_summed_up_year_or_going_on_is_no_plan():
+    s = "某区科技局2023年工作总结"
+    for body in ("一、2023年工作成效\n（三）2023年目标任务全面完成\n全区新认定高新技术企业35家,技术合同成交额12亿元。",
+                 "（一）2023年度重点工作\n全区新认定高新技术企业35家。",
+                 "（二）2024年计划投资项目已储备\n全区新认定高新技术企业35家。"):
+        assert {(f[3], f[5]) for f in _doc(s, body)} == {(2023, "actual")}, body
+
+
+def test_review_17_a_running_total_after_a_flow_is_no_years_flow():
+    s = "某区科技局2023年工作总结"
+    assert [f[1] for f in _doc(s, "全年技术合同成交额12亿元。截至年底,全区累计达到56亿元。")] == [1_200_000_000]
+    assert [f[1] for f in _doc(s, "全年专利授权1200件。截至年底,全区累计达到8600件。")] == [1200]
+
+
+def test_review_17_numbered_items_and_plans_looking_back():
+    s = "某区科技局2023年工作总结"
+    got = _doc(s, "二是2022年度获批的省级科技项目完成验收,争取省科技经费1200万元。")
+    assert [(f[0], f[3]) for f in got] == [("sci_tech_funding_secured", 2023)]
+    plan = "某区科技局2024年工作要点"
+    assert _doc(plan, "去年以来,全区新增科技型中小企业120家。") == [("tech_smes", 120, None, 2023, "FY", "actual")]
+    assert _doc(plan, "“十四五”以来,全区累计新认定高新技术企业150家;力争2024年新认定高新技术企业50家。") == [
+        ("high_tech_enterprises_new", 150, None, 2023, "2021-2023", "actual"),
+        ("high_tech_enterprises_new", 50, None, 2024, "FY", "target")]
+    assert _doc(s, "全区高新技术企业达到320家;力争明年达到360家。") == [
+        ("high_tech_enterprises_total", 320, None, 2023, "FY", "actual"),
+        ("high_tech_enterprises_total", 360, None, 2024, "FY", "target")]
+
+
+def test_review_17_growth_in_brackets_before_the_level_own_part_with_new_and_firms_in_a_pool():
+    s = "某区科技局2023年工作总结"
+    assert _doc(s, "技术合同成交额(同比增长25%)达到15亿元。") == [
+        ("tech_contract_turnover", 1_500_000_000, 25, 2023, "FY", "actual")]
+    assert _doc(s, "技术合同成交额同比增长25%,规模达到15亿元。") == [
+        ("tech_contract_turnover", 1_500_000_000, 25, 2023, "FY", "actual")]
+    assert _doc(s, "全市新认定高新技术企业850家,其中我区新增120家,同比增长20%。") == [
+        ("high_tech_enterprises_new", 120, 20, 2023, "FY", "actual")]
+    assert [f[1] for f in _doc(s, "新增科技型中小企业1200家,2300家企业进入培育库。")] == [1200]

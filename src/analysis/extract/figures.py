@@ -317,6 +317,7 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
     prev: tuple[int, int] | None = None
     carried = ("", "")  # the topic of the sentence before and its opening words
     parent = ""  # the phrase of the last figure of the sentence before (for 其中 sentences)
+    parent_new = False  # whether that figure counted new ones (of a stock)
     parent_end: int | None = None  # where the sentence that set it ends
     growth_before: tuple[list[Figure], int] | None = None  # a sentence of growth rates only, its end
     # One pass of the quantity pattern over the whole text; sentences without a
@@ -348,7 +349,7 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
         carried = (topic, lead_words) if topic else ("", "")
         if (not topic and parent and parent_end is not None and "\n" not in shadow[parent_end:s]
                 and prev is not None and prev[1] == parent_end and (
-                    _GOAL_OPENING.match(shadow, s, e) or _STOCK_OPENING.match(shadow, s, e))):
+                    _GOAL_OPENING.match(shadow, s, e) or (parent_new and _STOCK_OPENING.match(shadow, s, e)))):
             # 2023年全区高企达到256家。2024年力争达到300家: the same subject, a year on
             # (新认定高企35家。截至年底,全县有效期内的总数达到121家: the stock of the new ones)
             topic = parent
@@ -387,8 +388,9 @@ def find_figures(doc: Document, meta: DocMeta) -> list[Figure]:
             growth_before = ((found, e) if found and all("growth_only" in f.flags for f in found)
                              else None)
             figures.extend(found)
-            parent = next((f.indicator for f in reversed(found)
-                           if f.metric_id and f.unit != "%"), "")
+            last = next((f for f in reversed(found) if f.metric_id and f.unit != "%"), None)
+            parent = last.indicator if last is not None else ""
+            parent_new = last is not None and last.metric_id.endswith("_new")
             parent_end = e
     if "\n" in shadow and cues()["grid_name"].search(shadow):
         # an indicator table (指标 单位 2022年完成 2023年目标): its rows are read by column
@@ -496,6 +498,8 @@ def _sentence_figures(
         clause_start = sentence.mark_before(sentence.clause, 0, q.start)
         group_start = sentence.mark_before(sentence.group, 0, q.start)
         lead_in = sent[max(clause_start, prev_end) : q.start]
+        if prev_end and lead_in[:1] in ")）" and clause_start <= prev_end:
+            lead_in = lead_in[1:]  # 成交额(同比增长25%)达到15亿元: the bracket closed the aside before
         if " " in lead_in.rstrip():  # a heading run into the body: "(二)…发展 全市新增…"
             cut = lead_in.rstrip().rsplit(" ", 1)[-1] + lead_in[len(lead_in.rstrip()) :]
             if (taxonomy.match_indicator(_probe(cut, False), q.unit) is not None
@@ -719,7 +723,9 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
             mention.borrowed = phrase != lead_in
         elif not _lead_verb(lead_in) and not cues()["stock_word"].search(lead_in):
             base = next((p for p in reversed(items[:i]) if not p.growth and p.phrase), None)
-            if base is not None and base.group_start == mention.group_start:
+            if (base is not None and base.group_start == mention.group_start
+                    and not (mention.q.dimension == "count" and right.lstrip().startswith("企业"))):
+                # (新增科小1200家,2300家企业进入培育库: firms the number names after it, not the verb's)
                 lead = _lead_verb(base.phrase)
                 if lead and not c["subset"].search(mention.lead_in):
                     phrase = lead + lead_in
@@ -756,7 +762,7 @@ def _complete_phrases(items: list[Mention], sentence: Sentence) -> None:
                                           or (sentence.parent and mention.idx == 0)):
             _inherit_measure(mention, open_lead if open_lead != lead_in else phrase, items[:i], right,
                              sentence.parent)
-        if (mention.indicator is None and len(core := strip_joiners(lead_in)) <= KIND_NOUN_CHARS
+        if (mention.indicator is None and 0 < len(core := strip_joiners(lead_in)) <= KIND_NOUN_CHARS
                 and (prev := next((p for p in reversed(items[:i]) if not p.growth and p.indicator), None))
                 and prev.q.unit == mention.q.unit and core[-2:] in prev.phrase):
             # 专利受理数389件,增长37.5%;发明专利136件: a kind of the noun just counted, by its measure
@@ -1045,6 +1051,9 @@ def _complete(lead_in: str, mention: Mention, before: list[Mention], sentence: S
         return None  # …,其中技术开发合同320项,合同金额4.2亿元: the amount of that part, not the whole's
     bases = [p.phrase for p in reversed(same_group) if p.indicator]
     bases += [p.phrase for p in reversed(same_group) if p.phrase and not p.indicator][:1]
+    rates = [p for p in before if p.growth and p.group_start == mention.group_start]
+    if rates and (m := c["growth"].search(rates[-1].lead_in.rstrip(" （("))) is not None and m.start() > 0:
+        bases.append(rates[-1].lead_in[: m.start()].rstrip(" （(同比"))  # 成交额(同比增长25%)达到15亿元
     end = mention.clause_start - 1
     grown: set[str] = set()  # subjects of a growth rate: the whole subject is the level's
     for _ in range(4):  # the clauses before, nearest first
@@ -1263,8 +1272,10 @@ _RECOGNISED_AFTER = re.compile(r"\s*(?:首次)?(?:通过|获得?)(?:了)?(?:国�
 _PERIOD_NOTE = re.compile(r"\s*[（(]\s*(?:数据)?截[至止](?:20\d\d年)?(?P<m>\d{1,2})月(?:底|末|份)?\s*[)）]")
 # 投入强度, 研发强度 with no subject: the intensity of the spending named before
 _INTENSITY = re.compile(r"(?:经费)?(?:投入|研发|支出)?强度")
+# 明年, 下一年度 in a summary's goal: the year after the report's
+_NEXT_YEAR = re.compile(r"明年|下一?年度?(?!半)")
 # a year and its end (2024年末): no words of a phrase
-_YEAR_WORD = re.compile(r"20\d\d年(?:底|末|度)?")
+_YEAR_WORD = re.compile(r"20\d\d年(?:底|末|度)?|明年|今年|下一?年度?")
 # 其中我区 (为, 有, 达到): the region's own part of the wider figure before it, no noun of its own
 _OWN_PART = re.compile(r"其中\s*(?:我|本)(?:区|县|旗|市)")
 # the verbs an own part may state its number with, whatever the wider figure said
@@ -1278,7 +1289,8 @@ def _own_part(lead: str, wider: str) -> bool:
     if m is None:
         return False
     rest = lead[m.end():].strip()
-    return rest in _OWN_PART_VERBS or (len(rest) <= 3 and rest in wider)
+    return (rest in _OWN_PART_VERBS or (len(rest) <= 3 and rest in wider)
+            or (_BARE_NEW.fullmatch(rest) is not None and _BARE_NEW.search(wider) is not None))  # 新认定…,其中我区新增
 # 增幅, 增速 as a name of a 分别 list: the growth rate of the name before it
 _RATE_NAME = re.compile(r"(?:同比)?(?:增幅|增速|增长率|增长幅度|增长速度|增长)")
 # a later name of a list that is only a measure (登记数, 授权量): a few characters
@@ -1429,7 +1441,7 @@ def _attach_growth(items: list[Mention], sent: str, written: int | None = None) 
                 targets = after  # 成交额、登记数分别增长22%、15%,达到4.6亿元、268项: in order
             if (not targets and len(group) == 1 and nxt is not None and not nxt.growth
                     and nxt.yoy is None and nxt.group_start == mention.group_start
-                    and _REACHED.fullmatch(strip_joiners(nxt.lead_in).strip())
+                    and _REACHED.fullmatch(strip_joiners(nxt.lead_in).strip(" )）"))  # (同比增长25%)达到
                     and (not subject or re.sub(r"[量数额]$", "", subject) in nxt.phrase
                          or (bare := _bare_subject(subject)) and bare in nxt.phrase)):
                 targets = [nxt]  # 成交额同比增长25%,达到10亿元: the level after its growth
@@ -1694,14 +1706,23 @@ def _to_figure(
     period = inherited[0] or section.period
     span = section.span
     span_m = sentence.last_before(sentence.spans, q.start)  # the last span cue before
+    plan_so_far = False  # “十四五”以来 in a 2024 plan: the results up to the year before
+    if (span_m is not None and section.kind == "plan" and span_m.group(0).endswith("以来")
+            and ([y for y in sentence.years if span_m.end() <= y[0] < q.start]
+                 or c["target_verb"].search(sent, span_m.end(), q.start))):
+        span_m = None  # “十四五”以来,…;力争2024年新认定50家: the goal's own time
     if span_m is not None:
         span = fyp_span(span_m.group(1))
         if span_m.group(0).endswith("以来") and section.year and span[0] <= section.year and (
                 section.year < span[1] or (section.kind == "summary" and section.year >= span[1] + 2)):
             # “十四五”以来 in a 2023 report: 2021-2023 so far; in 2021, that year alone; “十三五”以来
             # in a summary of 2023: since 2016, up to now (in 2021, or a plan's review of it, the
-            # plan's own years)
-            span = (span[0], section.year) if section.year > span[0] else None
+            # plan's own years); a plan's so far ends the year before it
+            now = section.year - 1 if section.kind == "plan" and section.year > span[0] else section.year
+            plan_so_far = now < section.year
+            span = (span[0], now) if now > span[0] else None
+            if span is None and plan_so_far:
+                year = now
         if span is not None:
             year = span[1]
     if (span_m is None and span is None and sentence.para_span is not None
@@ -1923,12 +1944,15 @@ def _to_figure(
           and _future_year(sent, mention.group_start, q.start) == year):  # (…十三五…,到2020年…达到)
         kind = "target"  # 到2025年底…达到800家 in a 2023 summary: a goal, not a result
     if (kind == "target" and section.kind == "plan" and section.year
-            and ((stated is not None and stated < section.year) or recalled_since is not None)
+            and ((stated is not None and stated < section.year) or recalled_since is not None or plan_so_far)
             and not lead_in.goal_ref and not mention.goal_after
             and not (sentence.target_verb and c["target_verb"].search(sent, mention.group_start, q.start))):
         kind = "actual"  # 2019年总数达120家 in a 2021 plan: a past result it recalls
         if sentence.estimate and (_estimate_scope(sent, mention) or lead_in.estimate):
             kind = "estimate"  # 预计2023年…达到18亿元 in a 2024 plan: last year's forecast
+    if (kind == "target" and section.kind == "summary" and section.year and explicit is None and span is None
+            and _NEXT_YEAR.search(sent, mention.group_start, q.start)):
+        year = section.year + 1  # …达到320家;力争明年达到360家 in a 2023 summary: 2024's goal
     if (kind != "actual" and year is not None and section.year and year < section.year
             and _FROM_YEAR_BASE.search(mention.lead_in)):
         kind = "actual"  # 预计…将从2021年的5亿元增长至11亿元: the base of a change is a past fact

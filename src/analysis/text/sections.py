@@ -71,8 +71,8 @@ PLAN_HEADING = re.compile(
 # year's plan too; without a year ((二)工作重点 inside a summary part) it is a topic heading
 SUB_PLAN_HEADING = re.compile(
     r"[（(](?<![^\n。；;\s][（(])[一二三四五六七八九十]{1,2}[)）]\s*"
-    + expand(r"(?P<when>{heading.when})[^。\n，,]{0,8}?(?:工作)?{heading.plan}(?!{heading.summary})")
-)
+    + expand(r"(?P<when>{heading.when})[^。\n，,]{0,8}?(?:工作)?{heading.plan}(?=\s*(?:[：:]|\n|$))")
+)  # (the plan words end the line: not （三）2023年目标任务全面完成, （二）2024年计划投资项目…)
 # A sentence that opens with 下一步 (下阶段 + the region or bureau, not a project's next
 # phase) / 明年 / 20XX年 and soon says 将, 要, 目标 … At the
 # text's start or after a line break or 。; written to open with that mark (kept out of
@@ -212,14 +212,23 @@ class Outline:
         sections[:] = [s for s in sections if s.end > s.start]
 
 
+def _heading_year(when: str) -> int | None:
+    """The year a sub-heading's time word names (2024年 → 2024); None for 明年, 下半年 …"""
+    m = re.match(r"20\d\d", when)
+    return int(m.group(0)) if m else None
+
+
 def outline(text: str, looks_back: bool = False) -> Outline:
     """Every part opening of a (shadow) text, in the order the finders meet them.
 
     ``looks_back``: the text was written after the year it reports (``text.dating``), so
     a sentence opening with 今年 and saying what will be done (今年,全市将力争…) opens the
     plan of the year after the report's."""
-    openings = [Opening(m.start(), m.end(), "plan", m.group("when"))
-                for pattern in (PLAN_HEADING, SUB_PLAN_HEADING) for m in pattern.finditer(text)]
+    openings = [Opening(m.start(), m.end(), "plan", m.group("when")) for m in PLAN_HEADING.finditer(text)]
+    # a sub-heading is a plan's only when its year comes after the report's (（一）2023年度重点工作
+    # in a 2023 summary is what was done)
+    openings += [Opening(m.start(), m.end(), "plan", m.group("when"), _heading_year(m.group("when")))
+                 for m in SUB_PLAN_HEADING.finditer(text)]
     openings.sort(key=lambda o: o.start)
     openings += [Opening(m.start("at"), m.end(), "plan", m.group("when"),
                          int(m.group("y")) if m.group("y") else None)
